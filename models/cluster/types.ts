@@ -1,0 +1,182 @@
+/**
+ * Typed Kubernetes API objects as kubesim stores them.
+ *
+ * Shapes follow the upstream API (k8s.io/api core/v1, apps/v1) so ported controller code reads
+ * like upstream, with one deliberate difference: quantities and times are parsed once at the
+ * edge into integers with the unit last in the field name (`cpu_mcores`, `memory_bytes`,
+ * `startTime_ms`). Times are virtual milliseconds since the start of the simulation.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface OwnerReference {
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  labels: Labels;
+  annotations: Labels;
+  ownerReferences: OwnerReference[];
+  creationTimestamp_ms: number;
+  /** null while the object is not being deleted (Go: nil *metav1.Time). */
+  deletionTimestamp_ms: number | null;
+  /** Monotonic per store; bumped on every write, as the API server does. */
+  resourceVersion: number;
+}
+
+/** core/v1 ResourceList restricted to the resources kubesim models. Absent = not set. */
+export interface ResourceList {
+  cpu_mcores?: number;
+  memory_bytes?: number;
+}
+
+export interface ResourceRequirements {
+  requests: ResourceList;
+  limits: ResourceList;
+}
+
+export interface Probe {
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  resources: ResourceRequirements;
+  readinessProbe: Probe | null;
+  /** "Always" on an init container marks a restartable sidecar (KEP-753). */
+  restartPolicy?: "Always";
+}
+
+export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+
+export interface Taint {
+  key: string;
+  value: string;
+  effect: TaintEffect;
+}
+
+export interface Toleration {
+  key: string;
+  operator: "Equal" | "Exists";
+  value: string;
+  /** "" matches every effect. */
+  effect: TaintEffect | "";
+}
+
+export type NodeSelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: NodeSelectorOperator;
+  values: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions: NodeSelectorRequirement[];
+}
+
+export interface NodeAffinity {
+  /** requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, expressions ANDed. */
+  requiredTerms: NodeSelectorTerm[];
+}
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers: Container[];
+  /** Set by the scheduler's binding; "" while unscheduled. */
+  nodeName: string;
+  nodeSelector: Labels;
+  nodeAffinity: NodeAffinity | null;
+  tolerations: Toleration[];
+  terminationGracePeriodSeconds: number;
+  restartPolicy: "Always" | "OnFailure" | "Never";
+  /** Pod-level requests (PodLevelResources); null when unset. */
+  resources: ResourceRequirements | null;
+}
+
+export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+export type ConditionStatus = "True" | "False" | "Unknown";
+export type PodConditionType = "PodScheduled" | "Initialized" | "ContainersReady" | "Ready";
+
+export interface PodCondition {
+  type: PodConditionType;
+  status: ConditionStatus;
+  lastTransitionTime_ms: number;
+  reason: string;
+  message: string;
+}
+
+export interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  /** "waiting" reason (ContainerCreating, CrashLoopBackOff, ...), "running", or "terminated" reason. */
+  state: "waiting" | "running" | "terminated";
+  reason: string;
+}
+
+export interface PodStatus {
+  phase: PodPhase;
+  conditions: PodCondition[];
+  /** Set by the kubelet when it first admits the pod (Go: nil until then). */
+  startTime_ms: number | null;
+  containerStatuses: ContainerStatus[];
+}
+
+export interface Pod {
+  kind: "Pod";
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status: PodStatus;
+}
+
+export interface NodeCondition {
+  type: "Ready";
+  status: ConditionStatus;
+  lastTransitionTime_ms: number;
+}
+
+export interface Node {
+  kind: "Node";
+  metadata: ObjectMeta;
+  spec: { unschedulable: boolean; taints: Taint[] };
+  status: {
+    capacity: Required<ResourceList> & { pods: number };
+    allocatable: Required<ResourceList> & { pods: number };
+    conditions: NodeCondition[];
+  };
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values: string[];
+}
+
+export interface LabelSelector {
+  matchLabels: Labels;
+  matchExpressions: LabelSelectorRequirement[];
+}
+
+export interface PodTemplateSpec {
+  metadata: { labels: Labels; annotations: Labels };
+  spec: PodSpec;
+}
+
+/** Returns the PodCondition of the given type, or undefined (podutil.GetPodCondition). */
+export function getPodCondition(pod: Pod, type: PodConditionType): PodCondition | undefined {
+  for (const c of pod.status.conditions) if (c.type === type) return c;
+  return undefined;
+}
