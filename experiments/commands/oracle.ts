@@ -1,4 +1,28 @@
+/** `kubesim oracle FILE...`: replays upstream HPA test vectors through the real HPA model. */
 import type { Command } from "commander";
+import { formatOracleResult, runOracleFiles } from "../oracle.js";
 
-/** Placeholder until the HPA oracle harness lands (issue 5). */
-export function registerOracle(_program: Command): void {}
+export function registerOracle(program: Command): void {
+  program
+    .command("oracle")
+    .description(
+      "Replay HPA oracle cases (upstream Kubernetes test vectors) through kubesim's HPA model and print one JSON result per case",
+    )
+    .argument("<files...>", "oracle case files (JSON arrays of cases)")
+    .addHelpText(
+      "after",
+      `
+Each output line is {"id":...,"result":{...}} with the keys of the case's "expected"
+(an expected "errorContains" becomes "error"). int64 values beyond 2^53 print as strings.
+Exits 0 when every case was computed, even if a result differs from expected.
+
+Example:
+  $ kubesim oracle /work/shared/oracle/hpa_k8s_cases.json /work/shared/oracle/hpa_behavior_cases.json
+  {"id":"rc-001","result":{"desiredReplicas":5,"utilization":50,"rawValueMilli":1000}}`,
+    )
+    .action((files: string[]) => {
+      // Compute everything first so a bad later file does not leave half the output behind.
+      const results = runOracleFiles(files);
+      process.stdout.write(results.map((r) => formatOracleResult(r) + "\n").join(""));
+    });
+}

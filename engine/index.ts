@@ -1,0 +1,5 @@
+export { Simulation, PeriodicTimer, ScheduledEvent } from "./simulation.js";
+export type { Handler, SimulationOptions, PeriodicOptions } from "./simulation.js";
+export { RngRegistry, RandomStream, EmpiricalDistribution, logGamma } from "./rng.js";
+export { Recorder } from "./recorder.js";
+export type { Cell } from "./recorder.js";

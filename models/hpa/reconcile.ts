@@ -1,0 +1,611 @@
+/**
+ * The decision half of pkg/controller/podautoscaler/horizontal.go reconcileAutoscaler, as one pure
+ * function: HPA + scale + pods + metrics + histories + flags + now in, the new status, the
+ * rescale decision, the updated histories and a record of why out.
+ *
+ * Not modelled here (they are the controller's I/O): fetching the scale (FailedGetScale), writing
+ * it (FailedUpdateScale), selector validation (InvalidSelector / AmbiguousSelector), events and
+ * the status write. The controller calls this, writes `scale.spec.replicas = desiredReplicas`
+ * when `rescale`, and stores `status` and the returned histories.
+ */
+import type { Pod } from "../cluster/types.js";
+import { setConditionInList } from "./conditions.js";
+import { setDefaultsHorizontalPodAutoscalerBehavior } from "./defaults.js";
+import type { MetricsClient } from "./metrics-client.js";
+import {
+  normalizeDesiredReplicas,
+  normalizeDesiredReplicasWithBehaviors,
+  storeScaleEvent,
+  type ConditionUpdate,
+} from "./normalization.js";
+import { formatSelector, ReplicaCalculator, type Tolerances } from "./replica-calculator.js";
+import type {
+  ContainerResourceMetricSource,
+  HorizontalControllerConfig,
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerStatus,
+  MetricSpec,
+  MetricStatus,
+  MetricValueStatus,
+  ResourceMetricSource,
+  Scale,
+  TimestampedRecommendation,
+  TimestampedScaleEvent,
+} from "./types.js";
+
+export interface ReconcileInput {
+  hpa: HorizontalPodAutoscaler;
+  scale: Scale;
+  /** The pods the target's selector matches (what upstream's pod lister returns). */
+  pods: readonly Pod[];
+  metricsClient: MetricsClient;
+  /** The HPA's recommendation history; null = none yet (upstream's nil map entry). */
+  recommendations: readonly TimestampedRecommendation[] | null;
+  scaleUpEvents: readonly TimestampedScaleEvent[];
+  scaleDownEvents: readonly TimestampedScaleEvent[];
+  config: HorizontalControllerConfig;
+  now_ms: number;
+}
+
+/** What one metric spec produced in this pass. */
+export interface MetricDecision {
+  index: number;
+  type: string;
+  /** Upstream's description, e.g. "cpu resource utilization (percentage of request)". */
+  metricName: string;
+  /** Proposed replicas, or null when the metric failed. */
+  replicas: number | null;
+  /** The value as the HPA saw it (also in status.currentMetrics). */
+  current: MetricValueStatus | null;
+  timestamp_ms: number | null;
+  /** The condition reason and error when the metric failed. */
+  failureReason: string | null;
+  error: string | null;
+}
+
+export type ReconcilePath =
+  /** currentReplicas == 0 and minReplicas != 0: the HPA is idle. */
+  | "ScalingDisabled"
+  | "AboveMaxReplicas"
+  | "BelowMinReplicas"
+  | "Metrics"
+  /** No usable metric (or a broken one blocks a scale-down): no scaling this pass. */
+  | "MetricsFailed";
+
+/** Why the HPA decided what it decided, for the simulator's decision log. */
+export interface HpaDecision {
+  now_ms: number;
+  path: ReconcilePath;
+  currentReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  tolerances: Tolerances;
+  metrics: MetricDecision[];
+  /** The max over metric proposals (computeReplicasForMetrics), -1 when metrics failed; null if not computed. */
+  metricDesiredReplicas: number | null;
+  metricName: string;
+  /** After stabilization (the recommendation window), null when normalization did not run. */
+  stabilizedReplicas: number | null;
+  /** After rate limits and min/max, null when normalization did not run. */
+  limitedReplicas: number | null;
+  /** The AbleToScale reason of the stabilization step, e.g. ScaleDownStabilized. */
+  stabilizationReason: string | null;
+  /** The ScalingLimited reason, e.g. ScaleUpLimit, TooManyReplicas, DesiredWithinRange. */
+  limitingReason: string | null;
+  rescaleReason: string;
+  desiredReplicas: number;
+  rescale: boolean;
+}
+
+export interface ReconcileResult {
+  /** status.desiredReplicas after this pass. */
+  desiredReplicas: number;
+  /** Whether to write scale.spec.replicas = desiredReplicas. */
+  rescale: boolean;
+  status: HorizontalPodAutoscalerStatus;
+  /** status.conditions, in the order they were first set. */
+  conditions: HorizontalPodAutoscalerCondition[];
+  /** The error reconcileAutoscaler returns (a partial metrics failure can still scale). */
+  error: string | null;
+  recommendations: TimestampedRecommendation[];
+  scaleUpEvents: TimestampedScaleEvent[];
+  scaleDownEvents: TimestampedScaleEvent[];
+  decision: HpaDecision;
+}
+
+/**
+ * The tolerances the calculator gets: per-direction behavior tolerances where set
+ * (HPAConfigurableTolerance, beta and on in 1.35), else the global flag.
+ */
+export function tolerancesForHpa(hpa: HorizontalPodAutoscaler, config: HorizontalControllerConfig): Tolerances {
+  const behavior = hpa.spec.behavior;
+  return {
+    scaleDown: behavior?.scaleDown?.tolerance ?? config.tolerance,
+    scaleUp: behavior?.scaleUp?.tolerance ?? config.tolerance,
+  };
+}
+
+interface MetricComputation {
+  replicaCountProposal: number;
+  metricNameProposal: string;
+  timestampProposal_ms: number;
+  /** The failure condition (ScalingActive=False) and error, or null on success. */
+  condition: ConditionUpdate | null;
+  error: string | null;
+  status: MetricStatus;
+}
+
+const ZERO_STATUS: MetricStatus = { type: "" };
+
+// horizontal.go getUnableComputeReplicaCountCondition
+function unableComputeReplicaCountCondition(reason: string, error: string): ConditionUpdate {
+  return {
+    type: "ScalingActive",
+    status: "False",
+    reason,
+    message: `the HPA was unable to compute the replica count: ${error}`,
+  };
+}
+
+function failed(reason: string, conditionError: string, error: string): MetricComputation {
+  return {
+    replicaCountProposal: 0,
+    metricNameProposal: "",
+    timestampProposal_ms: 0,
+    condition: unableComputeReplicaCountCondition(reason, conditionError),
+    error,
+    status: ZERO_STATUS,
+  };
+}
+
+function succeeded(replicas: number, name: string, timestamp_ms: number, status: MetricStatus): MetricComputation {
+  return { replicaCountProposal: replicas, metricNameProposal: name, timestampProposal_ms: timestamp_ms, condition: null, error: null, status };
+}
+
+// horizontal.go computeStatusForResourceMetricGeneric: an AverageValue target wins over a
+// Utilization one, whatever `target.type` says, as upstream checks the pointers.
+function computeStatusForResourceMetricGeneric(
+  calc: ReplicaCalculator,
+  currentReplicas: number,
+  spec: ResourceMetricSource | ContainerResourceMetricSource,
+  container: string,
+  sourceType: "Resource" | "ContainerResource",
+  tolerances: Tolerances,
+):
+  | { ok: true; replicas: number; current: MetricValueStatus; timestamp_ms: number; metricName: string }
+  | { ok: false; error: string } {
+  const { name: resourceName, target } = spec;
+  if (target.averageValue_milli !== null) {
+    const r = calc.getRawResourceReplicas(currentReplicas, target.averageValue_milli, resourceName, tolerances, container);
+    if (!r.ok) return { ok: false, error: `failed to get ${resourceName} usage: ${r.error}` };
+    return {
+      ok: true,
+      replicas: r.replicaCount,
+      current: { averageValue_milli: r.usage },
+      timestamp_ms: r.timestamp_ms,
+      metricName: `${resourceName} resource`,
+    };
+  }
+  if (target.averageUtilization_percent === null) {
+    return {
+      ok: false,
+      error: "invalid resource metric source: neither an average utilization target nor an average value (usage) target was set",
+    };
+  }
+  const r = calc.getResourceReplicas(currentReplicas, target.averageUtilization_percent, resourceName, tolerances, container);
+  if (!r.ok) return { ok: false, error: `failed to get ${resourceName} utilization: ${r.error}` };
+  return {
+    ok: true,
+    replicas: r.replicaCount,
+    current: { averageUtilization_percent: r.utilization, averageValue_milli: r.rawUtilization },
+    timestamp_ms: r.timestamp_ms,
+    metricName:
+      sourceType === "ContainerResource"
+        ? `${resourceName} container resource utilization (percentage of request)`
+        : `${resourceName} resource utilization (percentage of request)`,
+  };
+}
+
+// horizontal.go computeReplicasForMetric together with the computeStatusFor*Metric functions:
+// one metric spec -> a replica proposal and its status, or a ScalingActive=False condition.
+export function computeReplicasForMetric(
+  calc: ReplicaCalculator,
+  hpa: HorizontalPodAutoscaler,
+  spec: MetricSpec,
+  specReplicas: number,
+  statusReplicas: number,
+  tolerances: Tolerances,
+): MetricComputation {
+  const namespace = hpa.metadata.namespace;
+  switch (spec.type) {
+    case "Object": {
+      // computeStatusForObjectMetric
+      const src = spec.object;
+      if (src === undefined) return invalidSource("FailedGetObjectMetric", "object", "failed to get object metric value");
+      const t = src.target;
+      if (t.type === "Value" && t.value_milli !== null) {
+        const r = calc.getObjectMetricReplicas(specReplicas, t.value_milli, src.metric.name, tolerances, src.describedObject, src.metric.selector, namespace);
+        if (!r.ok) return failed("FailedGetObjectMetric", r.error, `failed to get object metric value: ${r.error}`);
+        return succeeded(r.replicaCount, `${src.describedObject.kind} metric ${src.metric.name}`, r.timestamp_ms, {
+          type: "Object",
+          object: { describedObject: src.describedObject, metric: src.metric, current: { value_milli: r.usage } },
+        });
+      }
+      if (t.type === "AverageValue" && t.averageValue_milli !== null) {
+        const r = calc.getObjectPerPodMetricReplicas(statusReplicas, t.averageValue_milli, src.metric.name, tolerances, src.describedObject, src.metric.selector, namespace);
+        if (!r.ok) {
+          const inner = `failed to get ${src.metric.name} object metric: ${r.error}`;
+          return failed("FailedGetObjectMetric", r.error, `failed to get object metric value: ${inner}`);
+        }
+        return succeeded(r.replicaCount, `external metric ${src.metric.name}(${formatSelector(src.metric.selector)})`, r.timestamp_ms, {
+          type: "Object",
+          object: { describedObject: src.describedObject, metric: src.metric, current: { averageValue_milli: r.usage } },
+        });
+      }
+      const msg = "invalid object metric source: neither a value target nor an average value target was set";
+      return failed("FailedGetObjectMetric", msg, `failed to get object metric value: ${msg}`);
+    }
+    case "Pods": {
+      // computeStatusForPodsMetric
+      const src = spec.pods;
+      if (src === undefined || src.target.averageValue_milli === null) {
+        // Upstream dereferences the target unchecked (API validation requires it); report it
+        // as a spec error instead of crashing.
+        const msg = "invalid pods metric source: average value target was not set";
+        return failed("FailedGetPodsMetric", msg, `failed to get pods metric value: ${msg}`);
+      }
+      const r = calc.getMetricReplicas(specReplicas, src.target.averageValue_milli, src.metric.name, tolerances, src.metric.selector);
+      if (!r.ok) return failed("FailedGetPodsMetric", r.error, `failed to get pods metric value: ${r.error}`);
+      return succeeded(r.replicaCount, `pods metric ${src.metric.name}`, r.timestamp_ms, {
+        type: "Pods",
+        pods: { metric: src.metric, current: { averageValue_milli: r.usage } },
+      });
+    }
+    case "Resource": {
+      // computeStatusForResourceMetric
+      const src = spec.resource;
+      if (src === undefined) return invalidSource("FailedGetResourceMetric", "resource", "failed to get resource metric value");
+      const r = computeStatusForResourceMetricGeneric(calc, specReplicas, src, "", "Resource", tolerances);
+      if (!r.ok) return failed("FailedGetResourceMetric", r.error, `failed to get ${src.name} resource metric value: ${r.error}`);
+      return succeeded(r.replicas, r.metricName, r.timestamp_ms, { type: "Resource", resource: { name: src.name, current: r.current } });
+    }
+    case "ContainerResource": {
+      // computeStatusForContainerResourceMetric
+      const src = spec.containerResource;
+      if (src === undefined) return invalidSource("FailedGetContainerResourceMetric", "container resource", "failed to get container metric value");
+      const r = computeStatusForResourceMetricGeneric(calc, specReplicas, src, src.container, "ContainerResource", tolerances);
+      if (!r.ok) return failed("FailedGetContainerResourceMetric", r.error, `failed to get ${src.container} container metric value: ${r.error}`);
+      return succeeded(r.replicas, r.metricName, r.timestamp_ms, {
+        type: "ContainerResource",
+        containerResource: { name: src.name, container: src.container, current: r.current },
+      });
+    }
+    case "External": {
+      // computeStatusForExternalMetric: AverageValue is checked before Value, as upstream does.
+      const src = spec.external;
+      if (src === undefined) return invalidSource("FailedGetExternalMetric", "external", "failed to get external metric value");
+      const t = src.target;
+      const wrap = (e: string) => `failed to get ${src.metric.name} external metric value: ${e}`;
+      const name = `external metric ${src.metric.name}(${formatSelector(src.metric.selector)})`;
+      if (t.averageValue_milli !== null) {
+        const r = calc.getExternalPerPodMetricReplicas(statusReplicas, t.averageValue_milli, src.metric.name, tolerances, src.metric.selector, namespace);
+        if (!r.ok) return failed("FailedGetExternalMetric", r.error, wrap(`failed to get ${src.metric.name} external metric: ${r.error}`));
+        return succeeded(r.replicaCount, name, r.timestamp_ms, {
+          type: "External",
+          external: { metric: src.metric, current: { averageValue_milli: r.usage } },
+        });
+      }
+      if (t.value_milli !== null) {
+        const r = calc.getExternalMetricReplicas(specReplicas, t.value_milli, src.metric.name, tolerances, src.metric.selector, namespace);
+        if (!r.ok) return failed("FailedGetExternalMetric", r.error, wrap(`failed to get external metric ${src.metric.name}: ${r.error}`));
+        return succeeded(r.replicaCount, name, r.timestamp_ms, {
+          type: "External",
+          external: { metric: src.metric, current: { value_milli: r.usage } },
+        });
+      }
+      const msg = "invalid external metric source: neither a value target nor an average value target was set";
+      return failed("FailedGetExternalMetric", msg, wrap(msg));
+    }
+    default: {
+      // Invalid types are normally rejected by API validation.
+      const msg = `unknown metric source type "${spec.type}"`;
+      return failed("InvalidMetricSourceType", msg, msg);
+    }
+  }
+}
+
+// A MetricSpec whose type names a source it does not carry (Go would dereference nil).
+function invalidSource(reason: string, what: string, prefix: string): MetricComputation {
+  const msg = `invalid ${what} metric source: the ${what} source is not set`;
+  return failed(reason, msg, `${prefix}: ${msg}`);
+}
+
+export interface ComputeReplicasForMetricsResult {
+  /** The max proposal, or -1 when the HPA cannot act. */
+  replicas: number;
+  metric: string;
+  statuses: MetricStatus[];
+  timestamp_ms: number;
+  error: string | null;
+  /** The ScalingActive condition to set. */
+  condition: ConditionUpdate;
+  perMetric: MetricComputation[];
+}
+
+// horizontal.go computeReplicasForMetrics: the max over metrics. If every metric failed, or some
+// failed and the valid ones would scale down, it returns -1 (no scaling) with the first failure's
+// condition: a broken metric may block a scale-down but never a scale-up.
+export function computeReplicasForMetrics(
+  calc: ReplicaCalculator,
+  hpa: HorizontalPodAutoscaler,
+  scale: Scale,
+  metricSpecs: readonly MetricSpec[],
+  tolerances: Tolerances,
+): ComputeReplicasForMetricsResult {
+  const specReplicas = scale.specReplicas;
+  const statusReplicas = scale.statusReplicas;
+  const statuses: MetricStatus[] = [];
+  const perMetric: MetricComputation[] = [];
+  let invalidMetricsCount = 0;
+  let invalidMetricError: string | null = null;
+  // Go's zero-valued condition, which upstream sets if there are no metric specs at all.
+  let invalidMetricCondition: ConditionUpdate = { type: "", status: "", reason: "", message: "" };
+  let replicas = 0;
+  let metric = "";
+  let timestamp_ms = 0;
+
+  for (const metricSpec of metricSpecs) {
+    const c = computeReplicasForMetric(calc, hpa, metricSpec, specReplicas, statusReplicas, tolerances);
+    perMetric.push(c);
+    statuses.push(c.status);
+    if (c.error !== null) {
+      if (invalidMetricsCount <= 0 && c.condition !== null) {
+        invalidMetricCondition = c.condition;
+        invalidMetricError = c.error;
+      }
+      invalidMetricsCount++;
+      continue;
+    }
+    if (replicas === 0 || c.replicaCountProposal > replicas) {
+      timestamp_ms = c.timestampProposal_ms;
+      replicas = c.replicaCountProposal;
+      metric = c.metricNameProposal;
+    }
+  }
+
+  if (invalidMetricError !== null) {
+    invalidMetricError = `invalid metrics (${invalidMetricsCount} invalid out of ${metricSpecs.length}), first error is: ${invalidMetricError}`;
+  }
+
+  if (invalidMetricsCount >= metricSpecs.length || (invalidMetricsCount > 0 && replicas < specReplicas)) {
+    return { replicas: -1, metric: "", statuses, timestamp_ms: 0, error: invalidMetricError, condition: invalidMetricCondition, perMetric };
+  }
+  return {
+    replicas,
+    metric,
+    statuses,
+    timestamp_ms,
+    error: invalidMetricError,
+    condition: {
+      type: "ScalingActive",
+      status: "True",
+      reason: "ValidMetricFound",
+      message: `the HPA was able to successfully calculate a replica count from ${metric}`,
+    },
+    perMetric,
+  };
+}
+
+function metricDecisions(specs: readonly MetricSpec[], perMetric: readonly MetricComputation[]): MetricDecision[] {
+  return perMetric.map((c, index) => {
+    const s = c.status;
+    const current =
+      s.resource?.current ?? s.containerResource?.current ?? s.pods?.current ?? s.object?.current ?? s.external?.current ?? null;
+    return {
+      index,
+      type: specs[index].type,
+      metricName: c.metricNameProposal,
+      replicas: c.error === null ? c.replicaCountProposal : null,
+      current,
+      timestamp_ms: c.error === null ? c.timestampProposal_ms : null,
+      failureReason: c.condition?.reason ?? null,
+      error: c.error,
+    };
+  });
+}
+
+// horizontal.go reconcileAutoscaler, from the point the scale was read (AbleToScale=True
+// SucceededGetScale) to the status it would write.
+export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
+  const { hpa, scale, config, now_ms } = input;
+  let conditions: HorizontalPodAutoscalerCondition[] = hpa.status.conditions.map((c) => ({ ...c }));
+  const setCondition = (u: ConditionUpdate) => {
+    conditions = setConditionInList(conditions, u.type, u.status, u.reason, u.message, now_ms);
+  };
+
+  setCondition({ type: "AbleToScale", status: "True", reason: "SucceededGetScale", message: "the HPA controller was able to get the target's current scale" });
+  const currentReplicas = scale.specReplicas;
+  // recordInitialRecommendation: seed only a history that does not exist yet.
+  let recommendations: TimestampedRecommendation[] =
+    input.recommendations === null
+      ? [{ recommendation: currentReplicas, timestamp_ms: now_ms }]
+      : input.recommendations.map((r) => ({ ...r }));
+  let scaleUpEvents = input.scaleUpEvents.map((e) => ({ ...e }));
+  let scaleDownEvents = input.scaleDownEvents.map((e) => ({ ...e }));
+
+  const minReplicas = hpa.spec.minReplicas ?? 1;
+  const maxReplicas = hpa.spec.maxReplicas;
+  const tolerances = tolerancesForHpa(hpa, config);
+  // The API server defaults behavior before the controller sees it; do it here too so a
+  // partially written behavior behaves as in a cluster.
+  const behavior = setDefaultsHorizontalPodAutoscalerBehavior(hpa.spec.behavior);
+
+  const decision: HpaDecision = {
+    now_ms,
+    path: "Metrics",
+    currentReplicas,
+    minReplicas,
+    maxReplicas,
+    tolerances,
+    metrics: [],
+    metricDesiredReplicas: null,
+    metricName: "",
+    stabilizedReplicas: null,
+    limitedReplicas: null,
+    stabilizationReason: null,
+    limitingReason: null,
+    rescaleReason: "",
+    desiredReplicas: 0,
+    rescale: false,
+  };
+
+  let metricStatuses: MetricStatus[] = [];
+  let desiredReplicas = 0;
+  let rescaleReason = "";
+  let rescale = true;
+  let retErr: string | null = null;
+
+  if (currentReplicas === 0 && minReplicas !== 0) {
+    // Autoscaling is disabled for this target (someone scaled it to zero).
+    desiredReplicas = 0;
+    rescale = false;
+    decision.path = "ScalingDisabled";
+    setCondition({ type: "ScalingActive", status: "False", reason: "ScalingDisabled", message: "scaling is disabled since the replica count of the target is zero" });
+  } else if (currentReplicas > maxReplicas) {
+    rescaleReason = "Current number of replicas above Spec.MaxReplicas";
+    desiredReplicas = maxReplicas;
+    decision.path = "AboveMaxReplicas";
+  } else if (currentReplicas < minReplicas) {
+    rescaleReason = "Current number of replicas below Spec.MinReplicas";
+    desiredReplicas = minReplicas;
+    decision.path = "BelowMinReplicas";
+  } else {
+    const calc = new ReplicaCalculator(
+      input.metricsClient,
+      input.pods,
+      config.cpuInitializationPeriod_ms,
+      config.delayOfInitialReadinessStatus_ms,
+      now_ms,
+    );
+    const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances);
+    metricStatuses = computed.statuses;
+    decision.metrics = metricDecisions(hpa.spec.metrics, computed.perMetric);
+    decision.metricDesiredReplicas = computed.replicas;
+    decision.metricName = computed.metric;
+    setCondition(computed.condition);
+
+    if (computed.error !== null && computed.replicas === -1) {
+      // setCurrentReplicasAndMetricsInStatus: keep the previous desired count, no scaling.
+      decision.path = "MetricsFailed";
+      decision.desiredReplicas = hpa.status.desiredReplicas;
+      const status: HorizontalPodAutoscalerStatus = {
+        currentReplicas,
+        desiredReplicas: hpa.status.desiredReplicas,
+        lastScaleTime_ms: hpa.status.lastScaleTime_ms,
+        currentMetrics: metricStatuses,
+        conditions,
+      };
+      return {
+        desiredReplicas: status.desiredReplicas,
+        rescale: false,
+        status,
+        conditions,
+        error: `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${computed.error}`,
+        recommendations,
+        scaleUpEvents,
+        scaleDownEvents,
+        decision,
+      };
+    }
+    // Some metrics failed but the rest still allow scaling: scale, and report the error.
+    retErr = computed.error;
+
+    let rescaleMetric = "";
+    if (computed.replicas > desiredReplicas) {
+      desiredReplicas = computed.replicas;
+      rescaleMetric = computed.metric;
+    }
+    if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
+    if (desiredReplicas < currentReplicas) rescaleReason = "All metrics below target";
+
+    const normalized =
+      behavior === null
+        ? normalizeDesiredReplicas(
+            recommendations,
+            currentReplicas,
+            desiredReplicas,
+            minReplicas,
+            maxReplicas,
+            config.downscaleStabilisationWindow_ms,
+            config.scaleUpLimitFactor,
+            config.scaleUpLimitMinimum,
+            now_ms,
+          )
+        : normalizeDesiredReplicasWithBehaviors(
+            recommendations,
+            scaleUpEvents,
+            scaleDownEvents,
+            { scaleUp: behavior.scaleUp!, scaleDown: behavior.scaleDown! },
+            currentReplicas,
+            desiredReplicas,
+            minReplicas,
+            maxReplicas,
+            config.downscaleStabilisationWindow_ms,
+            now_ms,
+          );
+    for (const c of normalized.conditions) setCondition(c);
+    recommendations = normalized.recommendations;
+    decision.stabilizedReplicas = normalized.stabilizedReplicas;
+    decision.limitedReplicas = normalized.desiredReplicas;
+    decision.stabilizationReason = normalized.conditions[0].reason;
+    decision.limitingReason = normalized.limitingReason;
+    desiredReplicas = normalized.desiredReplicas;
+    rescale = desiredReplicas !== currentReplicas;
+  }
+
+  if (rescale) {
+    setCondition({
+      type: "AbleToScale",
+      status: "True",
+      reason: "SucceededRescale",
+      message: `the HPA controller was able to update the target scale to ${desiredReplicas}`,
+    });
+    const stored = storeScaleEvent(behavior, scaleUpEvents, scaleDownEvents, currentReplicas, desiredReplicas, now_ms);
+    scaleUpEvents = stored.scaleUpEvents;
+    scaleDownEvents = stored.scaleDownEvents;
+  } else {
+    desiredReplicas = currentReplicas;
+  }
+
+  // setStatus
+  const status: HorizontalPodAutoscalerStatus = {
+    currentReplicas,
+    desiredReplicas,
+    lastScaleTime_ms: rescale ? now_ms : hpa.status.lastScaleTime_ms,
+    currentMetrics: metricStatuses,
+    conditions,
+  };
+  decision.rescaleReason = rescaleReason;
+  decision.desiredReplicas = desiredReplicas;
+  decision.rescale = rescale;
+  return {
+    desiredReplicas,
+    rescale,
+    status,
+    conditions,
+    error: retErr,
+    recommendations,
+    scaleUpEvents,
+    scaleDownEvents,
+    decision,
+  };
+}
+
+/** findCpuUtilization in horizontal_test.go: the first Resource cpu metric's utilization. */
+export function findCpuUtilization(statuses: readonly MetricStatus[]): number | null {
+  for (const s of statuses) {
+    if (s.type === "Resource" && s.resource?.name === "cpu") return s.resource.current.averageUtilization_percent ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,559 @@
+/**
+ * Port of pkg/controller/podautoscaler/replica_calculator.go (the 1.34/1.35 line: Tolerances
+ * {scaleDown, scaleUp}, groupPods returning four sets, fallback max(100, target) for missing pods
+ * on scale-down, calculateRequests with pod-level requests and restartable sidecars).
+ *
+ * Pure: the pods are the list the controller's lister returned, the metrics come from a
+ * MetricsClient, and `now_ms` replaces time.Now(). Errors are returned, never thrown, with
+ * upstream's messages.
+ */
+import { getPodCondition, type Container, type LabelSelector, type Pod } from "../cluster/types.js";
+import {
+  addInt64,
+  compareInt64,
+  divInt64,
+  float64ToInt32,
+  float64ToInt64,
+  int64ToFloat64,
+  MAX_INT32,
+  MAX_INT64,
+  mulInt64,
+  normalizeInt64,
+  toBigInt,
+  type Int64,
+} from "./int64.js";
+import { resourceMilliValue, type MetricsClient, type PodMetricsInfo } from "./metrics-client.js";
+import type { CrossVersionObjectReference, ResourceName } from "./types.js";
+import { getMetricUsageRatio, getResourceUtilizationRatio } from "./utilization.js";
+
+/** replica_calculator.go Tolerances: usage-ratio tolerances per direction. */
+export interface Tolerances {
+  scaleDown: number;
+  scaleUp: number;
+}
+
+// replica_calculator.go Tolerances.isWithin: inclusive on both sides.
+export function isWithin(t: Tolerances, usageRatio: number): boolean {
+  return 1.0 - t.scaleDown <= usageRatio && usageRatio <= 1.0 + t.scaleUp;
+}
+
+export interface CalcError {
+  ok: false;
+  error: string;
+}
+
+export interface ResourceReplicasResult {
+  ok: true;
+  replicaCount: number;
+  /** Integer percent of request, as reported in status.currentMetrics. */
+  utilization: number;
+  /** Mean usage per pod in milli-units (rawUtilization upstream). */
+  rawUtilization: Int64;
+  timestamp_ms: number;
+}
+
+export interface UsageReplicasResult {
+  ok: true;
+  replicaCount: number;
+  /** The usage upstream reports (per pod for averages, total for values), in milli-units. */
+  usage: Int64;
+  timestamp_ms: number;
+}
+
+export interface GroupedPods {
+  readyPodCount: number;
+  unreadyPods: Set<string>;
+  missingPods: Set<string>;
+  ignoredPods: Set<string>;
+}
+
+/** Go's zero time.Time, used where upstream returns time.Time{} on failure. */
+export const GO_ZERO_TIME_MS = -1e14;
+
+function fail(error: string): CalcError {
+  return { ok: false, error };
+}
+
+/**
+ * replica_calculator.go ReplicaCalculator: the metrics client, the pod lister's answer and the
+ * calculator flags, evaluated at `now_ms`.
+ */
+export class ReplicaCalculator {
+  constructor(
+    readonly metricsClient: MetricsClient,
+    /** The pods the HPA's selector matches (podLister.Pods(ns).List(selector)). */
+    readonly pods: readonly Pod[],
+    readonly cpuInitializationPeriod_ms: number,
+    readonly delayOfInitialReadinessStatus_ms: number,
+    readonly now_ms: number,
+  ) {}
+
+  // replica_calculator.go GetResourceReplicas
+  getResourceReplicas(
+    currentReplicas: number,
+    targetUtilization: number,
+    resource: ResourceName,
+    tolerances: Tolerances,
+    container: string,
+  ): ResourceReplicasResult | CalcError {
+    const fetched = this.metricsClient.getResourceMetric(resource, container);
+    if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
+    const timestamp_ms = fetched.timestamp_ms;
+    // Copy: the calculator rewrites entries, and the client's map is not ours to change.
+    const metrics: PodMetricsInfo = new Map(fetched.value);
+    const podList = this.pods;
+    if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
+
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(
+      podList,
+      metrics,
+      resource,
+      this.cpuInitializationPeriod_ms,
+      this.delayOfInitialReadinessStatus_ms,
+      this.now_ms,
+    );
+    removeMetricsForPods(metrics, ignoredPods);
+    removeMetricsForPods(metrics, unreadyPods);
+    if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
+
+    const requests = calculateRequests(podList, container, resource);
+    if (!requests.ok) return requests;
+
+    const first = getResourceUtilizationRatio(metrics, requests.value, targetUtilization);
+    if (!first.ok) return fail(first.error);
+    const { utilizationRatio: usageRatio, currentUtilization: utilization, rawAverageValue: rawUtilization } = first;
+    const keep = (): ResourceReplicasResult => ({
+      ok: true,
+      replicaCount: currentReplicas,
+      utilization,
+      rawUtilization,
+      timestamp_ms,
+    });
+
+    const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
+    if (!scaleUpWithUnready && missingPods.size === 0) {
+      // Return the current replicas if the change would be too small.
+      if (isWithin(tolerances, usageRatio)) return keep();
+      // No unready or missing pods: the new count follows from the ready pods alone.
+      return {
+        ok: true,
+        replicaCount: float64ToInt32(Math.ceil(usageRatio * readyPodCount)),
+        utilization,
+        rawUtilization,
+        timestamp_ms,
+      };
+    }
+
+    if (missingPods.size > 0) {
+      if (usageRatio < 1.0) {
+        // On a scale-down, treat missing pods as using 100% (all) of the resource request, or
+        // the utilization target for targets higher than 100%.
+        const fallbackUtilization = Math.max(100, targetUtilization);
+        for (const podName of missingPods) {
+          const request = requests.value.get(podName) ?? 0;
+          metrics.set(podName, {
+            timestamp_ms: GO_ZERO_TIME_MS,
+            window_ms: 0,
+            value_milli: divInt64(mulInt64(request, fallbackUtilization), 100),
+          });
+        }
+      } else if (usageRatio > 1.0) {
+        // On a scale-up, treat missing pods as using 0% of the resource request.
+        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+      }
+    }
+
+    if (scaleUpWithUnready) {
+      // On a scale-up, treat unready pods as using 0% of the resource request.
+      for (const podName of unreadyPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+    }
+
+    // Re-run the utilization calculation with the new numbers.
+    const second = getResourceUtilizationRatio(metrics, requests.value, targetUtilization);
+    if (!second.ok) return fail(second.error);
+    const newUsageRatio = second.utilizationRatio;
+
+    // Keep the current count if the change is too small or the direction would flip.
+    if (
+      isWithin(tolerances, newUsageRatio) ||
+      (usageRatio < 1.0 && newUsageRatio > 1.0) ||
+      (usageRatio > 1.0 && newUsageRatio < 1.0)
+    ) {
+      return keep();
+    }
+
+    const newReplicas = float64ToInt32(Math.ceil(newUsageRatio * metrics.size));
+    // Keep the current count if the number of pods considered would flip the direction.
+    if ((newUsageRatio < 1.0 && newReplicas > currentReplicas) || (newUsageRatio > 1.0 && newReplicas < currentReplicas)) {
+      return keep();
+    }
+    // The replicas considered are however many pods factored into the calculation.
+    return { ok: true, replicaCount: newReplicas, utilization, rawUtilization, timestamp_ms };
+  }
+
+  // replica_calculator.go GetRawResourceReplicas
+  getRawResourceReplicas(
+    currentReplicas: number,
+    targetUsage: Int64,
+    resource: ResourceName,
+    tolerances: Tolerances,
+    container: string,
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getResourceMetric(resource, container);
+    if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
+    const r = this.calcPlainMetricReplicas(new Map(fetched.value), currentReplicas, targetUsage, tolerances, resource);
+    if (!r.ok) return r;
+    return { ok: true, replicaCount: r.replicaCount, usage: r.usage, timestamp_ms: fetched.timestamp_ms };
+  }
+
+  // replica_calculator.go GetMetricReplicas
+  getMetricReplicas(
+    currentReplicas: number,
+    targetUsage: Int64,
+    metricName: string,
+    tolerances: Tolerances,
+    metricSelector: LabelSelector | null,
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getRawMetric(metricName, metricSelector);
+    if (!fetched.ok) return fail(`unable to get metric ${metricName}: ${fetched.error}`);
+    const r = this.calcPlainMetricReplicas(new Map(fetched.value), currentReplicas, targetUsage, tolerances, "");
+    if (!r.ok) return r;
+    return { ok: true, replicaCount: r.replicaCount, usage: r.usage, timestamp_ms: fetched.timestamp_ms };
+  }
+
+  // replica_calculator.go calcPlainMetricReplicas. `resource` is "" for custom metrics, which
+  // skips the CPU readiness rules in groupPods.
+  calcPlainMetricReplicas(
+    metrics: PodMetricsInfo,
+    currentReplicas: number,
+    targetUsage: Int64,
+    tolerances: Tolerances,
+    resource: ResourceName | "",
+  ): { ok: true; replicaCount: number; usage: Int64 } | CalcError {
+    const podList = this.pods;
+    if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
+
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(
+      podList,
+      metrics,
+      resource,
+      this.cpuInitializationPeriod_ms,
+      this.delayOfInitialReadinessStatus_ms,
+      this.now_ms,
+    );
+    removeMetricsForPods(metrics, ignoredPods);
+    removeMetricsForPods(metrics, unreadyPods);
+    if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
+
+    const { usageRatio, currentUsage: usage } = getMetricUsageRatio(metrics, targetUsage);
+
+    const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
+    if (!scaleUpWithUnready && missingPods.size === 0) {
+      if (isWithin(tolerances, usageRatio)) return { ok: true, replicaCount: currentReplicas, usage };
+      return { ok: true, replicaCount: float64ToInt32(Math.ceil(usageRatio * readyPodCount)), usage };
+    }
+
+    if (missingPods.size > 0) {
+      if (usageRatio < 1.0) {
+        // On a scale-down, treat missing pods as using exactly the target amount.
+        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: targetUsage });
+      } else if (usageRatio > 1.0) {
+        // On a scale-up, treat missing pods as using 0.
+        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+      }
+    }
+
+    if (scaleUpWithUnready) {
+      for (const podName of unreadyPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+    }
+
+    const newUsageRatio = getMetricUsageRatio(metrics, targetUsage).usageRatio;
+    if (
+      isWithin(tolerances, newUsageRatio) ||
+      (usageRatio < 1.0 && newUsageRatio > 1.0) ||
+      (usageRatio > 1.0 && newUsageRatio < 1.0)
+    ) {
+      return { ok: true, replicaCount: currentReplicas, usage };
+    }
+
+    const newReplicas = float64ToInt32(Math.ceil(newUsageRatio * metrics.size));
+    if ((newUsageRatio < 1.0 && newReplicas > currentReplicas) || (newUsageRatio > 1.0 && newReplicas < currentReplicas)) {
+      return { ok: true, replicaCount: currentReplicas, usage };
+    }
+    return { ok: true, replicaCount: newReplicas, usage };
+  }
+
+  // replica_calculator.go GetObjectMetricReplicas
+  getObjectMetricReplicas(
+    currentReplicas: number,
+    targetUsage: Int64,
+    metricName: string,
+    tolerances: Tolerances,
+    objectRef: CrossVersionObjectReference,
+    metricSelector: LabelSelector | null,
+    namespace = "",
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getObjectMetric(metricName, objectRef, metricSelector);
+    if (!fetched.ok) {
+      return fail(`unable to get metric ${metricName}: ${objectRef.kind} on ${namespace} ${objectRef.name}/${fetched.error}`);
+    }
+    const usage = fetched.value;
+    const usageRatio = int64ToFloat64(usage) / int64ToFloat64(targetUsage);
+    const r = this.getUsageRatioReplicaCount(currentReplicas, usageRatio, tolerances);
+    if (!r.ok) return r;
+    // Upstream discards the object metric's timestamp here and returns the zero time.
+    return { ok: true, replicaCount: r.replicaCount, usage, timestamp_ms: GO_ZERO_TIME_MS };
+  }
+
+  // replica_calculator.go getUsageRatioReplicaCount. With currentReplicas == 0 neither the ready
+  // pod count nor the tolerance applies, so a target can scale up from zero.
+  getUsageRatioReplicaCount(
+    currentReplicas: number,
+    usageRatio: number,
+    tolerances: Tolerances,
+  ): { ok: true; replicaCount: number } | CalcError {
+    if (currentReplicas !== 0) {
+      if (isWithin(tolerances, usageRatio)) return { ok: true, replicaCount: currentReplicas };
+      const ready = this.getReadyPodsCount();
+      if (!ready.ok) return fail(`unable to calculate ready pods: ${ready.error}`);
+      const replicaCountFloat = usageRatio * ready.count;
+      // Cap at MaxInt32 rather than overflow the conversion.
+      if (replicaCountFloat > MAX_INT32) return { ok: true, replicaCount: MAX_INT32 };
+      return { ok: true, replicaCount: float64ToInt32(Math.ceil(replicaCountFloat)) };
+    }
+    return { ok: true, replicaCount: float64ToInt32(Math.ceil(usageRatio)) };
+  }
+
+  // replica_calculator.go GetObjectPerPodMetricReplicas
+  getObjectPerPodMetricReplicas(
+    statusReplicas: number,
+    targetAverageUsage: Int64,
+    metricName: string,
+    tolerances: Tolerances,
+    objectRef: CrossVersionObjectReference,
+    metricSelector: LabelSelector | null,
+    namespace = "",
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getObjectMetric(metricName, objectRef, metricSelector);
+    if (!fetched.ok) {
+      return fail(`unable to get metric ${metricName}: ${objectRef.kind} on ${namespace} ${objectRef.name}/${fetched.error}`);
+    }
+    const usageTotal = fetched.value;
+    let replicaCount = statusReplicas;
+    const usageRatio = int64ToFloat64(usageTotal) / (int64ToFloat64(targetAverageUsage) * replicaCount);
+    if (!isWithin(tolerances, usageRatio)) {
+      // Update the number of replicas if the change is large enough.
+      replicaCount = float64ToInt32(Math.ceil(int64ToFloat64(usageTotal) / int64ToFloat64(targetAverageUsage)));
+    }
+    const usage = float64ToInt64(Math.ceil(int64ToFloat64(usageTotal) / statusReplicas));
+    return { ok: true, replicaCount, usage, timestamp_ms: fetched.timestamp_ms };
+  }
+
+  // replica_calculator.go getReadyPodsCount: Running pods whose PodReady condition is True.
+  getReadyPodsCount(): { ok: true; count: number } | CalcError {
+    if (this.pods.length === 0) return fail("no pods returned by selector while calculating replica count");
+    let count = 0;
+    for (const pod of this.pods) if (pod.status.phase === "Running" && isPodReady(pod)) count++;
+    return { ok: true, count };
+  }
+
+  // replica_calculator.go GetExternalMetricReplicas
+  getExternalMetricReplicas(
+    currentReplicas: number,
+    targetUsage: Int64,
+    metricName: string,
+    tolerances: Tolerances,
+    metricSelector: LabelSelector | null,
+    namespace = "",
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getExternalMetric(metricName, metricSelector);
+    if (!fetched.ok) return fail(`unable to get external metric ${namespace}/${metricName}/${formatSelector(metricSelector)}: ${fetched.error}`);
+    let usage: Int64 = 0;
+    for (const val of fetched.value) {
+      // Cap at MaxInt64 on positive overflow.
+      if (compareInt64(val, 0) > 0 && toBigInt(usage) > MAX_INT64 - toBigInt(val)) {
+        usage = normalizeInt64(MAX_INT64);
+        break;
+      }
+      usage = addInt64(usage, val);
+    }
+    const usageRatio = int64ToFloat64(usage) / int64ToFloat64(targetUsage);
+    const r = this.getUsageRatioReplicaCount(currentReplicas, usageRatio, tolerances);
+    if (!r.ok) return r;
+    // Upstream discards the external metric's timestamp here and returns the zero time.
+    return { ok: true, replicaCount: r.replicaCount, usage, timestamp_ms: GO_ZERO_TIME_MS };
+  }
+
+  // replica_calculator.go GetExternalPerPodMetricReplicas
+  getExternalPerPodMetricReplicas(
+    statusReplicas: number,
+    targetUsagePerPod: Int64,
+    metricName: string,
+    tolerances: Tolerances,
+    metricSelector: LabelSelector | null,
+    namespace = "",
+  ): UsageReplicasResult | CalcError {
+    const fetched = this.metricsClient.getExternalMetric(metricName, metricSelector);
+    if (!fetched.ok) return fail(`unable to get external metric ${namespace}/${metricName}/${formatSelector(metricSelector)}: ${fetched.error}`);
+    let usage: Int64 = 0;
+    for (const val of fetched.value) {
+      usage = addInt64(usage, val);
+      // The only way to go negative here is an int64 overflow.
+      if (compareInt64(usage, 0) < 0) {
+        usage = normalizeInt64(MAX_INT64);
+        break;
+      }
+    }
+    let replicaCount = statusReplicas;
+    const usageRatio = int64ToFloat64(usage) / (int64ToFloat64(targetUsagePerPod) * replicaCount);
+    if (!isWithin(tolerances, usageRatio)) {
+      const replicaCountResult = Math.ceil(int64ToFloat64(usage) / int64ToFloat64(targetUsagePerPod));
+      // Keep the result within the bounds of an int32.
+      replicaCount = replicaCountResult > MAX_INT32 ? MAX_INT32 : float64ToInt32(replicaCountResult);
+    }
+    // Handle usage overflow: float64(MaxInt64) rounds up to 2^63.
+    if (int64ToFloat64(usage) >= int64ToFloat64(MAX_INT64)) {
+      usage = normalizeInt64(MAX_INT64);
+    } else {
+      usage = float64ToInt64(Math.ceil(int64ToFloat64(usage) / statusReplicas));
+    }
+    return { ok: true, replicaCount, usage, timestamp_ms: fetched.timestamp_ms };
+  }
+}
+
+/** podutil.IsPodReady: the PodReady condition exists and is True. */
+export function isPodReady(pod: Pod): boolean {
+  return getPodCondition(pod, "Ready")?.status === "True";
+}
+
+/** Go's `%+v` of a *metav1.LabelSelector, as upstream error messages and metric names print it. */
+export function formatSelector(selector: LabelSelector | null): string {
+  // *LabelSelector has a String() method that prints "nil" for a nil pointer.
+  if (selector === null) return "nil";
+  const labels = Object.keys(selector.matchLabels)
+    .sort()
+    .map((k) => `${k}:${selector.matchLabels[k]}`)
+    .join(" ");
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]}`;
+}
+
+// replica_calculator.go groupPods. Times are strict comparisons as upstream's Before/After:
+// a pod whose start + readiness delay equals its readiness transition counts as ready, and a
+// metric whose timestamp equals transition + window counts as fresh.
+export function groupPods(
+  pods: readonly Pod[],
+  metrics: PodMetricsInfo,
+  resource: ResourceName | "",
+  cpuInitializationPeriod_ms: number,
+  delayOfInitialReadinessStatus_ms: number,
+  now_ms: number,
+): GroupedPods {
+  const missingPods = new Set<string>();
+  const unreadyPods = new Set<string>();
+  const ignoredPods = new Set<string>();
+  let readyPodCount = 0;
+  for (const pod of pods) {
+    const name = pod.metadata.name;
+    if (pod.metadata.deletionTimestamp_ms !== null || pod.status.phase === "Failed") {
+      ignoredPods.add(name);
+      continue;
+    }
+    // Pending pods are unready.
+    if (pod.status.phase === "Pending") {
+      unreadyPods.add(name);
+      continue;
+    }
+    // Pods missing metrics.
+    const metric = metrics.get(name);
+    if (metric === undefined) {
+      missingPods.add(name);
+      continue;
+    }
+    // Unready pods are ignored, for CPU only: CPU usage is distorted while a pod starts.
+    if (resource === "cpu") {
+      let unready: boolean;
+      const condition = getPodCondition(pod, "Ready");
+      const startTime_ms = pod.status.startTime_ms;
+      if (condition === undefined || startTime_ms === null) {
+        unready = true;
+      } else if (startTime_ms + cpuInitializationPeriod_ms > now_ms) {
+        // Still within the initialization period: ignore the sample if the pod is unready or a
+        // full metric window has not been collected since the last readiness transition.
+        unready =
+          condition.status === "False" || metric.timestamp_ms < condition.lastTransitionTime_ms + metric.window_ms;
+      } else {
+        // Ignore the metric if the pod is unready and has never been ready.
+        unready =
+          condition.status === "False" && startTime_ms + delayOfInitialReadinessStatus_ms > condition.lastTransitionTime_ms;
+      }
+      if (unready) {
+        unreadyPods.add(name);
+        continue;
+      }
+    }
+    readyPodCount++;
+  }
+  return { readyPodCount, unreadyPods, missingPods, ignoredPods };
+}
+
+// replica_calculator.go calculateRequests. With a container name only that container counts;
+// otherwise pod-level requests win when set (PodLevelResources, on by default since 1.34), else
+// the sum over containers plus restartable (sidecar) init containers.
+export function calculateRequests(
+  pods: readonly Pod[],
+  container: string,
+  resource: ResourceName,
+): { ok: true; value: Map<string, Int64> } | CalcError {
+  const requests = new Map<string, Int64>();
+  for (const pod of pods) {
+    const usePodLevelRequests = isPodLevelRequestsSet(pod) && container === "";
+    const r = usePodLevelRequests
+      ? calculatePodLevelRequests(pod, resource)
+      : calculatePodRequestsFromContainers(pod, container, resource);
+    if (!r.ok) return r;
+    requests.set(pod.metadata.name, r.value);
+  }
+  return { ok: true, value: requests };
+}
+
+// component-helpers resource.IsPodLevelRequestsSet: pod-level requests with at least one
+// supported resource.
+function isPodLevelRequestsSet(pod: Pod): boolean {
+  const r = pod.spec.resources;
+  if (r === null) return false;
+  return r.requests.cpu_mcores !== undefined || r.requests.memory_bytes !== undefined;
+}
+
+// replica_calculator.go calculatePodLevelRequests
+function calculatePodLevelRequests(pod: Pod, resource: ResourceName): { ok: true; value: Int64 } | CalcError {
+  const v = pod.spec.resources === null ? undefined : resourceMilliValue(pod.spec.resources.requests, resource);
+  if (v === undefined) return fail(`missing pod-level request for ${resource} in Pod ${pod.metadata.name}`);
+  return { ok: true, value: v };
+}
+
+// replica_calculator.go calculatePodRequestsFromContainers
+function calculatePodRequestsFromContainers(
+  pod: Pod,
+  container: string,
+  resource: ResourceName,
+): { ok: true; value: Int64 } | CalcError {
+  const containers: Container[] = [...pod.spec.containers];
+  for (const c of pod.spec.initContainers) if (c.restartPolicy === "Always") containers.push(c);
+  let request: Int64 = 0;
+  for (const c of containers) {
+    if (container === "" || container === c.name) {
+      const v = resourceMilliValue(c.resources.requests, resource);
+      if (v === undefined) return fail(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
+      request = addInt64(request, v);
+    }
+    // Container names are unique inside a pod.
+    if (container === c.name) return { ok: true, value: request };
+  }
+  if (container !== "") return fail(`container ${container} not found in Pod ${pod.metadata.name}`);
+  return { ok: true, value: request };
+}
+
+// replica_calculator.go removeMetricsForPods
+export function removeMetricsForPods(metrics: PodMetricsInfo, pods: ReadonlySet<string>): void {
+  for (const pod of pods) metrics.delete(pod);
+}
