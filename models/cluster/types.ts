@@ -180,3 +180,74 @@ export function getPodCondition(pod: Pod, type: PodConditionType): PodCondition 
   for (const c of pod.status.conditions) if (c.type === type) return c;
   return undefined;
 }
+
+/** apps/v1 ReplicaSet. */
+export interface ReplicaSet {
+  kind: "ReplicaSet";
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    minReadySeconds: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+  };
+  status: {
+    replicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    observedGeneration: number;
+  };
+}
+
+export interface RollingUpdateDeployment {
+  /** Absolute count or percent string ("25%"), as in the API. */
+  maxUnavailable: number | string;
+  maxSurge: number | string;
+}
+
+export interface DeploymentCondition {
+  type: "Available" | "Progressing" | "ReplicaFailure";
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastUpdateTime_ms: number;
+  lastTransitionTime_ms: number;
+}
+
+/** apps/v1 Deployment. */
+export interface Deployment {
+  kind: "Deployment";
+  metadata: ObjectMeta & { generation: number };
+  spec: {
+    replicas: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy: { type: "RollingUpdate"; rollingUpdate: RollingUpdateDeployment } | { type: "Recreate" };
+    minReadySeconds: number;
+    revisionHistoryLimit: number;
+    progressDeadlineSeconds: number;
+    paused: boolean;
+  };
+  status: {
+    observedGeneration: number;
+    replicas: number;
+    updatedReplicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    unavailableReplicas: number;
+    conditions: DeploymentCondition[];
+  };
+}
+
+export interface ServicePort {
+  name: string;
+  port: number;
+  targetPort: number;
+}
+
+/** core/v1 Service (ClusterIP semantics: a selector and the Ready endpoints it yields). */
+export interface Service {
+  kind: "Service";
+  metadata: ObjectMeta;
+  spec: { selector: Labels; ports: ServicePort[] };
+}
