@@ -167,11 +167,11 @@ export class EmpiricalDistribution {
   }
 }
 
-/** ln Γ(x) for x > 0: Stirling series for x >= 7, shifted by the recurrence below that. */
+/** ln Γ(x) for x > 0: Stirling series for x >= 10, shifted by the recurrence below that. */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`);
   let shift = 0;
-  while (x < 7) {
+  while (x < 10) {
     shift -= Math.log(x);
     x += 1;
   }

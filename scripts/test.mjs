@@ -3,11 +3,18 @@
 // that CI counts, keeping tap's exit code. Extra arguments go to tap (e.g. a test file).
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import fs from "node:fs";
 import path from "node:path";
 
 const require = createRequire(import.meta.url);
 const tapBin = path.join(path.dirname(require.resolve("tap/package.json")), "dist/esm/run.mjs");
-const child = spawn(process.execPath, [tapBin, "--reporter=tap", ...process.argv.slice(2)], {
+// tap takes files, not folders: expand a folder argument to the *.test.ts files under it.
+const expand = (arg) =>
+  fs.existsSync(arg) && fs.statSync(arg).isDirectory()
+    ? fs.readdirSync(arg, { recursive: true }).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join(arg, f))
+    : [arg];
+const args = process.argv.slice(2).flatMap(expand);
+const child = spawn(process.execPath, [tapBin, "--reporter=tap", ...args], {
   stdio: ["inherit", "pipe", "inherit"],
 });
 

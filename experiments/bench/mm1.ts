@@ -12,6 +12,8 @@ export interface Mm1Result {
   customers: number;
   /** Mean time from arrival to start of service, seconds. */
   mean_wait_s: number;
+  /** Mean wait of each of `batches` consecutive groups of customers (for batch-means CIs). */
+  batch_means_s: number[];
   /** Mean time from arrival to departure, seconds. */
   mean_sojourn_s: number;
   /** Kernel events executed (one arrival and one departure per customer). */
@@ -23,7 +25,13 @@ export function mm1MeanWait_s(arrival_rate: number, service_rate: number): numbe
   return arrival_rate / service_rate / (service_rate - arrival_rate);
 }
 
-export function runMm1(customers: number, arrival_rate: number, service_rate: number, seed: number | string): Mm1Result {
+export function runMm1(
+  customers: number,
+  arrival_rate: number,
+  service_rate: number,
+  seed: number | string,
+  batches = 20,
+): Mm1Result {
   const sim = new Simulation({ seed });
   const arrivals = sim.rng.stream("mm1/arrivals");
   const services = sim.rng.stream("mm1/service");
@@ -35,11 +43,15 @@ export function runMm1(customers: number, arrival_rate: number, service_rate: nu
   let length = 0;
   let arrived = 0;
   let departed = 0;
-  let total_wait_ms = 0;
+  let started = 0;
+  const batch_size = Math.floor(customers / batches);
+  const batch_wait_ms = new Float64Array(batches);
   let total_sojourn_ms = 0;
 
   const startService = (now_ms: number) => {
-    total_wait_ms += now_ms - queue[head];
+    // Service starts in arrival order (FIFO), so `started` is the customer's index.
+    const batch = Math.floor(started++ / batch_size);
+    if (batch < batches) batch_wait_ms[batch] += now_ms - queue[head];
     sim.schedule(toMs(services.exponential(service_rate)), depart);
   };
   const depart = (now_ms: number) => {
@@ -67,7 +79,8 @@ export function runMm1(customers: number, arrival_rate: number, service_rate: nu
   sim.run();
   return {
     customers: departed,
-    mean_wait_s: total_wait_ms / departed / 1000,
+    mean_wait_s: batch_wait_ms.reduce((a, b) => a + b, 0) / (batch_size * batches) / 1000,
+    batch_means_s: Array.from(batch_wait_ms, (w) => w / batch_size / 1000),
     mean_sojourn_s: total_sojourn_ms / departed / 1000,
     events: sim.events_processed,
   };
