@@ -86,9 +86,20 @@ export interface NodeSelectorTerm {
   matchExpressions: NodeSelectorRequirement[];
 }
 
+/** core/v1 PreferredSchedulingTerm: a weight in 1..100 added to a node's score when it matches. */
+export interface PreferredSchedulingTerm {
+  weight: number;
+  preference: NodeSelectorTerm;
+}
+
 export interface NodeAffinity {
-  /** requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, expressions ANDed. */
+  /**
+   * requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, expressions ANDed. Empty means
+   * "not set" (the API rejects a required selector with zero terms).
+   */
   requiredTerms: NodeSelectorTerm[];
+  /** preferredDuringSchedulingIgnoredDuringExecution; absent = none (scored by NodeAffinity). */
+  preferredTerms?: PreferredSchedulingTerm[];
 }
 
 export interface PodSpec {
@@ -103,6 +114,11 @@ export interface PodSpec {
   restartPolicy: "Always" | "OnFailure" | "Never";
   /** Pod-level requests (PodLevelResources); null when unset. */
   resources: ResourceRequirements | null;
+  /**
+   * spec.priority as the Priority admission plugin resolves it from priorityClassName; absent = 0
+   * (corev1helpers.PodPriority). Orders the scheduler's activeQ.
+   */
+  priority?: number;
 }
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";

@@ -1,0 +1,225 @@
+/**
+ * The cluster state store: kubesim's API server. Controllers read objects from it, write them
+ * back, and learn about changes through watches, as Kubernetes controllers talk only through the
+ * API server. No component reaches into another's private state.
+ *
+ * Objects are stored by reference and updated in place (a controller mutates the object it got
+ * and calls `update`), which keeps 5,000-pod runs cheap. Every write bumps the store-wide
+ * resourceVersion. Watch notifications are delivered as kernel events `watchDelay_ms` after the
+ * write (default 0: same instant, after the writer's event finishes), never synchronously, so a
+ * controller is never re-entered while it is half-way through a change. A delayed notification
+ * carries the object as it is when delivered, as an informer cache would have caught up by then.
+ *
+ * Iteration order everywhere is creation order (Maps keep insertion order), so listing is
+ * deterministic.
+ */
+import type { Simulation } from "../../engine/index.js";
+import type { ObjectMeta } from "./types.js";
+
+export interface StoredObject {
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
+export type WatchHandler<T extends StoredObject> = (type: WatchEventType, object: T) => void;
+
+/** Metadata a caller supplies on create; the store fills uid, resourceVersion, timestamps. */
+export type NewObject<T extends StoredObject> = Omit<T, "metadata"> & {
+  metadata: Partial<ObjectMeta> & { name: string };
+};
+
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "AlreadyExists" | "NotFound" | "Invalid",
+  ) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+interface Index<T extends StoredObject> {
+  keysOf: (object: T) => readonly string[];
+  buckets: Map<string, Set<T>>;
+  keysByUid: Map<string, readonly string[]>;
+}
+
+class Collection<T extends StoredObject> {
+  readonly objects = new Map<string, T>();
+  readonly watchers: WatchHandler<T>[] = [];
+  readonly indexes = new Map<string, Index<T>>();
+}
+
+export function objectKey(namespace: string, name: string): string {
+  return namespace === "" ? name : `${namespace}/${name}`;
+}
+
+export class ClusterStore {
+  private readonly collections = new Map<string, Collection<StoredObject>>();
+  private resourceVersion = 0;
+  private uidCounter = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly watchDelay_ms = 0,
+  ) {}
+
+  get now_ms(): number {
+    return this.sim.now_ms;
+  }
+
+  /** Creates an object, filling uid, resourceVersion and creationTimestamp. */
+  create<T extends StoredObject>(input: NewObject<T>): T {
+    const collection = this.collection<T>(input.kind);
+    const namespace = input.metadata.namespace ?? (input.kind === "Node" ? "" : "default");
+    const key = objectKey(namespace, input.metadata.name);
+    if (collection.objects.has(key)) {
+      throw new StoreError(`${input.kind} "${key}" already exists`, "AlreadyExists");
+    }
+    const object = input as unknown as T;
+    object.metadata = {
+      labels: {},
+      annotations: {},
+      ownerReferences: [],
+      deletionTimestamp_ms: null,
+      ...input.metadata,
+      namespace,
+      uid: `uid-${String(++this.uidCounter).padStart(6, "0")}`,
+      creationTimestamp_ms: this.sim.now_ms,
+      resourceVersion: ++this.resourceVersion,
+    } as ObjectMeta;
+    collection.objects.set(key, object);
+    for (const index of collection.indexes.values()) this.indexAdd(index, object);
+    this.notify(collection, "ADDED", object);
+    return object;
+  }
+
+  get<T extends StoredObject>(kind: string, namespace: string, name: string): T | undefined {
+    return this.collection<T>(kind).objects.get(objectKey(namespace, name));
+  }
+
+  /** Objects of a kind (optionally one namespace) in creation order. */
+  list<T extends StoredObject>(kind: string, namespace?: string): T[] {
+    const out: T[] = [];
+    for (const object of this.collection<T>(kind).objects.values()) {
+      if (namespace === undefined || object.metadata.namespace === namespace) out.push(object);
+    }
+    return out;
+  }
+
+  count(kind: string): number {
+    return this.collection(kind).objects.size;
+  }
+
+  /** Records an in-place change of a stored object: bumps resourceVersion, reindexes, notifies. */
+  update<T extends StoredObject>(object: T): T {
+    const collection = this.collection<T>(object.kind);
+    const key = objectKey(object.metadata.namespace, object.metadata.name);
+    if (collection.objects.get(key) !== object) {
+      throw new StoreError(`${object.kind} "${key}" is not the stored object (deleted, or a copy)`, "NotFound");
+    }
+    object.metadata.resourceVersion = ++this.resourceVersion;
+    for (const index of collection.indexes.values()) {
+      if (sameKeys(index.keysByUid.get(object.metadata.uid), index.keysOf(object))) continue;
+      this.indexRemove(index, object);
+      this.indexAdd(index, object);
+    }
+    this.notify(collection, "MODIFIED", object);
+    return object;
+  }
+
+  /** Removes an object at once (pods go through graceful deletion in the kubelet first). */
+  delete<T extends StoredObject>(kind: string, namespace: string, name: string): T {
+    const collection = this.collection<T>(kind);
+    const key = objectKey(namespace, name);
+    const object = collection.objects.get(key);
+    if (!object) throw new StoreError(`${kind} "${key}" not found`, "NotFound");
+    collection.objects.delete(key);
+    for (const index of collection.indexes.values()) this.indexRemove(index, object);
+    object.metadata.resourceVersion = ++this.resourceVersion;
+    this.notify(collection, "DELETED", object);
+    return object;
+  }
+
+  /** Subscribes to changes of one kind; returns the unsubscribe function. */
+  watch<T extends StoredObject>(kind: string, handler: WatchHandler<T>): () => void {
+    const watchers = this.collection<T>(kind).watchers;
+    watchers.push(handler);
+    return () => {
+      const i = watchers.indexOf(handler);
+      if (i >= 0) watchers.splice(i, 1);
+    };
+  }
+
+  /**
+   * Adds a secondary index (like client-go's Indexers): `keysOf` maps an object to its index
+   * keys (e.g. a pod's node name, its controller's uid). Kept current on every write.
+   */
+  addIndex<T extends StoredObject>(kind: string, name: string, keysOf: (object: T) => readonly string[]): void {
+    const collection = this.collection<T>(kind);
+    if (collection.indexes.has(name)) throw new StoreError(`index ${kind}/${name} already exists`, "Invalid");
+    const index: Index<T> = { keysOf, buckets: new Map(), keysByUid: new Map() };
+    collection.indexes.set(name, index);
+    for (const object of collection.objects.values()) this.indexAdd(index, object);
+  }
+
+  /** Objects whose index `name` has `key`, in the order they entered the bucket. */
+  byIndex<T extends StoredObject>(kind: string, name: string, key: string): ReadonlySet<T> {
+    const index = this.collection<T>(kind).indexes.get(name);
+    if (!index) throw new StoreError(`no index ${kind}/${name}`, "Invalid");
+    return index.buckets.get(key) ?? EMPTY_SET;
+  }
+
+  hasIndex(kind: string, name: string): boolean {
+    return this.collection(kind).indexes.has(name);
+  }
+
+  private collection<T extends StoredObject>(kind: string): Collection<T> {
+    let c = this.collections.get(kind);
+    if (!c) {
+      c = new Collection();
+      this.collections.set(kind, c);
+    }
+    return c as unknown as Collection<T>;
+  }
+
+  private notify<T extends StoredObject>(collection: Collection<T>, type: WatchEventType, object: T): void {
+    for (const handler of collection.watchers) {
+      this.sim.schedule(this.watchDelay_ms, () => handler(type, object));
+    }
+  }
+
+  private indexAdd<T extends StoredObject>(index: Index<T>, object: T): void {
+    const keys = index.keysOf(object);
+    index.keysByUid.set(object.metadata.uid, keys);
+    for (const key of keys) {
+      let bucket = index.buckets.get(key);
+      if (!bucket) {
+        bucket = new Set();
+        index.buckets.set(key, bucket);
+      }
+      bucket.add(object);
+    }
+  }
+
+  private indexRemove<T extends StoredObject>(index: Index<T>, object: T): void {
+    const keys = index.keysByUid.get(object.metadata.uid);
+    if (!keys) return;
+    index.keysByUid.delete(object.metadata.uid);
+    for (const key of keys) {
+      const bucket = index.buckets.get(key);
+      if (!bucket) continue;
+      bucket.delete(object);
+      if (bucket.size === 0) index.buckets.delete(key);
+    }
+  }
+}
+
+const EMPTY_SET: ReadonlySet<never> = new Set();
+
+function sameKeys(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,47 @@
+/**
+ * A controller work queue on the kernel, after client-go's workqueue: a key added while already
+ * queued is processed once; processing happens in a kernel event, never inside the caller.
+ * Adding a key with an earlier due time than the one queued moves it earlier (AddAfter semantics).
+ */
+import type { Simulation, ScheduledEvent } from "../../engine/index.js";
+
+export class WorkQueue {
+  private readonly pending = new Map<string, ScheduledEvent>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly process: (key: string, now_ms: number) => void,
+    /** Kernel priority of the processing events (lower runs first at equal times). */
+    private readonly priority = 0,
+  ) {}
+
+  get length(): number {
+    return this.pending.size;
+  }
+
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  add(key: string, delay_ms = 0): void {
+    const due_ms = this.sim.now_ms + delay_ms;
+    const queued = this.pending.get(key);
+    if (queued) {
+      if (queued.time_ms <= due_ms) return;
+      this.sim.cancel(queued);
+    }
+    const event = this.sim.scheduleAt(due_ms, (now_ms) => {
+      this.pending.delete(key);
+      this.process(key, now_ms);
+    }, this.priority);
+    this.pending.set(key, event);
+  }
+
+  forget(key: string): void {
+    const queued = this.pending.get(key);
+    if (queued) {
+      this.sim.cancel(queued);
+      this.pending.delete(key);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The decode rules of kubernetes-sigs/metrics-server `pkg/scraper/client/resource/decode.go`
+ * (decodeBatch, parseNodeCPUUsageMetrics, parseContainerCPUMetrics, parseContainerMemMetrics,
+ * checkContainerMetrics), applied to the simulated kubelet's samples instead of Prometheus text.
+ *
+ * What survives from the text format, and is reproduced here:
+ * - CPU: the kubelet exposes `float64(UsageCoreNanoSeconds) / 1e9` seconds and decode.go reads
+ *   it back as `uint64(value * 1e9)` nanoseconds; that float round trip can lose a nanosecond,
+ *   and is reproduced bit for bit (`decodeCumulativeCpu_ns`).
+ * - Memory: `uint64(value)` bytes (truncation).
+ * - A node point with zero CPU or zero memory is dropped ("Failed getting complete node metric").
+ * - A pod any of whose containers has zero CPU or zero memory is dropped whole
+ *   (checkContainerMetrics returns nil): an idle container whose cgroup has used exactly 0 ns,
+ *   or one cAdvisor has not sampled yet, hides its whole pod from the HPA.
+ * - Container points of one pod are a map keyed by container name: a later duplicate replaces an
+ *   earlier one.
+ * Not reproduced: Go's zero time (a series without a timestamp gets the scrape time upstream;
+ * simulated samples always carry one), and the float round trip of container_start_time_seconds
+ * (times stay exact integer ms; upstream's start time is blurred by ~0.2 µs at Unix epoch scale,
+ * which only matters at the exact 10 s boundary of the fresh-container rule).
+ */
+import type { ContainerSample, PodSample, ResourceSample } from "./types.js";
+
+/**
+ * Cumulative CPU in mcore·ms as the kubelet holds it (integer ns from the cgroup counter), sent
+ * as float seconds and parsed back by decode.go parseContainerCPUMetrics: uint64(value * 1e9).
+ */
+export function decodeCumulativeCpu_ns(cumulativeCpuUsed_mcore_ms: number): number {
+  const cgroup_ns = Math.floor(cumulativeCpuUsed_mcore_ms * 1000);
+  const exposed_s = cgroup_ns / 1e9;
+  return Math.trunc(exposed_s * 1e9);
+}
+
+/** decode.go parseContainerMemMetrics / parseNodeMemUsageMetrics: uint64(value). */
+export function decodeMemory_bytes(memoryWorkingSet_bytes: number): number {
+  return Math.trunc(memoryWorkingSet_bytes);
+}
+
+/** Rejects samples no kubelet could serve; a simulator bug, so it throws. */
+export function validateSample(s: ResourceSample, what: string): void {
+  if (!Number.isSafeInteger(s.timestamp_ms)) throw new RangeError(`${what}: timestamp_ms must be an integer, got ${s.timestamp_ms}`);
+  if (!Number.isSafeInteger(s.startTime_ms)) throw new RangeError(`${what}: startTime_ms must be an integer, got ${s.startTime_ms}`);
+  const cpu = s.cumulativeCpuUsed_mcore_ms;
+  if (!(cpu >= 0) || !Number.isFinite(cpu)) throw new RangeError(`${what}: cumulativeCpuUsed_mcore_ms must be finite and >= 0, got ${cpu}`);
+  const mem = s.memoryWorkingSet_bytes;
+  if (!(mem >= 0) || !Number.isFinite(mem)) throw new RangeError(`${what}: memoryWorkingSet_bytes must be finite and >= 0, got ${mem}`);
+}
+
+/** decodeBatch's node check: a node point missing CPU or memory (0) is not stored. */
+export function isCompleteNodePoint(node: ResourceSample | null): node is ResourceSample {
+  if (node === null) return false;
+  return decodeCumulativeCpu_ns(node.cumulativeCpuUsed_mcore_ms) !== 0 && decodeMemory_bytes(node.memoryWorkingSet_bytes) !== 0;
+}
+
+/** True when a later container of the same pod has the same name (the map keeps the later one). */
+export function isShadowed(containers: readonly ContainerSample[], index: number): boolean {
+  const name = containers[index].name;
+  for (let j = index + 1; j < containers.length; j++) if (containers[j].name === name) return true;
+  return false;
+}
+
+/**
+ * decode.go checkContainerMetrics: false (pod dropped, "Failed getting complete Pod metric") when
+ * any container's CPU or memory decodes to 0. A pod with no containers yields no point at all
+ * (decodeBatch skips `len(podMetric.Containers) == 0`).
+ */
+export function checkContainerMetrics(pod: PodSample): boolean {
+  const cs = pod.containers;
+  if (cs.length === 0) return false;
+  for (let i = 0; i < cs.length; i++) {
+    if (isShadowed(cs, i)) continue;
+    const c = cs[i];
+    if (decodeCumulativeCpu_ns(c.cumulativeCpuUsed_mcore_ms) === 0 || decodeMemory_bytes(c.memoryWorkingSet_bytes) === 0) return false;
+  }
+  return true;
+}
