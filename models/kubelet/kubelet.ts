@@ -1,0 +1,311 @@
+/**
+ * The kubelets of all nodes: pod admission, image pulls, container start, readiness probing,
+ * OOM kills with CrashLoopBackOff restarts, and graceful termination.
+ *
+ * Upstream behaviour modelled (pkg/kubelet):
+ * - status.startTime is set when the kubelet first syncs the pod (kubelet_pods.go
+ *   generateAPIPodStatus: `if pod.Status.StartTime == nil`), before images are pulled.
+ * - Images are pulled one at a time per node (serializeImagePulls defaults to true) and cached.
+ * - Readiness (prober/worker.go run/doProbe): the probe worker starts when the pod is added and
+ *   ticks every periodSeconds from then; a container start triggers an immediate probe
+ *   (prober_manager.go UpdatePodStatus manualTriggerCh). A probe while the container has run for
+ *   less than initialDelaySeconds changes nothing. successThreshold / failureThreshold
+ *   consecutive results flip the state. The probe succeeds once the app's warm-up is over.
+ * - Ready and ContainersReady conditions change lastTransitionTime only on a status change.
+ * - An OOM kill terminates the container (reason OOMKilled), drops readiness, and restarts it
+ *   after CrashLoopBackOff: 10 s doubling to 5 min (kubelet.go backOff: 10 s initial,
+ *   MaxContainerBackOff 300 s), reset after the container runs 10 minutes.
+ * - Deletion: the pod stops receiving traffic as soon as deletionTimestamp is set (endpoints drop
+ *   terminating pods); the app exits after its shutdown time, capped by the grace period, and
+ *   the pod object is removed.
+ *
+ * Simplification, exact for what the other components can observe: once a pod is Ready, the
+ * probe worker is parked until the container restarts, since nothing modelled makes a warm
+ * app's probe fail; this saves one event per pod per 10 s.
+ */
+import type { PeriodicTimer, RandomStream, ScheduledEvent, Simulation } from "../../engine/index.js";
+import type { ClusterStore } from "../cluster/store.js";
+import type { EventLog } from "../cluster/events.js";
+import type { Node, Pod, Probe } from "../cluster/types.js";
+import type { AppCatalog } from "../workload/app-profile.js";
+import { isPodTerminal, setPodCondition } from "./pod-status.js";
+
+export interface KubeletConfig {
+  /** Pull time of an image not yet on the node, unless `imagePull_ms` names the image. */
+  defaultImagePull_ms: number;
+  imagePull_ms: Record<string, number>;
+  /** kubelet --serialize-image-pulls (default true): one pull at a time per node. */
+  serializeImagePulls: boolean;
+  /** Container start time (runtime create + start) is drawn uniformly from this range. */
+  containerStartMin_ms: number;
+  containerStartMax_ms: number;
+  crashLoopBackOffInitial_ms: number;
+  crashLoopBackOffMax_ms: number;
+  /** A container that ran this long has its back-off reset. */
+  crashLoopBackOffReset_ms: number;
+}
+
+export const DEFAULT_KUBELET_CONFIG: Readonly<KubeletConfig> = Object.freeze({
+  defaultImagePull_ms: 5_000,
+  imagePull_ms: {},
+  serializeImagePulls: true,
+  containerStartMin_ms: 500,
+  containerStartMax_ms: 1_500,
+  crashLoopBackOffInitial_ms: 10_000,
+  crashLoopBackOffMax_ms: 300_000,
+  crashLoopBackOffReset_ms: 600_000,
+});
+
+/** Where a running pod's containers consume CPU and memory (models/kubelet/container-runtime.ts). */
+export interface ContainerRuntime {
+  startPod(pod: Pod, nodeName: string, now_ms: number): void;
+  stopPod(pod: Pod, now_ms: number): void;
+}
+
+const READINESS_PROBE_DEFAULTS: Probe = {
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+};
+
+interface NodeState {
+  rng: RandomStream;
+  /** When each image is (or will be) on the node. */
+  imageReady_ms: Map<string, number>;
+  /** When the node's (serialized) image puller is free. */
+  pullerFree_ms: number;
+}
+
+interface PodRecord {
+  pod: Pod;
+  node: NodeState;
+  nodeName: string;
+  admitted_ms: number;
+  pending: ScheduledEvent | null;
+  probeTimer: PeriodicTimer | null;
+  containersStarted_ms: number | null;
+  warm_ms: number;
+  probeResultReady: boolean;
+  probeRun: number;
+  lastProbeSuccess: boolean | null;
+  backOff_ms: number;
+  terminating: boolean;
+}
+
+export class Kubelets {
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly pods = new Map<string, PodRecord>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly events: EventLog,
+    private readonly apps: AppCatalog,
+    private readonly runtime: ContainerRuntime,
+    private readonly config: Readonly<KubeletConfig> = DEFAULT_KUBELET_CONFIG,
+  ) {
+    store.watch<Node>("Node", (type, node) => {
+      if (type === "DELETED") this.nodes.delete(node.metadata.name);
+      else this.nodeState(node.metadata.name);
+    });
+    store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
+  }
+
+  /** Pods this kubelet is running (admitted and not yet removed). */
+  get podCount(): number {
+    return this.pods.size;
+  }
+
+  /** Called by the container runtime when a container exceeds its memory limit. */
+  oomKill(pod: Pod, containerName: string, now_ms: number): void {
+    const record = this.pods.get(pod.metadata.uid);
+    if (!record || record.terminating || record.containersStarted_ms === null) return;
+    const ran_ms = now_ms - record.containersStarted_ms;
+    if (ran_ms >= this.config.crashLoopBackOffReset_ms) record.backOff_ms = 0;
+    record.backOff_ms =
+      record.backOff_ms === 0 ? this.config.crashLoopBackOffInitial_ms : Math.min(2 * record.backOff_ms, this.config.crashLoopBackOffMax_ms);
+    this.runtime.stopPod(pod, now_ms);
+    record.containersStarted_ms = null;
+    record.lastProbeSuccess = null;
+    this.stopProbing(record);
+    for (const status of pod.status.containerStatuses) {
+      status.ready = false;
+      if (status.name === containerName) {
+        status.restartCount++;
+        status.state = "waiting";
+        status.reason = "CrashLoopBackOff";
+      }
+    }
+    this.setReady(record, false, now_ms, "ContainersNotReady");
+    this.store.update(pod);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Killing", "OOMKilled",
+      `container ${containerName} exceeded its memory limit; back-off ${record.backOff_ms / 1000}s restarting`);
+    record.pending = this.sim.schedule(record.backOff_ms, (t) => this.startContainers(record, t));
+  }
+
+  private nodeState(name: string): NodeState {
+    let state = this.nodes.get(name);
+    if (!state) {
+      state = { rng: this.sim.rng.stream(`kubelet/${name}`), imageReady_ms: new Map(), pullerFree_ms: 0 };
+      this.nodes.set(name, state);
+    }
+    return state;
+  }
+
+  private onPod(type: string, pod: Pod): void {
+    const record = this.pods.get(pod.metadata.uid);
+    if (type === "DELETED") {
+      if (record) this.forget(record, this.sim.now_ms);
+      return;
+    }
+    if (!record) {
+      const nodeName = pod.spec.nodeName;
+      if (nodeName === "" || !this.nodes.has(nodeName) || isPodTerminal(pod)) return;
+      if (pod.metadata.deletionTimestamp_ms !== null) {
+        this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+        return;
+      }
+      this.admit(pod, nodeName, this.sim.now_ms);
+    } else if (pod.metadata.deletionTimestamp_ms !== null && !record.terminating) {
+      this.beginTermination(record, this.sim.now_ms);
+    }
+  }
+
+  private admit(pod: Pod, nodeName: string, now_ms: number): void {
+    const node = this.nodeState(nodeName);
+    const record: PodRecord = {
+      pod, node, nodeName, admitted_ms: now_ms, pending: null, probeTimer: null, containersStarted_ms: null,
+      warm_ms: Infinity, probeResultReady: false, probeRun: 0, lastProbeSuccess: null, backOff_ms: 0, terminating: false,
+    };
+    this.pods.set(pod.metadata.uid, record);
+    pod.status.startTime_ms ??= now_ms;
+    setPodCondition(pod, "Initialized", "True", now_ms);
+    setPodCondition(pod, "ContainersReady", "False", now_ms, "ContainersNotReady");
+    setPodCondition(pod, "Ready", "False", now_ms, "ContainersNotReady");
+    pod.status.containerStatuses = pod.spec.containers.map((c) => ({
+      name: c.name, ready: false, started: false, restartCount: 0, state: "waiting" as const, reason: "ContainerCreating",
+    }));
+    this.store.update(pod);
+
+    // Pull every image not yet on the node, one after another when pulls are serialized.
+    let imagesReady_ms = now_ms;
+    for (const container of pod.spec.containers) {
+      let ready_ms = node.imageReady_ms.get(container.image);
+      if (ready_ms === undefined) {
+        const pull_ms = this.config.imagePull_ms[container.image] ?? this.config.defaultImagePull_ms;
+        const start_ms = this.config.serializeImagePulls ? Math.max(now_ms, node.pullerFree_ms) : now_ms;
+        ready_ms = start_ms + pull_ms;
+        if (this.config.serializeImagePulls) node.pullerFree_ms = ready_ms;
+        node.imageReady_ms.set(container.image, ready_ms);
+        if (pull_ms > 0) this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Pulling", "Pulling", `pulling image "${container.image}"`);
+      }
+      imagesReady_ms = Math.max(imagesReady_ms, ready_ms);
+    }
+    record.pending = this.sim.scheduleAt(imagesReady_ms, (t) => this.startContainers(record, t));
+
+    if (this.readinessProbe(pod) !== null) {
+      const probe = this.readinessProbe(pod)!;
+      // The worker ticks every period from the moment the pod was added (its probe at that
+      // instant finds no running container and changes nothing).
+      record.probeTimer = this.sim.every(probe.periodSeconds * 1000, (t) => this.probe(record, t), { phase_ms: probe.periodSeconds * 1000 });
+    }
+  }
+
+  private startContainers(record: PodRecord, now_ms: number): void {
+    const start_ms = Math.round(record.node.rng.uniform(this.config.containerStartMin_ms, this.config.containerStartMax_ms));
+    record.pending = this.sim.schedule(start_ms, (t) => this.containersRunning(record, t));
+  }
+
+  private containersRunning(record: PodRecord, now_ms: number): void {
+    record.pending = null;
+    const pod = record.pod;
+    const app = this.apps.forPod(pod);
+    record.containersStarted_ms = now_ms;
+    record.warm_ms = now_ms + app.warmup_ms;
+    pod.status.phase = "Running";
+    for (const status of pod.status.containerStatuses) {
+      status.state = "running";
+      status.reason = "";
+      status.started = true;
+    }
+    this.runtime.startPod(pod, record.nodeName, now_ms);
+    const probe = this.readinessProbe(pod);
+    if (probe === null) {
+      this.setReady(record, true, now_ms);
+      this.store.update(pod);
+    } else {
+      this.store.update(pod);
+      if (record.probeTimer === null) {
+        record.probeTimer = this.sim.every(probe.periodSeconds * 1000, (t) => this.probe(record, t), { phase_ms: probe.periodSeconds * 1000 });
+      }
+      this.probe(record, now_ms); // manual trigger on container start
+    }
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Started", "Started", `containers started on ${record.nodeName}`);
+  }
+
+  /** One readiness probe (prober/worker.go doProbe with the results threshold logic). */
+  private probe(record: PodRecord, now_ms: number): void {
+    const probe = this.readinessProbe(record.pod);
+    const started_ms = record.containersStarted_ms;
+    if (probe === null || started_ms === null || record.terminating) return;
+    if (Math.floor((now_ms - started_ms) / 1000) < probe.initialDelaySeconds) return;
+    const success = now_ms >= record.warm_ms;
+    record.probeRun = record.lastProbeSuccess === success ? record.probeRun + 1 : 1;
+    record.lastProbeSuccess = success;
+    if (success && record.probeRun < probe.successThreshold) return;
+    if (!success && record.probeRun < probe.failureThreshold) return;
+    if (success !== record.probeResultReady) {
+      record.probeResultReady = success;
+      this.setReady(record, success, now_ms, success ? "" : "ContainersNotReady");
+      this.store.update(record.pod);
+    }
+    if (success) this.stopProbing(record);
+  }
+
+  private setReady(record: PodRecord, ready: boolean, now_ms: number, reason = ""): void {
+    const status = ready ? "True" : "False";
+    record.probeResultReady = ready;
+    for (const c of record.pod.status.containerStatuses) c.ready = ready;
+    setPodCondition(record.pod, "ContainersReady", status, now_ms, reason);
+    setPodCondition(record.pod, "Ready", status, now_ms, reason);
+  }
+
+  private beginTermination(record: PodRecord, now_ms: number): void {
+    record.terminating = true;
+    if (record.pending) this.sim.cancel(record.pending);
+    this.stopProbing(record);
+    const pod = record.pod;
+    const grace_ms = pod.spec.terminationGracePeriodSeconds * 1000;
+    const exit_ms = record.containersStarted_ms === null ? 0 : Math.min(this.apps.forPod(pod).shutdown_ms, grace_ms);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Killing", "Killing", `stopping containers (grace ${grace_ms / 1000}s)`);
+    record.pending = this.sim.schedule(exit_ms, (t) => {
+      record.pending = null;
+      if (this.store.get("Pod", pod.metadata.namespace, pod.metadata.name) === pod) {
+        this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+      } else {
+        this.forget(record, t);
+      }
+    });
+  }
+
+  private forget(record: PodRecord, now_ms: number): void {
+    if (record.pending) this.sim.cancel(record.pending);
+    this.stopProbing(record);
+    if (record.containersStarted_ms !== null) this.runtime.stopPod(record.pod, now_ms);
+    record.containersStarted_ms = null;
+    this.pods.delete(record.pod.metadata.uid);
+  }
+
+  private stopProbing(record: PodRecord): void {
+    record.probeTimer?.cancel();
+    record.probeTimer = null;
+  }
+
+  /** The app container's probe (the first container's); sidecars are taken as always ready. */
+  private readinessProbe(pod: Pod): Probe | null {
+    const probe = pod.spec.containers[0]?.readinessProbe;
+    return probe ? { ...READINESS_PROBE_DEFAULTS, ...probe } : null;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What the application inside a pod does, which Kubernetes objects do not say: CPU per request,
+ * memory, how long it warms up before its readiness probe passes, how long it takes to stop.
+ * A pod names its profile with the annotation `sim.kubesim.io/app` (set on the Deployment's pod
+ * template by the scenario, or written by the user in their YAML); pods without one get the
+ * default profile.
+ */
+import type { Pod } from "../cluster/types.js";
+
+export const APP_ANNOTATION = "sim.kubesim.io/app";
+
+export interface AppProfile {
+  name: string;
+  /** CPU time one request costs, in millicore-seconds (200 = 0.2 core for 1 s). */
+  cpuPerRequest_mcore_s: number;
+  /** CPU used with no traffic (runtime, GC, health checks). */
+  baselineCpu_mcores: number;
+  memoryBaseline_bytes: number;
+  /** Extra memory per request in flight (waiting or in service). */
+  memoryPerInflight_bytes: number;
+  /** Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped. */
+  queueCapacity_requests: number;
+  /** From container start until the app answers its readiness probe. */
+  warmup_ms: number;
+  /** From SIGTERM until the app has exited (capped by terminationGracePeriodSeconds). */
+  shutdown_ms: number;
+}
+
+export const DEFAULT_APP_PROFILE: Readonly<AppProfile> = Object.freeze({
+  name: "default",
+  cpuPerRequest_mcore_s: 10,
+  baselineCpu_mcores: 1,
+  memoryBaseline_bytes: 64 * 1024 * 1024,
+  memoryPerInflight_bytes: 256 * 1024,
+  queueCapacity_requests: 1000,
+  warmup_ms: 0,
+  shutdown_ms: 1000,
+});
+
+/** The app profiles of a run, looked up by the pod's annotation. */
+export class AppCatalog {
+  private readonly profiles = new Map<string, AppProfile>();
+
+  constructor(profiles: readonly AppProfile[] = []) {
+    for (const p of profiles) this.add(p);
+  }
+
+  add(profile: AppProfile): void {
+    for (const [field, value] of Object.entries(profile)) {
+      if (field !== "name" && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+        throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
+      }
+    }
+    this.profiles.set(profile.name, profile);
+  }
+
+  forPod(pod: Pod): Readonly<AppProfile> {
+    const name = pod.metadata.annotations[APP_ANNOTATION];
+    return (name !== undefined && this.profiles.get(name)) || DEFAULT_APP_PROFILE;
+  }
+}
