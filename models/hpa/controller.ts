@@ -1,0 +1,202 @@
+/**
+ * The HPA controller in the simulation: horizontal.go HorizontalController's loop around the pure
+ * `reconcileAutoscaler`. Each HPA is reconciled every sync period (default 15 s) with its own
+ * phase; it reads the target's scale subresource, lists the pods its selector matches, reads
+ * metrics only through the metrics APIs (never true usage), writes scale.spec.replicas when it
+ * rescales and stores its status. Recommendation and scale-event histories live in controller
+ * memory, as upstream keeps them.
+ *
+ * Upstream order (horizontal.go reconcileAutoscaler): get scale -> FailedGetScale condition on
+ * error; list pods by the scale's selector; compute; on rescale update the scale
+ * (SuccessfulRescale event, "New size: N; reason: ..."), then update the HPA status.
+ */
+import type { PeriodicTimer, Simulation } from "../../engine/index.js";
+import { Recorder } from "../../engine/index.js";
+import type { EventLog } from "../cluster/events.js";
+import { selectPods } from "../cluster/pod-index.js";
+import type { ClusterStore, StoredObject } from "../cluster/store.js";
+import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
+import { setConditionInList } from "./conditions.js";
+import type { MetricsClient } from "./metrics-client.js";
+import { reconcileAutoscaler, type HpaDecision } from "./reconcile.js";
+import {
+  DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
+  type HorizontalControllerConfig,
+  type HorizontalPodAutoscaler,
+  type TimestampedRecommendation,
+  type TimestampedScaleEvent,
+} from "./types.js";
+import { int64ToJSON } from "./int64.js";
+
+/** An HPA as the store holds it (full object metadata). */
+export type StoredHorizontalPodAutoscaler = HorizontalPodAutoscaler & { metadata: ObjectMeta };
+
+export interface HpaControllerConfig extends HorizontalControllerConfig {
+  /** --horizontal-pod-autoscaler-sync-period (default 15 s). */
+  syncPeriod_ms: number;
+  /**
+   * Delay from an HPA's creation to its first sync. null draws it uniformly from
+   * [0, syncPeriod) per HPA (stream `hpa/<namespace>/<name>`), as HPAs created at arbitrary
+   * moments are not phase-aligned with each other or with metrics-server.
+   */
+  firstSyncDelay_ms: number | null;
+}
+
+export const DEFAULT_HPA_CONTROLLER_CONFIG: Readonly<HpaControllerConfig> = Object.freeze({
+  ...DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
+  syncPeriod_ms: 15_000,
+  firstSyncDelay_ms: null,
+});
+
+/** A workload the HPA can scale: anything with spec.replicas, status.replicas and a selector. */
+interface ScalableObject extends StoredObject {
+  spec: { replicas: number; selector: LabelSelector };
+  status: { replicas: number };
+}
+
+/** Builds the metrics client an HPA evaluation reads, over the pods its selector picked. */
+export type MetricsClientFactory = (namespace: string, podNames: readonly string[]) => MetricsClient;
+
+export const DECISION_COLUMNS = [
+  "time_s", "hpa", "current_replicas", "metrics", "metric_desired_replicas", "stabilized_replicas",
+  "limited_replicas", "desired_replicas", "rescale", "path", "stabilization_reason", "limiting_reason",
+  "able_to_scale", "scaling_active", "scaling_limited",
+] as const;
+
+interface HpaState {
+  timer: PeriodicTimer | null;
+  recommendations: TimestampedRecommendation[] | null;
+  scaleUpEvents: TimestampedScaleEvent[];
+  scaleDownEvents: TimestampedScaleEvent[];
+  /** The latest decision, for time series and tests. */
+  lastDecision: HpaDecision | null;
+}
+
+export class HorizontalController {
+  /** One row per HPA sync: why it scaled (or did not). */
+  readonly decisions = new Recorder(DECISION_COLUMNS);
+  private readonly states = new Map<string, HpaState>();
+  /** Called after every sync with the decision (time series, tests). */
+  onDecision: ((hpa: StoredHorizontalPodAutoscaler, decision: HpaDecision) => void) | null = null;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly events: EventLog,
+    private readonly metricsClientFor: MetricsClientFactory,
+    private readonly config: Readonly<HpaControllerConfig> = DEFAULT_HPA_CONTROLLER_CONFIG,
+  ) {
+    store.watch<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", (type, hpa) => {
+      if (type === "ADDED") this.start(hpa);
+      else if (type === "DELETED") this.stop(hpa);
+    });
+  }
+
+  lastDecision(namespace: string, name: string): HpaDecision | null {
+    return this.states.get(`${namespace}/${name}`)?.lastDecision ?? null;
+  }
+
+  private start(hpa: StoredHorizontalPodAutoscaler): void {
+    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
+    const firstDelay_ms =
+      this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
+    const state: HpaState = { timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null };
+    this.states.set(key, state);
+    state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
+  }
+
+  private stop(hpa: StoredHorizontalPodAutoscaler): void {
+    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
+    this.states.get(key)?.timer?.cancel();
+    this.states.delete(key);
+  }
+
+  /** One reconcileAutoscaler pass for one HPA. */
+  private sync(hpa: StoredHorizontalPodAutoscaler, state: HpaState, now_ms: number): void {
+    const namespace = hpa.metadata.namespace;
+    const ref = hpa.spec.scaleTargetRef;
+    const target = this.store.get<ScalableObject>(ref.kind, namespace, ref.name);
+    if (!target || !("replicas" in target.spec)) {
+      // horizontal.go: "the HPA controller was unable to get the target's current scale"
+      hpa.status.conditions = setConditionInList(hpa.status.conditions, "AbleToScale", "False", "FailedGetScale",
+        `the HPA controller was unable to get the target's current scale: ${ref.kind} "${ref.name}" not found`, now_ms);
+      this.store.update(hpa);
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale",
+        `${ref.kind} "${ref.name}" not found`);
+      return;
+    }
+    const pods = selectPods(this.store, namespace, target.spec.selector);
+    const result = reconcileAutoscaler({
+      hpa,
+      scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
+      pods,
+      metricsClient: this.metricsClientFor(namespace, pods.map((p) => p.metadata.name)),
+      recommendations: state.recommendations,
+      scaleUpEvents: state.scaleUpEvents,
+      scaleDownEvents: state.scaleDownEvents,
+      config: this.config,
+      now_ms,
+    });
+    state.recommendations = result.recommendations;
+    state.scaleUpEvents = result.scaleUpEvents;
+    state.scaleDownEvents = result.scaleDownEvents;
+    state.lastDecision = result.decision;
+
+    if (result.rescale) {
+      const previous = target.spec.replicas;
+      target.spec.replicas = result.desiredReplicas;
+      this.store.update(target);
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Normal", "SuccessfulRescale",
+        `New size: ${result.desiredReplicas}; reason: ${result.decision.rescaleReason} (was ${previous})`);
+    } else if (result.error !== null) {
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning",
+        result.decision.metrics.find((m) => m.failureReason !== null)?.failureReason ?? "FailedComputeMetricsReplicas", result.error);
+    }
+    hpa.status = result.status;
+    this.store.update(hpa);
+    this.recordDecision(hpa, result.decision, result.status.conditions, now_ms);
+    this.onDecision?.(hpa, result.decision);
+  }
+
+  private recordDecision(
+    hpa: StoredHorizontalPodAutoscaler,
+    d: HpaDecision,
+    conditions: readonly { type: string; status: string; reason: string }[],
+    now_ms: number,
+  ): void {
+    const condition = (type: string) => {
+      const c = conditions.find((x) => x.type === type);
+      return c ? `${c.status}/${c.reason}` : "";
+    };
+    const blank = (v: number | string | null) => (v === null ? "" : v);
+    this.decisions.add([
+      now_ms / 1000,
+      `${hpa.metadata.namespace}/${hpa.metadata.name}`,
+      d.currentReplicas,
+      d.metrics.map(describeMetricValue).join("; "),
+      blank(d.metricDesiredReplicas),
+      blank(d.stabilizedReplicas),
+      blank(d.limitedReplicas),
+      d.desiredReplicas,
+      d.rescale ? "true" : "false",
+      d.path,
+      blank(d.stabilizationReason),
+      blank(d.limitingReason),
+      condition("AbleToScale"),
+      condition("ScalingActive"),
+      condition("ScalingLimited"),
+    ]);
+  }
+}
+
+/** "cpu resource utilization (percentage of request)=483%" or the failure reason. */
+export function describeMetricValue(m: HpaDecision["metrics"][number]): string {
+  if (m.current === null) return `${m.metricName || m.type}: ${m.failureReason ?? "failed"}`;
+  const c = m.current;
+  const value =
+    c.averageUtilization_percent !== undefined ? `${c.averageUtilization_percent}%`
+    : c.averageValue_milli !== undefined ? `${String(int64ToJSON(c.averageValue_milli))}m avg`
+    : c.value_milli !== undefined ? `${String(int64ToJSON(c.value_milli))}m`
+    : "?";
+  return `${m.metricName}=${value} -> ${m.replicas ?? "?"}`;
+}
