@@ -36,14 +36,18 @@ export function decodeMemory_bytes(memoryWorkingSet_bytes: number): number {
   return Math.trunc(memoryWorkingSet_bytes);
 }
 
-/** Rejects samples no kubelet could serve; a simulator bug, so it throws. */
-export function validateSample(s: ResourceSample, what: string): void {
-  if (!Number.isSafeInteger(s.timestamp_ms)) throw new RangeError(`${what}: timestamp_ms must be an integer, got ${s.timestamp_ms}`);
-  if (!Number.isSafeInteger(s.startTime_ms)) throw new RangeError(`${what}: startTime_ms must be an integer, got ${s.startTime_ms}`);
+/**
+ * What is wrong with a sample no kubelet could serve, or null. Callers throw (a simulator bug)
+ * and build the message only then, so checking allocates nothing.
+ */
+export function sampleError(s: ResourceSample): string | null {
+  if (!Number.isSafeInteger(s.timestamp_ms)) return `timestamp_ms must be an integer, got ${s.timestamp_ms}`;
+  if (!Number.isSafeInteger(s.startTime_ms)) return `startTime_ms must be an integer, got ${s.startTime_ms}`;
   const cpu = s.cumulativeCpuUsed_mcore_ms;
-  if (!(cpu >= 0) || !Number.isFinite(cpu)) throw new RangeError(`${what}: cumulativeCpuUsed_mcore_ms must be finite and >= 0, got ${cpu}`);
+  if (!(cpu >= 0) || !Number.isFinite(cpu)) return `cumulativeCpuUsed_mcore_ms must be finite and >= 0, got ${cpu}`;
   const mem = s.memoryWorkingSet_bytes;
-  if (!(mem >= 0) || !Number.isFinite(mem)) throw new RangeError(`${what}: memoryWorkingSet_bytes must be finite and >= 0, got ${mem}`);
+  if (!(mem >= 0) || !Number.isFinite(mem)) return `memoryWorkingSet_bytes must be finite and >= 0, got ${mem}`;
+  return null;
 }
 
 /** decodeBatch's node check: a node point missing CPU or memory (0) is not stored. */

@@ -4,7 +4,7 @@
  * is newer, and a stored prev is kept only while it is older than the new point. One reused
  * record per node, swept when the node is missing from a scrape.
  */
-import { decodeCumulativeCpu_ns, decodeMemory_bytes, isCompleteNodePoint, validateSample } from "./decode.js";
+import { decodeCumulativeCpu_ns, decodeMemory_bytes, isCompleteNodePoint, sampleError } from "./decode.js";
 import { newUsageResult, resourceUsage, toResourceUsage, type NodeMetrics, type ResourceSample } from "./types.js";
 
 class NodeRecord {
@@ -37,7 +37,8 @@ export class NodeStorage {
    * check). Returns false when the point is incomplete or a duplicate ("Got duplicate node point").
    */
   storeNode(nodeName: string, point: ResourceSample | null): boolean {
-    if (point !== null) validateSample(point, `node ${nodeName}`);
+    const err = point === null ? null : sampleError(point);
+    if (err !== null) throw new RangeError(`node ${nodeName}: ${err}`);
     if (!isCompleteNodePoint(point)) return false;
     let rec = this.nodes.get(nodeName);
     const foundInLast = rec !== undefined && rec.generation !== this.generation;

@@ -11,7 +11,7 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { checkContainerMetrics, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowed, validateSample } from "./decode.js";
+import { checkContainerMetrics, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowed, sampleError } from "./decode.js";
 import {
   GO_MAX_DURATION_MS,
   GO_ZERO_TIME_MS,
@@ -109,7 +109,8 @@ export class PodStorage {
   storePod(pod: PodSample): boolean {
     const samples = pod.containers;
     for (let i = 0; i < samples.length; i++) {
-      validateSample(samples[i], `pod ${pod.namespace}/${pod.name} container ${samples[i].name}`);
+      const err = sampleError(samples[i]);
+      if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${samples[i].name}: ${err}`);
     }
     if (!checkContainerMetrics(pod)) return false;
     let byName = this.namespaces.get(pod.namespace);

@@ -1,0 +1,188 @@
+import t from "tap";
+import { RngRegistry } from "../../../engine/rng.js";
+import { fluidStep, LN20, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
+
+const close = (a: number, b: number, tol = 1e-9) => (a === b ? true : Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)));
+
+t.test("fluidStep integrates each regime exactly", async (t) => {
+  const rows: { name: string; q0: number; T: number; lambda: number; mu: number; Q: number; want: { queue: number; served: number; dropped: number; queueArea: number } }[] = [
+    { name: "λ<μ, empty queue stays empty", q0: 0, T: 10, lambda: 5, mu: 10, Q: 100, want: { queue: 0, served: 50, dropped: 0, queueArea: 0 } },
+    { name: "λ<μ, draining the whole step", q0: 100, T: 10, lambda: 5, mu: 10, Q: 100, want: { queue: 50, served: 100, dropped: 0, queueArea: 750 } },
+    { name: "λ<μ, drains to empty at 4 s then serves λ", q0: 20, T: 10, lambda: 5, mu: 10, Q: 100, want: { queue: 0, served: 70, dropped: 0, queueArea: 40 } },
+    { name: "λ<μ, empties exactly at the end", q0: 50, T: 10, lambda: 5, mu: 10, Q: 100, want: { queue: 0, served: 100, dropped: 0, queueArea: 250 } },
+    { name: "λ=μ holds the queue", q0: 7, T: 2, lambda: 3, mu: 3, Q: 100, want: { queue: 7, served: 6, dropped: 0, queueArea: 14 } },
+    { name: "λ>μ, growing, not full", q0: 0, T: 10, lambda: 15, mu: 10, Q: 100, want: { queue: 50, served: 100, dropped: 0, queueArea: 250 } },
+    { name: "λ>μ, fills at 20 s then drops the excess", q0: 0, T: 30, lambda: 15, mu: 10, Q: 100, want: { queue: 100, served: 300, dropped: 50, queueArea: 2000 } },
+    { name: "λ>μ, already full", q0: 100, T: 2, lambda: 15, mu: 10, Q: 100, want: { queue: 100, served: 20, dropped: 10, queueArea: 200 } },
+    { name: "λ>μ, unbounded queue", q0: 1, T: 10, lambda: 15, mu: 10, Q: Infinity, want: { queue: 51, served: 100, dropped: 0, queueArea: 260 } },
+    { name: "no queue: excess dropped at once", q0: 0, T: 2, lambda: 15, mu: 10, Q: 0, want: { queue: 0, served: 20, dropped: 10, queueArea: 0 } },
+    { name: "no CPU: queue fills, rest dropped", q0: 0, T: 1, lambda: 4, mu: 0, Q: 2, want: { queue: 2, served: 0, dropped: 2, queueArea: 1.5 } },
+    { name: "unlimited CPU: everything served", q0: 3, T: 2, lambda: 4, mu: Infinity, Q: 10, want: { queue: 0, served: 11, dropped: 0, queueArea: 0 } },
+    { name: "capacity shrank below the queue", q0: 10, T: 1, lambda: 0, mu: 1, Q: 4, want: { queue: 3, served: 1, dropped: 6, queueArea: 3.5 } },
+    { name: "zero-length step", q0: 5, T: 0, lambda: 9, mu: 1, Q: 10, want: { queue: 5, served: 0, dropped: 0, queueArea: 0 } },
+  ];
+  for (const r of rows) {
+    const got = { ...fluidStep(r.q0, r.T, r.lambda, r.mu, r.Q) };
+    const ok = close(got.queue, r.want.queue) && close(got.served, r.want.served) && close(got.dropped, r.want.dropped) && close(got.queueArea, r.want.queueArea);
+    t.ok(ok, `${r.name}: got ${JSON.stringify(got)}`);
+  }
+});
+
+const params = (over: Partial<PodServerParams> = {}): PodServerParams => ({
+  cost_mcore_s: 100, // 100 ms of one core per request
+  cap_mcores: 500, // μ = 5 req/s
+  queueCapacity_requests: 100,
+  memoryBaseline_bytes: 100e6,
+  memoryPerRequest_bytes: 1e6,
+  ...over,
+});
+
+t.test("a pod through underload, overload, a full queue and a drain", async (t) => {
+  const pod = new PodServer(params());
+  t.equal(pod.serviceRate_rps, 5);
+  const rows: { name: string; dt_ms: number; rate: number; queue: number; served: number; dropped: number; cpu_mcores: number }[] = [
+    { name: "λ=3 < μ: serves all", dt_ms: 10_000, rate: 3, queue: 0, served: 30, dropped: 0, cpu_mcores: 300 },
+    { name: "λ=8 > μ: queue grows 3/s", dt_ms: 10_000, rate: 8, queue: 30, served: 50, dropped: 0, cpu_mcores: 500 },
+    { name: "λ=8 for 30 s: full after 23.3 s, 20 dropped", dt_ms: 30_000, rate: 8, queue: 100, served: 150, dropped: 20, cpu_mcores: 500 },
+    { name: "λ=0: drains in 20 s", dt_ms: 50_000, rate: 0, queue: 0, served: 100, dropped: 0, cpu_mcores: 200 },
+  ];
+  for (const r of rows) {
+    const before = { served: pod.served_requests, dropped: pod.dropped_requests, cpu: pod.cpuUsed_mcore_ms };
+    pod.advance(r.dt_ms, r.rate);
+    t.ok(close(pod.queue_requests, r.queue), `${r.name}: queue ${pod.queue_requests}`);
+    t.ok(close(pod.served_requests - before.served, r.served), `${r.name}: served ${pod.served_requests - before.served}`);
+    t.ok(close(pod.dropped_requests - before.dropped, r.dropped), `${r.name}: dropped ${pod.dropped_requests - before.dropped}`);
+    t.ok(close((pod.cpuUsed_mcore_ms - before.cpu) / r.dt_ms, r.cpu_mcores), `${r.name}: mean CPU ${(pod.cpuUsed_mcore_ms - before.cpu) / r.dt_ms} m`);
+  }
+  t.ok(close(pod.offered_requests, 30 + 80 + 240), "offered = ∫λ");
+  t.ok(close(pod.offered_requests, pod.served_requests + pod.dropped_requests + pod.queue_requests), "conservation");
+});
+
+t.test("latency and memory estimates", async (t) => {
+  const s_ms = 200; // 100 mcore·s at min(500, 1000) mcores
+  const rows: { name: string; over?: Partial<PodServerParams>; steps: [number, number][]; mean_ms: number; p95_ms: number; inFlight: number }[] = [
+    { name: "idle: service time only", steps: [], mean_ms: s_ms, p95_ms: LN20 * s_ms, inFlight: 0 },
+    { name: "ρ=0.6: M/M/1 wait s·ρ/(1−ρ)", steps: [[10_000, 3]], mean_ms: 500, p95_ms: LN20 * 500, inFlight: 0.6 },
+    {
+      name: "overloaded: ρ clamped, bounded by the full queue",
+      steps: [[10_000, 8]],
+      mean_ms: s_ms + 0.2 * 99 * 1000,
+      p95_ms: 20_000 + LN20 * s_ms,
+      inFlight: 31,
+    },
+    {
+      name: "unbounded queue: the fluid wait takes over once it is longer",
+      over: { queueCapacity_requests: Infinity },
+      steps: [[100_000, 8]],
+      mean_ms: s_ms + (300 / 5) * 1000,
+      p95_ms: (300 / 5) * 1000 + LN20 * s_ms,
+      inFlight: 301,
+    },
+    { name: "no queue: no waiting, only drops", over: { queueCapacity_requests: 0 }, steps: [[1000, 8]], mean_ms: s_ms, p95_ms: LN20 * s_ms, inFlight: 1 },
+    {
+      name: "unlimited CPU: one thread per request",
+      over: { cap_mcores: Infinity },
+      steps: [[1000, 50]],
+      mean_ms: 100,
+      p95_ms: LN20 * 100,
+      inFlight: 5,
+    },
+    { name: "no CPU: infinite latency", over: { cap_mcores: 0 }, steps: [[1000, 1]], mean_ms: Infinity, p95_ms: Infinity, inFlight: 1 },
+  ];
+  for (const r of rows) {
+    const pod = new PodServer(params(r.over));
+    for (const [dt, rate] of r.steps) pod.advance(dt, rate);
+    t.ok(close(pod.meanResponseTime_ms, r.mean_ms), `${r.name}: mean ${pod.meanResponseTime_ms} ms, want ${r.mean_ms}`);
+    t.ok(close(pod.p95ResponseTime_ms, r.p95_ms), `${r.name}: p95 ${pod.p95ResponseTime_ms} ms, want ${r.p95_ms}`);
+    t.ok(close(pod.inFlight_requests, r.inFlight), `${r.name}: in flight ${pod.inFlight_requests}, want ${r.inFlight}`);
+    t.ok(close(pod.memory_bytes, 100e6 + 1e6 * r.inFlight), `${r.name}: memory`);
+  }
+});
+
+t.test("conservation and CPU ≤ cap over random sequences", async (t) => {
+  const rng = new RngRegistry(20240601).stream("pod-server-test");
+  const caps = [0, 250, 500, 1000, 4000, Infinity];
+  const queues = [0, 1, 50, 1000, Infinity];
+  let violations = 0;
+  let maxError = 0;
+  for (let run = 0; run < 50; run++) {
+    const cost = rng.uniform(1, 200);
+    let cap = rng.choice(caps);
+    const pod = new PodServer(params({ cost_mcore_s: cost, cap_mcores: cap, queueCapacity_requests: rng.choice(queues) }));
+    for (let i = 0; i < 200; i++) {
+      if (rng.random() < 0.1) pod.setCpuCap((cap = rng.choice(caps)));
+      if (rng.random() < 0.05) pod.setQueueCapacity(rng.choice(queues));
+      const mu = pod.serviceRate_rps;
+      const before = { offered: pod.offered_requests, served: pod.served_requests, dropped: pod.dropped_requests, queue: pod.queue_requests, cpu: pod.cpuUsed_mcore_ms };
+      const dt_ms = rng.integer(0, 20_000);
+      const lambda = rng.random() < 0.1 ? 0 : rng.uniform(0, Number.isFinite(mu) && mu > 0 ? 3 * mu : 100);
+      pod.advance(dt_ms, lambda);
+      const offered = pod.offered_requests - before.offered;
+      const served = pod.served_requests - before.served;
+      const dropped = pod.dropped_requests - before.dropped;
+      const dq = pod.queue_requests - before.queue;
+      const scale = Math.max(1, offered + before.queue);
+      const err = Math.abs(offered - (served + dropped + dq)) / scale;
+      maxError = Math.max(maxError, err);
+      if (err > 1e-9) violations++;
+      if (served < 0 || dropped < 0 || pod.queue_requests < 0) violations++;
+      // CPU used = served × cost, and its rate never exceeds the cap.
+      const cpu = pod.cpuUsed_mcore_ms - before.cpu;
+      if (Math.abs(cpu - served * cost * 1000) > 1e-9 * Math.max(1, cpu)) violations++;
+      if (Number.isFinite(cap) && cpu > cap * dt_ms * (1 + 1e-12) + 1e-9) violations++;
+    }
+    t.ok(close(pod.offered_requests, pod.served_requests + pod.dropped_requests + pod.queue_requests, 1e-9), `run ${run}: cumulative conservation`);
+  }
+  t.equal(violations, 0, `per-step invariants hold (max relative error ${maxError})`);
+});
+
+t.test("pool: many pods, slot reuse, growth, same results as single servers", async (t) => {
+  const pool = new PodServerPool(4);
+  const ids: number[] = [];
+  for (let i = 0; i < 5000; i++) ids.push(pool.add(params({ cap_mcores: 100 + (i % 10) * 100 })));
+  t.equal(pool.size, 5000);
+  t.equal(pool.slots, 5000);
+  const rates = new Float64Array(pool.slots);
+  for (const id of ids) rates[id] = (id % 7) + 0.5;
+  for (let k = 0; k < 10; k++) pool.advanceAll(15_000, rates);
+  const single = new PodServer(params({ cap_mcores: 100 + (1234 % 10) * 100 }));
+  for (let k = 0; k < 10; k++) single.advance(15_000, (1234 % 7) + 0.5);
+  t.equal(pool.queue_requests(1234), single.queue_requests, "queue matches");
+  t.equal(pool.cpuUsed_mcore_ms(1234), single.cpuUsed_mcore_ms, "cpu matches");
+  t.equal(pool.dropped_requests(1234), single.dropped_requests, "drops match");
+  pool.remove(17);
+  t.equal(pool.size, 4999);
+  t.notOk(pool.isAlive(17));
+  t.throws(() => pool.advance(17, 1000, 1), /pod server 17 does not exist/);
+  t.throws(() => pool.queue_requests(17), RangeError);
+  const reused = pool.add(params());
+  t.equal(reused, 17, "freed slot reused");
+  t.equal(pool.queue_requests(17), 0, "reused slot starts empty");
+  t.equal(pool.served_requests(17), 0);
+  t.throws(() => pool.advanceAll(1000, new Float64Array(3)), RangeError);
+});
+
+t.test("validation names the field", async (t) => {
+  const pod = new PodServer(params());
+  const rows: { name: string; run: () => unknown; field: string }[] = [
+    { name: "NaN dt", run: () => pod.advance(Number.NaN, 1), field: "dt_ms" },
+    { name: "negative dt", run: () => pod.advance(-1, 1), field: "dt_ms" },
+    { name: "negative rate", run: () => pod.advance(1000, -1), field: "rate_rps" },
+    { name: "NaN rate", run: () => pod.advance(1000, Number.NaN), field: "rate_rps" },
+    { name: "infinite rate", run: () => pod.advance(1000, Infinity), field: "rate_rps" },
+    { name: "zero cost", run: () => new PodServer(params({ cost_mcore_s: 0 })), field: "cost_mcore_s" },
+    { name: "negative cap", run: () => new PodServer(params({ cap_mcores: -1 })), field: "cap_mcores" },
+    { name: "NaN queue", run: () => new PodServer(params({ queueCapacity_requests: Number.NaN })), field: "queueCapacity_requests" },
+    { name: "negative memory", run: () => new PodServer(params({ memoryPerRequest_bytes: -1 })), field: "memoryPerRequest_bytes" },
+    { name: "zero per-request CPU", run: () => new PodServer(params({ perRequestCpu_mcores: 0 })), field: "perRequestCpu_mcores" },
+    { name: "set negative cap", run: () => pod.setCpuCap(-5), field: "cap_mcores" },
+  ];
+  for (const r of rows) {
+    try {
+      r.run();
+      t.fail(`${r.name}: did not throw`);
+    } catch (e) {
+      t.ok(e instanceof RangeError && e.message.includes(r.field), `${r.name}: ${(e as Error).message}`);
+    }
+  }
+});
