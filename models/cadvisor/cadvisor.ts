@@ -1,0 +1,133 @@
+/**
+ * cAdvisor inside each kubelet, and the kubelet's /metrics/resource endpoint that serves its
+ * latest stats.
+ *
+ * Housekeeping (pkg/kubelet/cadvisor/cadvisor_linux.go: defaultHousekeepingInterval 10 s,
+ * maxHousekeepingInterval 15 s) samples every container's cumulative CPU counter and memory
+ * working set. kubesim samples per node in one event (the issue's per-node phase; upstream runs
+ * one goroutine per container), with the node's phase drawn from the stream `cadvisor/<node>`
+ * and, optionally, a jittered interval of `housekeepingInterval_ms + U[0, maxJitter_ms)` to
+ * stand in for dynamic housekeeping. The CPU counter is read at microsecond resolution
+ * (integer mcore·ms), as cgroup's cpuacct counts integer time.
+ *
+ * The endpoint serves the last sample of each container still running; a container started
+ * after the last housekeeping has no stats yet (metrics-server then skips its pod).
+ */
+import type { PeriodicTimer, Simulation } from "../../engine/index.js";
+import type { PodRuntime } from "../kubelet/container-runtime.js";
+import type { ContainerSample, NodeScrape, PodSample, ResourceSample } from "../metrics-server/types.js";
+
+export interface CadvisorConfig {
+  housekeepingInterval_ms: number;
+  /** 0 = a fixed interval; otherwise each interval gets U[0, maxJitter_ms) extra. */
+  maxJitter_ms: number;
+  /** Delay to each node's first housekeeping; null draws U[0, interval) per node. */
+  phase_ms: number | null;
+}
+
+export const DEFAULT_CADVISOR_CONFIG: Readonly<CadvisorConfig> = Object.freeze({
+  housekeepingInterval_ms: 10_000,
+  maxJitter_ms: 0,
+  phase_ms: null,
+});
+
+interface MutablePodSample extends PodSample {
+  uid: string;
+  containers: ContainerSample[];
+}
+
+interface NodeStats {
+  name: string;
+  timer: PeriodicTimer;
+  boot_ms: number;
+  node: ResourceSample;
+  /** Latest sample per running pod, by uid, in first-sampled order. */
+  pods: Map<string, MutablePodSample>;
+  /** Scratch list handed to metrics-server (rebuilt per scrape, reused). */
+  list: MutablePodSample[];
+}
+
+export class Cadvisor {
+  private readonly nodes = new Map<string, NodeStats>();
+  /** Housekeeping passes run (for benchmarks and tests). */
+  samples = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly runtime: PodRuntime,
+    private readonly config: Readonly<CadvisorConfig> = DEFAULT_CADVISOR_CONFIG,
+  ) {}
+
+  addNode(name: string): void {
+    if (this.nodes.has(name)) return;
+    const rng = this.sim.rng.stream(`cadvisor/${name}`);
+    const interval_ms = this.config.housekeepingInterval_ms;
+    const phase_ms = this.config.phase_ms ?? Math.floor(rng.uniform(0, interval_ms));
+    const jitter_ms = this.config.maxJitter_ms;
+    const stats: NodeStats = {
+      name,
+      boot_ms: this.sim.now_ms,
+      node: { startTime_ms: this.sim.now_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 },
+      pods: new Map(),
+      list: [],
+      timer: this.sim.every(interval_ms, (now_ms) => this.housekeep(stats, now_ms), {
+        phase_ms,
+        nextInterval_ms: jitter_ms > 0 ? () => interval_ms + Math.floor(rng.uniform(0, jitter_ms)) : undefined,
+      }),
+    };
+    this.nodes.set(name, stats);
+  }
+
+  removeNode(name: string): void {
+    this.nodes.get(name)?.timer.cancel();
+    this.nodes.delete(name);
+  }
+
+  /** GET /metrics/resource on the node's kubelet: the latest stats of running containers. */
+  resourceMetrics(name: string): NodeScrape | null {
+    const stats = this.nodes.get(name);
+    if (!stats) return null;
+    stats.list.length = 0;
+    for (const [uid, sample] of stats.pods) {
+      if (this.runtime.get(uid) === undefined) stats.pods.delete(uid);
+      else stats.list.push(sample);
+    }
+    return { nodeName: name, node: stats.node.timestamp_ms > 0 ? stats.node : null, pods: stats.list };
+  }
+
+  private housekeep(stats: NodeStats, now_ms: number): void {
+    this.samples++;
+    const running = this.runtime.sampleNode(stats.name, now_ms);
+    // The node's counter accumulates what its pods used since the last pass, so it never goes
+    // down when pods leave (their final partial interval is lost, as a deleted cgroup's is).
+    let nodeCpuDelta_mcore_ms = 0;
+    let nodeMemory_bytes = 0;
+    for (const pod of running) {
+      const uid = pod.pod.metadata.uid;
+      let sample = stats.pods.get(uid);
+      if (!sample) {
+        sample = {
+          uid,
+          namespace: pod.pod.metadata.namespace,
+          name: pod.pod.metadata.name,
+          containers: pod.containers.map((c) => ({ name: c.name, startTime_ms: c.startTime_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 })),
+        };
+        stats.pods.set(uid, sample);
+      }
+      for (let i = 0; i < pod.containers.length; i++) {
+        const usage = pod.containers[i];
+        const out = sample.containers[i];
+        out.startTime_ms = usage.startTime_ms;
+        out.timestamp_ms = now_ms;
+        const cpu_mcore_ms = Math.floor(usage.cumulativeCpu_mcore_ms);
+        nodeCpuDelta_mcore_ms += cpu_mcore_ms - out.cumulativeCpuUsed_mcore_ms;
+        out.cumulativeCpuUsed_mcore_ms = cpu_mcore_ms;
+        out.memoryWorkingSet_bytes = usage.memoryWorkingSet_bytes;
+        nodeMemory_bytes += out.memoryWorkingSet_bytes;
+      }
+    }
+    stats.node.cumulativeCpuUsed_mcore_ms += nodeCpuDelta_mcore_ms;
+    stats.node.memoryWorkingSet_bytes = nodeMemory_bytes;
+    stats.node.timestamp_ms = now_ms;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * metrics-server running on the kernel: every --metric-resolution (default 15 s as the official
+ * manifests set it; the binary default is 60 s) it scrapes every node's kubelet
+ * /metrics/resource (pkg/server/server.go tick -> scraper.Scrape) and stores the batch
+ * (storage.go Store). Its first tick comes `phase_ms` after start (drawn U[0, resolution) from
+ * the stream `metrics-server` when null), so its grid is not aligned with cAdvisor's or the HPA's.
+ * A scrape's answers land `scrapeLatency_ms` after the tick (the kubelet requests' round trip).
+ *
+ * It serves the metrics.k8s.io API from storage: the only resource usage the autoscalers see.
+ */
+import type { Simulation } from "../../engine/index.js";
+import type { Cadvisor } from "../cadvisor/cadvisor.js";
+import { MetricsStorage } from "./storage.js";
+import type { NodeMetrics, NodeScrape, PodMetrics } from "./types.js";
+
+export interface MetricsServerConfig {
+  metricResolution_ms: number;
+  phase_ms: number | null;
+  scrapeLatency_ms: number;
+}
+
+export const DEFAULT_METRICS_SERVER_CONFIG: Readonly<MetricsServerConfig> = Object.freeze({
+  metricResolution_ms: 15_000,
+  phase_ms: null,
+  scrapeLatency_ms: 0,
+});
+
+export class MetricsServer {
+  readonly storage: MetricsStorage;
+  private readonly nodeNames: string[] = [];
+  scrapes = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly kubelets: Cadvisor,
+    readonly config: Readonly<MetricsServerConfig> = DEFAULT_METRICS_SERVER_CONFIG,
+  ) {
+    if (config.metricResolution_ms < 10_000) {
+      // options.go validate: "metric-resolution should be a time duration at least 10s"
+      throw new RangeError(`metric resolution must be at least 10s, got ${config.metricResolution_ms / 1000}s`);
+    }
+    this.storage = new MetricsStorage(config.metricResolution_ms);
+    const phase_ms =
+      config.phase_ms ?? Math.floor(sim.rng.stream("metrics-server").uniform(0, config.metricResolution_ms));
+    sim.every(config.metricResolution_ms, () => this.tick(), { phase_ms });
+  }
+
+  addNode(name: string): void {
+    if (!this.nodeNames.includes(name)) this.nodeNames.push(name);
+  }
+
+  removeNode(name: string): void {
+    const i = this.nodeNames.indexOf(name);
+    if (i >= 0) this.nodeNames.splice(i, 1);
+  }
+
+  /** metrics.k8s.io PodMetrics for the named pods that storage can serve. */
+  getPodMetrics(namespace: string, podNames: readonly string[]): PodMetrics[] {
+    return this.storage.getPodMetrics(namespace, podNames);
+  }
+
+  getNodeMetrics(nodeNames: readonly string[]): NodeMetrics[] {
+    return this.storage.getNodeMetrics(nodeNames);
+  }
+
+  private tick(): void {
+    const delayed = this.config.scrapeLatency_ms > 0;
+    const scrape: NodeScrape[] = [];
+    for (const name of this.nodeNames) {
+      const response = this.kubelets.resourceMetrics(name);
+      // Storing at once copies the numbers out; a delayed store needs its own copy of what the
+      // kubelet answered now, since its samples change at the next housekeeping.
+      if (response) scrape.push(delayed ? snapshot(response) : response);
+    }
+    const store = () => {
+      this.scrapes++;
+      this.storage.store(scrape);
+    };
+    if (delayed) this.sim.schedule(this.config.scrapeLatency_ms, store);
+    else store();
+  }
+}
+
+function snapshot(response: NodeScrape): NodeScrape {
+  return {
+    nodeName: response.nodeName,
+    node: response.node && { ...response.node },
+    pods: response.pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })),
+  };
+}
