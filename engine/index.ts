@@ -3,3 +3,4 @@ export type { Handler, SimulationOptions, PeriodicOptions } from "./simulation.j
 export { RngRegistry, RandomStream, EmpiricalDistribution, logGamma } from "./rng.js";
 export { Recorder } from "./recorder.js";
 export type { Cell } from "./recorder.js";
+export { TimeSeries, TIMESERIES_COLUMNS, csvField } from "./timeseries.js";

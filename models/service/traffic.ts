@@ -1,0 +1,254 @@
+/**
+ * Services and the traffic they carry. A Service's endpoints are the pods matching its selector
+ * that are Running, Ready and not terminating (the EndpointSlice controller's "ready" endpoints,
+ * pkg/controller/endpointslice; kube-proxy routes only to those). Changes reach the data path
+ * `endpointsDelay_ms` after the pod changed (endpoint controller + kube-proxy programming).
+ *
+ * Each Service with a load profile offers requests at the profile's rate, spread over its
+ * endpoints:
+ * - `fluid` arrivals: the rate itself, changing only when the profile or the endpoints change
+ *   (one event per change; the pods integrate exactly in between). Round-robin and random
+ *   spreading both give every endpoint an equal share in expectation, which is what a fluid
+ *   model carries.
+ * - `poisson` arrivals: every `interval_ms` a Poisson count of arrivals (mean = the profile's
+ *   integral over the interval) is spread over the endpoints: evenly for round-robin (the
+ *   remainder rotating), independently at random for `random`; each pod then sees its count
+ *   as a constant rate over the interval.
+ * Requests offered while a Service has no endpoints are dropped (connection refused).
+ */
+import type { Simulation } from "../../engine/index.js";
+import type { RandomStream } from "../../engine/rng.js";
+import type { EventLog } from "../cluster/events.js";
+import { selectPodsBySet } from "../cluster/pod-index.js";
+import { setSelectorMatches } from "../cluster/labels.js";
+import type { ClusterStore } from "../cluster/store.js";
+import { WorkQueue } from "../cluster/workqueue.js";
+import type { Pod, Service } from "../cluster/types.js";
+import type { PodRuntime } from "../kubelet/container-runtime.js";
+import { isPodServing } from "../kubelet/pod-status.js";
+import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
+import { mixtureQuantile_ms, type PodLatency } from "./latency.js";
+
+export interface TrafficSource {
+  namespace: string;
+  service: string;
+  profile: LoadProfile;
+  arrivals: "fluid" | "poisson";
+  /** Poisson arrivals: how often counts are drawn. */
+  interval_ms: number;
+  spread: "round-robin" | "random";
+}
+
+export interface TrafficConfig {
+  endpointsDelay_ms: number;
+}
+
+export const DEFAULT_TRAFFIC_CONFIG: Readonly<TrafficConfig> = Object.freeze({ endpointsDelay_ms: 0 });
+
+/** One Service's live state. `index` is its slot in the runtime's traffic totals. */
+export interface ServiceState {
+  index: number;
+  key: string;
+  namespace: string;
+  name: string;
+  service: Service | null;
+  source: TrafficSource | null;
+  endpoints: Pod[];
+  /** Offered rate now (requests/s). */
+  rate_rps: number;
+  /** Requests dropped for want of endpoints, integrated up to `noEndpoints_ms`. */
+  droppedNoEndpoints: number;
+  offeredNoEndpoints: number;
+  noEndpoints_ms: number;
+  rng: RandomStream;
+  rotation: number;
+}
+
+export class ServiceTraffic {
+  private readonly services = new Map<string, ServiceState>();
+  private readonly ordered: ServiceState[] = [];
+  private readonly endpointQueue: WorkQueue;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly runtime: PodRuntime,
+    private readonly events: EventLog,
+    sources: readonly TrafficSource[],
+    private readonly config: Readonly<TrafficConfig> = DEFAULT_TRAFFIC_CONFIG,
+  ) {
+    this.endpointQueue = new WorkQueue(sim, (key, now_ms) => this.syncEndpoints(key, now_ms));
+    for (const source of sources) {
+      const state = this.state(source.namespace, source.service);
+      if (state.source) throw new RangeError(`two load profiles for Service ${state.key}`);
+      state.source = source;
+    }
+    store.watch<Service>("Service", (type, service) => {
+      const state = this.state(service.metadata.namespace, service.metadata.name);
+      state.service = type === "DELETED" ? null : service;
+      this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
+    });
+    store.watch<Pod>("Pod", (_type, pod) => {
+      for (const state of this.ordered) {
+        const selector = state.service?.spec.selector;
+        if (!selector || state.namespace !== pod.metadata.namespace) continue;
+        // A pod leaving the selector must leave the endpoints too, so check current members.
+        if (setSelectorMatches(selector, pod.metadata.labels) || state.endpoints.includes(pod)) {
+          this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
+        }
+      }
+    });
+    for (const state of this.ordered) {
+      if (!state.source) continue;
+      if (state.source.arrivals === "poisson") {
+        this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
+      } else {
+        this.sim.schedule(0, (now_ms) => this.onProfileChange(state, now_ms));
+      }
+    }
+  }
+
+  /** Services in the order they were first seen (stable: their index in traffic totals). */
+  all(): readonly ServiceState[] {
+    return this.ordered;
+  }
+
+  get(namespace: string, name: string): ServiceState | undefined {
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  /**
+   * Requests offered, served, dropped and still queued at its endpoints so far. Counters of the
+   * pods are as of their last advance: call `runtime.advanceAll(now_ms)` first for exact totals.
+   */
+  totals(state: ServiceState, now_ms: number): { offered: number; served: number; dropped: number; queued: number } {
+    this.integrateNoEndpoints(state, now_ms);
+    const totals = this.runtime.totals;
+    totals.ensure(state.index);
+    let queued = 0;
+    for (const pod of state.endpoints) queued += this.runtime.queue_requests(pod.metadata.uid);
+    return {
+      offered: totals.offered[state.index] + state.offeredNoEndpoints,
+      served: totals.served[state.index],
+      dropped: totals.dropped[state.index] + state.droppedNoEndpoints,
+      queued,
+    };
+  }
+
+  /**
+   * Response-time p50 and p95 (ms) of requests arriving now, over the Service's endpoints
+   * weighted by the traffic each gets; NaN without endpoints or traffic. Call
+   * `runtime.advanceAll(now_ms)` first so queues are current.
+   */
+  latency(state: ServiceState): { p50_ms: number; p95_ms: number } {
+    const pods: PodLatency[] = [];
+    const pool = this.runtime.pool;
+    for (const pod of state.endpoints) {
+      const running = this.runtime.get(pod.metadata.uid);
+      if (!running || running.rate_rps <= 0) continue;
+      const mu = pool.serviceRate_rps(running.slot);
+      const shift_ms = mu > 0 ? (pool.queue_requests(running.slot) / mu) * 1000 : 0;
+      const mean_ms = pool.meanResponseTime_ms(running.slot);
+      pods.push({ weight: running.rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
+    }
+    return { p50_ms: mixtureQuantile_ms(pods, 0.5), p95_ms: mixtureQuantile_ms(pods, 0.95) };
+  }
+
+  private state(namespace: string, name: string): ServiceState {
+    const key = `${namespace}/${name}`;
+    let state = this.services.get(key);
+    if (!state) {
+      state = {
+        index: this.ordered.length, key, namespace, name, service: null, source: null, endpoints: [],
+        rate_rps: 0, droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
+        rng: this.sim.rng.stream(`service/${key}`), rotation: 0,
+      };
+      this.services.set(key, state);
+      this.ordered.push(state);
+      this.runtime.totals.ensure(state.index);
+    }
+    return state;
+  }
+
+  private syncEndpoints(key: string, now_ms: number): void {
+    const state = this.services.get(key)!;
+    const before = state.endpoints;
+    const selector = state.service?.spec.selector;
+    const after = selector && Object.keys(selector).length > 0
+      ? selectPodsBySet(this.store, state.namespace, selector).filter(isPodServing)
+      : [];
+    if (sameMembers(before, after)) return;
+    this.integrateNoEndpoints(state, now_ms);
+    for (const pod of before) if (!after.includes(pod)) this.runtime.setArrivalRate(pod.metadata.uid, 0, state.index, now_ms);
+    state.endpoints = after;
+    if (state.source && after.length === 0 && before.length > 0) {
+      this.events.emit(now_ms, "endpoint-controller", "Service", state.name, "Warning", "NoEndpoints",
+        `Service ${state.key} has no ready endpoints: its traffic is dropped`);
+    }
+    if (state.source && state.source.arrivals === "fluid") this.spread(state, now_ms);
+  }
+
+  private onProfileChange(state: ServiceState, now_ms: number): void {
+    this.apply(state, now_ms);
+    const next_ms = state.source!.profile.nextChangeAfter(now_ms);
+    if (Number.isFinite(next_ms)) this.sim.scheduleAt(Math.ceil(next_ms), (t) => this.onProfileChange(state, t));
+  }
+
+  /** Takes the profile's rate at `now_ms` (fluid) or draws this interval's arrivals (poisson). */
+  private apply(state: ServiceState, now_ms: number): void {
+    const source = state.source!;
+    this.integrateNoEndpoints(state, now_ms);
+    const rate_rps = source.profile.rateAt(now_ms);
+    if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) {
+      throw new RangeError(`load profile of Service ${state.key} gave an invalid rate ${rate_rps} at ${now_ms / 1000}s`);
+    }
+    state.rate_rps = rate_rps;
+    this.spread(state, now_ms);
+  }
+
+  /** Divides the current rate over the endpoints and hands each pod its share. */
+  private spread(state: ServiceState, now_ms: number): void {
+    const source = state.source;
+    if (!source) return;
+    const endpoints = state.endpoints;
+    const n = endpoints.length;
+    if (n === 0) return;
+    if (source.arrivals === "fluid") {
+      const share = state.rate_rps / n;
+      for (const pod of endpoints) this.runtime.setArrivalRate(pod.metadata.uid, share, state.index, now_ms);
+      return;
+    }
+    const interval_s = source.interval_ms / 1000;
+    const mean = integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
+    if (source.spread === "random") {
+      for (const pod of endpoints) {
+        this.runtime.setArrivalRate(pod.metadata.uid, state.rng.poisson(mean / n) / interval_s, state.index, now_ms);
+      }
+      return;
+    }
+    const count = state.rng.poisson(mean);
+    const base = Math.floor(count / n);
+    const extra = count - base * n;
+    for (let i = 0; i < n; i++) {
+      const gets = base + ((i - state.rotation + n) % n < extra ? 1 : 0);
+      this.runtime.setArrivalRate(endpoints[i].metadata.uid, gets / interval_s, state.index, now_ms);
+    }
+    state.rotation = (state.rotation + extra) % n;
+  }
+
+  /** Integrates the traffic dropped while the Service had no endpoints up to `now_ms`. */
+  private integrateNoEndpoints(state: ServiceState, now_ms: number): void {
+    if (state.endpoints.length === 0 && now_ms > state.noEndpoints_ms) {
+      const lost = (state.rate_rps * (now_ms - state.noEndpoints_ms)) / 1000;
+      state.offeredNoEndpoints += lost;
+      state.droppedNoEndpoints += lost;
+    }
+    state.noEndpoints_ms = now_ms;
+  }
+}
+
+function sameMembers(a: readonly Pod[], b: readonly Pod[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
