@@ -250,6 +250,9 @@ export class SchedulingQueue {
     for (const pInfo of this.unschedulablePods.values()) {
       if (now_ms - pInfo.timestamp_ms > this.podMaxInUnschedulablePodsDuration_ms) toMove.push(pInfo);
     }
+    // Upstream moves (and so records a move request) only `if len(podsToMove) > 0`: an idle
+    // flush must not send a pod failing in the current cycle to backoffQ.
+    if (toMove.length === 0) return 0;
     return this.movePodsToActiveOrBackoffQueue(toMove, EVENT_UNSCHEDULABLE_TIMEOUT, now_ms, null);
   }
 
@@ -332,6 +335,17 @@ export class SchedulingQueue {
       }
     }
     return next;
+  }
+
+  /**
+   * Timestamp of the longest-waiting unschedulable pod, or null (for a controller that arms the
+   * leftover flush on demand). O(1): a pod enters unschedulablePods only through
+   * addUnschedulableIfNotPresent, which has just set its timestamp to now, and Map keeps
+   * insertion order, so the first entry is the oldest.
+   */
+  oldestUnschedulableTimestamp_ms(): number | null {
+    for (const pInfo of this.unschedulablePods.values()) return pInfo.timestamp_ms;
+    return null;
   }
 
   /** Keys in pop order, per queue (inspection and tests). */
