@@ -1,0 +1,37 @@
+/**
+ * Diagnostics of the manifest loader: one per problem, each pointing at a file, a line and a field
+ * path in the user's YAML terms (`spec.template.spec.containers[0].resources.requests.cpu`), so an
+ * editor can jump to it and the message reads like the API server's own field errors.
+ */
+
+export interface Diagnostic {
+  file: string;
+  /** 1-based line of the field (of its parent when the field is missing); 0 when there is no line (unreadable file). */
+  line: number;
+  /** Field path in YAML terms; "" for a problem of the whole document or file. */
+  path: string;
+  message: string;
+}
+
+/** A path inside one YAML document: map keys are strings, list indices numbers. */
+export type PathSegment = string | number;
+
+// Keys that read unambiguously after a dot; anything else (label keys with dots or slashes,
+// numeric-looking keys) is written in brackets, as apimachinery's field.Path writes map keys.
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${segment}]`;
+  }
+  return out;
+}
+
+/** The one-line form `file:line path: message` (`file:line: message` without a path). */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
+  return d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`;
+}
