@@ -196,6 +196,17 @@ export class PodRuntime implements ContainerRuntime {
     return pods;
   }
 
+  /** Integrates every running pod up to `now_ms` (before reading counters across nodes). */
+  advanceAll(now_ms: number): void {
+    for (let i = 0; i < this.nodes.length; i++) this.advanceNode(i, now_ms);
+  }
+
+  /** Requests waiting in a running pod (0 if it is not running), as of its last advance. */
+  queue_requests(uid: string): number {
+    const running = this.running.get(uid);
+    return running ? this.pool.queue_requests(running.slot) : 0;
+  }
+
   private advanceNode(nodeIndex: number, now_ms: number): void {
     for (const running of this.nodes[nodeIndex].pods) this.advancePod(running, now_ms);
   }

@@ -13,7 +13,10 @@ export interface AppProfile {
   name: string;
   /** CPU time one request costs, in millicore-seconds (200 = 0.2 core for 1 s). */
   cpuPerRequest_mcore_s: number;
-  /** CPU used with no traffic (runtime, GC, health checks). */
+  /**
+   * CPU used with no traffic (runtime, GC, health checks). Must be > 0: a real process never
+   * reads exactly zero, and metrics-server drops a pod whose container reports zero CPU.
+   */
   baselineCpu_mcores: number;
   memoryBaseline_bytes: number;
   /** Extra memory per request in flight (waiting or in service). */
@@ -50,6 +53,12 @@ export class AppCatalog {
       if (field !== "name" && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
         throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
       }
+    }
+    if (!(profile.baselineCpu_mcores > 0)) {
+      throw new RangeError(`app profile "${profile.name}": baselineCpu_mcores must be > 0 (metrics-server drops a pod whose container reports zero CPU)`);
+    }
+    if (!(profile.memoryBaseline_bytes > 0)) {
+      throw new RangeError(`app profile "${profile.name}": memoryBaseline_bytes must be > 0 (metrics-server drops a pod whose container reports zero memory)`);
     }
     this.profiles.set(profile.name, profile);
   }

@@ -18,7 +18,7 @@ import type { LoadProfile } from "../../../models/workload/load-profiles.js";
 import { node, pod, container, service } from "./fixtures.js";
 
 const APP = {
-  name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 0, memoryBaseline_bytes: 50 * 2 ** 20,
+  name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 50 * 2 ** 20,
   memoryPerInflight_bytes: 1024, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
 };
 

@@ -1,0 +1,156 @@
+/**
+ * Records the run's time series (timeseries.csv): every `interval_ms` and at every change of a
+ * Deployment's replicas. What is "true" (CPU usage) comes from the container runtime; what an
+ * autoscaler saw (utilization) comes from its decisions; counts come from the store.
+ */
+import type { Simulation, TimeSeries } from "../engine/index.js";
+import type { ClusterStore } from "../models/cluster/store.js";
+import type { Deployment, Node, Pod, ReplicaSet } from "../models/cluster/types.js";
+import type { PodRuntime } from "../models/kubelet/container-runtime.js";
+import type { ServiceTraffic } from "../models/service/traffic.js";
+import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
+
+interface ServiceMark {
+  offered: number;
+  served: number;
+  dropped: number;
+}
+
+export class Sampler {
+  private lastSample_ms: number;
+  private readonly serviceMarks = new Map<string, ServiceMark>();
+  /** Each Deployment's spec.replicas as last recorded, to add a row at every change. */
+  private readonly replicasRecorded = new Map<string, number>();
+  /** Cumulative CPU of each running pod at the previous sample, by uid. */
+  private readonly cpuMarks = new Map<string, number>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly runtime: PodRuntime,
+    private readonly traffic: ServiceTraffic,
+    private readonly hpa: HorizontalController,
+    private readonly series: TimeSeries,
+    interval_ms: number,
+  ) {
+    this.lastSample_ms = sim.now_ms;
+    store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName ? [pod.spec.nodeName] : []));
+    store.watch<Deployment>("Deployment", (type, d) => {
+      if (type === "DELETED") return;
+      if (this.replicasRecorded.get(d.metadata.uid) !== d.spec.replicas) {
+        this.replicasRecorded.set(d.metadata.uid, d.spec.replicas);
+        this.series.add(this.sim.now_ms, "Deployment", d.metadata.name, "replicas_spec", d.spec.replicas);
+      }
+    });
+    sim.every(interval_ms, (now_ms) => this.sample(now_ms), { phase_ms: 0, priority: 100 });
+  }
+
+  private sample(now_ms: number): void {
+    const series = this.series;
+    const dt_s = (now_ms - this.lastSample_ms) / 1000;
+    this.lastSample_ms = now_ms;
+    this.runtime.advanceAll(now_ms);
+
+    // True CPU per pod over the interval, rolled up to nodes and to the pods' owners.
+    const cpuByOwner = new Map<string, number>();
+    const requestByOwner = new Map<string, number>();
+    const cpuByNode = new Map<string, number>();
+    const seen = new Set<string>();
+    for (const node of this.store.list<Node>("Node")) {
+      let node_mcore_ms = 0;
+      for (const running of this.runtime.podsOnNode(node.metadata.name)) {
+        const uid = running.pod.metadata.uid;
+        const cpu = this.runtime.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * (now_ms - running.started_ms);
+        const delta = cpu - (this.cpuMarks.get(uid) ?? 0);
+        this.cpuMarks.set(uid, cpu);
+        seen.add(uid);
+        node_mcore_ms += delta;
+        const owner = running.pod.metadata.ownerReferences[0]?.uid ?? "";
+        cpuByOwner.set(owner, (cpuByOwner.get(owner) ?? 0) + delta);
+        let request_mcores = 0;
+        for (const c of running.pod.spec.containers) request_mcores += c.resources.requests.cpu_mcores ?? 0;
+        requestByOwner.set(owner, (requestByOwner.get(owner) ?? 0) + request_mcores);
+      }
+      cpuByNode.set(node.metadata.name, node_mcore_ms);
+    }
+    for (const uid of [...this.cpuMarks.keys()]) if (!seen.has(uid)) this.cpuMarks.delete(uid);
+
+    let nodesReady = 0;
+    for (const node of this.store.list<Node>("Node")) {
+      const name = node.metadata.name;
+      if (node.status.conditions.some((c) => c.type === "Ready" && c.status === "True")) nodesReady++;
+      let requested_mcores = 0;
+      for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) {
+        for (const c of pod.spec.containers) requested_mcores += c.resources.requests.cpu_mcores ?? 0;
+      }
+      series.add(now_ms, "Node", name, "cpu_requested_mcores", requested_mcores);
+      series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3((cpuByNode.get(name) ?? 0) / 1000 / dt_s) : 0);
+    }
+    let pending = 0;
+    for (const pod of this.store.list<Pod>("Pod")) if (pod.status.phase === "Pending") pending++;
+    series.add(now_ms, "Cluster", "cluster", "nodes_ready", nodesReady);
+    series.add(now_ms, "Cluster", "cluster", "pods_pending", pending);
+
+    // Deployments: owner uid of their pods is the ReplicaSet's; roll ReplicaSets up.
+    const hpaByTarget = new Map<string, StoredHorizontalPodAutoscaler>();
+    for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
+      hpaByTarget.set(`${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}`, hpa);
+    }
+    const rsOwner = new Map<string, string>();
+    for (const rs of this.store.list<ReplicaSet>("ReplicaSet")) {
+      rsOwner.set(rs.metadata.uid, rs.metadata.ownerReferences[0]?.uid ?? "");
+    }
+    const cpuByDeployment = new Map<string, number>();
+    const requestByDeployment = new Map<string, number>();
+    for (const [owner, cpu] of cpuByOwner) {
+      const deploymentUid = rsOwner.get(owner) ?? owner;
+      cpuByDeployment.set(deploymentUid, (cpuByDeployment.get(deploymentUid) ?? 0) + cpu);
+      requestByDeployment.set(deploymentUid, (requestByDeployment.get(deploymentUid) ?? 0) + (requestByOwner.get(owner) ?? 0));
+    }
+    for (const d of this.store.list<Deployment>("Deployment")) {
+      const name = d.metadata.name;
+      series.add(now_ms, "Deployment", name, "replicas_spec", d.spec.replicas);
+      this.replicasRecorded.set(d.metadata.uid, d.spec.replicas);
+      series.add(now_ms, "Deployment", name, "replicas_ready", d.status.readyReplicas);
+      const usage_mcores = dt_s > 0 ? (cpuByDeployment.get(d.metadata.uid) ?? 0) / 1000 / dt_s : 0;
+      const requested_mcores = requestByDeployment.get(d.metadata.uid) ?? 0;
+      series.add(now_ms, "Deployment", name, "cpu_usage_mcores", round3(usage_mcores));
+      // True utilization: what the running pods used over the interval against what they request.
+      series.add(now_ms, "Deployment", name, "cpu_utilization_true_pct", requested_mcores > 0 ? round3((usage_mcores * 100) / requested_mcores) : NaN);
+      const hpa = hpaByTarget.get(`Deployment/${d.metadata.namespace}/${name}`);
+      const utilization = hpa?.status.currentMetrics.find((m) => m.type === "Resource" && m.resource?.name === "cpu")?.resource?.current.averageUtilization_percent;
+      if (utilization !== undefined) series.add(now_ms, "Deployment", name, "cpu_utilization_pct", utilization);
+    }
+
+    for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
+      const name = hpa.metadata.name;
+      series.add(now_ms, "HorizontalPodAutoscaler", name, "desired_replicas", hpa.status.desiredReplicas);
+      series.add(now_ms, "HorizontalPodAutoscaler", name, "current_replicas", hpa.status.currentReplicas);
+      const decision = this.hpa.lastDecision(hpa.metadata.namespace, name);
+      for (const m of decision?.metrics ?? []) {
+        const c = m.current;
+        const value = c?.averageUtilization_percent ?? c?.averageValue_milli ?? c?.value_milli;
+        if (value !== undefined) series.add(now_ms, "HorizontalPodAutoscaler", name, `metric_${m.index}`, Number(value));
+      }
+    }
+
+    for (const state of this.traffic.all()) {
+      if (!state.source) continue;
+      const totals = this.traffic.totals(state, now_ms);
+      const mark = this.serviceMarks.get(state.key) ?? { offered: 0, served: 0, dropped: 0 };
+      const rate = (now: number, before: number) => (dt_s > 0 ? round3((now - before) / dt_s) : 0);
+      series.add(now_ms, "Service", state.name, "rps_offered", rate(totals.offered, mark.offered));
+      series.add(now_ms, "Service", state.name, "rps_served", rate(totals.served, mark.served));
+      series.add(now_ms, "Service", state.name, "rps_dropped", rate(totals.dropped, mark.dropped));
+      this.serviceMarks.set(state.key, { offered: totals.offered, served: totals.served, dropped: totals.dropped });
+      const latency = this.traffic.latency(state);
+      series.add(now_ms, "Service", state.name, "latency_p50_ms", round3(latency.p50_ms));
+      series.add(now_ms, "Service", state.name, "latency_p95_ms", round3(latency.p95_ms));
+    }
+  }
+}
+
+/** Three decimals: enough for rates and latencies, and stable text in the CSV. */
+function round3(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x;
+}

@@ -1,0 +1,47 @@
+/**
+ * The metrics APIs an HPA reads in the simulation, behind the MetricsClient interface:
+ * metrics.k8s.io from metrics-server's storage, and custom.metrics.k8s.io /
+ * external.metrics.k8s.io from whatever adapter the run configures (none by default, in which
+ * case they answer as an unregistered API group does, and the HPA reports FailedGet*Metric).
+ */
+import type { MetricsServer } from "../metrics-server/controller.js";
+import {
+  StaticMetricsClient,
+  type CustomPodMetricItem,
+  type MetricsApiError,
+  type MetricsClient,
+  type PodMetricsItem,
+  type TimestampedValue,
+} from "./metrics-client.js";
+import type { CrossVersionObjectReference } from "./types.js";
+import type { MetricsClientFactory } from "./controller.js";
+
+/** A custom/external metrics provider (e.g. the prometheus-adapter model). */
+export interface CustomMetricsProvider {
+  pods(namespace: string, podNames: readonly string[], metricName: string): readonly CustomPodMetricItem[] | MetricsApiError;
+  object(namespace: string, metricName: string, ref: CrossVersionObjectReference): TimestampedValue | MetricsApiError | undefined;
+  external(namespace: string, metricName: string): readonly TimestampedValue[] | MetricsApiError;
+}
+
+const NO_CUSTOM_METRICS: MetricsApiError = { error: "the server could not find the requested resource (no custom metrics adapter is installed)" };
+
+export function metricsClientFactory(metricsServer: MetricsServer, custom: CustomMetricsProvider | null = null): MetricsClientFactory {
+  return (namespace: string, podNames: readonly string[]): MetricsClient => {
+    let resource: PodMetricsItem[] | null = null;
+    return new StaticMetricsClient({
+      // Read lazily: an HPA without Resource metrics never touches metrics-server.
+      get resource() {
+        resource ??= metricsServer.getPodMetrics(namespace, podNames).map((m) => ({
+          podName: m.name,
+          timestamp_ms: m.timestamp_ms,
+          window_ms: m.window_ms,
+          containers: m.containers.map((c) => ({ name: c.name, usage: { cpu_mcores: c.usage.cpu_mcores, memory_bytes: c.usage.memory_bytes } })),
+        }));
+        return resource;
+      },
+      pods: (metricName) => (custom ? custom.pods(namespace, podNames, metricName) : NO_CUSTOM_METRICS),
+      object: (metricName, ref) => (custom ? custom.object(namespace, metricName, ref) : NO_CUSTOM_METRICS),
+      external: (metricName) => (custom ? custom.external(namespace, metricName) : NO_CUSTOM_METRICS),
+    });
+  };
+}
