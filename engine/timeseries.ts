@@ -11,15 +11,16 @@ export class TimeSeries {
   private time_ms = new Float64Array(1024);
   private values = new Float64Array(1024);
   private keys = new Uint32Array(1024);
-  private rows = 0;
-  /** Interned (kind, name, metric) triples: id -> CSV-ready text. */
+  private rowCount = 0;
+  /** Interned (kind, name, metric) triples: id -> CSV-ready text, and the parts. */
   private readonly seriesText: string[] = [];
+  private readonly seriesParts: { kind: string; name: string; metric: string }[] = [];
   private readonly seriesIds = new Map<string, number>();
 
   constructor(private readonly capacity = 100_000_000) {}
 
   get length(): number {
-    return this.rows;
+    return this.rowCount;
   }
 
   /** An id for a (kind, name, metric) series; reuse it with `addById` on hot paths. */
@@ -29,6 +30,7 @@ export class TimeSeries {
     if (id === undefined) {
       id = this.seriesText.length;
       this.seriesText.push(`${csvField(kind)},${csvField(name)},${csvField(metric)}`);
+      this.seriesParts.push({ kind, name, metric });
       this.seriesIds.set(key, id);
     }
     return id;
@@ -39,11 +41,11 @@ export class TimeSeries {
   }
 
   addById(time_ms: number, seriesId: number, value: number): void {
-    if (this.rows === this.time_ms.length) this.grow();
-    this.time_ms[this.rows] = time_ms;
-    this.keys[this.rows] = seriesId;
-    this.values[this.rows] = value;
-    this.rows++;
+    if (this.rowCount === this.time_ms.length) this.grow();
+    this.time_ms[this.rowCount] = time_ms;
+    this.keys[this.rowCount] = seriesId;
+    this.values[this.rowCount] = value;
+    this.rowCount++;
   }
 
   /** Values of one series as [time_ms, value] pairs, in recording order. */
@@ -51,15 +53,23 @@ export class TimeSeries {
     const id = this.seriesIds.get(`${kind}\u0000${name}\u0000${metric}`);
     const out: [number, number][] = [];
     if (id === undefined) return out;
-    for (let i = 0; i < this.rows; i++) if (this.keys[i] === id) out.push([this.time_ms[i], this.values[i]]);
+    for (let i = 0; i < this.rowCount; i++) if (this.keys[i] === id) out.push([this.time_ms[i], this.values[i]]);
     return out;
+  }
+
+  /** Every row in recording order. */
+  *rows(): Generator<{ time_ms: number; kind: string; name: string; metric: string; value: number }> {
+    for (let i = 0; i < this.rowCount; i++) {
+      const parts = this.seriesParts[this.keys[i]];
+      yield { time_ms: this.time_ms[i], kind: parts.kind, name: parts.name, metric: parts.metric, value: this.values[i] };
+    }
   }
 
   /** The CSV text in chunks of about `rowsPerChunk` rows, header first. */
   *csvChunks(rowsPerChunk = 50_000): Generator<string> {
     yield TIMESERIES_COLUMNS.join(",") + "\n";
     const lines: string[] = [];
-    for (let i = 0; i < this.rows; i++) {
+    for (let i = 0; i < this.rowCount; i++) {
       lines.push(`${this.time_ms[i] / 1000},${this.seriesText[this.keys[i]]},${formatValue(this.values[i])}\n`);
       if (lines.length === rowsPerChunk) {
         yield lines.join("");
@@ -75,7 +85,7 @@ export class TimeSeries {
 
   private grow(): void {
     const size = this.time_ms.length * 2;
-    if (this.rows >= this.capacity) throw new RangeError(`time series is full (${this.capacity} rows)`);
+    if (this.rowCount >= this.capacity) throw new RangeError(`time series is full (${this.capacity} rows)`);
     const growF = (a: Float64Array) => {
       const b = new Float64Array(size);
       b.set(a);

@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 
-export function writeFilesAtomically(dir: string, files: Record<string, string | Uint8Array>): void {
+export type FileContent = string | Uint8Array | Iterable<string>;
+
+export function writeFilesAtomically(dir: string, files: Record<string, FileContent>): void {
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.partial-`));
@@ -14,7 +16,17 @@ export function writeFilesAtomically(dir: string, files: Record<string, string |
     for (const [name, content] of Object.entries(files)) {
       const target = path.join(staging, name);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, content);
+      if (typeof content === "string" || content instanceof Uint8Array) {
+        fs.writeFileSync(target, content);
+      } else {
+        // Large CSVs arrive in chunks, so no single string holds the whole file.
+        const fd = fs.openSync(target, "w");
+        try {
+          for (const chunk of content) fs.writeSync(fd, chunk);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
     }
     if (fs.existsSync(dir)) {
       const old = `${staging}.old`;

@@ -4,15 +4,19 @@
  * files); the Service layer feeds it requests; nothing else looks.
  *
  * Each running pod's app container is a fluid server (models/workload/pod-server.ts) in one
- * shared typed-array pool. Time is integrated lazily: a pod's state is advanced only when
- * something on its node happens (a rate change, a pod start or stop, a cAdvisor sample), exactly,
- * so there is no per-second ticking. Node CPU is shared by CFS weights (cpu-shares.ts): on every
- * such event the node's pods are advanced to now and their CPU caps recomputed by water-filling
- * `allocatable` over their demands, so served CPU never exceeds the node or any limit.
+ * shared typed-array pool. Time is integrated lazily and exactly: a pod is advanced only when its
+ * rate changes, when it starts or stops, or when cAdvisor samples its node; no per-second ticks.
  *
- * Approximation: a backlogged pod demands its whole limit until the next node event; if its queue
- * empties between events, the CPU it no longer needs is not lent to its neighbours until then
- * (at most one cAdvisor interval, 10 s). This only matters on a CPU-contended node.
+ * Node CPU is shared by CFS weights (cpu-shares.ts). Each pod has a demand: its limit (its
+ * ceiling) while it has a backlog, else min(rate x cost, ceiling). While the node's demands fit
+ * in its allocatable CPU every pod may use up to its ceiling, and since it uses no more than its
+ * demand, the node is never over-served; a rate change then touches only that pod. When demands
+ * exceed the node, every pod on it is advanced and capped by water-filling, so served CPU never
+ * exceeds the node or any limit.
+ *
+ * Approximation: a pod's backlog is observed when it is advanced; a queue that empties between
+ * advances keeps the pod's demand at its ceiling until the next one (at most one cAdvisor
+ * interval, 10 s). This overestimates demand, so it can only make sharing more conservative.
  *
  * Containers other than the first (sidecars) are given a small constant usage, because
  * metrics-server drops a pod whose any container reports exactly zero CPU or memory.
@@ -44,6 +48,10 @@ export interface RunningPod {
   advanced_ms: number;
   rate_rps: number;
   limit_mcores: number;
+  /** Most CPU the app's requests may use: the limit minus the baseline. */
+  ceiling_mcores: number;
+  /** Current demand for the node's CPU (see the header). */
+  demand_mcores: number;
   memoryLimit_bytes: number;
   weight: number;
   /** Which traffic source (Service) this pod's counters roll up into; -1 = none yet. */
@@ -55,6 +63,11 @@ interface NodeSlots {
   name: string;
   allocatable_mcores: number;
   pods: RunningPod[];
+  /** CPU reserved for baselines and sidecars (always granted). */
+  baseline_mcores: number;
+  demandSum_mcores: number;
+  /** Whether caps currently come from water-filling (demands exceed the node). */
+  contended: boolean;
 }
 
 /** Per-traffic-source totals (requests), accumulated as pods are advanced. */
@@ -87,6 +100,9 @@ export class PodRuntime implements ContainerRuntime {
   private readonly weight: number[] = [];
   private readonly allocation: number[] = [];
   private readonly order: number[] = [];
+  /** ∫ running pods dt, in pod·ms, up to `podTime_ms` (for pod-hours). */
+  private podTimeIntegral_pod_ms = 0;
+  private podTime_ms = 0;
   /** Called when a container's working set exceeds its memory limit (the kubelet OOM-kills it). */
   onOomKill: ((pod: Pod, containerName: string, now_ms: number) => void) | null = null;
 
@@ -96,11 +112,22 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, allocatable_mcores, pods: [] });
+    this.nodes.push({ name, allocatable_mcores, pods: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false });
   }
 
   get runningPods(): number {
     return this.running.size;
+  }
+
+  /** Pod-hours of running pods up to `now_ms` (what a pay-per-pod platform would bill). */
+  podHours(now_ms: number): number {
+    this.accumulatePodTime(now_ms);
+    return this.podTimeIntegral_pod_ms / 3_600_000;
+  }
+
+  private accumulatePodTime(now_ms: number): void {
+    this.podTimeIntegral_pod_ms += this.running.size * (now_ms - this.podTime_ms);
+    this.podTime_ms = now_ms;
   }
 
   get(uid: string): RunningPod | undefined {
@@ -130,41 +157,50 @@ export class PodRuntime implements ContainerRuntime {
     const running: RunningPod = {
       pod, slot, nodeIndex, app, started_ms: now_ms, advanced_ms: now_ms, rate_rps: 0,
       limit_mcores,
+      ceiling_mcores: Math.max(0, limit_mcores - app.baselineCpu_mcores),
+      demand_mcores: 0,
       memoryLimit_bytes: main.resources.limits.memory_bytes ?? Infinity,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       serviceIndex: -1,
       containers: pod.spec.containers.map((c) => ({ name: c.name, startTime_ms: now_ms, cumulativeCpu_mcore_ms: 0, memoryWorkingSet_bytes: 0 })),
     };
-    this.advanceNode(nodeIndex, now_ms);
+    const node = this.nodes[nodeIndex];
+    this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
-    this.nodes[nodeIndex].pods.push(running);
-    this.rebalance(nodeIndex);
+    node.pods.push(running);
+    node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
+    this.share(node, now_ms);
   }
 
   stopPod(pod: Pod, now_ms: number): void {
     const running = this.running.get(pod.metadata.uid);
     if (!running) return;
-    this.advanceNode(running.nodeIndex, now_ms);
+    const node = this.nodes[running.nodeIndex];
+    this.advancePod(running, now_ms);
+    this.accumulatePodTime(now_ms);
     this.running.delete(pod.metadata.uid);
-    const pods = this.nodes[running.nodeIndex].pods;
-    pods.splice(pods.indexOf(running), 1);
+    node.pods.splice(node.pods.indexOf(running), 1);
+    node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
+    node.demandSum_mcores -= running.demand_mcores;
     // Requests still queued in the pod are lost with it: count them as dropped.
     if (running.serviceIndex >= 0) this.totals.dropped[running.serviceIndex] += this.pool.queue_requests(running.slot);
     this.pool.remove(running.slot);
-    this.rebalance(running.nodeIndex);
+    this.share(node, now_ms);
   }
 
   /** Sets the request rate routed to a running pod from now on. */
   setArrivalRate(uid: string, rate_rps: number, serviceIndex: number, now_ms: number): void {
     const running = this.running.get(uid);
     if (!running) return;
-    this.advanceNode(running.nodeIndex, now_ms);
+    this.advancePod(running, now_ms);
     running.rate_rps = rate_rps;
     if (serviceIndex >= 0) {
       this.totals.ensure(serviceIndex);
       running.serviceIndex = serviceIndex;
     }
-    this.rebalance(running.nodeIndex);
+    const node = this.nodes[running.nodeIndex];
+    this.updateDemand(node, running);
+    if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
   }
 
   /**
@@ -186,7 +222,13 @@ export class PodRuntime implements ContainerRuntime {
         running.containers[i].memoryWorkingSet_bytes = SIDECAR_MEMORY_BYTES;
       }
     }
-    this.rebalance(nodeIndex);
+    const node = this.nodes[nodeIndex];
+    for (const running of pods) this.updateDemand(node, running);
+    // Re-add from scratch now and then, so rounding in the running sum cannot drift.
+    let sum = 0;
+    for (const running of pods) sum += running.demand_mcores;
+    node.demandSum_mcores = sum;
+    this.share(node, now_ms);
     if (this.onOomKill) {
       // Collect first: an OOM kill stops the pod, which edits the node's list.
       const oom: RunningPod[] = [];
@@ -230,41 +272,45 @@ export class PodRuntime implements ContainerRuntime {
     running.advanced_ms = now_ms;
   }
 
-  /** Re-divides a node's allocatable CPU among its pods by CFS weight (water-filling). */
-  private rebalance(nodeIndex: number): void {
-    const node = this.nodes[nodeIndex];
+  private capacity(node: NodeSlots): number {
+    return Math.max(0, node.allocatable_mcores - node.baseline_mcores);
+  }
+
+  /** Recomputes a pod's demand from its backlog and rate, keeping the node's sum current. */
+  private updateDemand(node: NodeSlots, running: RunningPod): void {
+    const backlogged = this.pool.queue_requests(running.slot) > 0;
+    const wanted_mcores = running.rate_rps * running.app.cpuPerRequest_mcore_s;
+    // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
+    const ceiling_mcores = Math.min(running.ceiling_mcores, node.allocatable_mcores);
+    const demand_mcores = backlogged || wanted_mcores > ceiling_mcores ? ceiling_mcores : wanted_mcores;
+    node.demandSum_mcores += demand_mcores - running.demand_mcores;
+    running.demand_mcores = demand_mcores;
+  }
+
+  /**
+   * Sets the node's pods' CPU caps: each its ceiling while demands fit the node, else the
+   * water-filled allocation by CFS weight (after advancing every pod to now, since caps change).
+   */
+  private share(node: NodeSlots, now_ms: number): void {
     const pods = node.pods;
     const n = pods.length;
-    let baseline_mcores = 0;
-    for (let i = 0; i < n; i++) {
-      const running = pods[i];
-      baseline_mcores += running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
-      const backlogged = this.pool.queue_requests(running.slot) > 0;
-      const wanted_mcores = backlogged ? Infinity : running.rate_rps * running.app.cpuPerRequest_mcore_s;
-      const ceiling_mcores = Math.max(0, running.limit_mcores - running.app.baselineCpu_mcores);
-      this.demand[i] = Math.min(wanted_mcores, ceiling_mcores);
-      this.weight[i] = running.weight;
+    const capacity_mcores = this.capacity(node);
+    if (node.demandSum_mcores <= capacity_mcores) {
+      // Uncontended pods already have their ceiling (a new pod starts with it).
+      if (!node.contended) return;
+      for (let i = 0; i < n; i++) this.advancePod(pods[i], now_ms);
+      for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, pods[i].ceiling_mcores);
+      node.contended = false;
+      return;
     }
-    const capacity_mcores = Math.max(0, node.allocatable_mcores - baseline_mcores);
-    // An unlimited, backlogged pod demands Infinity: cap demands at the node so sums stay finite.
-    for (let i = 0; i < n; i++) if (this.demand[i] > capacity_mcores) this.demand[i] = capacity_mcores;
+    for (let i = 0; i < n; i++) {
+      this.advancePod(pods[i], now_ms);
+      // An unlimited, backlogged pod demands Infinity: cap demands at the node so sums stay finite.
+      this.demand[i] = Math.min(pods[i].demand_mcores, capacity_mcores);
+      this.weight[i] = pods[i].weight;
+    }
     waterFill(n, this.demand, this.weight, capacity_mcores, this.allocation, this.order);
-    // What no demand claimed is headroom for bursts, split by weight (zero on a contended node,
-    // where water-filling hands out everything). Caps then sum to at most the node's capacity,
-    // and a pod whose demand is met keeps room above it, so its service rate is not pinned
-    // exactly at its arrival rate.
-    let allocated_mcores = 0;
-    let totalWeight = 0;
-    for (let i = 0; i < n; i++) {
-      allocated_mcores += this.allocation[i];
-      totalWeight += this.weight[i];
-    }
-    const free_mcores = Math.max(0, capacity_mcores - allocated_mcores);
-    for (let i = 0; i < n; i++) {
-      const running = pods[i];
-      const ceiling_mcores = Math.max(0, running.limit_mcores - running.app.baselineCpu_mcores);
-      const burst_mcores = totalWeight > 0 ? (free_mcores * this.weight[i]) / totalWeight : 0;
-      this.pool.setCpuCap(running.slot, Math.min(ceiling_mcores, this.allocation[i] + burst_mcores));
-    }
+    for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, this.allocation[i]);
+    node.contended = true;
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * Runs one simulation and produces its output files (in memory, written atomically by the
+ * caller): timeseries.csv, events.csv, decisions.csv, summary.csv, manifest.json.
+ *
+ * The run is played in slices of virtual time so a progress callback can report between them;
+ * slicing does not change results (events are processed in the same order whatever the slices).
+ */
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "csv-stringify/sync";
+import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
+import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  sloLatencyP95_ms: number;
+  /** Every file the scenario was read from (for the content hash). */
+  files: string[];
+}
+
+export interface RunOutput {
+  /** File name -> content; large CSVs as chunk iterables. */
+  files: Record<string, string | Iterable<string>>;
+  summary: Summary;
+  events_processed: number;
+  simulation: ClusterSimulation;
+}
+
+export interface RunOptions {
+  /** Called between slices with (virtual now, horizon, events so far). */
+  onProgress?: (now_ms: number, horizon_ms: number, events: number) => void;
+  slices?: number;
+}
+
+export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, options: RunOptions = {}): RunOutput {
+  const started = process.hrtime.bigint();
+  const simulation = new ClusterSimulation(config);
+  const slices = Math.max(1, options.slices ?? 200);
+  for (let i = 1; i <= slices; i++) {
+    const until_ms = Math.round((config.duration_ms * i) / slices);
+    simulation.run(until_ms);
+    options.onProgress?.(simulation.sim.now_ms, config.duration_ms, simulation.sim.events_processed);
+  }
+  const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
+  const now_ms = simulation.sim.now_ms;
+
+  simulation.runtime.advanceAll(now_ms);
+  let offered = 0;
+  let dropped = 0;
+  for (const state of simulation.traffic.all()) {
+    if (!state.source) continue;
+    const totals = simulation.traffic.totals(state, now_ms);
+    offered += totals.offered;
+    dropped += totals.dropped;
+  }
+  const summary = summarize({
+    seed: config.seed,
+    duration_ms: config.duration_ms,
+    sampleInterval_ms: config.sampleInterval_ms,
+    sloLatencyP95_ms: scenario.sloLatencyP95_ms,
+    timeseries: simulation.timeseries,
+    events: simulation.events,
+    podHours: simulation.runtime.podHours(now_ms),
+    requestsOffered: offered,
+    requestsDropped: dropped,
+  });
+
+  const manifest = {
+    kubesim: { version: packageVersion(), commit: gitCommit() },
+    scenario: { name: scenario.name, description: scenario.description, content_sha256: contentHash(scenario.files) },
+    seed: config.seed,
+    duration_s: config.duration_ms / 1000,
+    sample_interval_s: config.sampleInterval_ms / 1000,
+    slo: { latencyP95_ms: scenario.sloLatencyP95_ms },
+    parameters: effectiveComponents(config),
+    node_groups: config.nodeGroups,
+    apps: config.apps,
+    events_processed: simulation.sim.events_processed,
+    // The only field that differs between two runs of the same scenario and seed.
+    wall_time_s: Math.round(wall_s * 1000) / 1000,
+  };
+
+  return {
+    files: {
+      "timeseries.csv": simulation.timeseries.csvChunks(),
+      "events.csv": simulation.events.recorder.toCsv(),
+      "decisions.csv": simulation.hpa.decisions.toCsv(),
+      "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => csvNumber(summary[c]))], { header: true, columns: [...SUMMARY_COLUMNS] }),
+      "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",
+    },
+    summary,
+    events_processed: simulation.sim.events_processed,
+    simulation,
+  };
+}
+
+/** NaN as an empty cell, as in timeseries.csv. */
+function csvNumber(x: number): string {
+  return Number.isNaN(x) ? "" : String(x);
+}
+
+/** Infinity (an unset limit) and bigint survive JSON as strings. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+function contentHash(files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of [...files].sort()) {
+    hash.update(path.basename(file));
+    hash.update("\0");
+    hash.update(fs.readFileSync(file));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** The package root: the nearest folder above this module with a package.json (src or dist). */
+const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !fs.existsSync(path.join(dir, "package.json")); i++) dir = path.dirname(dir);
+  return dir;
+})();
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
