@@ -1,0 +1,347 @@
+/**
+ * The report's default charts as vega-lite v6 specs: plain JSON with the data inlined, so each
+ * `charts/<name>.vl.json` is self-contained and a paper can restyle it (change `config`, sizes,
+ * titles) without rerunning the simulation. Pure functions: rows in, spec out.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { keepNames, rowsOf, thinAll, thinSeries, topNames, topNote, MAX_SERIES, type Point } from "./select.js";
+import type { DecisionRow, RunData, TimeseriesRow } from "./types.js";
+
+export interface Chart {
+  /** File stem: charts/<name>.vl.json, .svg, .png. */
+  name: string;
+  /** Heading in report.html (also the spec's title). */
+  title: string;
+  spec: TopLevelSpec;
+}
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const WIDTH = 640;
+const HEIGHT = 240;
+/** Facet cells are smaller so two fit side by side in the report. */
+const CELL_WIDTH = 300;
+const CELL_HEIGHT = 160;
+
+/**
+ * Shared styling. The font is named so the SVG says which face it wants and the PNG renderer
+ * (resvg, given DejaVu Sans) draws the same glyphs on every machine; the background is white so
+ * PNGs are not transparent.
+ */
+export const CHART_CONFIG = {
+  font: "DejaVu Sans",
+  background: "white",
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
+  title: { fontSize: 14, anchor: "start" as const },
+};
+
+const TIME_X = { field: "time_s", type: "quantitative" as const, title: "time (s)" };
+
+// Human labels for metrics, written into the inline data so legends read well and a restyled
+// spec keeps them.
+const MEASURE: Record<string, string> = {
+  replicas_spec: "spec",
+  replicas_ready: "ready",
+  cpu_utilization_pct: "as the HPA saw it",
+  cpu_utilization_true_pct: "true",
+  latency_p95_ms: "p95",
+  latency_p50_ms: "p50",
+};
+
+interface LabelledPoint extends Point {
+  measure: string;
+}
+
+function labelled(points: readonly Point[]): LabelledPoint[] {
+  return points.map((p) => ({ ...p, measure: MEASURE[p.metric] ?? p.metric }));
+}
+
+/** (a) Deployment replicas (spec, ready) on the left axis against offered load on the right. */
+export function replicasChart(rows: readonly TimeseriesRow[]): Chart {
+  const deployments = rowsOf(rows, "Deployment", ["replicas_spec", "replicas_ready"]);
+  const topD = topNames(deployments, "replicas_spec");
+  const services = rowsOf(rows, "Service", ["rps_offered"]);
+  const topS = topNames(services, "rps_offered");
+  const title = "Replicas against demand" + topNote(topD, "Deployments", "replicas") + topNote(topS, "Services", "offered load");
+  const replicaData = labelled(thinAll(keepNames(deployments, topD.names))).map((p) => ({ ...p, kind: "Deployment" }));
+  const demandData = thinAll(keepNames(services, topS.names)).map((p) => ({ ...p, measure: "offered", kind: "Service" }));
+
+  const replicasLayer = {
+    transform: [{ filter: { field: "kind", equal: "Deployment" } }],
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "replicas" },
+      color: { field: "name", type: "nominal" as const, title: "Deployment" },
+      strokeDash: { field: "measure", type: "nominal" as const, title: "replicas", scale: { domain: ["spec", "ready"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "Deployment" },
+        { field: "measure", type: "nominal" as const, title: "replicas" },
+        { field: "value", type: "quantitative" as const, title: "count" },
+      ],
+    },
+  };
+  const demandLayer = {
+    transform: [{ filter: { field: "kind", equal: "Service" } }],
+    mark: { type: "line" as const, color: "#9e9e9e", strokeWidth: 1.5, opacity: 0.8 },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "offered load (req/s, grey)", axis: { orient: "right" as const } },
+      detail: { field: "name", type: "nominal" as const },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "Service" },
+        { field: "value", type: "quantitative" as const, title: "offered req/s", format: ".1f" },
+      ],
+    },
+  };
+  const spec: TopLevelSpec =
+    demandData.length === 0
+      ? { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values: replicaData }, layer: [replicasLayer] }
+      : {
+          $schema: SCHEMA,
+          title,
+          width: WIDTH,
+          height: HEIGHT,
+          config: CHART_CONFIG,
+          data: { values: [...replicaData, ...demandData] },
+          layer: [demandLayer, replicasLayer],
+          // Two quantities with different units: each layer gets its own y scale and axis.
+          resolve: { scale: { y: "independent" } },
+        };
+  return { name: "replicas", title, spec };
+}
+
+/** (b) CPU utilization as the HPA saw it against true utilization, one panel per Deployment. */
+export function cpuChart(rows: readonly TimeseriesRow[]): Chart {
+  const points = rowsOf(rows, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"]);
+  const top = topNames(points, "cpu_utilization_true_pct");
+  const title = "CPU utilization: as the HPA saw it vs true" + topNote(top, "Deployments", "true utilization");
+  const values = labelled(thinAll(keepNames(points, top.names)));
+  const layerSpec = {
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "CPU utilization (%)" },
+      color: { field: "measure", type: "nominal" as const, title: "utilization", scale: { domain: ["as the HPA saw it", "true"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "Deployment" },
+        { field: "measure", type: "nominal" as const, title: "utilization" },
+        { field: "value", type: "quantitative" as const, title: "%", format: ".1f" },
+      ],
+    },
+  };
+  const spec: TopLevelSpec =
+    top.names.length > 1
+      ? {
+          $schema: SCHEMA,
+          title,
+          config: CHART_CONFIG,
+          data: { values },
+          facet: { field: "name", type: "nominal", title: "Deployment", sort: top.names },
+          columns: 2,
+          spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
+        }
+      : {
+          $schema: SCHEMA,
+          title: top.names.length === 1 ? `${title} (${top.names[0]})` : title,
+          width: WIDTH,
+          height: HEIGHT,
+          config: CHART_CONFIG,
+          data: { values },
+          ...layerSpec,
+        };
+  return { name: "cpu-utilization", title, spec };
+}
+
+/** (c) Latency p95 (solid) and p50 (dashed) per Service, with the SLO as a red rule. */
+export function latencyChart(rows: readonly TimeseriesRow[], sloP95_ms?: number): Chart {
+  const points = rowsOf(rows, "Service", ["latency_p95_ms", "latency_p50_ms"]);
+  const top = topNames(points, "latency_p95_ms");
+  const title = "Latency against the SLO" + topNote(top, "Services", "p95 latency");
+  const values = labelled(thinAll(keepNames(points, top.names)));
+  const lines = {
+    data: { values },
+    mark: { type: "line" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "latency (ms)" },
+      color: { field: "name", type: "nominal" as const, title: "Service" },
+      strokeDash: { field: "measure", type: "nominal" as const, title: "quantile", scale: { domain: ["p95", "p50"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "Service" },
+        { field: "measure", type: "nominal" as const, title: "quantile" },
+        { field: "value", type: "quantitative" as const, title: "ms", format: ".1f" },
+      ],
+    },
+  };
+  const slo = sloP95_ms !== undefined && Number.isFinite(sloP95_ms) ? [{ slo_ms: sloP95_ms, label: `SLO p95 ${sloP95_ms} ms` }] : [];
+  const spec: TopLevelSpec =
+    slo.length === 0
+      ? { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, layer: [lines] }
+      : {
+          $schema: SCHEMA,
+          title,
+          width: WIDTH,
+          height: HEIGHT,
+          config: CHART_CONFIG,
+          layer: [
+            lines,
+            {
+              data: { values: slo },
+              mark: { type: "rule", color: "#d62728", strokeDash: [6, 4], strokeWidth: 1.5 },
+              encoding: { y: { field: "slo_ms", type: "quantitative" } },
+            },
+            {
+              data: { values: slo },
+              mark: { type: "text", color: "#d62728", align: "left", baseline: "bottom", dx: 4, dy: -2, x: 0 },
+              encoding: { y: { field: "slo_ms", type: "quantitative" }, text: { field: "label", type: "nominal" } },
+            },
+          ],
+        };
+  return { name: "latency", title, spec };
+}
+
+/** A decision as the chart shows it: the step line's value and, for rescales, the marker. */
+interface DecisionPoint {
+  time_s: number;
+  name: string;
+  value: number | null;
+  current_replicas: number | null;
+  change: string;
+  limiting_reason: string;
+  stabilization_reason: string;
+  path: string;
+}
+
+/** (d) Each HPA's desired replicas per sync, with a marker at every rescale. */
+export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
+  const all: DecisionPoint[] = decisions.map((d) => ({
+    time_s: d.time_s,
+    name: d.hpa,
+    value: d.desired_replicas,
+    current_replicas: d.current_replicas,
+    change: !d.rescale ? "" : (d.desired_replicas ?? 0) >= (d.current_replicas ?? 0) ? "scale up" : "scale down",
+    limiting_reason: d.limiting_reason,
+    stabilization_reason: d.stabilization_reason,
+    path: d.path,
+  }));
+  const top = topNames(
+    all.map((p) => ({ ...p, metric: "desired_replicas" })),
+    "desired_replicas",
+  );
+  const title = "HPA decisions: desired replicas and rescales" + topNote(top, "HPAs", "desired replicas");
+  // Thin the step line but keep every rescale: the markers are the point of this chart.
+  const values: DecisionPoint[] = [];
+  for (const name of top.names) {
+    const series = all.filter((p) => p.name === name).sort((a, b) => a.time_s - b.time_s);
+    const kept = new Set<DecisionPoint>(thinSeries(series));
+    for (const p of series) if (kept.has(p) || p.change !== "") values.push(p);
+  }
+  const tooltip = [
+    { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+    { field: "name", type: "nominal" as const, title: "HPA" },
+    { field: "current_replicas", type: "quantitative" as const, title: "current" },
+    { field: "value", type: "quantitative" as const, title: "desired" },
+    { field: "limiting_reason", type: "nominal" as const, title: "limiting reason" },
+    { field: "stabilization_reason", type: "nominal" as const, title: "stabilization reason" },
+    { field: "path", type: "nominal" as const, title: "path" },
+  ];
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CHART_CONFIG,
+    data: { values },
+    layer: [
+      {
+        mark: { type: "line", interpolate: "step-after" },
+        encoding: {
+          x: TIME_X,
+          y: { field: "value", type: "quantitative", title: "desired replicas" },
+          color: { field: "name", type: "nominal", title: "HPA" },
+          tooltip,
+        },
+      },
+      {
+        transform: [{ filter: "datum.change !== ''" }],
+        mark: { type: "point", filled: true, size: 60 },
+        encoding: {
+          x: TIME_X,
+          y: { field: "value", type: "quantitative" },
+          color: { field: "name", type: "nominal", title: "HPA" },
+          shape: { field: "change", type: "nominal", title: "rescale", scale: { domain: ["scale up", "scale down"], range: ["triangle-up", "triangle-down"] } },
+          tooltip,
+        },
+      },
+    ],
+  };
+  return { name: "decisions", title, spec };
+}
+
+export interface ComparisonRun {
+  label: string;
+  timeseries: readonly TimeseriesRow[];
+}
+
+/**
+ * Replicas of several runs overlaid (an A/B of two HPA policies): colour is the run; with
+ * several Deployments, one panel per Deployment.
+ */
+export function comparisonChart(runs: readonly ComparisonRun[], metric = "replicas_spec"): Chart {
+  const shownRuns = runs.slice(0, MAX_SERIES);
+  const runNote = runs.length > shownRuns.length ? ` (first ${shownRuns.length} of ${runs.length} runs)` : "";
+  const perRun = shownRuns.map((r) => ({ label: r.label, points: rowsOf(r.timeseries, "Deployment", [metric]) }));
+  const top = topNames(
+    perRun.flatMap((r) => r.points),
+    metric,
+  );
+  const labels = shownRuns.map((r) => r.label);
+  const title = `Replicas (${MEASURE[metric] ?? metric}): ${labels.join(" vs ")}` + runNote + topNote(top, "Deployments", "replicas");
+  const values = perRun.flatMap((r) => thinAll(keepNames(r.points, top.names)).map((p) => ({ ...p, run: r.label })));
+  const layerSpec = {
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "replicas" },
+      color: { field: "run", type: "nominal" as const, title: "run", scale: { domain: labels }, sort: labels },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "run", type: "nominal" as const, title: "run" },
+        { field: "name", type: "nominal" as const, title: "Deployment" },
+        { field: "value", type: "quantitative" as const, title: "replicas" },
+      ],
+    },
+  };
+  const spec: TopLevelSpec =
+    top.names.length > 1
+      ? {
+          $schema: SCHEMA,
+          title,
+          config: CHART_CONFIG,
+          data: { values },
+          facet: { field: "name", type: "nominal", title: "Deployment", sort: top.names },
+          columns: 2,
+          spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
+        }
+      : { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec };
+  return { name: "comparison", title, spec };
+}
+
+const hasKind = (rows: readonly TimeseriesRow[], kind: string, metrics: readonly string[]): boolean =>
+  rows.some((r) => r.kind === kind && metrics.includes(r.metric));
+
+/** The default charts of a run, in report order; a chart with nothing to show is left out. */
+export function defaultCharts(run: RunData): Chart[] {
+  const rows = run.timeseries;
+  const charts: Chart[] = [];
+  if (hasKind(rows, "Deployment", ["replicas_spec", "replicas_ready"])) charts.push(replicasChart(rows));
+  if (hasKind(rows, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(rows));
+  if (hasKind(rows, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(rows, run.manifest.slo?.latencyP95_ms));
+  if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
+  return charts;
+}

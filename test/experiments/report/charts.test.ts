@@ -1,0 +1,138 @@
+import type { Test } from "tap";
+import t from "tap";
+import { comparisonChart, defaultCharts, type Chart } from "../../../experiments/report/charts.js";
+import { parseRun } from "../../../experiments/report/parse.js";
+import { compileSpec, renderSvg, stableIds, svgToPng } from "../../../experiments/report/render.js";
+import { thinSeries, topNames } from "../../../experiments/report/select.js";
+import type { RunData } from "../../../experiments/report/types.js";
+import { runTexts } from "./fixtures.js";
+
+function fixtureRun(opts: Parameters<typeof runTexts>[0] = {}): RunData {
+  const f = runTexts(opts);
+  return parseRun({ timeseries: f["timeseries.csv"], events: f["events.csv"], decisions: f["decisions.csv"], summary: f["summary.csv"], manifest: f["manifest.json"] });
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Axis titles each chart must show (they are SVG <text> elements). */
+const AXIS_TITLES: Record<string, string[]> = {
+  replicas: ["time (s)", "replicas", "offered load (req/s, grey)"],
+  "cpu-utilization": ["time (s)", "CPU utilization (%)"],
+  latency: ["time (s)", "latency (ms)"],
+  decisions: ["time (s)", "desired replicas"],
+  comparison: ["time (s)", "replicas"],
+};
+
+async function checkChart(t: Test, chart: Chart): Promise<void> {
+  t.same(compileSpec(chart.spec).warnings, [], `${chart.name}: vega-lite compiles without warnings`);
+  const svg = await renderSvg(chart.spec, chart.name);
+  t.match(svg, /^<svg[\s\S]*<\/svg>$/, `${chart.name}: SVG document`);
+  t.ok(svg.length > 1000, `${chart.name}: SVG is not empty`);
+  for (const title of AXIS_TITLES[chart.name]) t.ok(svg.includes(`>${title}</text>`), `${chart.name}: axis title "${title}"`);
+  const png = svgToPng(svg);
+  t.same([...png.subarray(0, 8)], PNG_SIGNATURE, `${chart.name}: PNG signature`);
+  t.ok(png.length > 1000, `${chart.name}: PNG is not empty`);
+  // Determinism: a second render (process-wide vega counters have moved on) gives the same bytes.
+  const svg2 = await renderSvg(structuredClone(chart.spec), chart.name);
+  t.equal(svg2, svg, `${chart.name}: same SVG bytes twice`);
+  t.same(Buffer.from(svgToPng(svg2)), Buffer.from(png), `${chart.name}: same PNG bytes twice`);
+  t.notMatch(svg, /<script|onerror=/i, `${chart.name}: no script in SVG`);
+}
+
+t.test("default charts compile, render and are deterministic", async (t) => {
+  const run = fixtureRun();
+  const charts = defaultCharts(run);
+  t.same(charts.map((c) => c.name), ["replicas", "cpu-utilization", "latency", "decisions"]);
+  for (const chart of charts) await checkChart(t, chart);
+  // Specs are self-contained: data inline, no URLs.
+  for (const chart of charts) t.notMatch(JSON.stringify(chart.spec), /"url"/, `${chart.name}: no data URL`);
+});
+
+t.test("single-Deployment run gives unfaceted charts that still compile cleanly", async (t) => {
+  const run = fixtureRun({ deployments: ["web"] });
+  for (const chart of defaultCharts(run)) {
+    t.same(compileSpec(chart.spec).warnings, [], `${chart.name}: no warnings`);
+    t.notOk("facet" in chart.spec, `${chart.name}: not faceted`);
+  }
+});
+
+t.test("comparison chart overlays runs", async (t) => {
+  const a = fixtureRun();
+  const b = fixtureRun({ replicaFactor: 1.5 });
+  const chart = comparisonChart([
+    { label: "default HPA", timeseries: a.timeseries },
+    { label: "fast scale-down", timeseries: b.timeseries },
+  ]);
+  t.match(chart.title, /default HPA vs fast scale-down/);
+  await checkChart(t, chart);
+  const svg = await renderSvg(chart.spec, chart.name);
+  t.ok(svg.includes("fast scale-down"), "legend names the runs");
+
+  const single = comparisonChart([
+    { label: "A", timeseries: fixtureRun({ deployments: ["web"] }).timeseries },
+    { label: "B", timeseries: fixtureRun({ deployments: ["web"], replicaFactor: 2 }).timeseries },
+  ]);
+  t.same(compileSpec(single.spec).warnings, []);
+});
+
+t.test("more than 10 series: top 10 by mean, said in the title", async (t) => {
+  const names = Array.from({ length: 12 }, (_, i) => `svc-${String(i).padStart(2, "0")}`);
+  const run = fixtureRun({ deployments: names, duration_s: 120 });
+  const charts = defaultCharts(run);
+  const replicas = charts.find((c) => c.name === "replicas")!;
+  t.match(replicas.title, /top 10 of 12 Deployments by mean replicas/);
+  const shown = new Set((replicas.spec as { data: { values: { kind: string; name: string }[] } }).data.values.filter((v) => v.kind === "Deployment").map((v) => v.name));
+  t.equal(shown.size, 10);
+  for (const c of charts) t.match(c.title, /top 10 of 12/, `${c.name} says it shows the top 10`);
+  for (const c of charts) t.same(compileSpec(c.spec).warnings, [], `${c.name}: no warnings`);
+});
+
+t.test("free text in names is escaped in the SVG", async (t) => {
+  const run = fixtureRun({ deployments: ["<img src=x onerror=alert(1)>"] });
+  const chart = defaultCharts(run)[0];
+  const svg = await renderSvg(chart.spec, chart.name);
+  t.notOk(svg.includes("<img"), "no raw tag");
+  t.ok(svg.includes("&lt;img"), "escaped");
+});
+
+t.test("stableIds renumbers vega's counters per chart", async (t) => {
+  const svg = `<svg><g clip-path="url(#clip7)"></g><defs><clipPath id="clip7"><rect/></clipPath><clipPath id="clip9"/><linearGradient id="gradient_3"/></defs><path fill="url(#gradient_3)" clip-path="url(#clip9)"/></svg>`;
+  const out = stableIds(svg, "my chart");
+  t.equal(
+    out,
+    `<svg><g clip-path="url(#my_chart-clip-1)"></g><defs><clipPath id="my_chart-clip-1"><rect/></clipPath><clipPath id="my_chart-clip-2"/><linearGradient id="my_chart-gradient-3"/></defs><path fill="url(#my_chart-gradient-3)" clip-path="url(#my_chart-clip-2)"/></svg>`,
+  );
+  // A spec with a clipped mark: vega draws clip ids from a counter that keeps growing.
+  const spec = {
+    data: { values: [{ x: 0, y: 1 }, { x: 1, y: 5 }] },
+    mark: { type: "line" as const, clip: true },
+    encoding: { x: { field: "x", type: "quantitative" as const, scale: { domain: [0, 0.5] } }, y: { field: "y", type: "quantitative" as const } },
+  };
+  const a = await renderSvg(spec, "c");
+  const b = await renderSvg(spec, "c");
+  t.match(a, /id="c-clip-1"/);
+  t.equal(a, b);
+});
+
+t.test("thinSeries keeps the shape", async (t) => {
+  const pts = [0, 1, 2, 3, 4, 5].map((i) => ({ time_s: i, value: i < 3 ? 1 : 2 }));
+  t.same(thinSeries(pts).map((p) => p.time_s), [0, 2, 3, 5], "interior points of constant runs dropped");
+  const nulls = [{ time_s: 0, value: null }, { time_s: 1, value: null }, { time_s: 2, value: null }, { time_s: 3, value: 4 }];
+  t.same(thinSeries(nulls).map((p) => p.time_s), [0, 2, 3], "gaps stay gaps");
+  const wave = Array.from({ length: 10_000 }, (_, i) => ({ time_s: i, value: Math.sin(i / 50) * (i === 7777 ? 10 : 1) }));
+  const thin = thinSeries(wave, 400);
+  t.ok(thin.length <= 400, `thinned to ${thin.length}`);
+  t.ok(thin.some((p) => p.time_s === 7777), "the spike survives");
+  t.equal(thin[0].time_s, 0);
+  t.equal(thin[thin.length - 1].time_s, 9999);
+});
+
+t.test("topNames ranks by mean, ties by name", async (t) => {
+  const pts = [
+    { time_s: 0, name: "b", metric: "m", value: 2 },
+    { time_s: 0, name: "a", metric: "m", value: 2 },
+    { time_s: 0, name: "c", metric: "m", value: 5 },
+    { time_s: 0, name: "d", metric: "m", value: null },
+  ];
+  t.same(topNames(pts, "m", 3), { names: ["c", "a", "b"], total: 4 });
+});
