@@ -40,19 +40,34 @@ function withoutHashLabel(t: PodTemplateSpec): PodTemplateSpec {
   return { ...t, metadata: { ...t.metadata, labels: cloneAndRemoveLabel(t.metadata.labels, DefaultDeploymentUniqueLabelKey) } };
 }
 
+/**
+ * A template's identity for EqualIgnoreHash: its canonical JSON without pod-template-hash. Two
+ * templates are EqualIgnoreHash exactly when their identities are equal, so a caller can compute
+ * (and cache) each side once.
+ */
+export function templateIdentity(template: PodTemplateSpec): string {
+  return canonicalJSON(withoutHashLabel(template));
+}
+
 /** deployment_util.go EqualIgnoreHash: the templates are equal apart from pod-template-hash. */
 export function equalIgnoreHash(template1: PodTemplateSpec, template2: PodTemplateSpec): boolean {
-  return canonicalJSON(withoutHashLabel(template1)) === canonicalJSON(withoutHashLabel(template2));
+  return templateIdentity(template1) === templateIdentity(template2);
 }
 
 /**
  * deployment_util.go FindNewReplicaSet: the oldest ReplicaSet whose template equals the
- * Deployment's (ignoring the hash label), or null.
+ * Deployment's (ignoring the hash label), or null. `identityOf` (templateIdentity of the object's
+ * template) lets the controller serve identities from a cache.
  */
-export function findNewReplicaSet(deployment: Deployment, rsList: readonly ReplicaSet[]): ReplicaSet | null {
+export function findNewReplicaSet(
+  deployment: Deployment,
+  rsList: readonly ReplicaSet[],
+  identityOf: (object: Deployment | ReplicaSet) => string = (object) => templateIdentity(object.spec.template),
+): ReplicaSet | null {
+  const wanted = identityOf(deployment);
   for (const rs of sortedReplicaSets(rsList, compareReplicaSetsByCreationTimestamp)) {
     // Several can match after a cluster upgrade (kubernetes#40415); the oldest is chosen.
-    if (equalIgnoreHash(rs.spec.template, deployment.spec.template)) return rs;
+    if (identityOf(rs) === wanted) return rs;
   }
   return null;
 }

@@ -1,0 +1,301 @@
+/**
+ * The ReplicaSet controller on the kernel: pkg/controller/replicaset/replica_set.go
+ * ReplicaSetController (the event handlers addPod/updatePod/deletePod/addRS/updateRS/deleteRS,
+ * syncReplicaSet, manageReplicas with slowStartBatch, and updateReplicaSetStatus) around the pure
+ * decisions in manage-replicas.ts and status.ts.
+ *
+ * Differences from upstream, and why:
+ * - No ControllerExpectations. Upstream needs them because its pod list comes from an informer
+ *   cache that lags its own writes; here the store's writes are synchronous and the owner index
+ *   is updated inside store.create/update/delete, so listing through the index is always current
+ *   and a second sync before the watch events land sees the pods the first one created.
+ * - Pods are found through a store index on their controller's uid (claimPods' adoption of
+ *   orphans that match the selector is not modelled; releasing owned pods that no longer match
+ *   is). This keeps a sync O(pods of this ReplicaSet), never O(pods of the cluster).
+ * - client-go's delaying queue keeps an AddAfter apart from an immediate Add; the kernel
+ *   WorkQueue keeps one due time per key, so delayed adds are kernel timers that Add on expiry.
+ */
+import type { RandomStream, Simulation } from "../../engine/index.js";
+import type { EventLog } from "../cluster/events.js";
+import { labelSelectorMatches } from "../cluster/labels.js";
+import { objectKey, StoreError, type ClusterStore, type StoredObject, type WatchEventType } from "../cluster/store.js";
+import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from "../cluster/types.js";
+import { WorkQueue } from "../cluster/workqueue.js";
+import { DEFAULT_ACTIVE_PODS_FEATURE_GATES, type ActivePodsFeatureGates } from "./active-pods.js";
+import { BURST_REPLICAS, manageReplicas } from "./manage-replicas.js";
+import { filterActivePods, isPodReady } from "./podutil.js";
+import { calculateStatus, minReadyRequeueAfter_ms } from "./status.js";
+
+/** Store index (on Pods and ReplicaSets) from an object to its controller's uid. */
+export const CONTROLLER_UID_INDEX = "controller-uid";
+
+/** The component name on the events this controller records (upstream's event source). */
+export const REPLICASET_COMPONENT = "replicaset-controller";
+
+/**
+ * utilrand.String's alphabet (k8s.io/apimachinery/pkg/util/rand): consonants and digits only,
+ * so generated names never spell words and never contain ambiguous characters.
+ */
+export const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+/** names.SimpleNameGenerator: randomLength 5, maxGeneratedNameLength 63 - 5 = 58. */
+const NAME_SUFFIX_LENGTH = 5;
+const MAX_GENERATED_NAME_BASE_LENGTH = 58;
+/**
+ * The API server retries a generateName that collides (RetryGenerateName); a bounded number of
+ * draws keeps the loop finite. With 27^5 = 14 million suffixes per ReplicaSet, a collision run
+ * this long means something is wrong.
+ */
+const GENERATE_NAME_ATTEMPTS = 8;
+
+export interface ReplicaSetControllerConfig {
+  /** --concurrent... BurstReplicas: the most pods one sync creates or deletes (500). */
+  burstReplicas: number;
+  gates: ActivePodsFeatureGates;
+  /**
+   * Added to syncReplicaSet's minReadySeconds requeue. In a real cluster the requeued sync runs a
+   * few ms after the delay, so a pod that turned Ready at the previous sync has been Ready
+   * strictly longer than minReadySeconds (IsPodAvailable's time.Before is strict). With zero
+   * latency the sync would land exactly on the boundary, see nothing available and wait a whole
+   * extra minReadySeconds; one virtual ms restores upstream's outcome.
+   */
+  minReadyRequeueSlack_ms: number;
+}
+
+export const DEFAULT_REPLICASET_CONTROLLER_CONFIG: Readonly<ReplicaSetControllerConfig> = Object.freeze({
+  burstReplicas: BURST_REPLICAS,
+  gates: DEFAULT_ACTIVE_PODS_FEATURE_GATES,
+  minReadyRequeueSlack_ms: 1,
+});
+
+// metav1.GetControllerOf: the owner reference with controller=true, or null.
+export function controllerRefOf(metadata: ObjectMeta): OwnerReference | null {
+  for (const ref of metadata.ownerReferences) if (ref.controller) return ref;
+  return null;
+}
+
+/** Adds the controller-uid index on `kind` unless it exists (both controllers share it). */
+export function ensureControllerIndex(store: ClusterStore, kind: "Pod" | "ReplicaSet"): void {
+  if (store.hasIndex(kind, CONTROLLER_UID_INDEX)) return;
+  store.addIndex<StoredObject>(kind, CONTROLLER_UID_INDEX, (object) => {
+    const ref = controllerRefOf(object.metadata);
+    return ref === null ? [] : [ref.uid];
+  });
+}
+
+/** Objects of `kind` whose controller has `uid`, in the order they joined the index (a copy). */
+export function listControlledBy<T extends StoredObject>(store: ClusterStore, kind: "Pod" | "ReplicaSet", uid: string): T[] {
+  return Array.from(store.byIndex<T>(kind, CONTROLLER_UID_INDEX, uid));
+}
+
+function splitKey(key: string): [string, string] {
+  const slash = key.indexOf("/");
+  return slash < 0 ? ["", key] : [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+export class ReplicaSetController {
+  readonly queue: WorkQueue;
+  /** syncReplicaSet calls that found their ReplicaSet (for benchmarks and tests). */
+  syncs = 0;
+  podsCreated = 0;
+  podsDeleted = 0;
+  /**
+   * Whether each owned pod was Ready when last seen: the "old object" of updatePod's
+   * readiness-transition check (an informer hands upstream both versions; the store hands us the
+   * current one only).
+   */
+  private readonly podWasReady = new Map<string, boolean>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly events: EventLog,
+    private readonly config: Readonly<ReplicaSetControllerConfig> = DEFAULT_REPLICASET_CONTROLLER_CONFIG,
+  ) {
+    ensureControllerIndex(store, "Pod");
+    ensureControllerIndex(store, "ReplicaSet");
+    this.queue = new WorkQueue(sim, (key, now_ms) => this.syncReplicaSet(key, now_ms));
+    // addRS / updateRS / deleteRS all enqueue; a sync of a deleted ReplicaSet is a no-op.
+    store.watch<ReplicaSet>("ReplicaSet", (_type, rs) => this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name)));
+    store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
+  }
+
+  /** client-go AddAfter: a timer that Adds the key when it expires. */
+  addAfter(key: string, delay_ms: number): void {
+    if (delay_ms <= 0) {
+      this.queue.add(key);
+      return;
+    }
+    this.sim.schedule(delay_ms, () => this.queue.add(key));
+  }
+
+  // replica_set.go resolveControllerRef: the ReplicaSet a controller reference names, if it is
+  // still the same object (uid match).
+  private resolveControllerRef(namespace: string, ref: OwnerReference | null): ReplicaSet | null {
+    if (ref === null || ref.kind !== "ReplicaSet") return null;
+    const rs = this.store.get<ReplicaSet>("ReplicaSet", namespace, ref.name);
+    return rs !== undefined && rs.metadata.uid === ref.uid ? rs : null;
+  }
+
+  // replica_set.go addPod / updatePod / deletePod for pods with a controller reference.
+  private onPod(type: WatchEventType, pod: Pod): void {
+    const uid = pod.metadata.uid;
+    const wasReady = this.podWasReady.get(uid) ?? false;
+    if (type === "DELETED") this.podWasReady.delete(uid);
+    const rs = this.resolveControllerRef(pod.metadata.namespace, controllerRefOf(pod.metadata));
+    if (rs === null) return;
+    const key = objectKey(rs.metadata.namespace, rs.metadata.name);
+    this.queue.add(key);
+    if (type === "DELETED") return;
+    const ready = isPodReady(pod);
+    this.podWasReady.set(uid, ready);
+    // updatePod: a pod turning Ready becomes available only after minReadySeconds, and nothing
+    // else would wake the ReplicaSet then ("Add a second to avoid milliseconds skew in AddAfter").
+    if (type === "MODIFIED" && pod.metadata.deletionTimestamp_ms === null && !wasReady && ready && rs.spec.minReadySeconds > 0) {
+      this.addAfter(key, rs.spec.minReadySeconds * 1000 + 1000);
+    }
+  }
+
+  /**
+   * replica_set.go syncReplicaSet: list the active pods the ReplicaSet controls, create or delete
+   * pods to match spec.replicas (unless the ReplicaSet is being deleted), write the status
+   * computed from the pods listed before the writes (as upstream), and requeue after
+   * minReadySeconds while ready pods still wait to become available.
+   */
+  syncReplicaSet(key: string, now_ms: number): void {
+    const [namespace, name] = splitKey(key);
+    const rs = this.store.get<ReplicaSet>("ReplicaSet", namespace, name);
+    if (rs === undefined) return;
+    this.syncs++;
+
+    const filteredPods = this.claimPods(rs, filterActivePods(listControlledBy<Pod>(this.store, "Pod", rs.metadata.uid)));
+    let manageReplicasOk = true;
+    if (rs.metadata.deletionTimestamp_ms === null) manageReplicasOk = this.manageReplicas(filteredPods, rs, now_ms);
+
+    const status = calculateStatus(rs, filteredPods, now_ms);
+    // updateReplicaSetStatus: write only when something changed (each write wakes the
+    // Deployment controller and this one).
+    if (
+      rs.status.replicas !== status.replicas ||
+      rs.status.readyReplicas !== status.readyReplicas ||
+      rs.status.availableReplicas !== status.availableReplicas
+    ) {
+      rs.status.replicas = status.replicas;
+      rs.status.readyReplicas = status.readyReplicas;
+      rs.status.availableReplicas = status.availableReplicas;
+      this.store.update(rs);
+    }
+    const requeue_ms = minReadyRequeueAfter_ms(rs, status);
+    if (manageReplicasOk && requeue_ms !== null) this.addAfter(key, requeue_ms + this.config.minReadyRequeueSlack_ms);
+  }
+
+  // ControllerRefManager.ClaimPods, release half: an owned pod whose labels no longer match the
+  // selector is orphaned (its controller reference removed) and no longer counted.
+  private claimPods(rs: ReplicaSet, pods: Pod[]): Pod[] {
+    const claimed: Pod[] = [];
+    for (const pod of pods) {
+      if (labelSelectorMatches(rs.spec.selector, pod.metadata.labels)) {
+        claimed.push(pod);
+        continue;
+      }
+      pod.metadata.ownerReferences = pod.metadata.ownerReferences.filter((ref) => ref.uid !== rs.metadata.uid);
+      this.store.update(pod);
+    }
+    return claimed;
+  }
+
+  // replica_set.go getIndirectlyRelatedPods: the pods of every ReplicaSet sharing this one's
+  // controller (the Deployment's other revisions), used to rank deletions by node. An orphan
+  // ReplicaSet has none (upstream logs an error and ranks every pod 0).
+  private relatedPods(rs: ReplicaSet): Pod[] {
+    const ref = controllerRefOf(rs.metadata);
+    if (ref === null) return [];
+    const out: Pod[] = [];
+    for (const sibling of this.store.byIndex<ReplicaSet>("ReplicaSet", CONTROLLER_UID_INDEX, ref.uid)) {
+      if (sibling.metadata.namespace !== rs.metadata.namespace) continue;
+      for (const pod of this.store.byIndex<Pod>("Pod", CONTROLLER_UID_INDEX, sibling.metadata.uid)) out.push(pod);
+    }
+    return out;
+  }
+
+  /** replica_set.go manageReplicas with the writes; false when a create failed (upstream's error). */
+  private manageReplicas(filteredPods: readonly Pod[], rs: ReplicaSet, now_ms: number): boolean {
+    // Related pods only rank deletions; skip gathering them when nothing will be deleted.
+    const related = filteredPods.length > rs.spec.replicas ? this.relatedPods(rs) : [];
+    const decision = manageReplicas(filteredPods, rs, related, now_ms, {
+      burstReplicas: this.config.burstReplicas,
+      gates: this.config.gates,
+    });
+    if (decision.action === "create") {
+      // slowStartBatch: batches of 1, 2, 4, ... calls; a batch with a failure ends the sync and
+      // the skipped pods wait for the next one. In virtual time every batch completes at the same
+      // instant; the structure is kept so a create-failure model (quota, admission) fits here.
+      for (const batchSize of decision.batchSizes) {
+        let failures = 0;
+        for (let i = 0; i < batchSize; i++) if (!this.createPod(rs, now_ms)) failures++;
+        if (failures > 0) return false;
+      }
+      return true;
+    }
+    if (decision.action === "delete") {
+      for (const pod of decision.pods) this.deletePod(rs, pod, now_ms);
+    }
+    return true;
+  }
+
+  // controller_utils.go RealPodControl.CreatePods: GetPodFromTemplate (labels, annotations and a
+  // deep copy of the spec; generateName "<rs>-"), the controller reference, the create, and the
+  // SuccessfulCreate event.
+  private createPod(rs: ReplicaSet, now_ms: number): boolean {
+    const template = rs.spec.template;
+    const name = this.generateName(rs);
+    this.store.create<Pod>({
+      kind: "Pod",
+      metadata: {
+        name,
+        namespace: rs.metadata.namespace,
+        labels: { ...template.metadata.labels },
+        annotations: { ...template.metadata.annotations },
+        ownerReferences: [{ kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
+      },
+      // Each pod owns its containers, conditions and selectors: the kubelet and scheduler mutate
+      // pods in place, which must never reach the template or a sibling.
+      spec: structuredClone(template.spec),
+      status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
+    });
+    this.podsCreated++;
+    this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
+    return true;
+  }
+
+  // names.SimpleNameGenerator.GenerateName with utilrand.String(5), drawn from the ReplicaSet's
+  // own stream so one ReplicaSet's pods never shift another's names.
+  private generateName(rs: ReplicaSet): string {
+    let base = `${rs.metadata.name}-`;
+    if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
+    const stream = this.nameStream(rs);
+    for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
+      let name = base;
+      for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
+      if (this.store.get("Pod", rs.metadata.namespace, name) === undefined) return name;
+    }
+    throw new StoreError(`could not generate a free pod name for ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name}`, "AlreadyExists");
+  }
+
+  private nameStream(rs: ReplicaSet): RandomStream {
+    return this.sim.rng.stream(`replicaset/${rs.metadata.namespace}/${rs.metadata.name}`);
+  }
+
+  // controller_utils.go RealPodControl.DeletePod: the API server's graceful deletion sets
+  // deletionTimestamp = now + grace and leaves the rest to the kubelet; a pod no kubelet runs
+  // (not bound) is removed at once.
+  private deletePod(rs: ReplicaSet, pod: Pod, now_ms: number): void {
+    if (pod.spec.nodeName === "") {
+      this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+    } else {
+      pod.metadata.deletionTimestamp_ms = now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
+      this.store.update(pod);
+    }
+    this.podsDeleted++;
+    this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
+  }
+}
