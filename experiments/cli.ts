@@ -7,6 +7,8 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "./errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerOracle } from "./commands/oracle.js";
+import { registerRun } from "./commands/run.js";
+import { registerValidate } from "./commands/validate.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,8 +18,10 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerDemo(program);
+  registerRun(program);
+  registerValidate(program);
   registerOracle(program);
+  registerDemo(program);
   return program;
 }
 

@@ -1,0 +1,116 @@
+/**
+ * `kubesim run SCENARIO.yaml [--seed N] [--out DIR] [--quiet]`: loads and validates the scenario
+ * (exit 2 and nothing written on any error), runs it, and writes the run folder atomically:
+ * timeseries.csv, events.csv, decisions.csv, summary.csv, manifest.json, charts/, report.html.
+ */
+import type { Command } from "commander";
+import path from "node:path";
+import cliProgress from "cli-progress";
+import { UserError } from "../errors.js";
+import { writeFilesAtomically } from "../output.js";
+import { runScenario, type RunOutput } from "../runner.js";
+import { loadScenario } from "../scenario/load.js";
+import { formatDiagnostic } from "../manifests/decode.js";
+import { buildReportFiles, parseRun } from "../report/index.js";
+import { parseSeed } from "./demo.js";
+import type { SimulationConfig } from "../simulator.js";
+
+export interface RunCommandOptions {
+  seed?: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** Loads a scenario or throws a UserError (exit 2) after printing every diagnostic. */
+export function loadScenarioOrFail(file: string, quiet = false) {
+  const loaded = loadScenario(file);
+  if (!quiet) for (const w of loaded.warnings) process.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
+  if (loaded.errors.length > 0 || loaded.config === null) {
+    for (const e of loaded.errors) process.stderr.write(`error: ${formatDiagnostic(e)}\n`);
+    throw new UserError(
+      `${file}: ${loaded.errors.length} error${loaded.errors.length === 1 ? "" : "s"}; nothing was run`,
+      "fix the errors above, then check with `npx kubesim validate " + file + "`",
+      2,
+    );
+  }
+  return { ...loaded, config: loaded.config };
+}
+
+/** Renders the report of a finished run into its file map (charts and report.html). */
+export async function reportFiles(output: RunOutput): Promise<Record<string, string | Uint8Array>> {
+  const text = (content: string | Iterable<string>) => (typeof content === "string" ? content : [...content].join(""));
+  const run = parseRun({
+    timeseries: text(output.simulation.timeseries.csvChunks()),
+    manifest: text(output.files["manifest.json"]),
+    events: text(output.files["events.csv"]),
+    decisions: text(output.files["decisions.csv"]),
+    summary: text(output.files["summary.csv"]),
+  });
+  return buildReportFiles(run);
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<string> {
+  const loaded = loadScenarioOrFail(file, options.quiet);
+  const config: SimulationConfig = { ...loaded.config };
+  if (options.seed !== undefined) config.seed = parseSeed(options.seed);
+  const out = options.out ?? path.join("results", `${loaded.scenario.name}-seed${config.seed}`);
+
+  const showProgress = !options.quiet && process.stderr.isTTY === true;
+  const bar = showProgress
+    ? new cliProgress.SingleBar({
+        format: "{bar} {percentage}% | sim {sim_s}/{horizon_s} s | {eps} events/s",
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+      }, cliProgress.Presets.shades_classic)
+    : null;
+  const startedAt = process.hrtime.bigint();
+  let barStarted = false;
+  const output = runScenario(config, {
+    name: loaded.scenario.name,
+    description: loaded.scenario.description,
+    sloLatencyP95_ms: loaded.scenario.slo.latencyP95_ms,
+    files: loaded.scenario.files,
+  }, {
+    onProgress: (now_ms, horizon_ms, events) => {
+      if (!bar) return;
+      const wall_s = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      // Only runs longer than a second get a bar.
+      if (!barStarted && wall_s < 1) return;
+      const payload = { sim_s: Math.round(now_ms / 1000), horizon_s: Math.round(horizon_ms / 1000), eps: Math.round(events / Math.max(wall_s, 1e-3)) };
+      if (!barStarted) {
+        bar.start(horizon_ms, now_ms, payload);
+        barStarted = true;
+      } else {
+        bar.update(now_ms, payload);
+      }
+    },
+  });
+  if (barStarted) bar!.stop();
+  const report = await reportFiles(output);
+  writeFilesAtomically(out, { ...output.files, ...report });
+  if (!options.quiet) {
+    const s = output.summary;
+    process.stdout.write(
+      `${loaded.scenario.name} (seed ${config.seed}): ${output.events_processed} events; ` +
+        `replicas mean ${s.replicas_mean} max ${s.replicas_max}; pod-hours ${s.pod_hours}; ` +
+        `SLO violated ${s.slo_violation_s} s; p95 ${s.latency_p95_ms} ms\n` +
+        `wrote ${out}/ (report: ${path.join(out, "report.html")})\n`,
+    );
+  }
+  return out;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a scenario and write its CSVs, decision log, charts and report into a folder")
+    .argument("<scenario>", "scenario YAML file")
+    .option("--seed <n>", "override the scenario's seed")
+    .option("--out <dir>", "output folder (default results/<scenario>-seed<N>)")
+    .option("--quiet", "no progress bar, no summary line")
+    .addHelpText("after", "\nExample:\n  $ npx kubesim run experiments/scenarios/php-apache/scenario.yaml --seed 7 --out results/php-apache\n")
+    .action(async (file: string, options: RunCommandOptions) => {
+      await runCommand(file, options);
+    });
+}

@@ -1,0 +1,70 @@
+/**
+ * `kubesim validate SCENARIO.yaml`: loads a scenario (its bases, manifests and traces) without
+ * running it, prints every warning and error as `file:line path: message`, and exits 2 when there
+ * are errors, so an editor or CI can check scenarios cheaply.
+ */
+import type { Command } from "commander";
+import { UserError } from "../errors.js";
+import { formatDiagnostic } from "../manifests/diagnostics.js";
+import { loadScenario } from "../scenario/load.js";
+
+export interface ValidateOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: ValidateOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** 1800000 -> "30m", 5400000 -> "1h30m", 1500 -> "1.5s". */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/**
+ * The action of `kubesim validate`: diagnostics to stderr, the OK line to stdout; on errors it
+ * throws a UserError with exit code 2 after printing them.
+ */
+export function validateAction(file: string, out: ValidateOutput = processOutput): void {
+  const loaded = loadScenario(file);
+  for (const w of loaded.warnings) out.stderr(`warning: ${formatDiagnostic(w)}\n`);
+  for (const e of loaded.errors) out.stderr(`error: ${formatDiagnostic(e)}\n`);
+  const config = loaded.config;
+  if (config === null || loaded.errors.length > 0) {
+    throw new UserError(
+      `${file}: ${plural(loaded.errors.length, "error")}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, "warning")}` : ""}`,
+      "fix the errors above (each is file:line field: message); warnings do not stop a run",
+      2,
+    );
+  }
+  const nodes = config.nodeGroups.reduce((sum, g) => sum + g.count, 0);
+  const warnings = loaded.warnings.length > 0 ? ` (${plural(loaded.warnings.length, "warning")})` : "";
+  out.stdout(
+    `OK ${loaded.scenario.name}: ${plural(config.objects.length, "object")}, ${plural(nodes, "node")} in ${plural(config.nodeGroups.length, "node group")}, ` +
+      `${plural(config.apps.length, "app")}, ${plural(config.traffic.length, "load source")}, ${formatDuration(config.duration_ms)} simulated${warnings}\n`,
+  );
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check a scenario (its bases, manifests and traces) without running it; exit 2 on errors")
+    .argument("<scenario>", "scenario YAML file (apiVersion: kubesim.io/v1alpha1, kind: Scenario)")
+    .addHelpText(
+      "after",
+      "\nExample:\n" +
+        "  $ npx kubesim validate experiments/scenarios/php-apache/tuned.yaml\n" +
+        "  OK php-apache-tuned: 3 objects, 3 nodes in 1 node group, 1 app, 1 load source, 30m simulated\n\n" +
+        "Problems are printed one per line as `warning: file:line field: message` or\n" +
+        "`error: file:line field: message`; the exit code is 2 when there is any error.\n",
+    )
+    .action((file: string) => validateAction(file));
+}

@@ -1,0 +1,119 @@
+/**
+ * Cross-reference checks between the scenario and its manifests, and the app annotation. What a
+ * real cluster would reject, or what would make the scenario meaningless (load for a Service that
+ * does not exist), is an error; what a real cluster accepts and then reports at run time (an HPA
+ * whose target is missing, a pod no node can hold) is a warning, because the simulation will
+ * show exactly that.
+ */
+import type { Deployment, Pod, PodTemplateSpec } from "../../models/cluster/types.js";
+import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
+import { computePodResourceRequest } from "../../models/scheduler/resource.js";
+import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
+import type { NodeGroup } from "../simulator.js";
+import type { ObjectRef } from "./fields.js";
+import { formatRef } from "./fields.js";
+import type { DecodedObject } from "./manifests.js";
+import type { Report, Site } from "./report.js";
+import { closest } from "./strict.js";
+
+export function findObject(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): DecodedObject | undefined {
+  return objects.find((o) => o.object.kind === kind && (o.object.metadata.namespace ?? "default") === ref.namespace && o.object.metadata.name === ref.name);
+}
+
+/** `Service "default/x" not found in the manifests (did you mean "php-apache"?)`. */
+export function notFound(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): string {
+  const names = objects.filter((o) => o.object.kind === kind).map((o) => formatRef({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name }));
+  const best = closest(formatRef(ref), names);
+  const hint = best !== null ? ` (did you mean ${JSON.stringify(best.startsWith("default/") ? best.slice(8) : best)}?)` : names.length === 0 ? ` (the manifests define no ${kind})` : "";
+  return `${kind} ${JSON.stringify(formatRef(ref))} not found in the manifests${hint}`;
+}
+
+/** What the checks need of one `apps` item, read from the raw item (so a bad cpuPerRequest does not hide a bad reference). */
+export interface AppRefs {
+  name: string | null;
+  /** Each `deployments` item, null when it is not a valid reference (an error reported already). */
+  deployments: (ObjectRef | null)[];
+  site(...path: (string | number)[]): Site;
+}
+
+/**
+ * Sets `sim.kubesim.io/app=<app>` on the pod template of each Deployment an app names, so its pods
+ * get the app's profile; a name that is not a Deployment of the manifests is an error.
+ */
+export function annotateApps(apps: readonly AppRefs[], objects: readonly DecodedObject[], report: Report): void {
+  const claimedBy = new Map<DecodedObject, string>();
+  const names = new Set<string>();
+  for (const app of apps) {
+    if (app.name !== null) {
+      if (names.has(app.name)) report.errorAt(app.site("name"), `Duplicate value: ${JSON.stringify(app.name)}`);
+      names.add(app.name);
+    }
+    app.deployments.forEach((ref, k) => {
+      if (ref === null) return;
+      const site = app.site("deployments", k);
+      const found = findObject(objects, "Deployment", ref);
+      if (found === undefined) return report.errorAt(site, notFound(objects, "Deployment", ref));
+      if (app.name === null) return;
+      const previous = claimedBy.get(found);
+      if (previous !== undefined) return report.errorAt(site, `Deployment ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);
+      claimedBy.set(found, app.name);
+      const template = (found.object as unknown as Deployment).spec.template;
+      const written = template.metadata.annotations[APP_ANNOTATION];
+      if (written !== undefined && written !== app.name) {
+        report.warnAt(
+          found.site(["spec", "template", "metadata", "annotations", APP_ANNOTATION]),
+          `annotation ${APP_ANNOTATION}=${JSON.stringify(written)} is replaced by the scenario's app ${JSON.stringify(app.name)}`,
+        );
+      }
+      template.metadata.annotations = { ...template.metadata.annotations, [APP_ANNOTATION]: app.name };
+    });
+  }
+}
+
+/** An HPA whose scale target is not in the manifests: accepted by a real cluster, then FailedGetScale. */
+export function checkHpaTargets(objects: readonly DecodedObject[], report: Report): void {
+  for (const o of objects) {
+    if (o.object.kind !== "HorizontalPodAutoscaler") continue;
+    const hpa = o.object as unknown as StoredHorizontalPodAutoscaler;
+    const ref = hpa.spec.scaleTargetRef;
+    const target = { namespace: hpa.metadata.namespace ?? "default", name: ref.name };
+    if (findObject(objects, ref.kind, target) !== undefined) continue;
+    report.warnAt(
+      o.site(["spec", "scaleTargetRef", "name"]),
+      `${notFound(objects, ref.kind, target)}; the HPA will report FailedGetScale and not scale`,
+    );
+  }
+}
+
+const mcores = (m: number): string => (m % 1000 === 0 ? `${m / 1000}` : `${m}m`);
+const bytes = (b: number): string => {
+  for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (b % size === 0 && b >= size) return `${b / size}${unit}`;
+  return `${b}`;
+};
+
+/**
+ * A pod template requesting more CPU or memory than any node group's allocatable: its pods can
+ * never be scheduled. Only resources are compared (not selectors or taints), so this flags
+ * certain failures, not every one.
+ */
+export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: readonly NodeGroup[], report: Report): void {
+  if (nodeGroups.length === 0) return;
+  for (const o of objects) {
+    let template: PodTemplateSpec["spec"];
+    let at: (string | number)[];
+    if (o.object.kind === "Pod") {
+      template = (o.object as unknown as Pod).spec;
+      at = ["spec"];
+    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+      template = (o.object as unknown as Deployment).spec.template.spec;
+      at = ["spec", "template", "spec"];
+    } else continue;
+    const request = computePodResourceRequest({ spec: template } as Pod);
+    if (nodeGroups.some((g) => request.cpu_mcores <= g.cpu_mcores && request.memory_bytes <= g.memory_bytes)) continue;
+    const largest = nodeGroups.map((g) => `${g.name}: cpu ${mcores(g.cpu_mcores)}, memory ${bytes(g.memory_bytes)}`).join("; ");
+    report.warnAt(
+      o.site([...at, "containers"]),
+      `a pod requests cpu ${mcores(request.cpu_mcores)}, memory ${bytes(request.memory_bytes)}, more than any node's allocatable (${largest}); it will stay Pending with FailedScheduling`,
+    );
+  }
+}

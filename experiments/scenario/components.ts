@@ -1,0 +1,189 @@
+/**
+ * `components:` of a scenario: every parameter of every component model, in human units.
+ *
+ * One explicit table per component maps the scenario key to the config field and its codec
+ * (`metricResolution: param("metricResolution_ms", positiveDuration)`), so adding a parameter is
+ * one line, a renamed field fails the type check here, and nothing derives names by string
+ * munging. Unknown keys are errors with a "did you mean" hint.
+ */
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { bool, describe, int, isPlainObject, type Codec } from "../manifests/codec.js";
+import type { KubeletConfig } from "../../models/kubelet/kubelet.js";
+import type { CadvisorConfig } from "../../models/cadvisor/cadvisor.js";
+import type { MetricsServerConfig } from "../../models/metrics-server/controller.js";
+import type { HpaControllerConfig } from "../../models/hpa/controller.js";
+import type { SchedulerControllerConfig } from "../../models/scheduler/controller.js";
+import { DEFAULT_SCORE_WEIGHTS, type ScoreWeights } from "../../models/scheduler/schedule-one.js";
+import type { TrafficConfig } from "../../models/service/traffic.js";
+import type { ComponentConfig } from "../simulator.js";
+import { unknownKeyErrors } from "./strict.js";
+import { duration, nonNegative, nullableDuration, positive, positiveDuration, record } from "./units.js";
+
+// Hoisted above the tables: they call paramTable while the module initialises.
+function noGuard<A>(_u: unknown): _u is A {
+  return false;
+}
+
+/** One scenario key: the config field it sets and how its value is read. */
+export interface Param<C, K extends keyof C = keyof C> {
+  field: K;
+  codec: Codec<C[K]>;
+}
+
+export const param = <C, K extends keyof C>(field: K, codec: Codec<C[K]>): Param<C, K> => ({ field, codec });
+
+/** scenario key -> parameter, for one config interface. */
+export type ParamTable<C> = Readonly<Record<string, { [K in keyof C]: Param<C, K> }[keyof C]>>;
+
+// ---- the tables --------------------------------------------------------------------------------
+
+export const KUBELET_PARAMS: ParamTable<KubeletConfig> = {
+  defaultImagePull: param("defaultImagePull_ms", duration),
+  imagePull: param("imagePull_ms", record("imagePull", duration)),
+  serializeImagePulls: param("serializeImagePulls", bool),
+  containerStartMin: param("containerStartMin_ms", duration),
+  containerStartMax: param("containerStartMax_ms", duration),
+  crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", positiveDuration),
+  crashLoopBackOffMax: param("crashLoopBackOffMax_ms", positiveDuration),
+  crashLoopBackOffReset: param("crashLoopBackOffReset_ms", positiveDuration),
+};
+
+export const CADVISOR_PARAMS: ParamTable<CadvisorConfig> = {
+  housekeepingInterval: param("housekeepingInterval_ms", positiveDuration),
+  maxJitter: param("maxJitter_ms", duration),
+  phase: param("phase_ms", nullableDuration),
+};
+
+export const METRICS_SERVER_PARAMS: ParamTable<MetricsServerConfig> = {
+  metricResolution: param("metricResolution_ms", positiveDuration),
+  phase: param("phase_ms", nullableDuration),
+  scrapeLatency: param("scrapeLatency_ms", duration),
+};
+
+export const HPA_PARAMS: ParamTable<HpaControllerConfig> = {
+  syncPeriod: param("syncPeriod_ms", positiveDuration),
+  firstSyncDelay: param("firstSyncDelay_ms", nullableDuration),
+  tolerance: param("tolerance", nonNegative("a fraction, e.g. 0.1")),
+  downscaleStabilization: param("downscaleStabilisationWindow_ms", duration),
+  cpuInitializationPeriod: param("cpuInitializationPeriod_ms", duration),
+  initialReadinessDelay: param("delayOfInitialReadinessStatus_ms", duration),
+  scaleUpLimitFactor: param("scaleUpLimitFactor", positive("a factor, e.g. 2")),
+  scaleUpLimitMinimum: param("scaleUpLimitMinimum", nonNegative("pods")),
+};
+
+const WEIGHT_PARAMS: ParamTable<ScoreWeights> = {
+  taintToleration: param("taintToleration", nonNegative("a score plugin weight")),
+  nodeAffinity: param("nodeAffinity", nonNegative("a score plugin weight")),
+  nodeResourcesFit: param("nodeResourcesFit", nonNegative("a score plugin weight")),
+  balancedAllocation: param("balancedAllocation", nonNegative("a score plugin weight")),
+};
+
+// The scheduler reads whole weights; unset ones keep the default profile's weight.
+const weights: Codec<Readonly<ScoreWeights>> = mapDecoded(paramTable("weights", WEIGHT_PARAMS), (w) => ({ ...DEFAULT_SCORE_WEIGHTS, ...w }));
+
+export const SCHEDULER_PARAMS: ParamTable<SchedulerControllerConfig> = {
+  schedulingLatency: param("schedulingLatency_ms", duration),
+  bindingLatency: param("bindingLatency_ms", duration),
+  podInitialBackoff: param("podInitialBackoff_ms", positiveDuration),
+  podMaxBackoff: param("podMaxBackoff_ms", positiveDuration),
+  podMaxInUnschedulablePodsDuration: param("podMaxInUnschedulablePodsDuration_ms", positiveDuration),
+  percentageOfNodesToScore: param("percentageOfNodesToScore", int(0, 100)),
+  weights: param("weights", weights),
+  legacyTaintReason: param("legacyTaintReason", bool),
+  popFromBackoffQ: param("popFromBackoffQ", bool),
+};
+
+export const TRAFFIC_PARAMS: ParamTable<TrafficConfig> = {
+  endpointsDelay: param("endpointsDelay_ms", duration),
+};
+
+// ---- the codec ---------------------------------------------------------------------------------
+
+/** The overrides a scenario gives; each component is merged over its defaults by the simulator. */
+export interface ComponentOverrides {
+  watchDelay_ms?: number;
+  kubelet?: Partial<KubeletConfig>;
+  cadvisor?: Partial<CadvisorConfig>;
+  metricsServer?: Partial<MetricsServerConfig>;
+  hpa?: Partial<HpaControllerConfig>;
+  scheduler?: Partial<SchedulerControllerConfig>;
+  traffic?: Partial<TrafficConfig>;
+}
+
+/**
+ * A map decoded through a table into a partial config. Unlike `struct`, null is passed to the
+ * codec rather than treated as absent: `phase: null` is a value ("draw a random phase") that must
+ * be able to override a base scenario's fixed phase.
+ */
+export function paramTable<C>(name: string, table: ParamTable<C>): Codec<Partial<C>> {
+  const known = Object.keys(table);
+  return new t.Type<Partial<C>, unknown, unknown>(
+    name,
+    noGuard,
+    (u, c) => {
+      if (!isPlainObject(u)) return t.failure(u, c, `expected a map, got ${describe(u)}`);
+      const errors = unknownKeyErrors(u, known, c);
+      const out: Partial<C> = {};
+      for (const [key, value] of Object.entries(u)) {
+        if (!Object.hasOwn(table, key)) continue;
+        const p = table[key];
+        const r = p.codec.validate(value, [...c, { key, type: p.codec, actual: value }]);
+        if (isLeft(r)) errors.push(...r.left);
+        else out[p.field] = r.right;
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out);
+    },
+    t.identity,
+  );
+}
+
+function mapDecoded<A, B>(codec: Codec<A>, f: (a: A) => B): Codec<B> {
+  return new t.Type<B, unknown, unknown>(codec.name, noGuard, (u, c) => {
+    const r = codec.validate(u, c);
+    return isLeft(r) ? r : t.success(f(r.right));
+  }, t.identity);
+}
+
+/** The top-level `components:` keys. */
+const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]: Codec<Partial<ComponentConfig[K]>> } = {
+  kubelet: paramTable("kubelet", KUBELET_PARAMS),
+  cadvisor: paramTable("cadvisor", CADVISOR_PARAMS),
+  metricsServer: paramTable("metricsServer", METRICS_SERVER_PARAMS),
+  hpa: paramTable("hpa", HPA_PARAMS),
+  scheduler: paramTable("scheduler", SCHEDULER_PARAMS),
+  traffic: paramTable("traffic", TRAFFIC_PARAMS),
+};
+
+const TOP_PARAMS: ParamTable<ComponentOverrides> = {
+  watchDelay: param("watchDelay_ms", duration),
+  kubelet: param("kubelet", COMPONENT_TABLES.kubelet),
+  cadvisor: param("cadvisor", COMPONENT_TABLES.cadvisor),
+  metricsServer: param("metricsServer", COMPONENT_TABLES.metricsServer),
+  hpa: param("hpa", COMPONENT_TABLES.hpa),
+  scheduler: param("scheduler", COMPONENT_TABLES.scheduler),
+  traffic: param("traffic", COMPONENT_TABLES.traffic),
+};
+
+export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;
+
+/**
+ * A base scenario's overrides with a derived scenario's on top: per component, per key; maps
+ * inside a component (kubelet imagePull) merge too, so a variant can add one image.
+ */
+export function mergeComponents(base: ComponentOverrides, over: ComponentOverrides): ComponentOverrides {
+  const out: ComponentOverrides = { ...base };
+  if (over.watchDelay_ms !== undefined) out.watchDelay_ms = over.watchDelay_ms;
+  for (const key of Object.keys(COMPONENT_TABLES) as (keyof typeof COMPONENT_TABLES)[]) {
+    const b = base[key] as Record<string, unknown> | undefined;
+    const o = over[key] as Record<string, unknown> | undefined;
+    if (o === undefined) continue;
+    const merged: Record<string, unknown> = { ...(b ?? {}) };
+    for (const [field, value] of Object.entries(o)) {
+      const prev = merged[field];
+      merged[field] = isPlainObject(prev) && isPlainObject(value) ? { ...prev, ...value } : value;
+    }
+    (out as Record<string, unknown>)[key] = merged;
+  }
+  return out;
+}

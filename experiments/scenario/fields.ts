@@ -1,0 +1,271 @@
+/**
+ * Codecs of the scenario's top-level fields. Each file of an `extends` chain is decoded field by
+ * field (layer.ts), so every field is optional here; what a complete scenario needs is checked
+ * after the chain is merged.
+ */
+import type { Taint } from "../../models/cluster/types.js";
+import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
+import type { NodeGroup } from "../simulator.js";
+import { array, bad, checkedString, def, describe, int, isPlainObject, leaf, ok, oneOf, opt, req, str, type Codec } from "../manifests/codec.js";
+import { labels } from "../manifests/common.js";
+import { isDNS1123Label } from "../manifests/validation.js";
+import { components, type ComponentOverrides } from "./components.js";
+import { profile, type ProfileSpec } from "./profiles.js";
+import { strictStruct } from "./strict.js";
+import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, positiveDuration } from "./units.js";
+
+export const API_VERSION = "kubesim.io/v1alpha1";
+export const KIND = "Scenario";
+
+const dnsLabel = checkedString("DNS-1123 label", isDNS1123Label);
+
+/** `name` or `namespace/name` (namespace defaults to "default", as in the manifests). */
+export interface ObjectRef {
+  namespace: string;
+  name: string;
+}
+
+export const objectRef: Codec<ObjectRef> = leaf("namespace/name", (u) => {
+  if (typeof u !== "string" || u === "") return bad(`expected a name or namespace/name, got ${describe(u)}`);
+  const parts = u.split("/");
+  if (parts.length > 2 || parts.some((p) => p === "")) return bad(`expected a name or namespace/name, got ${describe(u)}`);
+  return ok(parts.length === 2 ? { namespace: parts[0], name: parts[1] } : { namespace: "default", name: parts[0] });
+});
+
+export const formatRef = (r: ObjectRef): string => `${r.namespace}/${r.name}`;
+
+// ---- metadata ----------------------------------------------------------------------------------
+
+export interface ScenarioMetadata {
+  name?: string;
+  description?: string;
+}
+
+export const metadata: Codec<ScenarioMetadata> = strictStruct(
+  "metadata",
+  { name: opt(dnsLabel), description: opt(str) },
+  { build: (f) => ({ ...(f.name !== undefined && { name: f.name }), ...(f.description !== undefined && { description: f.description }) }) },
+);
+
+// ---- cluster -----------------------------------------------------------------------------------
+
+const taint: Codec<Taint> = strictStruct(
+  "taint",
+  {
+    key: req(str),
+    value: def(str, () => ""),
+    effect: req(oneOf(["NoSchedule", "PreferNoSchedule", "NoExecute"] as const)),
+  },
+  { build: (f) => ({ key: f.key, value: f.value, effect: f.effect }) },
+);
+
+const nodeGroup: Codec<NodeGroup> = strictStruct(
+  "nodeGroup",
+  {
+    name: req(dnsLabel),
+    count: req(int(0)),
+    cpu: req(cpu),
+    memory: req(memory),
+    maxPods: def(int(1), () => 110),
+    labels: def(labels, () => ({})),
+    taints: def(array(taint), () => []),
+  },
+  {
+    build: (f) => ({ name: f.name, count: f.count, cpu_mcores: f.cpu, memory_bytes: f.memory, pods: f.maxPods, labels: f.labels, taints: f.taints }),
+  },
+);
+
+export const cluster: Codec<{ nodeGroups: NodeGroup[] }> = strictStruct(
+  "cluster",
+  { nodeGroups: req(array(nodeGroup)) },
+  {
+    build: (f, ctx) => {
+      if (f.nodeGroups.length === 0) ctx.error(["nodeGroups"], "Required value: at least one node group");
+      const seen = new Set<string>();
+      f.nodeGroups.forEach((g, i) => {
+        if (seen.has(g.name)) ctx.error(["nodeGroups", i, "name"], `Duplicate value: ${JSON.stringify(g.name)}`);
+        seen.add(g.name);
+      });
+      return { nodeGroups: f.nodeGroups };
+    },
+  },
+);
+
+// ---- apps --------------------------------------------------------------------------------------
+
+export interface AppSpec {
+  profile: AppProfile;
+  deployments: ObjectRef[];
+}
+
+const d = DEFAULT_APP_PROFILE;
+
+export const app: Codec<AppSpec> = strictStruct(
+  "app",
+  {
+    name: req(dnsLabel),
+    deployments: def(array(objectRef), () => []),
+    cpuPerRequest: def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s),
+    // baselineCpu and memory must be > 0: metrics-server drops a pod that reports zero.
+    baselineCpu: def(cpu, () => d.baselineCpu_mcores),
+    memory: def(memory, () => d.memoryBaseline_bytes),
+    memoryPerRequest: def(memoryOrZero, () => d.memoryPerInflight_bytes),
+    queueCapacity: def(int(0), () => d.queueCapacity_requests),
+    warmup: def(duration, () => d.warmup_ms),
+    shutdown: def(duration, () => d.shutdown_ms),
+  },
+  {
+    build: (f) => ({
+      deployments: f.deployments,
+      profile: {
+        name: f.name,
+        cpuPerRequest_mcore_s: f.cpuPerRequest,
+        baselineCpu_mcores: f.baselineCpu,
+        memoryBaseline_bytes: f.memory,
+        memoryPerInflight_bytes: f.memoryPerRequest,
+        queueCapacity_requests: f.queueCapacity,
+        warmup_ms: f.warmup,
+        shutdown_ms: f.shutdown,
+      },
+    }),
+  },
+);
+
+// ---- load --------------------------------------------------------------------------------------
+
+export interface LoadSpec {
+  service: ObjectRef;
+  arrivals: "fluid" | "poisson";
+  interval_ms: number;
+  spread: "round-robin" | "random";
+  profile: ProfileSpec;
+}
+
+export const load: Codec<LoadSpec> = strictStruct(
+  "load",
+  {
+    service: req(objectRef),
+    arrivals: def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const),
+    interval: def(positiveDuration, () => 1000),
+    spread: def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const),
+    profile: req(profile),
+  },
+  { build: (f) => ({ service: f.service, arrivals: f.arrivals, interval_ms: f.interval, spread: f.spread, profile: f.profile }) },
+);
+
+// ---- patches -----------------------------------------------------------------------------------
+
+export interface PatchTarget {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface JsonPatchOp {
+  op: "add" | "remove" | "replace" | "test";
+  path: string;
+  value?: unknown;
+}
+
+export interface PatchSpec {
+  target: PatchTarget;
+  patch?: Record<string, unknown>;
+  jsonPatch?: JsonPatchOp[];
+}
+
+const target: Codec<PatchTarget> = strictStruct(
+  "target",
+  { kind: req(str), name: req(str), namespace: opt(str) },
+  { build: (f) => ({ kind: f.kind, name: f.name, ...(f.namespace !== undefined && { namespace: f.namespace }) }) },
+);
+
+const jsonPatchOp: Codec<JsonPatchOp> = strictStruct(
+  "jsonPatch",
+  { op: req(oneOf(["add", "remove", "replace", "test"] as const)), path: req(str) },
+  {
+    // `value: null` is a JSON value to set, not an absent field, so it is read from the raw map.
+    accepted: ["value"],
+    build: (f, ctx, raw) => {
+      if (f.path !== "" && !f.path.startsWith("/")) ctx.error(["path"], `Invalid value: ${JSON.stringify(f.path)}: a JSON pointer starts with "/"`);
+      const hasValue = Object.hasOwn(raw, "value");
+      if (f.op !== "remove" && !hasValue) ctx.error(["value"], `Required value: op ${f.op} needs a value`);
+      return hasValue && f.op !== "remove" ? { op: f.op, path: f.path, value: raw.value } : { op: f.op, path: f.path };
+    },
+  },
+);
+
+const anyMap: Codec<Record<string, unknown>> = leaf("map", (u) => (isPlainObject(u) ? ok(u) : bad(`expected a map, got ${describe(u)}`)));
+
+export const patch: Codec<PatchSpec> = strictStruct(
+  "patch",
+  { target: req(target), patch: opt(anyMap), jsonPatch: opt(array(jsonPatchOp)) },
+  {
+    build: (f, ctx) => {
+      if ((f.patch === undefined) === (f.jsonPatch === undefined)) ctx.error(["patch"], "Required value: exactly one of patch or jsonPatch");
+      return {
+        target: f.target,
+        ...(f.patch !== undefined && { patch: f.patch }),
+        ...(f.jsonPatch !== undefined && { jsonPatch: f.jsonPatch }),
+      };
+    },
+  },
+);
+
+// ---- outputs -----------------------------------------------------------------------------------
+
+export interface Outputs {
+  sampleInterval_ms?: number;
+  latencyP95_ms?: number;
+}
+
+const slo = strictStruct("slo", { latencyP95: opt(positiveDuration) }, { build: (f) => f });
+
+export const outputs: Codec<Outputs> = strictStruct(
+  "outputs",
+  { sampleInterval: opt(positiveDuration), slo: opt(slo) },
+  {
+    build: (f) => ({
+      ...(f.sampleInterval !== undefined && { sampleInterval_ms: f.sampleInterval }),
+      ...(f.slo?.latencyP95 !== undefined && { latencyP95_ms: f.slo.latencyP95 }),
+    }),
+  },
+);
+
+// ---- the layer ---------------------------------------------------------------------------------
+
+/** What one scenario file says, every field optional. */
+export interface LayerFields {
+  apiVersion: string;
+  kind: string;
+  metadata: ScenarioMetadata;
+  extends: string;
+  patches: PatchSpec[];
+  seed: number;
+  duration_ms: number;
+  cluster: { nodeGroups: NodeGroup[] };
+  manifests: string[];
+  apps: AppSpec[];
+  load: LoadSpec[];
+  components: ComponentOverrides;
+  outputs: Outputs;
+}
+
+/**
+ * scenario key -> (field of LayerFields, codec, whether it is a list decoded item by item, so one
+ * bad item does not hide the cross-reference checks of the others).
+ */
+export const LAYER_FIELDS = {
+  apiVersion: { field: "apiVersion", codec: oneOf([API_VERSION] as const) as Codec<string>, list: false },
+  kind: { field: "kind", codec: oneOf([KIND] as const) as Codec<string>, list: false },
+  metadata: { field: "metadata", codec: metadata, list: false },
+  extends: { field: "extends", codec: str, list: false },
+  patches: { field: "patches", codec: patch, list: true },
+  seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false },
+  duration: { field: "duration_ms", codec: positiveDuration, list: false },
+  cluster: { field: "cluster", codec: cluster, list: false },
+  manifests: { field: "manifests", codec: str, list: true },
+  apps: { field: "apps", codec: app, list: true },
+  load: { field: "load", codec: load, list: true },
+  components: { field: "components", codec: components, list: false },
+  outputs: { field: "outputs", codec: outputs, list: false },
+} as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean }>;

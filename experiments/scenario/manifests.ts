@@ -1,0 +1,177 @@
+/**
+ * The scenario's Kubernetes manifests: read, split into objects, patched, decoded.
+ *
+ * Patches work on the raw YAML (a JSON patch path names manifest fields, not kubesim's decoded
+ * ones), so each object is decoded after patching, on its own, by the manifest loader
+ * (experiments/manifests/decode.ts) given the object as JSON text. Its diagnostics are mapped back
+ * to the original file's lines through the document's syntax tree; a problem in a value a patch
+ * wrote also names the patch.
+ */
+import { readFileSync } from "node:fs";
+import type { NewObject, StoredObject } from "../../models/cluster/store.js";
+import { isPlainObject } from "../manifests/codec.js";
+import { loadManifestText } from "../manifests/decode.js";
+import { formatPath, type PathSegment } from "../manifests/diagnostics.js";
+import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
+import type { PatchSpec } from "./fields.js";
+import { jsonPatch, strategicMerge, type PatchResult } from "./patch.js";
+import { siteIn, type Report, type Site } from "./report.js";
+
+/** One object of a manifest file, as written (then patched). */
+export interface RawObject {
+  file: string;
+  doc: ManifestDocument;
+  /** Path of the object in its document ([] or `items[i]` of a List). */
+  base: PathSegment[];
+  value: unknown;
+  deleted: boolean;
+  /** Paths a patch wrote, with the patch's place in the scenario. */
+  patched: { path: PathSegment[]; site: Site }[];
+}
+
+/** A decoded object and where it was written. */
+export interface DecodedObject {
+  object: NewObject<StoredObject>;
+  raw: RawObject;
+  /** Where a field of the object (in manifest terms) is. */
+  site(path: readonly PathSegment[]): Site;
+}
+
+// kubectl's List wrapper nests at most once in practice (as in decode.ts).
+const MAX_LIST_DEPTH = 4;
+
+function flatten(file: string, doc: ManifestDocument, value: unknown, base: PathSegment[], depth: number, out: RawObject[]): void {
+  if (isPlainObject(value) && value.apiVersion === "v1" && value.kind === "List" && Array.isArray(value.items) && depth < MAX_LIST_DEPTH) {
+    value.items.forEach((item, i) => flatten(file, doc, item, [...base, "items", i], depth + 1, out));
+    return;
+  }
+  out.push({ file, doc, base, value, deleted: false, patched: [] });
+}
+
+/** Reads one manifest file into raw objects; a missing file is an error at the line naming it. */
+export function readManifestFile(file: string, referencedAt: Site, report: Report, files: string[]): RawObject[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read manifest file ${JSON.stringify(file)}: ${reason}`);
+    return [];
+  }
+  files.push(file);
+  const parsed = parseManifestYaml(text, file);
+  report.errors.push(...parsed.errors);
+  report.warnings.push(...parsed.warnings);
+  const out: RawObject[] = [];
+  for (const doc of parsed.documents) flatten(file, doc, doc.value, [], 0, out);
+  return out;
+}
+
+function namespaceOf(value: Record<string, unknown>): string {
+  const meta = value.metadata;
+  const ns = isPlainObject(meta) ? meta.namespace : undefined;
+  return typeof ns === "string" && ns !== "" ? ns : "default";
+}
+
+function matches(raw: RawObject, target: PatchSpec["target"]): boolean {
+  const v = raw.value;
+  if (raw.deleted || !isPlainObject(v) || v.kind !== target.kind || !isPlainObject(v.metadata) || v.metadata.name !== target.name) return false;
+  return target.namespace === undefined || namespaceOf(v) === target.namespace;
+}
+
+/** Applies one patch of the scenario (at `site`) to every object it targets. */
+export function applyPatch(objects: RawObject[], spec: PatchSpec, site: Site, report: Report): void {
+  const targets = objects.filter((o) => matches(o, spec.target));
+  if (targets.length === 0) {
+    const t = spec.target;
+    const known = objects.filter((o) => !o.deleted && isPlainObject(o.value) && o.value.kind === t.kind).map((o) => `"${(o.value as { metadata: { name: string } }).metadata.name}"`);
+    const hint = known.length > 0 ? ` (${t.kind} objects: ${known.join(", ")})` : "";
+    const ns = t.namespace === undefined ? "" : `${t.namespace}/`;
+    report.errorAt(site.below(["target"]), `no ${t.kind} "${ns}${t.name}" in the manifests to patch${hint}`);
+    return;
+  }
+  for (const object of targets) {
+    const result: PatchResult = spec.patch !== undefined ? strategicMerge(object.value, spec.patch) : jsonPatch(object.value, spec.jsonPatch ?? []);
+    const inPatch: PathSegment[] = spec.patch !== undefined ? ["patch"] : ["jsonPatch"];
+    for (const p of result.problems) {
+      report.errorAt(site.below([...inPatch, ...p.path]), p.message);
+    }
+    if (result.problems.length > 0) continue;
+    if (result.value === null) {
+      object.deleted = true;
+      continue;
+    }
+    object.value = result.value;
+    for (const path of result.touched) object.patched.push({ path, site });
+  }
+}
+
+const PATH_TOKEN = /(?:^|\.)([A-Za-z_$][A-Za-z0-9_$-]*)|\[([^\]]*)\]/y;
+
+/** The inverse of formatPath: "spec.containers[0].resources[example.com/gpu]" -> segments. */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  PATH_TOKEN.lastIndex = 0;
+  while (PATH_TOKEN.lastIndex < path.length) {
+    const m = PATH_TOKEN.exec(path);
+    if (m === null) break; // not a path formatPath writes; keep what was read
+    if (m[1] !== undefined) out.push(m[1]);
+    else out.push(/^\d+$/.test(m[2]) ? Number(m[2]) : m[2]);
+  }
+  return out;
+}
+
+function isPrefix(prefix: readonly PathSegment[], path: readonly PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
+}
+
+// Warnings the manifest loader gives once per field per file (unmodelled and unknown fields,
+// unknown kinds) end in "; ignored"; decoding object by object, the dedupe is done here.
+const ONCE = /; ignored$/;
+
+/** Decodes every (non-deleted) raw object; duplicates across files are errors, as the store would reject them. */
+export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[] {
+  const out: DecodedObject[] = [];
+  const warned = new Set<string>();
+  const defined = new Map<string, Site>();
+  for (const raw of raws) {
+    if (raw.deleted) continue;
+    const result = loadManifestText(JSON.stringify(raw.value), raw.file);
+    const site = (path: readonly PathSegment[]): Site => inFile([...raw.base, ...path]);
+    const inFile = siteIn(raw.file, (p) => raw.doc.lineOf(p));
+    const place = (pathText: string, message: string) => {
+      const path = parsePath(pathText);
+      const at = site(path);
+      const patch = [...raw.patched].reverse().find((p) => isPrefix(p.path, path));
+      const note = patch === undefined ? "" : ` (value set by the patch at ${patch.site.file}:${patch.site.line})`;
+      return { at, message: message + note };
+    };
+    for (const e of result.errors) {
+      const { at, message } = place(e.path, e.message);
+      report.errorAt(at, message);
+    }
+    for (const w of result.warnings) {
+      const { at, message } = place(w.path, w.message);
+      if (ONCE.test(w.message)) {
+        const key = `${raw.file}\u0000${formatPath(at.path.map((s) => (typeof s === "number" ? -1 : s)))}\u0000${w.message}`;
+        if (warned.has(key)) continue;
+        warned.add(key);
+      }
+      report.warnAt(at, message);
+    }
+    for (const object of result.objects) {
+      const namespace = object.metadata.namespace ?? "default";
+      const key = `${object.kind}/${namespace}/${object.metadata.name}`;
+      const nameSite = site(["metadata", "name"]);
+      const previous = defined.get(key);
+      if (previous !== undefined) {
+        const where = previous.file === nameSite.file ? `line ${previous.line}` : `${previous.file}:${previous.line}`;
+        report.errorAt(nameSite, `Duplicate value: ${object.kind} "${namespace}/${object.metadata.name}" is already defined at ${where}`);
+        continue;
+      }
+      defined.set(key, nameSite);
+      out.push({ object, raw, site });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// Scenario fixtures in a fresh temp folder, with paths written the way diagnostics print them.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export function fixture(files: Record<string, string>): { dir: string; file: (name: string) => string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-scenario-"));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return { dir, file: (name) => path.join(dir, name) };
+}
+
+export const WEB_MANIFESTS = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        resources:
+          requests: {cpu: 250m, memory: 128Mi}
+          limits: {cpu: 500m}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+`;
+
+export const HEADER = `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+`;
