@@ -18,7 +18,7 @@ t.test("php-apache scenario.yaml", async (t) => {
   // containerPort is the walkthrough's and is not modelled: one warning, not an error.
   t.strictSame(loaded.warnings.map(formatDiagnostic), [`${path.join(dir, "php-apache.yaml")}:20 spec.template.spec.containers[0].ports: field is not modelled; ignored`]);
   const config = loaded.config!;
-  t.equal(config.seed, 1);
+  t.equal(config.seed, 7);
   t.equal(config.duration_ms, 30 * 60_000);
   t.equal(config.sampleInterval_ms, 15_000);
   t.strictSame(config.nodeGroups, [{ name: "pool", count: 3, cpu_mcores: 4000, memory_bytes: 16 * 2 ** 30, pods: 110, labels: {}, taints: [] }]);
@@ -28,7 +28,7 @@ t.test("php-apache scenario.yaml", async (t) => {
   t.strictSame(config.apps, [
     {
       name: "php-apache",
-      cpuPerRequest_mcore_s: 10,
+      cpuPerRequest_mcore_s: 426,
       baselineCpu_mcores: 1,
       memoryBaseline_bytes: 64 * 2 ** 20,
       memoryPerInflight_bytes: 256 * 1024,
@@ -41,9 +41,11 @@ t.test("php-apache scenario.yaml", async (t) => {
   const source = config.traffic[0];
   t.match(source, { namespace: "default", service: "php-apache", arrivals: "fluid", interval_ms: 1000, spread: "round-robin" });
   const rates = [0, 59_999, 60_000, 14 * 60_000, 15 * 60_000 - 1, 15 * 60_000, 29 * 60_000].map((at) => source.profile.rateAt(at));
-  t.strictSame(rates, [0, 0, 100, 100, 100, 0, 0]);
+  t.strictSame(rates, [0, 0, 2.27, 2.27, 2.27, 0, 0]);
   t.equal(source.profile.nextChangeAfter(0), 60_000);
-  t.strictSame(config.components, {});
+  t.strictSame(config.components, { metricsServer: { metricResolution_ms: 15_000 } });
+  // The walkthrough's 500m limit is lifted to one core by the scenario's JSON patch.
+  t.equal(deployment.spec.template.spec.containers[0].resources.limits.cpu_mcores, 1000);
   t.strictSame(loaded.scenario.name, "php-apache");
   t.equal(loaded.scenario.slo.latencyP95_ms, 500);
   t.strictSame(loaded.scenario.files, ["scenario.yaml", "php-apache.yaml", "hpa.yaml"].map((f) => path.join(dir, f)));
