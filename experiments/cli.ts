@@ -8,6 +8,7 @@ import { UserError } from "./errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerOracle } from "./commands/oracle.js";
 import { registerRun } from "./commands/run.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerValidate } from "./commands/validate.js";
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerRun(program);
+  registerCompare(program);
   registerValidate(program);
   registerOracle(program);
   registerDemo(program);

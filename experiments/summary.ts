@@ -35,7 +35,10 @@ export interface SummaryInputs {
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
-  const rows = inputs.timeseries.rows();
+  const rows = [...inputs.timeseries.rows()];
+  // Replicas per sample time and Deployment (a change recorded at a sample instant and the
+  // sample itself are one value, not two).
+  const replicasAt = new Map<number, Map<string, number>>();
   const byTime = new Map<number, { replicas: number; violated: boolean }>();
   const weighted: [number, number][] = [];
   const offeredByService = new Map<string, [number, number][]>();
@@ -46,7 +49,11 @@ export function summarize(inputs: SummaryInputs): Summary {
   for (const r of rows) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));
-    if (r.kind === "Deployment" && r.metric === "replicas_spec" && r.time_ms % inputs.sampleInterval_ms === 0) slot.replicas += r.value;
+    if (r.kind === "Deployment" && r.metric === "replicas_spec") {
+      let perDeployment = replicasAt.get(r.time_ms);
+      if (!perDeployment) replicasAt.set(r.time_ms, (perDeployment = new Map()));
+      perDeployment.set(r.name, r.value);
+    }
     if (r.kind === "Service" && r.metric === "rps_dropped" && r.value > 0) slot.violated = true;
     if (r.kind === "Service" && r.metric === "latency_p95_ms" && Number.isFinite(r.value)) {
       if (r.value > inputs.sloLatencyP95_ms) slot.violated = true;
@@ -57,6 +64,11 @@ export function summarize(inputs: SummaryInputs): Summary {
       if (!list) offeredByService.set(r.name, (list = []));
       list.push([r.time_ms, r.value]);
     }
+  }
+  for (const [time_ms, perDeployment] of replicasAt) {
+    let total = 0;
+    for (const v of perDeployment.values()) total += v;
+    byTime.get(time_ms)!.replicas = total;
   }
   const samples = [...byTime.entries()].filter(([t]) => t % inputs.sampleInterval_ms === 0).sort((a, b) => a[0] - b[0]);
   let violation_ms = 0;

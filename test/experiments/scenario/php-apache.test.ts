@@ -47,7 +47,7 @@ t.test("php-apache scenario.yaml", async (t) => {
   // The walkthrough's 500m limit is lifted to one core by the scenario's JSON patch.
   t.equal(deployment.spec.template.spec.containers[0].resources.limits.cpu_mcores, 1000);
   t.strictSame(loaded.scenario.name, "php-apache");
-  t.equal(loaded.scenario.slo.latencyP95_ms, 500);
+  t.equal(loaded.scenario.slo.latencyP95_ms, 2000);
   t.strictSame(loaded.scenario.files, ["scenario.yaml", "php-apache.yaml", "hpa.yaml"].map((f) => path.join(dir, f)));
   t.match(loaded.scenario.sourceText, /^# The HorizontalPodAutoscaler walkthrough/);
 

@@ -1,0 +1,106 @@
+/**
+ * `kubesim compare SCENARIO... [--out DIR]`: runs several scenarios (e.g. one workload under two
+ * HPA policies) and writes each run's folder under DIR/<scenario-name>/, plus a side-by-side
+ * comparison: DIR/comparison.{vl.json,svg,png} (replicas of every run over time),
+ * DIR/summary.csv (one row per run) and DIR/index.html linking the reports.
+ * `npm start` runs it on the php-apache walkthrough with the default and a tuned behavior.
+ */
+import type { Command } from "commander";
+import path from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { writeFilesAtomically } from "../output.js";
+import { runScenario } from "../runner.js";
+import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
+import { comparisonChart, renderSvg, svgToPng, escapeHtml } from "../report/index.js";
+import { loadScenarioOrFail, reportFiles } from "./run.js";
+import { parseSeed } from "./demo.js";
+import { UserError } from "../errors.js";
+import type { TimeseriesRow } from "../report/types.js";
+
+interface CompareOptions {
+  out: string;
+  seed?: string;
+  quiet?: boolean;
+}
+
+export async function compareCommand(files: string[], options: CompareOptions): Promise<void> {
+  // Validate every scenario before running any, so a typo in the second does not waste the first.
+  const loaded = files.map((file) => loadScenarioOrFail(file, options.quiet));
+  const names = loaded.map((l) => l.scenario.name);
+  if (new Set(names).size !== names.length) {
+    throw new UserError(`scenarios must have distinct metadata.name values, got ${names.join(", ")}`, "rename one of them", 2);
+  }
+  const runs: { name: string; description: string; summary: Summary; timeseries: TimeseriesRow[] }[] = [];
+  for (const l of loaded) {
+    const config = { ...l.config };
+    if (options.seed !== undefined) config.seed = parseSeed(options.seed);
+    if (!options.quiet) process.stderr.write(`running ${l.scenario.name} (seed ${config.seed})...\n`);
+    const output = runScenario(config, {
+      name: l.scenario.name,
+      description: l.scenario.description,
+      sloLatencyP95_ms: l.scenario.slo.latencyP95_ms,
+      files: l.scenario.files,
+    });
+    const report = await reportFiles(output);
+    writeFilesAtomically(path.join(options.out, l.scenario.name), { ...output.files, ...report });
+    const timeseries: TimeseriesRow[] = [];
+    for (const r of output.simulation.timeseries.rows()) {
+      if (r.kind === "Deployment" && r.metric === "replicas_spec") {
+        timeseries.push({ time_s: r.time_ms / 1000, kind: r.kind, name: r.name, metric: r.metric, value: r.value });
+      }
+    }
+    runs.push({ name: l.scenario.name, description: l.scenario.description, summary: output.summary, timeseries });
+  }
+
+  const chart = comparisonChart(runs.map((r) => ({ label: r.name, timeseries: r.timeseries })));
+  const svg = await renderSvg(chart.spec, "comparison");
+  const summaryCsv = stringify(
+    runs.map((r) => [r.name, ...SUMMARY_COLUMNS.map((c) => (Number.isNaN(r.summary[c]) ? "" : r.summary[c]))]),
+    { header: true, columns: ["scenario", ...SUMMARY_COLUMNS] },
+  );
+  const rows = runs
+    .map((r) => `<tr><td><a href="${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.description)}</td>` +
+      SUMMARY_COLUMNS.map((c) => `<td>${escapeHtml(Number.isNaN(r.summary[c]) ? "" : r.summary[c])}</td>`).join("") + "</tr>")
+    .join("\n");
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>kubesim comparison</title>
+<style>body{font-family:"DejaVu Sans",sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,td:nth-child(2){text-align:left}</style>
+</head><body>
+<h1>kubesim comparison</h1>
+<div class="chart">${svg}</div>
+<table><thead><tr><th>scenario</th><th>description</th>${SUMMARY_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+  // The comparison files go in last, beside the run folders already written.
+  const comparisonDir = path.join(options.out, "comparison");
+  writeFilesAtomically(comparisonDir, {
+    "comparison.vl.json": JSON.stringify(chart.spec, null, 2) + "\n",
+    "comparison.svg": svg,
+    "comparison.png": svgToPng(svg),
+    "summary.csv": summaryCsv,
+    "index.html": html.replace(/href="([^"]+)\/report.html"/g, 'href="../$1/report.html"'),
+  });
+  if (!options.quiet) {
+    for (const r of runs) {
+      process.stdout.write(`${r.name}: replicas mean ${r.summary.replicas_mean}, max ${r.summary.replicas_max}; pod-hours ${r.summary.pod_hours}; SLO violated ${r.summary.slo_violation_s} s\n`);
+    }
+    process.stdout.write(`report: ${path.join(comparisonDir, "index.html")}\n`);
+  }
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("run several scenarios and write their reports plus a side-by-side comparison")
+    .argument("<scenarios...>", "scenario YAML files")
+    .option("--out <dir>", "output folder", "results/compare")
+    .option("--seed <n>", "run every scenario with this seed")
+    .option("--quiet", "no progress output")
+    .addHelpText("after", "\nExample:\n  $ npx kubesim compare experiments/scenarios/php-apache/scenario.yaml experiments/scenarios/php-apache/tuned.yaml --out results/php-apache\n")
+    .action(async (files: string[], options: CompareOptions) => {
+      await compareCommand(files, options);
+    });
+}
