@@ -1,0 +1,76 @@
+/**
+ * `kubesim run` end to end: the run folder's files, byte-identical reruns, and bad input that
+ * exits 2 with every error and writes nothing.
+ */
+import t from "tap";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
+const SCENARIO = "experiments/scenarios/php-apache/scenario.yaml";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-run-"));
+
+t.test("run writes every output file, and the same seed gives the same bytes", async (t) => {
+  const a = path.join(tmp, "a");
+  const b = path.join(tmp, "b");
+  const first = cli("run", SCENARIO, "--out", a, "--quiet");
+  t.equal(first.status, 0, first.stderr);
+  t.equal(cli("run", SCENARIO, "--out", b, "--quiet").status, 0);
+  const files = fs.readdirSync(a).sort();
+  t.same(files, ["charts", "decisions.csv", "events.csv", "manifest.json", "report.html", "summary.csv", "timeseries.csv"]);
+  for (const f of ["timeseries.csv", "events.csv", "decisions.csv", "summary.csv", "report.html"]) {
+    t.equal(fs.readFileSync(path.join(b, f), "utf8"), fs.readFileSync(path.join(a, f), "utf8"), `${f} identical`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(a, "manifest.json"), "utf8"));
+  const manifestB = JSON.parse(fs.readFileSync(path.join(b, "manifest.json"), "utf8"));
+  delete manifest.wall_time_s;
+  delete manifestB.wall_time_s;
+  t.same(manifestB, manifest, "manifest identical apart from wall time");
+  t.equal(manifest.seed, 7);
+  t.match(manifest.scenario.content_sha256, /^[0-9a-f]{64}$/);
+  t.equal(manifest.parameters.metricsServer.metricResolution_ms, 15000, "effective parameters recorded");
+  t.ok(manifest.events_processed > 0);
+  const ts = fs.readFileSync(path.join(a, "timeseries.csv"), "utf8").split("\n");
+  t.equal(ts[0], "time_s,kind,name,metric,value");
+  for (const metric of ["replicas_spec", "replicas_ready", "cpu_usage_mcores", "cpu_utilization_pct", "desired_replicas", "current_replicas",
+    "cpu_requested_mcores", "nodes_ready", "pods_pending", "rps_offered", "rps_served", "rps_dropped", "latency_p50_ms", "latency_p95_ms"]) {
+    t.ok(ts.some((line) => line.split(",")[3] === metric), `timeseries has ${metric}`);
+  }
+  const other = path.join(tmp, "seed8");
+  t.equal(cli("run", SCENARIO, "--seed", "8", "--out", other, "--quiet").status, 0);
+  t.not(fs.readFileSync(path.join(other, "timeseries.csv"), "utf8"), fs.readFileSync(path.join(a, "timeseries.csv"), "utf8"), "another seed, other results");
+});
+
+t.test("an invalid scenario exits 2, reports every error, and writes nothing", async (t) => {
+  const dir = path.join(tmp, "bad");
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "s.yaml"), `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: bad}
+duration: 10 minutes
+cluster: {nodeGroups: [{name: pool, count: -1, cpu: "4", memory: 16Gi}]}
+manifests: [missing.yaml]
+`);
+  const out = path.join(tmp, "bad-out");
+  const r = cli("run", path.join(dir, "s.yaml"), "--out", out);
+  t.equal(r.status, 2);
+  const errors = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
+  t.ok(errors.length >= 3, `all errors at once:\n${r.stderr}`);
+  t.match(r.stderr, /s\.yaml:4 duration: /);
+  t.match(r.stderr, /s\.yaml:6 manifests\[0\]: /);
+  t.notMatch(r.stderr, /at .*\.ts:\d+/, "no stack trace");
+  t.notOk(fs.existsSync(out), "nothing written");
+  t.same(fs.readdirSync(tmp).filter((f) => f.includes("partial")), [], "no partial folders");
+});
+
+t.test("a failed run leaves an earlier run folder intact", async (t) => {
+  const out = path.join(tmp, "keep");
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, "summary.csv"), "earlier\n");
+  const r = cli("run", "does-not-exist.yaml", "--out", out);
+  t.not(r.status, 0);
+  t.equal(fs.readFileSync(path.join(out, "summary.csv"), "utf8"), "earlier\n");
+});
