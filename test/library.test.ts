@@ -1,0 +1,26 @@
+import t from "tap";
+import { simulate, ScenarioError, builders, loadProfiles } from "../index.js";
+
+t.test("simulate() runs a scenario file and returns the outputs in memory", async (t) => {
+  const run = simulate("experiments/scenarios/php-apache/scenario.yaml", { duration_ms: 300_000 });
+  t.equal(run.summary.seed, 7);
+  t.equal(run.summary.duration_s, 300);
+  t.ok(run.simulation.hpa.decisions.length >= 19, "HPA decisions recorded");
+  t.match(String(run.files["summary.csv"]), /^seed,duration_s,/);
+});
+
+t.test("simulate() runs a programmatic configuration", async (t) => {
+  const run = simulate({
+    seed: 1, duration_ms: 120_000, sampleInterval_ms: 15_000, components: {},
+    nodeGroups: [{ name: "pool", count: 1, cpu_mcores: 4000, memory_bytes: 8 * 2 ** 30 }],
+    objects: [builders.deployment({ name: "web", replicas: 2, containers: [{ request_mcores: 100 }] }), builders.service("web")],
+    apps: [],
+    traffic: [{ namespace: "default", service: "web", profile: loadProfiles.constant(10), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
+  });
+  t.ok(run.summary.requests_offered > 900 && run.summary.requests_offered <= 1200, `offered ${run.summary.requests_offered}`);
+  t.equal(run.simulation.store.count("Pod"), 2);
+});
+
+t.test("a bad scenario throws ScenarioError with the diagnostics", async (t) => {
+  t.throws(() => simulate("nope.yaml"), ScenarioError);
+});
