@@ -19,6 +19,10 @@ import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
 import { ReplicaSetController } from "../models/replicaset/controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
+import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
+import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
+import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
+import type { StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
 import { Sampler } from "./sampler.js";
 
 export interface NodeGroup {
@@ -41,6 +45,9 @@ export interface ComponentConfig {
   hpa: HpaControllerConfig;
   scheduler: SchedulerControllerConfig;
   traffic: TrafficConfig;
+  /** Prometheus and prometheus-adapter: built only when an HPA reads Pods, Object or External metrics. */
+  prometheus: PrometheusConfig;
+  prometheusAdapter: AdapterConfig;
 }
 
 export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze({
@@ -51,6 +58,8 @@ export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze
   hpa: DEFAULT_HPA_CONTROLLER_CONFIG,
   scheduler: DEFAULT_SCHEDULER_CONTROLLER_CONFIG,
   traffic: DEFAULT_TRAFFIC_CONFIG,
+  prometheus: DEFAULT_PROMETHEUS_CONFIG,
+  prometheusAdapter: DEFAULT_ADAPTER_CONFIG,
 });
 
 export interface SimulationConfig {
@@ -81,7 +90,19 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
     hpa: merge(DEFAULT_HPA_CONTROLLER_CONFIG, c.hpa as Partial<HpaControllerConfig>),
     scheduler: merge(DEFAULT_SCHEDULER_CONTROLLER_CONFIG, c.scheduler as Partial<SchedulerControllerConfig>),
     traffic: merge(DEFAULT_TRAFFIC_CONFIG, c.traffic as Partial<TrafficConfig>),
+    prometheus: merge(DEFAULT_PROMETHEUS_CONFIG, c.prometheus as Partial<PrometheusConfig>),
+    prometheusAdapter: merge(DEFAULT_ADAPTER_CONFIG, c.prometheusAdapter as Partial<AdapterConfig>),
   };
+}
+
+/** Whether any HPA of the run reads custom or external metrics (so Prometheus must run). */
+export function needsCustomMetrics(config: SimulationConfig): boolean {
+  for (const object of config.objects) {
+    if (object.kind !== "HorizontalPodAutoscaler") continue;
+    const hpa = object as unknown as StoredHorizontalPodAutoscaler;
+    if (hpa.spec.metrics.some((m) => m.type === "Pods" || m.type === "Object" || m.type === "External")) return true;
+  }
+  return false;
 }
 
 export class ClusterSimulation {
@@ -115,7 +136,10 @@ export class ClusterSimulation {
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
-    this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer), components.hpa);
+    const custom = needsCustomMetrics(config)
+      ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
+      : null;
+    this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
 
     for (const group of config.nodeGroups) {

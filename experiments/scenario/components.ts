@@ -18,6 +18,8 @@ import { DEFAULT_SCORE_WEIGHTS, type ScoreWeights } from "../../models/scheduler
 import type { TrafficConfig } from "../../models/service/traffic.js";
 import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
+import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
+import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
 import { duration, nonNegative, nullableDuration, positive, positiveDuration, record } from "./units.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
@@ -98,6 +100,21 @@ export const TRAFFIC_PARAMS: ParamTable<TrafficConfig> = {
   endpointsDelay: param("endpointsDelay_ms", duration),
 };
 
+export const PROMETHEUS_PARAMS: ParamTable<PrometheusConfig> = {
+  scrapeInterval: param("scrapeInterval_ms", positiveDuration),
+  phase: param("phase_ms", nullableDuration),
+  retention: param("retention_ms", positiveDuration),
+  lookbackDelta: param("lookbackDelta_ms", positiveDuration),
+};
+
+export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
+  relistInterval: param("relistInterval_ms", positiveDuration),
+  maxAge: param("maxAge_ms", nullableDuration),
+  relistPhase: param("relistPhase_ms", nullableDuration),
+  warmStart: param("warmStart", bool),
+  reportRateWindow: param("reportRateWindow", bool),
+};
+
 // ---- the codec ---------------------------------------------------------------------------------
 
 /** The overrides a scenario gives; each component is merged over its defaults by the simulator. */
@@ -109,6 +126,8 @@ export interface ComponentOverrides {
   hpa?: Partial<HpaControllerConfig>;
   scheduler?: Partial<SchedulerControllerConfig>;
   traffic?: Partial<TrafficConfig>;
+  prometheus?: Partial<PrometheusConfig>;
+  prometheusAdapter?: Partial<AdapterConfig>;
 }
 
 /**
@@ -153,6 +172,8 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
   hpa: paramTable("hpa", HPA_PARAMS),
   scheduler: paramTable("scheduler", SCHEDULER_PARAMS),
   traffic: paramTable("traffic", TRAFFIC_PARAMS),
+  prometheus: paramTable("prometheus", PROMETHEUS_PARAMS),
+  prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS),
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
@@ -163,6 +184,8 @@ const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   hpa: param("hpa", COMPONENT_TABLES.hpa),
   scheduler: param("scheduler", COMPONENT_TABLES.scheduler),
   traffic: param("traffic", COMPONENT_TABLES.traffic),
+  prometheus: param("prometheus", COMPONENT_TABLES.prometheus),
+  prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter),
 };
 
 export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;
