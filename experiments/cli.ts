@@ -9,6 +9,8 @@ import { registerDemo } from "./commands/demo.js";
 import { registerOracle } from "./commands/oracle.js";
 import { registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
+import { registerSweep } from "./commands/sweep.js";
+import { registerMerge } from "./commands/merge.js";
 import { registerValidate } from "./commands/validate.js";
 
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerCompare(program);
+  registerSweep(program);
+  registerMerge(program);
   registerValidate(program);
   registerOracle(program);
   registerDemo(program);

@@ -1,0 +1,24 @@
+/** `kubesim merge DIR... --out OUT`: combines the shard folders of one sweep into one folder. */
+import type { Command } from "commander";
+import { UserError } from "../errors.js";
+import { mergeSweeps } from "../sweep/merge.js";
+
+export async function mergeCommand(dirs: string[], options: { out: string; quiet?: boolean }): Promise<void> {
+  const r = await mergeSweeps(dirs, options.out);
+  if (r.missing > 0) {
+    throw new UserError(`merged ${r.copied} runs into ${options.out}/, but ${r.missing} replication(s) are in none of the folders; no summary written`, "run the missing shards, then merge again", 1);
+  }
+  if (!options.quiet) process.stdout.write(`merged ${r.copied} runs (${r.present} already there) into ${options.out}/; wrote sweep-summary.csv and report.html\n`);
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command("merge")
+    .description("combine the shard folders of one sweep into one folder, with its summary and report")
+    .argument("<dirs...>", "sweep output folders (shards of the same experiment)")
+    .requiredOption("--out <dir>", "merged output folder")
+    .option("--quiet", "no summary line")
+    .action(async (dirs: string[], options: { out: string; quiet?: boolean }) => {
+      await mergeCommand(dirs, options);
+    });
+}

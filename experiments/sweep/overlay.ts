@@ -1,0 +1,164 @@
+/**
+ * A cell -> its scenario: a small overlay file that `extends` the base scenario and sets the
+ * cell's factor values, so the scenario loader (with all its checks and units) reads every cell
+ * as it reads a hand-written derived scenario, and the file documents the cell.
+ *
+ * Factor paths, in the scenario's own terms:
+ *   components.<component>.<param>[...]   merged per key by the loader (like any derived file)
+ *   outputs.<key>[...], metadata.<key>, duration
+ *   load.<i>.<...>, apps.<i>.<...>, cluster.<...>   list/struct fields a derived file replaces
+ *       whole: the base's value is copied and the one leaf changed
+ *   patch:<Kind>/<name>:<dotted.path>   (or <Kind>/<namespace>/<name>) a strategic merge patch
+ *       of that object setting the leaf (numeric segments index lists)
+ */
+import { stringify } from "yaml";
+import { readChain } from "../scenario/layer.js";
+import { Report } from "../scenario/report.js";
+import { API_VERSION, KIND } from "../scenario/fields.js";
+import type { PathSegment } from "../manifests/diagnostics.js";
+import type { Cell } from "./design.js";
+import type { FactorValue } from "./experiment.js";
+
+/** Fields a factor may not set: the sweep owns the seed, and file lists are not factor values. */
+const RESERVED = new Map([
+  ["seed", "the seed is set per replication from the experiment's seed; vary replications instead"],
+  ["extends", "the base scenario is the experiment's `scenario:`"],
+  ["patches", 'objects are addressed as "patch:<Kind>/<name>:<path>"'],
+  ["manifests", "manifest lists cannot be swept; use a patch: factor"],
+  ["apiVersion", "not a scenario parameter"],
+  ["kind", "not a scenario parameter"],
+]);
+/** Fields the loader merges per key, so an overlay sets only the leaf. */
+const MERGED = new Set(["components", "outputs", "metadata"]);
+/** Fields a derived layer replaces whole: the overlay carries the base's value with the leaf changed. */
+const COPIED = new Set(["load", "apps", "cluster"]);
+const SCALAR = new Set(["duration"]);
+
+export const FACTOR_FIELDS = [...MERGED, ...COPIED, ...SCALAR, "patch:<Kind>/<name>:<path>"];
+
+export interface FactorTarget {
+  kind: "field" | "patch";
+  /** Path in the overlay file that the factor sets (for mapping loader errors back). */
+  overlayPath: PathSegment[];
+  /** For field factors: the path under the top-level key. */
+  path: PathSegment[];
+  patchTarget?: { kind: string; name: string; namespace?: string };
+}
+
+/** Parses a factor path; a string is a problem to report at the factor's line. */
+export function parseFactorPath(name: string): FactorTarget | string {
+  if (name.startsWith("patch:")) {
+    const m = /^patch:([A-Za-z][A-Za-z0-9]*)\/(?:([^/:]+)\/)?([^/:]+):(.+)$/.exec(name);
+    if (m === null) return `unknown factor path ${JSON.stringify(name)}: an object is addressed as "patch:<Kind>/<name>:<dotted.path>" (or <Kind>/<namespace>/<name>)`;
+    const path = segments(m[4]);
+    if (path === null) return `unknown factor path ${JSON.stringify(name)}: empty segment in ${JSON.stringify(m[4])}`;
+    const patchTarget = { kind: m[1], name: m[3], ...(m[2] !== undefined && { namespace: m[2] }) };
+    return { kind: "patch", overlayPath: [], path, patchTarget };
+  }
+  const path = segments(name);
+  if (path === null) return `unknown factor path ${JSON.stringify(name)}: empty segment`;
+  const top = String(path[0]);
+  const reserved = RESERVED.get(top);
+  if (reserved !== undefined) return `factor path ${JSON.stringify(name)} cannot be swept: ${reserved}`;
+  if (!MERGED.has(top) && !COPIED.has(top) && !SCALAR.has(top)) {
+    return `unknown factor path ${JSON.stringify(name)}: "${top}" is not a scenario field (factors can set: ${FACTOR_FIELDS.join(", ")})`;
+  }
+  if (SCALAR.has(top) && path.length > 1) return `unknown factor path ${JSON.stringify(name)}: ${top} is a single value`;
+  if (!SCALAR.has(top) && path.length < 2) return `unknown factor path ${JSON.stringify(name)}: name a field inside ${top} (e.g. ${top}.<key>)`;
+  return { kind: "field", overlayPath: COPIED.has(top) ? [top] : path, path };
+}
+
+/** "a.b.0.c" -> ["a", "b", 0, "c"]; null on an empty segment. */
+function segments(dotted: string): PathSegment[] | null {
+  const parts = dotted.split(".");
+  if (parts.some((p) => p === "")) return null;
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** The base scenario's fields as written, derived-most layer winning (for COPIED fields). */
+export function baseFields(scenarioFile: string): Record<string, unknown> {
+  const { chain } = readChain(scenarioFile, new Report(), []);
+  const out: Record<string, unknown> = {};
+  for (const layer of chain) for (const [k, v] of Object.entries(layer.raw)) out[k] = v;
+  return out;
+}
+
+export interface Overlay {
+  text: string;
+  /** Per factor (experiment order): where in the overlay it landed, for error attribution. */
+  sites: PathSegment[][];
+  /** Problems building the overlay (bad list index), per factor index. */
+  problems: { factor: number; message: string }[];
+}
+
+/**
+ * The overlay scenario text of one cell. `extendsRef` is the base scenario as the overlay's own
+ * folder sees it; `seed` is set only for a replication's overlay.
+ */
+export function cellOverlay(cell: Cell, base: Record<string, unknown>, extendsRef: string, header: string): Overlay {
+  const doc: Record<string, unknown> = { apiVersion: API_VERSION, kind: KIND, extends: extendsRef };
+  const patches: Record<string, unknown>[] = [];
+  const sites: PathSegment[][] = [];
+  const problems: Overlay["problems"] = [];
+  cell.values.forEach(([name, value], i) => {
+    const target = parseFactorPath(name);
+    if (typeof target === "string") {
+      problems.push({ factor: i, message: target });
+      sites.push([]);
+      return;
+    }
+    if (target.kind === "patch") {
+      sites.push(["patches", patches.length]);
+      patches.push({ target: target.patchTarget, patch: nested(target.path, value) });
+      return;
+    }
+    const top = String(target.path[0]);
+    sites.push(target.overlayPath);
+    if (COPIED.has(top)) {
+      if (doc[top] === undefined) doc[top] = structuredClone(base[top]);
+      const problem = setIn(doc, target.path, value);
+      if (problem !== null) problems.push({ factor: i, message: `unknown factor path ${JSON.stringify(name)}: ${problem}` });
+    } else {
+      setIn(doc, target.path, value);
+    }
+  });
+  if (patches.length > 0) doc.patches = patches;
+  return { text: `${header}${stringify(doc, { lineWidth: 0 })}`, sites, problems };
+}
+
+function nested(path: readonly PathSegment[], value: FactorValue): Record<string, unknown> {
+  let out: unknown = value;
+  for (let i = path.length - 1; i >= 0; i--) out = { [String(path[i])]: out };
+  return out as Record<string, unknown>;
+}
+
+/** Sets a leaf, creating maps on the way; a list index must exist. Returns a problem or null. */
+function setIn(root: Record<string, unknown>, path: readonly PathSegment[], value: FactorValue): string | null {
+  let node: unknown = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (Array.isArray(node)) {
+      if (typeof seg !== "number" || seg >= node.length) return `${path.slice(0, i).join(".")} has ${node.length} items, no item ${String(seg)}`;
+      if (last) node[seg] = value;
+      else {
+        if (node[seg] === null || typeof node[seg] !== "object") node[seg] = {};
+        node = node[seg];
+      }
+      continue;
+    }
+    if (node === null || typeof node !== "object") return `${path.slice(0, i).join(".")} is not a map`;
+    const map = node as Record<string, unknown>;
+    if (last) map[String(seg)] = value;
+    else {
+      if (map[String(seg)] === null || typeof map[String(seg)] !== "object") map[String(seg)] = {};
+      node = map[String(seg)];
+    }
+  }
+  return null;
+}
+
+/** The overlay of one replication: the cell scenario with the replication's seed. */
+export function replicationOverlay(cellScenarioRef: string, seed: number): string {
+  return stringify({ apiVersion: API_VERSION, kind: KIND, extends: cellScenarioRef, seed });
+}

@@ -1,0 +1,132 @@
+/**
+ * The sweep's report.html and charts/: per main metric, the cells' means with 95 % confidence
+ * intervals as error bars; and pod-hours against SLO-violation seconds with the Pareto front
+ * (cells no other cell beats on both) highlighted. Specs are vega-lite with inline data, so
+ * charts/<name>.vl.json can be restyled for a paper without rerunning anything.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { CHART_CONFIG } from "../report/charts.js";
+import { escapeHtml, renderSvg } from "../report/index.js";
+import type { CellStats } from "./aggregate.js";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+export const MAIN_METRICS = ["slo_violation_s", "time_to_scale_s", "pod_hours", "scale_events", "latency_p95_ms", "replicas_mean"] as const;
+
+interface Chart {
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+/** A cell's label on an axis: its factor values (short), ids would be unreadable. */
+export function cellLabel(c: CellStats): string {
+  return c.values.map(([name, v]) => `${name.split(/[.:/]/).pop()}=${String(v)}`).join(", ");
+}
+
+export function errorBarChart(cells: readonly CellStats[], metric: string): Chart {
+  const rows = cells
+    .filter((c) => Number.isFinite(c.stats[metric].mean))
+    .map((c) => ({ cell: cellLabel(c), mean: c.stats[metric].mean, low: finiteOr(c.stats[metric].low, c.stats[metric].mean), high: finiteOr(c.stats[metric].high, c.stats[metric].mean) }));
+  const x = { field: "cell", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -30, labelLimit: 260 } };
+  return {
+    name: `ci-${metric}`,
+    title: `${metric}: mean and 95 % CI per cell`,
+    spec: {
+      $schema: SCHEMA,
+      title: `${metric}: mean and 95 % CI per cell`,
+      width: Math.max(240, 80 * rows.length),
+      height: 200,
+      config: CHART_CONFIG,
+      data: { values: rows },
+      layer: [
+        { mark: { type: "rule" }, encoding: { x, y: { field: "low", type: "quantitative", title: metric }, y2: { field: "high" } } },
+        { mark: { type: "point", filled: true, size: 60 }, encoding: { x, y: { field: "mean", type: "quantitative" } } },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+/** Indices of cells on the Pareto front of (a, b), both minimised; ties keep both. */
+export function paretoFront(points: readonly [number, number][]): Set<number> {
+  const front = new Set<number>();
+  points.forEach(([a, b], i) => {
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return;
+    const dominated = points.some(([a2, b2], j) => j !== i && a2 <= a && b2 <= b && (a2 < a || b2 < b));
+    if (!dominated) front.add(i);
+  });
+  return front;
+}
+
+export function paretoChart(cells: readonly CellStats[]): Chart {
+  const points = cells.map((c) => [c.stats.pod_hours.mean, c.stats.slo_violation_s.mean] as [number, number]);
+  const front = paretoFront(points);
+  const rows = cells
+    .map((c, i) => ({ cell: cellLabel(c), pod_hours: points[i][0], slo_violation_s: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
+    .filter((r) => Number.isFinite(r.pod_hours) && Number.isFinite(r.slo_violation_s));
+  const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.pod_hours - b.pod_hours || a.slo_violation_s - b.slo_violation_s);
+  const xy = {
+    x: { field: "pod_hours", type: "quantitative" as const, title: "pod-hours (mean)", scale: { zero: false } },
+    y: { field: "slo_violation_s", type: "quantitative" as const, title: "SLO violation (s, mean)", scale: { zero: false } },
+  };
+  return {
+    name: "pareto",
+    title: "Cost against SLO violations (Pareto front highlighted)",
+    spec: {
+      $schema: SCHEMA,
+      title: "Cost against SLO violations (Pareto front highlighted)",
+      width: 480,
+      height: 300,
+      config: CHART_CONFIG,
+      layer: [
+        { data: { values: line }, mark: { type: "line", color: "#d62728" }, encoding: { ...xy, order: { field: "pod_hours", type: "quantitative" } } },
+        {
+          data: { values: rows },
+          mark: { type: "point", filled: true, size: 80 },
+          encoding: { ...xy, color: { field: "pareto", type: "nominal", title: null, scale: { domain: ["Pareto front", "dominated"], range: ["#d62728", "#7f7f7f"] } } },
+        },
+        { data: { values: rows }, mark: { type: "text", align: "left", dx: 6, dy: -6, fontSize: 9 }, encoding: { ...xy, text: { field: "cell" } } },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+export async function sweepReportFiles(title: string, description: string, cells: readonly CellStats[]): Promise<Record<string, string>> {
+  const charts = [...MAIN_METRICS.map((m) => errorBarChart(cells, m)), paretoChart(cells)];
+  const files: Record<string, string> = {};
+  const sections: string[] = [];
+  // Sequential: rendering is CPU-bound, and a fixed order keeps the files independent of timing.
+  for (const chart of charts) {
+    const svg = await renderSvg(chart.spec, chart.name);
+    files[`charts/${chart.name}.vl.json`] = JSON.stringify(chart.spec, null, 2) + "\n";
+    files[`charts/${chart.name}.svg`] = svg;
+    sections.push(`<section><h2>${escapeHtml(chart.title)}</h2>\n${svg}\n</section>`);
+  }
+  const head = ["cell", ...(cells[0]?.values.map(([n]) => n) ?? []), "n", ...MAIN_METRICS];
+  const body = cells.map((c) => {
+    const cols = [c.id, ...c.values.map(([, v]) => String(v)), String(c.replications), ...MAIN_METRICS.map((m) => ciText(c.stats[m]))];
+    return `<tr>${cols.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`;
+  });
+  files["report.html"] = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:"DejaVu Sans",sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child{text-align:left}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(description)}</p>
+<p>Mean ± 95 % confidence half-width (Student t) over the replications; per-cell columns of every metric are in sweep-summary.csv.</p>
+<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>
+${body.join("\n")}
+</table>
+${sections.join("\n")}
+</body></html>
+`;
+  return files;
+}
+
+function ciText(s: CellStats["stats"][string]): string {
+  if (!Number.isFinite(s.mean)) return "";
+  const half = (s.high - s.low) / 2;
+  return Number.isFinite(half) ? `${round(s.mean)} ± ${round(half)}` : String(round(s.mean));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? x : fallback);
