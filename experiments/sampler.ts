@@ -6,9 +6,18 @@
 import type { Simulation, TimeSeries } from "../engine/index.js";
 import type { ClusterStore } from "../models/cluster/store.js";
 import type { Deployment, Node, Pod, ReplicaSet } from "../models/cluster/types.js";
-import type { PodRuntime } from "../models/kubelet/container-runtime.js";
+import type { PodRuntime, RunningPod } from "../models/kubelet/container-runtime.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
 import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
+
+/** A pod's cumulative CPU at the sample numbered `sample` (one record per uid, reused). */
+interface CpuMark {
+  uid: string;
+  /** The runtime pod it was read from (a pod restarted under the same uid is a new one). */
+  running: RunningPod;
+  cpu_mcore_ms: number;
+  sample: number;
+}
 
 interface ServiceMark {
   offered: number;
@@ -22,7 +31,14 @@ export class Sampler {
   /** Each Deployment's spec.replicas as last recorded, to add a row at every change. */
   private readonly replicasRecorded = new Map<string, number>();
   /** Cumulative CPU of each running pod at the previous sample, by uid. */
-  private readonly cpuMarks = new Map<string, number>();
+  private readonly cpuMarks = new Map<string, CpuMark>();
+  /**
+   * The mark last used by the runtime pod in each pool slot: finds a pod's mark without reading
+   * its uid (a cold Pod object at 5,000 pods). Trusted only when it holds that same runtime pod
+   * and was written at the previous sample; then it is the entry `cpuMarks` has for the uid.
+   */
+  private readonly cpuMarkBySlot: (CpuMark | undefined)[] = [];
+  private samplesTaken = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -55,15 +71,16 @@ export class Sampler {
     const cpuByOwner = new Map<string, number>();
     const requestByOwner = new Map<string, number>();
     const cpuByNode = new Map<string, number>();
-    const seen = new Set<string>();
+    const sampleNumber = ++this.samplesTaken;
     for (const node of this.store.list<Node>("Node")) {
       let node_mcore_ms = 0;
       for (const running of this.runtime.podsOnNode(node.metadata.name)) {
-        const uid = running.pod.metadata.uid;
         const cpu = this.runtime.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * (now_ms - running.started_ms);
-        const delta = cpu - (this.cpuMarks.get(uid) ?? 0);
-        this.cpuMarks.set(uid, cpu);
-        seen.add(uid);
+        const mark = this.cpuMark(running, sampleNumber);
+        // A mark is kept only while its uid is seen at every sample, so an older one reads as 0.
+        const delta = cpu - (mark.sample === sampleNumber - 1 ? mark.cpu_mcore_ms : 0);
+        mark.cpu_mcore_ms = cpu;
+        mark.sample = sampleNumber;
         node_mcore_ms += delta;
         const owner = running.pod.metadata.ownerReferences[0]?.uid ?? "";
         cpuByOwner.set(owner, (cpuByOwner.get(owner) ?? 0) + delta);
@@ -73,7 +90,8 @@ export class Sampler {
       }
       cpuByNode.set(node.metadata.name, node_mcore_ms);
     }
-    for (const uid of [...this.cpuMarks.keys()]) if (!seen.has(uid)) this.cpuMarks.delete(uid);
+    // Forget pods not running now (deleting the current entry while iterating a Map is well defined).
+    for (const mark of this.cpuMarks.values()) if (mark.sample !== sampleNumber) this.cpuMarks.delete(mark.uid);
 
     let nodesReady = 0;
     for (const node of this.store.list<Node>("Node")) {
@@ -147,6 +165,21 @@ export class Sampler {
       series.add(now_ms, "Service", state.name, "latency_p50_ms", round3(latency.p50_ms));
       series.add(now_ms, "Service", state.name, "latency_p95_ms", round3(latency.p95_ms));
     }
+  }
+
+  /** The CPU mark of a running pod for this sample: by slot when still valid, else by uid. */
+  private cpuMark(running: RunningPod, sampleNumber: number): CpuMark {
+    let mark = this.cpuMarkBySlot[running.slot];
+    if (mark !== undefined && mark.running === running && mark.sample === sampleNumber - 1) return mark;
+    const uid = running.pod.metadata.uid;
+    mark = this.cpuMarks.get(uid);
+    if (mark === undefined) {
+      mark = { uid, running, cpu_mcore_ms: 0, sample: 0 };
+      this.cpuMarks.set(uid, mark);
+    }
+    mark.running = running;
+    this.cpuMarkBySlot[running.slot] = mark;
+    return mark;
   }
 }
 

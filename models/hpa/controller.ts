@@ -76,6 +76,7 @@ export class HorizontalController {
   /** One row per HPA sync: why it scaled (or did not). */
   readonly decisions = new Recorder(DECISION_COLUMNS);
   private readonly states = new Map<string, HpaState>();
+  private readonly internedCells = new Map<string, string>();
   /** Called after every sync with the decision (time series, tests). */
   onDecision: ((hpa: StoredHorizontalPodAutoscaler, decision: HpaDecision) => void) | null = null;
 
@@ -158,6 +159,18 @@ export class HorizontalController {
     this.onDecision?.(hpa, result.decision);
   }
 
+  /**
+   * One copy of each decision-log cell text that repeats on most rows (the HPA's key, a
+   * condition's status/reason): a day of 100 HPAs is 576,000 rows, and a fresh string per cell
+   * per row would be kept for the whole run. Few distinct values, so the table stays small.
+   */
+  private intern(text: string): string {
+    const stored = this.internedCells.get(text);
+    if (stored !== undefined) return stored;
+    this.internedCells.set(text, text);
+    return text;
+  }
+
   private recordDecision(
     hpa: StoredHorizontalPodAutoscaler,
     d: HpaDecision,
@@ -166,12 +179,12 @@ export class HorizontalController {
   ): void {
     const condition = (type: string) => {
       const c = conditions.find((x) => x.type === type);
-      return c ? `${c.status}/${c.reason}` : "";
+      return c ? this.intern(`${c.status}/${c.reason}`) : "";
     };
     const blank = (v: number | string | null) => (v === null ? "" : v);
     this.decisions.add([
       now_ms / 1000,
-      `${hpa.metadata.namespace}/${hpa.metadata.name}`,
+      this.intern(`${hpa.metadata.namespace}/${hpa.metadata.name}`),
       d.currentReplicas,
       d.metrics.map(describeMetricValue).join("; "),
       blank(d.metricDesiredReplicas),

@@ -5,8 +5,10 @@
  * case they answer as an unregistered API group does, and the HPA reports FailedGet*Metric).
  */
 import type { MetricsServer } from "../metrics-server/controller.js";
+import type { PodMetrics } from "../metrics-server/types.js";
 import {
   StaticMetricsClient,
+  type ContainerMetricsItem,
   type CustomPodMetricItem,
   type MetricsApiError,
   type MetricsClient,
@@ -31,12 +33,7 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
     return new StaticMetricsClient({
       // Read lazily: an HPA without Resource metrics never touches metrics-server.
       get resource() {
-        resource ??= metricsServer.getPodMetrics(namespace, podNames).map((m) => ({
-          podName: m.name,
-          timestamp_ms: m.timestamp_ms,
-          window_ms: m.window_ms,
-          containers: m.containers.map((c) => ({ name: c.name, usage: { cpu_mcores: c.usage.cpu_mcores, memory_bytes: c.usage.memory_bytes } })),
-        }));
+        resource ??= toPodMetricsItems(metricsServer.getPodMetrics(namespace, podNames));
         return resource;
       },
       pods: (metricName) => (custom ? custom.pods(namespace, podNames, metricName) : NO_CUSTOM_METRICS),
@@ -44,4 +41,22 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
       external: (metricName) => (custom ? custom.external(namespace, metricName) : NO_CUSTOM_METRICS),
     });
   };
+}
+
+/**
+ * metrics.k8s.io PodMetrics as the HPA's client reads them (usage as a ResourceList). Plain loops:
+ * this runs for every pod of every HPA sync.
+ */
+function toPodMetricsItems(metrics: readonly PodMetrics[]): PodMetricsItem[] {
+  const items: PodMetricsItem[] = new Array(metrics.length);
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i];
+    const containers: ContainerMetricsItem[] = new Array(m.containers.length);
+    for (let j = 0; j < m.containers.length; j++) {
+      const c = m.containers[j];
+      containers[j] = { name: c.name, usage: { cpu_mcores: c.usage.cpu_mcores, memory_bytes: c.usage.memory_bytes } };
+    }
+    items[i] = { podName: m.name, timestamp_ms: m.timestamp_ms, window_ms: m.window_ms, containers };
+  }
+  return items;
 }

@@ -537,20 +537,58 @@ function calculatePodRequestsFromContainers(
   container: string,
   resource: ResourceName,
 ): { ok: true; value: Int64 } | CalcError {
-  const containers: Container[] = [...pod.spec.containers];
-  for (const c of pod.spec.initContainers) if (c.restartPolicy === "Always") containers.push(c);
-  let request: Int64 = 0;
-  for (const c of containers) {
+  // Upstream appends the restartable init containers to the containers and walks the list once;
+  // walking the two lists in that order gives the same sums without building the joined list
+  // (this runs for every pod of every HPA sync).
+  const acc = REQUEST_SUM;
+  acc.request = 0;
+  acc.found = false;
+  acc.error = null;
+  addContainerRequests(pod, pod.spec.containers, false, container, resource, acc);
+  if (!acc.found && acc.error === null) addContainerRequests(pod, pod.spec.initContainers, true, container, resource, acc);
+  if (acc.error !== null) return fail(acc.error);
+  if (acc.found) return { ok: true, value: acc.request };
+  if (container !== "") return fail(`container ${container} not found in Pod ${pod.metadata.name}`);
+  return { ok: true, value: acc.request };
+}
+
+interface RequestSum {
+  request: Int64;
+  /** The named container was reached (the walk stops there). */
+  found: boolean;
+  error: string | null;
+}
+
+/** Scratch for calculatePodRequestsFromContainers (not re-entered), so no object per pod. */
+const REQUEST_SUM: RequestSum = { request: 0, found: false, error: null };
+
+// The loop body of calculatePodRequestsFromContainers over one list; `sidecarsOnly` keeps just
+// the restartable (restartPolicy Always) init containers.
+function addContainerRequests(
+  pod: Pod,
+  list: readonly Container[],
+  sidecarsOnly: boolean,
+  container: string,
+  resource: ResourceName,
+  acc: RequestSum,
+): void {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (sidecarsOnly && c.restartPolicy !== "Always") continue;
     if (container === "" || container === c.name) {
       const v = resourceMilliValue(c.resources.requests, resource);
-      if (v === undefined) return fail(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
-      request = addInt64(request, v);
+      if (v === undefined) {
+        acc.error = `missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`;
+        return;
+      }
+      acc.request = addInt64(acc.request, v);
     }
     // Container names are unique inside a pod.
-    if (container === c.name) return { ok: true, value: request };
+    if (container === c.name) {
+      acc.found = true;
+      return;
+    }
   }
-  if (container !== "") return fail(`container ${container} not found in Pod ${pod.metadata.name}`);
-  return { ok: true, value: request };
 }
 
 // replica_calculator.go removeMetricsForPods

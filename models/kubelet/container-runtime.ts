@@ -57,6 +57,8 @@ export interface RunningPod {
   /** Which traffic source (Service) this pod's counters roll up into; -1 = none yet. */
   serviceIndex: number;
   containers: ContainerUsage[];
+  /** Set when the pod is stopped, so holders of this object can tell without a lookup by uid. */
+  stopped: boolean;
 }
 
 interface NodeSlots {
@@ -162,6 +164,7 @@ export class PodRuntime implements ContainerRuntime {
       memoryLimit_bytes: main.resources.limits.memory_bytes ?? Infinity,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       serviceIndex: -1,
+      stopped: false,
       containers: pod.spec.containers.map((c) => ({ name: c.name, startTime_ms: now_ms, cumulativeCpu_mcore_ms: 0, memoryWorkingSet_bytes: 0 })),
     };
     const node = this.nodes[nodeIndex];
@@ -179,6 +182,7 @@ export class PodRuntime implements ContainerRuntime {
     this.advancePod(running, now_ms);
     this.accumulatePodTime(now_ms);
     this.running.delete(pod.metadata.uid);
+    running.stopped = true;
     node.pods.splice(node.pods.indexOf(running), 1);
     node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
     node.demandSum_mcores -= running.demand_mcores;
@@ -210,26 +214,33 @@ export class PodRuntime implements ContainerRuntime {
   sampleNode(name: string, now_ms: number): readonly RunningPod[] {
     const nodeIndex = this.nodeIndex.get(name);
     if (nodeIndex === undefined) return [];
-    this.advanceNode(nodeIndex, now_ms);
-    const pods = this.nodes[nodeIndex].pods;
-    for (const running of pods) {
+    const node = this.nodes[nodeIndex];
+    const pods = node.pods;
+    // One pass over the pods (advance, refresh the counters, update the demand): each step reads
+    // and writes only its own pod (and the service totals, in pod order), so this does what
+    // separate passes would, touching each pod's state once instead of four times.
+    let sum = 0;
+    let overMemoryLimit = false;
+    for (let p = 0; p < pods.length; p++) {
+      const running = pods[p];
+      this.advancePod(running, now_ms);
       const alive_ms = now_ms - running.started_ms;
-      const main = running.containers[0];
+      const containers = running.containers;
+      const main = containers[0];
       main.cumulativeCpu_mcore_ms = this.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * alive_ms;
       main.memoryWorkingSet_bytes = Math.round(this.pool.memory_bytes(running.slot));
-      for (let i = 1; i < running.containers.length; i++) {
-        running.containers[i].cumulativeCpu_mcore_ms = SIDECAR_CPU_MCORES * alive_ms;
-        running.containers[i].memoryWorkingSet_bytes = SIDECAR_MEMORY_BYTES;
+      for (let i = 1; i < containers.length; i++) {
+        containers[i].cumulativeCpu_mcore_ms = SIDECAR_CPU_MCORES * alive_ms;
+        containers[i].memoryWorkingSet_bytes = SIDECAR_MEMORY_BYTES;
       }
+      this.updateDemand(node, running);
+      // Re-add from scratch now and then, so rounding in the running sum cannot drift.
+      sum += running.demand_mcores;
+      if (main.memoryWorkingSet_bytes > running.memoryLimit_bytes) overMemoryLimit = true;
     }
-    const node = this.nodes[nodeIndex];
-    for (const running of pods) this.updateDemand(node, running);
-    // Re-add from scratch now and then, so rounding in the running sum cannot drift.
-    let sum = 0;
-    for (const running of pods) sum += running.demand_mcores;
     node.demandSum_mcores = sum;
     this.share(node, now_ms);
-    if (this.onOomKill) {
+    if (this.onOomKill && overMemoryLimit) {
       // Collect first: an OOM kill stops the pod, which edits the node's list.
       const oom: RunningPod[] = [];
       for (const running of pods) if (running.containers[0].memoryWorkingSet_bytes > running.memoryLimit_bytes) oom.push(running);

@@ -16,11 +16,22 @@ export interface PodLatency {
 
 function survival(pods: readonly PodLatency[], totalWeight: number, x_ms: number): number {
   let s = 0;
-  for (const p of pods) {
+  // A Service's endpoints mostly share one (mean, shift) state (equal traffic shares, empty
+  // queues), so the last pod's probability is reused when its inputs are bit-identical: the
+  // same value in the same summation order, with one Math.exp per distinct state, not per pod.
+  let lastMean_ms = NaN;
+  let lastShift_ms = NaN;
+  let lastProb = 0;
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
     if (p.weight <= 0) continue;
-    const tail_ms = p.mean_ms - p.shift_ms;
-    const prob = x_ms < p.shift_ms ? 1 : tail_ms > 0 ? Math.exp(-(x_ms - p.shift_ms) / tail_ms) : 0;
-    s += p.weight * prob;
+    if (p.mean_ms !== lastMean_ms || p.shift_ms !== lastShift_ms) {
+      const tail_ms = p.mean_ms - p.shift_ms;
+      lastProb = x_ms < p.shift_ms ? 1 : tail_ms > 0 ? Math.exp(-(x_ms - p.shift_ms) / tail_ms) : 0;
+      lastMean_ms = p.mean_ms;
+      lastShift_ms = p.shift_ms;
+    }
+    s += p.weight * lastProb;
   }
   return s / totalWeight;
 }
