@@ -5,7 +5,8 @@
  * whose target is missing, a pod no node can hold) is a warning, because the simulation will
  * show exactly that.
  */
-import type { Deployment, Pod, PodTemplateSpec } from "../../models/cluster/types.js";
+import type { Deployment, Pod, PodTemplateSpec, Service } from "../../models/cluster/types.js";
+import { setSelectorMatches } from "../../models/cluster/labels.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 import { computePodResourceRequest } from "../../models/scheduler/resource.js";
 import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
@@ -114,6 +115,32 @@ export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: read
     report.warnAt(
       o.site([...at, "containers"]),
       `a pod requests cpu ${mcores(request.cpu_mcores)}, memory ${bytes(request.memory_bytes)}, more than any node's allocatable (${largest}); it will stay Pending with FailedScheduling`,
+    );
+  }
+}
+
+/**
+ * A Service whose selector matches the labels of no pod or pod template in the manifests: a real
+ * cluster accepts it and the Service simply has no endpoints, so its traffic is dropped.
+ */
+export function checkServiceSelectors(objects: readonly DecodedObject[], report: Report): void {
+  const podLabels: { namespace: string; labels: Record<string, string> }[] = [];
+  for (const o of objects) {
+    const namespace = o.object.metadata.namespace ?? "default";
+    if (o.object.kind === "Pod") podLabels.push({ namespace, labels: o.object.metadata.labels ?? {} });
+    else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+      podLabels.push({ namespace, labels: (o.object as unknown as Deployment).spec.template.metadata.labels });
+    }
+  }
+  for (const o of objects) {
+    if (o.object.kind !== "Service") continue;
+    const selector = (o.object as unknown as Service).spec.selector;
+    if (Object.keys(selector).length === 0) continue;
+    const namespace = o.object.metadata.namespace ?? "default";
+    if (podLabels.some((p) => p.namespace === namespace && setSelectorMatches(selector, p.labels))) continue;
+    report.warnAt(
+      o.site(["spec", "selector"]),
+      `selector ${JSON.stringify(selector)} matches no pod template in the manifests; the Service will have no endpoints and its traffic will be dropped`,
     );
   }
 }

@@ -18,7 +18,7 @@ import { parseTraceCsv, trace, TraceCsvError, type LoadProfile } from "../../mod
 import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaTargets, checkPodsFit, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { mergeComponents } from "./components.js";
 import { formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
@@ -125,6 +125,7 @@ export function loadScenario(file: string): LoadedScenario {
   }
   checkHpaTargets(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
+  checkServiceSelectors(objects, report);
 
   const seed = fields.seed ?? 0;
   const traffic: TrafficSource[] = [];

@@ -16,13 +16,14 @@ import {
   type TimestampedValue,
 } from "./metrics-client.js";
 import type { CrossVersionObjectReference } from "./types.js";
+import type { LabelSelector } from "../cluster/types.js";
 import type { MetricsClientFactory } from "./controller.js";
 
 /** A custom/external metrics provider (e.g. the prometheus-adapter model). */
 export interface CustomMetricsProvider {
-  pods(namespace: string, podNames: readonly string[], metricName: string): readonly CustomPodMetricItem[] | MetricsApiError;
-  object(namespace: string, metricName: string, ref: CrossVersionObjectReference): TimestampedValue | MetricsApiError | undefined;
-  external(namespace: string, metricName: string): readonly TimestampedValue[] | MetricsApiError;
+  pods(namespace: string, podNames: readonly string[], metricName: string, metricSelector: LabelSelector | null): readonly CustomPodMetricItem[] | MetricsApiError;
+  object(namespace: string, metricName: string, ref: CrossVersionObjectReference, metricSelector: LabelSelector | null): TimestampedValue | MetricsApiError | undefined;
+  external(namespace: string, metricName: string, metricSelector: LabelSelector | null): readonly TimestampedValue[] | MetricsApiError;
 }
 
 const NO_CUSTOM_METRICS: MetricsApiError = { error: "the server could not find the requested resource (no custom metrics adapter is installed)" };
@@ -36,9 +37,10 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
         resource ??= toPodMetricsItems(metricsServer.getPodMetrics(namespace, podNames));
         return resource;
       },
-      pods: (metricName) => (custom ? custom.pods(namespace, podNames, metricName) : NO_CUSTOM_METRICS),
-      object: (metricName, ref) => (custom ? custom.object(namespace, metricName, ref) : NO_CUSTOM_METRICS),
-      external: (metricName) => (custom ? custom.external(namespace, metricName) : NO_CUSTOM_METRICS),
+      // The HPA's metric selector goes through to the adapter, as the metrics clients pass it.
+      pods: (metricName, selector) => (custom ? custom.pods(namespace, podNames, metricName, selector) : NO_CUSTOM_METRICS),
+      object: (metricName, ref, selector) => (custom ? custom.object(namespace, metricName, ref, selector) : NO_CUSTOM_METRICS),
+      external: (metricName, selector) => (custom ? custom.external(namespace, metricName, selector) : NO_CUSTOM_METRICS),
     });
   };
 }

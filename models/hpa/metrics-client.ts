@@ -130,11 +130,11 @@ export interface MetricsSnapshot {
   /** metrics.k8s.io PodMetrics for the selected pods. */
   resource: readonly PodMetricsItem[] | MetricsApiError;
   /** custom.metrics.k8s.io per-pod series, by metric name; undefined name = no series. */
-  pods: (metricName: string) => readonly CustomPodMetricItem[] | MetricsApiError;
+  pods: (metricName: string, metricSelector: LabelSelector | null) => readonly CustomPodMetricItem[] | MetricsApiError;
   /** custom.metrics.k8s.io object metric, by metric name and object; undefined = not found. */
-  object: (metricName: string, objectRef: CrossVersionObjectReference) => TimestampedValue | MetricsApiError | undefined;
+  object: (metricName: string, objectRef: CrossVersionObjectReference, metricSelector: LabelSelector | null) => TimestampedValue | MetricsApiError | undefined;
   /** external.metrics.k8s.io series, by metric name. */
-  external: (metricName: string) => readonly TimestampedValue[] | MetricsApiError;
+  external: (metricName: string, metricSelector: LabelSelector | null) => readonly TimestampedValue[] | MetricsApiError;
 }
 
 /**
@@ -154,8 +154,8 @@ export class StaticMetricsClient implements MetricsClient {
   }
 
   // metrics/client.go customMetricsClient.GetRawMetric
-  getRawMetric(metricName: string, _metricSelector: LabelSelector | null): MetricsResult<PodMetricsInfo> {
-    const items = this.snapshot.pods(metricName);
+  getRawMetric(metricName: string, metricSelector: LabelSelector | null): MetricsResult<PodMetricsInfo> {
+    const items = this.snapshot.pods(metricName, metricSelector);
     if (isApiError(items)) return { ok: false, error: `unable to fetch metrics from custom metrics API: ${items.error}` };
     if (items.length === 0) return { ok: false, error: "no metrics returned from custom metrics API" };
     const value: PodMetricsInfo = new Map();
@@ -173,9 +173,9 @@ export class StaticMetricsClient implements MetricsClient {
   getObjectMetric(
     metricName: string,
     objectRef: CrossVersionObjectReference,
-    _metricSelector: LabelSelector | null,
+    metricSelector: LabelSelector | null,
   ): MetricsResult<Int64> {
-    const v = this.snapshot.object(metricName, objectRef);
+    const v = this.snapshot.object(metricName, objectRef, metricSelector);
     if (v === undefined) {
       return {
         ok: false,
@@ -187,8 +187,8 @@ export class StaticMetricsClient implements MetricsClient {
   }
 
   // metrics/client.go externalMetricsClient.GetExternalMetric
-  getExternalMetric(metricName: string, _metricSelector: LabelSelector | null): MetricsResult<Int64[]> {
-    const items = this.snapshot.external(metricName);
+  getExternalMetric(metricName: string, metricSelector: LabelSelector | null): MetricsResult<Int64[]> {
+    const items = this.snapshot.external(metricName, metricSelector);
     if (isApiError(items)) return { ok: false, error: `unable to fetch metrics from external metrics API: ${items.error}` };
     if (items.length === 0) return { ok: false, error: "no metrics returned from external metrics API" };
     return { ok: true, value: items.map((m) => m.value_milli), timestamp_ms: items[0].timestamp_ms };

@@ -163,3 +163,15 @@ t.test("a missing base is reported at the extends line", async (t) => {
     `${f.file("s.yaml")}:3 extends: cannot read base scenario "${f.file("../nowhere/base.yaml")}": no such file`,
   ]);
 });
+
+t.test("warning: a Service selector matching no pod template", async (t) => {
+  const f = fixture({
+    "web.yaml": WEB_MANIFESTS.replace("selector: {app: web}\n  ports", "selector: {app: wbe}\n  ports"),
+    "s.yaml": `${HEADER}metadata: {name: s}\nduration: 10m\ncluster: {nodeGroups: [{name: pool, count: 1, cpu: "4", memory: 16Gi}]}\nmanifests: [web.yaml]\n`,
+  });
+  const loaded = loadScenario(f.file("s.yaml"));
+  t.strictSame(loaded.errors, []);
+  t.strictSame(loaded.warnings.map(formatDiagnostic), [
+    `${f.file("web.yaml")}:24 spec.selector: selector {"app":"wbe"} matches no pod template in the manifests; the Service will have no endpoints and its traffic will be dropped`,
+  ]);
+});

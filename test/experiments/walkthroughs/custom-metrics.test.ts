@@ -57,12 +57,19 @@ t.test("CPU-only HPAs run without Prometheus", async (t) => {
   t.notOk(needsCustomMetrics(sim.config), "CPU-only HPAs do not start Prometheus");
 });
 
-t.test("External metric: a Service's queue length", async (t) => {
+t.test("External metric selected by label: one Service's request rate, not its neighbour's", async (t) => {
   const metric: MetricSpec = {
     type: "External",
-    external: { metric: { name: "service_requests_per_second", selector: null }, target: { ...emptyMetricTarget(), type: "AverageValue", averageValue_milli: 20_000 } },
+    external: {
+      metric: { name: "service_requests_per_second", selector: { matchLabels: { service: "api" }, matchExpressions: [] } },
+      target: { ...emptyMetricTarget(), type: "AverageValue", averageValue_milli: 20_000 },
+    },
   };
-  const sim = new ClusterSimulation(config(metric));
+  const cfg = config(metric);
+  // A busy neighbour in the same namespace: without the selector the HPA would sum both.
+  cfg.objects.push(deployment({ name: "other", replicas: 3, app: "api", containers: [{ request_mcores: 250, limit_mcores: 1000 }] }), service("other"));
+  cfg.traffic.push({ namespace: "default", service: "other", profile: step([], 300), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" });
+  const sim = new ClusterSimulation(cfg);
   sim.run();
   const rows = sim.hpa.decisions.all();
   t.equal(Number(rows[rows.length - 1][7]), 5, "100 rps / 20 rps per replica -> 5");
