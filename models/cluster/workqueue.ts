@@ -37,6 +37,19 @@ export class WorkQueue {
     this.pending.set(key, event);
   }
 
+  /**
+   * client-go AddAfter: a timer that adds the key when it expires. Unlike `add(key, delay)`,
+   * which keeps only the earliest due time of a queued key, this always leads to a processing
+   * at or after the delay, even if the key is also queued for now.
+   */
+  addAfter(key: string, delay_ms: number): void {
+    if (delay_ms <= 0) {
+      this.add(key);
+      return;
+    }
+    this.sim.schedule(delay_ms, () => this.add(key));
+  }
+
   forget(key: string): void {
     const queued = this.pending.get(key);
     if (queued) {

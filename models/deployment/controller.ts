@@ -138,15 +138,6 @@ export class DeploymentController {
     store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
   }
 
-  /** client-go AddAfter: a timer that Adds the key when it expires. */
-  addAfter(key: string, delay_ms: number): void {
-    if (delay_ms <= 0) {
-      this.queue.add(key);
-      return;
-    }
-    this.sim.schedule(delay_ms, () => this.queue.add(key));
-  }
-
   // deployment_controller.go resolveControllerRef.
   private resolveControllerRef(namespace: string, ref: OwnerReference | null): Deployment | null {
     if (ref === null || ref.kind !== "Deployment") return null;
@@ -447,7 +438,7 @@ export class DeploymentController {
       const after_ms = requeueStuckDeployment_ms(d, newStatus, now_ms);
       if (after_ms !== null) {
         const key = objectKey(d.metadata.namespace, d.metadata.name);
-        this.addAfter(key, after_ms === 0 ? this.config.rateLimitedRequeue_ms : after_ms);
+        this.queue.addAfter(key, after_ms === 0 ? this.config.rateLimitedRequeue_ms : after_ms);
       }
       return;
     }

@@ -119,15 +119,6 @@ export class ReplicaSetController {
     store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
   }
 
-  /** client-go AddAfter: a timer that Adds the key when it expires. */
-  addAfter(key: string, delay_ms: number): void {
-    if (delay_ms <= 0) {
-      this.queue.add(key);
-      return;
-    }
-    this.sim.schedule(delay_ms, () => this.queue.add(key));
-  }
-
   // replica_set.go resolveControllerRef: the ReplicaSet a controller reference names, if it is
   // still the same object (uid match).
   private resolveControllerRef(namespace: string, ref: OwnerReference | null): ReplicaSet | null {
@@ -151,7 +142,7 @@ export class ReplicaSetController {
     // updatePod: a pod turning Ready becomes available only after minReadySeconds, and nothing
     // else would wake the ReplicaSet then ("Add a second to avoid milliseconds skew in AddAfter").
     if (type === "MODIFIED" && pod.metadata.deletionTimestamp_ms === null && !wasReady && ready && rs.spec.minReadySeconds > 0) {
-      this.addAfter(key, rs.spec.minReadySeconds * 1000 + 1000);
+      this.queue.addAfter(key, rs.spec.minReadySeconds * 1000 + 1000);
     }
   }
 
@@ -185,7 +176,7 @@ export class ReplicaSetController {
       this.store.update(rs);
     }
     const requeue_ms = minReadyRequeueAfter_ms(rs, status);
-    if (manageReplicasOk && requeue_ms !== null) this.addAfter(key, requeue_ms + this.config.minReadyRequeueSlack_ms);
+    if (manageReplicasOk && requeue_ms !== null) this.queue.addAfter(key, requeue_ms + this.config.minReadyRequeueSlack_ms);
   }
 
   // ControllerRefManager.ClaimPods, release half: an owned pod whose labels no longer match the
