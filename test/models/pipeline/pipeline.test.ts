@@ -22,7 +22,7 @@ const APP = {
   memoryPerInflight_bytes: 1024, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
 };
 
-function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: number; node_mcores?: number; seed?: number } = {}) {
+function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: number; node_mcores?: number; seed?: number; arrivals?: "fluid" | "poisson"; spread?: "round-robin" | "random" } = {}) {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const store = new ClusterStore(sim);
   const events = new EventLog();
@@ -33,7 +33,7 @@ function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: 
   const cadvisor = new Cadvisor(sim, runtime);
   const metricsServer = new MetricsServer(sim, cadvisor);
   const traffic = new ServiceTraffic(sim, store, runtime, events, [
-    { namespace: "default", service: "web", profile, arrivals: "fluid", interval_ms: 1000, spread: "round-robin" },
+    { namespace: "default", service: "web", profile, arrivals: options.arrivals ?? "fluid", interval_ms: 1000, spread: options.spread ?? "round-robin" },
   ]);
   const nodeCpu = options.node_mcores ?? 4000;
   for (const name of ["node-a", "node-b"]) {
@@ -115,4 +115,21 @@ t.test("a load step shows in the metrics API within the budget (cAdvisor 10 s, r
     delays.push((seen_ms - 300_000) / 1000);
   }
   t.ok(delays.every((d) => d >= 10 && d <= 46), `delays within ~15–45 s: ${delays.join(", ")}`);
+});
+
+t.test("Poisson arrivals: counts average the profile; round-robin spreads evenly, random does not", async (t) => {
+  for (const spread of ["round-robin", "random"] as const) {
+    const c = cluster(constant(20), { arrivals: "poisson", spread, pods: 4 });
+    c.sim.run(600_000);
+    c.runtime.advanceAll(c.sim.now_ms);
+    const state = c.traffic.get("default", "web")!;
+    const totals = c.traffic.totals(state, c.sim.now_ms);
+    // Endpoints are ready from ~6 s; 20 rps over the rest of 600 s, Poisson noise ~ sqrt(12000).
+    t.ok(Math.abs(totals.offered - 20 * 594) < 600, `${spread}: offered ${totals.offered} ≈ ${20 * 594}`);
+    t.ok(Math.abs(totals.offered - totals.served - totals.dropped - totals.queued) < 1e-6, `${spread}: conservation`);
+    const served = c.runtime.podsOnNode("node-a").concat(c.runtime.podsOnNode("node-b")).map((p) => c.runtime.pool.offered_requests(p.slot));
+    const spreadOf = Math.max(...served) - Math.min(...served);
+    if (spread === "round-robin") t.ok(spreadOf <= 50, `round-robin per-pod totals within one interval's rotation (${served.map(Math.round).join(", ")})`);
+    else t.ok(spreadOf > 5, `random spread differs per pod (${served.map(Math.round).join(", ")})`);
+  }
 });
