@@ -18,6 +18,7 @@ export function registerMerge(program: Command): void {
     .argument("<dirs...>", "sweep output folders (shards of the same experiment)")
     .requiredOption("--out <dir>", "merged output folder")
     .option("--quiet", "no summary line")
+    .addHelpText("after", "\nExample:\n  $ npx kubesim merge results/shard-0 results/shard-1 --out results/merged\n")
     .action(async (dirs: string[], options: { out: string; quiet?: boolean }) => {
       await mergeCommand(dirs, options);
     });
