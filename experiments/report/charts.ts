@@ -133,26 +133,7 @@ export function cpuChart(rows: readonly TimeseriesRow[]): Chart {
       ],
     },
   };
-  const spec: TopLevelSpec =
-    top.names.length > 1
-      ? {
-          $schema: SCHEMA,
-          title,
-          config: CHART_CONFIG,
-          data: { values },
-          facet: { field: "name", type: "nominal", title: "Deployment", sort: top.names },
-          columns: 2,
-          spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
-        }
-      : {
-          $schema: SCHEMA,
-          title: top.names.length === 1 ? `${title} (${top.names[0]})` : title,
-          width: WIDTH,
-          height: HEIGHT,
-          config: CHART_CONFIG,
-          data: { values },
-          ...layerSpec,
-        };
+  const spec = perDeployment(title, top.names, values, layerSpec, top.names.length === 1 ? `${title} (${top.names[0]})` : title);
   return { name: "cpu-utilization", title, spec };
 }
 
@@ -317,19 +298,27 @@ export function comparisonChart(runs: readonly ComparisonRun[], metric = "replic
       ],
     },
   };
-  const spec: TopLevelSpec =
-    top.names.length > 1
-      ? {
-          $schema: SCHEMA,
-          title,
-          config: CHART_CONFIG,
-          data: { values },
-          facet: { field: "name", type: "nominal", title: "Deployment", sort: top.names },
-          columns: 2,
-          spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
-        }
-      : { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec };
+  const spec = perDeployment(title, top.names, values, layerSpec, title);
   return { name: "comparison", title, spec };
+}
+
+/**
+ * One panel per Deployment (two columns) when several are shown, else a single full-size chart
+ * titled `singleTitle`.
+ */
+function perDeployment(title: string, names: readonly string[], values: unknown[], layerSpec: object, singleTitle: string): TopLevelSpec {
+  if (names.length > 1) {
+    return {
+      $schema: SCHEMA,
+      title,
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { field: "name", type: "nominal", title: "Deployment", sort: [...names] },
+      columns: 2,
+      spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
+    } as TopLevelSpec;
+  }
+  return { $schema: SCHEMA, title: singleTitle, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec;
 }
 
 const hasKind = (rows: readonly TimeseriesRow[], kind: string, metrics: readonly string[]): boolean =>
