@@ -24,11 +24,15 @@ export function ensurePodIndexes(store: ClusterStore): void {
   }
 }
 
+/** The index and bucket key whose pods a selector's answer is drawn from. */
+function bucketOf(namespace: string, firstLabel: [string, string] | undefined): [index: string, key: string] {
+  return firstLabel ? [LABEL_INDEX, `${namespace}/${firstLabel[0]}=${firstLabel[1]}`] : [NAMESPACE_INDEX, namespace];
+}
+
 function candidates(store: ClusterStore, namespace: string, firstLabel: [string, string] | undefined): ReadonlySet<Pod> {
   ensurePodIndexes(store);
-  return firstLabel
-    ? store.byIndex<Pod>("Pod", LABEL_INDEX, `${namespace}/${firstLabel[0]}=${firstLabel[1]}`)
-    : store.byIndex<Pod>("Pod", NAMESPACE_INDEX, namespace);
+  const [index, key] = bucketOf(namespace, firstLabel);
+  return store.byIndex<Pod>("Pod", index, key);
 }
 
 /** Pods in `namespace` matching a LabelSelector, in store order. */
@@ -38,6 +42,41 @@ export function selectPods(store: ClusterStore, namespace: string, selector: Lab
     if (labelSelectorMatches(selector, pod.metadata.labels)) out.push(pod);
   }
   return out;
+}
+
+/**
+ * One reader's `selectPods` answer kept between calls: recomputed only when the selector object,
+ * the namespace or the index bucket it reads changed (a pod entered, left or was updated; see
+ * ClusterStore.indexVersion). An HPA syncing every 15 s over a Deployment that did not change
+ * then reuses its list (and whatever it derived from it) instead of filtering the bucket again.
+ * Selectors are compared by identity: a workload's selector is immutable once created.
+ */
+export class PodSelection {
+  pods: Pod[] = [];
+  /** The pods' names, in the same order. */
+  names: string[] = [];
+  private selector: LabelSelector | null = null;
+  private namespace = "";
+  private index = "";
+  private key = "";
+  private version = -1;
+
+  /** Brings `pods` and `names` up to date; returns whether they changed (new arrays). */
+  refresh(store: ClusterStore, namespace: string, selector: LabelSelector): boolean {
+    ensurePodIndexes(store);
+    if (selector !== this.selector || namespace !== this.namespace) {
+      [this.index, this.key] = bucketOf(namespace, Object.entries(selector.matchLabels)[0]);
+      this.selector = selector;
+      this.namespace = namespace;
+      this.version = -1;
+    }
+    const version = store.indexVersion("Pod", this.index, this.key);
+    if (version === this.version) return false;
+    this.version = version;
+    this.pods = selectPods(store, namespace, selector);
+    this.names = this.pods.map((p) => p.metadata.name);
+    return true;
+  }
 }
 
 /** Pods in `namespace` matching a set-based selector (a Service's spec.selector). */

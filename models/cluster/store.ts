@@ -43,6 +43,8 @@ interface Index<T extends StoredObject> {
   keysOf: (object: T) => readonly string[];
   buckets: Map<string, Set<T>>;
   keysByUid: Map<string, readonly string[]>;
+  /** Per key: bumped whenever an object with that key is added, changed or removed. */
+  versions: Map<string, number>;
 }
 
 class Collection<T extends StoredObject> {
@@ -121,7 +123,11 @@ export class ClusterStore {
     }
     object.metadata.resourceVersion = ++this.resourceVersion;
     for (const index of collection.indexes.values()) {
-      if (sameKeys(index.keysByUid.get(object.metadata.uid), index.keysOf(object))) continue;
+      const keys = index.keysByUid.get(object.metadata.uid);
+      if (keys !== undefined && sameKeys(keys, index.keysOf(object))) {
+        bumpVersions(index, keys);
+        continue;
+      }
       this.indexRemove(index, object);
       this.indexAdd(index, object);
     }
@@ -159,7 +165,7 @@ export class ClusterStore {
   addIndex<T extends StoredObject>(kind: string, name: string, keysOf: (object: T) => readonly string[]): void {
     const collection = this.collection<T>(kind);
     if (collection.indexes.has(name)) throw new StoreError(`index ${kind}/${name} already exists`, "Invalid");
-    const index: Index<T> = { keysOf, buckets: new Map(), keysByUid: new Map() };
+    const index: Index<T> = { keysOf, buckets: new Map(), keysByUid: new Map(), versions: new Map() };
     collection.indexes.set(name, index);
     for (const object of collection.objects.values()) this.indexAdd(index, object);
   }
@@ -169,6 +175,17 @@ export class ClusterStore {
     const index = this.collection<T>(kind).indexes.get(name);
     if (!index) throw new StoreError(`no index ${kind}/${name}`, "Invalid");
     return index.buckets.get(key) ?? EMPTY_SET;
+  }
+
+  /**
+   * A number that changes whenever the bucket `key` of index `name` may answer differently: an
+   * object entered or left it, or one of its objects was updated. Lets a reader keep what it
+   * derived from a bucket until then.
+   */
+  indexVersion(kind: string, name: string, key: string): number {
+    const index = this.collection(kind).indexes.get(name);
+    if (!index) throw new StoreError(`no index ${kind}/${name}`, "Invalid");
+    return index.versions.get(key) ?? 0;
   }
 
   hasIndex(kind: string, name: string): boolean {
@@ -193,6 +210,7 @@ export class ClusterStore {
   private indexAdd<T extends StoredObject>(index: Index<T>, object: T): void {
     const keys = index.keysOf(object);
     index.keysByUid.set(object.metadata.uid, keys);
+    bumpVersions(index, keys);
     for (const key of keys) {
       let bucket = index.buckets.get(key);
       if (!bucket) {
@@ -207,6 +225,7 @@ export class ClusterStore {
     const keys = index.keysByUid.get(object.metadata.uid);
     if (!keys) return;
     index.keysByUid.delete(object.metadata.uid);
+    bumpVersions(index, keys);
     for (const key of keys) {
       const bucket = index.buckets.get(key);
       if (!bucket) continue;
@@ -217,6 +236,10 @@ export class ClusterStore {
 }
 
 const EMPTY_SET: ReadonlySet<never> = new Set();
+
+function bumpVersions<T extends StoredObject>(index: Index<T>, keys: readonly string[]): void {
+  for (const key of keys) index.versions.set(key, (index.versions.get(key) ?? 0) + 1);
+}
 
 function sameKeys(a: readonly string[] | undefined, b: readonly string[]): boolean {
   if (!a || a.length !== b.length) return false;

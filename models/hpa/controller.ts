@@ -13,12 +13,13 @@
 import type { PeriodicTimer, Simulation } from "../../engine/index.js";
 import { Recorder } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
-import { selectPods } from "../cluster/pod-index.js";
+import { PodSelection } from "../cluster/pod-index.js";
 import type { ClusterStore, StoredObject } from "../cluster/store.js";
 import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
 import { setConditionInList } from "./conditions.js";
 import type { MetricsClient } from "./metrics-client.js";
 import { reconcileAutoscaler, type HpaDecision } from "./reconcile.js";
+import type { RequestsResult } from "./replica-calculator.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   type HorizontalControllerConfig,
@@ -70,6 +71,10 @@ interface HpaState {
   scaleDownEvents: TimestampedScaleEvent[];
   /** The latest decision, for time series and tests. */
   lastDecision: HpaDecision | null;
+  /** The target's pods as of the last sync, reused while unchanged. */
+  selection: PodSelection;
+  /** The selected pods' requests, valid while `selection` is unchanged. */
+  requestsMemo: Map<string, RequestsResult>;
 }
 
 export class HorizontalController {
@@ -101,7 +106,10 @@ export class HorizontalController {
     const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
     const firstDelay_ms =
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
-    const state: HpaState = { timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null };
+    const state: HpaState = {
+      timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
+      selection: new PodSelection(), requestsMemo: new Map(),
+    };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
   }
@@ -126,12 +134,13 @@ export class HorizontalController {
         `${ref.kind} "${ref.name}" not found`);
       return;
     }
-    const pods = selectPods(this.store, namespace, target.spec.selector);
+    if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.requestsMemo.clear();
     const result = reconcileAutoscaler({
       hpa,
       scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
-      pods,
-      metricsClient: this.metricsClientFor(namespace, pods.map((p) => p.metadata.name)),
+      pods: state.selection.pods,
+      requestsMemo: state.requestsMemo,
+      metricsClient: this.metricsClientFor(namespace, state.selection.names),
       recommendations: state.recommendations,
       scaleUpEvents: state.scaleUpEvents,
       scaleDownEvents: state.scaleDownEvents,

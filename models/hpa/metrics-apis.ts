@@ -5,17 +5,21 @@
  * case they answer as an unregistered API group does, and the HPA reports FailedGet*Metric).
  */
 import type { MetricsServer } from "../metrics-server/controller.js";
-import type { PodMetrics } from "../metrics-server/types.js";
+import type { PodMetricsVisitor } from "../metrics-server/pod.js";
+import { nanocoresToMilliValue, type PodMetrics, type UsageResult } from "../metrics-server/types.js";
+import { addInt64, mulInt64, type Int64 } from "./int64.js";
 import {
   StaticMetricsClient,
   type ContainerMetricsItem,
   type CustomPodMetricItem,
   type MetricsApiError,
   type MetricsClient,
+  type PodMetricsInfo,
   type PodMetricsItem,
+  type ResourceMetricsAnswer,
   type TimestampedValue,
 } from "./metrics-client.js";
-import type { CrossVersionObjectReference } from "./types.js";
+import type { CrossVersionObjectReference, ResourceName } from "./types.js";
 import type { LabelSelector } from "../cluster/types.js";
 import type { MetricsClientFactory } from "./controller.js";
 
@@ -37,6 +41,12 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
         resource ??= toPodMetricsItems(metricsServer.getPodMetrics(namespace, podNames));
         return resource;
       },
+      // What the client makes of `resource`, summed straight from storage.
+      resourceMetric: (name, container) => {
+        const collector = new ResourceMetricsCollector(name, container);
+        metricsServer.visitPodMetrics(namespace, podNames, collector);
+        return collector;
+      },
       // The HPA's metric selector goes through to the adapter, as the metrics clients pass it.
       pods: (metricName, selector) => (custom ? custom.pods(namespace, podNames, metricName, selector) : NO_CUSTOM_METRICS),
       object: (metricName, ref, selector) => (custom ? custom.object(namespace, metricName, ref, selector) : NO_CUSTOM_METRICS),
@@ -49,7 +59,7 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
  * metrics.k8s.io PodMetrics as the HPA's client reads them (usage as a ResourceList). Plain loops:
  * this runs for every pod of every HPA sync.
  */
-function toPodMetricsItems(metrics: readonly PodMetrics[]): PodMetricsItem[] {
+export function toPodMetricsItems(metrics: readonly PodMetrics[]): PodMetricsItem[] {
   const items: PodMetricsItem[] = new Array(metrics.length);
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i];
@@ -61,4 +71,46 @@ function toPodMetricsItems(metrics: readonly PodMetrics[]): PodMetricsItem[] {
     items[i] = { podName: m.name, timestamp_ms: m.timestamp_ms, window_ms: m.window_ms, containers };
   }
   return items;
+}
+
+/**
+ * metrics/client.go getPodMetrics (sum over a pod's containers) or getContainerMetrics (the named
+ * container only) applied to metrics-server's PodMetrics as they stream out of storage: the same
+ * PodMetricsInfo as converting `toPodMetricsItems`'s list, without a PodMetricsItem per pod.
+ * Every returned pod is counted (`returned`), including one whose containers all failed (it has
+ * none, so getPodMetrics leaves it out as missing).
+ */
+class ResourceMetricsCollector implements PodMetricsVisitor, ResourceMetricsAnswer {
+  returned = 0;
+  firstTimestamp_ms = 0;
+  readonly value: PodMetricsInfo = new Map();
+  private podSum_milli: Int64 = 0;
+  private podContainers = 0;
+  private namedFound = false;
+
+  constructor(
+    private readonly resource: ResourceName,
+    private readonly containerName: string,
+  ) {}
+
+  container(name: string, usage: Readonly<UsageResult>): void {
+    // resourceMilliValue of the usage list toPodMetricsItems builds.
+    const milli = this.resource === "cpu" ? nanocoresToMilliValue(usage.cpu_nanocores) : mulInt64(usage.memory_bytes, 1000);
+    this.podContainers++;
+    if (this.containerName === "") {
+      this.podSum_milli = addInt64(this.podSum_milli, milli);
+    } else if (!this.namedFound && name === this.containerName) {
+      this.namedFound = true;
+      this.podSum_milli = milli;
+    }
+  }
+
+  pod(_namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
+    if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
+    const present = this.containerName === "" ? this.podContainers > 0 : this.namedFound;
+    if (present) this.value.set(name, { timestamp_ms, window_ms, value_milli: this.podSum_milli });
+    this.podSum_milli = 0;
+    this.podContainers = 0;
+    this.namedFound = false;
+  }
 }

@@ -125,16 +125,46 @@ function isApiError<T>(x: T | MetricsApiError): x is MetricsApiError {
   return typeof x === "object" && x !== null && !Array.isArray(x) && "error" in x;
 }
 
+/**
+ * A metrics.k8s.io answer already converted by `getPodMetrics` / `getContainerMetrics`: the
+ * number of PodMetrics the API returned, the first one's timestamp, and the per-pod values.
+ */
+export interface ResourceMetricsAnswer {
+  returned: number;
+  firstTimestamp_ms: number;
+  value: PodMetricsInfo;
+}
+
 /** One snapshot of what the three metrics APIs would answer for an HPA's pods. */
 export interface MetricsSnapshot {
   /** metrics.k8s.io PodMetrics for the selected pods. */
   resource: readonly PodMetricsItem[] | MetricsApiError;
+  /**
+   * Optional: the same answer converted without building PodMetricsItems (a simulated API does
+   * this for every pod of every HPA sync). When present it is used instead of `resource`, and
+   * must equal converting `resource` (a test checks the metrics-server one does).
+   */
+  resourceMetric?: (resource: ResourceName, container: string) => ResourceMetricsAnswer | MetricsApiError;
   /** custom.metrics.k8s.io per-pod series, by metric name; undefined name = no series. */
   pods: (metricName: string, metricSelector: LabelSelector | null) => readonly CustomPodMetricItem[] | MetricsApiError;
   /** custom.metrics.k8s.io object metric, by metric name and object; undefined = not found. */
   object: (metricName: string, objectRef: CrossVersionObjectReference, metricSelector: LabelSelector | null) => TimestampedValue | MetricsApiError | undefined;
   /** external.metrics.k8s.io series, by metric name. */
   external: (metricName: string, metricSelector: LabelSelector | null) => readonly TimestampedValue[] | MetricsApiError;
+}
+
+/** metrics/client.go GetResourceMetric's conversion of the PodMetrics list (sum or one container). */
+function convertResourceMetrics(
+  items: readonly PodMetricsItem[] | MetricsApiError,
+  resource: ResourceName,
+  container: string,
+): ResourceMetricsAnswer | MetricsApiError {
+  if (isApiError(items)) return items;
+  return {
+    returned: items.length,
+    firstTimestamp_ms: items.length > 0 ? items[0].timestamp_ms : 0,
+    value: container !== "" ? getContainerMetrics(items, resource, container) : getPodMetrics(items, resource),
+  };
 }
 
 /**
@@ -146,11 +176,12 @@ export class StaticMetricsClient implements MetricsClient {
 
   // metrics/client.go resourceMetricsClient.GetResourceMetric
   getResourceMetric(resource: ResourceName, container: string): MetricsResult<PodMetricsInfo> {
-    const items = this.snapshot.resource;
-    if (isApiError(items)) return { ok: false, error: `unable to fetch metrics from resource metrics API: ${items.error}` };
-    if (items.length === 0) return { ok: false, error: "no metrics returned from resource metrics API" };
-    const value = container !== "" ? getContainerMetrics(items, resource, container) : getPodMetrics(items, resource);
-    return { ok: true, value, timestamp_ms: items[0].timestamp_ms };
+    const answer = this.snapshot.resourceMetric
+      ? this.snapshot.resourceMetric(resource, container)
+      : convertResourceMetrics(this.snapshot.resource, resource, container);
+    if (isApiError(answer)) return { ok: false, error: `unable to fetch metrics from resource metrics API: ${answer.error}` };
+    if (answer.returned === 0) return { ok: false, error: "no metrics returned from resource metrics API" };
+    return { ok: true, value: answer.value, timestamp_ms: answer.firstTimestamp_ms };
   }
 
   // metrics/client.go customMetricsClient.GetRawMetric

@@ -18,7 +18,7 @@ import {
   storeScaleEvent,
   type ConditionUpdate,
 } from "./normalization.js";
-import { formatSelector, ReplicaCalculator, type Tolerances } from "./replica-calculator.js";
+import { formatSelector, ReplicaCalculator, type RequestsResult, type Tolerances } from "./replica-calculator.js";
 import type {
   ContainerResourceMetricSource,
   HorizontalControllerConfig,
@@ -46,6 +46,8 @@ export interface ReconcileInput {
   scaleDownEvents: readonly TimestampedScaleEvent[];
   config: HorizontalControllerConfig;
   now_ms: number;
+  /** Optional memo of the pods' requests, valid while `pods` is the same list (see ReplicaCalculator). */
+  requestsMemo?: Map<string, RequestsResult>;
 }
 
 /** What one metric spec produced in this pass. */
@@ -487,6 +489,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
       config.cpuInitializationPeriod_ms,
       config.delayOfInitialReadinessStatus_ms,
       now_ms,
+      input.requestsMemo ?? null,
     );
     const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances);
     metricStatuses = computed.statuses;

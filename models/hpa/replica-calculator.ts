@@ -86,7 +86,23 @@ export class ReplicaCalculator {
     readonly cpuInitializationPeriod_ms: number,
     readonly delayOfInitialReadinessStatus_ms: number,
     readonly now_ms: number,
+    /**
+     * calculateRequests answers by container and resource, kept by the caller while `pods` is
+     * the same list (requests are part of a pod's immutable spec); null = compute every time.
+     */
+    readonly requestsMemo: Map<string, RequestsResult> | null = null,
   ) {}
+
+  private requests(container: string, resource: ResourceName): RequestsResult {
+    if (this.requestsMemo === null) return calculateRequests(this.pods, container, resource);
+    const key = `${resource}/${container}`;
+    let r = this.requestsMemo.get(key);
+    if (r === undefined) {
+      r = calculateRequests(this.pods, container, resource);
+      this.requestsMemo.set(key, r);
+    }
+    return r;
+  }
 
   // replica_calculator.go GetResourceReplicas
   getResourceReplicas(
@@ -116,7 +132,7 @@ export class ReplicaCalculator {
     removeMetricsForPods(metrics, unreadyPods);
     if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
 
-    const requests = calculateRequests(podList, container, resource);
+    const requests = this.requests(container, resource);
     if (!requests.ok) return requests;
 
     const first = getResourceUtilizationRatio(metrics, requests.value, targetUtilization);
@@ -499,11 +515,9 @@ export function groupPods(
 // replica_calculator.go calculateRequests. With a container name only that container counts;
 // otherwise pod-level requests win when set (PodLevelResources, on by default since 1.34), else
 // the sum over containers plus restartable (sidecar) init containers.
-export function calculateRequests(
-  pods: readonly Pod[],
-  container: string,
-  resource: ResourceName,
-): { ok: true; value: Map<string, Int64> } | CalcError {
+export type RequestsResult = { ok: true; value: ReadonlyMap<string, Int64> } | CalcError;
+
+export function calculateRequests(pods: readonly Pod[], container: string, resource: ResourceName): RequestsResult {
   const requests = new Map<string, Int64>();
   for (const pod of pods) {
     const usePodLevelRequests = isPodLevelRequestsSet(pod) && container === "";

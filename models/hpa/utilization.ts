@@ -25,14 +25,15 @@ export function getResourceUtilizationRatio(
   let metricsTotal: Int64 = 0;
   let requestsTotal: Int64 = 0;
   let numEntries = 0;
-  for (const [podName, metric] of metrics) {
+  // forEach, not for-of over entries: no [key, value] array per pod on every HPA sync.
+  metrics.forEach((metric, podName) => {
     const request = requests.get(podName);
     // Missing requests are checked elsewhere, so a metric without one is extraneous.
-    if (request === undefined) continue;
+    if (request === undefined) return;
     metricsTotal = addInt64(metricsTotal, metric.value_milli);
     requestsTotal = addInt64(requestsTotal, request);
     numEntries++;
-  }
+  });
   // The set of requests can be disjoint from the set of metrics.
   if (compareInt64(requestsTotal, 0) === 0) return { ok: false, error: "no metrics returned matched known pods" };
   const currentUtilization = int64ToInt32(divInt64(mulInt64(metricsTotal, 100), requestsTotal));

@@ -11,6 +11,7 @@
 import type { Simulation } from "../../engine/index.js";
 import type { Cadvisor } from "../cadvisor/cadvisor.js";
 import { MetricsStorage } from "./storage.js";
+import type { PodMetricsVisitor } from "./pod.js";
 import type { NodeMetrics, NodeScrape, PodMetrics } from "./types.js";
 
 export interface MetricsServerConfig {
@@ -57,6 +58,11 @@ export class MetricsServer {
   /** metrics.k8s.io PodMetrics for the named pods that storage can serve. */
   getPodMetrics(namespace: string, podNames: readonly string[]): PodMetrics[] {
     return this.storage.getPodMetrics(namespace, podNames);
+  }
+
+  /** The same pods as `getPodMetrics`, streamed to a visitor (see PodStorage.visitMetrics). */
+  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
+    this.storage.visitPodMetrics(namespace, podNames, visitor);
   }
 
   getNodeMetrics(nodeNames: readonly string[]): NodeMetrics[] {

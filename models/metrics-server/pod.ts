@@ -21,6 +21,7 @@ import {
   type ContainerMetrics,
   type PodMetrics,
   type PodSample,
+  type UsageResult,
 } from "./types.js";
 
 /** pod.go freshContainerMinMetricsResolution: 10 s. */
@@ -229,26 +230,38 @@ export class PodStorage {
    * earliest last timestamp.
    */
   getMetrics(namespace: string, podNames: readonly string[]): PodMetrics[] {
-    const results: PodMetrics[] = [];
+    const builder = new PodMetricsBuilder();
+    this.visitMetrics(namespace, podNames, builder);
+    return builder.results;
+  }
+
+  /**
+   * What `getMetrics` returns, streamed to a visitor instead of built as objects: for each pod
+   * returned, `container` once per container whose rate succeeded (the usage slot is reused:
+   * copy what you keep), then `pod`. Readers that only aggregate (the HPA's resource metrics
+   * client, every pod of every HPA sync) then allocate nothing per pod.
+   */
+  visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
     const byName = this.namespaces.get(namespace);
-    if (byName === undefined) return results;
+    if (byName === undefined) return;
     const u = this.usage;
-    for (const podName of podNames) {
-      const rec = byName.get(podName);
+    for (let p = 0; p < podNames.length; p++) {
+      const rec = byName.get(podNames[p]);
       if (rec === undefined || !rec.hasPrev) continue;
+      const cs = rec.containers;
       let allContainersPresent = true;
-      for (const c of rec.containers) {
-        if (c.prevKind === Prev.None) {
+      for (let i = 0; i < cs.length; i++) {
+        if (cs[i].prevKind === Prev.None) {
           allContainersPresent = false;
           break;
         }
       }
       if (!allContainersPresent) continue;
-      const cms: ContainerMetrics[] = [];
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
-      for (const c of rec.containers) {
+      for (let i = 0; i < cs.length; i++) {
+        const c = cs[i];
         const zero = c.prevKind === Prev.GoZero;
         const window_ms = zero ? GO_MAX_DURATION_MS : c.lastTimestamp_ms - c.prevTimestamp_ms;
         const err = resourceUsage(
@@ -262,21 +275,35 @@ export class PodStorage {
           u,
         );
         if (err !== null) continue; // "Skipping container usage metric"
-        cms.push({ name: c.name, usage: toResourceUsage(u) });
+        visitor.container(c.name, u);
         if (!haveEarliest || earliestTimestamp_ms > u.timestamp_ms) {
           haveEarliest = true;
           earliestTimestamp_ms = u.timestamp_ms;
           earliestWindow_ms = u.window_ms;
         }
       }
-      results.push({
-        name: rec.name,
-        namespace: rec.namespace,
-        timestamp_ms: earliestTimestamp_ms,
-        window_ms: earliestWindow_ms,
-        containers: cms,
-      });
+      visitor.pod(rec.namespace, rec.name, earliestTimestamp_ms, earliestWindow_ms);
     }
-    return results;
+  }
+}
+
+/** Receives `PodStorage.visitMetrics`'s pods: a pod's containers first, then the pod. */
+export interface PodMetricsVisitor {
+  container(name: string, usage: Readonly<UsageResult>): void;
+  pod(namespace: string, name: string, timestamp_ms: number, window_ms: number): void;
+}
+
+/** Builds getMetrics's PodMetrics objects. */
+class PodMetricsBuilder implements PodMetricsVisitor {
+  readonly results: PodMetrics[] = [];
+  private containers: ContainerMetrics[] = [];
+
+  container(name: string, usage: Readonly<UsageResult>): void {
+    this.containers.push({ name, usage: toResourceUsage(usage) });
+  }
+
+  pod(namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
+    this.results.push({ name, namespace, timestamp_ms, window_ms, containers: this.containers });
+    this.containers = [];
   }
 }

@@ -8,7 +8,7 @@
  * --metric-resolution ticker and serves `getPodMetrics` / `getNodeMetrics` as the metrics API.
  */
 import { NodeStorage } from "./node.js";
-import { PodStorage } from "./pod.js";
+import { PodStorage, type PodMetricsVisitor } from "./pod.js";
 import type { NodeMetrics, PodMetrics, Scrape } from "./types.js";
 
 /** Counts of what one `store` kept and dropped, for the decision log. */
@@ -75,6 +75,11 @@ export class MetricsStorage {
   /** storage.go GetPodMetrics for pods of one namespace; pods without metrics are left out. */
   getPodMetrics(namespace: string, podNames: readonly string[]): PodMetrics[] {
     return this.pods.getMetrics(namespace, podNames);
+  }
+
+  /** `getPodMetrics` streamed to a visitor (see PodStorage.visitMetrics): no objects per pod. */
+  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
+    this.pods.visitMetrics(namespace, podNames, visitor);
   }
 
   /** storage.go GetNodeMetrics; nodes without metrics are left out. */
