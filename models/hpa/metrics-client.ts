@@ -23,7 +23,10 @@ export type PodMetricsInfo = Map<string, PodMetric>;
 /** Either a value with the API's timestamp, or the error the API returned. */
 export type MetricsResult<T> = { ok: true; value: T; timestamp_ms: number } | { ok: false; error: string };
 
-/** metrics/interfaces.go MetricsClient. */
+/**
+ * metrics/interfaces.go MetricsClient. Each call returns new collections the caller owns (the
+ * replica calculator edits the PodMetricsInfo it gets, as upstream edits the map it decoded).
+ */
 export interface MetricsClient {
   /** Per-pod usage of a resource (sum over containers, or one named container). */
   getResourceMetric(resource: ResourceName, container: string): MetricsResult<PodMetricsInfo>;

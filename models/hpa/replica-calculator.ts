@@ -115,8 +115,8 @@ export class ReplicaCalculator {
     const fetched = this.metricsClient.getResourceMetric(resource, container);
     if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
     const timestamp_ms = fetched.timestamp_ms;
-    // Copy: the calculator rewrites entries, and the client's map is not ours to change.
-    const metrics: PodMetricsInfo = new Map(fetched.value);
+    // The calculator rewrites entries: the client hands over a map of the caller's own.
+    const metrics: PodMetricsInfo = fetched.value;
     const podList = this.pods;
     if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
 
@@ -217,7 +217,7 @@ export class ReplicaCalculator {
   ): UsageReplicasResult | CalcError {
     const fetched = this.metricsClient.getResourceMetric(resource, container);
     if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
-    const r = this.calcPlainMetricReplicas(new Map(fetched.value), currentReplicas, targetUsage, tolerances, resource);
+    const r = this.calcPlainMetricReplicas(fetched.value, currentReplicas, targetUsage, tolerances, resource);
     if (!r.ok) return r;
     return { ok: true, replicaCount: r.replicaCount, usage: r.usage, timestamp_ms: fetched.timestamp_ms };
   }
@@ -232,7 +232,7 @@ export class ReplicaCalculator {
   ): UsageReplicasResult | CalcError {
     const fetched = this.metricsClient.getRawMetric(metricName, metricSelector);
     if (!fetched.ok) return fail(`unable to get metric ${metricName}: ${fetched.error}`);
-    const r = this.calcPlainMetricReplicas(new Map(fetched.value), currentReplicas, targetUsage, tolerances, "");
+    const r = this.calcPlainMetricReplicas(fetched.value, currentReplicas, targetUsage, tolerances, "");
     if (!r.ok) return r;
     return { ok: true, replicaCount: r.replicaCount, usage: r.usage, timestamp_ms: fetched.timestamp_ms };
   }
