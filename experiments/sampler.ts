@@ -17,6 +17,31 @@ interface CpuMark {
   running: RunningPod;
   cpu_mcore_ms: number;
   sample: number;
+  /**
+   * What the sample needs of the Pod object (cold memory at 5,000 pods), as read at its
+   * resourceVersion `podVersion`: a stored pod changes only through store writes, which bump it
+   * (its owner reference can be dropped when it is orphaned, its requests resized in place).
+   */
+  podVersion: number;
+  /** Totals of the pod's first owner (its ReplicaSet), "" when it has none. */
+  owner: OwnerTotals;
+  /** Sum of the pod's containers' CPU requests. */
+  request_mcores: number;
+}
+
+/** CPU used and requested by the running pods of one owner (a ReplicaSet), at one sample. */
+interface OwnerTotals {
+  uid: string;
+  /** The sample these totals are for; at a later one they restart from 0. */
+  sample: number;
+  cpu_mcore_ms: number;
+  request_mcores: number;
+}
+
+/** Requests of the pods bound to a node, as summed when its index bucket had version `version`. */
+interface NodeRequests {
+  version: number;
+  requested_mcores: number;
 }
 
 interface ServiceMark {
@@ -24,6 +49,9 @@ interface ServiceMark {
   served: number;
   dropped: number;
 }
+
+const PENDING_KEYS: readonly string[] = ["Pending"];
+const NO_KEYS: readonly string[] = [];
 
 export class Sampler {
   private lastSample_ms: number;
@@ -38,6 +66,12 @@ export class Sampler {
    * and was written at the previous sample; then it is the entry `cpuMarks` has for the uid.
    */
   private readonly cpuMarkBySlot: (CpuMark | undefined)[] = [];
+  /** Owners of the pods seen at the previous sample, by uid (marks hold them, to skip lookups). */
+  private readonly owners = new Map<string, OwnerTotals>();
+  /** Owners in the order this sample first met them (the roll-up's, hence the sums', order). */
+  private readonly ownersSampled: OwnerTotals[] = [];
+  /** CPU requested on each node, kept until a pod bound to it is added, changed or removed. */
+  private readonly nodeRequests = new Map<string, NodeRequests>();
   private samplesTaken = 0;
 
   constructor(
@@ -50,7 +84,9 @@ export class Sampler {
     interval_ms: number,
   ) {
     this.lastSample_ms = sim.now_ms;
-    store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName ? [pod.spec.nodeName] : []));
+    store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName ? [pod.spec.nodeName] : NO_KEYS));
+    // Pending pods are counted as the size of this bucket, kept current by the store at every write.
+    store.addIndex<Pod>("Pod", "sampler/pending", (pod) => (pod.status.phase === "Pending" ? PENDING_KEYS : NO_KEYS));
     store.watch<Deployment>("Deployment", (type, d) => {
       if (type === "DELETED") return;
       if (this.replicasRecorded.get(d.metadata.uid) !== d.spec.replicas) {
@@ -67,14 +103,16 @@ export class Sampler {
     this.lastSample_ms = now_ms;
     this.runtime.advanceAll(now_ms);
 
-    // True CPU per pod over the interval, rolled up to nodes and to the pods' owners.
-    const cpuByOwner = new Map<string, number>();
-    const requestByOwner = new Map<string, number>();
-    const cpuByNode = new Map<string, number>();
+    // Per node: true CPU of its running pods over the interval (also rolled up to the pods'
+    // owners, in node then pod order), and the requests of the pods bound to it.
     const sampleNumber = ++this.samplesTaken;
+    const ownersSampled = this.ownersSampled;
+    ownersSampled.length = 0;
+    let nodesReady = 0;
     for (const node of this.store.list<Node>("Node")) {
+      const name = node.metadata.name;
       let node_mcore_ms = 0;
-      for (const running of this.runtime.podsOnNode(node.metadata.name)) {
+      for (const running of this.runtime.podsOnNode(name)) {
         const cpu = this.runtime.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * (now_ms - running.started_ms);
         const mark = this.cpuMark(running, sampleNumber);
         // A mark is kept only while its uid is seen at every sample, so an older one reads as 0.
@@ -82,30 +120,26 @@ export class Sampler {
         mark.cpu_mcore_ms = cpu;
         mark.sample = sampleNumber;
         node_mcore_ms += delta;
-        const owner = running.pod.metadata.ownerReferences[0]?.uid ?? "";
-        cpuByOwner.set(owner, (cpuByOwner.get(owner) ?? 0) + delta);
-        let request_mcores = 0;
-        for (const c of running.pod.spec.containers) request_mcores += c.resources.requests.cpu_mcores ?? 0;
-        requestByOwner.set(owner, (requestByOwner.get(owner) ?? 0) + request_mcores);
+        if (mark.podVersion !== running.pod.metadata.resourceVersion) this.readPod(mark, running.pod);
+        const owner = mark.owner;
+        if (owner.sample !== sampleNumber) {
+          owner.sample = sampleNumber;
+          owner.cpu_mcore_ms = 0;
+          owner.request_mcores = 0;
+          ownersSampled.push(owner);
+        }
+        owner.cpu_mcore_ms += delta;
+        owner.request_mcores += mark.request_mcores;
       }
-      cpuByNode.set(node.metadata.name, node_mcore_ms);
-    }
-    // Forget pods not running now (deleting the current entry while iterating a Map is well defined).
-    for (const mark of this.cpuMarks.values()) if (mark.sample !== sampleNumber) this.cpuMarks.delete(mark.uid);
-
-    let nodesReady = 0;
-    for (const node of this.store.list<Node>("Node")) {
-      const name = node.metadata.name;
       if (node.status.conditions.some((c) => c.type === "Ready" && c.status === "True")) nodesReady++;
-      let requested_mcores = 0;
-      for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) {
-        for (const c of pod.spec.containers) requested_mcores += c.resources.requests.cpu_mcores ?? 0;
-      }
-      series.add(now_ms, "Node", name, "cpu_requested_mcores", requested_mcores);
-      series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3((cpuByNode.get(name) ?? 0) / 1000 / dt_s) : 0);
+      series.add(now_ms, "Node", name, "cpu_requested_mcores", this.requestedOnNode(name));
+      series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
-    let pending = 0;
-    for (const pod of this.store.list<Pod>("Pod")) if (pod.status.phase === "Pending") pending++;
+    // Forget pods and owners not running now (deleting the current entry while iterating a Map is well defined).
+    for (const mark of this.cpuMarks.values()) if (mark.sample !== sampleNumber) this.cpuMarks.delete(mark.uid);
+    for (const owner of this.owners.values()) if (owner.sample !== sampleNumber) this.owners.delete(owner.uid);
+
+    const pending = this.store.byIndex<Pod>("Pod", "sampler/pending", "Pending").size;
     series.add(now_ms, "Cluster", "cluster", "nodes_ready", nodesReady);
     series.add(now_ms, "Cluster", "cluster", "pods_pending", pending);
 
@@ -120,10 +154,10 @@ export class Sampler {
     }
     const cpuByDeployment = new Map<string, number>();
     const requestByDeployment = new Map<string, number>();
-    for (const [owner, cpu] of cpuByOwner) {
-      const deploymentUid = rsOwner.get(owner) ?? owner;
-      cpuByDeployment.set(deploymentUid, (cpuByDeployment.get(deploymentUid) ?? 0) + cpu);
-      requestByDeployment.set(deploymentUid, (requestByDeployment.get(deploymentUid) ?? 0) + (requestByOwner.get(owner) ?? 0));
+    for (const owner of ownersSampled) {
+      const deploymentUid = rsOwner.get(owner.uid) ?? owner.uid;
+      cpuByDeployment.set(deploymentUid, (cpuByDeployment.get(deploymentUid) ?? 0) + owner.cpu_mcore_ms);
+      requestByDeployment.set(deploymentUid, (requestByDeployment.get(deploymentUid) ?? 0) + owner.request_mcores);
     }
     for (const d of this.store.list<Deployment>("Deployment")) {
       const name = d.metadata.name;
@@ -171,16 +205,69 @@ export class Sampler {
   private cpuMark(running: RunningPod, sampleNumber: number): CpuMark {
     let mark = this.cpuMarkBySlot[running.slot];
     if (mark !== undefined && mark.running === running && mark.sample === sampleNumber - 1) return mark;
-    const uid = running.pod.metadata.uid;
+    const pod = running.pod;
+    const uid = pod.metadata.uid;
     mark = this.cpuMarks.get(uid);
     if (mark === undefined) {
-      mark = { uid, running, cpu_mcore_ms: 0, sample: 0 };
+      mark = {
+        uid, running, cpu_mcore_ms: 0, sample: 0,
+        podVersion: pod.metadata.resourceVersion, owner: this.ownerTotals(ownerUidOf(pod)), request_mcores: cpuRequestOf_mcores(pod),
+      };
       this.cpuMarks.set(uid, mark);
+    } else if (mark.running !== running) {
+      this.readPod(mark, pod);
     }
     mark.running = running;
     this.cpuMarkBySlot[running.slot] = mark;
     return mark;
   }
+
+  /** Refreshes what a mark keeps of its Pod object. */
+  private readPod(mark: CpuMark, pod: Pod): void {
+    mark.podVersion = pod.metadata.resourceVersion;
+    mark.owner = this.ownerTotals(ownerUidOf(pod));
+    mark.request_mcores = cpuRequestOf_mcores(pod);
+  }
+
+  private ownerTotals(uid: string): OwnerTotals {
+    let owner = this.owners.get(uid);
+    if (owner === undefined) {
+      owner = { uid, sample: 0, cpu_mcore_ms: 0, request_mcores: 0 };
+      this.owners.set(uid, owner);
+    }
+    return owner;
+  }
+
+  /** CPU requested by the pods bound to a node: summed again only when its pods may have changed. */
+  private requestedOnNode(name: string): number {
+    const version = this.store.indexVersion("Pod", "sampler/node", name);
+    let cached = this.nodeRequests.get(name);
+    if (cached !== undefined && cached.version === version) return cached.requested_mcores;
+    let requested_mcores = 0;
+    // One running sum over every container, as the rows have always been computed.
+    for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) {
+      for (const c of pod.spec.containers) requested_mcores += c.resources.requests.cpu_mcores ?? 0;
+    }
+    if (cached === undefined) {
+      cached = { version: 0, requested_mcores: 0 };
+      this.nodeRequests.set(name, cached);
+    }
+    cached.version = version;
+    cached.requested_mcores = requested_mcores;
+    return requested_mcores;
+  }
+}
+
+/** The uid of a pod's first owner (its ReplicaSet), "" when it has none. */
+function ownerUidOf(pod: Pod): string {
+  return pod.metadata.ownerReferences[0]?.uid ?? "";
+}
+
+/** Sum of a pod's containers' CPU requests. */
+function cpuRequestOf_mcores(pod: Pod): number {
+  let request_mcores = 0;
+  for (const c of pod.spec.containers) request_mcores += c.resources.requests.cpu_mcores ?? 0;
+  return request_mcores;
 }
 
 /** Three decimals: enough for rates and latencies, and stable text in the CSV. */
