@@ -19,7 +19,7 @@ import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
 import { setConditionInList } from "./conditions.js";
 import type { MetricsClient } from "./metrics-client.js";
 import { reconcileAutoscaler, type HpaDecision } from "./reconcile.js";
-import type { RequestsResult } from "./replica-calculator.js";
+import { PodListMemo } from "./replica-calculator.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   type HorizontalControllerConfig,
@@ -73,8 +73,8 @@ interface HpaState {
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
   selection: PodSelection;
-  /** The selected pods' requests, valid while `selection` is unchanged. */
-  requestsMemo: Map<string, RequestsResult>;
+  /** What the calculator derived from the selected pods, valid while `selection` is unchanged. */
+  podListMemo: PodListMemo;
 }
 
 export class HorizontalController {
@@ -108,7 +108,7 @@ export class HorizontalController {
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
     const state: HpaState = {
       timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
-      selection: new PodSelection(), requestsMemo: new Map(),
+      selection: new PodSelection(), podListMemo: new PodListMemo(),
     };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
@@ -134,12 +134,12 @@ export class HorizontalController {
         `${ref.kind} "${ref.name}" not found`);
       return;
     }
-    if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.requestsMemo.clear();
+    if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.podListMemo.clear();
     const result = reconcileAutoscaler({
       hpa,
       scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
       pods: state.selection.pods,
-      requestsMemo: state.requestsMemo,
+      podListMemo: state.podListMemo,
       metricsClient: this.metricsClientFor(namespace, state.selection.names),
       recommendations: state.recommendations,
       scaleUpEvents: state.scaleUpEvents,

@@ -18,7 +18,7 @@ import {
   storeScaleEvent,
   type ConditionUpdate,
 } from "./normalization.js";
-import { formatSelector, ReplicaCalculator, type RequestsResult, type Tolerances } from "./replica-calculator.js";
+import { formatSelector, ReplicaCalculator, type PodListMemo, type Tolerances } from "./replica-calculator.js";
 import type {
   ContainerResourceMetricSource,
   HorizontalControllerConfig,
@@ -46,8 +46,8 @@ export interface ReconcileInput {
   scaleDownEvents: readonly TimestampedScaleEvent[];
   config: HorizontalControllerConfig;
   now_ms: number;
-  /** Optional memo of the pods' requests, valid while `pods` is the same list (see ReplicaCalculator). */
-  requestsMemo?: Map<string, RequestsResult>;
+  /** Optional: what was derived from `pods` at earlier syncs, valid while `pods` is the same list. */
+  podListMemo?: PodListMemo;
 }
 
 /** What one metric spec produced in this pass. */
@@ -489,7 +489,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
       config.cpuInitializationPeriod_ms,
       config.delayOfInitialReadinessStatus_ms,
       now_ms,
-      input.requestsMemo ?? null,
+      input.podListMemo ?? null,
     );
     const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances);
     metricStatuses = computed.statuses;

@@ -86,22 +86,24 @@ export class ReplicaCalculator {
     readonly cpuInitializationPeriod_ms: number,
     readonly delayOfInitialReadinessStatus_ms: number,
     readonly now_ms: number,
-    /**
-     * calculateRequests answers by container and resource, kept by the caller while `pods` is
-     * the same list (requests are part of a pod's immutable spec); null = compute every time.
-     */
-    readonly requestsMemo: Map<string, RequestsResult> | null = null,
+    /** What was derived from `pods` before, kept by the caller while `pods` is unchanged. */
+    readonly memo: PodListMemo | null = null,
   ) {}
 
   private requests(container: string, resource: ResourceName): RequestsResult {
-    if (this.requestsMemo === null) return calculateRequests(this.pods, container, resource);
+    if (this.memo === null) return calculateRequests(this.pods, container, resource);
     const key = `${resource}/${container}`;
-    let r = this.requestsMemo.get(key);
+    let r = this.memo.requests.get(key);
     if (r === undefined) {
       r = calculateRequests(this.pods, container, resource);
-      this.requestsMemo.set(key, r);
+      this.memo.requests.set(key, r);
     }
     return r;
+  }
+
+  private groupingFacts(): readonly PodGroupingFacts[] {
+    if (this.memo === null) return this.pods.map(podGroupingFacts);
+    return (this.memo.groupingFacts ??= this.pods.map(podGroupingFacts));
   }
 
   // replica_calculator.go GetResourceReplicas
@@ -120,8 +122,8 @@ export class ReplicaCalculator {
     const podList = this.pods;
     if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
 
-    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(
-      podList,
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPodFacts(
+      this.groupingFacts(),
       metrics,
       resource,
       this.cpuInitializationPeriod_ms,
@@ -249,8 +251,8 @@ export class ReplicaCalculator {
     const podList = this.pods;
     if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
 
-    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(
-      podList,
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPodFacts(
+      this.groupingFacts(),
       metrics,
       resource,
       this.cpuInitializationPeriod_ms,
@@ -453,11 +455,60 @@ export function formatSelector(selector: LabelSelector | null): string {
   return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]}`;
 }
 
-// replica_calculator.go groupPods. Times are strict comparisons as upstream's Before/After:
-// a pod whose start + readiness delay equals its readiness transition counts as ready, and a
-// metric whose timestamp equals transition + window counts as fresh.
+/**
+ * What groupPods reads of a pod. It changes only when the pod does, so a caller holding an
+ * unchanged pod list (PodListMemo) gathers it once instead of on every sync.
+ */
+export interface PodGroupingFacts {
+  name: string;
+  /** Being deleted, or Failed: ignored. */
+  ignored: boolean;
+  pending: boolean;
+  /** The PodReady condition, or null when the pod has none. */
+  ready: { status: string; lastTransitionTime_ms: number } | null;
+  startTime_ms: number | null;
+}
+
+export function podGroupingFacts(pod: Pod): PodGroupingFacts {
+  const condition = getPodCondition(pod, "Ready");
+  return {
+    name: pod.metadata.name,
+    ignored: pod.metadata.deletionTimestamp_ms !== null || pod.status.phase === "Failed",
+    pending: pod.status.phase === "Pending",
+    ready: condition === undefined ? null : { status: condition.status, lastTransitionTime_ms: condition.lastTransitionTime_ms },
+    startTime_ms: pod.status.startTime_ms,
+  };
+}
+
+/** Things derived from a pod list alone, kept by the caller while the list is unchanged. */
+export class PodListMemo {
+  /** calculateRequests answers by resource and container. */
+  readonly requests = new Map<string, RequestsResult>();
+  groupingFacts: PodGroupingFacts[] | null = null;
+
+  clear(): void {
+    this.requests.clear();
+    this.groupingFacts = null;
+  }
+}
+
+// replica_calculator.go groupPods.
 export function groupPods(
   pods: readonly Pod[],
+  metrics: PodMetricsInfo,
+  resource: ResourceName | "",
+  cpuInitializationPeriod_ms: number,
+  delayOfInitialReadinessStatus_ms: number,
+  now_ms: number,
+): GroupedPods {
+  return groupPodFacts(pods.map(podGroupingFacts), metrics, resource, cpuInitializationPeriod_ms, delayOfInitialReadinessStatus_ms, now_ms);
+}
+
+// replica_calculator.go groupPods over the facts it reads. Times are strict comparisons as
+// upstream's Before/After: a pod whose start + readiness delay equals its readiness transition
+// counts as ready, and a metric whose timestamp equals transition + window counts as fresh.
+export function groupPodFacts(
+  pods: readonly PodGroupingFacts[],
   metrics: PodMetricsInfo,
   resource: ResourceName | "",
   cpuInitializationPeriod_ms: number,
@@ -468,14 +519,15 @@ export function groupPods(
   const unreadyPods = new Set<string>();
   const ignoredPods = new Set<string>();
   let readyPodCount = 0;
-  for (const pod of pods) {
-    const name = pod.metadata.name;
-    if (pod.metadata.deletionTimestamp_ms !== null || pod.status.phase === "Failed") {
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i];
+    const name = pod.name;
+    if (pod.ignored) {
       ignoredPods.add(name);
       continue;
     }
     // Pending pods are unready.
-    if (pod.status.phase === "Pending") {
+    if (pod.pending) {
       unreadyPods.add(name);
       continue;
     }
@@ -488,9 +540,9 @@ export function groupPods(
     // Unready pods are ignored, for CPU only: CPU usage is distorted while a pod starts.
     if (resource === "cpu") {
       let unready: boolean;
-      const condition = getPodCondition(pod, "Ready");
-      const startTime_ms = pod.status.startTime_ms;
-      if (condition === undefined || startTime_ms === null) {
+      const condition = pod.ready;
+      const startTime_ms = pod.startTime_ms;
+      if (condition === null || startTime_ms === null) {
         unready = true;
       } else if (startTime_ms + cpuInitializationPeriod_ms > now_ms) {
         // Still within the initialization period: ignore the sample if the pod is unready or a
