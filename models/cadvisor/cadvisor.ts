@@ -33,9 +33,19 @@ export const DEFAULT_CADVISOR_CONFIG: Readonly<CadvisorConfig> = Object.freeze({
 
 interface MutablePodSample extends PodSample {
   uid: string;
+  /** The app container's sample, then the sidecars'. */
   containers: ContainerSample[];
+  // `containers[0]` and `containers.length - 1`, so that housekeeping a pod without sidecars
+  // does not read the list (at 5,000 pods it is cache misses that housekeeping time goes to).
+  app: ContainerSample;
+  sidecars: number;
   /** The runtime's pod this sample was last taken from. */
   running: RunningPod;
+  /**
+   * Left to the consumer of the endpoint: metrics-server's storage keeps here where it stored
+   * this pod last (see models/metrics-server/pod.ts storePod). cAdvisor never reads it.
+   */
+  storageHint: object | null;
 }
 
 interface NodeStats {
@@ -43,10 +53,15 @@ interface NodeStats {
   timer: PeriodicTimer;
   boot_ms: number;
   node: ResourceSample;
-  /** Latest sample per running pod, by uid, in first-sampled order. */
+  /** Latest sample per running pod, by uid. */
   pods: Map<string, MutablePodSample>;
-  /** Scratch list handed to metrics-server (rebuilt per scrape, reused). */
+  /**
+   * The values of `pods` in its order (first sampled first): what the endpoint serves, kept
+   * beside the map so that a scrape walks an array and builds nothing.
+   */
   list: MutablePodSample[];
+  /** The endpoint's response, reused: its `pods` is `list`. */
+  response: NodeScrape;
 }
 
 export class Cadvisor {
@@ -72,12 +87,14 @@ export class Cadvisor {
     const interval_ms = this.config.housekeepingInterval_ms;
     const phase_ms = this.config.phase_ms ?? Math.floor(rng.uniform(0, interval_ms));
     const jitter_ms = this.config.maxJitter_ms;
+    const list: MutablePodSample[] = [];
     const stats: NodeStats = {
       name,
       boot_ms: this.sim.now_ms,
       node: { startTime_ms: this.sim.now_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 },
       pods: new Map(),
-      list: [],
+      list,
+      response: { nodeName: name, node: null, pods: list },
       timer: this.sim.every(interval_ms, (now_ms) => this.housekeep(stats, now_ms), {
         phase_ms,
         nextInterval_ms: jitter_ms > 0 ? () => interval_ms + Math.floor(rng.uniform(0, jitter_ms)) : undefined,
@@ -91,18 +108,27 @@ export class Cadvisor {
     this.nodes.delete(name);
   }
 
-  /** GET /metrics/resource on the node's kubelet: the latest stats of running containers. */
+  /**
+   * GET /metrics/resource on the node's kubelet: the latest stats of running containers. The
+   * response and its samples are reused: they change at the next call and housekeeping, so a
+   * caller that keeps them past that must copy them.
+   */
   resourceMetrics(name: string): NodeScrape | null {
     const stats = this.nodes.get(name);
     if (!stats) return null;
-    stats.list.length = 0;
-    for (const [uid, sample] of stats.pods) {
+    const list = stats.list;
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) {
+      const sample = list[i];
       // A pod not stopped is running under its uid; a stopped one may have been restarted as a
       // new runtime pod with the same uid, so only then is the lookup needed.
-      if (sample.running.stopped && this.runtime.get(uid) === undefined) stats.pods.delete(uid);
-      else stats.list.push(sample);
+      if (sample.running.stopped && this.runtime.get(sample.uid) === undefined) stats.pods.delete(sample.uid);
+      else list[kept++] = sample;
     }
-    return { nodeName: name, node: stats.node.timestamp_ms > 0 ? stats.node : null, pods: stats.list };
+    // Dropping samples is rare (pods stopping); shrinking only then keeps the array's storage.
+    if (kept !== list.length) list.length = kept;
+    stats.response.node = stats.node.timestamp_ms > 0 ? stats.node : null;
+    return stats.response;
   }
 
   private housekeep(stats: NodeStats, now_ms: number): void {
@@ -122,28 +148,44 @@ export class Cadvisor {
         const uid = pod.pod.metadata.uid;
         sample = stats.pods.get(uid);
         if (!sample) {
+          const containers = pod.containerNames.map((name) => ({ name, startTime_ms: pod.started_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 }));
           sample = {
             uid,
             namespace: pod.pod.metadata.namespace,
             name: pod.pod.metadata.name,
-            containers: pod.containers.map((c) => ({ name: c.name, startTime_ms: c.startTime_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 })),
+            containers,
+            app: containers[0],
+            sidecars: containers.length - 1,
             running: pod,
+            storageHint: null,
           };
           stats.pods.set(uid, sample);
+          stats.list.push(sample);
         }
         sample.running = pod;
         this.sampleBySlot[pod.slot] = sample;
       }
-      for (let i = 0; i < pod.containers.length; i++) {
-        const usage = pod.containers[i];
-        const out = sample.containers[i];
-        out.startTime_ms = usage.startTime_ms;
-        out.timestamp_ms = now_ms;
-        const cpu_mcore_ms = Math.floor(usage.cumulativeCpu_mcore_ms);
-        nodeCpuDelta_mcore_ms += cpu_mcore_ms - out.cumulativeCpuUsed_mcore_ms;
-        out.cumulativeCpuUsed_mcore_ms = cpu_mcore_ms;
-        out.memoryWorkingSet_bytes = usage.memoryWorkingSet_bytes;
-        nodeMemory_bytes += out.memoryWorkingSet_bytes;
+      // The app container, then the sidecars (all started with the pod).
+      const app = sample.app;
+      app.startTime_ms = pod.started_ms;
+      app.timestamp_ms = now_ms;
+      const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(pod));
+      nodeCpuDelta_mcore_ms += cpu_mcore_ms - app.cumulativeCpuUsed_mcore_ms;
+      app.cumulativeCpuUsed_mcore_ms = cpu_mcore_ms;
+      app.memoryWorkingSet_bytes = this.runtime.appMemory_bytes(pod);
+      nodeMemory_bytes += app.memoryWorkingSet_bytes;
+      if (sample.sidecars > 0) {
+        const sidecarCpu_mcore_ms = Math.floor(this.runtime.sidecarCpu_mcore_ms(pod));
+        const sidecarMemory_bytes = this.runtime.sidecarMemory_bytes(pod);
+        for (let i = 1; i <= sample.sidecars; i++) {
+          const out = sample.containers[i];
+          out.startTime_ms = pod.started_ms;
+          out.timestamp_ms = now_ms;
+          nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - out.cumulativeCpuUsed_mcore_ms;
+          out.cumulativeCpuUsed_mcore_ms = sidecarCpu_mcore_ms;
+          out.memoryWorkingSet_bytes = sidecarMemory_bytes;
+          nodeMemory_bytes += out.memoryWorkingSet_bytes;
+        }
       }
     }
     stats.node.cumulativeCpuUsed_mcore_ms += nodeCpuDelta_mcore_ms;

@@ -30,14 +30,10 @@ import { milliCpuToShares, waterFill } from "./cpu-shares.js";
 export const SIDECAR_CPU_MCORES = 1;
 export const SIDECAR_MEMORY_BYTES = 16 * 1024 * 1024;
 
-/** One container's counters as cAdvisor reads them. Reused between samples. */
-export interface ContainerUsage {
-  name: string;
-  startTime_ms: number;
-  cumulativeCpu_mcore_ms: number;
-  memoryWorkingSet_bytes: number;
-}
-
+/**
+ * A pod the runtime runs. Its numbers that the per-node passes read and write are kept in the
+ * runtime's slot state instead (see `PodRuntime.slotState`).
+ */
 export interface RunningPod {
   pod: Pod;
   slot: number;
@@ -46,20 +42,34 @@ export interface RunningPod {
   started_ms: number;
   /** Time up to which the pool slot has been integrated. */
   advanced_ms: number;
+  /** The arrival rate routed to the pod (the slot state holds it too, for the runtime's use). */
   rate_rps: number;
   limit_mcores: number;
-  /** Most CPU the app's requests may use: the limit minus the baseline. */
-  ceiling_mcores: number;
-  /** Current demand for the node's CPU (see the header). */
-  demand_mcores: number;
-  memoryLimit_bytes: number;
   weight: number;
   /** Which traffic source (Service) this pod's counters roll up into; -1 = none yet. */
   serviceIndex: number;
-  containers: ContainerUsage[];
+  /** The pod's containers, the app container first; all started at `started_ms`. */
+  containerNames: readonly string[];
   /** Set when the pod is stopped, so holders of this object can tell without a lookup by uid. */
   stopped: boolean;
 }
+
+// Fields of a running pod's slot state, at these offsets in its block of `SLOT_FIELDS` doubles.
+/** RunningPod.rate_rps. */
+const RATE = 0;
+/** Current demand for the node's CPU (see the header), mcores. */
+const DEMAND = 1;
+/** Most CPU the app's requests may use: the limit minus the baseline, mcores. */
+const CEILING = 2;
+/** The app container's memory limit (Infinity = none). */
+const MEMORY_LIMIT = 3;
+// The counters cAdvisor reads, as the last `sampleNode` left them (0 before it): the app
+// container's cumulative CPU (mcore·ms) and working set, and each sidecar's.
+const APP_CPU = 4;
+const APP_MEMORY = 5;
+const SIDECAR_CPU = 6;
+const SIDECAR_MEMORY = 7;
+const SLOT_FIELDS = 8;
 
 interface NodeSlots {
   name: string;
@@ -97,6 +107,12 @@ export class PodRuntime implements ContainerRuntime {
   private readonly nodes: NodeSlots[] = [];
   private readonly nodeIndex = new Map<string, number>();
   private readonly running = new Map<string, RunningPod>();
+  /**
+   * The running pods' fractional numbers, by pool slot: `slotState[slot * SLOT_FIELDS + field]`.
+   * As fields of RunningPod each would be a separate heap number, and at 5,000 pods the time of
+   * the per-node passes goes to cache misses; here a pod's 8 numbers are 64 contiguous bytes.
+   */
+  private slotState = new Float64Array(256 * SLOT_FIELDS);
   // Scratch for water-filling, reused.
   private readonly demand: number[] = [];
   private readonly weight: number[] = [];
@@ -156,22 +172,35 @@ export class PodRuntime implements ContainerRuntime {
       memoryBaseline_bytes: app.memoryBaseline_bytes,
       memoryPerRequest_bytes: app.memoryPerInflight_bytes,
     });
+    // The fields every advance reads first, so that they share a cache line.
     const running: RunningPod = {
-      pod, slot, nodeIndex, app, started_ms: now_ms, advanced_ms: now_ms, rate_rps: 0,
-      limit_mcores,
-      ceiling_mcores: Math.max(0, limit_mcores - app.baselineCpu_mcores),
-      demand_mcores: 0,
-      memoryLimit_bytes: main.resources.limits.memory_bytes ?? Infinity,
+      slot, advanced_ms: now_ms, serviceIndex: -1, started_ms: now_ms, app,
+      pod, nodeIndex, rate_rps: 0, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
-      serviceIndex: -1,
       stopped: false,
-      containers: pod.spec.containers.map((c) => ({ name: c.name, startTime_ms: now_ms, cumulativeCpu_mcore_ms: 0, memoryWorkingSet_bytes: 0 })),
+      containerNames: pod.spec.containers.map((c) => c.name),
     };
+    if ((slot + 1) * SLOT_FIELDS > this.slotState.length) {
+      const grown = new Float64Array(Math.max((slot + 1) * SLOT_FIELDS, 2 * this.slotState.length));
+      grown.set(this.slotState);
+      this.slotState = grown;
+    }
+    // The slot may have been another pod's: every field is set.
+    const st = this.slotState;
+    const b = slot * SLOT_FIELDS;
+    st[b + RATE] = 0;
+    st[b + DEMAND] = 0;
+    st[b + CEILING] = Math.max(0, limit_mcores - app.baselineCpu_mcores);
+    st[b + MEMORY_LIMIT] = main.resources.limits.memory_bytes ?? Infinity;
+    st[b + APP_CPU] = 0;
+    st[b + APP_MEMORY] = 0;
+    st[b + SIDECAR_CPU] = 0;
+    st[b + SIDECAR_MEMORY] = 0;
     const node = this.nodes[nodeIndex];
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
-    node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
+    node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     this.share(node, now_ms);
   }
 
@@ -184,8 +213,8 @@ export class PodRuntime implements ContainerRuntime {
     this.running.delete(pod.metadata.uid);
     running.stopped = true;
     node.pods.splice(node.pods.indexOf(running), 1);
-    node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containers.length - 1);
-    node.demandSum_mcores -= running.demand_mcores;
+    node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
+    node.demandSum_mcores -= this.slotState[running.slot * SLOT_FIELDS + DEMAND];
     // Requests still queued in the pod are lost with it: count them as dropped.
     if (running.serviceIndex >= 0) this.totals.dropped[running.serviceIndex] += this.pool.queue_requests(running.slot);
     this.pool.remove(running.slot);
@@ -198,6 +227,7 @@ export class PodRuntime implements ContainerRuntime {
     if (!running) return;
     this.advancePod(running, now_ms);
     running.rate_rps = rate_rps;
+    this.slotState[running.slot * SLOT_FIELDS + RATE] = rate_rps;
     if (serviceIndex >= 0) {
       this.totals.ensure(serviceIndex);
       running.serviceIndex = serviceIndex;
@@ -210,6 +240,8 @@ export class PodRuntime implements ContainerRuntime {
   /**
    * Brings every pod on a node up to `now_ms` and refreshes the counters cAdvisor reads
    * (cumulative CPU in mcore·ms, working set), then re-divides the node's CPU. Raises OOM kills.
+   * Returns the node's pods as they are afterwards (the runtime's own list: read it at once);
+   * `appCpu_mcore_ms` and the like read their counters.
    */
   sampleNode(name: string, now_ms: number): readonly RunningPod[] {
     const nodeIndex = this.nodeIndex.get(name);
@@ -225,28 +257,49 @@ export class PodRuntime implements ContainerRuntime {
       const running = pods[p];
       this.advancePod(running, now_ms);
       const alive_ms = now_ms - running.started_ms;
-      const containers = running.containers;
-      const main = containers[0];
-      main.cumulativeCpu_mcore_ms = this.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * alive_ms;
-      main.memoryWorkingSet_bytes = Math.round(this.pool.memory_bytes(running.slot));
-      for (let i = 1; i < containers.length; i++) {
-        containers[i].cumulativeCpu_mcore_ms = SIDECAR_CPU_MCORES * alive_ms;
-        containers[i].memoryWorkingSet_bytes = SIDECAR_MEMORY_BYTES;
-      }
+      const st = this.slotState;
+      const b = running.slot * SLOT_FIELDS;
+      st[b + APP_CPU] = this.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * alive_ms;
+      st[b + APP_MEMORY] = Math.round(this.pool.memory_bytes(running.slot));
+      st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
+      st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
       this.updateDemand(node, running);
       // Re-add from scratch now and then, so rounding in the running sum cannot drift.
-      sum += running.demand_mcores;
-      if (main.memoryWorkingSet_bytes > running.memoryLimit_bytes) overMemoryLimit = true;
+      sum += st[b + DEMAND];
+      if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) overMemoryLimit = true;
     }
     node.demandSum_mcores = sum;
     this.share(node, now_ms);
     if (this.onOomKill && overMemoryLimit) {
       // Collect first: an OOM kill stops the pod, which edits the node's list.
       const oom: RunningPod[] = [];
-      for (const running of pods) if (running.containers[0].memoryWorkingSet_bytes > running.memoryLimit_bytes) oom.push(running);
-      for (const running of oom) this.onOomKill(running.pod, running.containers[0].name, now_ms);
+      const st = this.slotState;
+      for (const running of pods) {
+        const b = running.slot * SLOT_FIELDS;
+        if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) oom.push(running);
+      }
+      for (const running of oom) this.onOomKill(running.pod, running.containerNames[0], now_ms);
     }
     return pods;
+  }
+
+  // The counters of a pod on the list `sampleNode` returned, as it left them (read them at once:
+  // the slot is another pod's once this one stops).
+  /** The app container's cumulative CPU, mcore·ms. */
+  appCpu_mcore_ms(running: RunningPod): number {
+    return this.slotState[running.slot * SLOT_FIELDS + APP_CPU];
+  }
+  /** The app container's working set. */
+  appMemory_bytes(running: RunningPod): number {
+    return this.slotState[running.slot * SLOT_FIELDS + APP_MEMORY];
+  }
+  /** Each sidecar's cumulative CPU, mcore·ms. */
+  sidecarCpu_mcore_ms(running: RunningPod): number {
+    return this.slotState[running.slot * SLOT_FIELDS + SIDECAR_CPU];
+  }
+  /** Each sidecar's working set. */
+  sidecarMemory_bytes(running: RunningPod): number {
+    return this.slotState[running.slot * SLOT_FIELDS + SIDECAR_MEMORY];
   }
 
   /** Integrates every running pod up to `now_ms` (before reading counters across nodes). */
@@ -273,12 +326,12 @@ export class PodRuntime implements ContainerRuntime {
       const offered0 = this.pool.offered_requests(slot);
       const served0 = this.pool.served_requests(slot);
       const dropped0 = this.pool.dropped_requests(slot);
-      this.pool.advance(slot, dt_ms, running.rate_rps);
+      this.pool.advance(slot, dt_ms, this.slotState[slot * SLOT_FIELDS + RATE]);
       this.totals.offered[s] += this.pool.offered_requests(slot) - offered0;
       this.totals.served[s] += this.pool.served_requests(slot) - served0;
       this.totals.dropped[s] += this.pool.dropped_requests(slot) - dropped0;
     } else {
-      this.pool.advance(slot, dt_ms, running.rate_rps);
+      this.pool.advance(slot, dt_ms, this.slotState[slot * SLOT_FIELDS + RATE]);
     }
     running.advanced_ms = now_ms;
   }
@@ -289,13 +342,15 @@ export class PodRuntime implements ContainerRuntime {
 
   /** Recomputes a pod's demand from its backlog and rate, keeping the node's sum current. */
   private updateDemand(node: NodeSlots, running: RunningPod): void {
+    const st = this.slotState;
+    const b = running.slot * SLOT_FIELDS;
     const backlogged = this.pool.queue_requests(running.slot) > 0;
-    const wanted_mcores = running.rate_rps * running.app.cpuPerRequest_mcore_s;
+    const wanted_mcores = st[b + RATE] * running.app.cpuPerRequest_mcore_s;
     // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
-    const ceiling_mcores = Math.min(running.ceiling_mcores, node.allocatable_mcores);
+    const ceiling_mcores = Math.min(st[b + CEILING], node.allocatable_mcores);
     const demand_mcores = backlogged || wanted_mcores > ceiling_mcores ? ceiling_mcores : wanted_mcores;
-    node.demandSum_mcores += demand_mcores - running.demand_mcores;
-    running.demand_mcores = demand_mcores;
+    node.demandSum_mcores += demand_mcores - st[b + DEMAND];
+    st[b + DEMAND] = demand_mcores;
   }
 
   /**
@@ -310,14 +365,14 @@ export class PodRuntime implements ContainerRuntime {
       // Uncontended pods already have their ceiling (a new pod starts with it).
       if (!node.contended) return;
       for (let i = 0; i < n; i++) this.advancePod(pods[i], now_ms);
-      for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, pods[i].ceiling_mcores);
+      for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, this.slotState[pods[i].slot * SLOT_FIELDS + CEILING]);
       node.contended = false;
       return;
     }
     for (let i = 0; i < n; i++) {
       this.advancePod(pods[i], now_ms);
       // An unlimited, backlogged pod demands Infinity: cap demands at the node so sums stay finite.
-      this.demand[i] = Math.min(pods[i].demand_mcores, capacity_mcores);
+      this.demand[i] = Math.min(this.slotState[pods[i].slot * SLOT_FIELDS + DEMAND], capacity_mcores);
       this.weight[i] = pods[i].weight;
     }
     waterFill(n, this.demand, this.weight, capacity_mcores, this.allocation, this.order);

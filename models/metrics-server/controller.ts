@@ -12,7 +12,7 @@ import type { Simulation } from "../../engine/index.js";
 import type { Cadvisor } from "../cadvisor/cadvisor.js";
 import { MetricsStorage } from "./storage.js";
 import type { PodMetricsVisitor } from "./pod.js";
-import type { NodeMetrics, NodeScrape, PodMetrics } from "./types.js";
+import type { NodeMetrics, NodeScrape, PodMetrics, Scrape } from "./types.js";
 
 export interface MetricsServerConfig {
   metricResolution_ms: number;
@@ -29,6 +29,8 @@ export const DEFAULT_METRICS_SERVER_CONFIG: Readonly<MetricsServerConfig> = Obje
 export class MetricsServer {
   readonly storage: MetricsStorage;
   private readonly nodeNames: string[] = [];
+  /** The scrape of a tick stored at once (scrapeLatency_ms 0), reused from tick to tick. */
+  private readonly scratch: NodeScrape[] = [];
   scrapes = 0;
 
   constructor(
@@ -70,20 +72,32 @@ export class MetricsServer {
   }
 
   private tick(): void {
-    const delayed = this.config.scrapeLatency_ms > 0;
-    const scrape: NodeScrape[] = [];
-    for (const name of this.nodeNames) {
-      const response = this.kubelets.resourceMetrics(name);
-      // Storing at once copies the numbers out; a delayed store needs its own copy of what the
-      // kubelet answered now, since its samples change at the next housekeeping.
-      if (response) scrape.push(delayed ? snapshot(response) : response);
+    if (this.config.scrapeLatency_ms > 0) {
+      // A delayed store needs its own copy of what the kubelets answered now: their responses
+      // are reused, and their samples change at the next housekeeping.
+      const scrape: NodeScrape[] = [];
+      for (const name of this.nodeNames) {
+        const response = this.kubelets.resourceMetrics(name);
+        if (response) scrape.push(snapshot(response));
+      }
+      this.sim.schedule(this.config.scrapeLatency_ms, () => this.store(scrape));
+      return;
     }
-    const store = () => {
-      this.scrapes++;
-      this.storage.store(scrape);
-    };
-    if (delayed) this.sim.schedule(this.config.scrapeLatency_ms, store);
-    else store();
+    // Storing at once copies the numbers out, so the kubelets' responses are stored as they are,
+    // from a list reused every tick.
+    const scrape = this.scratch;
+    let n = 0;
+    for (let i = 0; i < this.nodeNames.length; i++) {
+      const response = this.kubelets.resourceMetrics(this.nodeNames[i]);
+      if (response) scrape[n++] = response;
+    }
+    if (scrape.length !== n) scrape.length = n;
+    this.store(scrape);
+  }
+
+  private store(scrape: Scrape): void {
+    this.scrapes++;
+    this.storage.store(scrape);
   }
 }
 

@@ -62,9 +62,19 @@ class ContainerRecord {
 class PodRecord {
   /** In first-seen order; a handful per pod, so a linear scan beats a map. */
   readonly containers: ContainerRecord[] = [];
+  /**
+   * `containers.length` and `containers[0] ?? null`, kept beside the list by storePod (its only
+   * writer), so that storing a pod whose containers are all there already, the usual case, need
+   * not read the list (for a single-container pod): at 5,000 pods, a scrape's time goes to such
+   * cache misses.
+   */
+  containerCount = 0;
+  firstContainer: ContainerRecord | null = null;
   /** Upstream "pod found in s.prev": at least one container had a prev after the last Store. */
   hasPrev = false;
   generation = 0;
+  /** The storage whose maps hold this record, while they do (null once swept). */
+  owner: PodStorage | null = null;
 
   constructor(
     readonly namespace: string,
@@ -114,39 +124,59 @@ export class PodStorage {
       if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${samples[i].name}: ${err}`);
     }
     if (!checkContainerMetrics(pod)) return false;
-    let byName = this.namespaces.get(pod.namespace);
-    if (byName === undefined) {
-      byName = new Map();
-      this.namespaces.set(pod.namespace, byName);
+    // A producer that reuses its sample objects (cAdvisor) gives each a `storageHint` slot, where
+    // the record the pod was stored in is kept. A record still held by this storage under the
+    // sample's namespace and name is what the lookup below would find, so it saves the lookup;
+    // anything else (another storage's record, a swept one, a renamed sample) falls back to it.
+    const hinted = pod as PodSample & { storageHint?: object | null };
+    const hint = hinted.storageHint as PodRecord | null | undefined;
+    let rec: PodRecord | undefined;
+    let created = false;
+    if (hint != null && hint.owner === this && hint.name === pod.name && hint.namespace === pod.namespace) {
+      rec = hint;
+    } else {
+      let byName = this.namespaces.get(pod.namespace);
+      if (byName === undefined) {
+        byName = new Map();
+        this.namespaces.set(pod.namespace, byName);
+      }
+      rec = byName.get(pod.name);
+      if (rec === undefined) {
+        rec = new PodRecord(pod.namespace, pod.name);
+        rec.owner = this;
+        byName.set(pod.name, rec);
+        created = true;
+      }
+      if (hint !== undefined) hinted.storageHint = rec;
     }
-    let rec = byName.get(pod.name);
     // Every record present at this point was stored by the previous Store (older ones were
     // swept), so "found" here is upstream's "found in s.last".
-    const foundInLast = rec !== undefined && rec.generation !== this.generation;
-    if (rec === undefined) {
-      rec = new PodRecord(pod.namespace, pod.name);
-      byName.set(pod.name, rec);
-    } else if (rec.generation === this.generation) {
-      return false;
-    }
+    if (!created && rec.generation === this.generation) return false;
+    const foundInLast = !created;
     const podHadPrev = foundInLast && rec.hasPrev;
     rec.generation = this.generation;
 
     const resolution_ms = this.metricResolution_ms;
     let prevCount = 0;
+    // Containers stored by this call (one record each: names are unique once shadowed ones are skipped).
+    let storedCount = 0;
     for (let i = 0; i < samples.length; i++) {
       if (isShadowed(samples, i)) continue;
+      storedCount++;
       const s = samples[i];
       const start_ms = s.startTime_ms;
       const ts_ms = s.timestamp_ms;
       const cpu_ns = decodeCumulativeCpu_ns(s.cumulativeCpuUsed_mcore_ms);
       const mem_bytes = decodeMemory_bytes(s.memoryWorkingSet_bytes);
 
-      let c = rec.container(s.name);
+      const first = rec.firstContainer;
+      let c = first !== null && first.name === s.name ? first : rec.container(s.name);
       const containerInLast = foundInLast && c !== undefined;
       if (c === undefined) {
         c = new ContainerRecord(s.name);
         rec.containers.push(c);
+        rec.containerCount++;
+        if (first === null) rec.firstContainer = c;
       }
       c.generation = this.generation;
 
@@ -188,10 +218,15 @@ export class PodStorage {
       if (c.prevKind !== Prev.None) prevCount++;
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
-    const cs = rec.containers;
-    let keep = 0;
-    for (let i = 0; i < cs.length; i++) if (cs[i].generation === this.generation) cs[keep++] = cs[i];
-    cs.length = keep;
+    // Usually there are none, and then the list is left as it is.
+    if (rec.containerCount !== storedCount) {
+      const cs = rec.containers;
+      let keep = 0;
+      for (let i = 0; i < cs.length; i++) if (cs[i].generation === this.generation) cs[keep++] = cs[i];
+      cs.length = keep;
+      rec.containerCount = keep;
+      rec.firstContainer = keep > 0 ? cs[0] : null;
+    }
 
     rec.hasPrev = prevCount > 0;
     if (rec.hasPrev) this.podsWithPrev++;
@@ -207,7 +242,10 @@ export class PodStorage {
       let namespace = "";
       for (const rec of byName.values()) {
         namespace = rec.namespace;
-        if (rec.generation !== gen) byName.delete(rec.name);
+        if (rec.generation !== gen) {
+          byName.delete(rec.name);
+          rec.owner = null; // a sample's hint to it is stale now
+        }
       }
       if (byName.size === 0) this.namespaces.delete(namespace);
     }

@@ -21,7 +21,7 @@
  * Memory: baseline + bytes per in-flight request, in-flight = queued + in service, with in
  * service = serving rate × service time (Little's law on the service stage).
  *
- * State lives in typed arrays in `PodServerPool` (one slot per pod; thousands of pods without an
+ * State lives in one typed array in `PodServerPool` (one slot per pod; thousands of pods without an
  * object each). `PodServer` is the same model for one pod, over a pool of one.
  */
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
@@ -143,56 +143,38 @@ function stochasticWait_s(lambda: number, mu: number, s: number, Q: number): num
 
 const GROW = 2;
 
-/** Per-pod fluid servers in typed arrays, one slot per pod; freed slots are reused. */
+// One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
+// than one array per field, because every operation reads or writes most fields of one slot:
+// the fields of a slot then share two or three cache lines instead of taking one line each. The
+// fields `advance` touches come first.
+const ALIVE = 0; // 1 while the slot holds a server, else 0
+const CAP = 1;
+const COST = 2;
+const QUEUE = 3;
+const QUEUE_CAP = 4;
+const LAST_RATE = 5;
+const CPU_USED = 6;
+const SERVED = 7;
+const OFFERED = 8;
+const DROPPED = 9;
+const QUEUE_AREA = 10;
+const MEM_BASE = 11;
+const MEM_PER_REQ = 12;
+const PER_REQUEST = 13;
+const STRIDE = 16;
+
+/** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
 export class PodServerPool {
   private capacity: number;
   private liveCount = 0;
   private freeList: number[] = [];
   private highWater = 0;
-
-  // Parameters.
-  private cost!: Float64Array;
-  private cap!: Float64Array;
-  private perRequest!: Float64Array;
-  private queueCap!: Float64Array;
-  private memBase!: Float64Array;
-  private memPerReq!: Float64Array;
-  // State.
-  private alive!: Uint8Array;
-  private queue!: Float64Array;
-  private lastRate!: Float64Array;
-  private offered!: Float64Array;
-  private served!: Float64Array;
-  private dropped!: Float64Array;
-  private cpuUsed!: Float64Array;
-  private queueArea!: Float64Array;
+  /** Slot `id`'s fields are `state[id * STRIDE + FIELD]` (parameters and state alike). */
+  private state: Float64Array;
 
   constructor(initialCapacity = 64) {
     this.capacity = Math.max(1, Math.floor(initialCapacity));
-    this.allocate(this.capacity);
-  }
-
-  private allocate(n: number): void {
-    const grow = <T extends Float64Array | Uint8Array>(old: T | undefined, make: (n: number) => T): T => {
-      const next = make(n);
-      if (old !== undefined) next.set(old);
-      return next;
-    };
-    const f = (n: number) => new Float64Array(n);
-    this.cost = grow(this.cost, f);
-    this.cap = grow(this.cap, f);
-    this.perRequest = grow(this.perRequest, f);
-    this.queueCap = grow(this.queueCap, f);
-    this.memBase = grow(this.memBase, f);
-    this.memPerReq = grow(this.memPerReq, f);
-    this.alive = grow(this.alive, (n) => new Uint8Array(n));
-    this.queue = grow(this.queue, f);
-    this.lastRate = grow(this.lastRate, f);
-    this.offered = grow(this.offered, f);
-    this.served = grow(this.served, f);
-    this.dropped = grow(this.dropped, f);
-    this.cpuUsed = grow(this.cpuUsed, f);
-    this.queueArea = grow(this.queueArea, f);
+    this.state = new Float64Array(this.capacity * STRIDE);
   }
 
   /** Live servers. */
@@ -217,24 +199,28 @@ export class PodServerPool {
     if (id === undefined) {
       if (this.highWater === this.capacity) {
         this.capacity *= GROW;
-        this.allocate(this.capacity);
+        const grown = new Float64Array(this.capacity * STRIDE);
+        grown.set(this.state);
+        this.state = grown;
       }
       id = this.highWater++;
     }
-    this.cost[id] = p.cost_mcore_s;
-    this.cap[id] = p.cap_mcores;
-    this.perRequest[id] = perRequest;
-    this.queueCap[id] = p.queueCapacity_requests;
-    this.memBase[id] = p.memoryBaseline_bytes;
-    this.memPerReq[id] = p.memoryPerRequest_bytes;
-    this.alive[id] = 1;
-    this.queue[id] = 0;
-    this.lastRate[id] = 0;
-    this.offered[id] = 0;
-    this.served[id] = 0;
-    this.dropped[id] = 0;
-    this.cpuUsed[id] = 0;
-    this.queueArea[id] = 0;
+    const st = this.state;
+    const b = id * STRIDE;
+    st[b + COST] = p.cost_mcore_s;
+    st[b + CAP] = p.cap_mcores;
+    st[b + PER_REQUEST] = perRequest;
+    st[b + QUEUE_CAP] = p.queueCapacity_requests;
+    st[b + MEM_BASE] = p.memoryBaseline_bytes;
+    st[b + MEM_PER_REQ] = p.memoryPerRequest_bytes;
+    st[b + ALIVE] = 1;
+    st[b + QUEUE] = 0;
+    st[b + LAST_RATE] = 0;
+    st[b + OFFERED] = 0;
+    st[b + SERVED] = 0;
+    st[b + DROPPED] = 0;
+    st[b + CPU_USED] = 0;
+    st[b + QUEUE_AREA] = 0;
     this.liveCount++;
     return id;
   }
@@ -242,13 +228,13 @@ export class PodServerPool {
   /** Frees a slot (the pod is gone); its queue is discarded with it. */
   remove(id: number): void {
     this.check(id);
-    this.alive[id] = 0;
+    this.state[id * STRIDE + ALIVE] = 0;
     this.liveCount--;
     this.freeList.push(id);
   }
 
   isAlive(id: number): boolean {
-    return id >= 0 && id < this.highWater && this.alive[id] === 1;
+    return id >= 0 && id < this.highWater && this.state[id * STRIDE + ALIVE] === 1;
   }
 
   private check(id: number): void {
@@ -258,13 +244,13 @@ export class PodServerPool {
   /** Changes the CPU cap (a new limit, or a new share of a contended node). */
   setCpuCap(id: number, cap_mcores: number): void {
     this.check(id);
-    this.cap[id] = requireNonNegativeOrInfinity("cap_mcores", cap_mcores);
+    this.state[id * STRIDE + CAP] = requireNonNegativeOrInfinity("cap_mcores", cap_mcores);
   }
 
   /** Changes the queue capacity; a queue longer than the new capacity loses the excess on the next advance. */
   setQueueCapacity(id: number, queueCapacity_requests: number): void {
     this.check(id);
-    this.queueCap[id] = requireNonNegativeOrInfinity("queueCapacity_requests", queueCapacity_requests);
+    this.state[id * STRIDE + QUEUE_CAP] = requireNonNegativeOrInfinity("queueCapacity_requests", queueCapacity_requests);
   }
 
   /**
@@ -275,16 +261,19 @@ export class PodServerPool {
     this.check(id);
     if (!(dt_ms >= 0) || !Number.isFinite(dt_ms)) throw new RangeError(`dt_ms must be a finite number >= 0, got ${dt_ms}`);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
+    const st = this.state;
+    const b = id * STRIDE;
     const T_s = dt_ms / 1000;
-    const mu = this.cap[id] / this.cost[id];
-    const r = fluidStep(this.queue[id], T_s, rate_rps, mu, this.queueCap[id]);
-    this.queue[id] = r.queue;
-    this.offered[id] += rate_rps * T_s;
-    this.served[id] += r.served;
-    this.dropped[id] += r.dropped;
-    this.cpuUsed[id] += r.served * this.cost[id] * 1000;
-    this.queueArea[id] += r.queueArea;
-    this.lastRate[id] = rate_rps;
+    const cost = st[b + COST];
+    const mu = st[b + CAP] / cost;
+    const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP]);
+    st[b + QUEUE] = r.queue;
+    st[b + OFFERED] += rate_rps * T_s;
+    st[b + SERVED] += r.served;
+    st[b + DROPPED] += r.dropped;
+    st[b + CPU_USED] += r.served * cost * 1000;
+    st[b + QUEUE_AREA] += r.queueArea;
+    st[b + LAST_RATE] = rate_rps;
   }
 
   /**
@@ -293,7 +282,7 @@ export class PodServerPool {
    */
   advanceAll(dt_ms: number, rate_rps: Float64Array): void {
     if (rate_rps.length < this.highWater) throw new RangeError(`rate_rps has ${rate_rps.length} entries, need ${this.highWater}`);
-    for (let id = 0; id < this.highWater; id++) if (this.alive[id] === 1) this.advance(id, dt_ms, rate_rps[id]);
+    for (let id = 0; id < this.highWater; id++) if (this.state[id * STRIDE + ALIVE] === 1) this.advance(id, dt_ms, rate_rps[id]);
   }
 
   // --- Reads -----------------------------------------------------------------------------------
@@ -301,40 +290,41 @@ export class PodServerPool {
   /** μ = cap / cost, requests/s (Infinity when uncapped). */
   serviceRate_rps(id: number): number {
     this.check(id);
-    return this.cap[id] / this.cost[id];
+    const b = id * STRIDE;
+    return this.state[b + CAP] / this.state[b + COST];
   }
 
   /** λ/μ for the last advance's arrival rate (may exceed 1 when overloaded). */
   utilization(id: number): number {
     const mu = this.serviceRate_rps(id);
-    const lambda = this.lastRate[id];
+    const lambda = this.state[id * STRIDE + LAST_RATE];
     return lambda === 0 ? 0 : lambda / mu;
   }
 
   queue_requests(id: number): number {
     this.check(id);
-    return this.queue[id];
+    return this.state[id * STRIDE + QUEUE];
   }
 
   offered_requests(id: number): number {
     this.check(id);
-    return this.offered[id];
+    return this.state[id * STRIDE + OFFERED];
   }
 
   served_requests(id: number): number {
     this.check(id);
-    return this.served[id];
+    return this.state[id * STRIDE + SERVED];
   }
 
   dropped_requests(id: number): number {
     this.check(id);
-    return this.dropped[id];
+    return this.state[id * STRIDE + DROPPED];
   }
 
   /** Cumulative CPU used, mcore·ms (= µs of CPU time): what cAdvisor's counter would read. */
   cpuUsed_mcore_ms(id: number): number {
     this.check(id);
-    return this.cpuUsed[id];
+    return this.state[id * STRIDE + CPU_USED];
   }
 
   /**
@@ -343,28 +333,33 @@ export class PodServerPool {
    */
   queueArea_request_s(id: number): number {
     this.check(id);
-    return this.queueArea[id];
+    return this.state[id * STRIDE + QUEUE_AREA];
   }
 
   /** Rate at which requests are being served now: μ while a queue remains, else the arrival rate. */
   private servingRate_rps(id: number): number {
-    const mu = this.cap[id] / this.cost[id];
-    const lambda = this.lastRate[id];
-    if (this.queue[id] > 0) return mu;
+    const st = this.state;
+    const b = id * STRIDE;
+    const mu = st[b + CAP] / st[b + COST];
+    const lambda = st[b + LAST_RATE];
+    if (st[b + QUEUE] > 0) return mu;
     return lambda < mu ? lambda : mu;
   }
 
   /** Requests in the pod now: waiting plus in service (serving rate × service time). */
   inFlight_requests(id: number): number {
     this.check(id);
+    const st = this.state;
+    const b = id * STRIDE;
     const served = this.servingRate_rps(id);
-    const s = serviceTime_s(this.cost[id], this.cap[id], this.perRequest[id]);
-    return this.queue[id] + (served === 0 ? 0 : served * s);
+    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
+    return st[b + QUEUE] + (served === 0 ? 0 : served * s);
   }
 
   /** Working set now: baseline + per in-flight request. */
   memory_bytes(id: number): number {
-    return this.memBase[id] + this.memPerReq[id] * this.inFlight_requests(id);
+    const b = id * STRIDE;
+    return this.state[b + MEM_BASE] + this.state[b + MEM_PER_REQ] * this.inFlight_requests(id);
   }
 
   /**
@@ -381,10 +376,12 @@ export class PodServerPool {
    */
   meanResponseTime_ms(id: number): number {
     this.check(id);
-    const s = serviceTime_s(this.cost[id], this.cap[id], this.perRequest[id]);
-    const mu = this.cap[id] / this.cost[id];
-    const wFluid = fluidWait_s(this.queue[id], mu);
-    const wStoch = stochasticWait_s(this.lastRate[id], mu, s, this.queueCap[id]);
+    const st = this.state;
+    const b = id * STRIDE;
+    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
+    const mu = st[b + CAP] / st[b + COST];
+    const wFluid = fluidWait_s(st[b + QUEUE], mu);
+    const wStoch = stochasticWait_s(st[b + LAST_RATE], mu, s, st[b + QUEUE_CAP]);
     return (s + (wFluid > wStoch ? wFluid : wStoch)) * 1000;
   }
 
@@ -396,13 +393,15 @@ export class PodServerPool {
    */
   p95ResponseTime_ms(id: number): number {
     this.check(id);
-    const s = serviceTime_s(this.cost[id], this.cap[id], this.perRequest[id]);
-    const mu = this.cap[id] / this.cost[id];
-    const wFluid = fluidWait_s(this.queue[id], mu);
-    const wStoch = stochasticWait_s(this.lastRate[id], mu, s, this.queueCap[id]);
+    const st = this.state;
+    const b = id * STRIDE;
+    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
+    const mu = st[b + CAP] / st[b + COST];
+    const wFluid = fluidWait_s(st[b + QUEUE], mu);
+    const wStoch = stochasticWait_s(st[b + LAST_RATE], mu, s, st[b + QUEUE_CAP]);
     let stochastic = LN20 * (s + wStoch);
     // No admitted request waits longer than a full queue takes to drain.
-    const longest = this.queueCap[id] / mu + LN20 * s;
+    const longest = st[b + QUEUE_CAP] / mu + LN20 * s;
     if (stochastic > longest) stochastic = longest;
     const fluid = wFluid + LN20 * s;
     return (stochastic > fluid ? stochastic : fluid) * 1000;
