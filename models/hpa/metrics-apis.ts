@@ -6,6 +6,7 @@
  */
 import type { MetricsServer } from "../metrics-server/controller.js";
 import type { PodMetricsVisitor } from "../metrics-server/pod.js";
+import type { PodSummaryVisitor } from "../metrics-server/pod-summaries.js";
 import { nanocoresToMilliValue, type PodMetrics, type UsageResult } from "../metrics-server/types.js";
 import { addInt64, mulInt64, type Int64 } from "./int64.js";
 import {
@@ -43,6 +44,12 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
       },
       // What the client makes of `resource`, summed straight from storage.
       resourceMetric: (name, container) => {
+        if (container === "") {
+          // A pod's sum over its containers: the pod totals storage keeps.
+          const sums = new PodSumsCollector(name);
+          metricsServer.visitPodSummaries(namespace, podNames, sums);
+          return sums;
+        }
         const collector = new ResourceMetricsCollector(name, container);
         metricsServer.visitPodMetrics(namespace, podNames, collector);
         return collector;
@@ -112,5 +119,23 @@ class ResourceMetricsCollector implements PodMetricsVisitor, ResourceMetricsAnsw
     this.podSum_milli = 0;
     this.podContainers = 0;
     this.namedFound = false;
+  }
+}
+
+/** metrics/client.go getPodMetrics over the pod totals storage keeps (PodStorage.visitSummaries). */
+class PodSumsCollector implements PodSummaryVisitor, ResourceMetricsAnswer {
+  returned = 0;
+  firstTimestamp_ms = 0;
+  readonly value: PodMetricsInfo = new Map();
+
+  constructor(private readonly resource: ResourceName) {}
+
+  pod(name: string, timestamp_ms: number, window_ms: number, containers: number, cpuMilli: number, memory_bytes: number): void {
+    if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
+    // A pod with no container usage is left out (missing), as getPodMetrics leaves it.
+    if (containers === 0) return;
+    // Σ (bytes × 1000) = (Σ bytes) × 1000 exactly, int64 wrap-around included.
+    const value_milli = this.resource === "cpu" ? cpuMilli : mulInt64(memory_bytes, 1000);
+    this.value.set(name, { timestamp_ms, window_ms, value_milli });
   }
 }

@@ -15,6 +15,7 @@ import { checkContainerMetrics, decodeCumulativeCpu_ns, decodeMemory_bytes, isSh
 import {
   GO_MAX_DURATION_MS,
   GO_ZERO_TIME_MS,
+  nanocoresToMilliValue,
   newUsageResult,
   resourceUsage,
   toResourceUsage,
@@ -23,6 +24,7 @@ import {
   type PodSample,
   type UsageResult,
 } from "./types.js";
+import { PodSummaryTable, type PodSummaryVisitor } from "./pod-summaries.js";
 
 /** pod.go freshContainerMinMetricsResolution: 10 s. */
 export const FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS = 10_000;
@@ -79,6 +81,8 @@ class PodRecord {
   constructor(
     readonly namespace: string,
     readonly name: string,
+    /** Its row in the storage's PodSummaryTable. */
+    readonly slot: number,
   ) {}
 
   container(name: string): ContainerRecord | undefined {
@@ -96,6 +100,8 @@ export class PodStorage {
   /** Containers with a prev point: the metrics_server_storage_points{type="container"} gauge. */
   private containerPoints = 0;
   private readonly usage = newUsageResult();
+  /** Each stored pod's totals, as of its last store (see visitSummaries). */
+  private readonly summaries = new PodSummaryTable();
 
   /** @param metricResolution_ms --metric-resolution (binary default 60 s; manifests 15 s). */
   constructor(readonly metricResolution_ms: number) {
@@ -142,7 +148,7 @@ export class PodStorage {
       }
       rec = byName.get(pod.name);
       if (rec === undefined) {
-        rec = new PodRecord(pod.namespace, pod.name);
+        rec = new PodRecord(pod.namespace, pod.name, this.summaries.alloc(pod.namespace, pod.name));
         rec.owner = this;
         byName.set(pod.name, rec);
         created = true;
@@ -231,7 +237,34 @@ export class PodStorage {
     rec.hasPrev = prevCount > 0;
     if (rec.hasPrev) this.podsWithPrev++;
     this.containerPoints += prevCount;
+    this.summarize(rec);
     return true;
+  }
+
+  /** Writes the pod's row of the summary table: what getMetrics would return for it now. */
+  private summarize(rec: PodRecord): void {
+    if (!isReturned(rec)) {
+      this.summaries.setNotReturned(rec.slot);
+      return;
+    }
+    const u = this.usage;
+    const cs = rec.containers;
+    let containers = 0;
+    let cpuMilli = 0;
+    let memory_bytes = 0;
+    let earliestTimestamp_ms = GO_ZERO_TIME_MS;
+    let earliestWindow_ms = 0;
+    for (let i = 0; i < cs.length; i++) {
+      if (!containerUsage(cs[i], u)) continue;
+      if (containers === 0 || earliestTimestamp_ms > u.timestamp_ms) {
+        earliestTimestamp_ms = u.timestamp_ms;
+        earliestWindow_ms = u.window_ms;
+      }
+      containers++;
+      cpuMilli += nanocoresToMilliValue(u.cpu_nanocores);
+      memory_bytes += u.memory_bytes;
+    }
+    this.summaries.setReturned(rec.slot, earliestTimestamp_ms, earliestWindow_ms, containers, cpuMilli, memory_bytes);
   }
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
@@ -245,6 +278,7 @@ export class PodStorage {
         if (rec.generation !== gen) {
           byName.delete(rec.name);
           rec.owner = null; // a sample's hint to it is stale now
+          this.summaries.release(rec.slot);
         }
       }
       if (byName.size === 0) this.namespaces.delete(namespace);
@@ -285,35 +319,14 @@ export class PodStorage {
     const u = this.usage;
     for (let p = 0; p < podNames.length; p++) {
       const rec = byName.get(podNames[p]);
-      if (rec === undefined || !rec.hasPrev) continue;
+      if (rec === undefined || !isReturned(rec)) continue;
       const cs = rec.containers;
-      let allContainersPresent = true;
-      for (let i = 0; i < cs.length; i++) {
-        if (cs[i].prevKind === Prev.None) {
-          allContainersPresent = false;
-          break;
-        }
-      }
-      if (!allContainersPresent) continue;
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
       for (let i = 0; i < cs.length; i++) {
-        const c = cs[i];
-        const zero = c.prevKind === Prev.GoZero;
-        const window_ms = zero ? GO_MAX_DURATION_MS : c.lastTimestamp_ms - c.prevTimestamp_ms;
-        const err = resourceUsage(
-          c.lastStart_ms,
-          c.lastTimestamp_ms,
-          c.lastCpu_ns,
-          c.lastMemory_bytes,
-          zero ? GO_ZERO_TIME_MS : c.prevStart_ms,
-          zero ? 0 : c.prevCpu_ns,
-          window_ms,
-          u,
-        );
-        if (err !== null) continue; // "Skipping container usage metric"
-        visitor.container(c.name, u);
+        if (!containerUsage(cs[i], u)) continue; // "Skipping container usage metric"
+        visitor.container(cs[i].name, u);
         if (!haveEarliest || earliestTimestamp_ms > u.timestamp_ms) {
           haveEarliest = true;
           earliestTimestamp_ms = u.timestamp_ms;
@@ -323,6 +336,42 @@ export class PodStorage {
       visitor.pod(rec.namespace, rec.name, earliestTimestamp_ms, earliestWindow_ms);
     }
   }
+
+  /**
+   * For each pod of `podNames` that getMetrics would return, in that order, its totals over the
+   * containers getMetrics would list (PodSummaryVisitor). Reads only the summary table, which
+   * `storePod` keeps current, so it equals summing `visitMetrics`'s containers (a test checks).
+   */
+  visitSummaries(namespace: string, podNames: readonly string[], visitor: PodSummaryVisitor): void {
+    const byName = this.namespaces.get(namespace);
+    if (byName === undefined) return;
+    this.summaries.visit(namespace, podNames, (name) => byName.get(name)?.slot ?? -1, visitor);
+  }
+}
+
+/** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
+function isReturned(rec: PodRecord): boolean {
+  if (!rec.hasPrev) return false;
+  const cs = rec.containers;
+  for (let i = 0; i < cs.length; i++) if (cs[i].prevKind === Prev.None) return false;
+  return true;
+}
+
+/** A container's usage from its two points into `u` (types.go resourceUsage); false on error. */
+function containerUsage(c: ContainerRecord, u: UsageResult): boolean {
+  const zero = c.prevKind === Prev.GoZero;
+  const window_ms = zero ? GO_MAX_DURATION_MS : c.lastTimestamp_ms - c.prevTimestamp_ms;
+  const err = resourceUsage(
+    c.lastStart_ms,
+    c.lastTimestamp_ms,
+    c.lastCpu_ns,
+    c.lastMemory_bytes,
+    zero ? GO_ZERO_TIME_MS : c.prevStart_ms,
+    zero ? 0 : c.prevCpu_ns,
+    window_ms,
+    u,
+  );
+  return err === null;
 }
 
 /** Receives `PodStorage.visitMetrics`'s pods: a pod's containers first, then the pod. */

@@ -1,0 +1,108 @@
+/**
+ * Per-pod totals of what metrics.k8s.io serves, kept in typed arrays by record slot, for readers
+ * that only need each pod's sums (the HPA's resource metrics client sums a pod's containers; see
+ * pod.ts visitSummaries). Storage fills a pod's row when it stores the pod, while its records
+ * are in cache; a reader then touches a few small arrays per pod instead of the pod's records,
+ * which at 5,000 pods and 100 HPAs are cold by the time an HPA syncs.
+ *
+ * Names are resolved to slots through a per-name-list hint: a reader that asks about the same
+ * list of names again (an HPA whose pods did not change) finds each slot by index and checks it
+ * still holds that pod; any other case falls back to the caller's lookup.
+ */
+
+/** One pod's totals as a reader receives them. */
+export interface PodSummaryVisitor {
+  /**
+   * A pod getMetrics returns. `containers` is how many of its containers have a usage (a pod
+   * whose every container rate failed is returned with none); the sums are over those:
+   * Quantity.MilliValue of each CPU usage, and working-set bytes.
+   */
+  pod(name: string, timestamp_ms: number, window_ms: number, containers: number, cpuMilli: number, memory_bytes: number): void;
+}
+
+const NO_SLOT = -1;
+
+export class PodSummaryTable {
+  private capacity = 0;
+  private readonly names: string[] = [];
+  private readonly namespaces: string[] = [];
+  /** 1 when getMetrics would return the pod (a prev for every container). */
+  private returned = new Uint8Array(0);
+  private containers = new Uint16Array(0);
+  private timestamp_ms = new Float64Array(0);
+  private window_ms = new Float64Array(0);
+  private cpuMilli = new Float64Array(0);
+  private memory_bytes = new Float64Array(0);
+  /** Freed slots, reused last-in first-out (deterministic). */
+  private readonly free: number[] = [];
+  private readonly hints = new WeakMap<readonly string[], Int32Array>();
+
+  alloc(namespace: string, name: string): number {
+    const slot = this.free.length > 0 ? this.free.pop()! : this.names.length;
+    if (slot >= this.capacity) this.grow(slot + 1);
+    this.names[slot] = name;
+    this.namespaces[slot] = namespace;
+    this.returned[slot] = 0;
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.names[slot] = "";
+    this.namespaces[slot] = "";
+    this.returned[slot] = 0;
+    this.free.push(slot);
+  }
+
+  /** The pod in `slot` is not returned by getMetrics. */
+  setNotReturned(slot: number): void {
+    this.returned[slot] = 0;
+  }
+
+  setReturned(slot: number, timestamp_ms: number, window_ms: number, containers: number, cpuMilli: number, memory_bytes: number): void {
+    this.returned[slot] = 1;
+    this.timestamp_ms[slot] = timestamp_ms;
+    this.window_ms[slot] = window_ms;
+    this.containers[slot] = containers;
+    this.cpuMilli[slot] = cpuMilli;
+    this.memory_bytes[slot] = memory_bytes;
+  }
+
+  /**
+   * Visits the returned pods among `podNames` (of one namespace) in that order. `lookup` finds a
+   * name's slot (or -1) when the hint for it does not hold.
+   */
+  visit(namespace: string, podNames: readonly string[], lookup: (name: string) => number, visitor: PodSummaryVisitor): void {
+    let hints = this.hints.get(podNames);
+    if (hints === undefined) {
+      hints = new Int32Array(podNames.length).fill(NO_SLOT);
+      this.hints.set(podNames, hints);
+    }
+    for (let i = 0; i < podNames.length; i++) {
+      const name = podNames[i];
+      let slot = hints[i];
+      if (slot === NO_SLOT || this.names[slot] !== name || this.namespaces[slot] !== namespace) {
+        slot = lookup(name);
+        hints[i] = slot;
+        if (slot === NO_SLOT) continue;
+      }
+      if (this.returned[slot] === 0) continue;
+      visitor.pod(name, this.timestamp_ms[slot], this.window_ms[slot], this.containers[slot], this.cpuMilli[slot], this.memory_bytes[slot]);
+    }
+  }
+
+  private grow(min: number): void {
+    const capacity = Math.max(min, this.capacity * 2, 64);
+    const grown = <A extends Uint8Array | Uint16Array | Float64Array>(a: A, make: (n: number) => A): A => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.returned = grown(this.returned, (n) => new Uint8Array(n));
+    this.containers = grown(this.containers, (n) => new Uint16Array(n));
+    this.timestamp_ms = grown(this.timestamp_ms, (n) => new Float64Array(n));
+    this.window_ms = grown(this.window_ms, (n) => new Float64Array(n));
+    this.cpuMilli = grown(this.cpuMilli, (n) => new Float64Array(n));
+    this.memory_bytes = grown(this.memory_bytes, (n) => new Float64Array(n));
+    this.capacity = capacity;
+  }
+}
