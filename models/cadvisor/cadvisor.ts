@@ -133,53 +133,33 @@ export class Cadvisor {
 
   private housekeep(stats: NodeStats, now_ms: number): void {
     this.samples++;
-    const running = this.runtime.sampleNode(stats.name, now_ms);
+    const { pods, slots } = this.runtime.sampleNode(stats.name, now_ms);
     // The node's counter accumulates what its pods used since the last pass, so it never goes
     // down when pods leave (their final partial interval is lost, as a deleted cgroup's is).
     let nodeCpuDelta_mcore_ms = 0;
     let nodeMemory_bytes = 0;
-    for (let p = 0; p < running.length; p++) {
-      const pod = running[p];
-      let sample = this.sampleBySlot[pod.slot];
+    for (let p = 0; p < pods.length; p++) {
+      // The pod's object is compared, not read: the runtime's counters are by slot.
+      const pod = pods[p];
+      const slot = slots[p];
+      let sample = this.sampleBySlot[slot];
       if (sample === undefined || sample.running !== pod) {
-        // Same answer as the cache whenever the cache is valid: a sample is dropped from
-        // stats.pods only once no pod with its uid runs, so a sample still holding this running
-        // pod is the one stored under its uid.
-        const uid = pod.pod.metadata.uid;
-        sample = stats.pods.get(uid);
-        if (!sample) {
-          const containers = pod.containerNames.map((name) => ({ name, startTime_ms: pod.started_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 }));
-          sample = {
-            uid,
-            namespace: pod.pod.metadata.namespace,
-            name: pod.pod.metadata.name,
-            containers,
-            app: containers[0],
-            sidecars: containers.length - 1,
-            running: pod,
-            storageHint: null,
-          };
-          stats.pods.set(uid, sample);
-          stats.list.push(sample);
-        }
-        sample.running = pod;
-        this.sampleBySlot[pod.slot] = sample;
+        sample = this.bind(stats, pod);
+        this.sampleBySlot[slot] = sample;
       }
-      // The app container, then the sidecars (all started with the pod).
+      // The app container, then the sidecars (all started with the pod: `bind` set their start).
       const app = sample.app;
-      app.startTime_ms = pod.started_ms;
       app.timestamp_ms = now_ms;
-      const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(pod));
+      const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(slot));
       nodeCpuDelta_mcore_ms += cpu_mcore_ms - app.cumulativeCpuUsed_mcore_ms;
       app.cumulativeCpuUsed_mcore_ms = cpu_mcore_ms;
-      app.memoryWorkingSet_bytes = this.runtime.appMemory_bytes(pod);
+      app.memoryWorkingSet_bytes = this.runtime.appMemory_bytes(slot);
       nodeMemory_bytes += app.memoryWorkingSet_bytes;
       if (sample.sidecars > 0) {
-        const sidecarCpu_mcore_ms = Math.floor(this.runtime.sidecarCpu_mcore_ms(pod));
-        const sidecarMemory_bytes = this.runtime.sidecarMemory_bytes(pod);
+        const sidecarCpu_mcore_ms = Math.floor(this.runtime.sidecarCpu_mcore_ms(slot));
+        const sidecarMemory_bytes = this.runtime.sidecarMemory_bytes(slot);
         for (let i = 1; i <= sample.sidecars; i++) {
           const out = sample.containers[i];
-          out.startTime_ms = pod.started_ms;
           out.timestamp_ms = now_ms;
           nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - out.cumulativeCpuUsed_mcore_ms;
           out.cumulativeCpuUsed_mcore_ms = sidecarCpu_mcore_ms;
@@ -191,5 +171,36 @@ export class Cadvisor {
     stats.node.cumulativeCpuUsed_mcore_ms += nodeCpuDelta_mcore_ms;
     stats.node.memoryWorkingSet_bytes = nodeMemory_bytes;
     stats.node.timestamp_ms = now_ms;
+  }
+
+  /**
+   * The node's sample for a runtime pod the slot cache does not hold: its uid's sample, now
+   * taken from this pod (a restarted pod keeps its uid's sample), or a new one. Its containers'
+   * start time is the pod's, which stays put while the sample is bound to the pod.
+   */
+  private bind(stats: NodeStats, pod: RunningPod): MutablePodSample {
+    // Same answer as the slot cache whenever the cache is valid: a sample is dropped from
+    // stats.pods only once no pod with its uid runs, so a sample still holding this running
+    // pod is the one stored under its uid.
+    const uid = pod.pod.metadata.uid;
+    let sample = stats.pods.get(uid);
+    if (!sample) {
+      const containers = pod.containerNames.map((name) => ({ name, startTime_ms: pod.started_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 }));
+      sample = {
+        uid,
+        namespace: pod.pod.metadata.namespace,
+        name: pod.pod.metadata.name,
+        containers,
+        app: containers[0],
+        sidecars: containers.length - 1,
+        running: pod,
+        storageHint: null,
+      };
+      stats.pods.set(uid, sample);
+      stats.list.push(sample);
+    }
+    sample.running = pod;
+    for (let i = 0; i <= sample.sidecars; i++) sample.containers[i].startTime_ms = pod.started_ms;
+    return sample;
   }
 }

@@ -3,7 +3,8 @@ import type { ConditionStatus } from "../cluster/types.js";
 import type { HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerConditionType } from "./types.js";
 
 // horizontal.go setConditionInList: updates the condition of that type in place (its slot keeps
-// its position) or appends it; the transition time moves only when the status changes.
+// its position) or appends it; the transition time moves only when the status changes. Returns a
+// new list and leaves the input alone.
 export function setConditionInList(
   inputList: readonly HorizontalPodAutoscalerCondition[],
   conditionType: HorizontalPodAutoscalerConditionType | "",
@@ -12,16 +13,48 @@ export function setConditionInList(
   message: string,
   now_ms: number,
 ): HorizontalPodAutoscalerCondition[] {
-  const resList = inputList.map((c) => ({ ...c }));
-  let existing = resList.find((c) => c.type === conditionType);
+  const resList = copyConditions(inputList);
+  setConditionInOwnList(resList, conditionType, status, reason, message, now_ms);
+  return resList;
+}
+
+/** A list of the conditions' copies, which the caller may edit (setConditionInOwnList). */
+export function copyConditions(list: readonly HorizontalPodAutoscalerCondition[]): HorizontalPodAutoscalerCondition[] {
+  const copy: HorizontalPodAutoscalerCondition[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    // Field by field rather than a spread: this runs on every HPA sync, and a literal is cheaper.
+    const c = list[i];
+    copy[i] = { type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime_ms: c.lastTransitionTime_ms };
+  }
+  return copy;
+}
+
+/**
+ * setConditionInList on a list the caller owns, edited in place as upstream edits its slice: a
+ * reconcile sets four or five conditions on the same list, and copying it each time is waste.
+ */
+export function setConditionInOwnList(
+  list: HorizontalPodAutoscalerCondition[],
+  conditionType: HorizontalPodAutoscalerConditionType | "",
+  status: ConditionStatus | "",
+  reason: string,
+  message: string,
+  now_ms: number,
+): void {
+  let existing: HorizontalPodAutoscalerCondition | undefined;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].type === conditionType) {
+      existing = list[i];
+      break;
+    }
+  }
   if (existing === undefined) {
     // Go's zero time for a fresh condition; the status check below stamps it.
     existing = { type: conditionType, status: "", reason: "", message: "", lastTransitionTime_ms: 0 };
-    resList.push(existing);
+    list.push(existing);
   }
   if (existing.status !== status) existing.lastTransitionTime_ms = now_ms;
   existing.status = status;
   existing.reason = reason;
   existing.message = message;
-  return resList;
 }

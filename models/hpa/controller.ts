@@ -23,6 +23,7 @@ import { PodListMemo } from "./replica-calculator.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   type HorizontalControllerConfig,
+  type HorizontalPodAutoscalerCondition,
   type HorizontalPodAutoscaler,
   type TimestampedRecommendation,
   type TimestampedScaleEvent,
@@ -66,9 +67,11 @@ export const DECISION_COLUMNS = [
 
 interface HpaState {
   timer: PeriodicTimer | null;
-  recommendations: TimestampedRecommendation[] | null;
-  scaleUpEvents: TimestampedScaleEvent[];
-  scaleDownEvents: TimestampedScaleEvent[];
+  /** `<namespace>/<name>`, the decision log's hpa cell. */
+  key: string;
+  recommendations: readonly TimestampedRecommendation[] | null;
+  scaleUpEvents: readonly TimestampedScaleEvent[];
+  scaleDownEvents: readonly TimestampedScaleEvent[];
   /** The latest decision, for time series and tests. */
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
@@ -81,7 +84,8 @@ export class HorizontalController {
   /** One row per HPA sync: why it scaled (or did not). */
   readonly decisions = new Recorder(DECISION_COLUMNS);
   private readonly states = new Map<string, HpaState>();
-  private readonly internedCells = new Map<string, string>();
+  /** conditionCell's texts, by status then reason. */
+  private readonly conditionCells = new Map<string, Map<string, string>>();
   /** Called after every sync with the decision (time series, tests). */
   onDecision: ((hpa: StoredHorizontalPodAutoscaler, decision: HpaDecision) => void) | null = null;
 
@@ -107,7 +111,7 @@ export class HorizontalController {
     const firstDelay_ms =
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
     const state: HpaState = {
-      timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
+      key, timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
       selection: new PodSelection(), podListMemo: new PodListMemo(),
     };
     this.states.set(key, state);
@@ -164,38 +168,46 @@ export class HorizontalController {
     }
     hpa.status = result.status;
     this.store.update(hpa);
-    this.recordDecision(hpa, result.decision, result.status.conditions, now_ms);
+    this.recordDecision(state, result.decision, result.status.conditions, now_ms);
     this.onDecision?.(hpa, result.decision);
   }
 
   /**
-   * One copy of each decision-log cell text that repeats on most rows (the HPA's key, a
-   * condition's status/reason): a day of 100 HPAs is 576,000 rows, and a fresh string per cell
-   * per row would be kept for the whole run. Few distinct values, so the table stays small.
+   * The decision-log cell of a condition, "<status>/<reason>" or "" when it is not set. One copy
+   * of each text, by status and reason, without building it again: a day of 100 HPAs is 576,000
+   * rows, and a fresh string per cell per row would be built every sync and kept for the whole
+   * run. Few distinct values, so the table stays small.
    */
-  private intern(text: string): string {
-    const stored = this.internedCells.get(text);
-    if (stored !== undefined) return stored;
-    this.internedCells.set(text, text);
-    return text;
+  private conditionCell(conditions: readonly HorizontalPodAutoscalerCondition[], type: string): string {
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i];
+      if (c.type !== type) continue;
+      let byReason = this.conditionCells.get(c.status);
+      if (byReason === undefined) {
+        byReason = new Map();
+        this.conditionCells.set(c.status, byReason);
+      }
+      let text = byReason.get(c.reason);
+      if (text === undefined) {
+        text = `${c.status}/${c.reason}`;
+        byReason.set(c.reason, text);
+      }
+      return text;
+    }
+    return "";
   }
 
   private recordDecision(
-    hpa: StoredHorizontalPodAutoscaler,
+    state: HpaState,
     d: HpaDecision,
-    conditions: readonly { type: string; status: string; reason: string }[],
+    conditions: readonly HorizontalPodAutoscalerCondition[],
     now_ms: number,
   ): void {
-    const condition = (type: string) => {
-      const c = conditions.find((x) => x.type === type);
-      return c ? this.intern(`${c.status}/${c.reason}`) : "";
-    };
-    const blank = (v: number | string | null) => (v === null ? "" : v);
     this.decisions.add([
       now_ms / 1000,
-      this.intern(`${hpa.metadata.namespace}/${hpa.metadata.name}`),
+      state.key,
       d.currentReplicas,
-      d.metrics.map(describeMetricValue).join("; "),
+      d.metrics.length === 1 ? describeMetricValue(d.metrics[0]) : d.metrics.map(describeMetricValue).join("; "),
       blank(d.metricDesiredReplicas),
       blank(d.stabilizedReplicas),
       blank(d.limitedReplicas),
@@ -204,11 +216,16 @@ export class HorizontalController {
       d.path,
       blank(d.stabilizationReason),
       blank(d.limitingReason),
-      condition("AbleToScale"),
-      condition("ScalingActive"),
-      condition("ScalingLimited"),
+      this.conditionCell(conditions, "AbleToScale"),
+      this.conditionCell(conditions, "ScalingActive"),
+      this.conditionCell(conditions, "ScalingLimited"),
     ]);
   }
+}
+
+/** A decision-log cell for an optional value: "" when absent. */
+function blank(v: number | string | null): number | string {
+  return v === null ? "" : v;
 }
 
 /** "cpu resource utilization (percentage of request)=483%" or the failure reason. */

@@ -15,11 +15,14 @@ import {
   type CustomPodMetricItem,
   type MetricsApiError,
   type MetricsClient,
+  type MetricsSnapshot,
   type PodMetricsInfo,
   type PodMetricsItem,
   type ResourceMetricsAnswer,
+  type ResourceMetricsCount,
   type TimestampedValue,
 } from "./metrics-client.js";
+import type { PodMetricRows } from "./pod-metric-rows.js";
 import type { CrossVersionObjectReference, ResourceName } from "./types.js";
 import type { LabelSelector } from "../cluster/types.js";
 import type { MetricsClientFactory } from "./controller.js";
@@ -34,32 +37,65 @@ export interface CustomMetricsProvider {
 const NO_CUSTOM_METRICS: MetricsApiError = { error: "the server could not find the requested resource (no custom metrics adapter is installed)" };
 
 export function metricsClientFactory(metricsServer: MetricsServer, custom: CustomMetricsProvider | null = null): MetricsClientFactory {
-  return (namespace: string, podNames: readonly string[]): MetricsClient => {
-    let resource: PodMetricsItem[] | null = null;
-    return new StaticMetricsClient({
-      // Read lazily: an HPA without Resource metrics never touches metrics-server.
-      get resource() {
-        resource ??= toPodMetricsItems(metricsServer.getPodMetrics(namespace, podNames));
-        return resource;
-      },
-      // What the client makes of `resource`, summed straight from storage.
-      resourceMetric: (name, container) => {
-        if (container === "") {
-          // A pod's sum over its containers: the pod totals storage keeps.
-          const sums = new PodSumsCollector(name);
-          metricsServer.visitPodSummaries(namespace, podNames, sums);
-          return sums;
-        }
-        const collector = new ResourceMetricsCollector(name, container);
-        metricsServer.visitPodMetrics(namespace, podNames, collector);
-        return collector;
-      },
-      // The HPA's metric selector goes through to the adapter, as the metrics clients pass it.
-      pods: (metricName, selector) => (custom ? custom.pods(namespace, podNames, metricName, selector) : NO_CUSTOM_METRICS),
-      object: (metricName, ref, selector) => (custom ? custom.object(namespace, metricName, ref, selector) : NO_CUSTOM_METRICS),
-      external: (metricName, selector) => (custom ? custom.external(namespace, metricName, selector) : NO_CUSTOM_METRICS),
-    });
-  };
+  return (namespace: string, podNames: readonly string[]): MetricsClient =>
+    new StaticMetricsClient(new ApiSnapshot(metricsServer, custom, namespace, podNames));
+}
+
+/**
+ * What the metrics APIs answer about one HPA's pods, read when asked. A class rather than an
+ * object of closures: one is built per HPA sync.
+ */
+class ApiSnapshot implements MetricsSnapshot {
+  private items: PodMetricsItem[] | null = null;
+
+  constructor(
+    private readonly metricsServer: MetricsServer,
+    private readonly custom: CustomMetricsProvider | null,
+    private readonly namespace: string,
+    private readonly podNames: readonly string[],
+  ) {}
+
+  // Read lazily: an HPA without Resource metrics never touches metrics-server.
+  get resource(): PodMetricsItem[] {
+    this.items ??= toPodMetricsItems(this.metricsServer.getPodMetrics(this.namespace, this.podNames));
+    return this.items;
+  }
+
+  // What the client makes of `resource`, summed straight from storage.
+  resourceMetric(name: ResourceName, container: string): ResourceMetricsAnswer {
+    if (container === "") {
+      // A pod's sum over its containers: the pod totals storage keeps.
+      const sums = new PodSumsCollector(name);
+      this.metricsServer.visitPodSummaries(this.namespace, this.podNames, sums);
+      return sums;
+    }
+    const collector = new ResourceMetricsCollector(name, container);
+    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector);
+    return collector;
+  }
+
+  // resourceMetric's pod sums written into the calculator's rows: only over this snapshot's own
+  // list of pods (the row of each visited pod is its place in that list).
+  resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
+    if (container !== "" || !sameNames(podNames, this.podNames)) return null;
+    rows.clear();
+    const sums = new PodSumRowsCollector(name, this.podNames, rows);
+    this.metricsServer.visitPodSummaries(this.namespace, this.podNames, sums);
+    return sums;
+  }
+
+  // The HPA's metric selector goes through to the adapter, as the metrics clients pass it.
+  pods(metricName: string, selector: LabelSelector | null): readonly CustomPodMetricItem[] | MetricsApiError {
+    return this.custom ? this.custom.pods(this.namespace, this.podNames, metricName, selector) : NO_CUSTOM_METRICS;
+  }
+
+  object(metricName: string, ref: CrossVersionObjectReference, selector: LabelSelector | null): TimestampedValue | MetricsApiError | undefined {
+    return this.custom ? this.custom.object(this.namespace, metricName, ref, selector) : NO_CUSTOM_METRICS;
+  }
+
+  external(metricName: string, selector: LabelSelector | null): readonly TimestampedValue[] | MetricsApiError {
+    return this.custom ? this.custom.external(this.namespace, metricName, selector) : NO_CUSTOM_METRICS;
+  }
 }
 
 /**
@@ -122,11 +158,13 @@ class ResourceMetricsCollector implements PodMetricsVisitor, ResourceMetricsAnsw
   }
 }
 
-/** metrics/client.go getPodMetrics over the pod totals storage keeps (PodStorage.visitSummaries). */
-class PodSumsCollector implements PodSummaryVisitor, ResourceMetricsAnswer {
+/**
+ * metrics/client.go getPodMetrics over the pod totals storage keeps (PodStorage.visitSummaries),
+ * each pod's entry going to `put`.
+ */
+abstract class PodSumsVisitor implements PodSummaryVisitor, ResourceMetricsCount {
   returned = 0;
   firstTimestamp_ms = 0;
-  readonly value: PodMetricsInfo = new Map();
 
   constructor(private readonly resource: ResourceName) {}
 
@@ -135,7 +173,49 @@ class PodSumsCollector implements PodSummaryVisitor, ResourceMetricsAnswer {
     // A pod with no container usage is left out (missing), as getPodMetrics leaves it.
     if (containers === 0) return;
     // Σ (bytes × 1000) = (Σ bytes) × 1000 exactly, int64 wrap-around included.
-    const value_milli = this.resource === "cpu" ? cpuMilli : mulInt64(memory_bytes, 1000);
+    this.put(name, timestamp_ms, window_ms, this.resource === "cpu" ? cpuMilli : mulInt64(memory_bytes, 1000));
+  }
+
+  protected abstract put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void;
+}
+
+/** The pod sums as a PodMetricsInfo map. */
+class PodSumsCollector extends PodSumsVisitor implements ResourceMetricsAnswer {
+  readonly value: PodMetricsInfo = new Map();
+
+  protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
     this.value.set(name, { timestamp_ms, window_ms, value_milli });
   }
+}
+
+/**
+ * The pod sums into rows by place in the visited list of names. Pods are visited in the list's
+ * order (PodSummaryTable.visit), so each one's place is found by walking on from the last one.
+ */
+class PodSumRowsCollector extends PodSumsVisitor {
+  private next = 0;
+
+  constructor(
+    resource: ResourceName,
+    private readonly podNames: readonly string[],
+    private readonly rows: PodMetricRows,
+  ) {
+    super(resource);
+  }
+
+  protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
+    const names = this.podNames;
+    let i = this.next;
+    while (i < names.length && names[i] !== name) i++;
+    if (i === names.length) throw new Error(`pod ${name} visited out of the order of its list`);
+    this.rows.set(i, timestamp_ms, window_ms, value_milli);
+    this.next = i + 1;
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

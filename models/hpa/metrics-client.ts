@@ -8,6 +8,7 @@
  */
 import type { LabelSelector, ResourceList } from "../cluster/types.js";
 import { addInt64, mulInt64, type Int64 } from "./int64.js";
+import type { PodMetricRows } from "./pod-metric-rows.js";
 import type { CrossVersionObjectReference, ResourceName } from "./types.js";
 
 /** metrics/interfaces.go PodMetric: one pod's value with the sample's timestamp and window. */
@@ -30,6 +31,17 @@ export type MetricsResult<T> = { ok: true; value: T; timestamp_ms: number } | { 
 export interface MetricsClient {
   /** Per-pod usage of a resource (sum over containers, or one named container). */
   getResourceMetric(resource: ResourceName, container: string): MetricsResult<PodMetricsInfo>;
+  /**
+   * Optional: getResourceMetric's answer written into `rows` (row i = podNames[i], names
+   * distinct), for a client that can do so without building the map: one built over exactly
+   * `podNames`. null when it cannot; the caller then asks getResourceMetric.
+   */
+  getResourceMetricRows?(
+    resource: ResourceName,
+    container: string,
+    podNames: readonly string[],
+    rows: PodMetricRows,
+  ): MetricsResult<PodMetricRows> | null;
   /** Per-pod values of a custom metric (custom.metrics.k8s.io, Pods). */
   getRawMetric(metricName: string, metricSelector: LabelSelector | null): MetricsResult<PodMetricsInfo>;
   /** The value of a custom metric describing one object (custom.metrics.k8s.io, Object). */
@@ -128,13 +140,17 @@ function isApiError<T>(x: T | MetricsApiError): x is MetricsApiError {
   return typeof x === "object" && x !== null && !Array.isArray(x) && "error" in x;
 }
 
+/** The number of PodMetrics a metrics.k8s.io answer held, and the first one's timestamp. */
+export interface ResourceMetricsCount {
+  returned: number;
+  firstTimestamp_ms: number;
+}
+
 /**
  * A metrics.k8s.io answer already converted by `getPodMetrics` / `getContainerMetrics`: the
  * number of PodMetrics the API returned, the first one's timestamp, and the per-pod values.
  */
-export interface ResourceMetricsAnswer {
-  returned: number;
-  firstTimestamp_ms: number;
+export interface ResourceMetricsAnswer extends ResourceMetricsCount {
   value: PodMetricsInfo;
 }
 
@@ -148,6 +164,16 @@ export interface MetricsSnapshot {
    * must equal converting `resource` (a test checks the metrics-server one does).
    */
   resourceMetric?: (resource: ResourceName, container: string) => ResourceMetricsAnswer | MetricsApiError;
+  /**
+   * Optional: the same answer written into `rows` (see MetricsClient.getResourceMetricRows), or
+   * null when the snapshot cannot.
+   */
+  resourceMetricRows?: (
+    resource: ResourceName,
+    container: string,
+    podNames: readonly string[],
+    rows: PodMetricRows,
+  ) => ResourceMetricsCount | MetricsApiError | null;
   /** custom.metrics.k8s.io per-pod series, by metric name; undefined name = no series. */
   pods: (metricName: string, metricSelector: LabelSelector | null) => readonly CustomPodMetricItem[] | MetricsApiError;
   /** custom.metrics.k8s.io object metric, by metric name and object; undefined = not found. */
@@ -170,6 +196,13 @@ function convertResourceMetrics(
   };
 }
 
+// metrics/client.go resourceMetricsClient.GetResourceMetric's errors: the API failed, or returned
+// no PodMetrics at all.
+function resourceMetricFailure(answer: ResourceMetricsCount | MetricsApiError): { ok: false; error: string } {
+  if (isApiError(answer)) return { ok: false, error: `unable to fetch metrics from resource metrics API: ${answer.error}` };
+  return { ok: false, error: "no metrics returned from resource metrics API" };
+}
+
 /**
  * A MetricsClient over a snapshot, with the error messages of metrics/client.go
  * (resourceMetricsClient, customMetricsClient, externalMetricsClient).
@@ -182,9 +215,21 @@ export class StaticMetricsClient implements MetricsClient {
     const answer = this.snapshot.resourceMetric
       ? this.snapshot.resourceMetric(resource, container)
       : convertResourceMetrics(this.snapshot.resource, resource, container);
-    if (isApiError(answer)) return { ok: false, error: `unable to fetch metrics from resource metrics API: ${answer.error}` };
-    if (answer.returned === 0) return { ok: false, error: "no metrics returned from resource metrics API" };
+    if (isApiError(answer) || answer.returned === 0) return resourceMetricFailure(answer);
     return { ok: true, value: answer.value, timestamp_ms: answer.firstTimestamp_ms };
+  }
+
+  // getResourceMetric into the caller's rows, when the snapshot can answer so.
+  getResourceMetricRows(
+    resource: ResourceName,
+    container: string,
+    podNames: readonly string[],
+    rows: PodMetricRows,
+  ): MetricsResult<PodMetricRows> | null {
+    const answer = this.snapshot.resourceMetricRows?.(resource, container, podNames, rows) ?? null;
+    if (answer === null) return null;
+    if (isApiError(answer) || answer.returned === 0) return resourceMetricFailure(answer);
+    return { ok: true, value: rows, timestamp_ms: answer.firstTimestamp_ms };
   }
 
   // metrics/client.go customMetricsClient.GetRawMetric

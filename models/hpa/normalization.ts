@@ -3,8 +3,9 @@
  * stabilization, scale-rate limits and scale-event bookkeeping.
  *
  * Upstream keeps the histories in controller maps and reads time.Now(); here the histories are
- * arguments and every function returns the updated copy (inputs are never mutated), with the
- * evaluation time `now_ms` passed in.
+ * arguments and every function returns the updated copy (inputs are never mutated, and history
+ * entries are replaced rather than edited, so copies may share them), with the evaluation time
+ * `now_ms` passed in.
  *
  * Time windows: upstream compares with strict Before/After against `now - window`, and its clock
  * has always advanced a little since the samples were stored. So a sample counts in a window only
@@ -46,11 +47,13 @@ export function stabilizeRecommendation(
 ): { stabilizedReplicas: number; recommendations: TimestampedRecommendation[] } {
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     if (!withinWindow(rec.timestamp_ms, downscaleStabilisationWindow_ms, now_ms)) oldSampleIndex = i;
     else if (rec.recommendation > maxRecommendation) maxRecommendation = rec.recommendation;
-  });
-  const updated = recommendations.map((r) => ({ ...r }));
+  }
+  // Entries are replaced, never edited, so the new list may share the old one's entries.
+  const updated = recommendations.slice();
   const entry = { recommendation: prenormalizedDesiredReplicas, timestamp_ms: now_ms };
   if (oldSampleIndex >= 0) updated[oldSampleIndex] = entry;
   else updated.push(entry);
@@ -80,21 +83,22 @@ export function stabilizeRecommendationWithBehaviors(
   let upRecommendation = args.desiredReplicas;
   let downRecommendation = args.desiredReplicas;
   let oldSampleIndex = -1;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     const inUp = withinWindow(rec.timestamp_ms, upWindow_ms, now_ms);
     const inDown = withinWindow(rec.timestamp_ms, downWindow_ms, now_ms);
     if (inUp) upRecommendation = Math.min(rec.recommendation, upRecommendation);
     if (inDown) downRecommendation = Math.max(rec.recommendation, downRecommendation);
     if (!inUp && !inDown) oldSampleIndex = i;
-  });
+  }
 
   // Bring the recommendation within the upper and lower limits (stabilize).
   let recommendation = args.currentReplicas;
   if (recommendation < upRecommendation) recommendation = upRecommendation;
   if (recommendation > downRecommendation) recommendation = downRecommendation;
 
-  // Record the unstabilized recommendation.
-  const updated = recommendations.map((r) => ({ ...r }));
+  // Record the unstabilized recommendation (entries are replaced, never edited).
+  const updated = recommendations.slice();
   const entry = { recommendation: args.desiredReplicas, timestamp_ms: now_ms };
   if (oldSampleIndex >= 0) updated[oldSampleIndex] = entry;
   else updated.push(entry);
@@ -308,7 +312,8 @@ export function getLongestPolicyPeriod(scalingRules: HPAScalingRules): number {
 }
 
 // horizontal.go storeScaleEvent: records |new - prev| in the direction's history, reusing the last
-// outdated slot. Nothing is stored without a behavior, since only behaviors read the events.
+// outdated slot. Nothing is stored without a behavior, since only behaviors read the events. The
+// history left alone is returned as given (neither is edited).
 export function storeScaleEvent(
   behavior: HorizontalPodAutoscalerBehavior | null,
   scaleUpEvents: readonly TimestampedScaleEvent[],
@@ -316,15 +321,13 @@ export function storeScaleEvent(
   prevReplicas: number,
   newReplicas: number,
   now_ms: number,
-): { scaleUpEvents: TimestampedScaleEvent[]; scaleDownEvents: TimestampedScaleEvent[] } {
-  if (behavior === null) return { scaleUpEvents: scaleUpEvents.map((e) => ({ ...e })), scaleDownEvents: scaleDownEvents.map((e) => ({ ...e })) };
+): { scaleUpEvents: readonly TimestampedScaleEvent[]; scaleDownEvents: readonly TimestampedScaleEvent[] } {
+  if (behavior === null) return { scaleUpEvents, scaleDownEvents };
   const up = newReplicas > prevReplicas;
   const rules = up ? behavior.scaleUp : behavior.scaleDown;
   const events = markScaleEventsOutdated(up ? scaleUpEvents : scaleDownEvents, rules === null ? 0 : getLongestPolicyPeriod(rules), now_ms);
   let oldSampleIndex = -1;
-  events.forEach((e, i) => {
-    if (e.outdated) oldSampleIndex = i;
-  });
+  for (let i = 0; i < events.length; i++) if (events[i].outdated) oldSampleIndex = i;
   const newEvent: TimestampedScaleEvent = {
     replicaChange: up ? newReplicas - prevReplicas : prevReplicas - newReplicas,
     timestamp_ms: now_ms,
@@ -332,9 +335,7 @@ export function storeScaleEvent(
   };
   if (oldSampleIndex >= 0) events[oldSampleIndex] = newEvent;
   else events.push(newEvent);
-  return up
-    ? { scaleUpEvents: events, scaleDownEvents: scaleDownEvents.map((e) => ({ ...e })) }
-    : { scaleUpEvents: scaleUpEvents.map((e) => ({ ...e })), scaleDownEvents: events };
+  return up ? { scaleUpEvents: events, scaleDownEvents } : { scaleUpEvents, scaleDownEvents: events };
 }
 
 export interface NormalizationResult {

@@ -9,7 +9,7 @@
  * when `rescale`, and stores `status` and the returned histories.
  */
 import type { Pod } from "../cluster/types.js";
-import { setConditionInList } from "./conditions.js";
+import { copyConditions, setConditionInOwnList } from "./conditions.js";
 import { setDefaultsHorizontalPodAutoscalerBehavior } from "./defaults.js";
 import type { MetricsClient } from "./metrics-client.js";
 import {
@@ -110,9 +110,10 @@ export interface ReconcileResult {
   conditions: HorizontalPodAutoscalerCondition[];
   /** The error reconcileAutoscaler returns (a partial metrics failure can still scale). */
   error: string | null;
-  recommendations: TimestampedRecommendation[];
-  scaleUpEvents: TimestampedScaleEvent[];
-  scaleDownEvents: TimestampedScaleEvent[];
+  /** The updated histories (the input lists themselves when unchanged; never edited). */
+  recommendations: readonly TimestampedRecommendation[];
+  scaleUpEvents: readonly TimestampedScaleEvent[];
+  scaleDownEvents: readonly TimestampedScaleEvent[];
   decision: HpaDecision;
 }
 
@@ -417,24 +418,38 @@ function metricDecisions(specs: readonly MetricSpec[], perMetric: readonly Metri
   });
 }
 
+// horizontal.go setCondition, on the reconcile's own copy of the status conditions.
+function setCondition(conditions: HorizontalPodAutoscalerCondition[], u: ConditionUpdate, now_ms: number): void {
+  setConditionInOwnList(conditions, u.type, u.status, u.reason, u.message, now_ms);
+}
+
+const SUCCEEDED_GET_SCALE: ConditionUpdate = Object.freeze({
+  type: "AbleToScale",
+  status: "True",
+  reason: "SucceededGetScale",
+  message: "the HPA controller was able to get the target's current scale",
+});
+
+const SCALING_DISABLED: ConditionUpdate = Object.freeze({
+  type: "ScalingActive",
+  status: "False",
+  reason: "ScalingDisabled",
+  message: "scaling is disabled since the replica count of the target is zero",
+});
+
 // horizontal.go reconcileAutoscaler, from the point the scale was read (AbleToScale=True
 // SucceededGetScale) to the status it would write.
 export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   const { hpa, scale, config, now_ms } = input;
-  let conditions: HorizontalPodAutoscalerCondition[] = hpa.status.conditions.map((c) => ({ ...c }));
-  const setCondition = (u: ConditionUpdate) => {
-    conditions = setConditionInList(conditions, u.type, u.status, u.reason, u.message, now_ms);
-  };
-
-  setCondition({ type: "AbleToScale", status: "True", reason: "SucceededGetScale", message: "the HPA controller was able to get the target's current scale" });
+  const conditions = copyConditions(hpa.status.conditions);
+  setCondition(conditions, SUCCEEDED_GET_SCALE, now_ms);
   const currentReplicas = scale.specReplicas;
-  // recordInitialRecommendation: seed only a history that does not exist yet.
-  let recommendations: TimestampedRecommendation[] =
-    input.recommendations === null
-      ? [{ recommendation: currentReplicas, timestamp_ms: now_ms }]
-      : input.recommendations.map((r) => ({ ...r }));
-  let scaleUpEvents = input.scaleUpEvents.map((e) => ({ ...e }));
-  let scaleDownEvents = input.scaleDownEvents.map((e) => ({ ...e }));
+  // recordInitialRecommendation: seed only a history that does not exist yet. The histories are
+  // never edited (normalization returns new lists), so unchanged ones are returned as given.
+  let recommendations: readonly TimestampedRecommendation[] =
+    input.recommendations === null ? [{ recommendation: currentReplicas, timestamp_ms: now_ms }] : input.recommendations;
+  let scaleUpEvents = input.scaleUpEvents;
+  let scaleDownEvents = input.scaleDownEvents;
 
   const minReplicas = hpa.spec.minReplicas ?? 1;
   const maxReplicas = hpa.spec.maxReplicas;
@@ -473,7 +488,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     desiredReplicas = 0;
     rescale = false;
     decision.path = "ScalingDisabled";
-    setCondition({ type: "ScalingActive", status: "False", reason: "ScalingDisabled", message: "scaling is disabled since the replica count of the target is zero" });
+    setCondition(conditions, SCALING_DISABLED, now_ms);
   } else if (currentReplicas > maxReplicas) {
     rescaleReason = "Current number of replicas above Spec.MaxReplicas";
     desiredReplicas = maxReplicas;
@@ -496,7 +511,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.metrics = metricDecisions(hpa.spec.metrics, computed.perMetric);
     decision.metricDesiredReplicas = computed.replicas;
     decision.metricName = computed.metric;
-    setCondition(computed.condition);
+    setCondition(conditions, computed.condition, now_ms);
 
     if (computed.error !== null && computed.replicas === -1) {
       // setCurrentReplicasAndMetricsInStatus: keep the previous desired count, no scaling.
@@ -557,7 +572,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
             config.downscaleStabilisationWindow_ms,
             now_ms,
           );
-    for (const c of normalized.conditions) setCondition(c);
+    for (const c of normalized.conditions) setCondition(conditions, c, now_ms);
     recommendations = normalized.recommendations;
     decision.stabilizedReplicas = normalized.stabilizedReplicas;
     decision.limitedReplicas = normalized.desiredReplicas;
@@ -568,12 +583,12 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   }
 
   if (rescale) {
-    setCondition({
+    setCondition(conditions, {
       type: "AbleToScale",
       status: "True",
       reason: "SucceededRescale",
       message: `the HPA controller was able to update the target scale to ${desiredReplicas}`,
-    });
+    }, now_ms);
     const stored = storeScaleEvent(behavior, scaleUpEvents, scaleDownEvents, currentReplicas, desiredReplicas, now_ms);
     scaleUpEvents = stored.scaleUpEvents;
     scaleDownEvents = stored.scaleDownEvents;

@@ -22,9 +22,10 @@ import {
   toBigInt,
   type Int64,
 } from "./int64.js";
-import { resourceMilliValue, type MetricsClient, type PodMetricsInfo } from "./metrics-client.js";
+import { resourceMilliValue, type MetricsClient, type MetricsResult, type PodMetricsInfo } from "./metrics-client.js";
+import { PodMetricRows } from "./pod-metric-rows.js";
 import type { CrossVersionObjectReference, ResourceName } from "./types.js";
-import { getMetricUsageRatio, getResourceUtilizationRatio } from "./utilization.js";
+import { getMetricUsageRatioOfRows, getResourceUtilizationRatioOfRows } from "./utilization.js";
 
 /** replica_calculator.go Tolerances: usage-ratio tolerances per direction. */
 export interface Tolerances {
@@ -77,8 +78,15 @@ function fail(error: string): CalcError {
 /**
  * replica_calculator.go ReplicaCalculator: the metrics client, the pod lister's answer and the
  * calculator flags, evaluated at `now_ms`.
+ *
+ * The per-pod maps and sets of upstream (PodMetricsInfo, groupPods' sets, the requests) are kept
+ * by row of the pod list (PodListLayout): the same entries, reached by array index rather than
+ * by hashing the pod name, in arrays reused from sync to sync.
  */
 export class ReplicaCalculator {
+  /** What was derived from `pods` before, kept by the caller while `pods` is unchanged. */
+  readonly memo: PodListMemo;
+
   constructor(
     readonly metricsClient: MetricsClient,
     /** The pods the HPA's selector matches (podLister.Pods(ns).List(selector)). */
@@ -86,24 +94,76 @@ export class ReplicaCalculator {
     readonly cpuInitializationPeriod_ms: number,
     readonly delayOfInitialReadinessStatus_ms: number,
     readonly now_ms: number,
-    /** What was derived from `pods` before, kept by the caller while `pods` is unchanged. */
-    readonly memo: PodListMemo | null = null,
-  ) {}
+    memo: PodListMemo | null = null,
+  ) {
+    this.memo = memo ?? new PodListMemo();
+  }
 
-  private requests(container: string, resource: ResourceName): RequestsResult {
-    if (this.memo === null) return calculateRequests(this.pods, container, resource);
-    const key = `${resource}/${container}`;
+  private layout(): PodListLayout {
+    return (this.memo.layout ??= new PodListLayout(this.pods));
+  }
+
+  // calculateRequests, with the requests by row.
+  private requests(container: string, resource: ResourceName): RequestsByRow {
+    // Container names cannot hold "/", so the keys of the two kinds never meet.
+    const key = container === "" ? resource : `${resource}/${container}`;
     let r = this.memo.requests.get(key);
     if (r === undefined) {
-      r = calculateRequests(this.pods, container, resource);
+      const calculated = calculateRequests(this.pods, container, resource);
+      if (calculated.ok) {
+        const layout = this.layout();
+        const rows = layout.rowNames.map((name) => calculated.value.get(name));
+        r = { ok: true, value: calculated.value, rows };
+      } else {
+        r = calculated;
+      }
       this.memo.requests.set(key, r);
     }
     return r;
   }
 
   private groupingFacts(): readonly PodGroupingFacts[] {
-    if (this.memo === null) return this.pods.map(podGroupingFacts);
     return (this.memo.groupingFacts ??= this.pods.map(podGroupingFacts));
+  }
+
+  // metricsClient.GetResourceMetric into the layout's rows: filled by the client when it can,
+  // else from the map it returns.
+  private resourceMetricRows(resource: ResourceName, container: string): MetricsResult<PodMetricRows> {
+    const layout = this.layout();
+    if (layout.distinct && this.metricsClient.getResourceMetricRows !== undefined) {
+      const answer = this.metricsClient.getResourceMetricRows(resource, container, layout.rowNames, layout.metrics);
+      if (answer !== null) return answer;
+    }
+    const fetched = this.metricsClient.getResourceMetric(resource, container);
+    if (!fetched.ok) return fetched;
+    layout.metrics.assign(fetched.value, layout.rowOfName);
+    return { ok: true, value: layout.metrics, timestamp_ms: fetched.timestamp_ms };
+  }
+
+  // groupPods over this calculator's pods; the sets are left in the layout's `sets`.
+  private groupPods(metrics: PodMetricRows, resource: ResourceName | ""): PodGroupSizes {
+    return groupPodRows(
+      this.groupingFacts(),
+      this.layout(),
+      metrics,
+      resource,
+      this.cpuInitializationPeriod_ms,
+      this.delayOfInitialReadinessStatus_ms,
+      this.now_ms,
+    );
+  }
+
+  // replica_calculator.go removeMetricsForPods, for the pods in the sets `flags` names.
+  private removeMetricsForPods(metrics: PodMetricRows, flags: number): void {
+    const sets = this.layout().sets;
+    for (let r = 0; r < metrics.rowCount; r++) if ((sets[r] & flags) !== 0) metrics.delete(r);
+  }
+
+  // metrics[pod] = {value} for every pod in the set `flag` names (the window and the zero time
+  // are what upstream's PodMetric literal leaves unset).
+  private setMetricsForPods(metrics: PodMetricRows, flag: number, value_milli: Int64): void {
+    const sets = this.layout().sets;
+    for (let r = 0; r < metrics.rowCount; r++) if ((sets[r] & flag) !== 0) metrics.set(r, GO_ZERO_TIME_MS, 0, value_milli);
   }
 
   // replica_calculator.go GetResourceReplicas
@@ -114,44 +174,28 @@ export class ReplicaCalculator {
     tolerances: Tolerances,
     container: string,
   ): ResourceReplicasResult | CalcError {
-    const fetched = this.metricsClient.getResourceMetric(resource, container);
+    const fetched = this.resourceMetricRows(resource, container);
     if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
     const timestamp_ms = fetched.timestamp_ms;
-    // The calculator rewrites entries: the client hands over a map of the caller's own.
-    const metrics: PodMetricsInfo = fetched.value;
-    const podList = this.pods;
-    if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
+    // The calculator rewrites entries, as upstream edits the map the client decoded.
+    const metrics = fetched.value;
+    if (this.pods.length === 0) return fail("no pods returned by selector while calculating replica count");
 
-    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPodFacts(
-      this.groupingFacts(),
-      metrics,
-      resource,
-      this.cpuInitializationPeriod_ms,
-      this.delayOfInitialReadinessStatus_ms,
-      this.now_ms,
-    );
-    removeMetricsForPods(metrics, ignoredPods);
-    removeMetricsForPods(metrics, unreadyPods);
+    const { readyPodCount, unreadyPods, missingPods } = this.groupPods(metrics, resource);
+    this.removeMetricsForPods(metrics, IGNORED | UNREADY);
     if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
 
     const requests = this.requests(container, resource);
     if (!requests.ok) return requests;
 
-    const first = getResourceUtilizationRatio(metrics, requests.value, targetUtilization);
+    const first = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization);
     if (!first.ok) return fail(first.error);
     const { utilizationRatio: usageRatio, currentUtilization: utilization, rawAverageValue: rawUtilization } = first;
-    const keep = (): ResourceReplicasResult => ({
-      ok: true,
-      replicaCount: currentReplicas,
-      utilization,
-      rawUtilization,
-      timestamp_ms,
-    });
 
-    const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
-    if (!scaleUpWithUnready && missingPods.size === 0) {
+    const scaleUpWithUnready = unreadyPods > 0 && usageRatio > 1.0;
+    if (!scaleUpWithUnready && missingPods === 0) {
       // Return the current replicas if the change would be too small.
-      if (isWithin(tolerances, usageRatio)) return keep();
+      if (isWithin(tolerances, usageRatio)) return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
       // No unready or missing pods: the new count follows from the ready pods alone.
       return {
         ok: true,
@@ -162,32 +206,30 @@ export class ReplicaCalculator {
       };
     }
 
-    if (missingPods.size > 0) {
+    if (missingPods > 0) {
       if (usageRatio < 1.0) {
         // On a scale-down, treat missing pods as using 100% (all) of the resource request, or
         // the utilization target for targets higher than 100%.
         const fallbackUtilization = Math.max(100, targetUtilization);
-        for (const podName of missingPods) {
-          const request = requests.value.get(podName) ?? 0;
-          metrics.set(podName, {
-            timestamp_ms: GO_ZERO_TIME_MS,
-            window_ms: 0,
-            value_milli: divInt64(mulInt64(request, fallbackUtilization), 100),
-          });
+        const sets = this.layout().sets;
+        for (let r = 0; r < metrics.rowCount; r++) {
+          if ((sets[r] & MISSING) === 0) continue;
+          const request = requests.rows[r] ?? 0;
+          metrics.set(r, GO_ZERO_TIME_MS, 0, divInt64(mulInt64(request, fallbackUtilization), 100));
         }
       } else if (usageRatio > 1.0) {
         // On a scale-up, treat missing pods as using 0% of the resource request.
-        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+        this.setMetricsForPods(metrics, MISSING, 0);
       }
     }
 
     if (scaleUpWithUnready) {
       // On a scale-up, treat unready pods as using 0% of the resource request.
-      for (const podName of unreadyPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+      this.setMetricsForPods(metrics, UNREADY, 0);
     }
 
     // Re-run the utilization calculation with the new numbers.
-    const second = getResourceUtilizationRatio(metrics, requests.value, targetUtilization);
+    const second = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization);
     if (!second.ok) return fail(second.error);
     const newUsageRatio = second.utilizationRatio;
 
@@ -197,13 +239,13 @@ export class ReplicaCalculator {
       (usageRatio < 1.0 && newUsageRatio > 1.0) ||
       (usageRatio > 1.0 && newUsageRatio < 1.0)
     ) {
-      return keep();
+      return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
     }
 
     const newReplicas = float64ToInt32(Math.ceil(newUsageRatio * metrics.size));
     // Keep the current count if the number of pods considered would flip the direction.
     if ((newUsageRatio < 1.0 && newReplicas > currentReplicas) || (newUsageRatio > 1.0 && newReplicas < currentReplicas)) {
-      return keep();
+      return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
     }
     // The replicas considered are however many pods factored into the calculation.
     return { ok: true, replicaCount: newReplicas, utilization, rawUtilization, timestamp_ms };
@@ -217,9 +259,9 @@ export class ReplicaCalculator {
     tolerances: Tolerances,
     container: string,
   ): UsageReplicasResult | CalcError {
-    const fetched = this.metricsClient.getResourceMetric(resource, container);
+    const fetched = this.resourceMetricRows(resource, container);
     if (!fetched.ok) return fail(`unable to get metrics for resource ${resource}: ${fetched.error}`);
-    const r = this.calcPlainMetricReplicas(fetched.value, currentReplicas, targetUsage, tolerances, resource);
+    const r = this.calcPlainMetricRowReplicas(fetched.value, currentReplicas, targetUsage, tolerances, resource);
     if (!r.ok) return r;
     return { ok: true, replicaCount: r.replicaCount, usage: r.usage, timestamp_ms: fetched.timestamp_ms };
   }
@@ -248,44 +290,46 @@ export class ReplicaCalculator {
     tolerances: Tolerances,
     resource: ResourceName | "",
   ): { ok: true; replicaCount: number; usage: Int64 } | CalcError {
-    const podList = this.pods;
-    if (podList.length === 0) return fail("no pods returned by selector while calculating replica count");
+    const layout = this.layout();
+    layout.metrics.assign(metrics, layout.rowOfName);
+    return this.calcPlainMetricRowReplicas(layout.metrics, currentReplicas, targetUsage, tolerances, resource);
+  }
 
-    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPodFacts(
-      this.groupingFacts(),
-      metrics,
-      resource,
-      this.cpuInitializationPeriod_ms,
-      this.delayOfInitialReadinessStatus_ms,
-      this.now_ms,
-    );
-    removeMetricsForPods(metrics, ignoredPods);
-    removeMetricsForPods(metrics, unreadyPods);
+  // calcPlainMetricReplicas over rows.
+  private calcPlainMetricRowReplicas(
+    metrics: PodMetricRows,
+    currentReplicas: number,
+    targetUsage: Int64,
+    tolerances: Tolerances,
+    resource: ResourceName | "",
+  ): { ok: true; replicaCount: number; usage: Int64 } | CalcError {
+    if (this.pods.length === 0) return fail("no pods returned by selector while calculating replica count");
+
+    const { readyPodCount, unreadyPods, missingPods } = this.groupPods(metrics, resource);
+    this.removeMetricsForPods(metrics, IGNORED | UNREADY);
     if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
 
-    const { usageRatio, currentUsage: usage } = getMetricUsageRatio(metrics, targetUsage);
+    const { usageRatio, currentUsage: usage } = getMetricUsageRatioOfRows(metrics, targetUsage);
 
-    const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
-    if (!scaleUpWithUnready && missingPods.size === 0) {
+    const scaleUpWithUnready = unreadyPods > 0 && usageRatio > 1.0;
+    if (!scaleUpWithUnready && missingPods === 0) {
       if (isWithin(tolerances, usageRatio)) return { ok: true, replicaCount: currentReplicas, usage };
       return { ok: true, replicaCount: float64ToInt32(Math.ceil(usageRatio * readyPodCount)), usage };
     }
 
-    if (missingPods.size > 0) {
+    if (missingPods > 0) {
       if (usageRatio < 1.0) {
         // On a scale-down, treat missing pods as using exactly the target amount.
-        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: targetUsage });
+        this.setMetricsForPods(metrics, MISSING, targetUsage);
       } else if (usageRatio > 1.0) {
         // On a scale-up, treat missing pods as using 0.
-        for (const podName of missingPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
+        this.setMetricsForPods(metrics, MISSING, 0);
       }
     }
 
-    if (scaleUpWithUnready) {
-      for (const podName of unreadyPods) metrics.set(podName, { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, value_milli: 0 });
-    }
+    if (scaleUpWithUnready) this.setMetricsForPods(metrics, UNREADY, 0);
 
-    const newUsageRatio = getMetricUsageRatio(metrics, targetUsage).usageRatio;
+    const newUsageRatio = getMetricUsageRatioOfRows(metrics, targetUsage).usageRatio;
     if (
       isWithin(tolerances, newUsageRatio) ||
       (usageRatio < 1.0 && newUsageRatio > 1.0) ||
@@ -480,16 +524,70 @@ export function podGroupingFacts(pod: Pod): PodGroupingFacts {
   };
 }
 
+/** calculateRequests' answer, with the requests also by row of the pod list. */
+type RequestsByRow = CalcError | { ok: true; value: ReadonlyMap<string, Int64>; rows: (Int64 | undefined)[] };
+
 /** Things derived from a pod list alone, kept by the caller while the list is unchanged. */
 export class PodListMemo {
   /** calculateRequests answers by resource and container. */
-  readonly requests = new Map<string, RequestsResult>();
+  readonly requests = new Map<string, RequestsByRow>();
   groupingFacts: PodGroupingFacts[] | null = null;
+  layout: PodListLayout | null = null;
 
   clear(): void {
     this.requests.clear();
     this.groupingFacts = null;
+    this.layout = null;
   }
+}
+
+/**
+ * The rows of a pod list: one per distinct pod name, in order of first appearance (the names of
+ * a lister's answer are distinct, so row i is pod i; a list that repeats a name, as a test may
+ * build, shares the row as upstream's maps share the key). Also the scratch one calculation at a
+ * time works in.
+ */
+export class PodListLayout {
+  /** Each pod's row. */
+  readonly rowOf: Int32Array;
+  readonly rowNames: string[] = [];
+  readonly rowOfName = new Map<string, number>();
+  /** Every name appears once: row i is pod i. */
+  readonly distinct: boolean;
+  /** The calculation's PodMetricsInfo. */
+  readonly metrics: PodMetricRows;
+  /** groupPods' sets, as flags by row (IGNORED, UNREADY, MISSING). */
+  readonly sets: Uint8Array;
+
+  constructor(pods: readonly Pod[]) {
+    this.rowOf = new Int32Array(pods.length);
+    for (let i = 0; i < pods.length; i++) {
+      const name = pods[i].metadata.name;
+      let row = this.rowOfName.get(name);
+      if (row === undefined) {
+        row = this.rowNames.length;
+        this.rowNames.push(name);
+        this.rowOfName.set(name, row);
+      }
+      this.rowOf[i] = row;
+    }
+    this.distinct = this.rowNames.length === pods.length;
+    this.metrics = new PodMetricRows(this.rowNames.length);
+    this.sets = new Uint8Array(this.rowNames.length);
+  }
+}
+
+/** A row's membership in groupPods' sets (a repeated name can be in several). */
+const IGNORED = 1;
+const UNREADY = 2;
+const MISSING = 4;
+
+/** What groupPods returns besides the sets: the ready count and the sets' sizes. */
+interface PodGroupSizes {
+  readyPodCount: number;
+  unreadyPods: number;
+  missingPods: number;
+  ignoredPods: number;
 }
 
 // replica_calculator.go groupPods.
@@ -501,40 +599,56 @@ export function groupPods(
   delayOfInitialReadinessStatus_ms: number,
   now_ms: number,
 ): GroupedPods {
-  return groupPodFacts(pods.map(podGroupingFacts), metrics, resource, cpuInitializationPeriod_ms, delayOfInitialReadinessStatus_ms, now_ms);
+  const layout = new PodListLayout(pods);
+  layout.metrics.assign(metrics, layout.rowOfName);
+  const { readyPodCount } = groupPodRows(
+    pods.map(podGroupingFacts),
+    layout,
+    layout.metrics,
+    resource,
+    cpuInitializationPeriod_ms,
+    delayOfInitialReadinessStatus_ms,
+    now_ms,
+  );
+  const namesIn = (flag: number): Set<string> => {
+    const names = new Set<string>();
+    for (let r = 0; r < layout.rowNames.length; r++) if ((layout.sets[r] & flag) !== 0) names.add(layout.rowNames[r]);
+    return names;
+  };
+  return { readyPodCount, unreadyPods: namesIn(UNREADY), missingPods: namesIn(MISSING), ignoredPods: namesIn(IGNORED) };
 }
 
-// replica_calculator.go groupPods over the facts it reads. Times are strict comparisons as
-// upstream's Before/After: a pod whose start + readiness delay equals its readiness transition
-// counts as ready, and a metric whose timestamp equals transition + window counts as fresh.
-export function groupPodFacts(
+// replica_calculator.go groupPods over the facts it reads, with the metrics and the sets by row of
+// `layout` (the sets are left in layout.sets). Times are strict comparisons as upstream's
+// Before/After: a pod whose start + readiness delay equals its readiness transition counts as
+// ready, and a metric whose timestamp equals transition + window counts as fresh.
+function groupPodRows(
   pods: readonly PodGroupingFacts[],
-  metrics: PodMetricsInfo,
+  layout: PodListLayout,
+  metrics: PodMetricRows,
   resource: ResourceName | "",
   cpuInitializationPeriod_ms: number,
   delayOfInitialReadinessStatus_ms: number,
   now_ms: number,
-): GroupedPods {
-  const missingPods = new Set<string>();
-  const unreadyPods = new Set<string>();
-  const ignoredPods = new Set<string>();
-  let readyPodCount = 0;
+): PodGroupSizes {
+  const sets = layout.sets;
+  sets.fill(0);
+  const sizes: PodGroupSizes = { readyPodCount: 0, unreadyPods: 0, missingPods: 0, ignoredPods: 0 };
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
-    const name = pod.name;
+    const row = layout.rowOf[i];
     if (pod.ignored) {
-      ignoredPods.add(name);
+      sizes.ignoredPods += addToSet(sets, row, IGNORED);
       continue;
     }
     // Pending pods are unready.
     if (pod.pending) {
-      unreadyPods.add(name);
+      sizes.unreadyPods += addToSet(sets, row, UNREADY);
       continue;
     }
     // Pods missing metrics.
-    const metric = metrics.get(name);
-    if (metric === undefined) {
-      missingPods.add(name);
+    if (metrics.has[row] === 0) {
+      sizes.missingPods += addToSet(sets, row, MISSING);
       continue;
     }
     // Unready pods are ignored, for CPU only: CPU usage is distorted while a pod starts.
@@ -548,20 +662,28 @@ export function groupPodFacts(
         // Still within the initialization period: ignore the sample if the pod is unready or a
         // full metric window has not been collected since the last readiness transition.
         unready =
-          condition.status === "False" || metric.timestamp_ms < condition.lastTransitionTime_ms + metric.window_ms;
+          condition.status === "False" ||
+          metrics.timestamp_ms[row] < condition.lastTransitionTime_ms + metrics.window_ms[row];
       } else {
         // Ignore the metric if the pod is unready and has never been ready.
         unready =
           condition.status === "False" && startTime_ms + delayOfInitialReadinessStatus_ms > condition.lastTransitionTime_ms;
       }
       if (unready) {
-        unreadyPods.add(name);
+        sizes.unreadyPods += addToSet(sets, row, UNREADY);
         continue;
       }
     }
-    readyPodCount++;
+    sizes.readyPodCount++;
   }
-  return { readyPodCount, unreadyPods, missingPods, ignoredPods };
+  return sizes;
+}
+
+/** sets.Insert for the row's set `flag`: 1 when the row was not in it yet (the size grows). */
+function addToSet(sets: Uint8Array, row: number, flag: number): number {
+  if ((sets[row] & flag) !== 0) return 0;
+  sets[row] |= flag;
+  return 1;
 }
 
 // replica_calculator.go calculateRequests. With a container name only that container counts;
@@ -655,9 +777,4 @@ function addContainerRequests(
       return;
     }
   }
-}
-
-// replica_calculator.go removeMetricsForPods
-export function removeMetricsForPods(metrics: PodMetricsInfo, pods: ReadonlySet<string>): void {
-  for (const pod of pods) metrics.delete(pod);
 }

@@ -1,4 +1,8 @@
-/** Port of pkg/controller/podautoscaler/metrics/utilization.go. */
+/**
+ * Port of pkg/controller/podautoscaler/metrics/utilization.go, over a PodMetricsInfo map (as
+ * upstream) or over the replica calculator's PodMetricRows: the same sums, and the same result
+ * from them.
+ */
 import {
   addInt64,
   compareInt64,
@@ -9,6 +13,7 @@ import {
   type Int64,
 } from "./int64.js";
 import type { PodMetricsInfo } from "./metrics-client.js";
+import type { PodMetricRows } from "./pod-metric-rows.js";
 
 export type UtilizationRatioResult =
   | { ok: true; utilizationRatio: number; currentUtilization: number; rawAverageValue: Int64 }
@@ -25,15 +30,47 @@ export function getResourceUtilizationRatio(
   let metricsTotal: Int64 = 0;
   let requestsTotal: Int64 = 0;
   let numEntries = 0;
-  // forEach, not for-of over entries: no [key, value] array per pod on every HPA sync.
-  metrics.forEach((metric, podName) => {
+  for (const [podName, metric] of metrics) {
     const request = requests.get(podName);
     // Missing requests are checked elsewhere, so a metric without one is extraneous.
-    if (request === undefined) return;
+    if (request === undefined) continue;
     metricsTotal = addInt64(metricsTotal, metric.value_milli);
     requestsTotal = addInt64(requestsTotal, request);
     numEntries++;
-  });
+  }
+  return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization);
+}
+
+/**
+ * getResourceUtilizationRatio over rows, `requests[r]` being row r's request. The entries for
+ * pods outside the list have no request, so they are extraneous.
+ */
+export function getResourceUtilizationRatioOfRows(
+  metrics: PodMetricRows,
+  requests: readonly (Int64 | undefined)[],
+  targetUtilization: number,
+): UtilizationRatioResult {
+  let metricsTotal: Int64 = 0;
+  let requestsTotal: Int64 = 0;
+  let numEntries = 0;
+  for (let r = 0; r < metrics.rowCount; r++) {
+    if (metrics.has[r] === 0) continue;
+    const request = requests[r];
+    if (request === undefined) continue;
+    metricsTotal = addInt64(metricsTotal, metrics.value_milli[r]);
+    requestsTotal = addInt64(requestsTotal, request);
+    numEntries++;
+  }
+  return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization);
+}
+
+// The end of GetResourceUtilizationRatio, from its sums.
+function utilizationRatioOfTotals(
+  metricsTotal: Int64,
+  requestsTotal: Int64,
+  numEntries: number,
+  targetUtilization: number,
+): UtilizationRatioResult {
   // The set of requests can be disjoint from the set of metrics.
   if (compareInt64(requestsTotal, 0) === 0) return { ok: false, error: "no metrics returned matched known pods" };
   const currentUtilization = int64ToInt32(divInt64(mulInt64(metricsTotal, 100), requestsTotal));
@@ -45,13 +82,30 @@ export function getResourceUtilizationRatio(
   };
 }
 
+export interface MetricUsageRatio {
+  usageRatio: number;
+  currentUsage: Int64;
+}
+
 // metrics/utilization.go GetMetricUsageRatio: usage is the int64 mean over the pods in the map.
-export function getMetricUsageRatio(
-  metrics: PodMetricsInfo,
-  targetUsage: Int64,
-): { usageRatio: number; currentUsage: Int64 } {
+export function getMetricUsageRatio(metrics: PodMetricsInfo, targetUsage: Int64): MetricUsageRatio {
   let metricsTotal: Int64 = 0;
   for (const metric of metrics.values()) metricsTotal = addInt64(metricsTotal, metric.value_milli);
-  const currentUsage = divInt64(metricsTotal, metrics.size);
+  return metricUsageRatioOfTotal(metricsTotal, metrics.size, targetUsage);
+}
+
+/** getMetricUsageRatio over rows: every entry counts, the other pods' ones too. */
+export function getMetricUsageRatioOfRows(metrics: PodMetricRows, targetUsage: Int64): MetricUsageRatio {
+  let metricsTotal: Int64 = 0;
+  for (let r = 0; r < metrics.rowCount; r++) {
+    if (metrics.has[r] !== 0) metricsTotal = addInt64(metricsTotal, metrics.value_milli[r]);
+  }
+  for (const value of metrics.otherValues_milli) metricsTotal = addInt64(metricsTotal, value);
+  return metricUsageRatioOfTotal(metricsTotal, metrics.size, targetUsage);
+}
+
+// The end of GetMetricUsageRatio, from its sum.
+function metricUsageRatioOfTotal(metricsTotal: Int64, count: number, targetUsage: Int64): MetricUsageRatio {
+  const currentUsage = divInt64(metricsTotal, count);
   return { usageRatio: int64ToFloat64(currentUsage) / int64ToFloat64(targetUsage), currentUsage };
 }

@@ -22,7 +22,7 @@
  * metrics-server drops a pod whose any container reports exactly zero CPU or memory.
  */
 import type { Pod } from "../cluster/types.js";
-import { PodServerPool } from "../workload/pod-server.js";
+import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
 import { milliCpuToShares, waterFill } from "./cpu-shares.js";
@@ -40,14 +40,10 @@ export interface RunningPod {
   nodeIndex: number;
   app: Readonly<AppProfile>;
   started_ms: number;
-  /** Time up to which the pool slot has been integrated. */
-  advanced_ms: number;
   /** The arrival rate routed to the pod (the slot state holds it too, for the runtime's use). */
   rate_rps: number;
   limit_mcores: number;
   weight: number;
-  /** Which traffic source (Service) this pod's counters roll up into; -1 = none yet. */
-  serviceIndex: number;
   /** The pod's containers, the app container first; all started at `started_ms`. */
   containerNames: readonly string[];
   /** Set when the pod is stopped, so holders of this object can tell without a lookup by uid. */
@@ -55,6 +51,7 @@ export interface RunningPod {
 }
 
 // Fields of a running pod's slot state, at these offsets in its block of `SLOT_FIELDS` doubles.
+// The per-node passes read only these and the pool, never the RunningPod (see NodePods.slots).
 /** RunningPod.rate_rps. */
 const RATE = 0;
 /** Current demand for the node's CPU (see the header), mcores. */
@@ -69,12 +66,37 @@ const APP_CPU = 4;
 const APP_MEMORY = 5;
 const SIDECAR_CPU = 6;
 const SIDECAR_MEMORY = 7;
-const SLOT_FIELDS = 8;
+/** Time up to which the pool slot has been integrated. */
+const ADVANCED = 8;
+/** Which traffic source (Service) the pod's counters roll up into; -1 = none yet. */
+const SERVICE = 9;
+/** RunningPod.started_ms. */
+const STARTED = 10;
+/** The app's baseline CPU and CPU per request (RunningPod.app's), mcores and mcore·s. */
+const BASELINE_CPU = 11;
+const CPU_PER_REQUEST = 12;
+/** RunningPod.weight. */
+const WEIGHT = 13;
+/** 14 fields, rounded up to a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
+const SLOT_FIELDS = 16;
 
-interface NodeSlots {
+/** A node's running pods in start order, as `sampleNode` returns them: `pods[i]` runs in pool slot `slots[i]`. */
+export interface NodePods {
+  readonly pods: readonly RunningPod[];
+  /**
+   * Each pod's slot, beside the list so that a pass over the node's pods need not read their
+   * RunningPod objects: at 5,000 pods those are cache misses, where such passes' time went.
+   */
+  readonly slots: readonly number[];
+}
+
+const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]) });
+
+interface NodeSlots extends NodePods {
   name: string;
   allocatable_mcores: number;
   pods: RunningPod[];
+  slots: number[];
   /** CPU reserved for baselines and sidecars (always granted). */
   baseline_mcores: number;
   demandSum_mcores: number;
@@ -110,7 +132,7 @@ export class PodRuntime implements ContainerRuntime {
   /**
    * The running pods' fractional numbers, by pool slot: `slotState[slot * SLOT_FIELDS + field]`.
    * As fields of RunningPod each would be a separate heap number, and at 5,000 pods the time of
-   * the per-node passes goes to cache misses; here a pod's 8 numbers are 64 contiguous bytes.
+   * the per-node passes goes to cache misses; here a pod's numbers are 128 contiguous bytes.
    */
   private slotState = new Float64Array(256 * SLOT_FIELDS);
   // Scratch for water-filling, reused.
@@ -130,7 +152,7 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, allocatable_mcores, pods: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false });
+    this.nodes.push({ name, allocatable_mcores, pods: [], slots: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false });
   }
 
   get runningPods(): number {
@@ -172,9 +194,8 @@ export class PodRuntime implements ContainerRuntime {
       memoryBaseline_bytes: app.memoryBaseline_bytes,
       memoryPerRequest_bytes: app.memoryPerInflight_bytes,
     });
-    // The fields every advance reads first, so that they share a cache line.
     const running: RunningPod = {
-      slot, advanced_ms: now_ms, serviceIndex: -1, started_ms: now_ms, app,
+      slot, started_ms: now_ms, app,
       pod, nodeIndex, rate_rps: 0, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       stopped: false,
@@ -196,10 +217,17 @@ export class PodRuntime implements ContainerRuntime {
     st[b + APP_MEMORY] = 0;
     st[b + SIDECAR_CPU] = 0;
     st[b + SIDECAR_MEMORY] = 0;
+    st[b + ADVANCED] = now_ms;
+    st[b + SERVICE] = -1;
+    st[b + STARTED] = now_ms;
+    st[b + BASELINE_CPU] = app.baselineCpu_mcores;
+    st[b + CPU_PER_REQUEST] = app.cpuPerRequest_mcore_s;
+    st[b + WEIGHT] = running.weight;
     const node = this.nodes[nodeIndex];
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
+    node.slots.push(slot);
     node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     this.share(node, now_ms);
   }
@@ -208,15 +236,19 @@ export class PodRuntime implements ContainerRuntime {
     const running = this.running.get(pod.metadata.uid);
     if (!running) return;
     const node = this.nodes[running.nodeIndex];
-    this.advancePod(running, now_ms);
+    this.advanceSlot(running.slot, now_ms);
     this.accumulatePodTime(now_ms);
     this.running.delete(pod.metadata.uid);
     running.stopped = true;
-    node.pods.splice(node.pods.indexOf(running), 1);
+    const i = node.pods.indexOf(running);
+    node.pods.splice(i, 1);
+    node.slots.splice(i, 1);
     node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
-    node.demandSum_mcores -= this.slotState[running.slot * SLOT_FIELDS + DEMAND];
+    const b = running.slot * SLOT_FIELDS;
+    node.demandSum_mcores -= this.slotState[b + DEMAND];
     // Requests still queued in the pod are lost with it: count them as dropped.
-    if (running.serviceIndex >= 0) this.totals.dropped[running.serviceIndex] += this.pool.queue_requests(running.slot);
+    const serviceIndex = this.slotState[b + SERVICE];
+    if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += this.pool.queue_requests(running.slot);
     this.pool.remove(running.slot);
     this.share(node, now_ms);
   }
@@ -225,45 +257,48 @@ export class PodRuntime implements ContainerRuntime {
   setArrivalRate(uid: string, rate_rps: number, serviceIndex: number, now_ms: number): void {
     const running = this.running.get(uid);
     if (!running) return;
-    this.advancePod(running, now_ms);
+    // Checked here, as the pool's unchecked step is what advances it later.
+    if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
+    const slot = running.slot;
+    this.advanceSlot(slot, now_ms);
     running.rate_rps = rate_rps;
-    this.slotState[running.slot * SLOT_FIELDS + RATE] = rate_rps;
+    this.slotState[slot * SLOT_FIELDS + RATE] = rate_rps;
     if (serviceIndex >= 0) {
       this.totals.ensure(serviceIndex);
-      running.serviceIndex = serviceIndex;
+      this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
     }
     const node = this.nodes[running.nodeIndex];
-    this.updateDemand(node, running);
+    this.updateDemand(node, slot);
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
   }
 
   /**
    * Brings every pod on a node up to `now_ms` and refreshes the counters cAdvisor reads
    * (cumulative CPU in mcore·ms, working set), then re-divides the node's CPU. Raises OOM kills.
-   * Returns the node's pods as they are afterwards (the runtime's own list: read it at once);
+   * Returns the node's pods as they are afterwards (the runtime's own lists: read them at once);
    * `appCpu_mcore_ms` and the like read their counters.
    */
-  sampleNode(name: string, now_ms: number): readonly RunningPod[] {
+  sampleNode(name: string, now_ms: number): NodePods {
     const nodeIndex = this.nodeIndex.get(name);
-    if (nodeIndex === undefined) return [];
+    if (nodeIndex === undefined) return NO_PODS;
     const node = this.nodes[nodeIndex];
-    const pods = node.pods;
+    const slots = node.slots;
+    const st = this.slotState;
     // One pass over the pods (advance, refresh the counters, update the demand): each step reads
     // and writes only its own pod (and the service totals, in pod order), so this does what
     // separate passes would, touching each pod's state once instead of four times.
     let sum = 0;
     let overMemoryLimit = false;
-    for (let p = 0; p < pods.length; p++) {
-      const running = pods[p];
-      this.advancePod(running, now_ms);
-      const alive_ms = now_ms - running.started_ms;
-      const st = this.slotState;
-      const b = running.slot * SLOT_FIELDS;
-      st[b + APP_CPU] = this.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * alive_ms;
-      st[b + APP_MEMORY] = Math.round(this.pool.memory_bytes(running.slot));
+    for (let p = 0; p < slots.length; p++) {
+      const slot = slots[p];
+      this.advanceSlot(slot, now_ms);
+      const b = slot * SLOT_FIELDS;
+      const alive_ms = now_ms - st[b + STARTED];
+      st[b + APP_CPU] = this.pool.cpuUsed_mcore_ms(slot) + st[b + BASELINE_CPU] * alive_ms;
+      st[b + APP_MEMORY] = Math.round(this.pool.memory_bytes(slot));
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
-      this.updateDemand(node, running);
+      this.updateDemand(node, slot);
       // Re-add from scratch now and then, so rounding in the running sum cannot drift.
       sum += st[b + DEMAND];
       if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) overMemoryLimit = true;
@@ -273,33 +308,32 @@ export class PodRuntime implements ContainerRuntime {
     if (this.onOomKill && overMemoryLimit) {
       // Collect first: an OOM kill stops the pod, which edits the node's list.
       const oom: RunningPod[] = [];
-      const st = this.slotState;
-      for (const running of pods) {
-        const b = running.slot * SLOT_FIELDS;
-        if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) oom.push(running);
+      for (let p = 0; p < slots.length; p++) {
+        const b = slots[p] * SLOT_FIELDS;
+        if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) oom.push(node.pods[p]);
       }
       for (const running of oom) this.onOomKill(running.pod, running.containerNames[0], now_ms);
     }
-    return pods;
+    return node;
   }
 
-  // The counters of a pod on the list `sampleNode` returned, as it left them (read them at once:
-  // the slot is another pod's once this one stops).
+  // The counters of a pod, by slot, on the lists `sampleNode` returned, as it left them (read
+  // them at once: the slot is another pod's once this one stops).
   /** The app container's cumulative CPU, mcore·ms. */
-  appCpu_mcore_ms(running: RunningPod): number {
-    return this.slotState[running.slot * SLOT_FIELDS + APP_CPU];
+  appCpu_mcore_ms(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + APP_CPU];
   }
   /** The app container's working set. */
-  appMemory_bytes(running: RunningPod): number {
-    return this.slotState[running.slot * SLOT_FIELDS + APP_MEMORY];
+  appMemory_bytes(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + APP_MEMORY];
   }
   /** Each sidecar's cumulative CPU, mcore·ms. */
-  sidecarCpu_mcore_ms(running: RunningPod): number {
-    return this.slotState[running.slot * SLOT_FIELDS + SIDECAR_CPU];
+  sidecarCpu_mcore_ms(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + SIDECAR_CPU];
   }
   /** Each sidecar's working set. */
-  sidecarMemory_bytes(running: RunningPod): number {
-    return this.slotState[running.slot * SLOT_FIELDS + SIDECAR_MEMORY];
+  sidecarMemory_bytes(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + SIDECAR_MEMORY];
   }
 
   /** Integrates every running pod up to `now_ms` (before reading counters across nodes). */
@@ -314,26 +348,26 @@ export class PodRuntime implements ContainerRuntime {
   }
 
   private advanceNode(nodeIndex: number, now_ms: number): void {
-    for (const running of this.nodes[nodeIndex].pods) this.advancePod(running, now_ms);
+    const slots = this.nodes[nodeIndex].slots;
+    for (let p = 0; p < slots.length; p++) this.advanceSlot(slots[p], now_ms);
   }
 
-  private advancePod(running: RunningPod, now_ms: number): void {
-    const dt_ms = now_ms - running.advanced_ms;
+  /** Integrates the pod in `slot` up to `now_ms`, adding what it was offered, served and dropped to its service's totals. */
+  private advanceSlot(slot: number, now_ms: number): void {
+    const st = this.slotState;
+    const b = slot * SLOT_FIELDS;
+    const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
-    const slot = running.slot;
-    const s = running.serviceIndex;
+    // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
+    this.pool.step(slot, dt_ms, st[b + RATE]);
+    const s = st[b + SERVICE];
     if (s >= 0) {
-      const offered0 = this.pool.offered_requests(slot);
-      const served0 = this.pool.served_requests(slot);
-      const dropped0 = this.pool.dropped_requests(slot);
-      this.pool.advance(slot, dt_ms, this.slotState[slot * SLOT_FIELDS + RATE]);
-      this.totals.offered[s] += this.pool.offered_requests(slot) - offered0;
-      this.totals.served[s] += this.pool.served_requests(slot) - served0;
-      this.totals.dropped[s] += this.pool.dropped_requests(slot) - dropped0;
-    } else {
-      this.pool.advance(slot, dt_ms, this.slotState[slot * SLOT_FIELDS + RATE]);
+      const inc = this.pool.stepIncrements;
+      this.totals.offered[s] += inc[STEP_OFFERED];
+      this.totals.served[s] += inc[STEP_SERVED];
+      this.totals.dropped[s] += inc[STEP_DROPPED];
     }
-    running.advanced_ms = now_ms;
+    st[b + ADVANCED] = now_ms;
   }
 
   private capacity(node: NodeSlots): number {
@@ -341,11 +375,11 @@ export class PodRuntime implements ContainerRuntime {
   }
 
   /** Recomputes a pod's demand from its backlog and rate, keeping the node's sum current. */
-  private updateDemand(node: NodeSlots, running: RunningPod): void {
+  private updateDemand(node: NodeSlots, slot: number): void {
     const st = this.slotState;
-    const b = running.slot * SLOT_FIELDS;
-    const backlogged = this.pool.queue_requests(running.slot) > 0;
-    const wanted_mcores = st[b + RATE] * running.app.cpuPerRequest_mcore_s;
+    const b = slot * SLOT_FIELDS;
+    const backlogged = this.pool.queue_requests(slot) > 0;
+    const wanted_mcores = st[b + RATE] * st[b + CPU_PER_REQUEST];
     // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
     const ceiling_mcores = Math.min(st[b + CEILING], node.allocatable_mcores);
     const demand_mcores = backlogged || wanted_mcores > ceiling_mcores ? ceiling_mcores : wanted_mcores;
@@ -358,25 +392,26 @@ export class PodRuntime implements ContainerRuntime {
    * water-filled allocation by CFS weight (after advancing every pod to now, since caps change).
    */
   private share(node: NodeSlots, now_ms: number): void {
-    const pods = node.pods;
-    const n = pods.length;
+    const slots = node.slots;
+    const n = slots.length;
+    const st = this.slotState;
     const capacity_mcores = this.capacity(node);
     if (node.demandSum_mcores <= capacity_mcores) {
       // Uncontended pods already have their ceiling (a new pod starts with it).
       if (!node.contended) return;
-      for (let i = 0; i < n; i++) this.advancePod(pods[i], now_ms);
-      for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, this.slotState[pods[i].slot * SLOT_FIELDS + CEILING]);
+      for (let i = 0; i < n; i++) this.advanceSlot(slots[i], now_ms);
+      for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], st[slots[i] * SLOT_FIELDS + CEILING]);
       node.contended = false;
       return;
     }
     for (let i = 0; i < n; i++) {
-      this.advancePod(pods[i], now_ms);
+      this.advanceSlot(slots[i], now_ms);
       // An unlimited, backlogged pod demands Infinity: cap demands at the node so sums stay finite.
-      this.demand[i] = Math.min(this.slotState[pods[i].slot * SLOT_FIELDS + DEMAND], capacity_mcores);
-      this.weight[i] = pods[i].weight;
+      this.demand[i] = Math.min(st[slots[i] * SLOT_FIELDS + DEMAND], capacity_mcores);
+      this.weight[i] = st[slots[i] * SLOT_FIELDS + WEIGHT];
     }
     waterFill(n, this.demand, this.weight, capacity_mcores, this.allocation, this.order);
-    for (let i = 0; i < n; i++) this.pool.setCpuCap(pods[i].slot, this.allocation[i]);
+    for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], this.allocation[i]);
     node.contended = true;
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * The container runtime's per-slot bookkeeping: the pool's unchecked `step` and its counter
+ * increments, the slot list `sampleNode` returns beside the pods, and cAdvisor samples keyed by
+ * slot (start times set when a sample is bound to a runtime pod, including after a restart).
+ */
+import t from "tap";
+import { Simulation } from "../../../engine/index.js";
+import { ClusterStore } from "../../../models/cluster/store.js";
+import type { Pod } from "../../../models/cluster/types.js";
+import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
+import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
+import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
+import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED, type PodServerParams } from "../../../models/workload/pod-server.js";
+import { container, pod } from "../pipeline/fixtures.js";
+
+const APP = {
+  name: "app", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 64 * 2 ** 20,
+  memoryPerInflight_bytes: 1024, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
+};
+
+t.test("step advances exactly as advance does, and its increments are the counters' differences", async (t) => {
+  const params: PodServerParams = { cost_mcore_s: 100, cap_mcores: 500, queueCapacity_requests: 50, memoryBaseline_bytes: 1e6, memoryPerRequest_bytes: 1e3 };
+  const a = new PodServerPool(1);
+  const b = new PodServerPool(1);
+  const ia = a.add(params);
+  const ib = b.add(params);
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  let mismatches = 0;
+  for (let i = 0; i < 500; i++) {
+    const dt_ms = Math.floor(rnd() * 20_000);
+    const rate_rps = rnd() < 0.1 ? 0 : rnd() * 12;
+    if (rnd() < 0.1) {
+      const cap = rnd() * 1000;
+      a.setCpuCap(ia, cap);
+      b.setCpuCap(ib, cap);
+    }
+    const offered0 = a.offered_requests(ia), served0 = a.served_requests(ia), dropped0 = a.dropped_requests(ia);
+    a.advance(ia, dt_ms, rate_rps);
+    b.step(ib, dt_ms, rate_rps);
+    const inc = b.stepIncrements;
+    const same =
+      inc[STEP_OFFERED] === a.offered_requests(ia) - offered0 &&
+      inc[STEP_SERVED] === a.served_requests(ia) - served0 &&
+      inc[STEP_DROPPED] === a.dropped_requests(ia) - dropped0 &&
+      a.queue_requests(ia) === b.queue_requests(ib) &&
+      a.cpuUsed_mcore_ms(ia) === b.cpuUsed_mcore_ms(ib) &&
+      a.queueArea_request_s(ia) === b.queueArea_request_s(ib) &&
+      a.memory_bytes(ia) === b.memory_bytes(ib);
+    if (!same) mismatches++;
+  }
+  t.equal(mismatches, 0, "bit for bit over 500 random steps");
+});
+
+function harness() {
+  const sim = new Simulation({ seed: 1 });
+  const store = new ClusterStore(sim);
+  const runtime = new PodRuntime(new AppCatalog([APP]));
+  runtime.addNode("n1", 4000);
+  const make = (name: string, containers = [container("app", 100, 500)]) =>
+    store.create<Pod>(pod(name, { app: "x" }, containers, "n1", { [APP_ANNOTATION]: "app" }));
+  return { sim, store, runtime, make };
+}
+
+t.test("sampleNode's slots stay beside its pods through starts and stops", async (t) => {
+  const { runtime, make } = harness();
+  const pods = ["a", "b", "c", "d"].map((n) => make(n));
+  for (const p of pods) runtime.startPod(p, "n1", 0);
+  runtime.stopPod(pods[1], 1_000);
+  runtime.startPod(make("e"), "n1", 2_000); // reuses b's slot
+  for (const p of [pods[0], pods[2]]) runtime.setArrivalRate(p.metadata.uid, 10, 0, 2_000);
+  const { pods: running, slots } = runtime.sampleNode("n1", 12_000);
+  t.same(running.map((r) => r.pod.metadata.name), ["a", "c", "d", "e"]);
+  t.same(slots, running.map((r) => r.slot));
+  for (const r of running) {
+    const alive_ms = 12_000 - r.started_ms;
+    t.equal(runtime.appCpu_mcore_ms(r.slot), runtime.pool.cpuUsed_mcore_ms(r.slot) + APP.baselineCpu_mcores * alive_ms, `${r.pod.metadata.name}: CPU counter`);
+  }
+  t.equal(runtime.totals.offered[0], 2 * 10 * 10, "10 s at 10 rps for two pods");
+  t.same(runtime.sampleNode("nope", 12_000), { pods: [], slots: [] }, "unknown node: no pods");
+});
+
+t.test("setArrivalRate rejects a rate the pool's unchecked step could not take", async (t) => {
+  const { runtime, make } = harness();
+  const p = make("a");
+  runtime.startPod(p, "n1", 0);
+  for (const bad of [-1, Number.NaN, Infinity]) {
+    t.throws(() => runtime.setArrivalRate(p.metadata.uid, bad, 0, 1_000), RangeError, `rate ${bad}`);
+  }
+});
+
+t.test("cAdvisor's samples carry the start of the runtime pod they were last taken from", async (t) => {
+  const { sim, runtime, make } = harness();
+  const cadvisor = new Cadvisor(sim, runtime, { housekeepingInterval_ms: 10_000, maxJitter_ms: 0, phase_ms: 0 });
+  cadvisor.addNode("n1");
+  const p = make("a", [container("app", 100, 500), container("sidecar", 10)]);
+  runtime.startPod(p, "n1", 0);
+  sim.run(10_000);
+  const starts = () => cadvisor.resourceMetrics("n1")!.pods.flatMap((s) => s.containers.map((c) => c.startTime_ms));
+  t.same(starts(), [0, 0]);
+  // Restarted under the same uid (a new runtime pod, possibly in another slot).
+  runtime.stopPod(p, 12_000);
+  runtime.startPod(make("filler"), "n1", 12_000);
+  runtime.startPod(p, "n1", 13_000);
+  sim.run(20_000);
+  const scrape = cadvisor.resourceMetrics("n1")!;
+  const a = scrape.pods.find((s) => s.name === "a")!;
+  t.same(a.containers.map((c) => c.startTime_ms), [13_000, 13_000], "both containers restarted at 13 s");
+  t.same(a.containers.map((c) => c.timestamp_ms), [20_000, 20_000]);
+  t.equal(a.containers[1].cumulativeCpuUsed_mcore_ms, 7_000, "the sidecar's 1 mcore since 13 s");
+});
