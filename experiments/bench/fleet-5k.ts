@@ -7,6 +7,7 @@
  * Poisson-timed spikes a day; its HPA targets 60 % CPU of a 250m request with 20-100 replicas,
  * so the fleet moves between about 3,000 and 7,000 pods over the day.
  */
+import { createHash } from "node:crypto";
 import { ClusterSimulation, type SimulationConfig } from "../simulator.js";
 import { cpuHpa, deployment, service } from "../builders.js";
 import { RngRegistry } from "../../engine/index.js";
@@ -47,6 +48,16 @@ export function fleetConfig(seed = 1, duration_ms = 24 * HOUR_MS, deployments = 
   };
 }
 
+function outputsDigest(sim: ClusterSimulation): string {
+  const hash = createHash("sha256");
+  for (const chunk of sim.timeseries.csvChunks()) hash.update(chunk);
+  hash.update("\0");
+  hash.update(sim.events.recorder.toCsv());
+  hash.update("\0");
+  hash.update(sim.hpa.decisions.toCsv());
+  return hash.digest("hex");
+}
+
 /** The sum of two profiles (changes whenever either changes). */
 function sum(a: LoadProfile, b: LoadProfile): LoadProfile {
   return {
@@ -65,5 +76,8 @@ if (process.argv[1]?.endsWith("fleet-5k.ts")) {
   const rss_mib = process.resourceUsage().maxRSS / 1024;
   const pods = sim.store.count("Pod");
   console.log(`events=${events} pods_at_end=${pods} timeseries_rows=${sim.timeseries.length} hpa_syncs=${sim.hpa.decisions.length}`);
+  // FLEET_HASH=1: a digest of the three CSVs, so a change meant only to be faster can show it left
+  // every output byte alike (computed after the timing; CSV text costs time and memory).
+  if (process.env.FLEET_HASH === "1") console.log(`outputs_sha256=${outputsDigest(sim)}`);
   console.log(`fleet-5k wall_s=${wall_s.toFixed(2)} rss_mib=${rss_mib.toFixed(0)} sim_speed=${Math.round(config.duration_ms / 1000 / wall_s)}`);
 }
