@@ -51,6 +51,14 @@ export const LN20 = Math.log(20);
 export const RHO_MAX = 0.99;
 
 /** Outcome of one exact step, written into a reused scratch object: the hot path allocates nothing. */
+/** Inputs of the response-time estimates, seconds and requests/s. */
+interface Waits {
+  s: number;
+  mu: number;
+  wFluid: number;
+  wStoch: number;
+}
+
 interface StepResult {
   queue: number;
   served: number;
@@ -176,6 +184,7 @@ export class PodServerPool {
   private highWater = 0;
   /** Slot `id`'s fields are `state[id * STRIDE + FIELD]` (parameters and state alike). */
   private state: Float64Array;
+  private readonly waitsScratch: Waits = { s: 0, mu: 0, wFluid: 0, wStoch: 0 };
 
   constructor(initialCapacity = 64) {
     this.capacity = Math.max(1, Math.floor(initialCapacity));
@@ -406,13 +415,7 @@ export class PodServerPool {
    * somewhat (M/M/c waits less).
    */
   meanResponseTime_ms(id: number): number {
-    this.check(id);
-    const st = this.state;
-    const b = id * STRIDE;
-    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
-    const mu = st[b + CAP] / st[b + COST];
-    const wFluid = fluidWait_s(st[b + QUEUE], mu);
-    const wStoch = stochasticWait_s(st[b + LAST_RATE], mu, s, st[b + QUEUE_CAP]);
+    const { s, wFluid, wStoch } = this.waits(id);
     return (s + (wFluid > wStoch ? wFluid : wStoch)) * 1000;
   }
 
@@ -423,20 +426,27 @@ export class PodServerPool {
    * - the fluid queue: every arrival waits q/μ, plus the tail of its own service (ln 20 × s).
    */
   p95ResponseTime_ms(id: number): number {
-    this.check(id);
-    const st = this.state;
-    const b = id * STRIDE;
-    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
-    const mu = st[b + CAP] / st[b + COST];
-    const wFluid = fluidWait_s(st[b + QUEUE], mu);
-    const wStoch = stochasticWait_s(st[b + LAST_RATE], mu, s, st[b + QUEUE_CAP]);
+    const { s, mu, wFluid, wStoch } = this.waits(id);
     let stochastic = LN20 * (s + wStoch);
     // No admitted request waits longer than a full queue takes to drain.
-    const longest = st[b + QUEUE_CAP] / mu + LN20 * s;
+    const longest = this.state[id * STRIDE + QUEUE_CAP] / mu + LN20 * s;
     if (stochastic > longest) stochastic = longest;
     const fluid = wFluid + LN20 * s;
     return (stochastic > fluid ? stochastic : fluid) * 1000;
   }
+  /** Service time s, μ, and the fluid and M/M/1 waits of server `id` (into a reused record). */
+  private waits(id: number): Readonly<Waits> {
+    this.check(id);
+    const st = this.state;
+    const b = id * STRIDE;
+    const w = this.waitsScratch;
+    w.s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
+    w.mu = st[b + CAP] / st[b + COST];
+    w.wFluid = fluidWait_s(st[b + QUEUE], w.mu);
+    w.wStoch = stochasticWait_s(st[b + LAST_RATE], w.mu, w.s, st[b + QUEUE_CAP]);
+    return w;
+  }
+
 }
 
 /** One pod's fluid server: the pool's model over a pool of one. */
