@@ -1,10 +1,11 @@
 /**
  * Port of kubernetes-sigs/metrics-server `pkg/storage/pod.go` podStorage (Store, GetMetrics).
  *
- * Upstream rebuilds two maps (last, prev) on every Store. Here each pod and container keeps one
- * record that is updated in place, so a 5,000-pod scrape every 15 s allocates nothing once the
- * records exist; records of pods and containers missing from a scrape are deleted afterwards,
- * which is what rebuilding the maps does upstream. Lookups go namespace → pod name → container
+ * Upstream rebuilds two maps (last, prev) on every Store. Here each pod keeps one record and each
+ * container one row of a ContainerPoints table (its numbers in a typed array by container slot,
+ * see container-points.ts), updated in place, so a 5,000-pod scrape every 15 s allocates nothing
+ * once they exist; pods and containers missing from a scrape are deleted afterwards, which is
+ * what rebuilding the maps does upstream. Lookups go namespace → pod name → container
  * name with the producer's strings, so no key string is built per point.
  *
  * Determinism: upstream iterates Go maps (random order). Here containers keep their first-seen
@@ -25,6 +26,19 @@ import {
   type UsageResult,
 } from "./types.js";
 import { PodSummaryTable, type PodSummaryVisitor } from "./pod-summaries.js";
+import {
+  ContainerPoints,
+  LAST_CPU,
+  LAST_MEM,
+  LAST_START,
+  LAST_TS,
+  NO_CONTAINER,
+  PREV_CPU,
+  PREV_KIND,
+  PREV_START,
+  PREV_TS,
+  STRIDE,
+} from "./container-points.js";
 
 /** pod.go freshContainerMinMetricsResolution: 10 s. */
 export const FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS = 10_000;
@@ -44,34 +58,21 @@ const enum Prev {
   GoZero = 2,
 }
 
-class ContainerRecord {
-  // last point
-  lastStart_ms = 0;
-  lastTimestamp_ms = 0;
-  lastCpu_ns = 0;
-  lastMemory_bytes = 0;
-  // prev point (meaningful when prevKind !== Prev.None)
-  prevKind: Prev = Prev.None;
-  prevStart_ms = 0;
-  prevTimestamp_ms = 0;
-  prevCpu_ns = 0;
-  /** Scrape generation that last stored this container; older ones are swept. */
-  generation = 0;
-
-  constructor(readonly name: string) {}
-}
-
 class PodRecord {
-  /** In first-seen order; a handful per pod, so a linear scan beats a map. */
-  readonly containers: ContainerRecord[] = [];
   /**
-   * `containers.length` and `containers[0] ?? null`, kept beside the list by storePod (its only
-   * writer), so that storing a pod whose containers are all there already, the usual case, need
-   * not read the list (for a single-container pod): at 5,000 pods, a scrape's time goes to such
-   * cache misses.
+   * The pod's containers, in first-seen order: a list through ContainerPoints `next`, from
+   * `firstContainer` to `lastContainer` (NO_CONTAINER when empty), `containerCount` long, walked
+   * by count so that the last `next` is never read. A handful per pod, so a linear scan beats a
+   * map. storePod is the only writer.
    */
+  firstContainer = NO_CONTAINER;
+  /**
+   * The name of `firstContainer` ("" when none), kept here so that storing a single-container pod
+   * whose container is there already, the usual case, finds it without reading the names array.
+   */
+  firstContainerName = "";
+  lastContainer = NO_CONTAINER;
   containerCount = 0;
-  firstContainer: ContainerRecord | null = null;
   /** Upstream "pod found in s.prev": at least one container had a prev after the last Store. */
   hasPrev = false;
   generation = 0;
@@ -84,12 +85,24 @@ class PodRecord {
     /** Its row in the storage's PodSummaryTable. */
     readonly slot: number,
   ) {}
+}
 
-  container(name: string): ContainerRecord | undefined {
-    const cs = this.containers;
-    for (let i = 0; i < cs.length; i++) if (cs[i].name === name) return cs[i];
-    return undefined;
+/** The slot of the container named `name` among the pod's, or NO_CONTAINER. */
+function findContainer(rec: PodRecord, points: ContainerPoints, name: string): number {
+  const names = points.names;
+  const next = points.next;
+  let c = rec.firstContainer;
+  for (let k = 0; k < rec.containerCount; k++) {
+    if (k > 0) c = next[c];
+    if (names[c] === name) return c;
   }
+  return NO_CONTAINER;
+}
+
+/** True when a sample of `samples` is named `name`. */
+function hasSample(samples: PodSample["containers"], name: string): boolean {
+  for (let i = 0; i < samples.length; i++) if (samples[i].name === name) return true;
+  return false;
 }
 
 export class PodStorage {
@@ -102,6 +115,8 @@ export class PodStorage {
   private readonly usage = newUsageResult();
   /** Each stored pod's totals, as of its last store (see visitSummaries). */
   private readonly summaries = new PodSummaryTable();
+  /** Every stored container's last and prev points, by container slot. */
+  private readonly points = new ContainerPoints();
 
   /** @param metricResolution_ms --metric-resolution (binary default 60 s; manifests 15 s). */
   constructor(readonly metricResolution_ms: number) {
@@ -163,8 +178,10 @@ export class PodStorage {
     rec.generation = this.generation;
 
     const resolution_ms = this.metricResolution_ms;
+    const points = this.points;
+    let d = points.data;
     let prevCount = 0;
-    // Containers stored by this call (one record each: names are unique once shadowed ones are skipped).
+    // Containers stored by this call (one row each: names are unique once shadowed ones are skipped).
     let storedCount = 0;
     for (let i = 0; i < samples.length; i++) {
       if (isShadowed(samples, i)) continue;
@@ -176,62 +193,87 @@ export class PodStorage {
       const mem_bytes = decodeMemory_bytes(s.memoryWorkingSet_bytes);
 
       const first = rec.firstContainer;
-      let c = first !== null && first.name === s.name ? first : rec.container(s.name);
-      const containerInLast = foundInLast && c !== undefined;
-      if (c === undefined) {
-        c = new ContainerRecord(s.name);
-        rec.containers.push(c);
+      let c = first !== NO_CONTAINER && rec.firstContainerName === s.name ? first : findContainer(rec, points, s.name);
+      const containerInLast = foundInLast && c !== NO_CONTAINER;
+      if (c === NO_CONTAINER) {
+        c = points.alloc(s.name);
+        d = points.data; // may have grown
+        if (rec.lastContainer === NO_CONTAINER) {
+          rec.firstContainer = c;
+          rec.firstContainerName = s.name;
+        } else points.next[rec.lastContainer] = c;
+        rec.lastContainer = c;
         rec.containerCount++;
-        if (first === null) rec.firstContainer = c;
       }
-      c.generation = this.generation;
+      const o = c * STRIDE;
 
       const age_ms = ts_ms - start_ms;
+      const lastTimestamp_ms = d[o + LAST_TS];
       if (start_ms < ts_ms && age_ms < resolution_ms && age_ms >= FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS) {
         // Fresh container: a synthetic prev at (StartTime, 0 CPU), so a new container gets a
         // CPU value from its first scrape instead of its second.
-        c.prevKind = Prev.Point;
-        c.prevStart_ms = start_ms;
-        c.prevTimestamp_ms = start_ms;
-        c.prevCpu_ns = 0;
-      } else if (containerInLast && start_ms < c.lastTimestamp_ms) {
+        d[o + PREV_KIND] = Prev.Point;
+        d[o + PREV_START] = start_ms;
+        d[o + PREV_TS] = start_ms;
+        d[o + PREV_CPU] = 0;
+      } else if (containerInLast && start_ms < lastTimestamp_ms) {
         // Not restarted (started before the stored point was taken).
-        if (ts_ms > c.lastTimestamp_ms) {
+        if (ts_ms > lastTimestamp_ms) {
           // A newer point: the stored last becomes prev.
-          c.prevKind = Prev.Point;
-          c.prevStart_ms = c.lastStart_ms;
-          c.prevTimestamp_ms = c.lastTimestamp_ms;
-          c.prevCpu_ns = c.lastCpu_ns;
+          d[o + PREV_KIND] = Prev.Point;
+          d[o + PREV_START] = d[o + LAST_START];
+          d[o + PREV_TS] = lastTimestamp_ms;
+          d[o + PREV_CPU] = d[o + LAST_CPU];
         } else if (podHadPrev) {
-          if (c.prevKind === Prev.None) {
-            c.prevKind = Prev.GoZero;
-          } else if (c.prevKind === Prev.Point && !(c.prevTimestamp_ms < ts_ms)) {
+          const kind = d[o + PREV_KIND];
+          if (kind === Prev.None) {
+            d[o + PREV_KIND] = Prev.GoZero;
+          } else if (kind === Prev.Point && !(d[o + PREV_TS] < ts_ms)) {
             // "Found new containerName metrics point is older than stored previous, drop previous"
-            c.prevKind = Prev.None;
+            d[o + PREV_KIND] = Prev.None;
           }
           // else: keep prev (a GoZero prev is before everything, so it is kept too).
         } else {
-          c.prevKind = Prev.None;
+          d[o + PREV_KIND] = Prev.None;
         }
       } else {
         // New container, restart (start time at or after the stored point), or pod not in last.
-        c.prevKind = Prev.None;
+        d[o + PREV_KIND] = Prev.None;
       }
-      c.lastStart_ms = start_ms;
-      c.lastTimestamp_ms = ts_ms;
-      c.lastCpu_ns = cpu_ns;
-      c.lastMemory_bytes = mem_bytes;
-      if (c.prevKind !== Prev.None) prevCount++;
+      d[o + LAST_START] = start_ms;
+      d[o + LAST_TS] = ts_ms;
+      d[o + LAST_CPU] = cpu_ns;
+      d[o + LAST_MEM] = mem_bytes;
+      if (d[o + PREV_KIND] !== Prev.None) prevCount++;
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
     // Usually there are none, and then the list is left as it is.
     if (rec.containerCount !== storedCount) {
-      const cs = rec.containers;
+      const next = points.next;
+      const n = rec.containerCount;
+      let kept = NO_CONTAINER;
       let keep = 0;
-      for (let i = 0; i < cs.length; i++) if (cs[i].generation === this.generation) cs[keep++] = cs[i];
-      cs.length = keep;
+      let c = rec.firstContainer;
+      for (let k = 0; k < n; k++) {
+        const following = k + 1 < n ? next[c] : NO_CONTAINER;
+        if (hasSample(samples, points.names[c])) {
+          if (kept === NO_CONTAINER) {
+            rec.firstContainer = c;
+            rec.firstContainerName = points.names[c];
+          } else next[kept] = c;
+          kept = c;
+          keep++;
+        } else {
+          points.release(c);
+        }
+        c = following;
+      }
+      if (kept === NO_CONTAINER) {
+        rec.firstContainer = NO_CONTAINER;
+        rec.firstContainerName = "";
+      } else next[kept] = NO_CONTAINER;
+      rec.lastContainer = kept;
       rec.containerCount = keep;
-      rec.firstContainer = keep > 0 ? cs[0] : null;
     }
 
     rec.hasPrev = prevCount > 0;
@@ -243,19 +285,22 @@ export class PodStorage {
 
   /** Writes the pod's row of the summary table: what getMetrics would return for it now. */
   private summarize(rec: PodRecord): void {
-    if (!isReturned(rec)) {
+    const d = this.points.data;
+    if (!isReturned(rec, this.points)) {
       this.summaries.setNotReturned(rec.slot);
       return;
     }
     const u = this.usage;
-    const cs = rec.containers;
     let containers = 0;
     let cpuMilli = 0;
     let memory_bytes = 0;
     let earliestTimestamp_ms = GO_ZERO_TIME_MS;
     let earliestWindow_ms = 0;
-    for (let i = 0; i < cs.length; i++) {
-      if (!containerUsage(cs[i], u)) continue;
+    const next = this.points.next;
+    let c = rec.firstContainer;
+    for (let k = 0; k < rec.containerCount; k++) {
+      if (k > 0) c = next[c];
+      if (!containerUsage(d, c, u)) continue;
       if (containers === 0 || earliestTimestamp_ms > u.timestamp_ms) {
         earliestTimestamp_ms = u.timestamp_ms;
         earliestWindow_ms = u.window_ms;
@@ -279,6 +324,12 @@ export class PodStorage {
           byName.delete(rec.name);
           rec.owner = null; // a sample's hint to it is stale now
           this.summaries.release(rec.slot);
+          const next = this.points.next;
+          let c = rec.firstContainer;
+          for (let k = 0; k < rec.containerCount; k++) {
+            if (k > 0) c = next[c];
+            this.points.release(c);
+          }
         }
       }
       if (byName.size === 0) this.namespaces.delete(namespace);
@@ -317,16 +368,20 @@ export class PodStorage {
     const byName = this.namespaces.get(namespace);
     if (byName === undefined) return;
     const u = this.usage;
+    const d = this.points.data;
+    const names = this.points.names;
+    const next = this.points.next;
     for (let p = 0; p < podNames.length; p++) {
       const rec = byName.get(podNames[p]);
-      if (rec === undefined || !isReturned(rec)) continue;
-      const cs = rec.containers;
+      if (rec === undefined || !isReturned(rec, this.points)) continue;
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
-      for (let i = 0; i < cs.length; i++) {
-        if (!containerUsage(cs[i], u)) continue; // "Skipping container usage metric"
-        visitor.container(cs[i].name, u);
+      let c = rec.firstContainer;
+      for (let k = 0; k < rec.containerCount; k++) {
+        if (k > 0) c = next[c];
+        if (!containerUsage(d, c, u)) continue; // "Skipping container usage metric"
+        visitor.container(names[c], u);
         if (!haveEarliest || earliestTimestamp_ms > u.timestamp_ms) {
           haveEarliest = true;
           earliestTimestamp_ms = u.timestamp_ms;
@@ -350,24 +405,33 @@ export class PodStorage {
 }
 
 /** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
-function isReturned(rec: PodRecord): boolean {
+function isReturned(rec: PodRecord, points: ContainerPoints): boolean {
   if (!rec.hasPrev) return false;
-  const cs = rec.containers;
-  for (let i = 0; i < cs.length; i++) if (cs[i].prevKind === Prev.None) return false;
+  const next = points.next;
+  let c = rec.firstContainer;
+  for (let k = 0; k < rec.containerCount; k++) {
+    if (k > 0) c = next[c];
+    if (points.data[c * STRIDE + PREV_KIND] === Prev.None) return false;
+  }
   return true;
 }
 
-/** A container's usage from its two points into `u` (types.go resourceUsage); false on error. */
-function containerUsage(c: ContainerRecord, u: UsageResult): boolean {
-  const zero = c.prevKind === Prev.GoZero;
-  const window_ms = zero ? GO_MAX_DURATION_MS : c.lastTimestamp_ms - c.prevTimestamp_ms;
+/**
+ * The usage of the container in slot `c` of `d` (a ContainerPoints row) from its two points into
+ * `u` (types.go resourceUsage); false on error.
+ */
+function containerUsage(d: Float64Array, c: number, u: UsageResult): boolean {
+  const o = c * STRIDE;
+  const zero = d[o + PREV_KIND] === Prev.GoZero;
+  const lastTimestamp_ms = d[o + LAST_TS];
+  const window_ms = zero ? GO_MAX_DURATION_MS : lastTimestamp_ms - d[o + PREV_TS];
   const err = resourceUsage(
-    c.lastStart_ms,
-    c.lastTimestamp_ms,
-    c.lastCpu_ns,
-    c.lastMemory_bytes,
-    zero ? GO_ZERO_TIME_MS : c.prevStart_ms,
-    zero ? 0 : c.prevCpu_ns,
+    d[o + LAST_START],
+    lastTimestamp_ms,
+    d[o + LAST_CPU],
+    d[o + LAST_MEM],
+    zero ? GO_ZERO_TIME_MS : d[o + PREV_START],
+    zero ? 0 : d[o + PREV_CPU],
     window_ms,
     u,
   );
