@@ -5,6 +5,8 @@
  * here 20. CSV is produced in chunks (`csvChunks`), so no single giant string is built.
  */
 
+import { resized } from "./typed-arrays.js";
+
 export const TIMESERIES_COLUMNS = ["time_s", "kind", "name", "metric", "value"] as const;
 
 export class TimeSeries {
@@ -86,16 +88,9 @@ export class TimeSeries {
   private grow(): void {
     const size = this.time_ms.length * 2;
     if (this.rowCount >= this.capacity) throw new RangeError(`time series is full (${this.capacity} rows)`);
-    const growF = (a: Float64Array) => {
-      const b = new Float64Array(size);
-      b.set(a);
-      return b;
-    };
-    this.time_ms = growF(this.time_ms);
-    this.values = growF(this.values);
-    const k = new Uint32Array(size);
-    k.set(this.keys);
-    this.keys = k;
+    this.time_ms = resized(this.time_ms, size);
+    this.values = resized(this.values, size);
+    this.keys = resized(this.keys, size);
   }
 }
 

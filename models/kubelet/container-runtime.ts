@@ -21,6 +21,7 @@
  * Containers other than the first (sidecars) are given a small constant usage, because
  * metrics-server drops a pod whose any container reports exactly zero CPU or memory.
  */
+import { resized } from "../../engine/typed-arrays.js";
 import type { Pod } from "../cluster/types.js";
 import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
@@ -112,14 +113,10 @@ export class TrafficTotals {
 
   ensure(index: number): void {
     if (index < this.offered.length) return;
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(Math.max(index + 1, a.length * 2));
-      b.set(a);
-      return b;
-    };
-    this.offered = grow(this.offered);
-    this.served = grow(this.served);
-    this.dropped = grow(this.dropped);
+    const length = Math.max(index + 1, this.offered.length * 2);
+    this.offered = resized(this.offered, length);
+    this.served = resized(this.served, length);
+    this.dropped = resized(this.dropped, length);
   }
 }
 
@@ -202,9 +199,7 @@ export class PodRuntime implements ContainerRuntime {
       containerNames: pod.spec.containers.map((c) => c.name),
     };
     if ((slot + 1) * SLOT_FIELDS > this.slotState.length) {
-      const grown = new Float64Array(Math.max((slot + 1) * SLOT_FIELDS, 2 * this.slotState.length));
-      grown.set(this.slotState);
-      this.slotState = grown;
+      this.slotState = resized(this.slotState, Math.max((slot + 1) * SLOT_FIELDS, 2 * this.slotState.length));
     }
     // The slot may have been another pod's: every field is set.
     const st = this.slotState;

@@ -10,6 +10,8 @@
  * it. This file only keeps the rows; the rules that read and write them are in pod.ts.
  */
 
+import { resized } from "../../engine/typed-arrays.js";
+
 /** Field offsets within a row. */
 export const LAST_START = 0;
 export const LAST_TS = 1;
@@ -50,12 +52,8 @@ export class ContainerPoints {
 
   private grow(min: number): void {
     const capacity = Math.max(min, this.capacity * 2, 64);
-    const data = new Float64Array(capacity * STRIDE);
-    data.set(this.data);
-    this.data = data;
-    const next = new Int32Array(capacity);
-    next.set(this.next);
-    this.next = next;
+    this.data = resized(this.data, capacity * STRIDE);
+    this.next = resized(this.next, capacity);
     this.capacity = capacity;
   }
 }

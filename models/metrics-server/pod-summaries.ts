@@ -10,6 +10,8 @@
  * still holds that pod; any other case falls back to the caller's lookup.
  */
 
+import { resized } from "../../engine/typed-arrays.js";
+
 /** One pod's totals as a reader receives them. */
 export interface PodSummaryVisitor {
   /**
@@ -99,9 +101,7 @@ export class PodSummaryTable {
 
   private grow(min: number): void {
     const capacity = Math.max(min, this.capacity * 2, 64);
-    const rows = new Float64Array(capacity * ROW);
-    rows.set(this.rows);
-    this.rows = rows;
+    this.rows = resized(this.rows, capacity * ROW);
     this.capacity = capacity;
   }
 }

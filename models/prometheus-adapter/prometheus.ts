@@ -32,6 +32,7 @@
  * lookback). A slot is freed once the target is gone and its newest sample is older than the
  * retention; freed slots are reused. Memory is O(live pods x retention / interval).
  */
+import { resized } from "../../engine/typed-arrays.js";
 import type { Simulation } from "../../engine/index.js";
 import type { ClusterStore } from "../cluster/store.js";
 import type { Pod } from "../cluster/types.js";
@@ -290,18 +291,10 @@ export class Prometheus {
   }
 
   private growSlots(capacity: number): void {
-    const time_ms = new Float64Array(capacity * this.ringSize);
-    const values = new Float64Array(capacity * this.ringSize * COLUMNS);
-    const head = new Int32Array(capacity);
-    const count = new Int32Array(capacity);
-    time_ms.set(this.time_ms);
-    values.set(this.values);
-    head.set(this.head);
-    count.set(this.count);
-    this.time_ms = time_ms;
-    this.values = values;
-    this.head = head;
-    this.count = count;
+    this.time_ms = resized(this.time_ms, capacity * this.ringSize);
+    this.values = resized(this.values, capacity * this.ringSize * COLUMNS);
+    this.head = resized(this.head, capacity);
+    this.count = resized(this.count, capacity);
     this.slotCapacity = capacity;
   }
 

@@ -24,6 +24,7 @@
  * State lives in one typed array in `PodServerPool` (one slot per pod; thousands of pods without an
  * object each). `PodServer` is the same model for one pod, over a pool of one.
  */
+import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
 
 export interface PodServerParams {
@@ -213,9 +214,7 @@ export class PodServerPool {
     if (id === undefined) {
       if (this.highWater === this.capacity) {
         this.capacity *= GROW;
-        const grown = new Float64Array(this.capacity * STRIDE);
-        grown.set(this.state);
-        this.state = grown;
+        this.state = resized(this.state, this.capacity * STRIDE);
       }
       id = this.highWater++;
     }
