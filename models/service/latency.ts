@@ -3,8 +3,12 @@
  * taken as a shifted exponential: a deterministic wait behind its fluid queue (q/μ) plus an
  * exponential tail whose mean makes the total equal the pod's mean estimate
  * (models/workload/pod-server.ts meanResponseTime_ms). The Service's distribution is the mixture
- * of its pods weighted by the traffic each receives; a quantile is found by bisection on the
- * mixture's survival function.
+ * of its pods weighted by the traffic each receives.
+ *
+ * A Service's endpoints mostly share one (mean, shift) state (equal traffic shares, empty
+ * queues), so the pods are first merged into the mixture's distinct components, weights summed.
+ * One component has a closed-form quantile; several are solved by bisection on the mixture's
+ * survival function, over components rather than pods.
  */
 
 export interface PodLatency {
@@ -14,45 +18,65 @@ export interface PodLatency {
   shift_ms: number;
 }
 
-function survival(pods: readonly PodLatency[], totalWeight: number, x_ms: number): number {
-  let s = 0;
-  // A Service's endpoints mostly share one (mean, shift) state (equal traffic shares, empty
-  // queues), so the last pod's probability is reused when its inputs are bit-identical: the
-  // same value in the same summation order, with one Math.exp per distinct state, not per pod.
-  let lastMean_ms = NaN;
-  let lastShift_ms = NaN;
-  let lastProb = 0;
+/**
+ * Above this many distinct components, merging costs more than it saves (a linear search per
+ * pod): the pods are then the components.
+ */
+const MAX_MERGED_COMPONENTS = 16;
+
+/** The distinct (mean, shift) states among pods with traffic, weights summed, first seen first. */
+export function mixtureComponents(pods: readonly PodLatency[]): PodLatency[] {
+  const components: PodLatency[] = [];
   for (let i = 0; i < pods.length; i++) {
     const p = pods[i];
     if (p.weight <= 0) continue;
-    if (p.mean_ms !== lastMean_ms || p.shift_ms !== lastShift_ms) {
-      const tail_ms = p.mean_ms - p.shift_ms;
-      lastProb = x_ms < p.shift_ms ? 1 : tail_ms > 0 ? Math.exp(-(x_ms - p.shift_ms) / tail_ms) : 0;
-      lastMean_ms = p.mean_ms;
-      lastShift_ms = p.shift_ms;
-    }
-    s += p.weight * lastProb;
+    let k = 0;
+    while (k < components.length && (components[k].mean_ms !== p.mean_ms || components[k].shift_ms !== p.shift_ms)) k++;
+    if (k < components.length) components[k].weight += p.weight;
+    else if (components.length < MAX_MERGED_COMPONENTS) components.push({ weight: p.weight, mean_ms: p.mean_ms, shift_ms: p.shift_ms });
+    else return pods.filter((pod) => pod.weight > 0);
   }
-  return s / totalWeight;
+  return components;
+}
+
+/** P(response > x) of one shifted-exponential component. */
+function componentSurvival(c: PodLatency, x_ms: number): number {
+  const tail_ms = c.mean_ms - c.shift_ms;
+  return x_ms < c.shift_ms ? 1 : tail_ms > 0 ? Math.exp(-(x_ms - c.shift_ms) / tail_ms) : 0;
+}
+
+/** Every x above a component's q-quantile: shift + tail * ln(1/(1-q)). */
+function componentQuantile_ms(c: PodLatency, q: number): number {
+  const tail_ms = c.mean_ms - c.shift_ms;
+  return tail_ms > 0 ? c.shift_ms + tail_ms * Math.log(1 / (1 - q)) : c.shift_ms;
+}
+
+/**
+ * The q-quantile (0 < q < 1) of a mixture given by its components (weights > 0, as
+ * `mixtureComponents` returns them), ms; NaN when there are none.
+ */
+export function componentsQuantile_ms(components: readonly PodLatency[], q: number): number {
+  if (components.length === 0) return NaN;
+  if (components.length === 1) return componentQuantile_ms(components[0], q);
+  let totalWeight = 0;
+  let high = 0;
+  for (const c of components) {
+    totalWeight += c.weight;
+    // The mixture's q-quantile is below the largest of its components'.
+    high = Math.max(high, componentQuantile_ms(c, q) + 1);
+  }
+  let low = 0;
+  for (let i = 0; i < 60; i++) {
+    const mid = (low + high) / 2;
+    let s = 0;
+    for (const c of components) s += c.weight * componentSurvival(c, mid);
+    if (s / totalWeight > 1 - q) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
 }
 
 /** The q-quantile (0 < q < 1) of the traffic-weighted mixture, ms; NaN when nothing is served. */
 export function mixtureQuantile_ms(pods: readonly PodLatency[], q: number): number {
-  let totalWeight = 0;
-  let high = 0;
-  for (const p of pods) {
-    if (p.weight <= 0) continue;
-    totalWeight += p.weight;
-    // Every pod's q-quantile is below shift + tail * ln(1/(1-q)); the mixture's is below the max.
-    const bound = p.shift_ms + (p.mean_ms - p.shift_ms) * Math.log(1 / (1 - q)) + 1;
-    if (bound > high) high = bound;
-  }
-  if (totalWeight === 0) return NaN;
-  let low = 0;
-  for (let i = 0; i < 60; i++) {
-    const mid = (low + high) / 2;
-    if (survival(pods, totalWeight, mid) > 1 - q) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
+  return componentsQuantile_ms(mixtureComponents(pods), q);
 }

@@ -27,7 +27,7 @@ import type { Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
-import { mixtureQuantile_ms, type PodLatency } from "./latency.js";
+import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "./latency.js";
 
 export interface TrafficSource {
   namespace: string;
@@ -151,7 +151,8 @@ export class ServiceTraffic {
       const mean_ms = pool.meanResponseTime_ms(running.slot);
       pods.push({ weight: running.rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
     }
-    return { p50_ms: mixtureQuantile_ms(pods, 0.5), p95_ms: mixtureQuantile_ms(pods, 0.95) };
+    const components = mixtureComponents(pods);
+    return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
   }
 
   private state(namespace: string, name: string): ServiceState {
