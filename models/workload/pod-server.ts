@@ -183,6 +183,8 @@ export class PodServerPool {
   private liveCount = 0;
   private freeList: number[] = [];
   private highWater = 0;
+  /** Set by the first `addAt`: the caller places servers, so no free list is kept. */
+  private placedByCaller = false;
   /** Slot `id`'s fields are `state[id * STRIDE + FIELD]` (parameters and state alike). */
   private state: Float64Array;
   private readonly waitsScratch: Waits = { s: 0, mu: 0, wFluid: 0, wStoch: 0 };
@@ -204,20 +206,62 @@ export class PodServerPool {
 
   /** Adds a server with an empty queue and zero counters; returns its id (a freed id is reused). */
   add(p: PodServerParams): number {
+    if (this.placedByCaller) throw new Error("PodServerPool.add: this pool's slots are placed by its caller (addAt)");
+    let id = this.freeList.pop();
+    if (id === undefined) {
+      this.ensureCapacity(this.highWater + 1);
+      id = this.highWater++;
+    }
+    this.init(id, p);
+    return id;
+  }
+
+  /**
+   * Adds a server in slot `id`, which must be free: for a caller that lays slots out itself (the
+   * container runtime keeps each node's pods in adjacent slots, in start order, so that a pass
+   * over a node reads memory in order). Such a pool picks no slots: `add` is refused.
+   */
+  addAt(id: number, p: PodServerParams): number {
+    if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`slot must be an integer >= 0, got ${id}`);
+    if (this.isAlive(id)) throw new RangeError(`pod server slot ${id} is taken`);
+    this.placedByCaller = true;
+    this.ensureCapacity(id + 1);
+    this.init(id, p);
+    if (id >= this.highWater) this.highWater = id + 1;
+    return id;
+  }
+
+  /**
+   * Moves the servers in slots [from, from + count) to [to, to + count), state and all (the
+   * ranges may overlap); source slots outside the destination are free afterwards. Every
+   * destination slot must be free or among the moved ones.
+   */
+  move(from: number, to: number, count: number): void {
+    if (count <= 0 || from === to) return;
+    for (let k = 0; k < count; k++) this.check(from + k);
+    for (let k = 0; k < count; k++) {
+      const id = to + k;
+      if (this.isAlive(id) && (id < from || id >= from + count)) throw new RangeError(`pod server slot ${id} is taken`);
+    }
+    this.ensureCapacity(to + count);
+    this.state.copyWithin(to * STRIDE, from * STRIDE, (from + count) * STRIDE);
+    for (let id = from; id < from + count; id++) if (id < to || id >= to + count) this.state[id * STRIDE + ALIVE] = 0;
+    if (to + count > this.highWater) this.highWater = to + count;
+  }
+
+  private ensureCapacity(slots: number): void {
+    if (slots <= this.capacity) return;
+    while (this.capacity < slots) this.capacity *= GROW;
+    this.state = resized(this.state, this.capacity * STRIDE);
+  }
+
+  private init(id: number, p: PodServerParams): void {
     requirePositive("cost_mcore_s", p.cost_mcore_s);
     requireNonNegativeOrInfinity("cap_mcores", p.cap_mcores);
     requireNonNegativeOrInfinity("queueCapacity_requests", p.queueCapacity_requests);
     requireNonNegative("memoryBaseline_bytes", p.memoryBaseline_bytes);
     requireNonNegative("memoryPerRequest_bytes", p.memoryPerRequest_bytes);
     const perRequest = requirePositive("perRequestCpu_mcores", p.perRequestCpu_mcores ?? 1000);
-    let id = this.freeList.pop();
-    if (id === undefined) {
-      if (this.highWater === this.capacity) {
-        this.capacity *= GROW;
-        this.state = resized(this.state, this.capacity * STRIDE);
-      }
-      id = this.highWater++;
-    }
     const st = this.state;
     const b = id * STRIDE;
     st[b + COST] = p.cost_mcore_s;
@@ -235,7 +279,6 @@ export class PodServerPool {
     st[b + CPU_USED] = 0;
     st[b + QUEUE_AREA] = 0;
     this.liveCount++;
-    return id;
   }
 
   /** Frees a slot (the pod is gone); its queue is discarded with it. */
@@ -243,7 +286,7 @@ export class PodServerPool {
     this.check(id);
     this.state[id * STRIDE + ALIVE] = 0;
     this.liveCount--;
-    this.freeList.push(id);
+    if (!this.placedByCaller) this.freeList.push(id);
   }
 
   isAlive(id: number): boolean {

@@ -4,7 +4,7 @@
  * slot (start times set when a sample is bound to a runtime pod, including after a restart).
  */
 import t from "tap";
-import { Simulation } from "../../../engine/index.js";
+import { RngRegistry, Simulation } from "../../../engine/index.js";
 import { ClusterStore } from "../../../models/cluster/store.js";
 import type { Pod } from "../../../models/cluster/types.js";
 import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
@@ -67,7 +67,7 @@ t.test("sampleNode's slots stay beside its pods through starts and stops", async
   const pods = ["a", "b", "c", "d"].map((n) => make(n));
   for (const p of pods) runtime.startPod(p, "n1", 0);
   runtime.stopPod(pods[1], 1_000);
-  runtime.startPod(make("e"), "n1", 2_000); // reuses b's slot
+  runtime.startPod(make("e"), "n1", 2_000); // after c and d, which moved down a slot
   for (const p of [pods[0], pods[2]]) runtime.setArrivalRate(p.metadata.uid, 10, 0, 2_000);
   const { pods: running, slots } = runtime.sampleNode("n1", 12_000);
   t.same(running.map((r) => r.pod.metadata.name), ["a", "c", "d", "e"]);
@@ -108,4 +108,70 @@ t.test("cAdvisor's samples carry the start of the runtime pod they were last tak
   t.same(a.containers.map((c) => c.startTime_ms), [13_000, 13_000], "both containers restarted at 13 s");
   t.same(a.containers.map((c) => c.timestamp_ms), [20_000, 20_000]);
   t.equal(a.containers[1].cumulativeCpuUsed_mcore_ms, 7_000, "the sidecar's 1 mcore since 13 s");
+});
+
+t.test("pool addAt and move: servers move state and all; taken slots are refused", async (t) => {
+  const params: PodServerParams = { cost_mcore_s: 50, cap_mcores: 300, queueCapacity_requests: 20, memoryBaseline_bytes: 1e6, memoryPerRequest_bytes: 1e3 };
+  const moved = new PodServerPool(2);
+  const still = new PodServerPool(2);
+  for (let k = 0; k < 3; k++) {
+    moved.addAt(k, params);
+    still.addAt(k, params);
+  }
+  t.throws(() => moved.addAt(1, params), /slot 1 is taken/);
+  t.throws(() => moved.add(params), /placed by its caller/, "a placed pool picks no slots");
+  for (const pool of [moved, still]) for (let k = 0; k < 3; k++) pool.advance(k, 5_000, 4 + 3 * k); // overloads slot 2
+  moved.move(0, 40, 3); // to a region past the capacity: grows
+  t.notOk(moved.isAlive(0), "source freed");
+  t.throws(() => moved.move(40, 41, 1), /slot 41 is taken/);
+  moved.remove(40);
+  moved.move(41, 40, 2); // overlapping, down one
+  t.notOk(moved.isAlive(42));
+  for (const [from, to] of [[1, 40], [2, 41]]) {
+    t.equal(moved.queue_requests(to), still.queue_requests(from), `slot ${from}: queue`);
+    t.equal(moved.cpuUsed_mcore_ms(to), still.cpuUsed_mcore_ms(from), `slot ${from}: CPU`);
+    t.equal(moved.offered_requests(to), still.offered_requests(from), `slot ${from}: offered`);
+  }
+  t.equal(moved.size, 2);
+});
+
+t.test("a node's pods stay in adjacent slots in start order, each keeping its own counters", async (t) => {
+  const sim = new Simulation({ seed: 1 });
+  const store = new ClusterStore(sim);
+  const runtime = new PodRuntime(new AppCatalog([APP]));
+  // Big nodes: no contention, so each pod's offered count is its own rate times its running time.
+  for (const n of ["n1", "n2"]) runtime.addNode(n, 1e7);
+  const rng = new RngRegistry(3).stream("test/runtime-regions");
+  const live = new Map<string, { pod: Pod; node: string; rate_rps: number; started_ms: number }>();
+  let made = 0;
+  let now_ms = 0;
+  let mismatches = 0;
+  for (let step = 0; step < 400; step++) {
+    now_ms += 1_000;
+    if (live.size < 5 || (live.size < 45 && rng.uniform(0, 1) < 0.6)) {
+      const node = rng.uniform(0, 1) < 0.7 ? "n1" : "n2";
+      const p = store.create<Pod>(pod(`p${made++}`, { app: "x" }, [container("app", 100)], node, { [APP_ANNOTATION]: "app" }));
+      runtime.startPod(p, node, now_ms);
+      const rate_rps = 1 + made; // distinct per pod, so a mix-up shows
+      runtime.setArrivalRate(p.metadata.uid, rate_rps, 0, now_ms);
+      live.set(p.metadata.uid, { pod: p, node, rate_rps, started_ms: now_ms });
+    } else {
+      const uids = [...live.keys()];
+      const uid = uids[Math.floor(rng.uniform(0, uids.length))];
+      runtime.stopPod(live.get(uid)!.pod, now_ms);
+      live.delete(uid);
+    }
+    for (const n of ["n1", "n2"]) {
+      const { pods, slots } = runtime.sampleNode(n, now_ms);
+      for (let i = 0; i < slots.length; i++) if (slots[i] !== slots[0] + i || pods[i].slot !== slots[i]) mismatches++;
+      for (let i = 1; i < pods.length; i++) if (pods[i].started_ms < pods[i - 1].started_ms) mismatches++;
+      for (const r of pods) {
+        const want = live.get(r.pod.metadata.uid)!;
+        const offered = runtime.pool.offered_requests(r.slot);
+        if (Math.abs(offered - (want.rate_rps * (now_ms - want.started_ms)) / 1000) > 1e-6 * offered) mismatches++;
+      }
+    }
+  }
+  t.ok(made > 60, `${made} pods started, up to 45 at once (regions grew past ${16})`);
+  t.equal(mismatches, 0, "adjacent slots, start order, own counters at every step");
 });
