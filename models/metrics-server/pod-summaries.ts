@@ -7,7 +7,9 @@
  *
  * Names are resolved to slots through a per-name-list hint: a reader that asks about the same
  * list of names again (an HPA whose pods did not change) finds each slot by index and checks it
- * still holds that pod; any other case falls back to the caller's lookup.
+ * still holds that pod; any other case falls back to the caller's lookup. The check reads the
+ * hint's own arrays (in list order) and the row's allocation id, so that a hinted read touches
+ * one row and nothing else of the pod.
  */
 
 import { resized } from "../../engine/typed-arrays.js";
@@ -24,14 +26,24 @@ export interface PodSummaryVisitor {
 
 const NO_SLOT = -1;
 
-// A pod's row: six doubles in one 64-byte line, so writing or reading a pod is one cache miss.
+// A pod's row: seven doubles in one 64-byte line, so writing or reading a pod is one cache miss.
 const RETURNED = 0; // 1 when getMetrics would return the pod (a prev for every container)
 const TIMESTAMP = 1;
 const WINDOW = 2;
 const CONTAINERS = 3;
 const CPU_MILLI = 4;
 const MEMORY = 5;
+/** Which allocation holds the slot: a number no other allocation had (0 while free). */
+const ALLOCATION = 6;
 const ROW = 8;
+
+/** Where each name of one list (of one namespace) was found: slot, the allocation then in it, and the name. */
+interface ListHints {
+  namespace: string;
+  slots: Int32Array;
+  allocations: Float64Array;
+  names: string[];
+}
 
 export class PodSummaryTable {
   private capacity = 0;
@@ -40,7 +52,8 @@ export class PodSummaryTable {
   private rows = new Float64Array(0);
   /** Freed slots, reused last-in first-out (deterministic). */
   private readonly free: number[] = [];
-  private readonly hints = new WeakMap<readonly string[], Int32Array>();
+  private readonly hints = new WeakMap<readonly string[], ListHints>();
+  private allocations = 0;
 
   alloc(namespace: string, name: string): number {
     const slot = this.free.length > 0 ? this.free.pop()! : this.names.length;
@@ -48,6 +61,7 @@ export class PodSummaryTable {
     this.names[slot] = name;
     this.namespaces[slot] = namespace;
     this.rows[slot * ROW + RETURNED] = 0;
+    this.rows[slot * ROW + ALLOCATION] = ++this.allocations;
     return slot;
   }
 
@@ -55,6 +69,7 @@ export class PodSummaryTable {
     this.names[slot] = "";
     this.namespaces[slot] = "";
     this.rows[slot * ROW + RETURNED] = 0;
+    this.rows[slot * ROW + ALLOCATION] = 0;
     this.free.push(slot);
   }
 
@@ -80,19 +95,24 @@ export class PodSummaryTable {
    */
   visit(namespace: string, podNames: readonly string[], lookup: (name: string) => number, visitor: PodSummaryVisitor): void {
     let hints = this.hints.get(podNames);
-    if (hints === undefined) {
-      hints = new Int32Array(podNames.length).fill(NO_SLOT);
+    if (hints === undefined || hints.slots.length !== podNames.length || hints.namespace !== namespace) {
+      hints = { namespace, slots: new Int32Array(podNames.length).fill(NO_SLOT), allocations: new Float64Array(podNames.length), names: [] };
       this.hints.set(podNames, hints);
     }
+    const hintNames = hints.names;
     for (let i = 0; i < podNames.length; i++) {
       const name = podNames[i];
-      let slot = hints[i];
-      if (slot === NO_SLOT || this.names[slot] !== name || this.namespaces[slot] !== namespace) {
-        slot = lookup(name);
-        hints[i] = slot;
-        if (slot === NO_SLOT) continue;
-      }
       const r = this.rows;
+      let slot = hints.slots[i];
+      // The slot still holds the allocation the name was found in (so the same pod: a record
+      // keeps its name), and the list still has that name there (so it was not edited).
+      if (slot === NO_SLOT || hintNames[i] !== name || r[slot * ROW + ALLOCATION] !== hints.allocations[i]) {
+        slot = lookup(name);
+        hints.slots[i] = slot;
+        hintNames[i] = name;
+        if (slot === NO_SLOT) continue;
+        hints.allocations[i] = r[slot * ROW + ALLOCATION];
+      }
       const b = slot * ROW;
       if (r[b + RETURNED] === 0) continue;
       visitor.pod(name, r[b + TIMESTAMP], r[b + WINDOW], r[b + CONTAINERS], r[b + CPU_MILLI], r[b + MEMORY]);
