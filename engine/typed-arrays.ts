@@ -3,7 +3,7 @@
  * `length` elements with the old contents copied to its start. Callers pick the new length (they
  * double it), so growth is amortised O(1) per slot.
  */
-type GrowableArray = Float64Array | Int32Array | Uint32Array;
+type GrowableArray = Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 export function resized<T extends GrowableArray>(array: T, length: number): T {
   const grown = new (array.constructor as new (length: number) => T)(length);
