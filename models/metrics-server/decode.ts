@@ -19,7 +19,7 @@
  * (times stay exact integer ms; upstream's start time is blurred by ~0.2 µs at Unix epoch scale,
  * which only matters at the exact 10 s boundary of the fresh-container rule).
  */
-import type { ContainerSample, PodSample, ResourceSample } from "./types.js";
+import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, type ContainerSample, type PodSample, type ResourceSample } from "./types.js";
 
 /**
  * Cumulative CPU in mcore·ms as the kubelet holds it (integer ns from the cgroup counter), sent
@@ -41,12 +41,15 @@ export function decodeMemory_bytes(memoryWorkingSet_bytes: number): number {
  * and build the message only then, so checking allocates nothing.
  */
 export function sampleError(s: ResourceSample): string | null {
-  if (!Number.isSafeInteger(s.timestamp_ms)) return `timestamp_ms must be an integer, got ${s.timestamp_ms}`;
-  if (!Number.isSafeInteger(s.startTime_ms)) return `startTime_ms must be an integer, got ${s.startTime_ms}`;
-  const cpu = s.cumulativeCpuUsed_mcore_ms;
-  if (!(cpu >= 0) || !Number.isFinite(cpu)) return `cumulativeCpuUsed_mcore_ms must be finite and >= 0, got ${cpu}`;
-  const mem = s.memoryWorkingSet_bytes;
-  if (!(mem >= 0) || !Number.isFinite(mem)) return `memoryWorkingSet_bytes must be finite and >= 0, got ${mem}`;
+  return sampleValuesError(s.startTime_ms, s.timestamp_ms, s.cumulativeCpuUsed_mcore_ms, s.memoryWorkingSet_bytes);
+}
+
+/** `sampleError` of a sample given by its numbers. */
+export function sampleValuesError(startTime_ms: number, timestamp_ms: number, cpu_mcore_ms: number, memory_bytes: number): string | null {
+  if (!Number.isSafeInteger(timestamp_ms)) return `timestamp_ms must be an integer, got ${timestamp_ms}`;
+  if (!Number.isSafeInteger(startTime_ms)) return `startTime_ms must be an integer, got ${startTime_ms}`;
+  if (!(cpu_mcore_ms >= 0) || !Number.isFinite(cpu_mcore_ms)) return `cumulativeCpuUsed_mcore_ms must be finite and >= 0, got ${cpu_mcore_ms}`;
+  if (!(memory_bytes >= 0) || !Number.isFinite(memory_bytes)) return `memoryWorkingSet_bytes must be finite and >= 0, got ${memory_bytes}`;
   return null;
 }
 
@@ -61,6 +64,27 @@ export function isShadowed(containers: readonly ContainerSample[], index: number
   const name = containers[index].name;
   for (let j = index + 1; j < containers.length; j++) if (containers[j].name === name) return true;
   return false;
+}
+
+/** `isShadowed` for containers given by their names. */
+export function isShadowedName(names: readonly string[], index: number): boolean {
+  const name = names[index];
+  for (let j = index + 1; j < names.length; j++) if (names[j] === name) return true;
+  return false;
+}
+
+/**
+ * `checkContainerMetrics` of a pod given as a sample row (PodSample.sampleValues): container i
+ * named `names[i]`, its numbers at `values[offset + i * SAMPLE_FIELDS]`.
+ */
+export function checkContainerRow(names: readonly string[], values: Float64Array, offset: number): boolean {
+  if (names.length === 0) return false;
+  for (let i = 0; i < names.length; i++) {
+    if (isShadowedName(names, i)) continue;
+    const o = offset + i * SAMPLE_FIELDS;
+    if (decodeCumulativeCpu_ns(values[o + SAMPLE_CPU]) === 0 || decodeMemory_bytes(values[o + SAMPLE_MEM]) === 0) return false;
+  }
+  return true;
 }
 
 /**

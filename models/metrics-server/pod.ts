@@ -12,15 +12,21 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { checkContainerMetrics, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowed, sampleError } from "./decode.js";
+import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, sampleValuesError } from "./decode.js";
 import {
   GO_MAX_DURATION_MS,
   GO_ZERO_TIME_MS,
   nanocoresToMilliValue,
   newUsageResult,
   resourceUsage,
+  SAMPLE_CPU,
+  SAMPLE_FIELDS,
+  SAMPLE_MEM,
+  SAMPLE_START,
+  SAMPLE_TS,
   toResourceUsage,
   type ContainerMetrics,
+  type ContainerSample,
   type PodMetrics,
   type PodSample,
   type UsageResult,
@@ -99,10 +105,26 @@ function findContainer(rec: PodRecord, points: ContainerPoints, name: string): n
   return NO_CONTAINER;
 }
 
-/** True when a sample of `samples` is named `name`. */
-function hasSample(samples: PodSample["containers"], name: string): boolean {
-  for (let i = 0; i < samples.length; i++) if (samples[i].name === name) return true;
-  return false;
+/** A pod's container samples copied into a row (for producers that give only objects). */
+class ScratchRow {
+  values = new Float64Array(4 * SAMPLE_FIELDS);
+  readonly names: string[] = [];
+
+  fill(containers: readonly ContainerSample[]): Float64Array {
+    const n = containers.length;
+    if (n * SAMPLE_FIELDS > this.values.length) this.values = new Float64Array(2 * n * SAMPLE_FIELDS);
+    this.names.length = n;
+    for (let i = 0; i < n; i++) {
+      const c = containers[i];
+      const o = i * SAMPLE_FIELDS;
+      this.names[i] = c.name;
+      this.values[o + SAMPLE_START] = c.startTime_ms;
+      this.values[o + SAMPLE_TS] = c.timestamp_ms;
+      this.values[o + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
+      this.values[o + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
+    }
+    return this.values;
+  }
 }
 
 export class PodStorage {
@@ -117,6 +139,7 @@ export class PodStorage {
   private readonly summaries = new PodSummaryTable();
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
+  private readonly scratch = new ScratchRow();
 
   /** @param metricResolution_ms --metric-resolution (binary default 60 s; manifests 15 s). */
   constructor(readonly metricResolution_ms: number) {
@@ -139,12 +162,26 @@ export class PodStorage {
    * and pod.go).
    */
   storePod(pod: PodSample): boolean {
-    const samples = pod.containers;
-    for (let i = 0; i < samples.length; i++) {
-      const err = sampleError(samples[i]);
-      if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${samples[i].name}: ${err}`);
+    // The samples as a row of numbers: the producer's own (cAdvisor's), or the objects copied
+    // into a scratch row, so that one path below serves both.
+    let values: Float64Array;
+    let offset: number;
+    let names: readonly string[];
+    if (pod.sampleValues !== undefined && pod.sampleOffset !== undefined && pod.containerNames !== undefined) {
+      values = pod.sampleValues;
+      offset = pod.sampleOffset;
+      names = pod.containerNames;
+    } else {
+      values = this.scratch.fill(pod.containers);
+      offset = 0;
+      names = this.scratch.names;
     }
-    if (!checkContainerMetrics(pod)) return false;
+    for (let i = 0; i < names.length; i++) {
+      const o = offset + i * SAMPLE_FIELDS;
+      const err = sampleValuesError(values[o + SAMPLE_START], values[o + SAMPLE_TS], values[o + SAMPLE_CPU], values[o + SAMPLE_MEM]);
+      if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${names[i]}: ${err}`);
+    }
+    if (!checkContainerRow(names, values, offset)) return false;
     // A producer that reuses its sample objects (cAdvisor) gives each a `storageHint` slot, where
     // the record the pod was stored in is kept. A record still held by this storage under the
     // sample's namespace and name is what the lookup below would find, so it saves the lookup;
@@ -183,24 +220,25 @@ export class PodStorage {
     let prevCount = 0;
     // Containers stored by this call (one row each: names are unique once shadowed ones are skipped).
     let storedCount = 0;
-    for (let i = 0; i < samples.length; i++) {
-      if (isShadowed(samples, i)) continue;
+    for (let i = 0; i < names.length; i++) {
+      if (isShadowedName(names, i)) continue;
       storedCount++;
-      const s = samples[i];
-      const start_ms = s.startTime_ms;
-      const ts_ms = s.timestamp_ms;
-      const cpu_ns = decodeCumulativeCpu_ns(s.cumulativeCpuUsed_mcore_ms);
-      const mem_bytes = decodeMemory_bytes(s.memoryWorkingSet_bytes);
+      const name = names[i];
+      const v = offset + i * SAMPLE_FIELDS;
+      const start_ms = values[v + SAMPLE_START];
+      const ts_ms = values[v + SAMPLE_TS];
+      const cpu_ns = decodeCumulativeCpu_ns(values[v + SAMPLE_CPU]);
+      const mem_bytes = decodeMemory_bytes(values[v + SAMPLE_MEM]);
 
       const first = rec.firstContainer;
-      let c = first !== NO_CONTAINER && rec.firstContainerName === s.name ? first : findContainer(rec, points, s.name);
+      let c = first !== NO_CONTAINER && rec.firstContainerName === name ? first : findContainer(rec, points, name);
       const containerInLast = foundInLast && c !== NO_CONTAINER;
       if (c === NO_CONTAINER) {
-        c = points.alloc(s.name);
+        c = points.alloc(name);
         d = points.data; // may have grown
         if (rec.lastContainer === NO_CONTAINER) {
           rec.firstContainer = c;
-          rec.firstContainerName = s.name;
+          rec.firstContainerName = name;
         } else points.next[rec.lastContainer] = c;
         rec.lastContainer = c;
         rec.containerCount++;
@@ -256,7 +294,7 @@ export class PodStorage {
       let c = rec.firstContainer;
       for (let k = 0; k < n; k++) {
         const following = k + 1 < n ? next[c] : NO_CONTAINER;
-        if (hasSample(samples, points.names[c])) {
+        if (names.includes(points.names[c])) {
           if (kept === NO_CONTAINER) {
             rec.firstContainer = c;
             rec.firstContainerName = points.names[c];

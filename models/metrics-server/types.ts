@@ -46,7 +46,24 @@ export interface PodSample {
   namespace: string;
   name: string;
   containers: readonly ContainerSample[];
+  /**
+   * Optional, from a producer that keeps its numbers in typed arrays (cAdvisor): the same
+   * samples as `containers`, container i's at `sampleValues[sampleOffset + i * SAMPLE_FIELDS +
+   * SAMPLE_START | SAMPLE_TS | SAMPLE_CPU | SAMPLE_MEM]`, named `containerNames[i]`. Storage then
+   * reads these instead of the container objects: at 5,000 pods per scrape, reading one row
+   * beside the pod's others costs less than reading objects scattered over the heap.
+   */
+  sampleValues?: Float64Array;
+  sampleOffset?: number;
+  containerNames?: readonly string[];
 }
+
+// One container's sample in a PodSample's `sampleValues` row.
+export const SAMPLE_START = 0;
+export const SAMPLE_TS = 1;
+export const SAMPLE_CPU = 2;
+export const SAMPLE_MEM = 3;
+export const SAMPLE_FIELDS = 4;
 
 /**
  * One kubelet's /metrics/resource response: what `decodeBatch` (decode.go) receives for one node.
