@@ -15,7 +15,18 @@
  */
 import type { PeriodicTimer, Simulation } from "../../engine/index.js";
 import type { PodRuntime, RunningPod } from "../kubelet/container-runtime.js";
-import type { ContainerSample, NodeScrape, PodSample, ResourceSample } from "../metrics-server/types.js";
+import { resized } from "../../engine/typed-arrays.js";
+import {
+  SAMPLE_CPU,
+  SAMPLE_FIELDS,
+  SAMPLE_MEM,
+  SAMPLE_START,
+  SAMPLE_TS,
+  type ContainerSample,
+  type NodeScrape,
+  type PodSample,
+  type ResourceSample,
+} from "../metrics-server/types.js";
 
 export interface CadvisorConfig {
   housekeepingInterval_ms: number;
@@ -31,21 +42,60 @@ export const DEFAULT_CADVISOR_CONFIG: Readonly<CadvisorConfig> = Object.freeze({
   phase_ms: null,
 });
 
-interface MutablePodSample extends PodSample {
-  uid: string;
-  /** The app container's sample, then the sidecars'. */
-  containers: ContainerSample[];
-  // `containers[0]` and `containers.length - 1`, so that housekeeping a pod without sidecars
-  // does not read the list (at 5,000 pods it is cache misses that housekeeping time goes to).
-  app: ContainerSample;
-  sidecars: number;
+/**
+ * A pod's latest sample, served by the endpoint. Its numbers live in its node's `values` row
+ * (`sampleValues` from `sampleOffset`, SAMPLE_FIELDS per container, the app container first);
+ * `containers` are views of that row, for readers that want objects.
+ */
+class CadvisorPodSample implements PodSample {
+  readonly containers: readonly ContainerSample[];
   /** The runtime's pod this sample was last taken from. */
   running: RunningPod;
   /**
    * Left to the consumer of the endpoint: metrics-server's storage keeps here where it stored
    * this pod last (see models/metrics-server/pod.ts storePod). cAdvisor never reads it.
    */
-  storageHint: object | null;
+  storageHint: object | null = null;
+
+  constructor(
+    readonly uid: string,
+    readonly namespace: string,
+    readonly name: string,
+    /** The pod's containers, the app container first; all start with the pod. */
+    readonly containerNames: readonly string[],
+    running: RunningPod,
+    /** The node's values array (replaced when it grows) and this sample's row in it. */
+    public sampleValues: Float64Array,
+    public sampleOffset: number,
+  ) {
+    this.running = running;
+    this.containers = containerNames.map((name, i) => new ContainerSampleView(this, name, i));
+  }
+}
+
+/** One container of a CadvisorPodSample, read from the pod's row. */
+class ContainerSampleView implements ContainerSample {
+  constructor(
+    private readonly pod: CadvisorPodSample,
+    readonly name: string,
+    private readonly index: number,
+  ) {}
+
+  private read(field: number): number {
+    return this.pod.sampleValues[this.pod.sampleOffset + this.index * SAMPLE_FIELDS + field];
+  }
+  get startTime_ms(): number {
+    return this.read(SAMPLE_START);
+  }
+  get timestamp_ms(): number {
+    return this.read(SAMPLE_TS);
+  }
+  get cumulativeCpuUsed_mcore_ms(): number {
+    return this.read(SAMPLE_CPU);
+  }
+  get memoryWorkingSet_bytes(): number {
+    return this.read(SAMPLE_MEM);
+  }
 }
 
 interface NodeStats {
@@ -54,12 +104,21 @@ interface NodeStats {
   boot_ms: number;
   node: ResourceSample;
   /** Latest sample per running pod, by uid. */
-  pods: Map<string, MutablePodSample>;
+  pods: Map<string, CadvisorPodSample>;
   /**
    * The values of `pods` in its order (first sampled first): what the endpoint serves, kept
    * beside the map so that a scrape walks an array and builds nothing.
    */
-  list: MutablePodSample[];
+  list: CadvisorPodSample[];
+  /**
+   * The samples' numbers, one row per sample in `list` order (rows are moved down when samples
+   * are dropped), so a scrape of the node reads one stretch of memory.
+   */
+  values: Float64Array;
+  /** Doubles of `values` in use. */
+  used: number;
+  /** `runtime.podsStoppedOnNode` when `list` was last checked for stopped pods. */
+  stopsSeen: number;
   /** The endpoint's response, reused: its `pods` is `list`. */
   response: NodeScrape;
 }
@@ -67,11 +126,12 @@ interface NodeStats {
 export class Cadvisor {
   private readonly nodes = new Map<string, NodeStats>();
   /**
-   * The sample last taken from the pod in each runtime slot: a cache in front of the per-node
-   * lookup by uid, valid while `sample.running` is that same pod (slots are reused). Reading it
-   * touches no Pod object, which at 5,000 pods is what housekeeping time goes to.
+   * By runtime slot: the runtime pod whose sample row offset `rowBySlot` holds. A pointer
+   * compared, never read, so housekeeping touches no per-pod object while the cache holds (at
+   * 5,000 pods, reading scattered objects is where its time went).
    */
-  private readonly sampleBySlot: (MutablePodSample | undefined)[] = [];
+  private readonly podBySlot: (RunningPod | undefined)[] = [];
+  private rowBySlot = new Int32Array(256);
   /** Housekeeping passes run (for benchmarks and tests). */
   samples = 0;
 
@@ -87,13 +147,16 @@ export class Cadvisor {
     const interval_ms = this.config.housekeepingInterval_ms;
     const phase_ms = this.config.phase_ms ?? Math.floor(rng.uniform(0, interval_ms));
     const jitter_ms = this.config.maxJitter_ms;
-    const list: MutablePodSample[] = [];
+    const list: CadvisorPodSample[] = [];
     const stats: NodeStats = {
       name,
       boot_ms: this.sim.now_ms,
       node: { startTime_ms: this.sim.now_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 },
       pods: new Map(),
       list,
+      values: new Float64Array(64 * SAMPLE_FIELDS),
+      used: 0,
+      stopsSeen: this.runtime.podsStoppedOnNode(name),
       response: { nodeName: name, node: null, pods: list },
       timer: this.sim.every(interval_ms, (now_ms) => this.housekeep(stats, now_ms), {
         phase_ms,
@@ -116,19 +179,45 @@ export class Cadvisor {
   resourceMetrics(name: string): NodeScrape | null {
     const stats = this.nodes.get(name);
     if (!stats) return null;
+    // Samples of stopped pods leave the list, unless the uid runs again (a restarted pod keeps
+    // its sample). Only a stop on the node can make one go, so the list is walked only then.
+    const stops = this.runtime.podsStoppedOnNode(name);
+    if (stops !== stats.stopsSeen) {
+      stats.stopsSeen = stops;
+      this.dropStopped(stats);
+    }
+    stats.response.node = stats.node.timestamp_ms > 0 ? stats.node : null;
+    return stats.response;
+  }
+
+  /** Drops the samples of stopped pods whose uid no longer runs, moving later rows down. */
+  private dropStopped(stats: NodeStats): void {
     const list = stats.list;
+    const values = stats.values;
     let kept = 0;
+    let used = 0;
     for (let i = 0; i < list.length; i++) {
       const sample = list[i];
       // A pod not stopped is running under its uid; a stopped one may have been restarted as a
       // new runtime pod with the same uid, so only then is the lookup needed.
-      if (sample.running.stopped && this.runtime.get(sample.uid) === undefined) stats.pods.delete(sample.uid);
-      else list[kept++] = sample;
+      if (sample.running.stopped && this.runtime.get(sample.uid) === undefined) {
+        stats.pods.delete(sample.uid);
+        continue;
+      }
+      const width = sample.containerNames.length * SAMPLE_FIELDS;
+      if (sample.sampleOffset !== used) {
+        values.copyWithin(used, sample.sampleOffset, sample.sampleOffset + width);
+        sample.sampleOffset = used;
+        // The slot cache's offset follows, if it holds this sample's pod.
+        const slot = sample.running.slot;
+        if (this.podBySlot[slot] === sample.running) this.rowBySlot[slot] = used;
+      }
+      used += width;
+      list[kept++] = sample;
     }
     // Dropping samples is rare (pods stopping); shrinking only then keeps the array's storage.
     if (kept !== list.length) list.length = kept;
-    stats.response.node = stats.node.timestamp_ms > 0 ? stats.node : null;
-    return stats.response;
+    stats.used = used;
   }
 
   private housekeep(stats: NodeStats, now_ms: number): void {
@@ -139,32 +228,29 @@ export class Cadvisor {
     let nodeCpuDelta_mcore_ms = 0;
     let nodeMemory_bytes = 0;
     for (let p = 0; p < pods.length; p++) {
-      // The pod's object is compared, not read: the runtime's counters are by slot.
-      const pod = pods[p];
       const slot = slots[p];
-      let sample = this.sampleBySlot[slot];
-      if (sample === undefined || sample.running !== pod) {
-        sample = this.bind(stats, pod);
-        this.sampleBySlot[slot] = sample;
-      }
+      if (this.podBySlot[slot] !== pods[p]) this.bind(stats, pods[p], slot);
+      const values = stats.values; // bind may have grown it
       // The app container, then the sidecars (all started with the pod: `bind` set their start).
-      const app = sample.app;
-      app.timestamp_ms = now_ms;
+      let o = this.rowBySlot[slot];
       const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(slot));
-      nodeCpuDelta_mcore_ms += cpu_mcore_ms - app.cumulativeCpuUsed_mcore_ms;
-      app.cumulativeCpuUsed_mcore_ms = cpu_mcore_ms;
-      app.memoryWorkingSet_bytes = this.runtime.appMemory_bytes(slot);
-      nodeMemory_bytes += app.memoryWorkingSet_bytes;
-      if (sample.sidecars > 0) {
+      const memory_bytes = this.runtime.appMemory_bytes(slot);
+      nodeCpuDelta_mcore_ms += cpu_mcore_ms - values[o + SAMPLE_CPU];
+      nodeMemory_bytes += memory_bytes;
+      values[o + SAMPLE_TS] = now_ms;
+      values[o + SAMPLE_CPU] = cpu_mcore_ms;
+      values[o + SAMPLE_MEM] = memory_bytes;
+      const sidecars = this.runtime.sidecarCount(slot);
+      if (sidecars > 0) {
         const sidecarCpu_mcore_ms = Math.floor(this.runtime.sidecarCpu_mcore_ms(slot));
         const sidecarMemory_bytes = this.runtime.sidecarMemory_bytes(slot);
-        for (let i = 1; i <= sample.sidecars; i++) {
-          const out = sample.containers[i];
-          out.timestamp_ms = now_ms;
-          nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - out.cumulativeCpuUsed_mcore_ms;
-          out.cumulativeCpuUsed_mcore_ms = sidecarCpu_mcore_ms;
-          out.memoryWorkingSet_bytes = sidecarMemory_bytes;
-          nodeMemory_bytes += out.memoryWorkingSet_bytes;
+        for (let i = 1; i <= sidecars; i++) {
+          o += SAMPLE_FIELDS;
+          nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - values[o + SAMPLE_CPU];
+          nodeMemory_bytes += sidecarMemory_bytes;
+          values[o + SAMPLE_TS] = now_ms;
+          values[o + SAMPLE_CPU] = sidecarCpu_mcore_ms;
+          values[o + SAMPLE_MEM] = sidecarMemory_bytes;
         }
       }
     }
@@ -174,33 +260,36 @@ export class Cadvisor {
   }
 
   /**
-   * The node's sample for a runtime pod the slot cache does not hold: its uid's sample, now
-   * taken from this pod (a restarted pod keeps its uid's sample), or a new one. Its containers'
-   * start time is the pod's, which stays put while the sample is bound to the pod.
+   * Points the slot cache at the node's sample for a runtime pod it does not hold: its uid's
+   * sample, now taken from this pod (a restarted pod keeps its uid's sample), or a new one with
+   * a row at the end of the node's values. Its containers' start time is the pod's, which stays
+   * put while the sample is bound to the pod.
    */
-  private bind(stats: NodeStats, pod: RunningPod): MutablePodSample {
+  private bind(stats: NodeStats, pod: RunningPod, slot: number): void {
     // Same answer as the slot cache whenever the cache is valid: a sample is dropped from
     // stats.pods only once no pod with its uid runs, so a sample still holding this running
     // pod is the one stored under its uid.
     const uid = pod.pod.metadata.uid;
     let sample = stats.pods.get(uid);
     if (!sample) {
-      const containers = pod.containerNames.map((name) => ({ name, startTime_ms: pod.started_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 }));
-      sample = {
-        uid,
-        namespace: pod.pod.metadata.namespace,
-        name: pod.pod.metadata.name,
-        containers,
-        app: containers[0],
-        sidecars: containers.length - 1,
-        running: pod,
-        storageHint: null,
-      };
+      const width = pod.containerNames.length * SAMPLE_FIELDS;
+      if (stats.used + width > stats.values.length) this.growValues(stats, stats.used + width);
+      // A new row reads all zeros (timestamp 0: not sampled yet).
+      stats.values.fill(0, stats.used, stats.used + width);
+      sample = new CadvisorPodSample(uid, pod.pod.metadata.namespace, pod.pod.metadata.name, pod.containerNames, pod, stats.values, stats.used);
+      stats.used += width;
       stats.pods.set(uid, sample);
       stats.list.push(sample);
     }
     sample.running = pod;
-    for (let i = 0; i <= sample.sidecars; i++) sample.containers[i].startTime_ms = pod.started_ms;
-    return sample;
+    for (let i = 0; i < sample.containerNames.length; i++) stats.values[sample.sampleOffset + i * SAMPLE_FIELDS + SAMPLE_START] = pod.started_ms;
+    if (slot >= this.rowBySlot.length) this.rowBySlot = resized(this.rowBySlot, Math.max(slot + 1, 2 * this.rowBySlot.length));
+    this.podBySlot[slot] = pod;
+    this.rowBySlot[slot] = sample.sampleOffset;
+  }
+
+  private growValues(stats: NodeStats, min: number): void {
+    stats.values = resized(stats.values, Math.max(min, 2 * stats.values.length));
+    for (const sample of stats.list) sample.sampleValues = stats.values;
   }
 }

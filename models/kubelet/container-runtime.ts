@@ -78,7 +78,9 @@ const BASELINE_CPU = 11;
 const CPU_PER_REQUEST = 12;
 /** RunningPod.weight. */
 const WEIGHT = 13;
-/** 14 fields, rounded up to a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
+/** How many containers the pod has besides the app container. */
+const SIDECARS = 14;
+/** 15 fields, rounded up to a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
 const SLOT_FIELDS = 16;
 
 /** A node's running pods in start order, as `sampleNode` returns them: `pods[i]` runs in pool slot `slots[i]`. */
@@ -110,6 +112,8 @@ interface NodeSlots extends NodePods {
   demandSum_mcores: number;
   /** Whether caps currently come from water-filling (demands exceed the node). */
   contended: boolean;
+  /** Pods stopped on the node so far. */
+  stops: number;
 }
 
 /** Per-traffic-source totals (requests), accumulated as pods are advanced. */
@@ -160,7 +164,7 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, allocatable_mcores, pods: [], slots: [], base: 0, capacity: 0, baseline_mcores: 0, demandSum_mcores: 0, contended: false });
+    this.nodes.push({ name, allocatable_mcores, pods: [], slots: [], base: 0, capacity: 0, baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
   }
 
   get runningPods(): number {
@@ -186,6 +190,15 @@ export class PodRuntime implements ContainerRuntime {
   podsOnNode(name: string): readonly RunningPod[] {
     const i = this.nodeIndex.get(name);
     return i === undefined ? [] : this.nodes[i].pods;
+  }
+
+  /**
+   * How many pods have stopped on a node so far (0 for an unknown node): a reader that kept
+   * RunningPods of the node need look for stopped ones only when this changed.
+   */
+  podsStoppedOnNode(name: string): number {
+    const i = this.nodeIndex.get(name);
+    return i === undefined ? 0 : this.nodes[i].stops;
   }
 
   startPod(pod: Pod, nodeName: string, now_ms: number): void {
@@ -228,6 +241,7 @@ export class PodRuntime implements ContainerRuntime {
     st[b + BASELINE_CPU] = app.baselineCpu_mcores;
     st[b + CPU_PER_REQUEST] = app.cpuPerRequest_mcore_s;
     st[b + WEIGHT] = running.weight;
+    st[b + SIDECARS] = running.containerNames.length - 1;
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
@@ -244,6 +258,7 @@ export class PodRuntime implements ContainerRuntime {
     this.accumulatePodTime(now_ms);
     this.running.delete(pod.metadata.uid);
     running.stopped = true;
+    node.stops++;
     const i = node.pods.indexOf(running);
     node.pods.splice(i, 1);
     node.slots.splice(i, 1);
@@ -368,6 +383,10 @@ export class PodRuntime implements ContainerRuntime {
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + APP_MEMORY];
+  }
+  /** How many sidecars (containers after the app container) the pod has. */
+  sidecarCount(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + SIDECARS];
   }
   /** Each sidecar's cumulative CPU, mcore·ms. */
   sidecarCpu_mcore_ms(slot: number): number {

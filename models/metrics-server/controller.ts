@@ -111,6 +111,16 @@ function snapshot(response: NodeScrape): NodeScrape {
   return {
     nodeName: response.nodeName,
     node: response.node && { ...response.node },
-    pods: response.pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })),
+    pods: response.pods.map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      containers: p.containers.map((c) => ({
+        name: c.name,
+        startTime_ms: c.startTime_ms,
+        timestamp_ms: c.timestamp_ms,
+        cumulativeCpuUsed_mcore_ms: c.cumulativeCpuUsed_mcore_ms,
+        memoryWorkingSet_bytes: c.memoryWorkingSet_bytes,
+      })),
+    })),
   };
 }
