@@ -143,6 +143,12 @@ export class PodRuntime implements ContainerRuntime {
    * the per-node passes goes to cache misses; here a pod's numbers are 128 contiguous bytes.
    */
   private slotState = new Float64Array(256 * SLOT_FIELDS);
+  /**
+   * One array per distinct list of container names: pods of one template share it, so readers
+   * of many pods' names (cAdvisor, metrics-server) keep a handful of arrays in cache, not one
+   * per pod.
+   */
+  private readonly nameLists = new Map<string, readonly string[]>();
   /** Slots up to here have been handed to nodes' regions. */
   private slotsInRegions = 0;
   /** Regions nodes have moved out of, by capacity, for the next node that needs one that size. */
@@ -192,6 +198,16 @@ export class PodRuntime implements ContainerRuntime {
     return i === undefined ? [] : this.nodes[i].pods;
   }
 
+  private internNames(names: string[]): readonly string[] {
+    const key = names.join("\u0000");
+    let shared = this.nameLists.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze(names);
+      this.nameLists.set(key, shared);
+    }
+    return shared;
+  }
+
   /**
    * How many pods have stopped on a node so far (0 for an unknown node): a reader that kept
    * RunningPods of the node need look for stopped ones only when this changed.
@@ -222,7 +238,7 @@ export class PodRuntime implements ContainerRuntime {
       pod, nodeIndex, rate_rps: 0, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       stopped: false,
-      containerNames: pod.spec.containers.map((c) => c.name),
+      containerNames: this.internNames(pod.spec.containers.map((c) => c.name)),
     };
     // The slot may have been another pod's: every field is set.
     const st = this.slotState;
