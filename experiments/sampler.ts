@@ -218,6 +218,8 @@ export class Sampler {
       this.readPod(mark, pod);
     }
     mark.running = running;
+    // Kept dense (writing far past the end would turn the array into a slow dictionary).
+    while (this.cpuMarkBySlot.length <= running.slot) this.cpuMarkBySlot.push(undefined);
     this.cpuMarkBySlot[running.slot] = mark;
     return mark;
   }

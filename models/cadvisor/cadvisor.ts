@@ -126,11 +126,12 @@ interface NodeStats {
 export class Cadvisor {
   private readonly nodes = new Map<string, NodeStats>();
   /**
-   * By runtime slot: the runtime pod whose sample row offset `rowBySlot` holds. A pointer
-   * compared, never read, so housekeeping touches no per-pod object while the cache holds (at
-   * 5,000 pods, reading scattered objects is where its time went).
+   * By runtime slot: the serial of the runtime pod (RunningPod.serial, 0 = none) whose sample
+   * row offset `rowBySlot` holds. Numbers compared, read beside the runtime's own slot state, so
+   * housekeeping touches no per-pod object while the cache holds (at 5,000 pods, reading
+   * scattered objects is where its time went).
    */
-  private readonly podBySlot: (RunningPod | undefined)[] = [];
+  private serialBySlot = new Float64Array(256);
   private rowBySlot = new Int32Array(256);
   /** Housekeeping passes run (for benchmarks and tests). */
   samples = 0;
@@ -210,7 +211,7 @@ export class Cadvisor {
         sample.sampleOffset = used;
         // The slot cache's offset follows, if it holds this sample's pod.
         const slot = sample.running.slot;
-        if (this.podBySlot[slot] === sample.running) this.rowBySlot[slot] = used;
+        if (this.serialBySlot[slot] === sample.running.serial) this.rowBySlot[slot] = used;
       }
       used += width;
       list[kept++] = sample;
@@ -229,7 +230,7 @@ export class Cadvisor {
     let nodeMemory_bytes = 0;
     for (let p = 0; p < pods.length; p++) {
       const slot = slots[p];
-      if (this.podBySlot[slot] !== pods[p]) this.bind(stats, pods[p], slot);
+      if (this.serialBySlot[slot] !== this.runtime.podSerial(slot)) this.bind(stats, pods[p], slot);
       const values = stats.values; // bind may have grown it
       // The app container, then the sidecars (all started with the pod: `bind` set their start).
       let o = this.rowBySlot[slot];
@@ -283,8 +284,12 @@ export class Cadvisor {
     }
     sample.running = pod;
     for (let i = 0; i < sample.containerNames.length; i++) stats.values[sample.sampleOffset + i * SAMPLE_FIELDS + SAMPLE_START] = pod.started_ms;
-    if (slot >= this.rowBySlot.length) this.rowBySlot = resized(this.rowBySlot, Math.max(slot + 1, 2 * this.rowBySlot.length));
-    this.podBySlot[slot] = pod;
+    if (slot >= this.rowBySlot.length) {
+      const length = Math.max(slot + 1, 2 * this.rowBySlot.length);
+      this.rowBySlot = resized(this.rowBySlot, length);
+      this.serialBySlot = resized(this.serialBySlot, length);
+    }
+    this.serialBySlot[slot] = pod.serial;
     this.rowBySlot[slot] = sample.sampleOffset;
   }
 

@@ -49,6 +49,8 @@ export interface RunningPod {
   containerNames: readonly string[];
   /** Set when the pod is stopped, so holders of this object can tell without a lookup by uid. */
   stopped: boolean;
+  /** A number no other runtime pod has (from 1), also in the slot state (see `podSerial`). */
+  readonly serial: number;
 }
 
 // Fields of a running pod's slot state, at these offsets in its block of `SLOT_FIELDS` doubles.
@@ -80,7 +82,9 @@ const CPU_PER_REQUEST = 12;
 const WEIGHT = 13;
 /** How many containers the pod has besides the app container. */
 const SIDECARS = 14;
-/** 15 fields, rounded up to a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
+/** RunningPod.serial. */
+const SERIAL = 15;
+/** 16 fields, a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
 const SLOT_FIELDS = 16;
 
 /** A node's running pods in start order, as `sampleNode` returns them: `pods[i]` runs in pool slot `slots[i]`. */
@@ -149,6 +153,8 @@ export class PodRuntime implements ContainerRuntime {
    * per pod.
    */
   private readonly nameLists = new Map<string, readonly string[]>();
+  /** Serial numbers given to runtime pods so far. */
+  private serials = 0;
   /** Slots up to here have been handed to nodes' regions. */
   private slotsInRegions = 0;
   /** Regions nodes have moved out of, by capacity, for the next node that needs one that size. */
@@ -238,6 +244,7 @@ export class PodRuntime implements ContainerRuntime {
       pod, nodeIndex, rate_rps: 0, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       stopped: false,
+      serial: ++this.serials,
       containerNames: this.internNames(pod.spec.containers.map((c) => c.name)),
     };
     // The slot may have been another pod's: every field is set.
@@ -258,6 +265,7 @@ export class PodRuntime implements ContainerRuntime {
     st[b + CPU_PER_REQUEST] = app.cpuPerRequest_mcore_s;
     st[b + WEIGHT] = running.weight;
     st[b + SIDECARS] = running.containerNames.length - 1;
+    st[b + SERIAL] = running.serial;
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
@@ -399,6 +407,14 @@ export class PodRuntime implements ContainerRuntime {
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + APP_MEMORY];
+  }
+  /**
+   * The serial of the pod in `slot` (RunningPod.serial): read from the slot state, so a reader
+   * that cached a slot's pod can check it is still there without reading the pod's object
+   * (comparing objects reads them; at 5,000 pods each read is a cache miss).
+   */
+  podSerial(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + SERIAL];
   }
   /** How many sidecars (containers after the app container) the pod has. */
   sidecarCount(slot: number): number {
