@@ -41,8 +41,6 @@ export interface RunningPod {
   nodeIndex: number;
   app: Readonly<AppProfile>;
   started_ms: number;
-  /** The arrival rate routed to the pod (the slot state holds it too, for the runtime's use). */
-  rate_rps: number;
   limit_mcores: number;
   weight: number;
   /** The pod's containers, the app container first; all started at `started_ms`. */
@@ -55,7 +53,7 @@ export interface RunningPod {
 
 // Fields of a running pod's slot state, at these offsets in its block of `SLOT_FIELDS` doubles.
 // The per-node passes read only these and the pool, never the RunningPod (see NodePods.slots).
-/** RunningPod.rate_rps. */
+/** The arrival rate routed to the pod (see `arrivalRate_rps`). */
 const RATE = 0;
 /** Current demand for the node's CPU (see the header), mcores. */
 const DEMAND = 1;
@@ -104,6 +102,8 @@ const INITIAL_NODE_SLOTS = 16;
 
 interface NodeSlots extends NodePods {
   name: string;
+  /** Its position in `PodRuntime.nodes`. */
+  index: number;
   allocatable_mcores: number;
   pods: RunningPod[];
   /** `base + i` for pod i: a node's pods fill its region from the start, in start order. */
@@ -153,6 +153,8 @@ export class PodRuntime implements ContainerRuntime {
    * per pod.
    */
   private readonly nameLists = new Map<string, readonly string[]>();
+  /** The node whose region each slot is in (by node index). */
+  private nodeOfSlot = new Int32Array(256);
   /** Serial numbers given to runtime pods so far. */
   private serials = 0;
   /** Slots up to here have been handed to nodes' regions. */
@@ -176,7 +178,7 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, allocatable_mcores, pods: [], slots: [], base: 0, capacity: 0, baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
+    this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], base: 0, capacity: 0, baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
   }
 
   get runningPods(): number {
@@ -241,7 +243,7 @@ export class PodRuntime implements ContainerRuntime {
     });
     const running: RunningPod = {
       slot, started_ms: now_ms, app,
-      pod, nodeIndex, rate_rps: 0, limit_mcores,
+      pod, nodeIndex, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       stopped: false,
       serial: ++this.serials,
@@ -301,6 +303,8 @@ export class PodRuntime implements ContainerRuntime {
       node.pods[k].slot--;
       node.slots[k]--;
     }
+    // The slot after the last pod holds no pod now (see `podSerial`).
+    this.slotState[(node.base + node.pods.length) * SLOT_FIELDS + SERIAL] = 0;
     this.share(node, now_ms);
   }
 
@@ -317,13 +321,19 @@ export class PodRuntime implements ContainerRuntime {
       if (this.slotsInRegions * SLOT_FIELDS > this.slotState.length) {
         this.slotState = resized(this.slotState, Math.max(this.slotsInRegions * SLOT_FIELDS, 2 * this.slotState.length));
       }
+      if (this.slotsInRegions > this.nodeOfSlot.length) {
+        this.nodeOfSlot = resized(this.nodeOfSlot, Math.max(this.slotsInRegions, 2 * this.nodeOfSlot.length));
+      }
     }
+    this.nodeOfSlot.fill(node.index, base, base + capacity);
     const n = node.pods.length;
     this.pool.move(node.base, base, n);
     this.slotState.copyWithin(base * SLOT_FIELDS, node.base * SLOT_FIELDS, (node.base + n) * SLOT_FIELDS);
     for (let k = 0; k < n; k++) {
       node.pods[k].slot = base + k;
       node.slots[k] = base + k;
+      // The old slot holds no pod now: a reader's kept slot must not find its serial there.
+      this.slotState[(node.base + k) * SLOT_FIELDS + SERIAL] = 0;
     }
     if (node.capacity > 0) {
       let free = this.freeRegions.get(node.capacity);
@@ -337,18 +347,33 @@ export class PodRuntime implements ContainerRuntime {
   /** Sets the request rate routed to a running pod from now on. */
   setArrivalRate(uid: string, rate_rps: number, serviceIndex: number, now_ms: number): void {
     const running = this.running.get(uid);
-    if (!running) return;
+    if (running) this.setSlotArrivalRate(running.slot, rate_rps, serviceIndex, now_ms);
+  }
+
+  /** The slot of the running pod with this uid, or -1. */
+  slotOf(uid: string): number {
+    return this.running.get(uid)?.slot ?? -1;
+  }
+
+  /** The request rate routed to the pod in `slot`. */
+  arrivalRate_rps(slot: number): number {
+    return this.slotState[slot * SLOT_FIELDS + RATE];
+  }
+
+  /**
+   * `setArrivalRate` for the pod in `slot` (a running pod's: check `podSerial` for a slot kept
+   * from earlier), for callers that keep slots instead of looking pods up by uid.
+   */
+  setSlotArrivalRate(slot: number, rate_rps: number, serviceIndex: number, now_ms: number): void {
     // Checked here, as the pool's unchecked step is what advances it later.
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
-    const slot = running.slot;
     this.advanceSlot(slot, now_ms);
-    running.rate_rps = rate_rps;
     this.slotState[slot * SLOT_FIELDS + RATE] = rate_rps;
     if (serviceIndex >= 0) {
       this.totals.ensure(serviceIndex);
       this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
     }
-    const node = this.nodes[running.nodeIndex];
+    const node = this.nodes[this.nodeOfSlot[slot]];
     this.updateDemand(node, slot);
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
   }
@@ -409,9 +434,10 @@ export class PodRuntime implements ContainerRuntime {
     return this.slotState[slot * SLOT_FIELDS + APP_MEMORY];
   }
   /**
-   * The serial of the pod in `slot` (RunningPod.serial): read from the slot state, so a reader
-   * that cached a slot's pod can check it is still there without reading the pod's object
-   * (comparing objects reads them; at 5,000 pods each read is a cache miss).
+   * The serial of the pod in `slot` (RunningPod.serial; 0 for a slot holding no pod): read
+   * from the slot state, so a reader that kept a slot can check its pod is still there (pods
+   * move slots when others on their node stop) without reading the pod's object (comparing
+   * objects reads them; at 5,000 pods each read is a cache miss).
    */
   podSerial(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + SERIAL];

@@ -54,6 +54,12 @@ export interface ServiceState {
   service: Service | null;
   source: TrafficSource | null;
   endpoints: Pod[];
+  /**
+   * Where each endpoint's pod runs, as last found: its runtime slot (-1: not found yet) and the
+   * serial of the runtime pod there, checked before use (see PodRuntime.podSerial).
+   */
+  endpointSlots: Int32Array;
+  endpointSerials: Float64Array;
   /** Offered rate now (requests/s). */
   rate_rps: number;
   /** Requests dropped for want of endpoints, integrated up to `noEndpoints_ms`. */
@@ -126,7 +132,10 @@ export class ServiceTraffic {
     const totals = this.runtime.totals;
     totals.ensure(state.index);
     let queued = 0;
-    for (const pod of state.endpoints) queued += this.runtime.queue_requests(pod.metadata.uid);
+    for (let i = 0; i < state.endpoints.length; i++) {
+      const slot = this.endpointSlot(state, i);
+      if (slot >= 0) queued += this.runtime.pool.queue_requests(slot);
+    }
     return {
       offered: totals.offered[state.index] + state.offeredNoEndpoints,
       served: totals.served[state.index],
@@ -143,13 +152,15 @@ export class ServiceTraffic {
   latency(state: ServiceState): { p50_ms: number; p95_ms: number } {
     const pods: PodLatency[] = [];
     const pool = this.runtime.pool;
-    for (const pod of state.endpoints) {
-      const running = this.runtime.get(pod.metadata.uid);
-      if (!running || running.rate_rps <= 0) continue;
-      const mu = pool.serviceRate_rps(running.slot);
-      const shift_ms = mu > 0 ? (pool.queue_requests(running.slot) / mu) * 1000 : 0;
-      const mean_ms = pool.meanResponseTime_ms(running.slot);
-      pods.push({ weight: running.rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
+    for (let i = 0; i < state.endpoints.length; i++) {
+      const slot = this.endpointSlot(state, i);
+      if (slot < 0) continue;
+      const rate_rps = this.runtime.arrivalRate_rps(slot);
+      if (rate_rps <= 0) continue;
+      const mu = pool.serviceRate_rps(slot);
+      const shift_ms = mu > 0 ? (pool.queue_requests(slot) / mu) * 1000 : 0;
+      const mean_ms = pool.meanResponseTime_ms(slot);
+      pods.push({ weight: rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
     }
     const components = mixtureComponents(pods);
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
@@ -160,7 +171,8 @@ export class ServiceTraffic {
     let state = this.services.get(key);
     if (!state) {
       state = {
-        index: this.ordered.length, key, namespace, name, service: null, source: null, endpoints: [],
+        index: this.ordered.length, key, namespace, name, service: null, source: null,
+        endpoints: [], endpointSlots: new Int32Array(0), endpointSerials: new Float64Array(0),
         rate_rps: 0, droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
         rng: this.sim.rng.stream(`service/${key}`), rotation: 0,
       };
@@ -182,6 +194,8 @@ export class ServiceTraffic {
     this.integrateNoEndpoints(state, now_ms);
     for (const pod of before) if (!after.includes(pod)) this.runtime.setArrivalRate(pod.metadata.uid, 0, state.index, now_ms);
     state.endpoints = after;
+    state.endpointSlots = new Int32Array(after.length).fill(-1);
+    state.endpointSerials = new Float64Array(after.length);
     if (state.source && after.length === 0 && before.length > 0) {
       this.events.emit(now_ms, "endpoint-controller", "Service", state.name, "Warning", "NoEndpoints",
         `Service ${state.key} has no ready endpoints: its traffic is dropped`);
@@ -216,15 +230,13 @@ export class ServiceTraffic {
     if (n === 0) return;
     if (source.arrivals === "fluid") {
       const share = state.rate_rps / n;
-      for (const pod of endpoints) this.runtime.setArrivalRate(pod.metadata.uid, share, state.index, now_ms);
+      for (let i = 0; i < n; i++) this.setEndpointRate(state, i, share, now_ms);
       return;
     }
     const interval_s = source.interval_ms / 1000;
     const mean = integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
     if (source.spread === "random") {
-      for (const pod of endpoints) {
-        this.runtime.setArrivalRate(pod.metadata.uid, state.rng.poisson(mean / n) / interval_s, state.index, now_ms);
-      }
+      for (let i = 0; i < n; i++) this.setEndpointRate(state, i, state.rng.poisson(mean / n) / interval_s, now_ms);
       return;
     }
     const count = state.rng.poisson(mean);
@@ -232,9 +244,29 @@ export class ServiceTraffic {
     const extra = count - base * n;
     for (let i = 0; i < n; i++) {
       const gets = base + ((i - state.rotation + n) % n < extra ? 1 : 0);
-      this.runtime.setArrivalRate(endpoints[i].metadata.uid, gets / interval_s, state.index, now_ms);
+      this.setEndpointRate(state, i, gets / interval_s, now_ms);
     }
     state.rotation = (state.rotation + extra) % n;
+  }
+
+  /**
+   * The runtime slot of endpoint i's pod, or -1 when it is not running: the slot kept from last
+   * time while the runtime pod there is the same, else looked up by uid. Reading pods' slots
+   * instead of their objects keeps a rate change at 5,000 pods off scattered memory.
+   */
+  private endpointSlot(state: ServiceState, i: number): number {
+    const kept = state.endpointSlots[i];
+    if (kept >= 0 && this.runtime.podSerial(kept) === state.endpointSerials[i]) return kept;
+    const slot = this.runtime.slotOf(state.endpoints[i].metadata.uid);
+    state.endpointSlots[i] = slot;
+    state.endpointSerials[i] = slot >= 0 ? this.runtime.podSerial(slot) : 0;
+    return slot;
+  }
+
+  /** Routes `rate_rps` of the Service's requests to endpoint i's pod (if it runs). */
+  private setEndpointRate(state: ServiceState, i: number, rate_rps: number, now_ms: number): void {
+    const slot = this.endpointSlot(state, i);
+    if (slot >= 0) this.runtime.setSlotArrivalRate(slot, rate_rps, state.index, now_ms);
   }
 
   /** Integrates the traffic dropped while the Service had no endpoints up to `now_ms`. */

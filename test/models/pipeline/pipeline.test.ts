@@ -16,13 +16,14 @@ import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile
 import { constant, step } from "../../../models/workload/load-profiles.js";
 import type { LoadProfile } from "../../../models/workload/load-profiles.js";
 import { node, pod, container, service } from "./fixtures.js";
+import type { Pod } from "../../../models/cluster/types.js";
 
 const APP = {
   name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 50 * 2 ** 20,
   memoryPerInflight_bytes: 1024, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
 };
 
-function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: number; node_mcores?: number; seed?: number; arrivals?: "fluid" | "poisson"; spread?: "round-robin" | "random" } = {}) {
+function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: number; node_mcores?: number; seed?: number; arrivals?: "fluid" | "poisson"; spread?: "round-robin" | "random"; otherPods?: number } = {}) {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const store = new ClusterStore(sim);
   const events = new EventLog();
@@ -43,6 +44,10 @@ function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: 
     metricsServer.addNode(name);
   }
   store.create(service("web", { app: "web" }));
+  // Pods outside the Service, started first on node-a (ahead of the web pods in its slots).
+  for (let i = 0; i < (options.otherPods ?? 0); i++) {
+    store.create(pod(`batch-${i}`, { app: "batch" }, [container("app", 100)], "node-a", { [APP_ANNOTATION]: "web" }));
+  }
   const n = options.pods ?? 2;
   for (let i = 0; i < n; i++) {
     store.create(pod(`web-${i}`, { app: "web" }, [container("app", 200, options.limit_mcores)], i % 2 ? "node-b" : "node-a", { [APP_ANNOTATION]: "web" }));
@@ -132,4 +137,19 @@ t.test("Poisson arrivals: counts average the profile; round-robin spreads evenly
     if (spread === "round-robin") t.ok(spreadOf <= 50, `round-robin per-pod totals within one interval's rotation (${served.map(Math.round).join(", ")})`);
     else t.ok(spreadOf > 5, `random spread differs per pod (${served.map(Math.round).join(", ")})`);
   }
+});
+
+t.test("rate changes reach the right pods after others on their node stop (their slots move)", async (t) => {
+  const c = cluster(step([{ at_ms: 60_000, rate_rps: 40 }], 20), { pods: 4, otherPods: 3 });
+  c.sim.run(30_000);
+  const rateOf = (name: string) => c.runtime.arrivalRate_rps(c.runtime.slotOf(c.store.get<Pod>("Pod", "default", name)!.metadata.uid));
+  t.same(["web-0", "web-1", "web-2", "web-3"].map(rateOf), [5, 5, 5, 5], "20 rps over 4 endpoints");
+  // The first batch pods stop: the web pods behind them on node-a move down their node's slots.
+  for (const name of ["batch-0", "batch-1"]) c.runtime.stopPod(c.store.get<Pod>("Pod", "default", name)!, 40_000);
+  c.sim.run(70_000);
+  t.same(["web-0", "web-1", "web-2", "web-3"].map(rateOf), [10, 10, 10, 10], "40 rps after the step, each endpoint's share");
+  t.equal(rateOf("batch-2"), 0, "a pod outside the Service gets none");
+  c.runtime.advanceAll(c.sim.now_ms);
+  const totals = c.traffic.totals(c.traffic.get("default", "web")!, c.sim.now_ms);
+  t.ok(Math.abs(totals.offered - (20 * 60 + 40 * 10)) < 1e-6, `offered ${totals.offered}: 60 s at 20 rps, 10 s at 40 rps`);
 });
