@@ -53,9 +53,10 @@ class CadvisorPodSample implements PodSample {
   running: RunningPod;
   /**
    * Left to the consumer of the endpoint: metrics-server's storage keeps here where it stored
-   * this pod last (see models/metrics-server/pod.ts storePod). cAdvisor never reads it.
+   * this pod last (see models/metrics-server/pod.ts storePod). cAdvisor never reads them.
    */
-  storageHint: object | null = null;
+  storageSlot = -1;
+  storageAllocation = 0;
 
   constructor(
     readonly uid: string,

@@ -26,6 +26,13 @@ export interface PodSummaryVisitor {
 
 const NO_SLOT = -1;
 
+/**
+ * Allocation ids, shared by every table in the process so that an id names one pod of one table:
+ * a sample's storage hint (pod.ts) then cannot be taken for another storage's slot. Only ever
+ * compared for equality, never output, so runs stay deterministic.
+ */
+let allocations = 0;
+
 // A pod's row: seven doubles in one 64-byte line, so writing or reading a pod is one cache miss.
 const RETURNED = 0; // 1 when getMetrics would return the pod (a prev for every container)
 const TIMESTAMP = 1;
@@ -53,7 +60,6 @@ export class PodSummaryTable {
   /** Freed slots, reused last-in first-out (deterministic). */
   private readonly free: number[] = [];
   private readonly hints = new WeakMap<readonly string[], ListHints>();
-  private allocations = 0;
 
   alloc(namespace: string, name: string): number {
     const slot = this.free.length > 0 ? this.free.pop()! : this.names.length;
@@ -61,8 +67,18 @@ export class PodSummaryTable {
     this.names[slot] = name;
     this.namespaces[slot] = namespace;
     this.rows[slot * ROW + RETURNED] = 0;
-    this.rows[slot * ROW + ALLOCATION] = ++this.allocations;
+    this.rows[slot * ROW + ALLOCATION] = ++allocations;
     return slot;
+  }
+
+  /** The allocation id now in `slot` (0 when free). */
+  allocation(slot: number): number {
+    return this.rows[slot * ROW + ALLOCATION];
+  }
+
+  /** True when `slot` still holds allocation `allocation`, of the pod `namespace/name`. */
+  holds(slot: number, allocation: number, namespace: string, name: string): boolean {
+    return slot < this.capacity && this.rows[slot * ROW + ALLOCATION] === allocation && this.names[slot] === name && this.namespaces[slot] === namespace;
   }
 
   release(slot: number): void {

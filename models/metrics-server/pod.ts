@@ -31,6 +31,7 @@ import {
   type PodSample,
   type UsageResult,
 } from "./types.js";
+import { resized } from "../../engine/typed-arrays.js";
 import { PodSummaryTable, type PodSummaryVisitor } from "./pod-summaries.js";
 import {
   ContainerPoints,
@@ -64,41 +65,43 @@ const enum Prev {
   GoZero = 2,
 }
 
+/**
+ * A stored pod, as the by-name maps find it. What storing and serving read and write of it is in
+ * its row of the storage's record table (see RECORD_FIELDS), at its summary-table slot: at 5,000
+ * pods per scrape, reading a row beside the others costs less than reading scattered objects.
+ */
 class PodRecord {
-  /**
-   * The pod's containers, in first-seen order: a list through ContainerPoints `next`, from
-   * `firstContainer` to `lastContainer` (NO_CONTAINER when empty), `containerCount` long, walked
-   * by count so that the last `next` is never read. A handful per pod, so a linear scan beats a
-   * map. storePod is the only writer.
-   */
-  firstContainer = NO_CONTAINER;
-  /**
-   * The name of `firstContainer` ("" when none), kept here so that storing a single-container pod
-   * whose container is there already, the usual case, finds it without reading the names array.
-   */
-  firstContainerName = "";
-  lastContainer = NO_CONTAINER;
-  containerCount = 0;
-  /** Upstream "pod found in s.prev": at least one container had a prev after the last Store. */
-  hasPrev = false;
-  generation = 0;
-  /** The storage whose maps hold this record, while they do (null once swept). */
-  owner: PodStorage | null = null;
-
   constructor(
     readonly namespace: string,
     readonly name: string,
-    /** Its row in the storage's PodSummaryTable. */
+    /** Its row in the storage's PodSummaryTable and record table. */
     readonly slot: number,
   ) {}
 }
 
-/** The slot of the container named `name` among the pod's, or NO_CONTAINER. */
-function findContainer(rec: PodRecord, points: ContainerPoints, name: string): number {
+// A record's fields, in its row of `PodStorage.records` (RECORD_FIELDS int32s per slot).
+/**
+ * The pod's containers, in first-seen order: a list through ContainerPoints `next`, from FIRST
+ * to LAST (NO_CONTAINER when empty), COUNT long, walked by count so that the last `next` is
+ * never read. A handful per pod, so a linear scan beats a map. storePod is the only writer.
+ * (The name of FIRST is in `PodStorage.firstNames`, so that storing a single-container pod whose
+ * container is there already, the usual case, finds it without reading the names array.)
+ */
+const FIRST = 0;
+const LAST = 1;
+const COUNT = 2;
+/** Upstream "pod found in s.prev": 1 when at least one container had a prev after the last Store. */
+const HAS_PREV = 3;
+/** The Store that last stored the pod. */
+const GENERATION = 4;
+const RECORD_FIELDS = 8;
+
+/** The slot of the container named `name` among those of the record at `r`, or NO_CONTAINER. */
+function findContainer(records: Int32Array, r: number, points: ContainerPoints, name: string): number {
   const names = points.names;
   const next = points.next;
-  let c = rec.firstContainer;
-  for (let k = 0; k < rec.containerCount; k++) {
+  let c = records[r + FIRST];
+  for (let k = 0; k < records[r + COUNT]; k++) {
     if (k > 0) c = next[c];
     if (names[c] === name) return c;
   }
@@ -140,6 +143,10 @@ export class PodStorage {
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
   private readonly scratch = new ScratchRow();
+  /** Each stored pod's record fields, by summary slot (see RECORD_FIELDS). */
+  private records = new Int32Array(64 * RECORD_FIELDS);
+  /** The name of each record's FIRST container ("" when none). */
+  private readonly firstNames: string[] = [];
 
   /** @param metricResolution_ms --metric-resolution (binary default 60 s; manifests 15 s). */
   constructor(readonly metricResolution_ms: number) {
@@ -182,37 +189,40 @@ export class PodStorage {
       if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${names[i]}: ${err}`);
     }
     if (!checkContainerRow(names, values, offset)) return false;
-    // A producer that reuses its sample objects (cAdvisor) gives each a `storageHint` slot, where
-    // the record the pod was stored in is kept. A record still held by this storage under the
-    // sample's namespace and name is what the lookup below would find, so it saves the lookup;
-    // anything else (another storage's record, a swept one, a renamed sample) falls back to it.
-    const hinted = pod as PodSample & { storageHint?: object | null };
-    const hint = hinted.storageHint as PodRecord | null | undefined;
-    let rec: PodRecord | undefined;
+    // A producer that reuses its sample objects (cAdvisor) gives each `storageSlot` and
+    // `storageAllocation` fields, where the slot the pod was stored in is kept. A slot still
+    // holding that allocation (ids are unique across storages) under the sample's namespace and
+    // name is what the lookup below would find, so it saves the lookup (and reads no record
+    // object); anything else (another storage's slot, a swept one, a renamed sample) falls back.
+    const hinted = pod.storageSlot !== undefined;
+    let slot = hinted ? pod.storageSlot! : -1;
     let created = false;
-    if (hint != null && hint.owner === this && hint.name === pod.name && hint.namespace === pod.namespace) {
-      rec = hint;
-    } else {
+    if (slot < 0 || !this.summaries.holds(slot, pod.storageAllocation!, pod.namespace, pod.name)) {
       let byName = this.namespaces.get(pod.namespace);
       if (byName === undefined) {
         byName = new Map();
         this.namespaces.set(pod.namespace, byName);
       }
-      rec = byName.get(pod.name);
+      let rec = byName.get(pod.name);
       if (rec === undefined) {
-        rec = new PodRecord(pod.namespace, pod.name, this.summaries.alloc(pod.namespace, pod.name));
-        rec.owner = this;
+        rec = this.newRecord(pod.namespace, pod.name);
         byName.set(pod.name, rec);
         created = true;
       }
-      if (hint !== undefined) hinted.storageHint = rec;
+      slot = rec.slot;
+      if (hinted) {
+        pod.storageSlot = slot;
+        pod.storageAllocation = this.summaries.allocation(slot);
+      }
     }
+    const records = this.records;
+    const r = slot * RECORD_FIELDS;
     // Every record present at this point was stored by the previous Store (older ones were
     // swept), so "found" here is upstream's "found in s.last".
-    if (!created && rec.generation === this.generation) return false;
+    if (!created && records[r + GENERATION] === this.generation) return false;
     const foundInLast = !created;
-    const podHadPrev = foundInLast && rec.hasPrev;
-    rec.generation = this.generation;
+    const podHadPrev = foundInLast && records[r + HAS_PREV] === 1;
+    records[r + GENERATION] = this.generation;
 
     const resolution_ms = this.metricResolution_ms;
     const points = this.points;
@@ -230,18 +240,18 @@ export class PodStorage {
       const cpu_ns = decodeCumulativeCpu_ns(values[v + SAMPLE_CPU]);
       const mem_bytes = decodeMemory_bytes(values[v + SAMPLE_MEM]);
 
-      const first = rec.firstContainer;
-      let c = first !== NO_CONTAINER && rec.firstContainerName === name ? first : findContainer(rec, points, name);
+      const first = records[r + FIRST];
+      let c = first !== NO_CONTAINER && this.firstNames[slot] === name ? first : findContainer(records, r, points, name);
       const containerInLast = foundInLast && c !== NO_CONTAINER;
       if (c === NO_CONTAINER) {
         c = points.alloc(name);
         d = points.data; // may have grown
-        if (rec.lastContainer === NO_CONTAINER) {
-          rec.firstContainer = c;
-          rec.firstContainerName = name;
-        } else points.next[rec.lastContainer] = c;
-        rec.lastContainer = c;
-        rec.containerCount++;
+        if (records[r + LAST] === NO_CONTAINER) {
+          records[r + FIRST] = c;
+          this.firstNames[slot] = name;
+        } else points.next[records[r + LAST]] = c;
+        records[r + LAST] = c;
+        records[r + COUNT]++;
       }
       const o = c * STRIDE;
 
@@ -286,18 +296,18 @@ export class PodStorage {
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
     // Usually there are none, and then the list is left as it is.
-    if (rec.containerCount !== storedCount) {
+    if (records[r + COUNT] !== storedCount) {
       const next = points.next;
-      const n = rec.containerCount;
+      const n = records[r + COUNT];
       let kept = NO_CONTAINER;
       let keep = 0;
-      let c = rec.firstContainer;
+      let c = records[r + FIRST];
       for (let k = 0; k < n; k++) {
         const following = k + 1 < n ? next[c] : NO_CONTAINER;
         if (names.includes(points.names[c])) {
           if (kept === NO_CONTAINER) {
-            rec.firstContainer = c;
-            rec.firstContainerName = points.names[c];
+            records[r + FIRST] = c;
+            this.firstNames[slot] = points.names[c];
           } else next[kept] = c;
           kept = c;
           keep++;
@@ -307,25 +317,42 @@ export class PodStorage {
         c = following;
       }
       if (kept === NO_CONTAINER) {
-        rec.firstContainer = NO_CONTAINER;
-        rec.firstContainerName = "";
+        records[r + FIRST] = NO_CONTAINER;
+        this.firstNames[slot] = "";
       } else next[kept] = NO_CONTAINER;
-      rec.lastContainer = kept;
-      rec.containerCount = keep;
+      records[r + LAST] = kept;
+      records[r + COUNT] = keep;
     }
 
-    rec.hasPrev = prevCount > 0;
-    if (rec.hasPrev) this.podsWithPrev++;
+    records[r + HAS_PREV] = prevCount > 0 ? 1 : 0;
+    if (prevCount > 0) this.podsWithPrev++;
     this.containerPoints += prevCount;
-    this.summarize(rec);
+    this.summarize(slot);
     return true;
   }
 
+  /** A record with no containers, in a new summary slot. */
+  private newRecord(namespace: string, name: string): PodRecord {
+    const slot = this.summaries.alloc(namespace, name);
+    if ((slot + 1) * RECORD_FIELDS > this.records.length) {
+      this.records = resized(this.records, Math.max((slot + 1) * RECORD_FIELDS, 2 * this.records.length));
+    }
+    const r = slot * RECORD_FIELDS;
+    this.records[r + FIRST] = NO_CONTAINER;
+    this.records[r + LAST] = NO_CONTAINER;
+    this.records[r + COUNT] = 0;
+    this.records[r + HAS_PREV] = 0;
+    this.records[r + GENERATION] = 0;
+    while (this.firstNames.length <= slot) this.firstNames.push("");
+    this.firstNames[slot] = "";
+    return new PodRecord(namespace, name, slot);
+  }
+
   /** Writes the pod's row of the summary table: what getMetrics would return for it now. */
-  private summarize(rec: PodRecord): void {
+  private summarize(slot: number): void {
     const d = this.points.data;
-    if (!isReturned(rec, this.points)) {
-      this.summaries.setNotReturned(rec.slot);
+    if (!this.isReturned(slot)) {
+      this.summaries.setNotReturned(slot);
       return;
     }
     const u = this.usage;
@@ -335,8 +362,9 @@ export class PodStorage {
     let earliestTimestamp_ms = GO_ZERO_TIME_MS;
     let earliestWindow_ms = 0;
     const next = this.points.next;
-    let c = rec.firstContainer;
-    for (let k = 0; k < rec.containerCount; k++) {
+    const r = slot * RECORD_FIELDS;
+    let c = this.records[r + FIRST];
+    for (let k = 0; k < this.records[r + COUNT]; k++) {
       if (k > 0) c = next[c];
       if (!containerUsage(d, c, u)) continue;
       if (containers === 0 || earliestTimestamp_ms > u.timestamp_ms) {
@@ -347,7 +375,7 @@ export class PodStorage {
       cpuMilli += nanocoresToMilliValue(u.cpu_nanocores);
       memory_bytes += u.memory_bytes;
     }
-    this.summaries.setReturned(rec.slot, earliestTimestamp_ms, earliestWindow_ms, containers, cpuMilli, memory_bytes);
+    this.summaries.setReturned(slot, earliestTimestamp_ms, earliestWindow_ms, containers, cpuMilli, memory_bytes);
   }
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
@@ -358,16 +386,17 @@ export class PodStorage {
       let namespace = "";
       for (const rec of byName.values()) {
         namespace = rec.namespace;
-        if (rec.generation !== gen) {
+        const r = rec.slot * RECORD_FIELDS;
+        if (this.records[r + GENERATION] !== gen) {
           byName.delete(rec.name);
-          rec.owner = null; // a sample's hint to it is stale now
-          this.summaries.release(rec.slot);
           const next = this.points.next;
-          let c = rec.firstContainer;
-          for (let k = 0; k < rec.containerCount; k++) {
+          let c = this.records[r + FIRST];
+          for (let k = 0; k < this.records[r + COUNT]; k++) {
             if (k > 0) c = next[c];
             this.points.release(c);
           }
+          this.firstNames[rec.slot] = "";
+          this.summaries.release(rec.slot); // a sample's hint to it is stale now
         }
       }
       if (byName.size === 0) this.namespaces.delete(namespace);
@@ -411,12 +440,13 @@ export class PodStorage {
     const next = this.points.next;
     for (let p = 0; p < podNames.length; p++) {
       const rec = byName.get(podNames[p]);
-      if (rec === undefined || !isReturned(rec, this.points)) continue;
+      if (rec === undefined || !this.isReturned(rec.slot)) continue;
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
-      let c = rec.firstContainer;
-      for (let k = 0; k < rec.containerCount; k++) {
+      const r = rec.slot * RECORD_FIELDS;
+      let c = this.records[r + FIRST];
+      for (let k = 0; k < this.records[r + COUNT]; k++) {
         if (k > 0) c = next[c];
         if (!containerUsage(d, c, u)) continue; // "Skipping container usage metric"
         visitor.container(names[c], u);
@@ -440,18 +470,20 @@ export class PodStorage {
     if (byName === undefined) return;
     this.summaries.visit(namespace, podNames, (name) => byName.get(name)?.slot ?? -1, visitor);
   }
-}
 
-/** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
-function isReturned(rec: PodRecord, points: ContainerPoints): boolean {
-  if (!rec.hasPrev) return false;
-  const next = points.next;
-  let c = rec.firstContainer;
-  for (let k = 0; k < rec.containerCount; k++) {
-    if (k > 0) c = next[c];
-    if (points.data[c * STRIDE + PREV_KIND] === Prev.None) return false;
+  /** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
+  private isReturned(slot: number): boolean {
+    const r = slot * RECORD_FIELDS;
+    if (this.records[r + HAS_PREV] === 0) return false;
+    const points = this.points;
+    const next = points.next;
+    let c = this.records[r + FIRST];
+    for (let k = 0; k < this.records[r + COUNT]; k++) {
+      if (k > 0) c = next[c];
+      if (points.data[c * STRIDE + PREV_KIND] === Prev.None) return false;
+    }
+    return true;
   }
-  return true;
 }
 
 /**

@@ -56,6 +56,13 @@ export interface PodSample {
   sampleValues?: Float64Array;
   sampleOffset?: number;
   containerNames?: readonly string[];
+  /**
+   * Optional, left to the storage: a producer that reuses its sample objects (cAdvisor) sets
+   * these (to -1 and 0) and metrics-server's storage keeps in them where it stored the pod last
+   * (see pod.ts storePod). The producer never reads them.
+   */
+  storageSlot?: number;
+  storageAllocation?: number;
 }
 
 // One container's sample in a PodSample's `sampleValues` row.

@@ -1,6 +1,6 @@
 /**
  * Storage hints (a producer's reused samples remember the record they were stored in): a storage
- * fed reused, mutated samples carrying a `storageHint` slot must behave exactly like one fed
+ * fed reused, mutated samples carrying `storageSlot`/`storageAllocation` must behave exactly like one fed
  * fresh plain copies — through renames, namespace moves, container changes, restarts, counters
  * going down, duplicate pods in one scrape, and a second storage storing the same samples.
  */
@@ -13,12 +13,12 @@ const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed
 const pick = <T,>(a: T[]) => a[Math.floor(rnd() * a.length)];
 const names = ["a", "b", "c", "d", "e"], nss = ["ns1", "ns2"], cnames = ["c1", "c2", "c3"];
 type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
-type PS = { namespace: string; name: string; containers: CS[]; storageHint: object | null };
+type PS = { namespace: string; name: string; containers: CS[]; storageSlot: number; storageAllocation: number };
 let mismatches = 0, stores = 0, hintHits = 0;
 for (let run = 0; run < 150; run++) {
   const A = new MetricsStorage(15_000), B = new MetricsStorage(15_000), C = new MetricsStorage(15_000);
   const pool: PS[] = [];
-  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }], storageHint: null });
+  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }], storageSlot: -1, storageAllocation: 0 });
   let now_ms = 0;
   for (let step = 0; step < 40; step++) {
     now_ms += pick([0, 5_000, 10_000, 15_000]);
@@ -40,11 +40,11 @@ for (let run = 0; run < 150; run++) {
     if (rnd() < 0.2 && chosen.length) chosen.push(pick(chosen)); // duplicate object
     const nodes = [{ nodeName: "n1", node: null, pods: chosen.slice(0, 4) }, { nodeName: "n2", node: null, pods: chosen.slice(4) }];
     const plain = nodes.map((n) => ({ ...n, pods: n.pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })) }));
-    const before = chosen.map((p) => p.storageHint);
+    const before = chosen.map((p) => p.storageSlot);
     const sa = { ...A.store(nodes) };
     if (rnd() < 0.5) C.store(nodes); // another storage sharing the hinted samples
     const sb = { ...B.store(plain) };
-    hintHits += before.filter((h) => h !== null).length;
+    hintHits += before.filter((h) => h >= 0).length;
     stores++;
     const check = (x: unknown, y: unknown, what: string) => { if (JSON.stringify(x) !== JSON.stringify(y)) { mismatches++; if (mismatches < 5) t.fail(`run ${run} step ${step} ${what}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`); } };
     check(sa, sb, "summary");
