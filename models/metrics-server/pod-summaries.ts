@@ -76,9 +76,9 @@ export class PodSummaryTable {
     return this.rows[slot * ROW + ALLOCATION];
   }
 
-  /** True when `slot` still holds allocation `allocation`, of the pod `namespace/name`. */
-  holds(slot: number, allocation: number, namespace: string, name: string): boolean {
-    return slot < this.capacity && this.rows[slot * ROW + ALLOCATION] === allocation && this.names[slot] === name && this.namespaces[slot] === namespace;
+  /** True when `slot` still holds allocation `allocation` (so the pod it was made for). */
+  holds(slot: number, allocation: number): boolean {
+    return slot < this.capacity && this.rows[slot * ROW + ALLOCATION] === allocation;
   }
 
   release(slot: number): void {

@@ -191,13 +191,14 @@ export class PodStorage {
     if (!checkContainerRow(names, values, offset)) return false;
     // A producer that reuses its sample objects (cAdvisor) gives each `storageSlot` and
     // `storageAllocation` fields, where the slot the pod was stored in is kept. A slot still
-    // holding that allocation (ids are unique across storages) under the sample's namespace and
-    // name is what the lookup below would find, so it saves the lookup (and reads no record
-    // object); anything else (another storage's slot, a swept one, a renamed sample) falls back.
+    // holding that allocation (ids are unique across storages) is what the lookup below would
+    // find for the sample's namespace and name (which the producer promises not to change
+    // without clearing the hint), so it saves the lookup and reads no record or name; anything
+    // else (another storage's slot, a swept one) falls back to the lookup.
     const hinted = pod.storageSlot !== undefined;
     let slot = hinted ? pod.storageSlot! : -1;
     let created = false;
-    if (slot < 0 || !this.summaries.holds(slot, pod.storageAllocation!, pod.namespace, pod.name)) {
+    if (slot < 0 || !this.summaries.holds(slot, pod.storageAllocation!)) {
       let byName = this.namespaces.get(pod.namespace);
       if (byName === undefined) {
         byName = new Map();

@@ -59,7 +59,8 @@ export interface PodSample {
   /**
    * Optional, left to the storage: a producer that reuses its sample objects (cAdvisor) sets
    * these (to -1 and 0) and metrics-server's storage keeps in them where it stored the pod last
-   * (see pod.ts storePod). The producer never reads them.
+   * (see pod.ts storePod). The producer never reads them, and sets `storageSlot` back to -1 if
+   * it ever gives the sample another namespace or name.
    */
   storageSlot?: number;
   storageAllocation?: number;

@@ -1,7 +1,7 @@
 /**
  * Storage hints (a producer's reused samples remember the record they were stored in): a storage
  * fed reused, mutated samples carrying `storageSlot`/`storageAllocation` must behave exactly like one fed
- * fresh plain copies — through renames, namespace moves, container changes, restarts, counters
+ * fresh plain copies — through renames and namespace moves (hint cleared), container changes, restarts, counters
  * going down, duplicate pods in one scrape, and a second storage storing the same samples.
  */
 import t from "tap";
@@ -24,8 +24,9 @@ for (let run = 0; run < 150; run++) {
     now_ms += pick([0, 5_000, 10_000, 15_000]);
     // mutate samples in place
     for (const p of pool) {
-      if (rnd() < 0.1) p.name = pick(names);
-      if (rnd() < 0.05) p.namespace = pick(nss);
+      // A renamed sample's hint is cleared, as the producer's contract says (PodSample.storageSlot).
+      if (rnd() < 0.1) { p.name = pick(names); p.storageSlot = -1; }
+      if (rnd() < 0.05) { p.namespace = pick(nss); p.storageSlot = -1; }
       if (rnd() < 0.1) { const n = 1 + Math.floor(rnd() * 3); p.containers = Array.from({ length: n }, () => ({ name: pick(cnames), startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 })); }
       for (const c of p.containers) {
         if (rnd() < 0.1) c.startTime_ms = now_ms - pick([0, 5_000, 11_000, 20_000]);
