@@ -25,6 +25,7 @@ import {
   type ContainerSample,
   type NodeScrape,
   type PodSample,
+  type PodSampleColumns,
   type ResourceSample,
 } from "../metrics-server/types.js";
 
@@ -43,20 +44,73 @@ export const DEFAULT_CADVISOR_CONFIG: Readonly<CadvisorConfig> = Object.freeze({
 });
 
 /**
- * A pod's latest sample, served by the endpoint. Its numbers live in its node's `values` row
- * (`sampleValues` from `sampleOffset`, SAMPLE_FIELDS per container, the app container first);
- * `containers` are views of that row, for readers that want objects.
+ * A node's samples as columns (PodSampleColumns), one entry per sample in the endpoint's order:
+ * what metrics-server's storage reads. Entries are appended when a pod is first sampled and
+ * moved down when samples of stopped pods are dropped, so a scrape of the node reads each
+ * array in order, the numbers in one stretch of `values`.
+ */
+class NodeColumns implements PodSampleColumns {
+  count = 0;
+  readonly namespaces: string[] = [];
+  readonly names: string[] = [];
+  readonly containerNames: (readonly string[])[] = [];
+  values = new Float64Array(64 * SAMPLE_FIELDS);
+  offsets = new Int32Array(16);
+  storageSlots = new Int32Array(16);
+  storageAllocations = new Float64Array(16);
+  /** Doubles of `values` in use. */
+  used = 0;
+
+  /** Appends an entry with a zeroed row (timestamp 0: not sampled yet); returns its index. */
+  append(namespace: string, name: string, containerNames: readonly string[]): number {
+    const i = this.count++;
+    const width = containerNames.length * SAMPLE_FIELDS;
+    if (this.used + width > this.values.length) this.values = resized(this.values, Math.max(this.used + width, 2 * this.values.length));
+    if (i >= this.offsets.length) {
+      const length = 2 * this.offsets.length;
+      this.offsets = resized(this.offsets, length);
+      this.storageSlots = resized(this.storageSlots, length);
+      this.storageAllocations = resized(this.storageAllocations, length);
+    }
+    this.namespaces[i] = namespace;
+    this.names[i] = name;
+    this.containerNames[i] = containerNames;
+    this.offsets[i] = this.used;
+    this.storageSlots[i] = -1;
+    this.storageAllocations[i] = 0;
+    this.values.fill(0, this.used, this.used + width);
+    this.used += width;
+    return i;
+  }
+
+  /** Moves entry `from` to index `to` (< from), its row down to `offset`. */
+  moveDown(from: number, to: number, offset: number): void {
+    const width = this.containerNames[from].length * SAMPLE_FIELDS;
+    this.values.copyWithin(offset, this.offsets[from], this.offsets[from] + width);
+    this.namespaces[to] = this.namespaces[from];
+    this.names[to] = this.names[from];
+    this.containerNames[to] = this.containerNames[from];
+    this.offsets[to] = offset;
+    this.storageSlots[to] = this.storageSlots[from];
+    this.storageAllocations[to] = this.storageAllocations[from];
+  }
+
+  /** Keeps the first `count` entries, their rows ending at `used`. */
+  truncate(count: number, used: number): void {
+    this.count = count;
+    this.namespaces.length = this.names.length = this.containerNames.length = count;
+    this.used = used;
+  }
+}
+
+/**
+ * A pod's latest sample, served by the endpoint: entry `index` of its node's columns, whose
+ * container views read the row.
  */
 class CadvisorPodSample implements PodSample {
   readonly containers: readonly ContainerSample[];
   /** The runtime's pod this sample was last taken from. */
   running: RunningPod;
-  /**
-   * Left to the consumer of the endpoint: metrics-server's storage keeps here where it stored
-   * this pod last (see models/metrics-server/pod.ts storePod). cAdvisor never reads them.
-   */
-  storageSlot = -1;
-  storageAllocation = 0;
 
   constructor(
     readonly uid: string,
@@ -65,9 +119,9 @@ class CadvisorPodSample implements PodSample {
     /** The pod's containers, the app container first; all start with the pod. */
     readonly containerNames: readonly string[],
     running: RunningPod,
-    /** The node's values array (replaced when it grows) and this sample's row in it. */
-    public sampleValues: Float64Array,
-    public sampleOffset: number,
+    readonly columns: NodeColumns,
+    /** Its entry in `columns` (moves down as earlier samples are dropped). */
+    public index: number,
   ) {
     this.running = running;
     this.containers = containerNames.map((name, i) => new ContainerSampleView(this, name, i));
@@ -79,11 +133,12 @@ class ContainerSampleView implements ContainerSample {
   constructor(
     private readonly pod: CadvisorPodSample,
     readonly name: string,
-    private readonly index: number,
+    private readonly container: number,
   ) {}
 
   private read(field: number): number {
-    return this.pod.sampleValues[this.pod.sampleOffset + this.index * SAMPLE_FIELDS + field];
+    const columns = this.pod.columns;
+    return columns.values[columns.offsets[this.pod.index] + this.container * SAMPLE_FIELDS + field];
   }
   get startTime_ms(): number {
     return this.read(SAMPLE_START);
@@ -108,19 +163,14 @@ interface NodeStats {
   pods: Map<string, CadvisorPodSample>;
   /**
    * The values of `pods` in its order (first sampled first): what the endpoint serves, kept
-   * beside the map so that a scrape walks an array and builds nothing.
+   * beside the map so that a scrape walks an array and builds nothing. Sample i is entry i of
+   * `columns`.
    */
   list: CadvisorPodSample[];
-  /**
-   * The samples' numbers, one row per sample in `list` order (rows are moved down when samples
-   * are dropped), so a scrape of the node reads one stretch of memory.
-   */
-  values: Float64Array;
-  /** Doubles of `values` in use. */
-  used: number;
+  columns: NodeColumns;
   /** `runtime.podsStoppedOnNode` when `list` was last checked for stopped pods. */
   stopsSeen: number;
-  /** The endpoint's response, reused: its `pods` is `list`. */
+  /** The endpoint's response, reused: its `pods` is `list`, its `columns` the node's. */
   response: NodeScrape;
 }
 
@@ -150,16 +200,16 @@ export class Cadvisor {
     const phase_ms = this.config.phase_ms ?? Math.floor(rng.uniform(0, interval_ms));
     const jitter_ms = this.config.maxJitter_ms;
     const list: CadvisorPodSample[] = [];
+    const columns = new NodeColumns();
     const stats: NodeStats = {
       name,
       boot_ms: this.sim.now_ms,
       node: { startTime_ms: this.sim.now_ms, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 0 },
       pods: new Map(),
       list,
-      values: new Float64Array(64 * SAMPLE_FIELDS),
-      used: 0,
+      columns,
       stopsSeen: this.runtime.podsStoppedOnNode(name),
-      response: { nodeName: name, node: null, pods: list },
+      response: { nodeName: name, node: null, pods: list, columns },
       timer: this.sim.every(interval_ms, (now_ms) => this.housekeep(stats, now_ms), {
         phase_ms,
         nextInterval_ms: jitter_ms > 0 ? () => interval_ms + Math.floor(rng.uniform(0, jitter_ms)) : undefined,
@@ -192,10 +242,10 @@ export class Cadvisor {
     return stats.response;
   }
 
-  /** Drops the samples of stopped pods whose uid no longer runs, moving later rows down. */
+  /** Drops the samples of stopped pods whose uid no longer runs, moving later entries down. */
   private dropStopped(stats: NodeStats): void {
     const list = stats.list;
-    const values = stats.values;
+    const columns = stats.columns;
     let kept = 0;
     let used = 0;
     for (let i = 0; i < list.length; i++) {
@@ -206,20 +256,21 @@ export class Cadvisor {
         stats.pods.delete(sample.uid);
         continue;
       }
-      const width = sample.containerNames.length * SAMPLE_FIELDS;
-      if (sample.sampleOffset !== used) {
-        values.copyWithin(used, sample.sampleOffset, sample.sampleOffset + width);
-        sample.sampleOffset = used;
+      if (kept !== i) {
+        columns.moveDown(i, kept, used);
+        sample.index = kept;
         // The slot cache's offset follows, if it holds this sample's pod.
         const slot = sample.running.slot;
         if (this.serialBySlot[slot] === sample.running.serial) this.rowBySlot[slot] = used;
       }
-      used += width;
+      used += sample.containerNames.length * SAMPLE_FIELDS;
       list[kept++] = sample;
     }
     // Dropping samples is rare (pods stopping); shrinking only then keeps the array's storage.
-    if (kept !== list.length) list.length = kept;
-    stats.used = used;
+    if (kept !== list.length) {
+      list.length = kept;
+      columns.truncate(kept, used);
+    }
   }
 
   private housekeep(stats: NodeStats, now_ms: number): void {
@@ -232,7 +283,7 @@ export class Cadvisor {
     for (let p = 0; p < pods.length; p++) {
       const slot = slots[p];
       if (this.serialBySlot[slot] !== this.runtime.podSerial(slot)) this.bind(stats, pods[p], slot);
-      const values = stats.values; // bind may have grown it
+      const values = stats.columns.values; // bind may have grown it
       // The app container, then the sidecars (all started with the pod: `bind` set their start).
       let o = this.rowBySlot[slot];
       const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(slot));
@@ -263,39 +314,33 @@ export class Cadvisor {
 
   /**
    * Points the slot cache at the node's sample for a runtime pod it does not hold: its uid's
-   * sample, now taken from this pod (a restarted pod keeps its uid's sample), or a new one with
-   * a row at the end of the node's values. Its containers' start time is the pod's, which stays
-   * put while the sample is bound to the pod.
+   * sample, now taken from this pod (a restarted pod keeps its uid's sample), or a new one at
+   * the end of the node's columns. Its containers' start time is the pod's, which stays put
+   * while the sample is bound to the pod.
    */
   private bind(stats: NodeStats, pod: RunningPod, slot: number): void {
     // Same answer as the slot cache whenever the cache is valid: a sample is dropped from
     // stats.pods only once no pod with its uid runs, so a sample still holding this running
     // pod is the one stored under its uid.
     const uid = pod.pod.metadata.uid;
+    const columns = stats.columns;
     let sample = stats.pods.get(uid);
     if (!sample) {
-      const width = pod.containerNames.length * SAMPLE_FIELDS;
-      if (stats.used + width > stats.values.length) this.growValues(stats, stats.used + width);
-      // A new row reads all zeros (timestamp 0: not sampled yet).
-      stats.values.fill(0, stats.used, stats.used + width);
-      sample = new CadvisorPodSample(uid, pod.pod.metadata.namespace, pod.pod.metadata.name, pod.containerNames, pod, stats.values, stats.used);
-      stats.used += width;
+      const { namespace, name } = pod.pod.metadata;
+      const index = columns.append(namespace, name, pod.containerNames);
+      sample = new CadvisorPodSample(uid, namespace, name, pod.containerNames, pod, columns, index);
       stats.pods.set(uid, sample);
       stats.list.push(sample);
     }
     sample.running = pod;
-    for (let i = 0; i < sample.containerNames.length; i++) stats.values[sample.sampleOffset + i * SAMPLE_FIELDS + SAMPLE_START] = pod.started_ms;
+    const offset = columns.offsets[sample.index];
+    for (let i = 0; i < sample.containerNames.length; i++) columns.values[offset + i * SAMPLE_FIELDS + SAMPLE_START] = pod.started_ms;
     if (slot >= this.rowBySlot.length) {
       const length = Math.max(slot + 1, 2 * this.rowBySlot.length);
       this.rowBySlot = resized(this.rowBySlot, length);
       this.serialBySlot = resized(this.serialBySlot, length);
     }
     this.serialBySlot[slot] = pod.serial;
-    this.rowBySlot[slot] = sample.sampleOffset;
-  }
-
-  private growValues(stats: NodeStats, min: number): void {
-    stats.values = resized(stats.values, Math.max(min, 2 * stats.values.length));
-    for (const sample of stats.list) sample.sampleValues = stats.values;
+    this.rowBySlot[slot] = offset;
   }
 }

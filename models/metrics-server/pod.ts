@@ -29,6 +29,7 @@ import {
   type ContainerSample,
   type PodMetrics,
   type PodSample,
+  type PodSampleColumns,
   type UsageResult,
 } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
@@ -143,6 +144,9 @@ export class PodStorage {
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
   private readonly scratch = new ScratchRow();
+  /** Where `storeRow` stored its pod (see there). */
+  private hintSlot = -1;
+  private hintAllocation = 0;
   /** Each stored pod's record fields, by summary slot (see RECORD_FIELDS). */
   private records = new Int32Array(64 * RECORD_FIELDS);
   /** The name of each record's FIRST container ("" when none). */
@@ -169,52 +173,66 @@ export class PodStorage {
    * and pod.go).
    */
   storePod(pod: PodSample): boolean {
-    // The samples as a row of numbers: the producer's own (cAdvisor's), or the objects copied
-    // into a scratch row, so that one path below serves both.
-    let values: Float64Array;
-    let offset: number;
-    let names: readonly string[];
-    if (pod.sampleValues !== undefined && pod.sampleOffset !== undefined && pod.containerNames !== undefined) {
-      values = pod.sampleValues;
-      offset = pod.sampleOffset;
-      names = pod.containerNames;
-    } else {
-      values = this.scratch.fill(pod.containers);
-      offset = 0;
-      names = this.scratch.names;
+    const values = this.scratch.fill(pod.containers);
+    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0, -1, 0);
+  }
+
+  /**
+   * `storePod` for each pod of a producer's columns, in order; returns how many were stored.
+   * Keeps each stored pod's slot in the columns' storage hints.
+   */
+  storeColumns(columns: PodSampleColumns): number {
+    let stored = 0;
+    for (let i = 0; i < columns.count; i++) {
+      const ok = this.storeRow(
+        columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i],
+        columns.storageSlots[i], columns.storageAllocations[i],
+      );
+      columns.storageSlots[i] = this.hintSlot;
+      columns.storageAllocations[i] = this.hintAllocation;
+      if (ok) stored++;
     }
+    return stored;
+  }
+
+  /**
+   * Stores pod `namespace/name` whose container j is named `names[j]`, its sample at
+   * `values[offset + j * SAMPLE_FIELDS]`. `hintSlot` and `hintAllocation` are where the caller
+   * was told the pod was stored last (-1 when it was not): a slot still holding that allocation
+   * (ids are unique across storages) is what the lookup by name would find, so it saves the
+   * lookup and reads no record or name; anything else (another storage's slot, a swept one)
+   * falls back to the lookup. Afterwards `hintSlot`/`hintAllocation` say where it is stored now
+   * (unchanged when the pod was dropped before storing).
+   */
+  private storeRow(
+    namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number,
+    hintSlot: number, hintAllocation: number,
+  ): boolean {
+    this.hintSlot = hintSlot;
+    this.hintAllocation = hintAllocation;
     for (let i = 0; i < names.length; i++) {
       const o = offset + i * SAMPLE_FIELDS;
       const err = sampleValuesError(values[o + SAMPLE_START], values[o + SAMPLE_TS], values[o + SAMPLE_CPU], values[o + SAMPLE_MEM]);
-      if (err !== null) throw new RangeError(`pod ${pod.namespace}/${pod.name} container ${names[i]}: ${err}`);
+      if (err !== null) throw new RangeError(`pod ${namespace}/${name} container ${names[i]}: ${err}`);
     }
     if (!checkContainerRow(names, values, offset)) return false;
-    // A producer that reuses its sample objects (cAdvisor) gives each `storageSlot` and
-    // `storageAllocation` fields, where the slot the pod was stored in is kept. A slot still
-    // holding that allocation (ids are unique across storages) is what the lookup below would
-    // find for the sample's namespace and name (which the producer promises not to change
-    // without clearing the hint), so it saves the lookup and reads no record or name; anything
-    // else (another storage's slot, a swept one) falls back to the lookup.
-    const hinted = pod.storageSlot !== undefined;
-    let slot = hinted ? pod.storageSlot! : -1;
+    let slot = hintSlot;
     let created = false;
-    if (slot < 0 || !this.summaries.holds(slot, pod.storageAllocation!)) {
-      let byName = this.namespaces.get(pod.namespace);
+    if (slot < 0 || !this.summaries.holds(slot, hintAllocation)) {
+      let byName = this.namespaces.get(namespace);
       if (byName === undefined) {
         byName = new Map();
-        this.namespaces.set(pod.namespace, byName);
+        this.namespaces.set(namespace, byName);
       }
-      let rec = byName.get(pod.name);
+      let rec = byName.get(name);
       if (rec === undefined) {
-        rec = this.newRecord(pod.namespace, pod.name);
-        byName.set(pod.name, rec);
+        rec = this.newRecord(namespace, name);
+        byName.set(name, rec);
         created = true;
       }
       slot = rec.slot;
-      if (hinted) {
-        pod.storageSlot = slot;
-        pod.storageAllocation = this.summaries.allocation(slot);
-      }
+      this.hintSlot = slot;
+      this.hintAllocation = this.summaries.allocation(slot);
     }
     const records = this.records;
     const r = slot * RECORD_FIELDS;
@@ -234,7 +252,7 @@ export class PodStorage {
     for (let i = 0; i < names.length; i++) {
       if (isShadowedName(names, i)) continue;
       storedCount++;
-      const name = names[i];
+      const containerName = names[i];
       const v = offset + i * SAMPLE_FIELDS;
       const start_ms = values[v + SAMPLE_START];
       const ts_ms = values[v + SAMPLE_TS];
@@ -242,14 +260,14 @@ export class PodStorage {
       const mem_bytes = decodeMemory_bytes(values[v + SAMPLE_MEM]);
 
       const first = records[r + FIRST];
-      let c = first !== NO_CONTAINER && this.firstNames[slot] === name ? first : findContainer(records, r, points, name);
+      let c = first !== NO_CONTAINER && this.firstNames[slot] === containerName ? first : findContainer(records, r, points, containerName);
       const containerInLast = foundInLast && c !== NO_CONTAINER;
       if (c === NO_CONTAINER) {
-        c = points.alloc(name);
+        c = points.alloc(containerName);
         d = points.data; // may have grown
         if (records[r + LAST] === NO_CONTAINER) {
           records[r + FIRST] = c;
-          this.firstNames[slot] = name;
+          this.firstNames[slot] = containerName;
         } else points.next[records[r + LAST]] = c;
         records[r + LAST] = c;
         records[r + COUNT]++;

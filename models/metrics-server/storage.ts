@@ -46,6 +46,12 @@ export class MetricsStorage {
     this.nodes.endStore();
     this.pods.beginStore();
     for (const n of scrape) {
+      if (n.columns !== undefined) {
+        const stored = this.pods.storeColumns(n.columns);
+        sum.podsStored += stored;
+        sum.podsDropped += n.columns.count - stored;
+        continue;
+      }
       for (const p of n.pods) {
         if (this.pods.storePod(p)) sum.podsStored++;
         else sum.podsDropped++;

@@ -46,27 +46,9 @@ export interface PodSample {
   namespace: string;
   name: string;
   containers: readonly ContainerSample[];
-  /**
-   * Optional, from a producer that keeps its numbers in typed arrays (cAdvisor): the same
-   * samples as `containers`, container i's at `sampleValues[sampleOffset + i * SAMPLE_FIELDS +
-   * SAMPLE_START | SAMPLE_TS | SAMPLE_CPU | SAMPLE_MEM]`, named `containerNames[i]`. Storage then
-   * reads these instead of the container objects: at 5,000 pods per scrape, reading one row
-   * beside the pod's others costs less than reading objects scattered over the heap.
-   */
-  sampleValues?: Float64Array;
-  sampleOffset?: number;
-  containerNames?: readonly string[];
-  /**
-   * Optional, left to the storage: a producer that reuses its sample objects (cAdvisor) sets
-   * these (to -1 and 0) and metrics-server's storage keeps in them where it stored the pod last
-   * (see pod.ts storePod). The producer never reads them, and sets `storageSlot` back to -1 if
-   * it ever gives the sample another namespace or name.
-   */
-  storageSlot?: number;
-  storageAllocation?: number;
 }
 
-// One container's sample in a PodSample's `sampleValues` row.
+// One container's sample in a PodSampleColumns row.
 export const SAMPLE_START = 0;
 export const SAMPLE_TS = 1;
 export const SAMPLE_CPU = 2;
@@ -82,6 +64,31 @@ export interface NodeScrape {
   nodeName: string;
   node: ResourceSample | null;
   pods: readonly PodSample[];
+  /** Optional: the same pods as columns (see PodSampleColumns), which storage then reads. */
+  columns?: PodSampleColumns;
+}
+
+/**
+ * A producer's pods of one response as columns (cAdvisor keeps them so): the same pods as
+ * `NodeScrape.pods`, in that order. Pod i is `namespaces[i]/names[i]`; its container j is named
+ * `containerNames[i][j]`, its numbers at `values[offsets[i] + j * SAMPLE_FIELDS + SAMPLE_START |
+ * SAMPLE_TS | SAMPLE_CPU | SAMPLE_MEM]`. Storage reads these dense arrays in order instead of an
+ * object per pod: at 5,000 pods per scrape, reading objects scattered over the heap was where
+ * storing's time went.
+ *
+ * `storageSlots` and `storageAllocations` are left to the storage, which keeps in them where it
+ * stored each pod (see pod.ts storeColumns); the producer starts them at -1 and 0, moves them
+ * with their pods, and sets a pod's slot back to -1 if it ever renames it.
+ */
+export interface PodSampleColumns {
+  count: number;
+  namespaces: readonly string[];
+  names: readonly string[];
+  containerNames: readonly (readonly string[])[];
+  values: Float64Array;
+  offsets: Int32Array;
+  storageSlots: Int32Array;
+  storageAllocations: Float64Array;
 }
 
 /** One metrics-server tick: every node's response, in the order the scraper merged them. */

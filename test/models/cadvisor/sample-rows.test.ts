@@ -1,6 +1,7 @@
 /**
- * cAdvisor keeps each node's samples as rows of one typed array (moved down when samples of
- * stopped pods are dropped) and serves them as rows and as container views. Through random
+ * cAdvisor keeps each node's samples as columns, the numbers as rows of one typed array (moved
+ * down when samples of stopped pods are dropped), and serves them as columns and as container
+ * views. Through random
  * starts, stops, restarts under the same uid and sidecars, on two nodes:
  * - every served container view reads what its pod's row holds, and
  * - a storage fed the responses (reading rows) equals one fed plain object copies of them.
@@ -84,11 +85,14 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
     if (tick % 3 !== 0) continue; // scrape every 15 s
     const scrape = NODES.map((n) => cadvisor.resourceMetrics(n)!);
     for (const node of scrape) {
-      for (const s of node.pods) {
+      const columns = node.columns!;
+      if (columns.count !== node.pods.length) viewMismatches++;
+      node.pods.forEach((s, p) => {
+        if (columns.namespaces[p] !== s.namespace || columns.names[p] !== s.name) viewMismatches++;
         s.containers.forEach((c, i) => {
-          const o = s.sampleOffset! + i * SAMPLE_FIELDS;
-          const v = s.sampleValues!;
-          if (c.name !== s.containerNames![i] || c.startTime_ms !== v[o + SAMPLE_START] || c.timestamp_ms !== v[o + SAMPLE_TS] ||
+          const o = columns.offsets[p] + i * SAMPLE_FIELDS;
+          const v = columns.values;
+          if (c.name !== columns.containerNames[p][i] || c.startTime_ms !== v[o + SAMPLE_START] || c.timestamp_ms !== v[o + SAMPLE_TS] ||
               c.cumulativeCpuUsed_mcore_ms !== v[o + SAMPLE_CPU] || c.memoryWorkingSet_bytes !== v[o + SAMPLE_MEM]) viewMismatches++;
         });
         // A sample of a running pod holds what the runtime's counters held at its last
@@ -100,7 +104,7 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
           if (app.cumulativeCpuUsed_mcore_ms !== Math.floor(runtime.appCpu_mcore_ms(running.slot)) ||
               app.memoryWorkingSet_bytes !== runtime.appMemory_bytes(running.slot) || app.startTime_ms !== running.started_ms) valueMismatches++;
         }
-      }
+      });
     }
     const copies = scrape.map(plainCopy);
     const a = { ...rows.store(scrape) };
@@ -112,8 +116,8 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
   }
   t.ok(made > 40 && dropped > 5, `${made} pods, stops and restarts exercised`);
   t.ok(rows.getPodMetrics("default", live.map((p) => p.pod.metadata.name)).length > 10, "pods are served");
-  t.equal(viewMismatches, 0, "views read their rows");
+  t.equal(viewMismatches, 0, "columns list the served pods; views read their rows");
   t.ok(checked > 500, `${checked} samples checked against the runtime`);
   t.equal(valueMismatches, 0, "each sample holds its own pod's counters");
-  t.equal(storeMismatches, 0, "rows and plain copies store alike");
+  t.equal(storeMismatches, 0, "columns and plain copies store alike");
 });

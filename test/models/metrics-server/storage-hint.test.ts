@@ -1,19 +1,59 @@
 /**
- * Storage hints (a producer's reused samples remember the record they were stored in): a storage
- * fed reused, mutated samples carrying `storageSlot`/`storageAllocation` must behave exactly like one fed
- * fresh plain copies — through renames and namespace moves (hint cleared), container changes, restarts, counters
- * going down, duplicate pods in one scrape, and a second storage storing the same samples.
+ * Storage hints (a producer's columns remember where each pod was stored): a storage fed columns
+ * of reused, mutated samples, carrying their hints from scrape to scrape, must behave exactly
+ * like one fed fresh plain copies — through renames and namespace moves (hint cleared), container
+ * changes, restarts, counters going down, duplicate pods in one scrape, and a second storage
+ * storing the same samples.
  */
 import t from "tap";
-import { MetricsStorage } from "../../../models/metrics-server/storage.js";
+import { MetricsStorage, type StoreSummary } from "../../../models/metrics-server/storage.js";
+import { SAMPLE_FIELDS, type PodSampleColumns } from "../../../models/metrics-server/types.js";
+
+type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
+type PS = { namespace: string; name: string; containers: CS[]; storageSlot: number; storageAllocation: number };
+
+/**
+ * Stores each node's pods as a producer keeping columns does (with the pods' hints), then keeps
+ * the hints the storage left, per pod (a duplicated pod keeps its later entry's, as a producer
+ * whose one sample sits twice in a response would).
+ */
+function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
+  const scrape = split.map((pods, k) => {
+    const columns: PodSampleColumns = {
+      count: pods.length,
+      namespaces: pods.map((p) => p.namespace),
+      names: pods.map((p) => p.name),
+      containerNames: pods.map((p) => p.containers.map((c) => c.name)),
+      values: new Float64Array(pods.reduce((n, p) => n + p.containers.length, 0) * SAMPLE_FIELDS),
+      offsets: new Int32Array(pods.length),
+      storageSlots: Int32Array.from(pods, (p) => p.storageSlot),
+      storageAllocations: Float64Array.from(pods, (p) => p.storageAllocation),
+    };
+    let o = 0;
+    pods.forEach((p, i) => {
+      columns.offsets[i] = o;
+      for (const c of p.containers) {
+        columns.values.set([c.startTime_ms, c.timestamp_ms, c.cumulativeCpuUsed_mcore_ms, c.memoryWorkingSet_bytes], o);
+        o += SAMPLE_FIELDS;
+      }
+    });
+    return { nodeName: `n${k + 1}`, node: null, pods, columns };
+  });
+  const summary = { ...storage.store(scrape) };
+  for (const { pods, columns } of scrape) {
+    pods.forEach((p, i) => {
+      p.storageSlot = columns.storageSlots[i];
+      p.storageAllocation = columns.storageAllocations[i];
+    });
+  }
+  return summary;
+}
 
 t.test("a storage fed hinted reused samples equals one fed plain copies", async (t) => {
 let seed = 1;
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
 const pick = <T,>(a: T[]) => a[Math.floor(rnd() * a.length)];
 const names = ["a", "b", "c", "d", "e"], nss = ["ns1", "ns2"], cnames = ["c1", "c2", "c3"];
-type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
-type PS = { namespace: string; name: string; containers: CS[]; storageSlot: number; storageAllocation: number };
 let mismatches = 0, stores = 0, hintHits = 0;
 for (let run = 0; run < 150; run++) {
   const A = new MetricsStorage(15_000), B = new MetricsStorage(15_000), C = new MetricsStorage(15_000);
@@ -39,11 +79,11 @@ for (let run = 0; run < 150; run++) {
     }
     const chosen = pool.filter(() => rnd() < 0.8);
     if (rnd() < 0.2 && chosen.length) chosen.push(pick(chosen)); // duplicate object
-    const nodes = [{ nodeName: "n1", node: null, pods: chosen.slice(0, 4) }, { nodeName: "n2", node: null, pods: chosen.slice(4) }];
-    const plain = nodes.map((n) => ({ ...n, pods: n.pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })) }));
+    const split = [chosen.slice(0, 4), chosen.slice(4)];
+    const plain = split.map((pods, k) => ({ nodeName: `n${k + 1}`, node: null, pods: pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })) }));
     const before = chosen.map((p) => p.storageSlot);
-    const sa = { ...A.store(nodes) };
-    if (rnd() < 0.5) C.store(nodes); // another storage sharing the hinted samples
+    const sa = { ...storeColumns(A, split) };
+    if (rnd() < 0.5) storeColumns(C, split); // another storage sharing the hinted samples
     const sb = { ...B.store(plain) };
     hintHits += before.filter((h) => h >= 0).length;
     stores++;
