@@ -134,6 +134,9 @@ class ScratchRow {
 export class PodStorage {
   private readonly namespaces = new Map<string, Map<string, PodRecord>>();
   private generation = 0;
+  /** Records held, and how many of them the current Store has stored (none to sweep when equal). */
+  private recordCount = 0;
+  private storedThisStore = 0;
   /** Pods with a prev point (len(s.prev) upstream): storage.go podReady. */
   private podsWithPrev = 0;
   /** Containers with a prev point: the metrics_server_storage_points{type="container"} gauge. */
@@ -162,6 +165,7 @@ export class PodStorage {
   /** Begins a Store: pods and containers not stored before `endStore` are dropped then. */
   beginStore(): void {
     this.generation++;
+    this.storedThisStore = 0;
     this.podsWithPrev = 0;
     this.containerPoints = 0;
   }
@@ -242,6 +246,7 @@ export class PodStorage {
     const foundInLast = !created;
     const podHadPrev = foundInLast && records[r + HAS_PREV] === 1;
     records[r + GENERATION] = this.generation;
+    this.storedThisStore++;
 
     const resolution_ms = this.metricResolution_ms;
     const points = this.points;
@@ -362,6 +367,7 @@ export class PodStorage {
     this.records[r + COUNT] = 0;
     this.records[r + HAS_PREV] = 0;
     this.records[r + GENERATION] = 0;
+    this.recordCount++;
     while (this.firstNames.length <= slot) this.firstNames.push("");
     this.firstNames[slot] = "";
     return new PodRecord(namespace, name, slot);
@@ -399,6 +405,8 @@ export class PodStorage {
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
   endStore(): void {
+    // Every record was stored by this Store (the usual case): nothing to drop, no walk.
+    if (this.storedThisStore === this.recordCount) return;
     const gen = this.generation;
     // Deleting the current entry while iterating a Map is well defined in JS.
     for (const byName of this.namespaces.values()) {
@@ -408,6 +416,7 @@ export class PodStorage {
         const r = rec.slot * RECORD_FIELDS;
         if (this.records[r + GENERATION] !== gen) {
           byName.delete(rec.name);
+          this.recordCount--;
           const next = this.points.next;
           let c = this.records[r + FIRST];
           for (let k = 0; k < this.records[r + COUNT]; k++) {
