@@ -19,7 +19,7 @@
  * (times stay exact integer ms; upstream's start time is blurred by ~0.2 µs at Unix epoch scale,
  * which only matters at the exact 10 s boundary of the fresh-container rule).
  */
-import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, type ContainerSample, type PodSample, type ResourceSample } from "./types.js";
+import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, type PodSample, type ResourceSample } from "./types.js";
 
 /**
  * Cumulative CPU in mcore·ms as the kubelet holds it (integer ns from the cgroup counter), sent
@@ -59,14 +59,10 @@ export function isCompleteNodePoint(node: ResourceSample | null): node is Resour
   return decodeCumulativeCpu_ns(node.cumulativeCpuUsed_mcore_ms) !== 0 && decodeMemory_bytes(node.memoryWorkingSet_bytes) !== 0;
 }
 
-/** True when a later container of the same pod has the same name (the map keeps the later one). */
-export function isShadowed(containers: readonly ContainerSample[], index: number): boolean {
-  const name = containers[index].name;
-  for (let j = index + 1; j < containers.length; j++) if (containers[j].name === name) return true;
-  return false;
-}
-
-/** `isShadowed` for containers given by their names. */
+/**
+ * True when a later container of the same pod has the same name: container points are a map by
+ * name, so the later one is kept.
+ */
 export function isShadowedName(names: readonly string[], index: number): boolean {
   const name = names[index];
   for (let j = index + 1; j < names.length; j++) if (names[j] === name) return true;
@@ -74,8 +70,11 @@ export function isShadowedName(names: readonly string[], index: number): boolean
 }
 
 /**
- * `checkContainerMetrics` of a pod given as a sample row (PodSample.sampleValues): container i
- * named `names[i]`, its numbers at `values[offset + i * SAMPLE_FIELDS]`.
+ * decode.go checkContainerMetrics: false (pod dropped, "Failed getting complete Pod metric") when
+ * any container's CPU or memory decodes to 0. A pod with no containers yields no point at all
+ * (decodeBatch skips `len(podMetric.Containers) == 0`). The pod is given as a sample row (see
+ * PodSampleColumns): container i named `names[i]`, its numbers at
+ * `values[offset + i * SAMPLE_FIELDS]`.
  */
 export function checkContainerRow(names: readonly string[], values: Float64Array, offset: number): boolean {
   if (names.length === 0) return false;
@@ -87,18 +86,12 @@ export function checkContainerRow(names: readonly string[], values: Float64Array
   return true;
 }
 
-/**
- * decode.go checkContainerMetrics: false (pod dropped, "Failed getting complete Pod metric") when
- * any container's CPU or memory decodes to 0. A pod with no containers yields no point at all
- * (decodeBatch skips `len(podMetric.Containers) == 0`).
- */
+/** `checkContainerRow` of a pod given as objects. */
 export function checkContainerMetrics(pod: PodSample): boolean {
-  const cs = pod.containers;
-  if (cs.length === 0) return false;
-  for (let i = 0; i < cs.length; i++) {
-    if (isShadowed(cs, i)) continue;
-    const c = cs[i];
-    if (decodeCumulativeCpu_ns(c.cumulativeCpuUsed_mcore_ms) === 0 || decodeMemory_bytes(c.memoryWorkingSet_bytes) === 0) return false;
-  }
-  return true;
+  const values = new Float64Array(pod.containers.length * SAMPLE_FIELDS);
+  pod.containers.forEach((c, i) => {
+    values[i * SAMPLE_FIELDS + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
+    values[i * SAMPLE_FIELDS + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
+  });
+  return checkContainerRow(pod.containers.map((c) => c.name), values, 0);
 }
