@@ -73,6 +73,17 @@ export interface ServiceState {
 export class ServiceTraffic {
   private readonly services = new Map<string, ServiceState>();
   private readonly ordered: ServiceState[] = [];
+  /**
+   * Services with a selector, by namespace, then by one label their selector requires
+   * ("key\0value" of its first pair; "" for an empty selector, which matches every pod), in
+   * `ordered` order: a pod event looks only at the Services listed under its own labels, not
+   * at every Service. Rebuilt after any Service change (null until then).
+   */
+  private selectorIndex: Map<string, Map<string, ServiceState[]>> | null = null;
+  /** The Services each pod is an endpoint of. */
+  private readonly endpointOf = new Map<Pod, ServiceState[]>();
+  /** Scratch for `servicesOfPod`. */
+  private readonly podServices: ServiceState[] = [];
   private readonly endpointQueue: WorkQueue;
 
   constructor(
@@ -92,17 +103,13 @@ export class ServiceTraffic {
     store.watch<Service>("Service", (type, service) => {
       const state = this.state(service.metadata.namespace, service.metadata.name);
       state.service = type === "DELETED" ? null : service;
+      this.selectorIndex = null; // a selector may have changed
       this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
     });
     store.watch<Pod>("Pod", (_type, pod) => {
-      for (const state of this.ordered) {
-        const selector = state.service?.spec.selector;
-        if (!selector || state.namespace !== pod.metadata.namespace) continue;
-        // A pod leaving the selector must leave the endpoints too, so check current members.
-        if (setSelectorMatches(selector, pod.metadata.labels) || state.endpoints.includes(pod)) {
-          this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
-        }
-      }
+      // The Services whose selector matches the pod, and those it is an endpoint of (a pod
+      // leaving the selector must leave the endpoints too), in `ordered` order.
+      for (const state of this.servicesOfPod(pod)) this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
     });
     for (const state of this.ordered) {
       if (!state.source) continue;
@@ -192,7 +199,21 @@ export class ServiceTraffic {
       : [];
     if (sameMembers(before, after)) return;
     this.integrateNoEndpoints(state, now_ms);
-    for (const pod of before) if (!after.includes(pod)) this.runtime.setArrivalRate(pod.metadata.uid, 0, state.index, now_ms);
+    const kept = new Set(after);
+    for (const pod of before) {
+      if (kept.has(pod)) continue;
+      this.runtime.setArrivalRate(pod.metadata.uid, 0, state.index, now_ms);
+      const of = this.endpointOf.get(pod)!;
+      of.splice(of.indexOf(state), 1);
+      if (of.length === 0) this.endpointOf.delete(pod);
+    }
+    const had = new Set(before);
+    for (const pod of after) {
+      if (had.has(pod)) continue;
+      const of = this.endpointOf.get(pod);
+      if (of === undefined) this.endpointOf.set(pod, [state]);
+      else of.push(state);
+    }
     state.endpoints = after;
     state.endpointSlots = new Int32Array(after.length).fill(-1);
     state.endpointSerials = new Float64Array(after.length);
@@ -201,6 +222,52 @@ export class ServiceTraffic {
         `Service ${state.key} has no ready endpoints: its traffic is dropped`);
     }
     if (state.source && state.source.arrivals === "fluid") this.spread(state, now_ms);
+  }
+
+  /**
+   * The Services a pod event concerns, in `ordered` order: those in its namespace whose selector
+   * matches its labels, and those it is an endpoint of. The returned list is reused.
+   */
+  private servicesOfPod(pod: Pod): readonly ServiceState[] {
+    const found = this.podServices;
+    found.length = 0;
+    const byLabel = this.indexOfSelectors().get(pod.metadata.namespace);
+    if (byLabel !== undefined) {
+      const labels = pod.metadata.labels;
+      const add = (listed: ServiceState[] | undefined) => {
+        if (listed === undefined) return;
+        for (const state of listed) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
+      };
+      add(byLabel.get(""));
+      for (const key of Object.keys(labels)) add(byLabel.get(`${key}\u0000${labels[key]}`));
+    }
+    const of = this.endpointOf.get(pod);
+    if (of !== undefined) for (const state of of) if (state.namespace === pod.metadata.namespace && state.service?.spec.selector) found.push(state);
+    if (found.length > 1) {
+      found.sort((a, b) => a.index - b.index);
+      let n = 1;
+      for (let i = 1; i < found.length; i++) if (found[i] !== found[n - 1]) found[n++] = found[i];
+      found.length = n;
+    }
+    return found;
+  }
+
+  private indexOfSelectors(): Map<string, Map<string, ServiceState[]>> {
+    if (this.selectorIndex !== null) return this.selectorIndex;
+    const index = new Map<string, Map<string, ServiceState[]>>();
+    for (const state of this.ordered) {
+      const selector = state.service?.spec.selector;
+      if (!selector) continue;
+      const first = Object.keys(selector)[0];
+      const label = first === undefined ? "" : `${first}\u0000${selector[first]}`;
+      let byLabel = index.get(state.namespace);
+      if (byLabel === undefined) index.set(state.namespace, (byLabel = new Map()));
+      const listed = byLabel.get(label);
+      if (listed === undefined) byLabel.set(label, [state]);
+      else listed.push(state);
+    }
+    this.selectorIndex = index;
+    return index;
   }
 
   private onProfileChange(state: ServiceState, now_ms: number): void {
