@@ -220,7 +220,10 @@ export class Sampler {
       };
       this.cpuMarks.set(uid, mark);
     } else if (mark.running !== running) {
+      // Restarted under the same uid: a new runtime pod whose counter started at 0 (what the
+      // previous one used after its last sample is lost, as a deleted cgroup's is).
       this.readPod(mark, pod);
+      mark.cpu_mcore_ms = 0;
     }
     mark.running = running;
     // Kept dense (writing far past the end would turn the array into a slow dictionary).
