@@ -332,9 +332,16 @@ export class Cadvisor {
       stats.pods.set(uid, sample);
       stats.list.push(sample);
     }
-    sample.running = pod;
     const offset = columns.offsets[sample.index];
-    for (let i = 0; i < sample.containerNames.length; i++) columns.values[offset + i * SAMPLE_FIELDS + SAMPLE_START] = pod.started_ms;
+    // A restart (another runtime pod under the uid): new cgroups, whose counters start at 0, so
+    // the node's counter gains what the new containers used, never new minus old.
+    const restarted = sample.running !== pod;
+    sample.running = pod;
+    for (let i = 0; i < sample.containerNames.length; i++) {
+      const o = offset + i * SAMPLE_FIELDS;
+      columns.values[o + SAMPLE_START] = pod.started_ms;
+      if (restarted) columns.values[o + SAMPLE_CPU] = 0;
+    }
     if (slot >= this.rowBySlot.length) {
       const length = Math.max(slot + 1, 2 * this.rowBySlot.length);
       this.rowBySlot = resized(this.rowBySlot, length);

@@ -55,6 +55,8 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
   let checked = 0;
   let storeMismatches = 0;
   let dropped = 0;
+  const nodeCpu = new Map<string, number>();
+  let nodeCpuDecreases = 0;
   for (let tick = 1; tick <= 300; tick++) {
     const now_ms = tick * 5_000;
     sim.run(now_ms);
@@ -84,6 +86,12 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
     }
     if (tick % 3 !== 0) continue; // scrape every 15 s
     const scrape = NODES.map((n) => cadvisor.resourceMetrics(n)!);
+    // A node's counter never goes down, restarts included (as the root cgroup's would not).
+    for (const node of scrape) {
+      const cpu = node.node?.cumulativeCpuUsed_mcore_ms ?? 0;
+      if (cpu < (nodeCpu.get(node.nodeName) ?? 0)) nodeCpuDecreases++;
+      nodeCpu.set(node.nodeName, cpu);
+    }
     for (const node of scrape) {
       const columns = node.columns!;
       if (columns.count !== node.pods.length) viewMismatches++;
@@ -120,4 +128,5 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
   t.ok(checked > 500, `${checked} samples checked against the runtime`);
   t.equal(valueMismatches, 0, "each sample holds its own pod's counters");
   t.equal(storeMismatches, 0, "columns and plain copies store alike");
+  t.equal(nodeCpuDecreases, 0, "node CPU counters never go down");
 });

@@ -175,3 +175,20 @@ t.test("a node's pods stay in adjacent slots in start order, each keeping its ow
   t.ok(made > 60, `${made} pods started, up to 45 at once (regions grew past ${16})`);
   t.equal(mismatches, 0, "adjacent slots, start order, own counters at every step");
 });
+
+t.test("a restart under the same uid does not take the node's CPU counter down", async (t) => {
+  const { sim, runtime, make } = harness();
+  const cadvisor = new Cadvisor(sim, runtime, { housekeepingInterval_ms: 10_000, maxJitter_ms: 0, phase_ms: 0 });
+  cadvisor.addNode("n1");
+  const p = make("a");
+  runtime.startPod(p, "n1", 0);
+  sim.run(90_000);
+  const before = cadvisor.resourceMetrics("n1")!.node!.cumulativeCpuUsed_mcore_ms;
+  t.equal(before, 90_000, "1 mcore of baseline for 90 s");
+  // Stopped and started again before any scrape: cAdvisor keeps the uid's sample and rebinds it.
+  runtime.stopPod(p, 95_000);
+  runtime.startPod(p, "n1", 96_000);
+  sim.run(100_000);
+  const after = cadvisor.resourceMetrics("n1")!.node!.cumulativeCpuUsed_mcore_ms;
+  t.equal(after, before + 4_000, "plus the new pod's 4 s (the old one's last 5 s are lost with its cgroup)");
+});
