@@ -254,10 +254,7 @@ export class Sampler {
     let cached = this.nodeRequests.get(name);
     if (cached !== undefined && cached.version === version) return cached.requested_mcores;
     let requested_mcores = 0;
-    // One running sum over every container, as the rows have always been computed.
-    for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) {
-      for (const c of pod.spec.containers) requested_mcores += c.resources.requests.cpu_mcores ?? 0;
-    }
+    for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) requested_mcores += cpuRequestOf_mcores(pod);
     if (cached === undefined) {
       cached = { version: 0, requested_mcores: 0 };
       this.nodeRequests.set(name, cached);

@@ -26,6 +26,7 @@ import type { PodMetricRows } from "./pod-metric-rows.js";
 import type { CrossVersionObjectReference, ResourceName } from "./types.js";
 import type { LabelSelector } from "../cluster/types.js";
 import type { MetricsClientFactory } from "./controller.js";
+import { sameElements } from "../../engine/arrays.js";
 
 /** A custom/external metrics provider (e.g. the prometheus-adapter model). */
 export interface CustomMetricsProvider {
@@ -77,7 +78,7 @@ class ApiSnapshot implements MetricsSnapshot {
   // resourceMetric's pod sums written into the calculator's rows: only over this snapshot's own
   // list of pods (the row of each visited pod is its place in that list).
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
-    if (container !== "" || !sameNames(podNames, this.podNames)) return null;
+    if (container !== "" || !sameElements(podNames, this.podNames)) return null;
     rows.clear();
     const sums = new PodSumRowsCollector(name, this.podNames, rows);
     this.metricsServer.visitPodSummaries(this.namespace, this.podNames, sums);
@@ -211,11 +212,4 @@ class PodSumRowsCollector extends PodSumsVisitor {
     this.rows.set(i, timestamp_ms, window_ms, value_milli);
     this.next = i + 1;
   }
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

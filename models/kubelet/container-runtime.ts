@@ -460,12 +460,6 @@ export class PodRuntime implements ContainerRuntime {
     for (let i = 0; i < this.nodes.length; i++) this.advanceNode(i, now_ms);
   }
 
-  /** Requests waiting in a running pod (0 if it is not running), as of its last advance. */
-  queue_requests(uid: string): number {
-    const running = this.running.get(uid);
-    return running ? this.pool.queue_requests(running.slot) : 0;
-  }
-
   private advanceNode(nodeIndex: number, now_ms: number): void {
     const slots = this.nodes[nodeIndex].slots;
     for (let p = 0; p < slots.length; p++) this.advanceSlot(slots[p], now_ms);

@@ -84,7 +84,7 @@ export class MetricsServer {
       const scrape: NodeScrape[] = [];
       for (const name of this.nodeNames) {
         const response = this.kubelets.resourceMetrics(name);
-        if (response) scrape.push(snapshot(response));
+        if (response) scrape.push(copyNodeScrape(response));
       }
       this.sim.schedule(this.config.scrapeLatency_ms, () => this.store(scrape));
       return;
@@ -107,7 +107,11 @@ export class MetricsServer {
   }
 }
 
-function snapshot(response: NodeScrape): NodeScrape {
+/**
+ * A copy of a kubelet response as plain objects (no columns), for a store that happens later:
+ * the kubelets' responses are reused and change at their next housekeeping.
+ */
+export function copyNodeScrape(response: NodeScrape): NodeScrape {
   return {
     nodeName: response.nodeName,
     node: response.node && { ...response.node },

@@ -19,7 +19,16 @@
  * (times stay exact integer ms; upstream's start time is blurred by ~0.2 µs at Unix epoch scale,
  * which only matters at the exact 10 s boundary of the fresh-container rule).
  */
-import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, type PodSample, type ResourceSample } from "./types.js";
+import {
+  SAMPLE_CPU,
+  SAMPLE_FIELDS,
+  SAMPLE_MEM,
+  SAMPLE_START,
+  SAMPLE_TS,
+  type ContainerSample,
+  type PodSample,
+  type ResourceSample,
+} from "./types.js";
 
 /**
  * Cumulative CPU in mcore·ms as the kubelet holds it (integer ns from the cgroup counter), sent
@@ -88,10 +97,32 @@ export function checkContainerRow(names: readonly string[], values: Float64Array
 
 /** `checkContainerRow` of a pod given as objects. */
 export function checkContainerMetrics(pod: PodSample): boolean {
-  const values = new Float64Array(pod.containers.length * SAMPLE_FIELDS);
-  pod.containers.forEach((c, i) => {
-    values[i * SAMPLE_FIELDS + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
-    values[i * SAMPLE_FIELDS + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
-  });
-  return checkContainerRow(pod.containers.map((c) => c.name), values, 0);
+  const row = new SampleRow();
+  const values = row.fill(pod.containers);
+  return checkContainerRow(row.names, values, 0);
+}
+
+/**
+ * A pod's container samples copied into a row (for producers that give objects, not columns);
+ * reusable: each `fill` overwrites the last.
+ */
+export class SampleRow {
+  values = new Float64Array(4 * SAMPLE_FIELDS);
+  readonly names: string[] = [];
+
+  fill(containers: readonly ContainerSample[]): Float64Array {
+    const n = containers.length;
+    if (n * SAMPLE_FIELDS > this.values.length) this.values = new Float64Array(2 * n * SAMPLE_FIELDS);
+    this.names.length = n;
+    for (let i = 0; i < n; i++) {
+      const c = containers[i];
+      const o = i * SAMPLE_FIELDS;
+      this.names[i] = c.name;
+      this.values[o + SAMPLE_START] = c.startTime_ms;
+      this.values[o + SAMPLE_TS] = c.timestamp_ms;
+      this.values[o + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
+      this.values[o + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
+    }
+    return this.values;
+  }
 }

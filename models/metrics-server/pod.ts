@@ -12,7 +12,7 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, sampleValuesError } from "./decode.js";
+import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
 import {
   GO_MAX_DURATION_MS,
   GO_ZERO_TIME_MS,
@@ -109,28 +109,6 @@ function findContainer(records: Int32Array, r: number, points: ContainerPoints, 
   return NO_CONTAINER;
 }
 
-/** A pod's container samples copied into a row (for producers that give only objects). */
-class ScratchRow {
-  values = new Float64Array(4 * SAMPLE_FIELDS);
-  readonly names: string[] = [];
-
-  fill(containers: readonly ContainerSample[]): Float64Array {
-    const n = containers.length;
-    if (n * SAMPLE_FIELDS > this.values.length) this.values = new Float64Array(2 * n * SAMPLE_FIELDS);
-    this.names.length = n;
-    for (let i = 0; i < n; i++) {
-      const c = containers[i];
-      const o = i * SAMPLE_FIELDS;
-      this.names[i] = c.name;
-      this.values[o + SAMPLE_START] = c.startTime_ms;
-      this.values[o + SAMPLE_TS] = c.timestamp_ms;
-      this.values[o + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
-      this.values[o + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
-    }
-    return this.values;
-  }
-}
-
 export class PodStorage {
   private readonly namespaces = new Map<string, Map<string, PodRecord>>();
   private generation = 0;
@@ -146,7 +124,7 @@ export class PodStorage {
   private readonly summaries = new PodSummaryTable();
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
-  private readonly scratch = new ScratchRow();
+  private readonly scratch = new SampleRow();
   /** Where `storeRow` stored its pod (see there). */
   private hintSlot = -1;
   private hintAllocation = 0;

@@ -28,6 +28,7 @@ import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
 import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "./latency.js";
+import { sameElements } from "../../engine/arrays.js";
 
 export interface TrafficSource {
   namespace: string;
@@ -197,7 +198,7 @@ export class ServiceTraffic {
     const after = selector && Object.keys(selector).length > 0
       ? selectPodsBySet(this.store, state.namespace, selector).filter(isPodServing)
       : [];
-    if (sameMembers(before, after)) return;
+    if (sameElements(before, after)) return;
     this.integrateNoEndpoints(state, now_ms);
     const kept = new Set(after);
     for (const pod of before) {
@@ -234,12 +235,9 @@ export class ServiceTraffic {
     const byLabel = this.indexOfSelectors().get(pod.metadata.namespace);
     if (byLabel !== undefined) {
       const labels = pod.metadata.labels;
-      const add = (listed: ServiceState[] | undefined) => {
-        if (listed === undefined) return;
-        for (const state of listed) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
-      };
-      add(byLabel.get(""));
-      for (const key of Object.keys(labels)) add(byLabel.get(`${key}\u0000${labels[key]}`));
+      for (const label of ["", ...Object.keys(labels).map((key) => `${key}\u0000${labels[key]}`)]) {
+        for (const state of byLabel.get(label) ?? []) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
+      }
     }
     const of = this.endpointOf.get(pod);
     if (of !== undefined) for (const state of of) if (state.namespace === pod.metadata.namespace && state.service?.spec.selector) found.push(state);
@@ -345,10 +343,4 @@ export class ServiceTraffic {
     }
     state.noEndpoints_ms = now_ms;
   }
-}
-
-function sameMembers(a: readonly Pod[], b: readonly Pod[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

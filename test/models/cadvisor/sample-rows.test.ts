@@ -13,7 +13,8 @@ import type { Pod } from "../../../models/cluster/types.js";
 import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
 import { PodRuntime, type RunningPod } from "../../../models/kubelet/container-runtime.js";
 import { MetricsStorage } from "../../../models/metrics-server/storage.js";
-import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, SAMPLE_START, SAMPLE_TS, type NodeScrape } from "../../../models/metrics-server/types.js";
+import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, SAMPLE_START, SAMPLE_TS } from "../../../models/metrics-server/types.js";
+import { copyNodeScrape } from "../../../models/metrics-server/controller.js";
 import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
 import { container, pod } from "../pipeline/fixtures.js";
 
@@ -22,21 +23,6 @@ const APP = {
   memoryPerInflight_bytes: 1024, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
 };
 const NODES = ["n1", "n2"];
-
-function plainCopy(scrape: NodeScrape): NodeScrape {
-  return {
-    nodeName: scrape.nodeName,
-    node: scrape.node && { ...scrape.node },
-    pods: scrape.pods.map((p) => ({
-      namespace: p.namespace,
-      name: p.name,
-      containers: p.containers.map((c) => ({
-        name: c.name, startTime_ms: c.startTime_ms, timestamp_ms: c.timestamp_ms,
-        cumulativeCpuUsed_mcore_ms: c.cumulativeCpuUsed_mcore_ms, memoryWorkingSet_bytes: c.memoryWorkingSet_bytes,
-      })),
-    })),
-  };
-}
 
 t.test("rows and views agree, and storing rows equals storing plain copies", async (t) => {
   const sim = new Simulation({ seed: 1 });
@@ -114,7 +100,7 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
         }
       });
     }
-    const copies = scrape.map(plainCopy);
+    const copies = scrape.map(copyNodeScrape);
     const a = { ...rows.store(scrape) };
     const b = { ...plain.store(copies) };
     const names = live.map((p) => p.pod.metadata.name);
