@@ -6,37 +6,10 @@
 import type { Simulation, TimeSeries } from "../engine/index.js";
 import type { ClusterStore } from "../models/cluster/store.js";
 import type { Deployment, Node, Pod, ReplicaSet } from "../models/cluster/types.js";
-import type { PodRuntime, RunningPod } from "../models/kubelet/container-runtime.js";
+import type { PodRuntime } from "../models/kubelet/container-runtime.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
 import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
-
-/** A pod's cumulative CPU at the sample numbered `sample` (one record per uid, reused). */
-interface CpuMark {
-  uid: string;
-  /** The runtime pod it was read from (a pod restarted under the same uid is a new one). */
-  running: RunningPod;
-  cpu_mcore_ms: number;
-  sample: number;
-  /**
-   * What the sample needs of the Pod object (cold memory at 5,000 pods), as read at its
-   * resourceVersion `podVersion`: a stored pod changes only through store writes, which bump it
-   * (its owner reference can be dropped when it is orphaned, its requests resized in place).
-   */
-  podVersion: number;
-  /** Totals of the pod's first owner (its ReplicaSet), "" when it has none. */
-  owner: OwnerTotals;
-  /** Sum of the pod's containers' CPU requests. */
-  request_mcores: number;
-}
-
-/** CPU used and requested by the running pods of one owner (a ReplicaSet), at one sample. */
-interface OwnerTotals {
-  uid: string;
-  /** The sample these totals are for; at a later one they restart from 0. */
-  sample: number;
-  cpu_mcore_ms: number;
-  request_mcores: number;
-}
+import { CpuMarks, OwnerTotals } from "./sampler-marks.js";
 
 /** Requests of the pods bound to a node, as summed when its index bucket had version `version`. */
 interface NodeRequests {
@@ -58,18 +31,12 @@ export class Sampler {
   private readonly serviceMarks = new Map<string, ServiceMark>();
   /** Each Deployment's spec.replicas as last recorded, to add a row at every change. */
   private readonly replicasRecorded = new Map<string, number>();
-  /** Cumulative CPU of each running pod at the previous sample, by uid. */
-  private readonly cpuMarks = new Map<string, CpuMark>();
-  /**
-   * The mark last used by the runtime pod in each pool slot: finds a pod's mark without reading
-   * its uid (a cold Pod object at 5,000 pods). Trusted only when it holds that same runtime pod
-   * and was written at the previous sample; then it is the entry `cpuMarks` has for the uid.
-   */
-  private readonly cpuMarkBySlot: (CpuMark | undefined)[] = [];
-  /** Owners of the pods seen at the previous sample, by uid (marks hold them, to skip lookups). */
-  private readonly owners = new Map<string, OwnerTotals>();
+  /** Each running pod's cumulative CPU at the previous sample, with what it needs of its Pod. */
+  private readonly marks = new CpuMarks();
+  /** Owners of the pods seen at the previous sample. */
+  private readonly owners = new OwnerTotals();
   /** Owners in the order this sample first met them (the roll-up's, hence the sums', order). */
-  private readonly ownersSampled: OwnerTotals[] = [];
+  private ownersSampled: number[] = [];
   /** CPU requested on each node, kept until a pod bound to it is added, changed or removed. */
   private readonly nodeRequests = new Map<string, NodeRequests>();
   private samplesTaken = 0;
@@ -108,6 +75,7 @@ export class Sampler {
     const sampleNumber = ++this.samplesTaken;
     const ownersSampled = this.ownersSampled;
     ownersSampled.length = 0;
+    const { runtime, marks, owners } = this;
     let nodesReady = 0;
     for (const node of this.store.list<Node>("Node")) {
       const name = node.metadata.name;
@@ -117,32 +85,38 @@ export class Sampler {
       const requests = this.nodeRequests.get(name);
       const podsUnchanged = requests !== undefined && requests.version === this.store.indexVersion("Pod", "sampler/node", name);
       let node_mcore_ms = 0;
-      for (const running of this.runtime.podsOnNode(name)) {
-        const cpu = this.runtime.pool.cpuUsed_mcore_ms(running.slot) + running.app.baselineCpu_mcores * (now_ms - running.started_ms);
-        const mark = this.cpuMark(running, sampleNumber);
+      const { pods, slots } = runtime.nodePods(name);
+      for (let p = 0; p < slots.length; p++) {
+        const slot = slots[p];
+        const cpu = runtime.appCpuAt_mcore_ms(slot, now_ms);
+        let mark = marks.bySlotIfCurrent(slot, runtime.podSerial(slot), sampleNumber - 1);
+        if (mark < 0) {
+          const running = pods[p];
+          mark = marks.forPod(running.pod.metadata.uid, running.serial, slot, (m) => this.readPod(m, running.pod));
+        }
         // A mark is kept only while its uid is seen at every sample, so an older one reads as 0.
-        const delta = cpu - (mark.sample === sampleNumber - 1 ? mark.cpu_mcore_ms : 0);
-        mark.cpu_mcore_ms = cpu;
-        mark.sample = sampleNumber;
+        const delta = cpu - (marks.samples[mark] === sampleNumber - 1 ? marks.cpu_mcore_ms[mark] : 0);
+        marks.cpu_mcore_ms[mark] = cpu;
+        marks.samples[mark] = sampleNumber;
         node_mcore_ms += delta;
-        if (!podsUnchanged && mark.podVersion !== running.pod.metadata.resourceVersion) this.readPod(mark, running.pod);
-        const owner = mark.owner;
-        if (owner.sample !== sampleNumber) {
-          owner.sample = sampleNumber;
-          owner.cpu_mcore_ms = 0;
-          owner.request_mcores = 0;
+        if (!podsUnchanged && marks.podVersions[mark] !== pods[p].pod.metadata.resourceVersion) this.readPod(mark, pods[p].pod);
+        const owner = marks.owners[mark];
+        if (owners.samples[owner] !== sampleNumber) {
+          owners.samples[owner] = sampleNumber;
+          owners.cpu_mcore_ms[owner] = 0;
+          owners.request_mcores[owner] = 0;
           ownersSampled.push(owner);
         }
-        owner.cpu_mcore_ms += delta;
-        owner.request_mcores += mark.request_mcores;
+        owners.cpu_mcore_ms[owner] += delta;
+        owners.request_mcores[owner] += marks.request_mcores[mark];
       }
       if (node.status.conditions.some((c) => c.type === "Ready" && c.status === "True")) nodesReady++;
       series.add(now_ms, "Node", name, "cpu_requested_mcores", this.requestedOnNode(name));
       series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
     // Forget pods and owners not running now (deleting the current entry while iterating a Map is well defined).
-    for (const mark of this.cpuMarks.values()) if (mark.sample !== sampleNumber) this.cpuMarks.delete(mark.uid);
-    for (const owner of this.owners.values()) if (owner.sample !== sampleNumber) this.owners.delete(owner.uid);
+    marks.forgetAllBut(sampleNumber);
+    owners.forgetAllBut(sampleNumber);
 
     const pending = this.store.byIndex<Pod>("Pod", "sampler/pending", "Pending").size;
     series.add(now_ms, "Cluster", "cluster", "nodes_ready", nodesReady);
@@ -160,9 +134,10 @@ export class Sampler {
     const cpuByDeployment = new Map<string, number>();
     const requestByDeployment = new Map<string, number>();
     for (const owner of ownersSampled) {
-      const deploymentUid = rsOwner.get(owner.uid) ?? owner.uid;
-      cpuByDeployment.set(deploymentUid, (cpuByDeployment.get(deploymentUid) ?? 0) + owner.cpu_mcore_ms);
-      requestByDeployment.set(deploymentUid, (requestByDeployment.get(deploymentUid) ?? 0) + owner.request_mcores);
+      const ownerUid = owners.uids[owner];
+      const deploymentUid = rsOwner.get(ownerUid) ?? ownerUid;
+      cpuByDeployment.set(deploymentUid, (cpuByDeployment.get(deploymentUid) ?? 0) + owners.cpu_mcore_ms[owner]);
+      requestByDeployment.set(deploymentUid, (requestByDeployment.get(deploymentUid) ?? 0) + owners.request_mcores[owner]);
     }
     for (const d of this.store.list<Deployment>("Deployment")) {
       const name = d.metadata.name;
@@ -206,46 +181,11 @@ export class Sampler {
     }
   }
 
-  /** The CPU mark of a running pod for this sample: by slot when still valid, else by uid. */
-  private cpuMark(running: RunningPod, sampleNumber: number): CpuMark {
-    let mark = this.cpuMarkBySlot[running.slot];
-    if (mark !== undefined && mark.running === running && mark.sample === sampleNumber - 1) return mark;
-    const pod = running.pod;
-    const uid = pod.metadata.uid;
-    mark = this.cpuMarks.get(uid);
-    if (mark === undefined) {
-      mark = {
-        uid, running, cpu_mcore_ms: 0, sample: 0,
-        podVersion: pod.metadata.resourceVersion, owner: this.ownerTotals(ownerUidOf(pod)), request_mcores: cpuRequestOf_mcores(pod),
-      };
-      this.cpuMarks.set(uid, mark);
-    } else if (mark.running !== running) {
-      // Restarted under the same uid: a new runtime pod whose counter started at 0 (what the
-      // previous one used after its last sample is lost, as a deleted cgroup's is).
-      this.readPod(mark, pod);
-      mark.cpu_mcore_ms = 0;
-    }
-    mark.running = running;
-    // Kept dense (writing far past the end would turn the array into a slow dictionary).
-    while (this.cpuMarkBySlot.length <= running.slot) this.cpuMarkBySlot.push(undefined);
-    this.cpuMarkBySlot[running.slot] = mark;
-    return mark;
-  }
-
-  /** Refreshes what a mark keeps of its Pod object. */
-  private readPod(mark: CpuMark, pod: Pod): void {
-    mark.podVersion = pod.metadata.resourceVersion;
-    mark.owner = this.ownerTotals(ownerUidOf(pod));
-    mark.request_mcores = cpuRequestOf_mcores(pod);
-  }
-
-  private ownerTotals(uid: string): OwnerTotals {
-    let owner = this.owners.get(uid);
-    if (owner === undefined) {
-      owner = { uid, sample: 0, cpu_mcore_ms: 0, request_mcores: 0 };
-      this.owners.set(uid, owner);
-    }
-    return owner;
+  /** Reads what mark `mark` keeps of its Pod object. */
+  private readPod(mark: number, pod: Pod): void {
+    this.marks.podVersions[mark] = pod.metadata.resourceVersion;
+    this.marks.owners[mark] = this.owners.indexOf(ownerUidOf(pod));
+    this.marks.request_mcores[mark] = cpuRequestOf_mcores(pod);
   }
 
   /** CPU requested by the pods bound to a node: summed again only when its pods may have changed. */

@@ -200,10 +200,10 @@ export class PodRuntime implements ContainerRuntime {
     return this.running.get(uid);
   }
 
-  /** Pods running on a node, in start order. */
-  podsOnNode(name: string): readonly RunningPod[] {
+  /** Pods running on a node, in start order, with their slots (the runtime's own lists: read them at once). */
+  nodePods(name: string): NodePods {
     const i = this.nodeIndex.get(name);
-    return i === undefined ? [] : this.nodes[i].pods;
+    return i === undefined ? NO_PODS : this.nodes[i];
   }
 
   private internNames(names: string[]): readonly string[] {
@@ -428,6 +428,14 @@ export class PodRuntime implements ContainerRuntime {
   /** The app container's cumulative CPU, mcore·ms. */
   appCpu_mcore_ms(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + APP_CPU];
+  }
+  /**
+   * The app container's cumulative CPU at `now_ms` (mcore·ms), for a pod advanced up to then
+   * (see `advanceAll`); `appCpu_mcore_ms` is as of the last `sampleNode`.
+   */
+  appCpuAt_mcore_ms(slot: number, now_ms: number): number {
+    const b = slot * SLOT_FIELDS;
+    return this.pool.cpuUsed_mcore_ms(slot) + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
   }
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {

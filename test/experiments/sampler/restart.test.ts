@@ -37,3 +37,33 @@ t.test("a restart under the same uid reads as the new pod's usage since its star
   t.equal(at(11), 200.5, "the restarted pod's 30 s of 60: half of it");
   t.equal(at(12), 401, "and all of it again");
 });
+
+t.test("pods that move slots when another stops keep their marks", async (t) => {
+  const sim = new ClusterSimulation({
+    seed: 1,
+    duration_ms: 13 * 60_000,
+    nodeGroups: [{ name: "pool", count: 1, cpu_mcores: 4_000, memory_bytes: 8 * 2 ** 30 }],
+    objects: [deployment({ name: "web", replicas: 3, app: "web", containers: [{ request_mcores: 500, limit_mcores: 1000 }] }), service("web")],
+    apps: [{
+      name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 2 ** 20,
+      memoryPerInflight_bytes: 0, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
+    }],
+    traffic: [{ namespace: "default", service: "web", profile: constant(60), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
+    sampleInterval_ms: 60_000,
+    components: {},
+  });
+  sim.run(10 * 60_000 + 30_000);
+  const node = sim.store.list<Pod>("Pod")[0].spec.nodeName;
+  // Stop the pod started first: the two started after it move down a slot each.
+  const [first, ...others] = sim.runtime.nodePods(node).pods;
+  const slotsBefore = others.map((p) => p.slot);
+  sim.runtime.stopPod(first.pod, sim.sim.now_ms);
+  t.same(others.map((p) => p.slot), slotsBefore.map((s) => s - 1), "the later pods moved");
+  sim.run();
+  const usage = sim.timeseries.get("Node", node, "cpu_usage_mcores");
+  const at = (minute: number) => usage.find(([time_ms]) => time_ms === minute * 60_000)?.[1];
+  t.equal(at(10), 603, "3 pods at 20 rps x 10 mcore·s, plus 1 mcore of baseline each");
+  // The stopped pod's last 30 s are lost with its cgroup; the others' minute is counted once.
+  t.equal(at(11), 402, "the two moved pods' own minute");
+  t.equal(at(12), 402, "and again at the next sample");
+});

@@ -92,7 +92,7 @@ t.test("CPU served never exceeds the node's allocatable", async (t) => {
   c.sim.every(10_000, (now) => {
     for (const nodeName of ["node-a", "node-b"]) {
       let used = 0;
-      for (const p of c.runtime.podsOnNode(nodeName)) {
+      for (const p of c.runtime.nodePods(nodeName).pods) {
         c.runtime.sampleNode(nodeName, now);
         const cpu = c.runtime.pool.cpuUsed_mcore_ms(p.slot);
         used += cpu - (lastCpu.get(p.pod.metadata.uid) ?? cpu);
@@ -132,7 +132,7 @@ t.test("Poisson arrivals: counts average the profile; round-robin spreads evenly
     // Endpoints are ready from ~6 s; 20 rps over the rest of 600 s, Poisson noise ~ sqrt(12000).
     t.ok(Math.abs(totals.offered - 20 * 594) < 600, `${spread}: offered ${totals.offered} ≈ ${20 * 594}`);
     t.ok(Math.abs(totals.offered - totals.served - totals.dropped - totals.queued) < 1e-6, `${spread}: conservation`);
-    const served = c.runtime.podsOnNode("node-a").concat(c.runtime.podsOnNode("node-b")).map((p) => c.runtime.pool.offered_requests(p.slot));
+    const served = c.runtime.nodePods("node-a").pods.concat(c.runtime.nodePods("node-b").pods).map((p) => c.runtime.pool.offered_requests(p.slot));
     const spreadOf = Math.max(...served) - Math.min(...served);
     if (spread === "round-robin") t.ok(spreadOf <= 50, `round-robin per-pod totals within one interval's rotation (${served.map(Math.round).join(", ")})`);
     else t.ok(spreadOf > 5, `random spread differs per pod (${served.map(Math.round).join(", ")})`);
