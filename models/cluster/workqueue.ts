@@ -4,6 +4,7 @@
  * Adding a key with an earlier due time than the one queued moves it earlier (AddAfter semantics).
  */
 import type { Simulation, ScheduledEvent } from "../../engine/index.js";
+import { ControllerRateLimiter } from "./rate-limiter.js";
 
 export class WorkQueue {
   private readonly pending = new Map<string, ScheduledEvent>();
@@ -13,6 +14,8 @@ export class WorkQueue {
     private readonly process: (key: string, now_ms: number) => void,
     /** Kernel priority of the processing events (lower runs first at equal times). */
     private readonly priority = 0,
+    /** What `addRateLimited` asks (client-go's DefaultControllerRateLimiter unless given). */
+    private readonly rateLimiter = new ControllerRateLimiter(),
   ) {}
 
   get length(): number {
@@ -50,11 +53,16 @@ export class WorkQueue {
     this.sim.schedule(delay_ms, () => this.add(key));
   }
 
+  /** client-go AddRateLimited: `addAfter` by the delay the rate limiter gives the key now. */
+  addRateLimited(key: string): void {
+    this.addAfter(key, this.rateLimiter.when(key, this.sim.now_ms));
+  }
+
+  /**
+   * client-go Forget: the key's retries are over, so its next `addRateLimited` starts from the
+   * base delay (controllers call it after every successful sync). It stays queued if it is.
+   */
   forget(key: string): void {
-    const queued = this.pending.get(key);
-    if (queued) {
-      this.sim.cancel(queued);
-      this.pending.delete(key);
-    }
+    this.rateLimiter.forget(key);
   }
 }

@@ -33,21 +33,25 @@ import { filterActiveReplicaSets } from "./rs-sort.js";
 import { applyScaleAction, type ScaleAction } from "./scale-action.js";
 import { calculateStatus, checkPausedConditions, cleanupDeployment, isScalingEvent, scale } from "./sync.js";
 import { deploymentComplete, RevisionAnnotation, type DeploymentStatus } from "./util.js";
+import { ControllerRateLimiter, DEFAULT_CONTROLLER_RATE_LIMITER, type RateLimiterConfig } from "../cluster/rate-limiter.js";
 
 /** The component name on the events this controller records (upstream's event source). */
 export const DEPLOYMENT_COMPONENT = "deployment-controller";
 
 export interface DeploymentControllerConfig {
   /**
-   * requeueStuckDeployment's "less than a second left" case uses AddRateLimited; client-go's
-   * DefaultControllerRateLimiter starts at 5 ms, and a successful sync Forgets the key, so the
-   * delay never grows. (Its 10 qps bucket is not modelled.)
+   * The queue's rate limiter (client-go DefaultControllerRateLimiter), which
+   * requeueStuckDeployment's "less than a second left" case goes through (AddRateLimited). A
+   * successful sync Forgets the key, so the per-item backoff stays at its 5 ms base; the shared
+   * 10 qps bucket (burst 100) is what spaces out a Deployment that waits for pods to become
+   * available after its progress deadline has passed unchecked (a Deployment scaled long after
+   * its rollout completed): upstream resyncs it at the bucket's pace, not every 5 ms.
    */
-  rateLimitedRequeue_ms: number;
+  rateLimiter: Readonly<RateLimiterConfig>;
 }
 
 export const DEFAULT_DEPLOYMENT_CONTROLLER_CONFIG: Readonly<DeploymentControllerConfig> = Object.freeze({
-  rateLimitedRequeue_ms: 5,
+  rateLimiter: DEFAULT_CONTROLLER_RATE_LIMITER,
 });
 
 /**
@@ -126,7 +130,11 @@ export class DeploymentController {
   ) {
     ensureControllerIndex(store, "ReplicaSet");
     ensureControllerIndex(store, "Pod");
-    this.queue = new WorkQueue(sim, (key, now_ms) => this.syncDeployment(key, now_ms));
+    // processNextWorkItem: sync, then handleErr, which Forgets the key (syncs do not fail here).
+    this.queue = new WorkQueue(sim, (key, now_ms) => {
+      this.syncDeployment(key, now_ms);
+      this.queue.forget(key);
+    }, 0, new ControllerRateLimiter(config.rateLimiter));
     // addDeployment / updateDeployment / deleteDeployment: every change enqueues (a sync of a
     // deleted Deployment is a no-op).
     store.watch<Deployment>("Deployment", (_type, d) => this.queue.add(objectKey(d.metadata.namespace, d.metadata.name)));
@@ -438,7 +446,8 @@ export class DeploymentController {
       const after_ms = requeueStuckDeployment_ms(d, newStatus, now_ms);
       if (after_ms !== null) {
         const key = objectKey(d.metadata.namespace, d.metadata.name);
-        this.queue.addAfter(key, after_ms === 0 ? this.config.rateLimitedRequeue_ms : after_ms);
+        if (after_ms === 0) this.queue.addRateLimited(key);
+        else this.queue.addAfter(key, after_ms);
       }
       return;
     }

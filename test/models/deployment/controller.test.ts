@@ -369,3 +369,28 @@ t.test("same seed, same run: identical event logs", async (t) => {
   t.equal(run(11), a);
   t.not(run(12), a, "pod names depend on the seed");
 });
+
+t.test("a Deployment scaled long after its progress deadline requeues at the rate limiter's pace", async (t) => {
+  // Pods take 10.5 s to become available; the Progressing condition was last updated ~2.5 s in,
+  // so at the scale-up its 60 s deadline is long past: requeueStuckDeployment asks for a
+  // rate-limited requeue on every sync until the new pods are available. Upstream's
+  // DefaultControllerRateLimiter lets 100 through at the 5 ms base delay, then 10 per second.
+  const { sim, store, deployments } = setup({ start_ms: 10_000 });
+  const d = store.create<Deployment>(newDeployment("web", 4, { progressDeadlineSeconds: 60 }));
+  sim.run(100_000);
+  t.equal(d.status.availableReplicas, 4);
+  const syncsBefore = deployments.syncs;
+  d.spec.replicas = 8;
+  updateDeploymentSpec(store, d);
+  sim.run(110_400);
+  t.equal(d.status.availableReplicas, 4, "still waiting");
+  const waitingSyncs = deployments.syncs - syncsBefore;
+  // 100 in the first half second, then one per 100 ms: about 200 in 10.4 s (every 5 ms would be 2,000).
+  t.ok(waitingSyncs >= 100 + 9 * 10, `requeued while waiting (${waitingSyncs} syncs)`);
+  t.ok(waitingSyncs <= 100 + 10 * 10.4 + 10, `at the bucket's pace (${waitingSyncs} syncs)`);
+  sim.run(130_000);
+  t.equal(d.status.availableReplicas, 8);
+  const settled = deployments.syncs;
+  sim.run(200_000);
+  t.equal(deployments.syncs, settled, "complete: no more requeues");
+});
