@@ -8,6 +8,8 @@ import { ControllerRateLimiter } from "./rate-limiter.js";
 
 export class WorkQueue {
   private readonly pending = new Map<string, ScheduledEvent>();
+  /** AddAfter timers not yet expired, one per key. */
+  private readonly waiting = new Map<string, ScheduledEvent>();
 
   constructor(
     private readonly sim: Simulation,
@@ -43,14 +45,25 @@ export class WorkQueue {
   /**
    * client-go AddAfter: a timer that adds the key when it expires. Unlike `add(key, delay)`,
    * which keeps only the earliest due time of a queued key, this always leads to a processing
-   * at or after the delay, even if the key is also queued for now.
+   * at or after the delay, even if the key is also queued for now. As in the delaying queue
+   * (delaying_queue.go insert), a key has at most one timer waiting: a later AddAfter moves it
+   * earlier, never adds a second one.
    */
   addAfter(key: string, delay_ms: number): void {
     if (delay_ms <= 0) {
       this.add(key);
       return;
     }
-    this.sim.schedule(delay_ms, () => this.add(key));
+    const due_ms = this.sim.now_ms + delay_ms;
+    const waiting = this.waiting.get(key);
+    if (waiting) {
+      if (waiting.time_ms <= due_ms) return;
+      this.sim.cancel(waiting);
+    }
+    this.waiting.set(key, this.sim.scheduleAt(due_ms, () => {
+      this.waiting.delete(key);
+      this.add(key);
+    }));
   }
 
   /** client-go AddRateLimited: `addAfter` by the delay the rate limiter gives the key now. */
