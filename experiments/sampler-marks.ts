@@ -11,8 +11,10 @@
 import { resized } from "../engine/typed-arrays.js";
 
 const NONE = -1;
+/** The uid of an owner index not in use (no uid is this: a pod without an owner has uid ""). */
+const FREE = "\u0000free";
 
-/** Marks by index; indices of forgotten marks are reused, lowest freed last (deterministic). */
+/** Marks by index; indices of forgotten marks are reused, the last freed first (deterministic). */
 export class CpuMarks {
   /** The runtime pod serial each mark is for (0 = free index). */
   private serials = new Float64Array(64);
@@ -133,6 +135,3 @@ export class OwnerTotals {
     }
   }
 }
-
-/** An owner index not in use (no uid is this: a pod without an owner has uid ""). */
-const FREE = "\u0000free";

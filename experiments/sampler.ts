@@ -36,7 +36,7 @@ export class Sampler {
   /** Owners of the pods seen at the previous sample. */
   private readonly owners = new OwnerTotals();
   /** Owners in the order this sample first met them (the roll-up's, hence the sums', order). */
-  private ownersSampled: number[] = [];
+  private readonly ownersSampled: number[] = [];
   /** CPU requested on each node, kept until a pod bound to it is added, changed or removed. */
   private readonly nodeRequests = new Map<string, NodeRequests>();
   private samplesTaken = 0;
@@ -114,7 +114,7 @@ export class Sampler {
       series.add(now_ms, "Node", name, "cpu_requested_mcores", this.requestedOnNode(name));
       series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
-    // Forget pods and owners not running now (deleting the current entry while iterating a Map is well defined).
+    // Forget pods and owners not running now.
     marks.forgetAllBut(sampleNumber);
     owners.forgetAllBut(sampleNumber);
 

@@ -2,6 +2,7 @@
  * A controller work queue on the kernel, after client-go's workqueue: a key added while already
  * queued is processed once; processing happens in a kernel event, never inside the caller.
  * Adding a key with an earlier due time than the one queued moves it earlier (AddAfter semantics).
+ * AddRateLimited and Forget go through client-go's default controller rate limiter (rate-limiter.ts).
  */
 import type { Simulation, ScheduledEvent } from "../../engine/index.js";
 import { ControllerRateLimiter } from "./rate-limiter.js";

@@ -43,9 +43,9 @@ export interface DeploymentControllerConfig {
    * The queue's rate limiter (client-go DefaultControllerRateLimiter), which
    * requeueStuckDeployment's "less than a second left" case goes through (AddRateLimited). A
    * successful sync Forgets the key, so the per-item backoff stays at its 5 ms base; the shared
-   * 10 qps bucket (burst 100) is what spaces out a Deployment that waits for pods to become
-   * available after its progress deadline has passed unchecked (a Deployment scaled long after
-   * its rollout completed): upstream resyncs it at the bucket's pace, not every 5 ms.
+   * 10 qps bucket (burst 100) is what spaces out the requeues of a Deployment scaled long after
+   * its rollout completed (its Progressing condition is older than the deadline) while it waits
+   * for the new pods to become available: upstream resyncs it at the bucket's pace, not every 5 ms.
    */
   rateLimiter: Readonly<RateLimiterConfig>;
 }

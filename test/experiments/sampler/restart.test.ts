@@ -9,20 +9,25 @@ import { deployment, service } from "../../../experiments/builders.js";
 import { constant } from "../../../models/workload/load-profiles.js";
 import type { Pod } from "../../../models/cluster/types.js";
 
-t.test("a restart under the same uid reads as the new pod's usage since its start", async (t) => {
-  const sim = new ClusterSimulation({
+/** One node, a "web" Deployment of `replicas` pods at 10 mcore·s per request plus 1 mcore, `rps` spread round-robin. */
+function webSim(replicas: number, rps: number, duration_ms: number): ClusterSimulation {
+  return new ClusterSimulation({
     seed: 1,
-    duration_ms: 15 * 60_000,
+    duration_ms,
     nodeGroups: [{ name: "pool", count: 1, cpu_mcores: 4_000, memory_bytes: 8 * 2 ** 30 }],
-    objects: [deployment({ name: "web", replicas: 1, app: "web", containers: [{ request_mcores: 500, limit_mcores: 1000 }] }), service("web")],
+    objects: [deployment({ name: "web", replicas, app: "web", containers: [{ request_mcores: 500, limit_mcores: 1000 }] }), service("web")],
     apps: [{
       name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 2 ** 20,
       memoryPerInflight_bytes: 0, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
     }],
-    traffic: [{ namespace: "default", service: "web", profile: constant(40), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
+    traffic: [{ namespace: "default", service: "web", profile: constant(rps), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
     sampleInterval_ms: 60_000,
     components: {},
   });
+}
+
+t.test("a restart under the same uid reads as the new pod's usage since its start", async (t) => {
+  const sim = webSim(1, 40, 15 * 60_000);
   sim.run(10 * 60_000 + 30_000);
   // Restart the pod's containers under the same uid, 30 s before the 11-minute sample.
   const pod = sim.store.list<Pod>("Pod")[0];
@@ -39,19 +44,7 @@ t.test("a restart under the same uid reads as the new pod's usage since its star
 });
 
 t.test("pods that move slots when another stops keep their marks", async (t) => {
-  const sim = new ClusterSimulation({
-    seed: 1,
-    duration_ms: 13 * 60_000,
-    nodeGroups: [{ name: "pool", count: 1, cpu_mcores: 4_000, memory_bytes: 8 * 2 ** 30 }],
-    objects: [deployment({ name: "web", replicas: 3, app: "web", containers: [{ request_mcores: 500, limit_mcores: 1000 }] }), service("web")],
-    apps: [{
-      name: "web", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 2 ** 20,
-      memoryPerInflight_bytes: 0, queueCapacity_requests: 100, warmup_ms: 0, shutdown_ms: 0,
-    }],
-    traffic: [{ namespace: "default", service: "web", profile: constant(60), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
-    sampleInterval_ms: 60_000,
-    components: {},
-  });
+  const sim = webSim(3, 60, 13 * 60_000);
   sim.run(10 * 60_000 + 30_000);
   const node = sim.store.list<Pod>("Pod")[0].spec.nodeName;
   // Stop the pod started first: the two started after it move down a slot each.
