@@ -123,10 +123,10 @@ export class DeploymentController {
   private readonly replicaSetTemplateIdentities = new WeakMap<PodTemplateSpec, string>();
 
   constructor(
-    private readonly sim: Simulation,
+    sim: Simulation,
     private readonly store: ClusterStore,
     private readonly events: EventLog,
-    private readonly config: Readonly<DeploymentControllerConfig> = DEFAULT_DEPLOYMENT_CONTROLLER_CONFIG,
+    config: Readonly<DeploymentControllerConfig> = DEFAULT_DEPLOYMENT_CONTROLLER_CONFIG,
   ) {
     ensureControllerIndex(store, "ReplicaSet");
     ensureControllerIndex(store, "Pod");

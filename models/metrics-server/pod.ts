@@ -26,7 +26,6 @@ import {
   SAMPLE_TS,
   toResourceUsage,
   type ContainerMetrics,
-  type ContainerSample,
   type PodMetrics,
   type PodSample,
   type PodSampleColumns,
