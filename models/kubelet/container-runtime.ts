@@ -400,7 +400,7 @@ export class PodRuntime implements ContainerRuntime {
       this.advanceSlot(slot, now_ms);
       const b = slot * SLOT_FIELDS;
       const alive_ms = now_ms - st[b + STARTED];
-      st[b + APP_CPU] = this.pool.cpuUsed_mcore_ms(slot) + st[b + BASELINE_CPU] * alive_ms;
+      st[b + APP_CPU] = this.appCpuAt_mcore_ms(slot, now_ms);
       st[b + APP_MEMORY] = Math.round(this.pool.memory_bytes(slot));
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;

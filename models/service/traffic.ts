@@ -23,7 +23,7 @@ import { selectPodsBySet } from "../cluster/pod-index.js";
 import { setSelectorMatches } from "../cluster/labels.js";
 import type { ClusterStore } from "../cluster/store.js";
 import { WorkQueue } from "../cluster/workqueue.js";
-import type { Pod, Service } from "../cluster/types.js";
+import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
@@ -235,9 +235,8 @@ export class ServiceTraffic {
     const byLabel = this.indexOfSelectors().get(pod.metadata.namespace);
     if (byLabel !== undefined) {
       const labels = pod.metadata.labels;
-      for (const label of ["", ...Object.keys(labels).map((key) => `${key}\u0000${labels[key]}`)]) {
-        for (const state of byLabel.get(label) ?? []) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
-      }
+      pushMatching(found, byLabel.get(""), labels);
+      for (const key of Object.keys(labels)) pushMatching(found, byLabel.get(`${key}\u0000${labels[key]}`), labels);
     }
     const of = this.endpointOf.get(pod);
     if (of !== undefined) for (const state of of) if (state.namespace === pod.metadata.namespace && state.service?.spec.selector) found.push(state);
@@ -343,4 +342,10 @@ export class ServiceTraffic {
     }
     state.noEndpoints_ms = now_ms;
   }
+}
+
+/** Appends the Services of `listed` whose selector matches `labels`. */
+function pushMatching(found: ServiceState[], listed: readonly ServiceState[] | undefined, labels: Labels): void {
+  if (listed === undefined) return;
+  for (const state of listed) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
 }
