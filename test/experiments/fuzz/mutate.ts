@@ -29,6 +29,8 @@ export interface FuzzCase extends CaseFiles {
   base: string;
   /** What was done, for the failure message (file, path, mutation). */
   mutations: string[];
+  /** A mutation wrote what kubesim must refuse (exit 2) wherever it stands. */
+  mustRefuse: boolean;
 }
 
 // Short runs keep 500 cases within a test's time; what is fuzzed is the input, not the length.
@@ -81,6 +83,7 @@ const GARBAGE_QUANTITIES: string[] = [
   "1E", "99999999999999999999h", "500mm", "-1", "1e400", "0s", "1ms", "10000h", "1Gi", "abc", "1.5.5", " 5m ", "\u221e",
   "0", "-5m", "1e20", "NaN", "Infinity", ".inf", "0x10", "1_000", "5m5", "2.5", "1Ei", "-0",
 ];
+const SCALE_FACTORS = [0, 1e-3, 0.1, 10, 1000, 1e6];
 const HUGE_COUNTS: number[] = [1_000_000, 2147483647, 1e9, 99999, 0];
 const PROTO_KEYS = ["__proto__", "constructor", "prototype"];
 const FILE_REFS = ["nope.yaml", "/etc/hostname", "../../../../../../etc/passwd", ".", "/dev/zero", "/dev/null", "", "scenario.yaml", "hpa.yaml/"];
@@ -108,10 +111,19 @@ function deepValue(depth: number): string {
   return depth % 2 === 0 ? "[".repeat(depth) + "]".repeat(depth) : "{a: ".repeat(depth) + "1" + "}".repeat(depth);
 }
 
+interface Outcome {
+  what: string;
+  refuse?: boolean;
+}
+
 interface TreeMutation {
   name: string;
-  /** Mutates doc at the node chosen; returns a description, or null when it does not apply. */
-  apply(rng: RandomStream, doc: Document, target: { path: PathKey[]; node: Node }, all: { path: PathKey[]; node: Node }[]): string | null;
+  /**
+   * Mutates doc at the node chosen; returns a description (with `refuse` when kubesim must refuse
+   * the result whatever the field: the API server and the scenario schema accept no such value),
+   * or null when it does not apply.
+   */
+  apply(rng: RandomStream, doc: Document, target: { path: PathKey[]; node: Node }, all: { path: PathKey[]; node: Node }[]): Outcome | string | null;
 }
 
 const setAt = (doc: Document, p: PathKey[], value: unknown) => doc.setIn(p, value);
@@ -132,7 +144,8 @@ const TREE_MUTATIONS: TreeMutation[] = [
       if (!isScalar(t.node)) return null;
       const v = pick(rng, EXTREME_NUMBERS);
       setAt(doc, t.path, new Scalar(v));
-      return `replaced by ${String(v)}`;
+      // NaN and ±Infinity are not numbers JSON (so the API server) can hold.
+      return { what: `replaced by ${String(v)}`, refuse: !Number.isFinite(v) };
     },
   },
   {
@@ -142,6 +155,21 @@ const TREE_MUTATIONS: TreeMutation[] = [
       const v = pick(rng, GARBAGE_QUANTITIES);
       setAt(doc, t.path, new Scalar(v));
       return `replaced by ${JSON.stringify(v)}`;
+    },
+  },
+  {
+    // Plausible but extreme: the same unit, the number scaled. These pass validation more often
+    // than the garbage above, so they reach the simulation (rates, costs, periods at the edge).
+    name: "scale-number",
+    apply: (rng, doc, t) => {
+      if (!isScalar(t.node)) return null;
+      const m = /^(-?\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(String(t.node.value));
+      if (m === null) return null;
+      const factor = pick(rng, SCALE_FACTORS);
+      const scaled = Number(m[1]) * factor;
+      const value = typeof t.node.value === "number" ? scaled : `${scaled}${m[2]}`;
+      setAt(doc, t.path, new Scalar(value));
+      return `scaled by ${factor} to ${JSON.stringify(value)}`;
     },
   },
   {
@@ -157,7 +185,7 @@ const TREE_MUTATIONS: TreeMutation[] = [
   {
     name: "file-ref",
     apply: (rng, doc, t) => {
-      const key = t.path.findLast((k) => typeof k === "string");
+      const key = [...t.path].reverse().find((k) => typeof k === "string");
       if (typeof key !== "string" || !FILE_KEYS.has(key) || !isScalar(t.node)) return null;
       const v = pick(rng, FILE_REFS);
       setAt(doc, t.path, new Scalar(v));
@@ -191,7 +219,7 @@ const TREE_MUTATIONS: TreeMutation[] = [
       if (container === null) return null;
       const key = pick(rng, PROTO_KEYS);
       container.set(doc.createNode(key), doc.createNode({ replicas: 7, minReplicas: 7, cpu: "7" }));
-      return `key ${key} added`;
+      return { what: `key ${key} added`, refuse: true };
     },
   },
   {
@@ -304,7 +332,7 @@ const TEXT_MUTATIONS: TextMutation[] = [
 ];
 
 /** One mutation of one file's text; the description names file, path and what was done. */
-function mutateText(rng: RandomStream, file: string, text: string): { text: string; what: string } {
+function mutateText(rng: RandomStream, file: string, text: string): { text: string; what: string; refuse?: boolean } {
   // Mostly tree mutations: they reach the decoders, which is where nonsense gets in.
   const docs = parseAllDocuments(text);
   const parsed = Array.isArray(docs) && docs.length > 0 && docs.every((d) => d.errors.length === 0);
@@ -324,10 +352,11 @@ function mutateText(rng: RandomStream, file: string, text: string): { text: stri
   for (let attempt = 0; attempt < 20; attempt++) {
     const target = pick(rng, nodes);
     const m = pick(rng, TREE_MUTATIONS);
-    const what = m.apply(rng, doc, target, nodes);
-    if (what === null) continue;
+    const applied = m.apply(rng, doc, target, nodes);
+    if (applied === null) continue;
+    const { what, refuse } = typeof applied === "string" ? { what: applied, refuse: false } : applied;
     const out = docs.map((d) => d.toString({ lineWidth: 0 })).join("---\n");
-    return { text: expandPlaceholders(out), what: `${file} doc ${docIndex} ${target.path.join(".")}: ${m.name}: ${what}` };
+    return { text: expandPlaceholders(out), what: `${file} doc ${docIndex} ${target.path.join(".")}: ${m.name}: ${what}`, refuse };
   }
   return { text, what: `${file}: (no mutation applied)` };
 }
@@ -338,6 +367,7 @@ export function makeCase(seed: number, index: number, bases = baseCases()): Fuzz
   const base = pick(rng, bases);
   const files = { ...base.files.files };
   const mutations: string[] = [];
+  let mustRefuse = false;
   const count = rng.random() < 0.25 ? 2 : 1;
   for (let k = 0; k < count; k++) {
     // The entry scenario half the time; otherwise any file of the folder.
@@ -346,6 +376,7 @@ export function makeCase(seed: number, index: number, bases = baseCases()): Fuzz
     const r = mutateText(rng, file, files[file]);
     files[file] = r.text;
     mutations.push(r.what);
+    mustRefuse ||= r.refuse === true;
   }
-  return { index, base: base.name, entry: base.files.entry, files, mutations };
+  return { index, base: base.name, entry: base.files.entry, files, mutations, mustRefuse };
 }

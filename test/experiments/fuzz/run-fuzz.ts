@@ -5,11 +5,13 @@
  *   - `validate` and `run` exit 0 or 2, never 70 (an internal error);
  *   - no stack trace and no raw control bytes on stderr, and at most MAX_STDERR_BYTES of it;
  *   - on exit 2 nothing is written: no output folder, no leftovers beside the inputs;
+ *   - a non-finite number or a __proto__/constructor/prototype key anywhere is refused;
  *   - on exit 0 every CSV cell is a finite number, text, or empty (never NaN or Infinity).
  * One JSON line per case on stdout: {index, base, mutations, validate, run, ms, problems}.
  *
  *   node --import tsx test/experiments/fuzz/run-fuzz.ts --seed 20261204 --count 500
  *   node --import tsx test/experiments/fuzz/run-fuzz.ts --seed 20261204 --case 17 --keep /tmp/case17
+ *   node --import tsx test/experiments/fuzz/run-fuzz.ts --seed 20261204 --from 200 --count 50
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -101,6 +103,7 @@ export async function runCase(c: FuzzCase, dir: string): Promise<CaseResult> {
   checkStderr("run", run, problems);
   if (validate.code === 0 && run.code !== 0) problems.push(`validate said OK but run exited ${run.code}: ${run.stderr.slice(0, 300)}`);
   if (validate.code === 2 && run.code === 0) problems.push("validate refused but run ran");
+  if (c.mustRefuse && validate.code === 0) problems.push("validate accepted a value no field may hold (NaN, Infinity, a __proto__/constructor/prototype key)");
   if (run.code === 0) checkCsvCells(out, problems);
   else {
     const after = listTree(dir);
@@ -111,11 +114,11 @@ export async function runCase(c: FuzzCase, dir: string): Promise<CaseResult> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seed: { type: "string", default: "20261204" }, count: { type: "string", default: "500" }, case: { type: "string" }, keep: { type: "string" } },
+    options: { seed: { type: "string", default: "20261204" }, count: { type: "string", default: "500" }, from: { type: "string", default: "0" }, case: { type: "string" }, keep: { type: "string" } },
   });
   const seed = Number(values.seed);
   const bases = baseCases();
-  const indexes = values.case !== undefined ? [Number(values.case)] : Array.from({ length: Number(values.count) }, (_, i) => i);
+  const indexes = values.case !== undefined ? [Number(values.case)] : Array.from({ length: Number(values.count) }, (_, i) => Number(values.from) + i);
   const root = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-fuzz-"));
   try {
     for (const i of indexes) {
