@@ -59,6 +59,17 @@ export function loadManifestText(text: string, fileName: string): ManifestLoadRe
   return { objects: out.objects, warnings: out.warnings.sort(byLine), errors: out.errors.sort(byLine) };
 }
 
+/**
+ * Decodes one object already read from YAML (and perhaps patched) without a line map: diagnostics
+ * carry line 0 and the field path, for the caller to place in its file.
+ */
+export function loadManifestValue(value: unknown, fileName: string): ManifestLoadResult {
+  const out = new FileDecoder(fileName);
+  const unplaced: ManifestDocument = { index: 0, value, startLine: 0, lineOf: () => 0 };
+  out.decodeObject(unplaced, value, [], 0);
+  return { objects: out.objects, warnings: out.warnings, errors: out.errors };
+}
+
 /** Reads and decodes a manifest file; an unreadable file is one error naming it. */
 export function loadManifestFile(path: string): ManifestLoadResult {
   let text: string;

@@ -33,6 +33,9 @@ export function itemSite(layer: Layer, key: string, i: number, ...rest: PathSegm
   return layer.site([key, layer.positions.get(key)?.[i] ?? i, ...rest]);
 }
 
+/** `key` or `key[i]` at the start of a formatted path. */
+const TOP_PATH = /^([A-Za-z_$][A-Za-z0-9_$-]*)(?:\[(\d+)\])?/;
+
 // A chain deeper than this is a mistake (or a cycle through differently spelled paths).
 const MAX_EXTENDS_DEPTH = 32;
 
@@ -63,7 +66,8 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
   const parsed = parseManifestYaml(text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
-  if (parsed.errors.length > 0) return null;
+  // A syntax error drops its document; a bad raw value (a forbidden key, .inf) only its field.
+  if (parsed.errors.length > 0 && parsed.documents.length === 0) return null;
   if (parsed.documents.length === 0) {
     report.error(file, 1, "", "empty scenario file: expected a map with apiVersion: kubesim.io/v1alpha1 and kind: Scenario");
     return null;
@@ -80,11 +84,24 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
   }
   const layer: Layer = { file, text, doc, raw, fields: {}, invalid: new Set(), positions: new Map(), site };
   const fields = layer.fields as Record<string, unknown>;
+  // Fields (or items of list fields) holding a raw-value error are not decoded again: their
+  // value was blanked, and decoding it would add a misleading "Required value".
+  const badItems = new Map<string, Set<number | "all">>();
+  for (const e of parsed.errors) {
+    const m = TOP_PATH.exec(e.path);
+    if (m === null) continue;
+    layer.invalid.add(m[1]);
+    const items = badItems.get(m[1]) ?? new Set();
+    items.add(m[2] === undefined ? "all" : Number(m[2]));
+    badItems.set(m[1], items);
+  }
+  const isBad = (key: string, i?: number): boolean => badItems.get(key)?.has("all") === true || (i !== undefined && badItems.get(key)?.has(i) === true);
   const known = Object.keys(LAYER_FIELDS);
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(LAYER_FIELDS, key)) report.error(file, doc.lineOf([key]), [key], unknownKeyMessage(key, known));
   }
   for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+    if (isBad(key)) continue;
     const value = raw[key];
     if (value === undefined || value === null) {
       if (key === "apiVersion" || key === "kind") report.error(file, doc.lineOf([]), [key], "Required value");
@@ -113,6 +130,7 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
     const items: unknown[] = [];
     const positions: number[] = [];
     value.forEach((item, i) => {
+      if (isBad(key, i)) return;
       const r = decode(item, [key, i]);
       if (r.ok) {
         items.push(r.value);
