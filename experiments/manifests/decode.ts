@@ -10,10 +10,10 @@
  *
  * Bad user input never throws: every problem of a file comes back at once as a Diagnostic.
  */
-import { readFileSync } from "node:fs";
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import { readInputFile } from "./input-file.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
@@ -72,14 +72,9 @@ export function loadManifestValue(value: unknown, fileName: string): ManifestLoa
 
 /** Reads and decodes a manifest file; an unreadable file is one error naming it. */
 export function loadManifestFile(path: string): ManifestLoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    return { objects: [], warnings: [], errors: [{ file: path, line: 0, path: "", message: `cannot read manifest file: ${reason}` }] };
-  }
-  return loadManifestText(text, path);
+  const read = readInputFile(path);
+  if ("reason" in read) return { objects: [], warnings: [], errors: [{ file: path, line: 0, path: "", message: `cannot read manifest file: ${read.reason}` }] };
+  return loadManifestText(read.text, path);
 }
 
 class FileDecoder {

@@ -15,7 +15,7 @@
  *   or the stack.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
-import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import { EXCERPT_CHARS, formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
 
 export interface ManifestDocument {
   /** 0-based position among the file's `---`-separated documents. */
@@ -199,6 +199,8 @@ function yamlProblem(
   let message = e.message.split(/ at line \d+, column \d+/)[0].trim();
   // The parser recurses once per nesting level; a document nested thousands deep overflows it.
   if (message.includes("Maximum call stack size exceeded")) message = `nesting too deep to parse; kubesim reads at most ${MAX_YAML_DEPTH} levels`;
+  // Some messages quote the source; keep them to a short excerpt (the line is given anyway).
+  if (message.length > 2 * EXCERPT_CHARS) message = `${message.slice(0, 2 * EXCERPT_CHARS)}…`;
   const line = e.linePos?.[0].line ?? lineAt(e.pos[0]);
   return { file, line, path: "", message: `YAML syntax error: ${message}` };
 }

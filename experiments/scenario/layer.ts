@@ -3,10 +3,10 @@
  * layers, base first. A field that fails to decode is left out of the layer and named in
  * `invalid`, so the loader can go on checking the rest (and does not also report it as missing).
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isPlainObject, runDecoder, type Codec } from "../manifests/codec.js";
 import type { PathSegment } from "../manifests/diagnostics.js";
+import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import { LAYER_FIELDS, type LayerFields } from "./fields.js";
 import { siteIn, type Report, type Site } from "./report.js";
@@ -39,23 +39,15 @@ const TOP_PATH = /^([A-Za-z_$][A-Za-z0-9_$-]*)(?:\[(\d+)\])?/;
 // A chain deeper than this is a mistake (or a cycle through differently spelled paths).
 const MAX_EXTENDS_DEPTH = 32;
 
-function readText(file: string): { text: string } | { reason: string } {
-  try {
-    return { text: readFileSync(file, "utf8") };
-  } catch (e) {
-    return { reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message };
-  }
-}
-
 /**
  * Parses and decodes one scenario file; null when it cannot be read or parsed at all. An
  * unreadable base is reported at the `extends` line that names it.
  */
-export function readLayer(file: string, report: Report, files: string[], referencedAt: Site | null): Layer | null {
-  const read = readText(file);
+export function readLayer(file: string, report: Report, files: string[], referencedAt: Site | null, ref: string = file): Layer | null {
+  const read = readInputFile(file);
   if ("reason" in read) {
     if (referencedAt === null) report.error(file, 0, "", `cannot read scenario file: ${read.reason}`);
-    else report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read base scenario ${JSON.stringify(file)}: ${read.reason}`);
+    else report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read base scenario ${shownPath(ref, file)}: ${read.reason}`);
     return null;
   }
   files.push(file);
@@ -155,21 +147,25 @@ export function readChain(file: string, report: Report, files: string[]): { chai
   const visited: string[] = [];
   const names: string[] = [];
   let current = file;
+  let ref = file;
   let referencedAt: Site | null = null;
   for (let depth = 0; ; depth++) {
     if (depth >= MAX_EXTENDS_DEPTH) {
       report.error(referencedAt!.file, referencedAt!.line, referencedAt!.path, `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`);
+      complete = false;
       break;
     }
     const resolved = path.resolve(current);
     if (visited.includes(resolved)) {
       const cycle = [...names.slice(visited.indexOf(resolved)), current].join(" -> ");
       report.error(referencedAt!.file, referencedAt!.line, referencedAt!.path, `extends cycle: ${cycle}`);
+      // The base the user meant is unknown: fields it would give are not reported missing.
+      complete = false;
       break;
     }
     visited.push(resolved);
     names.push(current);
-    const layer = readLayer(current, report, files, referencedAt);
+    const layer = readLayer(current, report, files, referencedAt, ref);
     if (layer === null) {
       complete = false;
       break;
@@ -179,7 +175,8 @@ export function readChain(file: string, report: Report, files: string[]): { chai
     const base = layer.fields.extends;
     if (base === undefined) break;
     referencedAt = layer.site(["extends"]);
-    current = path.join(path.dirname(layer.file), base);
+    ref = base;
+    current = inputPath(layer.file, base);
   }
   return { chain, complete };
 }

@@ -7,11 +7,11 @@
  * to the original file's lines through the document's syntax tree; a problem in a value a patch
  * wrote also names the patch.
  */
-import { readFileSync } from "node:fs";
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { isPlainObject } from "../manifests/codec.js";
 import { loadManifestValue } from "../manifests/decode.js";
 import { formatPath, type PathSegment } from "../manifests/diagnostics.js";
+import { readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import type { PatchSpec } from "./fields.js";
 import { jsonPatch, strategicMerge, type PatchResult } from "./patch.js";
@@ -48,22 +48,25 @@ function flatten(file: string, doc: ManifestDocument, value: unknown, base: Path
   out.push({ file, doc, base, value, deleted: false, patched: [] });
 }
 
-/** Reads one manifest file into raw objects; a missing file is an error at the line naming it. */
-export function readManifestFile(file: string, referencedAt: Site, report: Report, files: string[]): RawObject[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read manifest file ${JSON.stringify(file)}: ${reason}`);
+/**
+ * Reads one manifest file (`file`, named `ref` in the scenario) into raw objects; an unreadable
+ * file is an error at the line naming it, a file without objects a warning.
+ */
+export function readManifestFile(file: string, ref: string, referencedAt: Site, report: Report, files: string[]): RawObject[] {
+  const read = readInputFile(file);
+  if ("reason" in read) {
+    report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read manifest file ${shownPath(ref, file)}: ${read.reason}`);
     return [];
   }
   files.push(file);
-  const parsed = parseManifestYaml(text, file);
+  const parsed = parseManifestYaml(read.text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
   const out: RawObject[] = [];
   for (const doc of parsed.documents) flatten(file, doc, doc.value, [], 0, out);
+  if (parsed.documents.length === 0 && parsed.errors.length === 0) {
+    report.warn(file, 1, "", "no objects: the file is empty or holds only comments and `---`");
+  }
   return out;
 }
 
