@@ -279,3 +279,61 @@ t.test("an alias to its own ancestor is refused, not expanded for ever", async (
   const { errors } = load({ scenario: "manifests: [web.yaml, loop.yaml]\n", files: { "loop.yaml": "a: &a\n  b: *a\n" } });
   t.strictSame(errors, ["loop.yaml:2 a.b: alias *a refers to a collection that contains it"]);
 });
+
+// ---- how errors reach the user ----
+
+t.test("validate and run print the first 50 errors, then how many more; exit 2", async (t) => {
+  const { validateAction } = await import("../../../experiments/commands/validate.js");
+  const { UserError } = await import("../../../experiments/errors.js");
+  const names = Array.from({ length: 120 }, (_, i) => `{name: web, count: ${-i - 1}, cpu: "1", memory: 1Gi}`);
+  const f = fixture({ "web.yaml": WEB_MANIFESTS, "base.yaml": BASE, "s.yaml": `${HEADER}extends: base.yaml\ncluster: {nodeGroups: [${names.join(", ")}]}\n` });
+  const stderr: string[] = [];
+  let thrown: unknown;
+  try {
+    validateAction(f.file("s.yaml"), { stdout: () => {}, stderr: (text) => stderr.push(text) });
+  } catch (e) {
+    thrown = e;
+  }
+  t.ok(thrown instanceof UserError && thrown.exitCode === 2, "exit 2");
+  const errors = stderr.join("").split("\n").filter((l) => l.startsWith("error: "));
+  t.equal(errors.length, 51);
+  t.equal(errors[50], "error: … and 70 more errors");
+  t.match((thrown as Error).message, /: 120 errors$/);
+});
+
+t.test("a diagnostic never prints raw control characters", async (t) => {
+  t.equal(
+    formatDiagnostic({ file: "a\u001bb.yaml", line: 3, path: "x", message: "got \u0007\u009b\u202e" }),
+    "a\\u001bb.yaml:3 x: got \\u0007\\u009b\\u202e",
+  );
+});
+
+t.test("a sweep factor path through __proto__ is refused", async (t) => {
+  const { parseFactorPath } = await import("../../../experiments/sweep/overlay.js");
+  t.equal(parseFactorPath("components.__proto__.replicas"), `unknown factor path "components.__proto__.replicas": ${FORBIDDEN("__proto__")}`);
+  t.equal(parseFactorPath("patch:Deployment/web:spec.constructor"), `unknown factor path "patch:Deployment/web:spec.constructor": ${FORBIDDEN("constructor")}`);
+});
+
+t.test("a run stops with a UserError past limits.events, before writing anything", async (t) => {
+  const { runScenario } = await import("../../../experiments/runner.js");
+  const { UserError } = await import("../../../experiments/errors.js");
+  const { loaded } = load({ scenario: "limits: {events: 100}\n" });
+  t.equal(loaded.scenario.limits.events, 100);
+  let thrown: unknown;
+  try {
+    runScenario(loaded.config!, { name: "s", description: "", sloLatencyP95_ms: 500, files: [], maxEvents: loaded.scenario.limits.events });
+  } catch (e) {
+    thrown = e;
+  }
+  t.ok(thrown instanceof UserError && thrown.exitCode === 2, "a UserError, exit 2");
+  t.match((thrown as Error).message, /^s: stopped after \d+ events at simulated [\d.]+ s: more than limits\.events \(100\); nothing was written$/);
+});
+
+t.test("parsed YAML maps have no prototype", async (t) => {
+  const { parseManifestYaml } = await import("../../../experiments/manifests/yaml.js");
+  const parsed = parseManifestYaml("a: {b: [ {c: 1} ]}\n", "x.yaml");
+  const a = (parsed.documents[0].value as Record<string, Record<string, Record<string, unknown>[]>>).a;
+  t.equal(Object.getPrototypeOf(a), null);
+  t.equal(Object.getPrototypeOf(a.b[0]), null);
+  t.equal(({} as Record<string, unknown>).replicas, undefined, "Object.prototype untouched");
+});
