@@ -109,6 +109,17 @@ spec:
     scenario: "patches:\n  - target: {kind: Deployment, name: web}\n    patch: {spec: {replicas: 99999999999999999999}}\n",
     errors: ["web.yaml:5 spec.replicas: expected an integer ≥ 0, got 100000000000000000000 (value set by the patch at s.yaml:5)"],
   },
+  {
+    name: "quantities beyond int64 (millicores for CPU, bytes for memory), and beyond a node",
+    scenario: "patches:\n  - target: {kind: Deployment, name: web}\n    jsonPatch: [{op: replace, path: /spec/template/spec/containers/0/resources/requests, value: {cpu: 10E, memory: 9Ei}}]\napps:\n  - {name: web, deployments: [web], baselineCpu: 1P}\n",
+    errors: [
+      's.yaml:8 apps[0].baselineCpu: expected at most 1000000 cores (1M), got "1P"',
+      // The Deployment did not decode, so it is not there to be named.
+      's.yaml:8 apps[0].deployments[0]: Deployment "default/web" not found in the manifests (the manifests define no Deployment)',
+      'web.yaml:16 spec.template.spec.containers[0].resources.requests.cpu: Invalid value: "10E": must be at most 2^63-1 millicores (value set by the patch at s.yaml:5)',
+      'web.yaml:16 spec.template.spec.containers[0].resources.requests.memory: Invalid value: "9Ei": must be at most 2^63-1 bytes (value set by the patch at s.yaml:5)',
+    ],
+  },
   // ---- item 7: crashes ----
   {
     name: "a Deployment without metadata, and a patch",
@@ -143,7 +154,7 @@ spec:
     scenario: "apps:\n  - {name: web, deployments: [web], baselineCpu: 1E, cpuPerRequest: 99999999999999999999h}\nload:\n  - service: web\n    profile: {type: constant, rps: 1e308}\n",
     errors: [
       's.yaml:5 apps[0].cpuPerRequest: expected a CPU time of at most 1h per request, got "99999999999999999999h"',
-      's.yaml:5 apps[0].baselineCpu: expected at most 1000000 cores (1M), got "1E"',
+      's.yaml:5 apps[0].baselineCpu: Invalid value: "1E": must be at most 2^63-1 millicores',
       "s.yaml:8 load[0].profile.rps: expected at most 1e+7 requests/s, got 1e+308",
     ],
   },
