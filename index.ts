@@ -42,7 +42,13 @@ export function simulate(scenario: string | SimulationConfig, options: SimulateO
     const loaded = loadScenario(scenario);
     if (!loaded.config) throw new ScenarioError(loaded.errors.map(formatDiagnostic));
     config = loaded.config;
-    info = { name: loaded.scenario.name, description: loaded.scenario.description, sloLatencyP95_ms: loaded.scenario.slo.latencyP95_ms, files: loaded.scenario.files };
+    info = {
+      name: loaded.scenario.name,
+      description: loaded.scenario.description,
+      sloLatencyP95_ms: loaded.scenario.slo.latencyP95_ms,
+      files: loaded.scenario.files,
+      maxEvents: loaded.scenario.limits.events,
+    };
   } else {
     config = scenario;
     info = { name: "programmatic", description: "", sloLatencyP95_ms: 500, files: [] };

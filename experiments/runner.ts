@@ -13,6 +13,11 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
 import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
 import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
+import { UserError } from "./errors.js";
+import { DEFAULT_LIMITS } from "./scenario/limits.js";
+
+// The event limit is checked at least once per simulated hour, whatever the progress slices.
+const EVENT_CHECK_MS = 3_600_000;
 
 export interface ScenarioInfo {
   name: string;
@@ -20,6 +25,8 @@ export interface ScenarioInfo {
   sloLatencyP95_ms: number;
   /** Every file the scenario was read from (for the content hash). */
   files: string[];
+  /** Most kernel events the run may execute (the scenario's limits.events); DEFAULT_LIMITS.events when absent. */
+  maxEvents?: number;
 }
 
 export interface RunOutput {
@@ -40,9 +47,21 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
   const started = process.hrtime.bigint();
   const simulation = new ClusterSimulation(config);
   const slices = Math.max(1, options.slices ?? 200);
+  const maxEvents = scenario.maxEvents ?? DEFAULT_LIMITS.events;
   for (let i = 1; i <= slices; i++) {
     const until_ms = Math.round((config.duration_ms * i) / slices);
-    simulation.run(until_ms);
+    for (let at_ms = simulation.sim.now_ms; at_ms < until_ms; ) {
+      at_ms = Math.min(until_ms, at_ms + EVENT_CHECK_MS);
+      simulation.run(at_ms);
+      const events = simulation.sim.events_processed;
+      if (events > maxEvents) {
+        throw new UserError(
+          `${scenario.name}: stopped after ${events} events at simulated ${simulation.sim.now_ms / 1000} s: more than limits.events (${maxEvents}); nothing was written`,
+          "raise limits.events in the scenario if the run is meant to be this large, or shorten it",
+          2,
+        );
+      }
+    }
     options.onProgress?.(simulation.sim.now_ms, config.duration_ms, simulation.sim.events_processed);
   }
   const wall_s = Number(process.hrtime.bigint() - started) / 1e9;

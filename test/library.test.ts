@@ -24,3 +24,29 @@ t.test("simulate() runs a programmatic configuration", async (t) => {
 t.test("a bad scenario throws ScenarioError with the diagnostics", async (t) => {
   t.throws(() => simulate("nope.yaml"), ScenarioError);
 });
+
+t.test("simulate() refuses a scenario with a __proto__ patch and Object.prototype stays clean", async (t) => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-lib-"));
+  for (const f of ["php-apache.yaml", "hpa.yaml", "scenario.yaml"]) fs.copyFileSync(path.join("experiments/scenarios/php-apache", f), path.join(dir, f));
+  fs.writeFileSync(path.join(dir, "proto.yaml"), `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+extends: scenario.yaml
+patches:
+  - target: {kind: Service, name: php-apache}
+    patch: {__proto__: {replicas: 7}}
+`);
+  let thrown: unknown;
+  try {
+    simulate(path.join(dir, "proto.yaml"));
+  } catch (e) {
+    thrown = e;
+  }
+  t.ok(thrown instanceof ScenarioError);
+  t.strictSame((thrown as ScenarioError).diagnostics, [
+    `${path.join(dir, "proto.yaml")}:6 patches[0].patch.__proto__: Forbidden: "__proto__" cannot be used as a key (it names a JavaScript object prototype)`,
+  ]);
+  t.equal(({} as Record<string, unknown>).replicas, undefined);
+});

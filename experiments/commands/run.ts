@@ -10,9 +10,9 @@ import { UserError } from "../errors.js";
 import { writeFilesAtomically } from "../output.js";
 import { runScenario, type RunOutput } from "../runner.js";
 import { loadScenario } from "../scenario/load.js";
-import { formatDiagnostic } from "../manifests/decode.js";
 import { buildReportFiles, parseRun } from "../report/index.js";
 import { parseSeed } from "./demo.js";
+import { printDiagnostics } from "./validate.js";
 import type { SimulationConfig } from "../simulator.js";
 
 export interface RunCommandOptions {
@@ -24,9 +24,8 @@ export interface RunCommandOptions {
 /** Loads a scenario or throws a UserError (exit 2) after printing every diagnostic. */
 export function loadScenarioOrFail(file: string, quiet = false) {
   const loaded = loadScenario(file);
-  if (!quiet) for (const w of loaded.warnings) process.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
+  printDiagnostics((text) => process.stderr.write(text), loaded, !quiet);
   if (loaded.errors.length > 0 || loaded.config === null) {
-    for (const e of loaded.errors) process.stderr.write(`error: ${formatDiagnostic(e)}\n`);
     throw new UserError(
       `${file}: ${loaded.errors.length} error${loaded.errors.length === 1 ? "" : "s"}; nothing was run`,
       "fix the errors above, then check with `npx kubesim validate " + file + "`",
@@ -71,6 +70,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     description: loaded.scenario.description,
     sloLatencyP95_ms: loaded.scenario.slo.latencyP95_ms,
     files: loaded.scenario.files,
+    maxEvents: loaded.scenario.limits.events,
   }, {
     onProgress: (now_ms, horizon_ms, events) => {
       if (!bar) return;

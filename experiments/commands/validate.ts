@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { UserError } from "../errors.js";
-import { formatDiagnostic } from "../manifests/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
 import { loadScenario } from "../scenario/load.js";
 
 export interface ValidateOutput {
@@ -29,14 +29,26 @@ export function formatDuration(ms: number): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** Diagnostics printed per kind: a broken file can produce thousands, and the first ones say what is wrong. */
+export const MAX_PRINTED_DIAGNOSTICS = 50;
+
+/** Prints `warning: …`/`error: …` lines, the first MAX_PRINTED_DIAGNOSTICS of each, then "… and N more". */
+export function printDiagnostics(write: (text: string) => void, loaded: { warnings: Diagnostic[]; errors: Diagnostic[] }, warnings = true): void {
+  const print = (kind: "warning" | "error", list: Diagnostic[]) => {
+    for (const d of list.slice(0, MAX_PRINTED_DIAGNOSTICS)) write(`${kind}: ${formatDiagnostic(d)}\n`);
+    if (list.length > MAX_PRINTED_DIAGNOSTICS) write(`${kind}: … and ${plural(list.length - MAX_PRINTED_DIAGNOSTICS, `more ${kind}`)}\n`);
+  };
+  if (warnings) print("warning", loaded.warnings);
+  print("error", loaded.errors);
+}
+
 /**
  * The action of `kubesim validate`: diagnostics to stderr, the OK line to stdout; on errors it
  * throws a UserError with exit code 2 after printing them.
  */
 export function validateAction(file: string, out: ValidateOutput = processOutput): void {
   const loaded = loadScenario(file);
-  for (const w of loaded.warnings) out.stderr(`warning: ${formatDiagnostic(w)}\n`);
-  for (const e of loaded.errors) out.stderr(`error: ${formatDiagnostic(e)}\n`);
+  printDiagnostics(out.stderr, loaded);
   const config = loaded.config;
   if (config === null || loaded.errors.length > 0) {
     throw new UserError(

@@ -16,7 +16,7 @@
  */
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
-import type { PathSegment } from "./diagnostics.js";
+import { quote, type PathSegment } from "./diagnostics.js";
 
 /**
  * A decoder of user input to A. io-ts's Decoder interface (name, validate, decode) rather than
@@ -75,7 +75,7 @@ export function runDecoder<A>(codec: Codec<A>, value: unknown): { value: A | nul
 /** A short rendering of a user value for messages: strings quoted, maps and lists named. */
 export function describe(u: unknown): string {
   if (u === null || u === undefined) return "null";
-  if (typeof u === "string") return JSON.stringify(u);
+  if (typeof u === "string") return quote(u);
   if (typeof u === "number" || typeof u === "boolean" || typeof u === "bigint") return String(u);
   if (Array.isArray(u)) return "a list";
   return "a map";
@@ -126,7 +126,7 @@ export function oneOf<V extends string>(values: readonly V[]): Codec<V> {
   return leaf(values.join("|"), (u) => {
     if (typeof u !== "string") return bad(`expected a string, got ${describe(u)}`);
     if (!(values as readonly string[]).includes(u)) {
-      return bad(`Unsupported value: ${JSON.stringify(u)}: supported values: ${values.map((v) => JSON.stringify(v)).join(", ")}`);
+      return bad(`Unsupported value: ${quote(u)}: supported values: ${values.map((v) => JSON.stringify(v)).join(", ")}`);
     }
     return ok(u as V);
   });
@@ -142,7 +142,7 @@ export function checkedString(name: string, check: (s: string) => string[]): Cod
       const problems = check(u);
       if (problems.length === 0) return t.success(u);
       // One error per problem, as ValidateObjectMeta appends one field.Invalid per message.
-      return t.failures(problems.map((p) => ({ value: u, context: c, message: `Invalid value: ${JSON.stringify(u)}: ${p}` })));
+      return t.failures(problems.map((p) => ({ value: u, context: c, message: `Invalid value: ${quote(u)}: ${p}` })));
     },
     t.identity,
   );
@@ -179,13 +179,13 @@ export function stringMap(name: string, keyCheck: (k: string) => string[], value
       const errors: t.ValidationError[] = [];
       for (const [k, v] of Object.entries(u)) {
         const context = [...c, { key: k, type: str, actual: v }];
-        for (const p of keyCheck(k)) errors.push({ value: k, context, message: `Invalid value: ${JSON.stringify(k)}: ${p}` });
+        for (const p of keyCheck(k)) errors.push({ value: k, context, message: `Invalid value: ${quote(k)}: ${p}` });
         if (typeof v !== "string") {
           // Go's decoder rejects `app: 1` for a map[string]string; quote the value in YAML.
           errors.push({ value: v, context, message: `expected a string, got ${describe(v)} (quote it in YAML)` });
           continue;
         }
-        for (const p of valueCheck(v)) errors.push({ value: v, context, message: `Invalid value: ${JSON.stringify(v)}: ${p}` });
+        for (const p of valueCheck(v)) errors.push({ value: v, context, message: `Invalid value: ${quote(v)}: ${p}` });
         out[k] = v;
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out);

@@ -11,7 +11,10 @@ import { isDNS1123Label, isLabelKey, isLabelValue } from "./validation.js";
 
 const QUANTITY_HINT = "a quantity such as 500m, 2, 1.5Gi or 128Mi";
 
-function quantityLeaf<A>(name: string, parse: (q: string | number) => A, nonNegative: boolean): Codec<A> {
+// Kubernetes stores quantities as int64 (CPU as millicores in use, memory as bytes); larger is a typo.
+const MAX_INT64 = 2 ** 63 - 1;
+
+function quantityLeaf<A>(name: string, parse: (q: string | number) => A, nonNegative: boolean, max?: { value: (a: A) => number; unit: string }): Codec<A> {
   return leaf(name, (u) => {
     if (typeof u !== "string" && typeof u !== "number") return bad(`expected ${QUANTITY_HINT}, got ${describe(u)}`);
     let base: number;
@@ -25,14 +28,16 @@ function quantityLeaf<A>(name: string, parse: (q: string | number) => A, nonNega
     if (!Number.isFinite(base)) return bad(`expected ${QUANTITY_HINT}, got ${describe(u)}`);
     // core/v1 validation ValidateResourceQuantityValue / ValidateNonnegativeQuantity.
     if (nonNegative && base < 0) return bad(`Invalid value: ${JSON.stringify(String(u))}: must be greater than or equal to 0`);
-    return ok(parse(u));
+    const parsed = parse(u);
+    if (max !== undefined && !(max.value(parsed) <= MAX_INT64)) return bad(`Invalid value: ${describe(u)}: must be at most 2^63-1 ${max.unit}`);
+    return ok(parsed);
   });
 }
 
 /** A CPU quantity in millicores, rounded up as Quantity.MilliValue() does. */
-export const cpuQuantity: Codec<number> = quantityLeaf("cpu quantity", parseCpu_mcores, true);
+export const cpuQuantity: Codec<number> = quantityLeaf("cpu quantity", parseCpu_mcores, true, { value: (m) => m, unit: "millicores" });
 /** A memory quantity in bytes, rounded up as Quantity.Value() does. */
-export const memoryQuantity: Codec<number> = quantityLeaf("memory quantity", parseMemory_bytes, true);
+export const memoryQuantity: Codec<number> = quantityLeaf("memory quantity", parseMemory_bytes, true, { value: (b) => b, unit: "bytes" });
 
 /**
  * A quantity's MilliValue() as an Int64 (HPA metric targets). parseCpu_mcores is apimachinery's

@@ -10,10 +10,10 @@
  *
  * Bad user input never throws: every problem of a file comes back at once as a Diagnostic.
  */
-import { readFileSync } from "node:fs";
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import { readInputFile } from "./input-file.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
@@ -59,16 +59,22 @@ export function loadManifestText(text: string, fileName: string): ManifestLoadRe
   return { objects: out.objects, warnings: out.warnings.sort(byLine), errors: out.errors.sort(byLine) };
 }
 
+/**
+ * Decodes one object already read from YAML (and perhaps patched) without a line map: diagnostics
+ * carry line 0 and the field path, for the caller to place in its file.
+ */
+export function loadManifestValue(value: unknown, fileName: string): ManifestLoadResult {
+  const out = new FileDecoder(fileName);
+  const unplaced: ManifestDocument = { index: 0, value, startLine: 0, lineOf: () => 0 };
+  out.decodeObject(unplaced, value, [], 0);
+  return { objects: out.objects, warnings: out.warnings, errors: out.errors };
+}
+
 /** Reads and decodes a manifest file; an unreadable file is one error naming it. */
 export function loadManifestFile(path: string): ManifestLoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    return { objects: [], warnings: [], errors: [{ file: path, line: 0, path: "", message: `cannot read manifest file: ${reason}` }] };
-  }
-  return loadManifestText(text, path);
+  const read = readInputFile(path);
+  if ("reason" in read) return { objects: [], warnings: [], errors: [{ file: path, line: 0, path: "", message: `cannot read manifest file: ${read.reason}` }] };
+  return loadManifestText(read.text, path);
 }
 
 class FileDecoder {

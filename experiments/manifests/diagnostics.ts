@@ -33,5 +33,23 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** The one-line form `file:line path: message` (`file:line: message` without a path). */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
-  return d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`;
+  return escapeControls(d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`);
+}
+
+/** Longest excerpt of a user's text in a message: enough to recognise it, never a whole file. */
+export const EXCERPT_CHARS = 60;
+
+/** A user's string for a message: quoted, cut to EXCERPT_CHARS (with "…"), control characters escaped. */
+export function quote(text: string): string {
+  const cut = text.length > EXCERPT_CHARS ? `${Array.from(text.slice(0, EXCERPT_CHARS + 1)).slice(0, EXCERPT_CHARS).join("")}…` : text;
+  return escapeControls(JSON.stringify(cut));
+}
+
+// C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides: nothing a
+// message prints may move the cursor, recolour the terminal or reorder what the user reads.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with control characters written as \uXXXX escapes. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -2,7 +2,7 @@
  * `components:` of a scenario: every parameter of every component model, in human units.
  *
  * One explicit table per component maps the scenario key to the config field and its codec
- * (`metricResolution: param("metricResolution_ms", positiveDuration)`), so adding a parameter is
+ * (`metricResolution: param("metricResolution_ms", period)`), so adding a parameter is
  * one line, a renamed field fails the type check here, and nothing derives names by string
  * munging. Unknown keys are errors with a "did you mean" hint.
  */
@@ -20,7 +20,7 @@ import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
-import { duration, nonNegative, nullableDuration, positive, positiveDuration, record } from "./units.js";
+import { duration, nonNegative, nullableDuration, period, positive, positiveDuration, record } from "./units.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
 function noGuard<A>(_u: unknown): _u is A {
@@ -46,25 +46,25 @@ export const KUBELET_PARAMS: ParamTable<KubeletConfig> = {
   serializeImagePulls: param("serializeImagePulls", bool),
   containerStartMin: param("containerStartMin_ms", duration),
   containerStartMax: param("containerStartMax_ms", duration),
-  crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", positiveDuration),
-  crashLoopBackOffMax: param("crashLoopBackOffMax_ms", positiveDuration),
+  crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", period),
+  crashLoopBackOffMax: param("crashLoopBackOffMax_ms", period),
   crashLoopBackOffReset: param("crashLoopBackOffReset_ms", positiveDuration),
 };
 
 export const CADVISOR_PARAMS: ParamTable<CadvisorConfig> = {
-  housekeepingInterval: param("housekeepingInterval_ms", positiveDuration),
+  housekeepingInterval: param("housekeepingInterval_ms", period),
   maxJitter: param("maxJitter_ms", duration),
   phase: param("phase_ms", nullableDuration),
 };
 
 export const METRICS_SERVER_PARAMS: ParamTable<MetricsServerConfig> = {
-  metricResolution: param("metricResolution_ms", positiveDuration),
+  metricResolution: param("metricResolution_ms", period),
   phase: param("phase_ms", nullableDuration),
   scrapeLatency: param("scrapeLatency_ms", duration),
 };
 
 export const HPA_PARAMS: ParamTable<HpaControllerConfig> = {
-  syncPeriod: param("syncPeriod_ms", positiveDuration),
+  syncPeriod: param("syncPeriod_ms", period),
   firstSyncDelay: param("firstSyncDelay_ms", nullableDuration),
   tolerance: param("tolerance", nonNegative("a fraction, e.g. 0.1")),
   downscaleStabilization: param("downscaleStabilisationWindow_ms", duration),
@@ -87,8 +87,8 @@ const weights: Codec<Readonly<ScoreWeights>> = mapDecoded(paramTable("weights", 
 export const SCHEDULER_PARAMS: ParamTable<SchedulerControllerConfig> = {
   schedulingLatency: param("schedulingLatency_ms", duration),
   bindingLatency: param("bindingLatency_ms", duration),
-  podInitialBackoff: param("podInitialBackoff_ms", positiveDuration),
-  podMaxBackoff: param("podMaxBackoff_ms", positiveDuration),
+  podInitialBackoff: param("podInitialBackoff_ms", period),
+  podMaxBackoff: param("podMaxBackoff_ms", period),
   podMaxInUnschedulablePodsDuration: param("podMaxInUnschedulablePodsDuration_ms", positiveDuration),
   percentageOfNodesToScore: param("percentageOfNodesToScore", int(0, 100)),
   weights: param("weights", weights),
@@ -101,14 +101,14 @@ export const TRAFFIC_PARAMS: ParamTable<TrafficConfig> = {
 };
 
 export const PROMETHEUS_PARAMS: ParamTable<PrometheusConfig> = {
-  scrapeInterval: param("scrapeInterval_ms", positiveDuration),
+  scrapeInterval: param("scrapeInterval_ms", period),
   phase: param("phase_ms", nullableDuration),
   retention: param("retention_ms", positiveDuration),
   lookbackDelta: param("lookbackDelta_ms", positiveDuration),
 };
 
 export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
-  relistInterval: param("relistInterval_ms", positiveDuration),
+  relistInterval: param("relistInterval_ms", period),
   maxAge: param("maxAge_ms", nullableDuration),
   relistPhase: param("relistPhase_ms", nullableDuration),
   warmStart: param("warmStart", bool),

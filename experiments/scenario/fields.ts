@@ -12,7 +12,8 @@ import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
 import { profile, type ProfileSpec } from "./profiles.js";
 import { strictStruct } from "./strict.js";
-import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, positiveDuration } from "./units.js";
+import { limits, MAX_DESCRIPTION_CHARS, type Limits } from "./limits.js";
+import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positiveDuration } from "./units.js";
 
 export const API_VERSION = "kubesim.io/v1alpha1";
 export const KIND = "Scenario";
@@ -41,9 +42,14 @@ export interface ScenarioMetadata {
   description?: string;
 }
 
+const description: Codec<string> = leaf("description", (u) => {
+  if (typeof u !== "string") return bad(`expected a string, got ${describe(u)}`);
+  return u.length <= MAX_DESCRIPTION_CHARS ? ok(u) : bad(`expected at most ${MAX_DESCRIPTION_CHARS} characters, got ${u.length}`);
+});
+
 export const metadata: Codec<ScenarioMetadata> = strictStruct(
   "metadata",
-  { name: opt(dnsLabel), description: opt(str) },
+  { name: opt(dnsLabel), description: opt(description) },
   { build: (f) => ({ ...(f.name !== undefined && { name: f.name }), ...(f.description !== undefined && { description: f.description }) }) },
 );
 
@@ -146,7 +152,7 @@ export const load: Codec<LoadSpec> = strictStruct(
   {
     service: req(objectRef),
     arrivals: def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const),
-    interval: def(positiveDuration, () => 1000),
+    interval: def(period, () => 1000),
     spread: def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const),
     profile: req(profile),
   },
@@ -222,7 +228,7 @@ const slo = strictStruct("slo", { latencyP95: opt(positiveDuration) }, { build: 
 
 export const outputs: Codec<Outputs> = strictStruct(
   "outputs",
-  { sampleInterval: opt(positiveDuration), slo: opt(slo) },
+  { sampleInterval: opt(period), slo: opt(slo) },
   {
     build: (f) => ({
       ...(f.sampleInterval !== undefined && { sampleInterval_ms: f.sampleInterval }),
@@ -248,6 +254,7 @@ export interface LayerFields {
   load: LoadSpec[];
   components: ComponentOverrides;
   outputs: Outputs;
+  limits: Partial<Limits>;
 }
 
 /**
@@ -268,4 +275,5 @@ export const LAYER_FIELDS = {
   load: { field: "load", codec: load, list: true },
   components: { field: "components", codec: components, list: false },
   outputs: { field: "outputs", codec: outputs, list: false },
+  limits: { field: "limits", codec: limits, list: false },
 } as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean }>;

@@ -3,10 +3,10 @@
  * layers, base first. A field that fails to decode is left out of the layer and named in
  * `invalid`, so the loader can go on checking the rest (and does not also report it as missing).
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isPlainObject, runDecoder, type Codec } from "../manifests/codec.js";
 import type { PathSegment } from "../manifests/diagnostics.js";
+import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import { LAYER_FIELDS, type LayerFields } from "./fields.js";
 import { siteIn, type Report, type Site } from "./report.js";
@@ -33,26 +33,21 @@ export function itemSite(layer: Layer, key: string, i: number, ...rest: PathSegm
   return layer.site([key, layer.positions.get(key)?.[i] ?? i, ...rest]);
 }
 
+/** `key` or `key[i]` at the start of a formatted path. */
+const TOP_PATH = /^([A-Za-z_$][A-Za-z0-9_$-]*)(?:\[(\d+)\])?/;
+
 // A chain deeper than this is a mistake (or a cycle through differently spelled paths).
 const MAX_EXTENDS_DEPTH = 32;
-
-function readText(file: string): { text: string } | { reason: string } {
-  try {
-    return { text: readFileSync(file, "utf8") };
-  } catch (e) {
-    return { reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message };
-  }
-}
 
 /**
  * Parses and decodes one scenario file; null when it cannot be read or parsed at all. An
  * unreadable base is reported at the `extends` line that names it.
  */
-export function readLayer(file: string, report: Report, files: string[], referencedAt: Site | null): Layer | null {
-  const read = readText(file);
+export function readLayer(file: string, report: Report, files: string[], referencedAt: Site | null, ref: string = file): Layer | null {
+  const read = readInputFile(file);
   if ("reason" in read) {
     if (referencedAt === null) report.error(file, 0, "", `cannot read scenario file: ${read.reason}`);
-    else report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read base scenario ${JSON.stringify(file)}: ${read.reason}`);
+    else report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read base scenario ${shownPath(ref, file)}: ${read.reason}`);
     return null;
   }
   files.push(file);
@@ -63,7 +58,8 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
   const parsed = parseManifestYaml(text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
-  if (parsed.errors.length > 0) return null;
+  // A syntax error drops its document; a bad raw value (a forbidden key, .inf) only its field.
+  if (parsed.errors.length > 0 && parsed.documents.length === 0) return null;
   if (parsed.documents.length === 0) {
     report.error(file, 1, "", "empty scenario file: expected a map with apiVersion: kubesim.io/v1alpha1 and kind: Scenario");
     return null;
@@ -80,11 +76,24 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
   }
   const layer: Layer = { file, text, doc, raw, fields: {}, invalid: new Set(), positions: new Map(), site };
   const fields = layer.fields as Record<string, unknown>;
+  // Fields (or items of list fields) holding a raw-value error are not decoded again: their
+  // value was blanked, and decoding it would add a misleading "Required value".
+  const badItems = new Map<string, Set<number | "all">>();
+  for (const e of parsed.errors) {
+    const m = TOP_PATH.exec(e.path);
+    if (m === null) continue;
+    layer.invalid.add(m[1]);
+    const items = badItems.get(m[1]) ?? new Set();
+    items.add(m[2] === undefined ? "all" : Number(m[2]));
+    badItems.set(m[1], items);
+  }
+  const isBad = (key: string, i?: number): boolean => badItems.get(key)?.has("all") === true || (i !== undefined && badItems.get(key)?.has(i) === true);
   const known = Object.keys(LAYER_FIELDS);
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(LAYER_FIELDS, key)) report.error(file, doc.lineOf([key]), [key], unknownKeyMessage(key, known));
   }
   for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+    if (isBad(key)) continue;
     const value = raw[key];
     if (value === undefined || value === null) {
       if (key === "apiVersion" || key === "kind") report.error(file, doc.lineOf([]), [key], "Required value");
@@ -113,6 +122,7 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
     const items: unknown[] = [];
     const positions: number[] = [];
     value.forEach((item, i) => {
+      if (isBad(key, i)) return;
       const r = decode(item, [key, i]);
       if (r.ok) {
         items.push(r.value);
@@ -137,21 +147,25 @@ export function readChain(file: string, report: Report, files: string[]): { chai
   const visited: string[] = [];
   const names: string[] = [];
   let current = file;
+  let ref = file;
   let referencedAt: Site | null = null;
   for (let depth = 0; ; depth++) {
     if (depth >= MAX_EXTENDS_DEPTH) {
       report.error(referencedAt!.file, referencedAt!.line, referencedAt!.path, `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`);
+      complete = false;
       break;
     }
     const resolved = path.resolve(current);
     if (visited.includes(resolved)) {
       const cycle = [...names.slice(visited.indexOf(resolved)), current].join(" -> ");
       report.error(referencedAt!.file, referencedAt!.line, referencedAt!.path, `extends cycle: ${cycle}`);
+      // The base the user meant is unknown: fields it would give are not reported missing.
+      complete = false;
       break;
     }
     visited.push(resolved);
     names.push(current);
-    const layer = readLayer(current, report, files, referencedAt);
+    const layer = readLayer(current, report, files, referencedAt, ref);
     if (layer === null) {
       complete = false;
       break;
@@ -161,7 +175,8 @@ export function readChain(file: string, report: Report, files: string[]): { chai
     const base = layer.fields.extends;
     if (base === undefined) break;
     referencedAt = layer.site(["extends"]);
-    current = path.join(path.dirname(layer.file), base);
+    ref = base;
+    current = inputPath(layer.file, base);
   }
   return { chain, complete };
 }

@@ -11,12 +11,12 @@
  *   (here)        build the load profiles (reading traces) and the config
  * Bad input never throws; the config is null when there is any error.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { RngRegistry } from "../../engine/rng.js";
 import { parseTraceCsv, trace, TraceCsvError, type LoadProfile } from "../../models/workload/load-profiles.js";
 import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
+import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
 import { annotateApps, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { mergeComponents } from "./components.js";
@@ -24,6 +24,7 @@ import { formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, ty
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
 import { applyPatch, decodeObjects, readManifestFile, type RawObject } from "./manifests.js";
 import { Report, type Site } from "./report.js";
+import { checkLimits, DEFAULT_LIMITS, type Limits } from "./limits.js";
 
 export interface ScenarioInfo {
   name: string;
@@ -34,6 +35,8 @@ export interface ScenarioInfo {
   files: string[];
   /** The text of the scenario file itself. */
   sourceText: string;
+  /** The run's limits: the defaults, raised or lowered by the scenario's `limits:`. */
+  limits: Limits;
 }
 
 export interface LoadedScenario {
@@ -76,6 +79,7 @@ function merge(chain: readonly Layer[]): Merged {
       if (name === "components") fields.components = mergeComponents(fields.components ?? {}, f.components!);
       else if (name === "metadata") fields.metadata = { ...fields.metadata, ...f.metadata };
       else if (name === "outputs") fields.outputs = { ...fields.outputs, ...f.outputs };
+      else if (name === "limits") fields.limits = { ...fields.limits, ...f.limits };
       else (fields as Record<string, unknown>)[name] = f[name];
       from.set(name, layer);
     }
@@ -106,8 +110,8 @@ export function loadScenario(file: string): LoadedScenario {
   const raws: RawObject[] = [];
   const manifestLayer = from.get("manifests");
   (fields.manifests ?? []).forEach((ref, i) => {
-    const target = path.join(path.dirname(manifestLayer!.file), ref);
-    raws.push(...readManifestFile(target, itemSite(manifestLayer!, "manifests", i), report, files));
+    const target = inputPath(manifestLayer!.file, ref);
+    raws.push(...readManifestFile(target, ref, itemSite(manifestLayer!, "manifests", i), report, files));
   });
   for (const p of patches) applyPatch(raws, p.spec, p.site, report);
   const objects = decodeObjects(raws, report);
@@ -126,6 +130,19 @@ export function loadScenario(file: string): LoadedScenario {
   checkHpaTargets(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...fields.limits };
+  const durationSite = from.get("duration_ms")?.site(["duration"]);
+  const sampledAt = fields.outputs?.sampleInterval_ms !== undefined ? from.get("outputs")?.site(["outputs", "sampleInterval"]) : durationSite;
+  checkLimits(
+    {
+      limits,
+      duration: fields.duration_ms !== undefined && durationSite !== undefined ? { ms: fields.duration_ms, site: durationSite } : undefined,
+      sampleInterval: { ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS, site: sampledAt ?? null },
+      nodeGroups: fields.cluster !== undefined ? { groups: fields.cluster.nodeGroups, site: from.get("cluster")!.site(["cluster", "nodeGroups"]) } : undefined,
+      objects,
+    },
+    report,
+  );
 
   const seed = fields.seed ?? 0;
   const traffic: TrafficSource[] = [];
@@ -160,6 +177,7 @@ export function loadScenario(file: string): LoadedScenario {
     slo: { latencyP95_ms: fields.outputs?.latencyP95_ms ?? DEFAULT_SLO_LATENCY_P95_MS },
     files: [...new Set(files)],
     sourceText: leaf?.text ?? "",
+    limits,
   };
   // Line order within a file; files in the order they were read.
   const order = new Map(scenario.files.map((f, i) => [f, i]));
@@ -202,18 +220,15 @@ function buildProfile(
 ): LoadProfile | null {
   const p = spec.profile;
   if (p.type === "trace") {
-    const traceFile = path.join(path.dirname(layer.file), p.file);
-    let text: string;
-    try {
-      text = readFileSync(traceFile, "utf8");
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-      report.errorAt(site("profile", "file"), `cannot read trace file ${JSON.stringify(traceFile)}: ${reason}`);
+    const traceFile = inputPath(layer.file, p.file);
+    const read = readInputFile(traceFile);
+    if ("reason" in read) {
+      report.errorAt(site("profile", "file"), `cannot read trace file ${shownPath(p.file, traceFile)}: ${read.reason}`);
       return null;
     }
     files.push(traceFile);
     try {
-      return trace(parseTraceCsv(text, traceFile));
+      return trace(parseTraceCsv(read.text, traceFile));
     } catch (e) {
       if (!(e instanceof TraceCsvError)) throw e;
       report.error(traceFile, e.line, "", e.message.slice(`${traceFile}:${e.line}: `.length));

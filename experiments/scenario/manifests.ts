@@ -3,15 +3,15 @@
  *
  * Patches work on the raw YAML (a JSON patch path names manifest fields, not kubesim's decoded
  * ones), so each object is decoded after patching, on its own, by the manifest loader
- * (experiments/manifests/decode.ts) given the object as JSON text. Its diagnostics are mapped back
+ * (experiments/manifests/decode.ts) given the object as read. Its diagnostics are mapped back
  * to the original file's lines through the document's syntax tree; a problem in a value a patch
  * wrote also names the patch.
  */
-import { readFileSync } from "node:fs";
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { isPlainObject } from "../manifests/codec.js";
-import { loadManifestText } from "../manifests/decode.js";
+import { loadManifestValue } from "../manifests/decode.js";
 import { formatPath, type PathSegment } from "../manifests/diagnostics.js";
+import { readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import type { PatchSpec } from "./fields.js";
 import { jsonPatch, strategicMerge, type PatchResult } from "./patch.js";
@@ -48,22 +48,25 @@ function flatten(file: string, doc: ManifestDocument, value: unknown, base: Path
   out.push({ file, doc, base, value, deleted: false, patched: [] });
 }
 
-/** Reads one manifest file into raw objects; a missing file is an error at the line naming it. */
-export function readManifestFile(file: string, referencedAt: Site, report: Report, files: string[]): RawObject[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read manifest file ${JSON.stringify(file)}: ${reason}`);
+/**
+ * Reads one manifest file (`file`, named `ref` in the scenario) into raw objects; an unreadable
+ * file is an error at the line naming it, a file without objects a warning.
+ */
+export function readManifestFile(file: string, ref: string, referencedAt: Site, report: Report, files: string[]): RawObject[] {
+  const read = readInputFile(file);
+  if ("reason" in read) {
+    report.error(referencedAt.file, referencedAt.line, referencedAt.path, `cannot read manifest file ${shownPath(ref, file)}: ${read.reason}`);
     return [];
   }
   files.push(file);
-  const parsed = parseManifestYaml(text, file);
+  const parsed = parseManifestYaml(read.text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
   const out: RawObject[] = [];
   for (const doc of parsed.documents) flatten(file, doc, doc.value, [], 0, out);
+  if (parsed.documents.length === 0 && parsed.errors.length === 0) {
+    report.warn(file, 1, "", "no objects: the file is empty or holds only comments and `---`");
+  }
   return out;
 }
 
@@ -84,7 +87,12 @@ export function applyPatch(objects: RawObject[], spec: PatchSpec, site: Site, re
   const targets = objects.filter((o) => matches(o, spec.target));
   if (targets.length === 0) {
     const t = spec.target;
-    const known = objects.filter((o) => !o.deleted && isPlainObject(o.value) && o.value.kind === t.kind).map((o) => `"${(o.value as { metadata: { name: string } }).metadata.name}"`);
+    const known = objects.flatMap((o) => {
+      const v = o.value;
+      // An object without metadata.name is an error of its own (reported when it is decoded).
+      const name = !o.deleted && isPlainObject(v) && v.kind === t.kind && isPlainObject(v.metadata) ? v.metadata.name : undefined;
+      return typeof name === "string" ? [JSON.stringify(name)] : [];
+    });
     const hint = known.length > 0 ? ` (${t.kind} objects: ${known.join(", ")})` : "";
     const ns = t.namespace === undefined ? "" : `${t.namespace}/`;
     report.errorAt(site.below(["target"]), `no ${t.kind} "${ns}${t.name}" in the manifests to patch${hint}`);
@@ -136,7 +144,7 @@ export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[
   const defined = new Map<string, Site>();
   for (const raw of raws) {
     if (raw.deleted) continue;
-    const result = loadManifestText(JSON.stringify(raw.value), raw.file);
+    const result = loadManifestValue(raw.value, raw.file);
     const site = (path: readonly PathSegment[]): Site => inFile([...raw.base, ...path]);
     const inFile = siteIn(raw.file, (p) => raw.doc.lineOf(p));
     const place = (pathText: string, message: string) => {

@@ -12,6 +12,7 @@
  */
 import { describe, isPlainObject } from "../manifests/codec.js";
 import type { PathSegment } from "../manifests/diagnostics.js";
+import { FORBIDDEN_KEYS, forbiddenKeyReason } from "../manifests/yaml.js";
 import type { JsonPatchOp } from "./fields.js";
 
 export interface PatchProblem {
@@ -74,6 +75,11 @@ function mergeValue(
   for (const [key, value] of Object.entries(patch)) {
     if (key === "$patch") continue;
     const here = [...at, key];
+    // Patches read from YAML cannot hold these keys (yaml.ts); this guards library callers too.
+    if (FORBIDDEN_KEYS.has(key)) {
+      problems.push({ path: here, message: `Forbidden: ${forbiddenKeyReason(key)}` });
+      continue;
+    }
     if (key.startsWith("$")) {
       problems.push({ path: here, message: `unsupported patch directive ${JSON.stringify(key)} (kubesim reads $patch only)` });
       continue;
@@ -127,6 +133,8 @@ export function jsonPatch(target: unknown, ops: readonly JsonPatchOp[]): PatchRe
   ops.forEach((op, i) => {
     const tokens = parsePointer(op.path);
     const fail = (message: string, field: "path" | "value" = "path") => problems.push({ path: [i, field], message });
+    const forbidden = tokens.find((token) => FORBIDDEN_KEYS.has(token));
+    if (forbidden !== undefined) return fail(`Forbidden: ${JSON.stringify(op.path)}: ${forbiddenKeyReason(forbidden)}`);
     if (tokens.length === 0) {
       // The whole document.
       if (op.op === "remove") return fail(`Invalid value: "": cannot remove the whole object (use a patch with $patch: delete)`);

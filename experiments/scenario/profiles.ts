@@ -23,7 +23,8 @@ import {
 } from "../../models/workload/load-profiles.js";
 import { array, def, describe, int, isPlainObject, oneOf, req, str, type Codec } from "../manifests/codec.js";
 import { strictStruct } from "./strict.js";
-import { duration, positive, positiveDuration, rate } from "./units.js";
+import { MAX_RATE_RPS } from "../../models/workload/load-profiles.js";
+import { duration, period, positive, positiveDuration, rate } from "./units.js";
 
 export type ProfileSpec =
   | { type: "trace"; file: string }
@@ -51,7 +52,7 @@ const stepProfile = strictStruct(
 
 const rampProfile = strictStruct(
   "ramp",
-  { ...typeField, from: req(rate), to: req(rate), start: req(duration), end: req(duration), resolution: def(positiveDuration, () => 1000) },
+  { ...typeField, from: req(rate), to: req(rate), start: req(duration), end: req(duration), resolution: def(period, () => 1000) },
   {
     build: (f, ctx) => {
       if (!(f.end > f.start)) ctx.error(["end"], "must be after start");
@@ -68,7 +69,7 @@ const sineProfile = strictStruct(
     amplitude: req(rate),
     period: req(positiveDuration),
     phase: def(duration, () => 0),
-    resolution: def(positiveDuration, () => 1000),
+    resolution: def(period, () => 1000),
   },
   {
     build: (f, ctx) => {
@@ -86,7 +87,7 @@ const diurnalProfile = strictStruct(
     max: req(rate),
     peakAt: req(duration),
     period: def(positiveDuration, () => 86_400_000),
-    resolution: def(positiveDuration, () => 1000),
+    resolution: def(period, () => 1000),
   },
   {
     build: (f, ctx) => {
@@ -109,7 +110,7 @@ const poissonSpikesProfile = strictStruct(
     base: def(rate, () => 0),
     height: req(rate),
     duration: req(positiveDuration),
-    meanInterval: req(positiveDuration),
+    meanInterval: req(period),
     start: def(duration, () => 0),
     until: req(duration),
   },
@@ -146,6 +147,9 @@ const usersProfile = strictStruct(
   {
     build: (f, ctx) => {
       if (f.thinkTime + f.responseTime <= 0) ctx.error(["thinkTime"], "thinkTime + responseTime must be > 0");
+      else if (f.users / ((f.thinkTime + f.responseTime) / 1000) > MAX_RATE_RPS) {
+        ctx.error(["users"], `users / (thinkTime + responseTime) must be at most ${MAX_RATE_RPS.toExponential()} requests/s`);
+      }
       return built(() =>
         users({
           users: f.users,

@@ -5,42 +5,69 @@
  */
 import * as t from "io-ts";
 import { parseDuration_ms, QuantityError } from "../../models/cluster/quantity.js";
+import { MAX_RATE_RPS } from "../../models/workload/load-profiles.js";
 import { bad, describe, isPlainObject, leaf, ok, type Codec } from "../manifests/codec.js";
 import { cpuQuantity, memoryQuantity } from "../manifests/common.js";
 
 const DURATION_HINT = "a duration such as 15s, 1m30s or 500ms";
 
+/**
+ * The longest duration any field accepts: 10 years. Longer is a typo (99999999999999999999h), and
+ * times beyond it would lose millisecond precision in the kernel's clock soon after.
+ */
+export const MAX_DURATION_MS = 87_600 * 3_600_000;
+/**
+ * The shortest period of a component loop or sampler: below it a run spends its time on
+ * bookkeeping events (an HPA syncing every millisecond is 86 million syncs a day).
+ */
+export const MIN_PERIOD_MS = 100;
+
 // Bare numbers are rejected: "timeout: 30" could mean seconds or milliseconds, and the scenario
 // format promises a unit on every value.
-function parseDurationText(u: unknown): number | null {
-  if (typeof u !== "string") return null;
-  try {
-    return parseDuration_ms(u);
-  } catch (e) {
-    if (e instanceof QuantityError) return null;
-    throw e;
+/** Milliseconds of a duration text, or the message of why it is not one (absent, malformed, too long). */
+function parseDurationText(u: unknown, hint: string = DURATION_HINT): { ms: number } | { message: string } {
+  let ms: number | null = null;
+  if (typeof u === "string") {
+    try {
+      ms = parseDuration_ms(u);
+    } catch (e) {
+      if (!(e instanceof QuantityError)) throw e;
+    }
   }
+  if (ms === null) return { message: `expected ${hint}, got ${describe(u)}` };
+  if (!(ms <= MAX_DURATION_MS)) return { message: `expected a duration of at most 87600h (10 years), got ${describe(u)}` };
+  return { ms };
 }
 
 /** A duration ≥ 0, in integer milliseconds. */
 export const duration: Codec<number> = leaf("duration", (u) => {
-  const ms = parseDurationText(u);
-  return ms === null ? bad(`expected ${DURATION_HINT}, got ${describe(u)}`) : ok(ms);
+  const r = parseDurationText(u);
+  return "message" in r ? bad(r.message) : ok(r.ms);
 });
 
-/** A duration > 0 (periods, intervals, resolutions). */
+/** A duration > 0 (timeouts, windows). */
 export const positiveDuration: Codec<number> = leaf("positive duration", (u) => {
-  const ms = parseDurationText(u);
-  if (ms === null) return bad(`expected ${DURATION_HINT}, got ${describe(u)}`);
-  return ms > 0 ? ok(ms) : bad(`expected a duration > 0, got ${describe(u)}`);
+  const r = parseDurationText(u);
+  if ("message" in r) return bad(r.message);
+  return r.ms > 0 ? ok(r.ms) : bad(`expected a duration > 0, got ${describe(u)}`);
+});
+
+/** The period of a loop (sync, scrape, sample, resolution): at least MIN_PERIOD_MS. */
+export const period: Codec<number> = leaf("period", (u) => {
+  const r = parseDurationText(u);
+  if ("message" in r) return bad(r.message);
+  return r.ms >= MIN_PERIOD_MS ? ok(r.ms) : bad(`expected a period of at least ${MIN_PERIOD_MS}ms, got ${describe(u)}`);
 });
 
 /** A duration, or null for "draw it" (phases that default to a random offset). */
 export const nullableDuration: Codec<number | null> = leaf("duration or null", (u) => {
   if (u === null) return ok(null);
-  const ms = parseDurationText(u);
-  return ms === null ? bad(`expected ${DURATION_HINT} or null, got ${describe(u)}`) : ok(ms);
+  const r = parseDurationText(u, `${DURATION_HINT} or null`);
+  return "message" in r ? bad(r.message) : ok(r.ms);
 });
+
+// One core-hour per request: far above any real request, far below overflowing the app model.
+const MAX_CPU_TIME_MCORE_S = 3_600_000;
 
 const EXACT_DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
 
@@ -59,6 +86,7 @@ export const cpuTime_mcore_s: Codec<number> = leaf("cpu time", (u) => {
     total += Number(m[1]) * (m[2] === "h" ? 3_600_000 : m[2] === "m" ? 60_000 : m[2] === "s" ? 1000 : 1);
   }
   if (text === "" || consumed !== text.length) return bad(`expected a CPU time on one core such as 200ms or 1.5s, got ${describe(u)}`);
+  if (!(total <= MAX_CPU_TIME_MCORE_S)) return bad(`expected a CPU time of at most 1h per request, got ${describe(u)}`);
   return total > 0 ? ok(total) : bad(`expected a CPU time > 0, got ${describe(u)}`);
 });
 
@@ -76,23 +104,32 @@ export function positive(what: string): Codec<number> {
   );
 }
 
-/** An offered rate in requests/s. */
-export const rate: Codec<number> = nonNegative("requests/s");
+/** An offered rate in requests/s, at most MAX_RATE_RPS. */
+export const rate: Codec<number> = leaf("rate", (u) => {
+  if (!(typeof u === "number" && Number.isFinite(u) && u >= 0)) return bad(`expected a number ≥ 0 (requests/s), got ${describe(u)}`);
+  return u <= MAX_RATE_RPS ? ok(u) : bad(`expected at most ${MAX_RATE_RPS.toExponential()} requests/s, got ${describe(u)}`);
+});
 
-function positiveQuantity(base: Codec<number>, name: string): Codec<number> {
+function boundedQuantity(base: Codec<number>, name: string, min: "> 0" | "≥ 0", max: number, maxText: string): Codec<number> {
   return leaf(name, (u) => {
     const r = base.decode(u);
     if (r._tag === "Left") return bad(r.left[0]?.message ?? `expected a quantity, got ${describe(u)}`);
-    return r.right > 0 ? ok(r.right) : bad(`expected a quantity > 0, got ${describe(u)}`);
+    if (min === "> 0" && !(r.right > 0)) return bad(`expected a quantity > 0, got ${describe(u)}`);
+    return r.right <= max ? ok(r.right) : bad(`expected at most ${maxText}, got ${describe(u)}`);
   });
 }
 
-/** CPU in millicores, > 0 ("4", "500m"). */
-export const cpu: Codec<number> = positiveQuantity(cpuQuantity, "cpu");
-/** Memory in bytes, > 0 ("16Gi", "64Mi"). */
-export const memory: Codec<number> = positiveQuantity(memoryQuantity, "memory");
-/** Memory in bytes, ≥ 0. */
-export const memoryOrZero: Codec<number> = memoryQuantity;
+// A node or a pod's baseline of more than a million cores, or a pebibyte, is a typo (1E, 1e20);
+// the bounds keep every sum of the models far inside exact doubles.
+const MAX_CPU_MCORES = 1e9;
+const MAX_MEMORY_BYTES = 2 ** 50;
+
+/** CPU in millicores, > 0 and ≤ 1,000,000 cores ("4", "500m"). */
+export const cpu: Codec<number> = boundedQuantity(cpuQuantity, "cpu", "> 0", MAX_CPU_MCORES, "1000000 cores (1M)");
+/** Memory in bytes, > 0 and ≤ 1Pi ("16Gi", "64Mi"). */
+export const memory: Codec<number> = boundedQuantity(memoryQuantity, "memory", "> 0", MAX_MEMORY_BYTES, "1Pi");
+/** Memory in bytes, ≥ 0 and ≤ 1Pi. */
+export const memoryOrZero: Codec<number> = boundedQuantity(memoryQuantity, "memory", "≥ 0", MAX_MEMORY_BYTES, "1Pi");
 
 /** A map of free-form keys to values of one codec (kubelet imagePull: image -> pull time). */
 export function record<A>(name: string, value: Codec<A>): Codec<Record<string, A>> {

@@ -16,6 +16,7 @@ import { readChain } from "../scenario/layer.js";
 import { Report } from "../scenario/report.js";
 import { API_VERSION, KIND } from "../scenario/fields.js";
 import type { PathSegment } from "../manifests/diagnostics.js";
+import { FORBIDDEN_KEYS, forbiddenKeyReason } from "../manifests/yaml.js";
 import type { Cell } from "./design.js";
 import type { FactorValue } from "./experiment.js";
 
@@ -51,12 +52,12 @@ export function parseFactorPath(name: string): FactorTarget | string {
     const m = /^patch:([A-Za-z][A-Za-z0-9]*)\/(?:([^/:]+)\/)?([^/:]+):(.+)$/.exec(name);
     if (m === null) return `unknown factor path ${JSON.stringify(name)}: an object is addressed as "patch:<Kind>/<name>:<dotted.path>" (or <Kind>/<namespace>/<name>)`;
     const path = segments(m[4]);
-    if (path === null) return `unknown factor path ${JSON.stringify(name)}: empty segment in ${JSON.stringify(m[4])}`;
+    if (typeof path === "string") return `unknown factor path ${JSON.stringify(name)}: ${path}`;
     const patchTarget = { kind: m[1], name: m[3], ...(m[2] !== undefined && { namespace: m[2] }) };
     return { kind: "patch", overlayPath: [], path, patchTarget };
   }
   const path = segments(name);
-  if (path === null) return `unknown factor path ${JSON.stringify(name)}: empty segment`;
+  if (typeof path === "string") return `unknown factor path ${JSON.stringify(name)}: ${path}`;
   const top = String(path[0]);
   const reserved = RESERVED.get(top);
   if (reserved !== undefined) return `factor path ${JSON.stringify(name)} cannot be swept: ${reserved}`;
@@ -68,10 +69,12 @@ export function parseFactorPath(name: string): FactorTarget | string {
   return { kind: "field", overlayPath: COPIED.has(top) ? [top] : path, path };
 }
 
-/** "a.b.0.c" -> ["a", "b", 0, "c"]; null on an empty segment. */
-function segments(dotted: string): PathSegment[] | null {
+/** "a.b.0.c" -> ["a", "b", 0, "c"]; a problem on an empty segment or a forbidden key. */
+function segments(dotted: string): PathSegment[] | string {
   const parts = dotted.split(".");
-  if (parts.some((p) => p === "")) return null;
+  if (parts.some((p) => p === "")) return `empty segment in ${JSON.stringify(dotted)}`;
+  const forbidden = parts.find((p) => FORBIDDEN_KEYS.has(p));
+  if (forbidden !== undefined) return `Forbidden: ${forbiddenKeyReason(forbidden)}`;
   return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 

@@ -354,6 +354,15 @@ export function trace(points: readonly TracePoint[]): PiecewiseConstantProfile {
   );
 }
 
+/**
+ * The highest offered rate a profile may give, in requests/s. Ten million requests a second is
+ * beyond any single Service kubesim models, and bounding it keeps every derived quantity (Poisson
+ * means per interval, request counts over a year) finite and exact enough.
+ */
+export const MAX_RATE_RPS = 1e7;
+/** The latest trace time: later rows could not be placed on the kernel's millisecond clock exactly. */
+const MAX_TRACE_TIME_S = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
 /** A malformed trace file; the message starts with `file:line:`. */
 export class TraceCsvError extends Error {
   constructor(
@@ -367,6 +376,15 @@ export class TraceCsvError extends Error {
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A cell of the file for a message: quoted and cut to 60 characters, so a file that is not a
+ * trace at all (a key, a binary) is never echoed whole. (Control characters are escaped where
+ * diagnostics are printed, experiments/manifests/diagnostics.ts.)
+ */
+function excerpt(cell: string): string {
+  return JSON.stringify(cell.length > 60 ? `${cell.slice(0, 60)}…` : cell);
+}
 
 /**
  * Parses a two-column CSV `time_s,rps` with that header. Blank lines are skipped; times must be
@@ -385,19 +403,21 @@ export function parseTraceCsv(text: string, fileName: string): TracePoint[] {
     const cells = raw.split(",").map((c) => c.trim());
     if (!headerSeen) {
       if (cells.length !== 2 || cells[0] !== "time_s" || cells[1] !== "rps") {
-        throw new TraceCsvError(fileName, lineNo, `expected the header "time_s,rps", got "${raw.trim()}"`);
+        throw new TraceCsvError(fileName, lineNo, `expected the header "time_s,rps", got ${excerpt(raw.trim())}`);
       }
       headerSeen = true;
       continue;
     }
     if (cells.length !== 2) throw new TraceCsvError(fileName, lineNo, `expected 2 columns (time_s,rps), got ${cells.length}`);
     const [timeCell, rateCell] = cells;
-    if (!DECIMAL.test(timeCell)) throw new TraceCsvError(fileName, lineNo, `time_s "${timeCell}" is not a number`);
-    if (!DECIMAL.test(rateCell)) throw new TraceCsvError(fileName, lineNo, `rps "${rateCell}" is not a number`);
+    if (!DECIMAL.test(timeCell)) throw new TraceCsvError(fileName, lineNo, `time_s ${excerpt(timeCell)} is not a number`);
+    if (!DECIMAL.test(rateCell)) throw new TraceCsvError(fileName, lineNo, `rps ${excerpt(rateCell)} is not a number`);
     const time_s = Number(timeCell);
     const rate_rps = Number(rateCell);
     if (!Number.isFinite(time_s) || time_s < 0) throw new TraceCsvError(fileName, lineNo, `time_s must be a finite number >= 0, got ${timeCell}`);
+    if (time_s > MAX_TRACE_TIME_S) throw new TraceCsvError(fileName, lineNo, `time_s must be at most ${MAX_TRACE_TIME_S}, got ${timeCell}`);
     if (!Number.isFinite(rate_rps) || rate_rps < 0) throw new TraceCsvError(fileName, lineNo, `rps must be a finite number >= 0, got ${rateCell}`);
+    if (rate_rps > MAX_RATE_RPS) throw new TraceCsvError(fileName, lineNo, `rps must be at most ${MAX_RATE_RPS.toExponential()}, got ${rateCell}`);
     if (!(time_s > prevTime_s)) {
       throw new TraceCsvError(fileName, lineNo, `time_s ${timeCell} is not after ${prevTime_s} on line ${prevLine}; times must increase`);
     }

@@ -44,7 +44,7 @@ components:
     `${s}:19 load[0].service: Service "default/wbe" not found in the manifests (did you mean "web"?)`,
     `${s}:20 load[0].profile.rps: expected a number ≥ 0 (requests/s), got -5`,
     `${s}:22 components.metricsServer.metricResolutoin: unknown field "metricResolutoin" (did you mean "metricResolution"?)`,
-    `${s}:23 components.hpa.syncPeriod: expected a duration > 0, got "0s"`,
+    `${s}:23 components.hpa.syncPeriod: expected a period of at least 100ms, got "0s"`,
     `${f.file("base.yaml")}:3 extends: extends cycle: ${s} -> ${f.file("base.yaml")} -> ${s}`,
   ]);
   t.strictSame(loaded.warnings, []);
