@@ -128,11 +128,12 @@ t.test("thinSeries keeps the shape", async (t) => {
 });
 
 t.test("topNames ranks by mean, ties by name", async (t) => {
-  const pts = [
-    { time_s: 0, name: "b", metric: "m", value: 2 },
-    { time_s: 0, name: "a", metric: "m", value: 2 },
-    { time_s: 0, name: "c", metric: "m", value: 5 },
-    { time_s: 0, name: "d", metric: "m", value: null },
+  const series = [
+    { name: "b", metric: "m", value: [2, NaN, 2] },
+    { name: "a", metric: "m", value: [1, 3] },
+    { name: "c", metric: "m", value: [5] },
+    { name: "d", metric: "m", value: [NaN] },
+    { name: "e", metric: "other", value: [100] },
   ];
-  t.same(topNames(pts, "m", 3), { names: ["c", "a", "b"], total: 4 });
+  t.same(topNames(series, "m", 3), { names: ["c", "a", "b"], total: 5 }, "no value ranks last; another metric's values do not count");
 });

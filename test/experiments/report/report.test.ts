@@ -19,8 +19,11 @@ t.test("readRunDir parses quoted CSV, empty values and booleans", async (t) => {
   t.equal(run.events.length, 3);
   t.equal(run.events[2].message, `multi-line\nmessage with ${XSS} & <b>tags</b>`);
   t.match(run.events[1].message, /"quoted"/);
-  const first = run.timeseries.find((r) => r.metric === "latency_p95_ms" && r.time_s === 0)!;
-  t.equal(first.value, null, "empty cell is a gap, not 0");
+  const [web] = run.timeseries.select("Service", ["latency_p95_ms"]);
+  t.equal(web.name, "web");
+  t.equal(web.time_s[0], 0);
+  t.ok(Number.isNaN(web.value[0]), "empty cell is a gap (NaN), not 0");
+  t.equal(web.value[1], 90 + (50 + 40 * Math.sin(15 / 120)) * 1.5);
   t.ok(run.decisions.some((d) => d.rescale) && run.decisions.some((d) => !d.rescale));
   t.equal(run.decisions.find((d) => d.limiting_reason !== "")!.limiting_reason, 'TooManyReplicas, "max"');
   t.equal(run.summary.scale_events, "12");
