@@ -237,36 +237,30 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
     { field: "stabilization_reason", type: "nominal" as const, title: "stabilization reason" },
     { field: "path", type: "nominal" as const, title: "path" },
   ];
-  const spec: TopLevelSpec = {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CHART_CONFIG,
-    data: { values },
-    layer: [
-      {
-        mark: { type: "line", interpolate: "step-after" },
-        encoding: {
-          x: TIME_X,
-          y: { field: "value", type: "quantitative", title: "desired replicas" },
-          color: { field: "name", type: "nominal", title: "HPA" },
-          tooltip,
-        },
-      },
-      {
-        transform: [{ filter: "datum.change !== ''" }],
-        mark: { type: "point", filled: true, size: 60 },
-        encoding: {
-          x: TIME_X,
-          y: { field: "value", type: "quantitative" },
-          color: { field: "name", type: "nominal", title: "HPA" },
-          shape: { field: "change", type: "nominal", title: "rescale", scale: { domain: ["scale up", "scale down"], range: ["triangle-up", "triangle-down"] } },
-          tooltip,
-        },
-      },
-    ],
+  const line = {
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "desired replicas" },
+      color: { field: "name", type: "nominal" as const, title: "HPA" },
+      tooltip,
+    },
   };
+  const markers = {
+    transform: [{ filter: "datum.change !== ''" }],
+    mark: { type: "point" as const, filled: true, size: 60 },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const },
+      color: { field: "name", type: "nominal" as const, title: "HPA" },
+      shape: { field: "change", type: "nominal" as const, title: "rescale", scale: { domain: ["scale up", "scale down"], range: ["triangle-up", "triangle-down"] } },
+      tooltip,
+    },
+  };
+  // A run that never rescales has no markers: an empty layer would give vega an empty extent
+  // ("WARN Infinite extent"), so it is left out and the chart is the line alone.
+  const rescaled = values.some((p) => p.change !== "");
+  const spec: TopLevelSpec = { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, layer: rescaled ? [line, markers] : [line] };
   return { name: "decisions", title, spec };
 }
 
@@ -327,9 +321,14 @@ function perDeployment(title: string, names: readonly string[], values: unknown[
   return { $schema: SCHEMA, title: singleTitle, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec;
 }
 
-const hasKind = (timeseries: SeriesSource, kind: string, metrics: readonly string[]): boolean => timeseries.select(kind, metrics).length > 0;
+/** Whether any series of `kind` and `metrics` has a value (a chart of gaps alone would draw nothing, and vega warns of its empty extent). */
+const hasKind = (timeseries: SeriesSource, kind: string, metrics: readonly string[]): boolean =>
+  timeseries.select(kind, metrics).some((s) => s.value.some((v) => !Number.isNaN(v)));
 
-/** The default charts of a run, in report order; a chart with nothing to show is left out. */
+/**
+ * The default charts of a run, in report order; a chart with nothing to show is left out (e.g.
+ * the latency chart of a run that served no request).
+ */
 export function defaultCharts(run: RunData): Chart[] {
   const ts = run.timeseries;
   const charts: Chart[] = [];
