@@ -19,8 +19,8 @@ export type Cell = string | number;
 
 /** Rows per storage block. */
 const BLOCK_ROWS = 4096;
-/** Rows per csv-stringify call in `csvChunks` (bounds the row arrays and the text built at once). */
-const CSV_CHUNK_ROWS = 20_000;
+/** Rows per csv-stringify call in `csvChunks`: small chunks die young, so writing a long log does not grow the heap. */
+const CSV_CHUNK_ROWS = 5_000;
 
 export class Recorder {
   private rowCount = 0;

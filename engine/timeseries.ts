@@ -143,7 +143,7 @@ export class TimeSeries {
   }
 
   /** The CSV text in chunks of about `rowsPerChunk` rows, header first. */
-  *csvChunks(rowsPerChunk = 50_000): Generator<string> {
+  *csvChunks(rowsPerChunk = 5_000): Generator<string> {
     yield TIMESERIES_COLUMNS.join(",") + "\n";
     const lines: string[] = [];
     for (let b = 0; b < this.keyBlocks.length; b++) {
