@@ -100,3 +100,24 @@ t.test("a malformed timeseries is reported with its row", async (t) => {
   fs.appendFileSync(path.join(dir, "timeseries.csv"), "abc,Deployment,web,replicas_spec,1\n");
   t.throws(() => readRunDir(dir), /timeseries\.csv: row \d+ has no valid time_s/);
 });
+
+t.test("the report a run builds from its recorders is the report of its folder on disk, byte for byte", async (t) => {
+  const { loadScenarioOrFail, reportFiles } = await import("../../../experiments/commands/run.js");
+  const { runScenario } = await import("../../../experiments/runner.js");
+  const loaded = loadScenarioOrFail("experiments/scenarios/php-apache/scenario.yaml", true);
+  const output = runScenario({ ...loaded.config, duration_ms: 10 * 60_000 }, { name: "php-apache", description: "d", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-recorded-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = path.join(dir, "run");
+  writeFilesAtomically(run, output.files);
+  // The files stream from the recorders on every write: a second write gives the same bytes.
+  writeFilesAtomically(path.join(dir, "again"), output.files);
+  for (const f of ["timeseries.csv", "events.csv", "decisions.csv"]) {
+    t.equal(fs.readFileSync(path.join(dir, "again", f), "utf8"), fs.readFileSync(path.join(run, f), "utf8"), `${f} written twice, same bytes`);
+  }
+  const fromMemory = await reportFiles(output);
+  const fromDisk = await buildReportFiles(readRunDir(run));
+  t.same(Object.keys(fromMemory), Object.keys(fromDisk));
+  t.ok(Object.keys(fromMemory).includes("charts/decisions.svg"), "the run has HPA decisions");
+  for (const name of Object.keys(fromDisk)) t.same(Buffer.from(fromMemory[name]), Buffer.from(fromDisk[name]), name);
+});
