@@ -210,21 +210,21 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
     stabilization_reason: d.stabilization_reason,
     path: d.path,
   }));
-  const desired = new Map<string, number[]>();
+  const byHpa = new Map<string, DecisionPoint[]>();
   for (const p of all) {
-    let values = desired.get(p.name);
-    if (values === undefined) desired.set(p.name, (values = []));
-    values.push(p.value ?? NaN);
+    let points = byHpa.get(p.name);
+    if (points === undefined) byHpa.set(p.name, (points = []));
+    points.push(p);
   }
   const top = topNames(
-    [...desired].map(([name, value]) => ({ name, metric: "desired_replicas", value })),
+    [...byHpa].map(([name, points]) => ({ name, metric: "desired_replicas", value: points.map((p) => p.value ?? NaN) })),
     "desired_replicas",
   );
   const title = "HPA decisions: desired replicas and rescales" + topNote(top, "HPAs", "desired replicas");
   // Thin the step line but keep every rescale: the markers are the point of this chart.
   const values: DecisionPoint[] = [];
   for (const name of top.names) {
-    const series = all.filter((p) => p.name === name).sort((a, b) => a.time_s - b.time_s);
+    const series = byHpa.get(name)!.sort((a, b) => a.time_s - b.time_s);
     const kept = new Set<DecisionPoint>(thinSeries(series));
     for (const p of series) if (kept.has(p) || p.change !== "") values.push(p);
   }
