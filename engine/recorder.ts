@@ -1,29 +1,33 @@
 /**
  * Collects a run's output rows in memory, column names fixed up front, and serialises them as
- * CSV (RFC 4180 quoting by csv-stringify, so commas, quotes and newlines in free text survive).
+ * CSV (RFC 4180 quoting by csv-stringify, so commas, quotes and newlines in free text survive;
+ * cells as engine/csv.ts writes them: formula-like text neutralised, non-finite numbers empty).
  *
  * Numbers are written with JavaScript's shortest round-trip formatting, which is specified
  * exactly by ECMAScript, so the same values give the same bytes on every machine.
  *
- * Rows are kept as cells in a typed array (a number, or the id of an interned string), not as
+ * Rows are kept as cells in typed arrays (a number, or the id of an interned string), not as
  * arrays of values: a day of 100 HPAs is 576,000 decision rows, and as JS arrays with their
  * strings and boxed numbers they were millions of heap objects that every major GC had to mark
- * again, slowing the run as it went on.
+ * again, slowing the run as it went on. The arrays come in fixed blocks of rows, so a long run
+ * grows by adding a block, never by copying everything recorded into an array twice the size.
  */
 import { stringify } from "csv-stringify/sync";
-import { resized } from "./typed-arrays.js";
+import { CSV_CAST } from "./csv.js";
 
 export type Cell = string | number;
 
-/** Rows per csv-stringify call in `toCsv` (bounds the row arrays built at once). */
-const CSV_CHUNK_ROWS = 50_000;
+/** Rows per storage block. */
+const BLOCK_ROWS = 4096;
+/** Rows per csv-stringify call in `csvChunks`: small chunks die young, so writing a long log does not grow the heap. */
+const CSV_CHUNK_ROWS = 5_000;
 
 export class Recorder {
   private rowCount = 0;
-  /** Row r's cell c at `r * width + c`: the number, or for a string cell its id in `strings`. */
-  private cells = new Float64Array(0);
-  /** 1 where `cells` holds a string id. */
-  private isString = new Uint8Array(0);
+  /** Row r's cell c at `cells[r / BLOCK_ROWS][(r % BLOCK_ROWS) * width + c]`: the number, or a string's id. */
+  private readonly cells: Float64Array[] = [];
+  /** 1 where the same slot of `cells` holds a string id. */
+  private readonly isString: Uint8Array[] = [];
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   /** The rows as arrays, built by `all()` for the rows recorded so far. */
@@ -47,46 +51,62 @@ export class Recorder {
       throw new RangeError(`row has ${row.length} cells, recorder has ${width} columns`);
     }
     if (this.rowCount >= this.capacity) throw new RangeError(`recorder is full (${this.capacity} rows)`);
-    const base = this.rowCount * width;
-    if (base + width > this.cells.length) this.grow(base + width);
+    const block = Math.floor(this.rowCount / BLOCK_ROWS);
+    if (block === this.cells.length) {
+      this.cells.push(new Float64Array(BLOCK_ROWS * width));
+      this.isString.push(new Uint8Array(BLOCK_ROWS * width));
+    }
+    const cells = this.cells[block];
+    const isString = this.isString[block];
+    const base = (this.rowCount % BLOCK_ROWS) * width;
     for (let c = 0; c < width; c++) {
       const cell = row[c];
       if (typeof cell === "number") {
-        this.cells[base + c] = cell;
-        this.isString[base + c] = 0;
+        cells[base + c] = cell;
       } else {
-        this.cells[base + c] = this.intern(cell);
-        this.isString[base + c] = 1;
+        cells[base + c] = this.intern(cell);
+        isString[base + c] = 1;
       }
     }
     this.rowCount++;
   }
 
-  /** Rows as recorded (read-only view for tests and reports). */
+  /** Rows as recorded (read-only view for tests and reports); kept, so later calls are cheap. */
   all(): readonly (readonly Cell[])[] {
     for (let r = this.materialized.length; r < this.rowCount; r++) this.materialized.push(this.row(r));
     return this.materialized;
   }
 
-  toCsv(): string {
-    const options = { columns: [...this.columns], cast: { number: formatNumber } };
-    if (this.rowCount === 0) return stringify([], { ...options, header: true });
-    const parts: string[] = [];
-    for (let start = 0; start < this.rowCount; start += CSV_CHUNK_ROWS) {
-      const rows: Cell[][] = [];
-      for (let r = start; r < Math.min(this.rowCount, start + CSV_CHUNK_ROWS); r++) rows.push(this.row(r));
-      parts.push(stringify(rows, { ...options, header: start === 0 }));
+  /** Every row in recording order, each a fresh array, nothing kept (for one pass over a long log). */
+  *rows(): Generator<Cell[]> {
+    for (let r = 0; r < this.rowCount; r++) yield this.row(r);
+  }
+
+  /** The CSV text in chunks of `rowsPerChunk` rows, the header with the first. */
+  *csvChunks(rowsPerChunk = CSV_CHUNK_ROWS): Generator<string> {
+    const options = { columns: [...this.columns], cast: CSV_CAST };
+    if (this.rowCount === 0) {
+      yield stringify([], { ...options, header: true });
+      return;
     }
-    return parts.join("");
+    for (let start = 0; start < this.rowCount; start += rowsPerChunk) {
+      const rows: Cell[][] = [];
+      for (let r = start; r < Math.min(this.rowCount, start + rowsPerChunk); r++) rows.push(this.row(r));
+      yield stringify(rows, { ...options, header: start === 0 });
+    }
+  }
+
+  toCsv(): string {
+    return [...this.csvChunks()].join("");
   }
 
   private row(r: number): Cell[] {
     const width = this.columns.length;
+    const cells = this.cells[Math.floor(r / BLOCK_ROWS)];
+    const isString = this.isString[Math.floor(r / BLOCK_ROWS)];
+    const base = (r % BLOCK_ROWS) * width;
     const row: Cell[] = new Array(width);
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      row[c] = this.isString[i] === 1 ? this.strings[this.cells[i]] : this.cells[i];
-    }
+    for (let c = 0; c < width; c++) row[c] = isString[base + c] === 1 ? this.strings[cells[base + c]] : cells[base + c];
     return row;
   }
 
@@ -100,15 +120,4 @@ export class Recorder {
     }
     return id;
   }
-
-  private grow(minCells: number): void {
-    const length = Math.max(minCells, 2 * this.cells.length, 1024);
-    this.cells = resized(this.cells, length);
-    this.isString = resized(this.isString, length);
-  }
-}
-
-function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return "NaN";
-  return String(value);
 }

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
+import { CSV_CAST } from "../engine/index.js";
 import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
 import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
 import { UserError } from "./errors.js";
@@ -30,7 +31,7 @@ export interface ScenarioInfo {
 }
 
 export interface RunOutput {
-  /** File name -> content; large CSVs as chunk iterables. */
+  /** File name -> content; the CSVs as chunk iterables (each iteration streams from the recorders again). */
   files: Record<string, string | Iterable<string>>;
   summary: Summary;
   events_processed: number;
@@ -103,23 +104,20 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     wall_time_s: Math.round(wall_s * 1000) / 1000,
   };
 
+  // The CSVs stream from the recorders, a chunk at a time, each time the files are written.
+  const chunks = (csv: () => Iterator<string>): Iterable<string> => ({ [Symbol.iterator]: csv });
   return {
     files: {
-      "timeseries.csv": simulation.timeseries.csvChunks(),
-      "events.csv": simulation.events.recorder.toCsv(),
-      "decisions.csv": simulation.hpa.decisions.toCsv(),
-      "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => csvNumber(summary[c]))], { header: true, columns: [...SUMMARY_COLUMNS] }),
+      "timeseries.csv": chunks(() => simulation.timeseries.csvChunks()),
+      "events.csv": chunks(() => simulation.events.recorder.csvChunks()),
+      "decisions.csv": chunks(() => simulation.hpa.decisions.csvChunks()),
+      "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",
     },
     summary,
     events_processed: simulation.sim.events_processed,
     simulation,
   };
-}
-
-/** NaN as an empty cell, as in timeseries.csv. */
-function csvNumber(x: number): string {
-  return Number.isNaN(x) ? "" : String(x);
 }
 
 /** Infinity (an unset limit) and bigint survive JSON as strings. */

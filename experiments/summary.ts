@@ -11,6 +11,8 @@
  * - scale_events: successful rescales of every HPA.
  * - time_to_scale_s: mean delay from each increase of a Service's offered load (by >= 10 %
  *   between samples) to the next successful scale-up of any HPA; NaN if there was none.
+ *
+ * A NaN figure is an empty cell in summary.csv (engine/csv.ts: no cell is NaN or Infinity).
  */
 import type { TimeSeries } from "../engine/index.js";
 import type { EventLog } from "../models/cluster/events.js";
@@ -35,7 +37,8 @@ export interface SummaryInputs {
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
-  const rows = [...inputs.timeseries.rows()];
+  // Two passes over the recorder's rows, none of them kept: a 28-day run has millions.
+  const rows = () => inputs.timeseries.rows();
   // Replicas per sample time and Deployment (a change recorded at a sample instant and the
   // sample itself are one value, not two).
   const replicasAt = new Map<number, Map<string, number>>();
@@ -43,10 +46,10 @@ export function summarize(inputs: SummaryInputs): Summary {
   const weighted: [number, number][] = [];
   const offeredByService = new Map<string, [number, number][]>();
   const servedAt = new Map<string, number>();
-  for (const r of rows) {
+  for (const r of rows()) {
     if (r.kind === "Service" && r.metric === "rps_served") servedAt.set(`${r.name}@${r.time_ms}`, r.value);
   }
-  for (const r of rows) {
+  for (const r of rows()) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));
     if (r.kind === "Deployment" && r.metric === "replicas_spec") {
@@ -82,10 +85,10 @@ export function summarize(inputs: SummaryInputs): Summary {
     if (s.replicas > replicasMax) replicasMax = s.replicas;
   }
 
-  const scaleUps = inputs.events.recorder
-    .all()
-    .filter((e) => e[5] === "SuccessfulRescale" && /\(was (\d+)\)/.test(String(e[6])) && isScaleUp(String(e[6])))
-    .map((e) => Number(e[0]) * 1000);
+  const scaleUps: number[] = [];
+  for (const e of inputs.events.recorder.rows()) {
+    if (e[5] === "SuccessfulRescale" && /\(was (\d+)\)/.test(String(e[6])) && isScaleUp(String(e[6]))) scaleUps.push(Number(e[0]) * 1000);
+  }
   const delays: number[] = [];
   for (const list of offeredByService.values()) {
     for (let i = 1; i < list.length; i++) {

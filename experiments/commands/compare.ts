@@ -11,11 +11,11 @@ import { stringify } from "csv-stringify/sync";
 import { writeFilesAtomically } from "../output.js";
 import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
-import { comparisonChart, renderSvg, svgToPng, escapeHtml } from "../report/index.js";
+import { comparisonChart, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml, type SeriesSource } from "../report/index.js";
+import { CSV_CAST, csvNumber } from "../../engine/index.js";
 import { loadScenarioOrFail, reportFiles } from "./run.js";
 import { parseSeed } from "./demo.js";
 import { UserError } from "../errors.js";
-import type { TimeseriesRow } from "../report/types.js";
 
 interface CompareOptions {
   out: string;
@@ -30,7 +30,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
   if (new Set(names).size !== names.length) {
     throw new UserError(`scenarios must have distinct metadata.name values, got ${names.join(", ")}`, "rename one of them", 2);
   }
-  const runs: { name: string; description: string; summary: Summary; timeseries: TimeseriesRow[] }[] = [];
+  const runs: { name: string; description: string; summary: Summary; timeseries: SeriesSource }[] = [];
   for (const l of loaded) {
     const config = { ...l.config };
     if (options.seed !== undefined) config.seed = parseSeed(options.seed);
@@ -43,24 +43,20 @@ export async function compareCommand(files: string[], options: CompareOptions): 
     });
     const report = await reportFiles(output);
     writeFilesAtomically(path.join(options.out, l.scenario.name), { ...output.files, ...report });
-    const timeseries: TimeseriesRow[] = [];
-    for (const r of output.simulation.timeseries.rows()) {
-      if (r.kind === "Deployment" && r.metric === "replicas_spec") {
-        timeseries.push({ time_s: r.time_ms / 1000, kind: r.kind, name: r.name, metric: r.metric, value: r.value });
-      }
-    }
+    // Only what the comparison chart draws is kept, not the whole run.
+    const timeseries = seriesList(recordedSeries(output.simulation.timeseries).select("Deployment", ["replicas_spec"]));
     runs.push({ name: l.scenario.name, description: l.scenario.description, summary: output.summary, timeseries });
   }
 
   const chart = comparisonChart(runs.map((r) => ({ label: r.name, timeseries: r.timeseries })));
   const svg = await renderSvg(chart.spec, "comparison");
   const summaryCsv = stringify(
-    runs.map((r) => [r.name, ...SUMMARY_COLUMNS.map((c) => (Number.isNaN(r.summary[c]) ? "" : r.summary[c]))]),
-    { header: true, columns: ["scenario", ...SUMMARY_COLUMNS] },
+    runs.map((r) => [r.name, ...SUMMARY_COLUMNS.map((c) => r.summary[c])]),
+    { header: true, columns: ["scenario", ...SUMMARY_COLUMNS], cast: CSV_CAST },
   );
   const rows = runs
     .map((r) => `<tr><td><a href="${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.description)}</td>` +
-      SUMMARY_COLUMNS.map((c) => `<td>${escapeHtml(Number.isNaN(r.summary[c]) ? "" : r.summary[c])}</td>`).join("") + "</tr>")
+      SUMMARY_COLUMNS.map((c) => `<td>${escapeHtml(csvNumber(r.summary[c]))}</td>`).join("") + "</tr>")
     .join("\n");
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>kubesim comparison</title>

@@ -10,7 +10,7 @@ import { UserError } from "../errors.js";
 import { writeFilesAtomically } from "../output.js";
 import { runScenario, type RunOutput } from "../runner.js";
 import { loadScenario } from "../scenario/load.js";
-import { buildReportFiles, parseRun } from "../report/index.js";
+import { buildReportFiles, recordedRun } from "../report/index.js";
 import { parseSeed } from "./demo.js";
 import { printDiagnostics } from "./validate.js";
 import type { SimulationConfig } from "../simulator.js";
@@ -35,17 +35,12 @@ export function loadScenarioOrFail(file: string, quiet = false) {
   return { ...loaded, config: loaded.config };
 }
 
-/** Renders the report of a finished run into its file map (charts and report.html). */
+/**
+ * Renders the report of a finished run into its file map (charts and report.html), reading the
+ * run's recorders directly: no CSV text is built for it (a 28-day run's would be 200 MB).
+ */
 export async function reportFiles(output: RunOutput): Promise<Record<string, string | Uint8Array>> {
-  const text = (content: string | Iterable<string>) => (typeof content === "string" ? content : [...content].join(""));
-  const run = parseRun({
-    timeseries: text(output.simulation.timeseries.csvChunks()),
-    manifest: text(output.files["manifest.json"]),
-    events: text(output.files["events.csv"]),
-    decisions: text(output.files["decisions.csv"]),
-    summary: text(output.files["summary.csv"]),
-  });
-  return buildReportFiles(run);
+  return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["manifest.json"])));
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<string> {

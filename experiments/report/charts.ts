@@ -1,11 +1,11 @@
 /**
  * The report's default charts as vega-lite v6 specs: plain JSON with the data inlined, so each
  * `charts/<name>.vl.json` is self-contained and a paper can restyle it (change `config`, sizes,
- * titles) without rerunning the simulation. Pure functions: rows in, spec out.
+ * titles) without rerunning the simulation. Pure functions: series in, spec out.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { keepNames, rowsOf, thinAll, thinSeries, topNames, topNote, MAX_SERIES, type Point } from "./select.js";
-import type { DecisionRow, RunData, TimeseriesRow } from "./types.js";
+import { keepNames, thinAll, thinSeries, topNames, topNote, MAX_SERIES, type Point } from "./select.js";
+import type { DecisionRow, RunData, SeriesSource } from "./types.js";
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -57,10 +57,10 @@ function labelled(points: readonly Point[]): LabelledPoint[] {
 }
 
 /** (a) Deployment replicas (spec, ready) on the left axis against offered load on the right. */
-export function replicasChart(rows: readonly TimeseriesRow[]): Chart {
-  const deployments = rowsOf(rows, "Deployment", ["replicas_spec", "replicas_ready"]);
+export function replicasChart(timeseries: SeriesSource): Chart {
+  const deployments = timeseries.select("Deployment", ["replicas_spec", "replicas_ready"]);
   const topD = topNames(deployments, "replicas_spec");
-  const services = rowsOf(rows, "Service", ["rps_offered"]);
+  const services = timeseries.select("Service", ["rps_offered"]);
   const topS = topNames(services, "rps_offered");
   const title = "Replicas against demand" + topNote(topD, "Deployments", "replicas") + topNote(topS, "Services", "offered load");
   const replicaData = labelled(thinAll(keepNames(deployments, topD.names))).map((p) => ({ ...p, kind: "Deployment" }));
@@ -114,11 +114,11 @@ export function replicasChart(rows: readonly TimeseriesRow[]): Chart {
 }
 
 /** (b) CPU utilization as the HPA saw it against true utilization, one panel per Deployment. */
-export function cpuChart(rows: readonly TimeseriesRow[]): Chart {
-  const points = rowsOf(rows, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"]);
-  const top = topNames(points, "cpu_utilization_true_pct");
+export function cpuChart(timeseries: SeriesSource): Chart {
+  const series = timeseries.select("Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"]);
+  const top = topNames(series, "cpu_utilization_true_pct");
   const title = "CPU utilization: as the HPA saw it vs true" + topNote(top, "Deployments", "true utilization");
-  const values = labelled(thinAll(keepNames(points, top.names)));
+  const values = labelled(thinAll(keepNames(series, top.names)));
   const layerSpec = {
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
@@ -138,11 +138,11 @@ export function cpuChart(rows: readonly TimeseriesRow[]): Chart {
 }
 
 /** (c) Latency p95 (solid) and p50 (dashed) per Service, with the SLO as a red rule. */
-export function latencyChart(rows: readonly TimeseriesRow[], sloP95_ms?: number): Chart {
-  const points = rowsOf(rows, "Service", ["latency_p95_ms", "latency_p50_ms"]);
-  const top = topNames(points, "latency_p95_ms");
+export function latencyChart(timeseries: SeriesSource, sloP95_ms?: number): Chart {
+  const series = timeseries.select("Service", ["latency_p95_ms", "latency_p50_ms"]);
+  const top = topNames(series, "latency_p95_ms");
   const title = "Latency against the SLO" + topNote(top, "Services", "p95 latency");
-  const values = labelled(thinAll(keepNames(points, top.names)));
+  const values = labelled(thinAll(keepNames(series, top.names)));
   const lines = {
     data: { values },
     mark: { type: "line" as const },
@@ -210,15 +210,21 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
     stabilization_reason: d.stabilization_reason,
     path: d.path,
   }));
+  const byHpa = new Map<string, DecisionPoint[]>();
+  for (const p of all) {
+    let points = byHpa.get(p.name);
+    if (points === undefined) byHpa.set(p.name, (points = []));
+    points.push(p);
+  }
   const top = topNames(
-    all.map((p) => ({ ...p, metric: "desired_replicas" })),
+    [...byHpa].map(([name, points]) => ({ name, metric: "desired_replicas", value: points.map((p) => p.value ?? NaN) })),
     "desired_replicas",
   );
   const title = "HPA decisions: desired replicas and rescales" + topNote(top, "HPAs", "desired replicas");
   // Thin the step line but keep every rescale: the markers are the point of this chart.
   const values: DecisionPoint[] = [];
   for (const name of top.names) {
-    const series = all.filter((p) => p.name === name).sort((a, b) => a.time_s - b.time_s);
+    const series = byHpa.get(name)!.sort((a, b) => a.time_s - b.time_s);
     const kept = new Set<DecisionPoint>(thinSeries(series));
     for (const p of series) if (kept.has(p) || p.change !== "") values.push(p);
   }
@@ -231,42 +237,36 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
     { field: "stabilization_reason", type: "nominal" as const, title: "stabilization reason" },
     { field: "path", type: "nominal" as const, title: "path" },
   ];
-  const spec: TopLevelSpec = {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CHART_CONFIG,
-    data: { values },
-    layer: [
-      {
-        mark: { type: "line", interpolate: "step-after" },
-        encoding: {
-          x: TIME_X,
-          y: { field: "value", type: "quantitative", title: "desired replicas" },
-          color: { field: "name", type: "nominal", title: "HPA" },
-          tooltip,
-        },
-      },
-      {
-        transform: [{ filter: "datum.change !== ''" }],
-        mark: { type: "point", filled: true, size: 60 },
-        encoding: {
-          x: TIME_X,
-          y: { field: "value", type: "quantitative" },
-          color: { field: "name", type: "nominal", title: "HPA" },
-          shape: { field: "change", type: "nominal", title: "rescale", scale: { domain: ["scale up", "scale down"], range: ["triangle-up", "triangle-down"] } },
-          tooltip,
-        },
-      },
-    ],
+  const line = {
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "desired replicas" },
+      color: { field: "name", type: "nominal" as const, title: "HPA" },
+      tooltip,
+    },
   };
+  const markers = {
+    transform: [{ filter: "datum.change !== ''" }],
+    mark: { type: "point" as const, filled: true, size: 60 },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const },
+      color: { field: "name", type: "nominal" as const, title: "HPA" },
+      shape: { field: "change", type: "nominal" as const, title: "rescale", scale: { domain: ["scale up", "scale down"], range: ["triangle-up", "triangle-down"] } },
+      tooltip,
+    },
+  };
+  // A run that never rescales has no markers: an empty layer would give vega an empty extent
+  // ("WARN Infinite extent"), so it is left out and the chart is the line alone.
+  const rescaled = values.some((p) => p.change !== "");
+  const spec: TopLevelSpec = { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, layer: rescaled ? [line, markers] : [line] };
   return { name: "decisions", title, spec };
 }
 
 export interface ComparisonRun {
   label: string;
-  timeseries: readonly TimeseriesRow[];
+  timeseries: SeriesSource;
 }
 
 /**
@@ -276,14 +276,14 @@ export interface ComparisonRun {
 export function comparisonChart(runs: readonly ComparisonRun[], metric = "replicas_spec"): Chart {
   const shownRuns = runs.slice(0, MAX_SERIES);
   const runNote = runs.length > shownRuns.length ? ` (first ${shownRuns.length} of ${runs.length} runs)` : "";
-  const perRun = shownRuns.map((r) => ({ label: r.label, points: rowsOf(r.timeseries, "Deployment", [metric]) }));
+  const perRun = shownRuns.map((r) => ({ label: r.label, series: r.timeseries.select("Deployment", [metric]) }));
   const top = topNames(
-    perRun.flatMap((r) => r.points),
+    perRun.flatMap((r) => r.series),
     metric,
   );
   const labels = shownRuns.map((r) => r.label);
   const title = `Replicas (${MEASURE[metric] ?? metric}): ${labels.join(" vs ")}` + runNote + topNote(top, "Deployments", "replicas");
-  const values = perRun.flatMap((r) => thinAll(keepNames(r.points, top.names)).map((p) => ({ ...p, run: r.label })));
+  const values = perRun.flatMap((r) => thinAll(keepNames(r.series, top.names)).map((p) => ({ ...p, run: r.label })));
   const layerSpec = {
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
@@ -321,16 +321,20 @@ function perDeployment(title: string, names: readonly string[], values: unknown[
   return { $schema: SCHEMA, title: singleTitle, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec;
 }
 
-const hasKind = (rows: readonly TimeseriesRow[], kind: string, metrics: readonly string[]): boolean =>
-  rows.some((r) => r.kind === kind && metrics.includes(r.metric));
+/** Whether any series of `kind` and `metrics` has a value (a chart of gaps alone would draw nothing, and vega warns of its empty extent). */
+const hasKind = (timeseries: SeriesSource, kind: string, metrics: readonly string[]): boolean =>
+  timeseries.select(kind, metrics).some((s) => s.value.some((v) => !Number.isNaN(v)));
 
-/** The default charts of a run, in report order; a chart with nothing to show is left out. */
+/**
+ * The default charts of a run, in report order; a chart with nothing to show is left out (e.g.
+ * the latency chart of a run that served no request).
+ */
 export function defaultCharts(run: RunData): Chart[] {
-  const rows = run.timeseries;
+  const ts = run.timeseries;
   const charts: Chart[] = [];
-  if (hasKind(rows, "Deployment", ["replicas_spec", "replicas_ready"])) charts.push(replicasChart(rows));
-  if (hasKind(rows, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(rows));
-  if (hasKind(rows, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(rows, run.manifest.slo?.latencyP95_ms));
+  if (hasKind(ts, "Deployment", ["replicas_spec", "replicas_ready"])) charts.push(replicasChart(ts));
+  if (hasKind(ts, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(ts));
+  if (hasKind(ts, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(ts, run.manifest.slo?.latencyP95_ms));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
   return charts;
 }

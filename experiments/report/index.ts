@@ -16,8 +16,10 @@ import type { RunData } from "./types.js";
 export { comparisonChart, cpuChart, decisionsChart, defaultCharts, latencyChart, replicasChart, type Chart, type ComparisonRun } from "./charts.js";
 export { escapeHtml, reportHtml, type HtmlOptions, type RenderedChart } from "./html.js";
 export { parseRun, type RunTexts } from "./parse.js";
+export { recordedRun } from "./recorded.js";
+export { recordedSeries, seriesList } from "./series.js";
 export { compileSpec, renderSvg, stableIds, svgToPng } from "./render.js";
-export type { DecisionRow, EventRow, Manifest, RunData, TimeseriesRow } from "./types.js";
+export type { DecisionRow, EventRow, Manifest, RunData, Series, SeriesSource } from "./types.js";
 
 export interface ReportOptions extends HtmlOptions {
   /** PNG scale factor (default 2). */

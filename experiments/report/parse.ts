@@ -1,10 +1,16 @@
 /**
- * Parses the runner's files (CSV text, manifest JSON) into RunData. Pure: text in, rows out, so
- * the runner can hand over the texts it is about to write without a round trip through disk.
- * csv-parse does the RFC 4180 work (quoted commas, quotes and newlines in event messages).
+ * Parses a run folder's files (CSV text, manifest JSON) into RunData, for a report of a folder
+ * already on disk (`writeReport`). Pure: text in, rows out. csv-parse does the RFC 4180 work
+ * (quoted commas, quotes and newlines in event messages); every cell is read back through
+ * `csvTextValue`, which undoes the formula neutralising kubesim's writers apply (engine/csv.ts).
+ *
+ * The row mappers (`eventRow`, `decisionRow`) take a cell getter, so the report of a run still in
+ * memory (report/recorded.ts) reads the recorders' cells through the very same code.
  */
 import { parse } from "csv-parse/sync";
-import type { DecisionRow, EventRow, Manifest, RunData, TimeseriesRow } from "./types.js";
+import { csvNumber, csvTextValue, type Cell } from "../../engine/index.js";
+import { SeriesBuilder } from "./series.js";
+import type { DecisionRow, EventRow, Manifest, RunData, SeriesSource } from "./types.js";
 
 /** The texts of a run folder's files; the optional ones may be missing (e.g. a run with no HPA). */
 export interface RunTexts {
@@ -16,21 +22,28 @@ export interface RunTexts {
 }
 
 type Record_ = Record<string, string>;
+/** A row's cell by column name; undefined when the file has no such column. */
+export type CellOf = (column: string) => Cell | undefined;
 
 function records(text: string | undefined): Record_[] {
   if (text === undefined || text.trim() === "") return [];
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as Record_[];
+  return parse(text, { columns: true, skip_empty_lines: true, bom: true, cast: (cell: string) => csvTextValue(cell) }) as Record_[];
 }
 
-/** A number cell; empty and "NaN" cells (no traffic, no metric) become null. */
-function num(cell: string | undefined): number | null {
+/** A number cell; empty and "NaN" cells (no traffic, no metric) become null, as do non-finite numbers. */
+function num(cell: Cell | undefined): number | null {
   if (cell === undefined || cell === "" || cell === "NaN") return null;
   const n = Number(cell);
   return Number.isFinite(n) ? n : null;
 }
 
+/** A text cell; a number (as a recorder holds it) as the CSV writes it. */
+function text(cell: Cell | undefined): string {
+  return cell === undefined ? "" : typeof cell === "number" ? csvNumber(cell) : cell;
+}
+
 /** The time column must be a number: a row without a time cannot be placed on any chart. */
-function time(cell: string | undefined, file: string, row: number): number {
+function time(cell: Cell | undefined, file: string, row: number): number {
   const t = num(cell);
   if (t === null) throw new Error(`${file}: row ${row + 2} has no valid time_s (${JSON.stringify(cell)})`);
   return t;
@@ -42,58 +55,68 @@ function requireColumns(rows: Record_[], file: string, columns: readonly string[
   if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(", ")}`);
 }
 
-export function parseTimeseries(text: string): TimeseriesRow[] {
-  const rows = records(text);
+export function parseTimeseries(csv: string): SeriesSource {
+  const rows = records(csv);
   requireColumns(rows, "timeseries.csv", ["time_s", "kind", "name", "metric", "value"]);
-  return rows.map((r, i) => ({ time_s: time(r.time_s, "timeseries.csv", i), kind: r.kind, name: r.name, metric: r.metric, value: num(r.value) }));
+  const series = new SeriesBuilder();
+  rows.forEach((r, i) => series.add(time(r.time_s, "timeseries.csv", i), r.kind, r.name, r.metric, num(r.value)));
+  return series.build();
 }
 
-export function parseEvents(text: string | undefined): EventRow[] {
-  const rows = records(text);
+export function eventRow(cell: CellOf, i: number): EventRow {
+  return {
+    time_s: time(cell("time_s"), "events.csv", i),
+    component: text(cell("component")),
+    kind: text(cell("kind")),
+    name: text(cell("name")),
+    event: text(cell("event")),
+    reason: text(cell("reason")),
+    message: text(cell("message")),
+  };
+}
+
+export function parseEvents(csv: string | undefined): EventRow[] {
+  const rows = records(csv);
   requireColumns(rows, "events.csv", ["time_s", "component", "kind", "name", "event", "reason", "message"]);
-  return rows.map((r, i) => ({
-    time_s: time(r.time_s, "events.csv", i),
-    component: r.component,
-    kind: r.kind,
-    name: r.name,
-    event: r.event,
-    reason: r.reason,
-    message: r.message,
-  }));
+  return rows.map((r, i) => eventRow((c) => r[c], i));
 }
 
 const truthy = new Set(["true", "True", "TRUE", "1"]);
 
-export function parseDecisions(text: string | undefined): DecisionRow[] {
-  const rows = records(text);
+export function decisionRow(cell: CellOf, i: number): DecisionRow {
+  return {
+    time_s: time(cell("time_s"), "decisions.csv", i),
+    hpa: text(cell("hpa")),
+    current_replicas: num(cell("current_replicas")),
+    metrics: text(cell("metrics")),
+    metric_desired_replicas: num(cell("metric_desired_replicas")),
+    stabilized_replicas: num(cell("stabilized_replicas")),
+    limited_replicas: num(cell("limited_replicas")),
+    desired_replicas: num(cell("desired_replicas")),
+    rescale: truthy.has(text(cell("rescale"))),
+    path: text(cell("path")),
+    stabilization_reason: text(cell("stabilization_reason")),
+    limiting_reason: text(cell("limiting_reason")),
+    able_to_scale: text(cell("able_to_scale")),
+    scaling_active: text(cell("scaling_active")),
+    scaling_limited: text(cell("scaling_limited")),
+  };
+}
+
+export function parseDecisions(csv: string | undefined): DecisionRow[] {
+  const rows = records(csv);
   requireColumns(rows, "decisions.csv", ["time_s", "hpa", "desired_replicas", "rescale"]);
-  return rows.map((r, i) => ({
-    time_s: time(r.time_s, "decisions.csv", i),
-    hpa: r.hpa,
-    current_replicas: num(r.current_replicas),
-    metrics: r.metrics ?? "",
-    metric_desired_replicas: num(r.metric_desired_replicas),
-    stabilized_replicas: num(r.stabilized_replicas),
-    limited_replicas: num(r.limited_replicas),
-    desired_replicas: num(r.desired_replicas),
-    rescale: truthy.has(r.rescale ?? ""),
-    path: r.path ?? "",
-    stabilization_reason: r.stabilization_reason ?? "",
-    limiting_reason: r.limiting_reason ?? "",
-    able_to_scale: r.able_to_scale ?? "",
-    scaling_active: r.scaling_active ?? "",
-    scaling_limited: r.scaling_limited ?? "",
-  }));
+  return rows.map((r, i) => decisionRow((c) => r[c], i));
 }
 
 /** summary.csv has one row; its columns grow over time, so they are kept by name, in order. */
-export function parseSummary(text: string | undefined): Record<string, string> {
-  const rows = records(text);
+export function parseSummary(csv: string | undefined): Record<string, string> {
+  const rows = records(csv);
   return rows.length === 0 ? {} : { ...rows[0] };
 }
 
-export function parseManifest(text: string): Manifest {
-  const m: unknown = JSON.parse(text);
+export function parseManifest(json: string): Manifest {
+  const m: unknown = JSON.parse(json);
   if (m === null || typeof m !== "object" || Array.isArray(m)) throw new Error("manifest.json: not a JSON object");
   return m as Manifest;
 }

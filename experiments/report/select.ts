@@ -1,9 +1,11 @@
 /**
- * Picks and thins the rows a chart shows. Charts stay readable with up to MAX_SERIES lines, and
+ * Picks and thins the points a chart shows. Charts stay readable with up to MAX_SERIES lines, and
  * inline data stays small on long runs: a 24-hour run samples every series thousands of times,
- * far more points than a 640-pixel-wide chart can show.
+ * far more points than a 640-pixel-wide chart can show. Thinning works on a series' columns and
+ * makes a point object only for what it keeps, so a 28-day run costs a few kept points per
+ * pixel, not an object per recorded row.
  */
-import type { TimeseriesRow } from "./types.js";
+import type { Series } from "./types.js";
 
 export const MAX_SERIES = 10;
 /** Points kept per series after thinning (about 3 per horizontal pixel of a default chart). */
@@ -17,14 +19,6 @@ export interface Point {
   value: number | null;
 }
 
-/** Rows of one kind whose metric is one of `metrics`, as points. */
-export function rowsOf(rows: readonly TimeseriesRow[], kind: string, metrics: readonly string[]): Point[] {
-  const wanted = new Set(metrics);
-  const out: Point[] = [];
-  for (const r of rows) if (r.kind === kind && wanted.has(r.metric)) out.push({ time_s: r.time_s, name: r.name, metric: r.metric, value: r.value });
-  return out;
-}
-
 export interface TopNames {
   /** Names kept, best first (ties broken by name, so the choice is deterministic). */
   names: string[];
@@ -32,18 +26,27 @@ export interface TopNames {
   total: number;
 }
 
+/** What `topNames` ranks: a named series of one metric's values (NaN = no value). */
+interface Ranked {
+  name: string;
+  metric: string;
+  value: ArrayLike<number>;
+}
+
 /**
- * The `limit` names whose `metric` has the highest mean (nulls ignored; a name with no values
+ * The `limit` names whose `metric` has the highest mean (NaN ignored; a name with no values
  * ranks last). Used to keep a chart to at most MAX_SERIES lines.
  */
-export function topNames(points: readonly Point[], metric: string, limit = MAX_SERIES): TopNames {
+export function topNames(series: readonly Ranked[], metric: string, limit = MAX_SERIES): TopNames {
   const sums = new Map<string, { sum: number; n: number }>();
-  for (const p of points) {
-    let s = sums.get(p.name);
-    if (s === undefined) sums.set(p.name, (s = { sum: 0, n: 0 }));
-    if (p.metric === metric && p.value !== null) {
-      s.sum += p.value;
-      s.n++;
+  for (const s of series) {
+    let total = sums.get(s.name);
+    if (total === undefined) sums.set(s.name, (total = { sum: 0, n: 0 }));
+    if (s.metric !== metric) continue;
+    for (let i = 0; i < s.value.length; i++) {
+      if (Number.isNaN(s.value[i])) continue;
+      total.sum += s.value[i];
+      total.n++;
     }
   }
   const ranked = [...sums.entries()]
@@ -57,74 +60,81 @@ export function topNote(top: TopNames, noun: string, by: string): string {
   return top.total > top.names.length ? ` (top ${top.names.length} of ${top.total} ${noun} by mean ${by})` : "";
 }
 
-export function keepNames<T extends { name: string }>(points: readonly T[], names: readonly string[]): T[] {
+export function keepNames<T extends { name: string }>(items: readonly T[], names: readonly string[]): T[] {
   const keep = new Set(names);
-  return points.filter((p) => keep.has(p.name));
+  return items.filter((p) => keep.has(p.name));
 }
 
-const same = (a: number | null, b: number | null): boolean => a === b;
+/** Equal for thinning: the same number, or both without a value. */
+const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 /**
- * Thins one series (points in time order) without changing how it draws:
+ * Indices of the points (in time order; NaN = no value) that draw the series:
  * 1. inside a run of equal values only the first and last points matter (exact for step and
  *    linear lines alike);
  * 2. if still longer than `maxPoints`, M4 bucketing (first, min, max, last per time bucket),
- *    which keeps every extreme a line of that width can show. Null points (gaps) are kept.
+ *    which keeps every extreme a line of that width can show. Points without a value (gaps)
+ *    are kept.
  */
-export function thinSeries<T extends { time_s: number; value: number | null }>(points: readonly T[], maxPoints = MAX_POINTS_PER_SERIES): T[] {
-  const runs: T[] = [];
-  for (let i = 0; i < points.length; i++) {
-    const prev = points[i - 1];
-    const next = points[i + 1];
-    const interior = prev !== undefined && next !== undefined && same(prev.value, points[i].value) && same(next.value, points[i].value);
-    if (!interior) runs.push(points[i]);
+function thinIndices(time_s: ArrayLike<number>, value: ArrayLike<number>, maxPoints: number): number[] {
+  const runs: number[] = [];
+  for (let i = 0; i < time_s.length; i++) {
+    const interior = i > 0 && i + 1 < time_s.length && same(value[i - 1], value[i]) && same(value[i + 1], value[i]);
+    if (!interior) runs.push(i);
   }
   if (runs.length <= maxPoints) return runs;
 
   const buckets = Math.max(1, Math.floor(maxPoints / 4));
-  const t0 = runs[0].time_s;
-  const span = runs[runs.length - 1].time_s - t0 || 1;
-  const out: T[] = [];
-  let i = 0;
-  for (let b = 0; b < buckets && i < runs.length; b++) {
+  const t0 = time_s[runs[0]];
+  const span = time_s[runs[runs.length - 1]] - t0 || 1;
+  const out: number[] = [];
+  let r = 0;
+  for (let b = 0; b < buckets && r < runs.length; b++) {
     const end = b === buckets - 1 ? Infinity : t0 + (span * (b + 1)) / buckets;
-    const inBucket: number[] = [];
-    const nulls: number[] = [];
+    const keep: number[] = [];
+    let first = -1;
+    let last = -1;
     let min = -1;
     let max = -1;
-    for (; i < runs.length && runs[i].time_s < end; i++) {
-      const v = runs[i].value;
-      if (v === null) {
-        nulls.push(i);
+    for (; r < runs.length && time_s[runs[r]] < end; r++) {
+      const i = runs[r];
+      const v = value[i];
+      if (Number.isNaN(v)) {
+        keep.push(i);
         continue;
       }
-      inBucket.push(i);
-      if (min < 0 || v < (runs[min].value as number)) min = i;
-      if (max < 0 || v > (runs[max].value as number)) max = i;
+      if (first < 0) first = i;
+      last = i;
+      if (min < 0 || v < value[min]) min = i;
+      if (max < 0 || v > value[max]) max = i;
     }
-    const keep = new Set<number>(nulls);
-    if (inBucket.length > 0) {
-      keep.add(inBucket[0]).add(inBucket[inBucket.length - 1]).add(min).add(max);
-    }
-    for (const k of [...keep].sort((a, c) => a - c)) out.push(runs[k]);
+    if (first >= 0) keep.push(first, last, min, max);
+    for (const k of [...new Set(keep)].sort((a, c) => a - c)) out.push(k);
   }
   return out;
 }
 
-/** Thins each (name, metric) series separately; output keeps series together, in time order. */
-export function thinAll(points: readonly Point[], maxPoints = MAX_POINTS_PER_SERIES): Point[] {
-  const groups = new Map<string, Point[]>();
-  for (const p of points) {
-    const key = `${p.name}\u0000${p.metric}`;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = []));
-    g.push(p);
-  }
+/** Thins points in time order without changing how they draw (see `thinIndices`); null = no value. */
+export function thinSeries<T extends { time_s: number; value: number | null }>(points: readonly T[], maxPoints = MAX_POINTS_PER_SERIES): T[] {
+  const time_s = points.map((p) => p.time_s);
+  const value = points.map((p) => p.value ?? NaN);
+  return thinIndices(time_s, value, maxPoints).map((i) => points[i]);
+}
+
+/** Thins each series separately into chart points; output keeps series together, in time order. */
+export function thinAll(series: readonly Series[], maxPoints = MAX_POINTS_PER_SERIES): Point[] {
   const out: Point[] = [];
-  for (const g of groups.values()) {
-    // Stable sort: the CSV is in time order already; this guards against a runner that is not.
-    g.sort((a, b) => a.time_s - b.time_s);
-    for (const p of thinSeries(g, maxPoints)) out.push(p);
+  for (const s of series) {
+    // Stable sort by time: a recorder writes in time order already; this guards against one that does not.
+    let order: number[] | null = null;
+    for (let i = 1; i < s.time_s.length && order === null; i++) {
+      if (s.time_s[i] < s.time_s[i - 1]) order = Array.from(s.time_s, (_t, k) => k).sort((a, b) => s.time_s[a] - s.time_s[b] || a - b);
+    }
+    const time_s = order === null ? s.time_s : order.map((k) => s.time_s[k]);
+    const value = order === null ? s.value : order.map((k) => s.value[k]);
+    for (const i of thinIndices(time_s, value, maxPoints)) {
+      out.push({ time_s: time_s[i], name: s.name, metric: s.metric, value: Number.isNaN(value[i]) ? null : value[i] });
+    }
   }
   return out;
 }

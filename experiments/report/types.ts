@@ -1,15 +1,28 @@
 /**
- * The run data a report is built from: the runner's CSV and JSON files, parsed into rows.
- * Free-text fields stay strings; the report escapes them where it shows them.
+ * The run data a report is built from: a finished run's recorders (report/recorded.ts) or a run
+ * folder's CSV and JSON files (report/parse.ts). Free-text fields stay strings; the report
+ * escapes them where it shows them.
  */
 
-/** One row of timeseries.csv. `value` is null where the CSV cell is empty or NaN (no traffic). */
-export interface TimeseriesRow {
-  time_s: number;
+/**
+ * One (kind, name, metric) series of timeseries.csv as columns, in recording order. `value` is
+ * NaN where the CSV cell is empty (no value: no traffic, nothing requested).
+ */
+export interface Series {
   kind: string;
   name: string;
   metric: string;
-  value: number | null;
+  time_s: Float64Array;
+  value: Float64Array;
+}
+
+/**
+ * A run's time series, read a few series at a time: a chart never needs every row (a 28-day
+ * run has millions), only the series it draws, which it then thins (report/select.ts).
+ */
+export interface SeriesSource {
+  /** The series of `kind` whose metric is one of `metrics`, in the order of their first row. */
+  select(kind: string, metrics: readonly string[]): Series[];
 }
 
 /** One row of events.csv. */
@@ -52,7 +65,7 @@ export interface Manifest {
 
 /** Everything a report needs from one run. */
 export interface RunData {
-  timeseries: TimeseriesRow[];
+  timeseries: SeriesSource;
   events: EventRow[];
   decisions: DecisionRow[];
   /** summary.csv's single row, column -> cell text, in the file's column order. */

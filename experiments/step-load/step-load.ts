@@ -15,6 +15,7 @@ import { step } from "../../models/workload/load-profiles.js";
 import { writeFilesAtomically } from "../output.js";
 import { renderSvg, svgToPng } from "../report/index.js";
 import { stringify } from "csv-stringify/sync";
+import { CSV_CAST } from "../../engine/index.js";
 import type { Pod } from "../../models/cluster/types.js";
 
 const STEP_AT_MS = 300_000;
@@ -86,8 +87,8 @@ if (process.argv[1]?.endsWith("step-load.ts")) {
   };
   const svg = await renderSvg(spec as never, "step-load");
   writeFilesAtomically("results/step-load", {
-    "delays.csv": stringify(delays.map((d, i) => [i + 1, d]), { header: true, columns: ["seed", "delay_s"] }),
-    "summary.csv": stringify([stats], { header: true }),
+    "delays.csv": stringify(delays.map((d, i) => [i + 1, d]), { header: true, columns: ["seed", "delay_s"], cast: CSV_CAST }),
+    "summary.csv": stringify([stats], { header: true, cast: CSV_CAST }),
     "delay.vl.json": JSON.stringify(spec, null, 2) + "\n",
     "delay.svg": svg,
     "delay.png": svgToPng(svg),

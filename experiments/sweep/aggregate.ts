@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { CSV_CAST, csvNumber } from "../../engine/index.js";
 import { confidenceInterval } from "../stats.js";
 import { SUMMARY_COLUMNS } from "../summary.js";
 import { repDir } from "./layout.js";
@@ -49,26 +50,37 @@ export function readCellRuns(out: string, cellId: string, replications: number):
   return runs;
 }
 
-/** Six decimals: enough for pod-hours and seconds; fixed so the CSV reads the same everywhere. */
-export function formatStat(x: number): string {
-  if (!Number.isFinite(x)) return "";
+/** Six decimals: enough for pod-hours and seconds; fixed so the CSV reads the same everywhere. NaN when not finite. */
+export function roundStat(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
   const r = Math.round(x * 1e6) / 1e6;
-  return String(Object.is(r, -0) ? 0 : r);
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/** A statistic's cell text: `roundStat`, empty when there is none. */
+export function formatStat(x: number): string {
+  return csvNumber(roundStat(x));
 }
 
 export function summaryColumns(factorNames: readonly string[]): string[] {
   return ["cell", ...factorNames, "replications", ...SWEEP_METRICS.flatMap((m) => STAT_SUFFIXES.map((s) => `${m}_${s}`))];
 }
 
+/**
+ * The CSV text. Factor values keep their type: a number is a number cell (a negative one keeps
+ * its sign), a string is a text cell, neutralised if a spreadsheet would run it as a formula
+ * (engine/csv.ts). An empty statistic: no replication had a value (mean), or fewer than two did
+ * (sd and the interval).
+ */
 export function summaryCsv(factorNames: readonly string[], cells: readonly CellStats[]): string {
   const rows = cells.map((c) => [
     c.id,
-    ...c.values.map(([, v]) => String(v)),
-    String(c.replications),
+    ...c.values.map(([, v]) => v),
+    c.replications,
     ...SWEEP_METRICS.flatMap((m) => {
       const s = c.stats[m];
-      return [s.mean, s.sd, s.low, s.high].map(formatStat);
+      return [s.mean, s.sd, s.low, s.high].map(roundStat);
     }),
   ]);
-  return stringify(rows, { header: true, columns: summaryColumns(factorNames) });
+  return stringify(rows, { header: true, columns: summaryColumns(factorNames), cast: CSV_CAST });
 }

@@ -1,6 +1,7 @@
 /**
- * Recorder keeps rows as typed-array cells and interned strings; what it gives back (rows and
- * CSV) must be what csv-stringify makes of the rows as added, across its CSV chunks too.
+ * Recorder keeps rows as typed-array cells and interned strings, in blocks; what it gives back
+ * (rows and CSV) must be what csv-stringify makes of the rows as added (non-finite numbers empty,
+ * formula-like text neutralised, engine/csv.ts), across its blocks and CSV chunks too.
  */
 import t from "tap";
 import { stringify } from "csv-stringify/sync";
@@ -9,7 +10,7 @@ import { Recorder, type Cell } from "../../engine/recorder.js";
 const COLUMNS = ["time_s", "name", "value", "note"];
 
 function plainCsv(rows: Cell[][]): string {
-  return stringify(rows, { header: true, columns: COLUMNS, cast: { number: (v: number) => (Number.isNaN(v) ? "NaN" : String(v)) } });
+  return stringify(rows, { header: true, columns: COLUMNS, cast: { number: (v: number) => (Number.isFinite(v) ? String(v) : "") } });
 }
 
 t.test("rows and CSV are those added, strings and numbers alike", async (t) => {
@@ -19,6 +20,7 @@ t.test("rows and CSV are those added, strings and numbers alike", async (t) => {
     [1.25, "db", Number.NaN, "multi\nline"],
     [2, "", 1e-7, "web"], // a string equal to another column's
     [3, "web", 123456789.125, "3"], // a string that looks like a number stays a string
+    [4, "web", -Infinity, "-"],
   ];
   const recorder = new Recorder(COLUMNS);
   for (const row of rows) recorder.add([...row]);
@@ -26,7 +28,34 @@ t.test("rows and CSV are those added, strings and numbers alike", async (t) => {
   t.same(recorder.all(), rows);
   t.equal(typeof recorder.all()[4][3], "string");
   t.ok(Object.is(recorder.all()[1][2], -0), "-0 kept");
-  t.equal(recorder.toCsv(), plainCsv(rows));
+  t.equal(recorder.toCsv(), plainCsv(rows.slice(0, 5)) + `4,web,,"'-"\n`, "NaN and -Infinity as empty cells; a text '-' neutralised");
+});
+
+t.test("text cells a spreadsheet would run are written as text; numbers keep their sign", async (t) => {
+  const recorder = new Recorder(["time_s", "name", "value", "note"]);
+  recorder.add([-1.5, "=HYPERLINK(\"http://x\",\"y\")", -3.5, "+cmd"]);
+  recorder.add([0, "@SUM(A1)", -0.25, "-2"]);
+  recorder.add([1, "\tTAB", 1, "\rCR"]);
+  recorder.add([2, "'=already", 2, "ok"]);
+  t.equal(
+    recorder.toCsv(),
+    "time_s,name,value,note\n" +
+      `-1.5,"'=HYPERLINK(""http://x"",""y"")",-3.5,"'+cmd"\n` +
+      `0,"'@SUM(A1)",-0.25,"'-2"\n` +
+      `1,"'\tTAB",1,"'\rCR"\n` +
+      `2,"''=already",2,ok\n`,
+  );
+  t.same(recorder.all()[0], [-1.5, "=HYPERLINK(\"http://x\",\"y\")", -3.5, "+cmd"], "the rows themselves are unchanged");
+});
+
+t.test("csvChunks streams the CSV in chunks that join to toCsv", async (t) => {
+  const recorder = new Recorder(COLUMNS);
+  for (let i = 0; i < 10_000; i++) recorder.add([i, `n${i % 3}`, i / 3, ""]);
+  const chunks = [...recorder.csvChunks(4_000)];
+  t.equal(chunks.length, 3, "10,000 rows in chunks of 4,000");
+  t.ok(chunks[0].startsWith("time_s,name,value,note\n0,n0,0,\n"), "header with the first chunk");
+  t.notOk(chunks[1].startsWith("time_s"), "header only once");
+  t.equal(chunks.join(""), recorder.toCsv());
 });
 
 t.test("CSV across chunks equals one csv-stringify call", async (t) => {

@@ -56,6 +56,45 @@ t.test("single-Deployment run gives unfaceted charts that still compile cleanly"
   }
 });
 
+/** What vega and vega-lite print to the console while `fn` runs (their default logger uses console). */
+async function consoleOutput(fn: () => Promise<unknown>): Promise<string[]> {
+  const printed: string[] = [];
+  const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+  for (const method of ["log", "warn", "error", "info"] as const) console[method] = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+  try {
+    await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+  return printed;
+}
+
+t.test("a run that never rescales and serves nothing renders without a vega warning", async (t) => {
+  const f = runTexts();
+  const run = parseRun({
+    // No request served: every latency cell empty.
+    timeseries: f["timeseries.csv"].replace(/^([^,]*,Service,[^,]*,latency_p\d+_ms,).*$/gm, "$1"),
+    events: f["events.csv"],
+    // Never rescaled.
+    decisions: f["decisions.csv"].replace(/,true,/g, ",false,"),
+    summary: f["summary.csv"],
+    manifest: f["manifest.json"],
+  });
+  const charts = defaultCharts(run);
+  t.same(charts.map((c) => c.name), ["replicas", "cpu-utilization", "decisions"], "no latency chart: there is no latency to draw");
+  const decisions = charts.find((c) => c.name === "decisions")!;
+  t.equal((decisions.spec as { layer: unknown[] }).layer.length, 1, "no rescale markers layer");
+  const printed = await consoleOutput(async () => {
+    for (const chart of charts) await renderSvg(chart.spec, chart.name);
+  });
+  t.same(printed, [], "nothing printed (was: WARN Infinite extent for field \"time_s\")");
+  // The guard itself works: the old two-layer spec with no marker does print the warning.
+  const twoLayers = structuredClone(defaultCharts(fixtureRun()).find((c) => c.name === "decisions")!.spec) as { data: { values: { change: string }[] } };
+  for (const v of twoLayers.data.values) v.change = "";
+  const warned = await consoleOutput(() => renderSvg(twoLayers as never, "decisions"));
+  t.match(warned.join("\n"), /Infinite extent/, "an empty layer is what made vega warn");
+});
+
 t.test("comparison chart overlays runs", async (t) => {
   const a = fixtureRun();
   const b = fixtureRun({ replicaFactor: 1.5 });
@@ -128,11 +167,12 @@ t.test("thinSeries keeps the shape", async (t) => {
 });
 
 t.test("topNames ranks by mean, ties by name", async (t) => {
-  const pts = [
-    { time_s: 0, name: "b", metric: "m", value: 2 },
-    { time_s: 0, name: "a", metric: "m", value: 2 },
-    { time_s: 0, name: "c", metric: "m", value: 5 },
-    { time_s: 0, name: "d", metric: "m", value: null },
+  const series = [
+    { name: "b", metric: "m", value: [2, NaN, 2] },
+    { name: "a", metric: "m", value: [1, 3] },
+    { name: "c", metric: "m", value: [5] },
+    { name: "d", metric: "m", value: [NaN] },
+    { name: "e", metric: "other", value: [100] },
   ];
-  t.same(topNames(pts, "m", 3), { names: ["c", "a", "b"], total: 4 });
+  t.same(topNames(series, "m", 3), { names: ["c", "a", "b"], total: 5 }, "no value ranks last; another metric's values do not count");
 });

@@ -19,8 +19,11 @@ t.test("readRunDir parses quoted CSV, empty values and booleans", async (t) => {
   t.equal(run.events.length, 3);
   t.equal(run.events[2].message, `multi-line\nmessage with ${XSS} & <b>tags</b>`);
   t.match(run.events[1].message, /"quoted"/);
-  const first = run.timeseries.find((r) => r.metric === "latency_p95_ms" && r.time_s === 0)!;
-  t.equal(first.value, null, "empty cell is a gap, not 0");
+  const [web] = run.timeseries.select("Service", ["latency_p95_ms"]);
+  t.equal(web.name, "web");
+  t.equal(web.time_s[0], 0);
+  t.ok(Number.isNaN(web.value[0]), "empty cell is a gap (NaN), not 0");
+  t.equal(web.value[1], 90 + (50 + 40 * Math.sin(15 / 120)) * 1.5);
   t.ok(run.decisions.some((d) => d.rescale) && run.decisions.some((d) => !d.rescale));
   t.equal(run.decisions.find((d) => d.limiting_reason !== "")!.limiting_reason, 'TooManyReplicas, "max"');
   t.equal(run.summary.scale_events, "12");
@@ -96,4 +99,25 @@ t.test("a malformed timeseries is reported with its row", async (t) => {
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.appendFileSync(path.join(dir, "timeseries.csv"), "abc,Deployment,web,replicas_spec,1\n");
   t.throws(() => readRunDir(dir), /timeseries\.csv: row \d+ has no valid time_s/);
+});
+
+t.test("the report a run builds from its recorders is the report of its folder on disk, byte for byte", async (t) => {
+  const { loadScenarioOrFail, reportFiles } = await import("../../../experiments/commands/run.js");
+  const { runScenario } = await import("../../../experiments/runner.js");
+  const loaded = loadScenarioOrFail("experiments/scenarios/php-apache/scenario.yaml", true);
+  const output = runScenario({ ...loaded.config, duration_ms: 10 * 60_000 }, { name: "php-apache", description: "d", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-recorded-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = path.join(dir, "run");
+  writeFilesAtomically(run, output.files);
+  // The files stream from the recorders on every write: a second write gives the same bytes.
+  writeFilesAtomically(path.join(dir, "again"), output.files);
+  for (const f of ["timeseries.csv", "events.csv", "decisions.csv"]) {
+    t.equal(fs.readFileSync(path.join(dir, "again", f), "utf8"), fs.readFileSync(path.join(run, f), "utf8"), `${f} written twice, same bytes`);
+  }
+  const fromMemory = await reportFiles(output);
+  const fromDisk = await buildReportFiles(readRunDir(run));
+  t.same(Object.keys(fromMemory), Object.keys(fromDisk));
+  t.ok(Object.keys(fromMemory).includes("charts/decisions.svg"), "the run has HPA decisions");
+  for (const name of Object.keys(fromDisk)) t.same(Buffer.from(fromMemory[name]), Buffer.from(fromDisk[name]), name);
 });

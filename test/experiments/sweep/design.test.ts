@@ -1,5 +1,6 @@
 /** Cell generation (grid, list, LHS), cell ids, replication seeds, shards, statistics, job specs. */
 import t from "tap";
+import { parse as parseCsv } from "csv-parse/sync";
 import { cellId, cellsOf, grid, latinHypercube, parseShard, replicationSeed, unitsOf, inShard } from "../../../experiments/sweep/design.js";
 import { parseExperiment, type Experiment } from "../../../experiments/sweep/experiment.js";
 import { cellStats, formatStat, metricStats, summaryCsv } from "../../../experiments/sweep/aggregate.js";
@@ -118,4 +119,21 @@ t.test("emitted Kubernetes Indexed Job and Slurm array script", async (t) => {
   for (const s of ["kind: Job", "completionMode: Indexed", "completions: 4", "image: kubesim:1", "$(JOB_COMPLETION_INDEX)/4", "mountPath: /results", "claimName: kubesim-results"]) t.ok(job.includes(s), s);
   const slurm = slurmScript(o);
   for (const s of ["#SBATCH --array=0-3", '--shard "${SLURM_ARRAY_TASK_ID}/4"', "npx kubesim sweep experiments/sweeps/x.yaml", "--out /results/x"]) t.ok(slurm.includes(s), s);
+});
+
+t.test("sweep-summary.csv: string factor values a spreadsheet would run are written as text, numbers keep their sign", async (t) => {
+  const runs = [0, 1].map((k) => Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, c === "time_to_scale_s" ? NaN : k + 1])));
+  const values: [string, string | number | boolean][][] = [
+    [["label", '=HYPERLINK("http://evil","x")'], ["offset", -3.5], ["flag", true]],
+    [["label", "+cmd|' /C calc'!A0"], ["offset", "-3"], ["flag", false]],
+    [["label", "@SUM(A1)"], ["offset", 0], ["flag", true]],
+  ];
+  const csv = summaryCsv(["label", "offset", "flag"], values.map((v, i) => cellStats(`c${i}`, v, runs)));
+  const lines = csv.split("\n");
+  t.match(lines[1], /^c0,"'=HYPERLINK\(""http:\/\/evil"",""x""\)",-3\.5,true,2,/, "formula neutralised and quoted; a negative number stays a number");
+  t.match(lines[2], /^c1,"'\+cmd\|' \/C calc'!A0","'-3",false,2,/, "a string that begins with - is text");
+  t.match(lines[3], /^c2,"'@SUM\(A1\)",0,true,2,/);
+  const [header, first] = parseCsv(csv) as string[][];
+  t.equal(first[header.indexOf("time_to_scale_s_mean")], "", "no replication had a value: empty, not NaN");
+  for (const line of lines.slice(1)) t.notMatch(line, /NaN|Infinity/);
 });
