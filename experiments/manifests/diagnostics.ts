@@ -30,11 +30,22 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** The one-line form `file:line path: message` (`file:line: message` without a path). */
+/**
+ * The one-line form `file:line path: message` (`file:line: message` without a path). Whatever a
+ * message quotes (a name, a path, a value a check echoes), no run of text without spaces longer
+ * than LONGEST_WORD_CHARS reaches the terminal whole, and no line is longer than
+ * LONGEST_LINE_CHARS: a 200,000-character name is an excerpt, not a screenful.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
-  return escapeControls(d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`);
+  const line = escapeControls(d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`);
+  const short = line.replace(LONG_WORD, (word) => `${word.slice(0, EXCERPT_CHARS)}…(${word.length} characters)`);
+  return short.length > LONGEST_LINE_CHARS ? `${short.slice(0, LONGEST_LINE_CHARS)}…` : short;
 }
+
+const LONGEST_WORD_CHARS = 200;
+const LONGEST_LINE_CHARS = 2000;
+const LONG_WORD = new RegExp(`\\S{${LONGEST_WORD_CHARS + 1},}`, "g");
 
 /** Longest excerpt of a user's text in a message: enough to recognise it, never a whole file. */
 export const EXCERPT_CHARS = 60;
