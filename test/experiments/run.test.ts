@@ -74,3 +74,47 @@ t.test("a failed run leaves an earlier run folder intact", async (t) => {
   t.not(r.status, 0);
   t.equal(fs.readFileSync(path.join(out, "summary.csv"), "utf8"), "earlier\n");
 });
+
+t.test("--out never loses a user's file: a foreign folder is refused, --force replaces only kubesim's files", async (t) => {
+  const out = path.join(tmp, "thesis");
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, "thesis.tex"), "my thesis");
+  const refused = cli("run", SCENARIO, "--out", out, "--quiet");
+  t.equal(refused.status, 2);
+  t.equal(
+    refused.stderr,
+    `kubesim: cannot write to ${out}: it exists and is not a kubesim run folder (no manifest.json written by kubesim)\n` +
+      "hint: name a new folder, or add --force to write into it anyway: kubesim then replaces only the files it writes and deletes nothing\n",
+  );
+  t.same(fs.readdirSync(out), ["thesis.tex"], "nothing written");
+  const forced = cli("run", SCENARIO, "--out", out, "--quiet", "--force");
+  t.equal(forced.status, 0, forced.stderr);
+  t.equal(fs.readFileSync(path.join(out, "thesis.tex"), "utf8"), "my thesis", "the user's file survives --force");
+  t.ok(fs.existsSync(path.join(out, "report.html")));
+  // Now a kubesim run folder: a rerun needs no --force and still keeps the user's file.
+  const again = cli("run", SCENARIO, "--out", out, "--quiet", "--seed", "8");
+  t.equal(again.status, 0, again.stderr);
+  t.equal(fs.readFileSync(path.join(out, "thesis.tex"), "utf8"), "my thesis", "the user's file survives a rerun");
+  t.equal(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).seed, 8, "the run's files were replaced");
+  t.same(fs.readdirSync(tmp).filter((f) => f.includes("partial")), [], "no partial folders");
+});
+
+t.test("--out '', ., .., the current folder and a file are refused with exit 2, never 70", async (t) => {
+  const file = path.join(tmp, "a-file.txt");
+  fs.writeFileSync(file, "keep me");
+  const cases: [string, string][] = [
+    ["", `kubesim: --out "": expected a folder name\nhint: name a new folder, e.g. --out results/my-run\n`],
+    [".", "kubesim: cannot write to .: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n"],
+    ["..", "kubesim: cannot write to ..: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n"],
+    [process.cwd(), `kubesim: cannot write to ${process.cwd()}: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n`],
+    [file, `kubesim: cannot write to ${file}: it is a file, not a folder\nhint: name a new folder, e.g. --out results/my-run; kubesim never replaces a file (--force does not change this)\n`],
+  ];
+  for (const [out, message] of cases) {
+    const r = cli("run", SCENARIO, "--out", out, "--quiet", "--force");
+    t.equal(r.status, 2, `--out "${out}" exits 2`);
+    t.equal(r.stderr, message, `--out "${out}"`);
+  }
+  t.equal(fs.readFileSync(file, "utf8"), "keep me");
+});
+
+t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
