@@ -103,7 +103,7 @@ export function writeFilesAtomically(dir: string, files: Record<string, FileCont
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const prefix = `.${path.basename(target)}.partial-`;
+  const prefix = stagingPrefix(target);
   removeStale(parent, prefix);
   const staging = path.join(parent, stagingName(prefix));
   // mkdir, not mkdtemp: mkdtemp makes 0700 folders; this one becomes the user's folder.
@@ -142,7 +142,7 @@ export function writeFilesAtomically(dir: string, files: Record<string, FileCont
 export function writeFileAtomically(file: string, content: string | Uint8Array): void {
   const target = path.resolve(file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const prefix = `.${path.basename(target)}.partial-`;
+  const prefix = stagingPrefix(target);
   removeStale(path.dirname(target), prefix);
   const tmp = path.join(path.dirname(target), stagingName(prefix));
   try {
@@ -152,6 +152,14 @@ export function writeFileAtomically(file: string, content: string | Uint8Array):
     fs.rmSync(tmp, { force: true });
   }
 }
+
+/** Removes what killed writers left of `target`'s staging (for a folder kubesim updates in place). */
+export function removeStaleStaging(target: string): void {
+  const resolved = path.resolve(target);
+  removeStale(path.dirname(resolved), stagingPrefix(resolved));
+}
+
+const stagingPrefix = (target: string) => `.${path.basename(target)}.partial-`;
 
 /** `<prefix><host>-<pid>-<random>`: unique, and tells `removeStale` whether its writer still runs. */
 export function stagingName(prefix: string): string {

@@ -9,7 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { DIGEST_FILE, writeFileAtomically, writeFilesAtomically } from "../output.js";
+import { DIGEST_FILE, removeStaleStaging, writeFileAtomically, writeFilesAtomically } from "../output.js";
 import type { Cell } from "./design.js";
 
 export const cellDir = (out: string, cell: Cell | string) => path.join(out, "cells", typeof cell === "string" ? cell : cell.id);
@@ -23,6 +23,7 @@ export const repFinished = (out: string, cell: Cell | string, replication: numbe
 
 /** Creates the sweep folder with its sweep.json in one rename, or brings an existing folder's sweep.json up to date. */
 export function writeSweepJson(out: string, text: string): void {
+  removeStaleStaging(out);
   if (fs.existsSync(out)) ensureFile(path.join(out, "sweep.json"), text);
   else writeFilesAtomically(out, { "sweep.json": text });
 }
