@@ -97,7 +97,9 @@ export const DIGEST_FILE = "files.sha256";
 /**
  * Writes `files` (relative paths) into `dir`. A new folder appears whole, by renaming a complete
  * staging folder into place. Into an existing folder, each file is moved in by rename (the
- * marker first removed, then moved in last); files at other paths are left alone.
+ * marker first removed, then moved in last); files at other paths are left alone. So a kill
+ * during that replacement leaves a folder without its marker, which the next write into it
+ * accepts only with --force: it is no longer a complete kubesim folder.
  */
 export function writeFilesAtomically(dir: string, files: Record<string, FileContent>, options: WriteOptions = {}): void {
   const target = path.resolve(dir);
@@ -113,23 +115,23 @@ export function writeFilesAtomically(dir: string, files: Record<string, FileCont
     for (const [name, content] of Object.entries(files)) {
       const file = path.join(staging, name);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      const hash = createHash("sha256");
+      const hash = options.digest ? createHash("sha256") : null;
       if (typeof content === "string" || content instanceof Uint8Array) {
         fs.writeFileSync(file, content);
-        hash.update(content);
+        hash?.update(content);
       } else {
         // Large CSVs arrive in chunks, so no single string holds the whole file.
         const fd = fs.openSync(file, "w");
         try {
           for (const chunk of content) {
             fs.writeSync(fd, chunk);
-            hash.update(chunk);
+            hash?.update(chunk);
           }
         } finally {
           fs.closeSync(fd);
         }
       }
-      digest.push(`${hash.digest("hex")}  ${name.split(path.sep).join("/")}\n`);
+      if (hash !== null) digest.push(`${hash.digest("hex")}  ${name.split(path.sep).join("/")}\n`);
     }
     if (options.digest) fs.writeFileSync(path.join(staging, DIGEST_FILE), digest.sort(byPath).join(""));
     if (!renameUnlessOccupied(staging, target)) moveInto(staging, target, options.digest ? DIGEST_FILE : options.marker);
