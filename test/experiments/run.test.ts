@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runScenario } from "../../experiments/runner.js";
+import { loadScenario } from "../../experiments/scenario/load.js";
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
@@ -115,6 +117,24 @@ t.test("--out '', ., .., the current folder and a file are refused with exit 2, 
     t.equal(r.stderr, message, `--out "${out}"`);
   }
   t.equal(fs.readFileSync(file, "utf8"), "keep me");
+});
+
+t.test("the scenario content hash does not depend on which folders hold the files", async (t) => {
+  // The same files, the overlay's folder sorting before the base's (a/ < php/) in one case and
+  // after it (z/ > php/) in the other: sorting by absolute path, not by what is hashed, gave two hashes.
+  const root = path.join(tmp, "hash");
+  fs.cpSync("experiments/scenarios/php-apache", path.join(root, "php"), { recursive: true });
+  const hashes: string[] = [];
+  for (const dir of ["a", "z"]) {
+    const overlay = path.join(root, dir, "s.yaml");
+    fs.mkdirSync(path.dirname(overlay));
+    fs.writeFileSync(overlay, "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nextends: ../php/scenario.yaml\nduration: 1m\n");
+    const loaded = loadScenario(overlay);
+    t.same(loaded.errors, []);
+    const output = runScenario(loaded.config!, { name: "s", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files }, { slices: 1 });
+    hashes.push(JSON.parse(String(output.files["manifest.json"])).scenario.content_sha256);
+  }
+  t.equal(hashes[1], hashes[0]);
 });
 
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
