@@ -127,12 +127,18 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * sha256 over (file name, content) of every scenario file, in the order of what is hashed (name,
+ * then content), so the hash does not depend on which folders the files are in.
+ */
 function contentHash(files: readonly string[]): string {
+  const entries = files.map((file) => ({ name: path.basename(file), content: fs.readFileSync(file) }));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Buffer.compare(a.content, b.content)));
   const hash = createHash("sha256");
-  for (const file of [...files].sort()) {
-    hash.update(path.basename(file));
+  for (const { name, content } of entries) {
+    hash.update(name);
     hash.update("\0");
-    hash.update(fs.readFileSync(file));
+    hash.update(content);
     hash.update("\0");
   }
   return hash.digest("hex");

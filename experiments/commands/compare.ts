@@ -1,14 +1,16 @@
 /**
- * `kubesim compare SCENARIO... [--out DIR]`: runs several scenarios (e.g. one workload under two
- * HPA policies) and writes each run's folder under DIR/<scenario-name>/, plus a side-by-side
- * comparison: DIR/comparison.{vl.json,svg,png} (replicas of every run over time),
- * DIR/summary.csv (one row per run) and DIR/index.html linking the reports.
+ * `kubesim compare SCENARIO... [--out DIR] [--force]`: runs several scenarios (e.g. one workload
+ * under two HPA policies) and writes each run's folder under DIR/runs/<scenario-name>/, plus a
+ * side-by-side comparison at the top of DIR: comparison.{vl.json,svg,png} (replicas of every run
+ * over time), summary.csv (one row per run), index.html linking the reports, and
+ * comparison.json (what makes DIR a comparison folder kubesim may write into again). Run folders
+ * live under runs/ so no scenario name can collide with the comparison's files.
  * `npm start` runs it on the php-apache walkthrough with the default and a tuned behavior.
  */
 import type { Command } from "commander";
 import path from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { writeFilesAtomically } from "../output.js";
+import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
 import { comparisonChart, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml, type SeriesSource } from "../report/index.js";
@@ -19,6 +21,7 @@ import { UserError } from "../errors.js";
 
 interface CompareOptions {
   out: string;
+  force?: boolean;
   seed?: string;
   quiet?: boolean;
 }
@@ -30,6 +33,10 @@ export async function compareCommand(files: string[], options: CompareOptions): 
   if (new Set(names).size !== names.length) {
     throw new UserError(`scenarios must have distinct metadata.name values, got ${names.join(", ")}`, "rename one of them", 2);
   }
+  const runDir = (name: string) => path.join(options.out, "runs", name);
+  claimOutputFolder(options.out, "comparison", { force: options.force });
+  for (const name of names) claimOutputFolder(runDir(name), "run", { force: options.force });
+  writeFilesAtomically(options.out, { [markerFile("comparison")]: JSON.stringify({ kind: "Comparison", runs: names }, null, 2) + "\n" });
   const runs: { name: string; description: string; summary: Summary; timeseries: SeriesSource }[] = [];
   for (const l of loaded) {
     const config = { ...l.config };
@@ -42,7 +49,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
       files: l.scenario.files,
     });
     const report = await reportFiles(output);
-    writeFilesAtomically(path.join(options.out, l.scenario.name), { ...output.files, ...report });
+    writeFilesAtomically(runDir(l.scenario.name), { ...output.files, ...report }, { marker: markerFile("run") });
     // Only what the comparison chart draws is kept, not the whole run.
     const timeseries = seriesList(recordedSeries(output.simulation.timeseries).select("Deployment", ["replicas_spec"]));
     runs.push({ name: l.scenario.name, description: l.scenario.description, summary: output.summary, timeseries });
@@ -55,7 +62,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
     { header: true, columns: ["scenario", ...SUMMARY_COLUMNS], cast: CSV_CAST },
   );
   const rows = runs
-    .map((r) => `<tr><td><a href="${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.description)}</td>` +
+    .map((r) => `<tr><td><a href="runs/${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.description)}</td>` +
       SUMMARY_COLUMNS.map((c) => `<td>${escapeHtml(csvNumber(r.summary[c]))}</td>`).join("") + "</tr>")
     .join("\n");
   const html = `<!doctype html>
@@ -71,19 +78,18 @@ ${rows}
 </body></html>
 `;
   // The comparison files go in last, beside the run folders already written.
-  const comparisonDir = path.join(options.out, "comparison");
-  writeFilesAtomically(comparisonDir, {
+  writeFilesAtomically(options.out, {
     "comparison.vl.json": JSON.stringify(chart.spec, null, 2) + "\n",
     "comparison.svg": svg,
     "comparison.png": svgToPng(svg),
     "summary.csv": summaryCsv,
-    "index.html": html.replace(/href="([^"]+)\/report.html"/g, 'href="../$1/report.html"'),
+    "index.html": html,
   });
   if (!options.quiet) {
     for (const r of runs) {
       process.stdout.write(`${r.name}: replicas mean ${r.summary.replicas_mean}, max ${r.summary.replicas_max}; pod-hours ${r.summary.pod_hours}; SLO violated ${r.summary.slo_violation_s} s\n`);
     }
-    process.stdout.write(`report: ${path.join(comparisonDir, "index.html")}\n`);
+    process.stdout.write(`report: ${path.join(options.out, "index.html")}\n`);
   }
 }
 
@@ -92,7 +98,8 @@ export function registerCompare(program: Command): void {
     .command("compare")
     .description("run several scenarios and write their reports plus a side-by-side comparison")
     .argument("<scenarios...>", "scenario YAML files")
-    .option("--out <dir>", "output folder", "results/compare")
+    .option("--out <dir>", "output folder: new, or a kubesim comparison folder to rerun into", "results/compare")
+    .option("--force", "write into an existing folder that is not a comparison folder (only kubesim's files there are replaced)")
     .option("--seed <n>", "run every scenario with this seed")
     .option("--quiet", "no progress output")
     .addHelpText("after", "\nExample:\n  $ npx kubesim compare experiments/scenarios/php-apache/scenario.yaml experiments/scenarios/php-apache/tuned.yaml --out results/php-apache\n")

@@ -1,10 +1,19 @@
-/** `kubesim merge DIR... --out OUT`: combines the shard folders of one sweep into one folder. */
+/**
+ * `kubesim merge DIR... --out OUT [--force]`: combines the shard folders of one sweep into one
+ * folder, after checking every shard (experiments/sweep/merge.ts).
+ */
 import type { Command } from "commander";
 import { UserError } from "../errors.js";
 import { mergeSweeps } from "../sweep/merge.js";
 
-export async function mergeCommand(dirs: string[], options: { out: string; quiet?: boolean }): Promise<void> {
-  const r = await mergeSweeps(dirs, options.out);
+interface MergeCommandOptions {
+  out: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export async function mergeCommand(dirs: string[], options: MergeCommandOptions): Promise<void> {
+  const r = await mergeSweeps(dirs, options.out, { force: options.force });
   if (r.missing > 0) {
     throw new UserError(`merged ${r.copied} runs into ${options.out}/, but ${r.missing} replication(s) are in none of the folders; no summary written`, "run the missing shards, then merge again", 1);
   }
@@ -16,10 +25,11 @@ export function registerMerge(program: Command): void {
     .command("merge")
     .description("combine the shard folders of one sweep into one folder, with its summary and report")
     .argument("<dirs...>", "sweep output folders (shards of the same experiment)")
-    .requiredOption("--out <dir>", "merged output folder")
+    .requiredOption("--out <dir>", "merged output folder (new, or a sweep folder of the same experiment)")
+    .option("--force", "write into an existing folder that is not a sweep folder (only kubesim's files there are replaced)")
     .option("--quiet", "no summary line")
     .addHelpText("after", "\nExample:\n  $ npx kubesim merge results/shard-0 results/shard-1 --out results/merged\n")
-    .action(async (dirs: string[], options: { out: string; quiet?: boolean }) => {
+    .action(async (dirs: string[], options: MergeCommandOptions) => {
       await mergeCommand(dirs, options);
     });
 }

@@ -1,13 +1,14 @@
 /**
- * `kubesim run SCENARIO.yaml [--seed N] [--out DIR] [--quiet]`: loads and validates the scenario
- * (exit 2 and nothing written on any error), runs it, and writes the run folder atomically:
- * timeseries.csv, events.csv, decisions.csv, summary.csv, manifest.json, charts/, report.html.
+ * `kubesim run SCENARIO.yaml [--seed N] [--out DIR] [--force] [--quiet]`: loads and validates the
+ * scenario and checks the output folder (exit 2 and nothing written on any error), runs it, and
+ * writes the run folder atomically: timeseries.csv, events.csv, decisions.csv, summary.csv,
+ * manifest.json, charts/, report.html.
  */
 import type { Command } from "commander";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
-import { writeFilesAtomically } from "../output.js";
+import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario, type RunOutput } from "../runner.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildReportFiles, recordedRun } from "../report/index.js";
@@ -18,6 +19,7 @@ import type { SimulationConfig } from "../simulator.js";
 export interface RunCommandOptions {
   seed?: string;
   out?: string;
+  force?: boolean;
   quiet?: boolean;
 }
 
@@ -48,6 +50,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const config: SimulationConfig = { ...loaded.config };
   if (options.seed !== undefined) config.seed = parseSeed(options.seed);
   const out = options.out ?? path.join("results", `${loaded.scenario.name}-seed${config.seed}`);
+  claimOutputFolder(out, "run", { force: options.force });
 
   const showProgress = !options.quiet && process.stderr.isTTY === true;
   const bar = showProgress
@@ -83,7 +86,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   if (barStarted) bar!.stop();
   const report = await reportFiles(output);
-  writeFilesAtomically(out, { ...output.files, ...report });
+  writeFilesAtomically(out, { ...output.files, ...report }, { marker: markerFile("run") });
   if (!options.quiet) {
     const s = output.summary;
     process.stdout.write(
@@ -102,7 +105,8 @@ export function registerRun(program: Command): void {
     .description("run a scenario and write its CSVs, decision log, charts and report into a folder")
     .argument("<scenario>", "scenario YAML file")
     .option("--seed <n>", "override the scenario's seed")
-    .option("--out <dir>", "output folder (default results/<scenario>-seed<N>)")
+    .option("--out <dir>", "output folder: new, or a kubesim run folder to rerun into (default results/<scenario>-seed<N>)")
+    .option("--force", "write into an existing folder that is not a run folder (only kubesim's files there are replaced)")
     .option("--quiet", "no progress bar, no summary line")
     .addHelpText("after", "\nExample:\n  $ npx kubesim run experiments/scenarios/php-apache/scenario.yaml --seed 7 --out results/php-apache\n")
     .action(async (file: string, options: RunCommandOptions) => {

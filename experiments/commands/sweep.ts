@@ -1,7 +1,8 @@
 /**
- * `kubesim sweep EXPERIMENT.yaml [--workers N] [--shard i/N] [--out DIR] [--emit k8s-job|slurm]`:
- * runs every (cell, replication) of an experiment on all cores, resumably, into DIR; or, with
- * --emit, writes a cluster job spec that runs it as N shards. Bad input exits 2, writing nothing.
+ * `kubesim sweep EXPERIMENT.yaml [--workers N] [--shard i/N] [--out DIR] [--force] [--fail-fast]
+ * [--emit k8s-job|slurm]`: runs every (cell, replication) of an experiment on all cores, resumably,
+ * into DIR; or, with --emit, writes a cluster job spec that runs it as N shards. Bad input exits 2,
+ * writing nothing; a run that fails is one line on stderr, and the sweep then exits 1 without a summary.
  */
 import type { Command } from "commander";
 import os from "node:os";
@@ -9,7 +10,7 @@ import path from "node:path";
 import { UserError } from "../errors.js";
 import { parseShard, type Shard } from "../sweep/design.js";
 import { k8sJob, slurmScript } from "../sweep/emit.js";
-import { writeFileAtomically } from "../sweep/layout.js";
+import { writeFileAtomically } from "../output.js";
 import { planSweep } from "../sweep/plan.js";
 import { runSweep } from "../sweep/sweep.js";
 
@@ -20,6 +21,8 @@ export interface SweepCommandOptions {
   emit?: string;
   shards?: string;
   image?: string;
+  force?: boolean;
+  failFast?: boolean;
   quiet?: boolean;
 }
 
@@ -62,7 +65,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     return;
   }
 
-  const result = await runSweep(plan, { out, workers, shard, quiet: options.quiet });
+  const result = await runSweep(plan, { out, workers, shard, quiet: options.quiet, force: options.force, failFast: options.failFast });
   if (!options.quiet) {
     const share = shard === null ? "" : ` (shard ${shard.index}/${shard.count})`;
     process.stdout.write(
@@ -79,7 +82,9 @@ export function registerSweep(program: Command): void {
     .argument("<experiment>", "experiment YAML file (kind: Experiment)")
     .option("--workers <n>", "worker threads (default: all cores)")
     .option("--shard <i/N>", "run only shard i of N (units with index mod N = i)")
-    .option("--out <dir>", "output folder (default results/sweeps/<name>)")
+    .option("--out <dir>", "output folder: new, or this experiment's own sweep folder (resumes it) (default results/sweeps/<name>)")
+    .option("--force", "write into an existing folder that is not a sweep folder (only kubesim's files there are replaced)")
+    .option("--fail-fast", "start no run after the first one that fails (default: run the others, then report every failure)")
     .option("--emit <k8s-job|slurm>", "write a Kubernetes Indexed Job or a Slurm array script instead of running")
     .option("--shards <N>", "number of shards of an emitted job (default 8)")
     .option("--image <image>", "container image of an emitted Kubernetes Job (default kubesim:latest)")

@@ -3,22 +3,29 @@
  *   sweep.json                 the plan (cells in order, factor values, replications, seeds)
  *   cells/<cell-id>/scenario.yaml   the cell's overlay scenario (extends the base; loadable)
  *   cells/<cell-id>/cell.json       the cell's factor values (what the run manifests hash)
- *   cells/<cell-id>/rep-<k>/        one replication's run files; complete iff it exists
+ *   cells/<cell-id>/rep-<k>/        one replication's run files and files.sha256 (their digest,
+ *                                   written last); complete iff files.sha256 is there
  *   sweep-summary.csv, report.html, charts/   once every replication of every cell is there
  */
 import fs from "node:fs";
 import path from "node:path";
+import { DIGEST_FILE, removeStaleStaging, writeFileAtomically, writeFilesAtomically } from "../output.js";
 import type { Cell } from "./design.js";
 
 export const cellDir = (out: string, cell: Cell | string) => path.join(out, "cells", typeof cell === "string" ? cell : cell.id);
 export const repDir = (out: string, cell: Cell | string, replication: number) => path.join(cellDir(out, cell), `rep-${replication}`);
 
-/** Writes one file by rename, so a reader (or a concurrent shard) sees the old or the new whole file. */
-export function writeFileAtomically(file: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+/** The files every replication folder has (its digest must list them). */
+export const REP_FILES = ["timeseries.csv", "events.csv", "decisions.csv", "summary.csv", "manifest.json"] as const;
+
+/** A replication is finished once its digest, written last inside its atomic folder, is there. */
+export const repFinished = (out: string, cell: Cell | string, replication: number) => fs.existsSync(path.join(repDir(out, cell, replication), DIGEST_FILE));
+
+/** Creates the sweep folder with its sweep.json in one rename, or brings an existing folder's sweep.json up to date. */
+export function writeSweepJson(out: string, text: string): void {
+  removeStaleStaging(out);
+  if (fs.existsSync(out)) ensureFile(path.join(out, "sweep.json"), text);
+  else writeFilesAtomically(out, { "sweep.json": text });
 }
 
 /** Writes only when the content differs (a resumed sweep leaves finished files untouched). */

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { removeStale, stagingName } from "../output.js";
 import { formatDiagnostic, formatPath, type Diagnostic } from "../manifests/diagnostics.js";
 import { loadScenario } from "../scenario/load.js";
 import { cellsOf, unitsOf, type Cell, type Unit } from "./design.js";
@@ -51,7 +52,11 @@ export function planSweep(file: string): Plan {
 
 /** Loads every cell's scenario (from a scratch folder, never the output) and maps errors to factors. */
 function checkCells(experiment: Experiment, cells: readonly Cell[], base: Record<string, unknown>, out: Diagnostic[]): void {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-check-"));
+  // Named like every kubesim staging folder, so a later check removes one a kill -9 left behind.
+  const prefix = "kubesim-sweep-check-";
+  removeStale(os.tmpdir(), prefix);
+  const scratch = path.join(os.tmpdir(), stagingName(prefix));
+  fs.mkdirSync(scratch, { mode: 0o700 });
   const seen = new Set<string>();
   try {
     for (const cell of cells) {

@@ -33,31 +33,55 @@ export function workerExecArgv(): string[] {
   return out;
 }
 
-export async function runPool(tasks: readonly UnitTask[], workers: number, onDone: (task: UnitTask, result: UnitResult) => void): Promise<void> {
-  if (tasks.length === 0) return;
+/** A unit whose run threw: its task, the error's message, and its stack (shown with KUBESIM_DEBUG). */
+export interface UnitFailure {
+  task: UnitTask;
+  message: string;
+  stack: string;
+}
+
+export interface PoolOptions {
+  /** Stop handing out units after the first failure (units already running finish). */
+  failFast?: boolean;
+  onFailed?: (failure: UnitFailure) => void;
+}
+
+/**
+ * Runs every task; a unit that throws is reported through `onFailed` and the others go on (or,
+ * with failFast, no further unit starts). A worker that dies is a bug: the pool rejects.
+ */
+export async function runPool(
+  tasks: readonly UnitTask[],
+  workers: number,
+  onDone: (task: UnitTask, result: UnitResult) => void,
+  options: PoolOptions = {},
+): Promise<{ failed: UnitFailure[]; notRun: number }> {
+  const failed: UnitFailure[] = [];
+  if (tasks.length === 0) return { failed, notRun: 0 };
   const count = Math.max(1, Math.min(workers, tasks.length));
   let next = 0;
   const threads: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0;
-      let failed = false;
+      let broken = false;
       const feed = (worker: Worker) => {
-        if (failed) return;
-        if (next >= tasks.length) {
+        if (broken) return;
+        if (next >= tasks.length || (options.failFast && failed.length > 0)) {
           if (running === 0) resolve();
           return;
         }
         const task = tasks[next++];
         running++;
-        worker.once("message", (msg: { ok: true; result: UnitResult } | { ok: false; error: string }) => {
+        worker.once("message", (msg: { ok: true; result: UnitResult } | { ok: false; error: string; stack: string }) => {
           running--;
-          if (!msg.ok) {
-            failed = true;
-            reject(new Error(`replication ${task.replication} of ${task.cellDir} failed: ${msg.error}`));
-            return;
+          if (msg.ok) {
+            onDone(task, msg.result);
+          } else {
+            const failure = { task, message: msg.error, stack: msg.stack };
+            failed.push(failure);
+            options.onFailed?.(failure);
           }
-          onDone(task, msg.result);
           feed(worker);
         });
         worker.postMessage(task);
@@ -66,12 +90,12 @@ export async function runPool(tasks: readonly UnitTask[], workers: number, onDon
         const worker = new Worker(workerUrl(), import.meta.url.endsWith(".ts") ? { execArgv: workerExecArgv() } : {});
         threads.push(worker);
         worker.on("error", (e) => {
-          failed = true;
+          broken = true;
           reject(e);
         });
         worker.on("exit", (code) => {
-          if (code !== 0 && !failed) {
-            failed = true;
+          if (code !== 0 && !broken) {
+            broken = true;
             reject(new Error(`sweep worker exited with code ${code}`));
           }
         });
@@ -81,4 +105,5 @@ export async function runPool(tasks: readonly UnitTask[], workers: number, onDon
   } finally {
     await Promise.all(threads.map((w) => w.terminate()));
   }
+  return { failed, notRun: tasks.length - next };
 }

@@ -1,18 +1,21 @@
 /**
  * Runs a planned sweep into a folder: writes the plan and the cell scenarios, skips replications
  * already on disk (resume), runs the rest of this shard's units on a worker pool, and, when every
- * replication of every cell is present, assembles sweep-summary.csv and the report.
+ * replication of every cell is present, assembles sweep-summary.csv and the report. A unit that
+ * fails is reported on one line and the others go on (or none starts after it, with failFast);
+ * then a UserError (exit 1) counts the failures, and there is no summary.
  */
 import fs from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
-import { writeFilesAtomically } from "../output.js";
+import { UserError } from "../errors.js";
+import { claimOutputFolder, writeFileAtomically, writeFilesAtomically } from "../output.js";
 import { cellStats, readCellRuns, summaryCsv, type CellStats } from "./aggregate.js";
 import { inShard, type Cell, type Shard, type Unit } from "./design.js";
-import { cellDir, ensureFile, removeLeftovers, repDir, writeFileAtomically } from "./layout.js";
+import { cellDir, ensureFile, removeLeftovers, repFinished, writeSweepJson } from "./layout.js";
 import { cellOverlay } from "./overlay.js";
 import type { Plan } from "./plan.js";
-import { runPool } from "./pool.js";
+import { runPool, type UnitFailure } from "./pool.js";
 import { sweepReportFiles } from "./report.js";
 import type { UnitTask } from "./unit.js";
 
@@ -24,6 +27,10 @@ export interface SweepOptions {
   quiet?: boolean;
   /** Skip report.html and charts (tests that only compare CSVs). */
   noReport?: boolean;
+  /** Write into an existing folder that is not a sweep folder (experiments/output.ts). */
+  force?: boolean;
+  /** Start no unit after the first one that fails. */
+  failFast?: boolean;
 }
 
 export interface SweepResult {
@@ -62,8 +69,9 @@ export function sweepManifest(plan: Plan): SweepManifest {
   };
 }
 
-export function cellJson(cell: Cell): string {
-  return JSON.stringify({ id: cell.id, factors: Object.fromEntries(cell.values) }, null, 2) + "\n";
+/** cell.json: the cell's id and factor values (merge rebuilds it from sweep.json's cells). */
+export function cellJson(cell: SweepManifest["cells"][number]): string {
+  return JSON.stringify({ id: cell.id, factors: cell.values }, null, 2) + "\n";
 }
 
 /** The cell's overlay scenario as stored in its folder, `extends` relative to that folder. */
@@ -79,18 +87,21 @@ export function cellScenarioText(plan: Plan, cell: Cell, out: string): string {
 
 export async function runSweep(plan: Plan, options: SweepOptions): Promise<SweepResult> {
   const out = options.out;
-  fs.mkdirSync(out, { recursive: true });
-  ensureFile(path.join(out, "sweep.json"), JSON.stringify(sweepManifest(plan), null, 2) + "\n");
+  const manifest = sweepManifest(plan);
+  const manifestText = JSON.stringify(manifest, null, 2) + "\n";
+  // A resumed sweep (or another shard) writes into its own folder; anything else needs --force.
+  claimOutputFolder(out, "sweep", { force: options.force, sameMarker: manifestText });
+  writeSweepJson(out, manifestText);
   const mine = plan.units.filter((u) => inShard(u, options.shard));
   const cellsWithWork = new Set(mine.map((u) => u.cell.id));
-  for (const cell of plan.cells) {
+  for (const [i, cell] of plan.cells.entries()) {
     if (!cellsWithWork.has(cell.id)) continue;
     ensureFile(path.join(cellDir(out, cell), "scenario.yaml"), cellScenarioText(plan, cell, out));
-    ensureFile(path.join(cellDir(out, cell), "cell.json"), cellJson(cell));
+    ensureFile(path.join(cellDir(out, cell), "cell.json"), cellJson(manifest.cells[i]));
   }
   const pending: Unit[] = [];
   for (const u of mine) {
-    if (fs.existsSync(repDir(out, u.cell, u.replication))) continue;
+    if (repFinished(out, u.cell, u.replication)) continue;
     removeLeftovers(cellDir(out, u.cell), u.replication);
     pending.push(u);
   }
@@ -98,12 +109,37 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
 
   const bar = progressBar(options, plan, mine, pending);
   const tasks: UnitTask[] = pending.map((u) => ({ cellDir: path.resolve(cellDir(out, u.cell)), replication: u.replication, seed: u.seed }));
-  await runPool(tasks, options.workers, (task) => bar?.done(task.cellDir));
+  const pool = await runPool(tasks, options.workers, (task) => bar?.done(task.cellDir), {
+    failFast: options.failFast,
+    onFailed: (failure) => {
+      bar?.stop();
+      reportFailure(out, failure);
+    },
+  });
   bar?.stop();
 
-  const complete = plan.units.every((u) => fs.existsSync(repDir(out, u.cell, u.replication)));
-  if (complete) await writeSummary(out, sweepManifest(plan), options.noReport === true);
-  return { ran: pending.length, skipped, complete };
+  const ran = pending.length - pool.notRun - pool.failed.length;
+  if (pool.failed.length > 0) {
+    const failed = pool.failed.length;
+    throw new UserError(
+      `sweep ${plan.experiment.name}: ${failed} run${failed === 1 ? "" : "s"} failed (listed above)` +
+        (pool.notRun > 0 ? `, ${pool.notRun} not started (--fail-fast)` : "") +
+        `, ${ran} done; no summary written`,
+      "fix the cause and rerun the same command: finished replications are kept and only the others run",
+      1,
+    );
+  }
+  const complete = plan.units.every((u) => repFinished(out, u.cell, u.replication));
+  if (complete) await writeSummary(out, manifest, options.noReport === true);
+  return { ran, skipped, complete };
+}
+
+/** One line per failed unit: cell, replication, the cell's scenario file, the error; the stack only with KUBESIM_DEBUG. */
+function reportFailure(out: string, failure: UnitFailure): void {
+  const id = path.basename(failure.task.cellDir);
+  const message = failure.message.replace(/\s*\n\s*/g, " ");
+  process.stderr.write(`kubesim: run failed: cell ${id} replication ${failure.task.replication} (scenario ${path.join(cellDir(out, id), "scenario.yaml")}): ${message}\n`);
+  if (process.env.KUBESIM_DEBUG && failure.stack) process.stderr.write(`${failure.stack}\n`);
 }
 
 /** sweep-summary.csv (+ report) from the replication folders, in the plan's cell order. */
@@ -141,15 +177,19 @@ function progressBar(options: SweepOptions, plan: Plan, mine: readonly Unit[], p
     cliProgress.Presets.shades_classic,
   );
   bar.start(mine.length, mine.length - pending.length, { cells: cellsDone, cellsTotal });
+  // Stopped for good at the first failure, so the failure lines are not drawn over.
+  let stopped = false;
   return {
     done(dir: string) {
+      if (stopped) return;
       const n = (left.get(dir) ?? 1) - 1;
       left.set(dir, n);
       if (n === 0) cellsDone++;
       bar.increment(1, { cells: cellsDone, cellsTotal });
     },
     stop() {
-      bar.stop();
+      if (!stopped) bar.stop();
+      stopped = true;
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * One (cell, replication) unit: load the cell's scenario with the replication's seed, run it,
- * write the run folder atomically. Runs in a worker thread (worker.ts) or in-process (tests).
+ * write the run folder atomically with its digest (files.sha256). Runs in a worker thread (worker.ts) or in-process (tests).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -46,7 +46,8 @@ export function runUnit(task: UnitTask, tag: string): UnitResult {
   }, { slices: 1 });
   const written: Record<string, string | Iterable<string>> = { ...output.files };
   written["manifest.json"] = withoutWallTime(String(output.files["manifest.json"]));
-  writeFilesAtomically(path.join(task.cellDir, `rep-${task.replication}`), written);
+  // The digest, written last, marks the replication finished and lets `merge` check every file.
+  writeFilesAtomically(path.join(task.cellDir, `rep-${task.replication}`), written, { digest: true });
   return { replication: task.replication, summary: output.summary };
 }
 

@@ -8,6 +8,6 @@ port.on("message", (task: UnitTask) => {
   try {
     port.postMessage({ ok: true, result: runUnit(task, `${process.pid}-${threadId}`) });
   } catch (e) {
-    port.postMessage({ ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+    port.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? (e.stack ?? "") : "" });
   }
 });

@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runScenario } from "../../experiments/runner.js";
+import { loadScenario } from "../../experiments/scenario/load.js";
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
@@ -74,3 +76,65 @@ t.test("a failed run leaves an earlier run folder intact", async (t) => {
   t.not(r.status, 0);
   t.equal(fs.readFileSync(path.join(out, "summary.csv"), "utf8"), "earlier\n");
 });
+
+t.test("--out never loses a user's file: a foreign folder is refused, --force replaces only kubesim's files", async (t) => {
+  const out = path.join(tmp, "thesis");
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, "thesis.tex"), "my thesis");
+  const refused = cli("run", SCENARIO, "--out", out, "--quiet");
+  t.equal(refused.status, 2);
+  t.equal(
+    refused.stderr,
+    `kubesim: cannot write to ${out}: it exists and is not a kubesim run folder (no manifest.json written by kubesim)\n` +
+      "hint: name a new folder, or add --force to write into it anyway: kubesim then replaces only the files it writes and deletes nothing\n",
+  );
+  t.same(fs.readdirSync(out), ["thesis.tex"], "nothing written");
+  const forced = cli("run", SCENARIO, "--out", out, "--quiet", "--force");
+  t.equal(forced.status, 0, forced.stderr);
+  t.equal(fs.readFileSync(path.join(out, "thesis.tex"), "utf8"), "my thesis", "the user's file survives --force");
+  t.ok(fs.existsSync(path.join(out, "report.html")));
+  // Now a kubesim run folder: a rerun needs no --force and still keeps the user's file.
+  const again = cli("run", SCENARIO, "--out", out, "--quiet", "--seed", "8");
+  t.equal(again.status, 0, again.stderr);
+  t.equal(fs.readFileSync(path.join(out, "thesis.tex"), "utf8"), "my thesis", "the user's file survives a rerun");
+  t.equal(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).seed, 8, "the run's files were replaced");
+  t.same(fs.readdirSync(tmp).filter((f) => f.includes("partial")), [], "no partial folders");
+});
+
+t.test("--out '', ., .., the current folder and a file are refused with exit 2, never 70", async (t) => {
+  const file = path.join(tmp, "a-file.txt");
+  fs.writeFileSync(file, "keep me");
+  const cases: [string, string][] = [
+    ["", `kubesim: --out "": expected a folder name\nhint: name a new folder, e.g. --out results/my-run\n`],
+    [".", "kubesim: cannot write to .: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n"],
+    ["..", "kubesim: cannot write to ..: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n"],
+    [process.cwd(), `kubesim: cannot write to ${process.cwd()}: it is the current folder or one of its parents\nhint: name a new folder, e.g. --out results/my-run (--force does not change this)\n`],
+    [file, `kubesim: cannot write to ${file}: it is a file, not a folder\nhint: name a new folder, e.g. --out results/my-run; kubesim never replaces a file (--force does not change this)\n`],
+  ];
+  for (const [out, message] of cases) {
+    const r = cli("run", SCENARIO, "--out", out, "--quiet", "--force");
+    t.equal(r.status, 2, `--out "${out}" exits 2`);
+    t.equal(r.stderr, message, `--out "${out}"`);
+  }
+  t.equal(fs.readFileSync(file, "utf8"), "keep me");
+});
+
+t.test("the scenario content hash does not depend on which folders hold the files", async (t) => {
+  // The same files, the overlay's folder sorting before the base's (a/ < php/) in one case and
+  // after it (z/ > php/) in the other: sorting by absolute path, not by what is hashed, gave two hashes.
+  const root = path.join(tmp, "hash");
+  fs.cpSync("experiments/scenarios/php-apache", path.join(root, "php"), { recursive: true });
+  const hashes: string[] = [];
+  for (const dir of ["a", "z"]) {
+    const overlay = path.join(root, dir, "s.yaml");
+    fs.mkdirSync(path.dirname(overlay));
+    fs.writeFileSync(overlay, "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nextends: ../php/scenario.yaml\nduration: 1m\n");
+    const loaded = loadScenario(overlay);
+    t.same(loaded.errors, []);
+    const output = runScenario(loaded.config!, { name: "s", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files }, { slices: 1 });
+    hashes.push(JSON.parse(String(output.files["manifest.json"])).scenario.content_sha256);
+  }
+  t.equal(hashes[1], hashes[0]);
+});
+
+t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));

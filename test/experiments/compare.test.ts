@@ -1,0 +1,65 @@
+/**
+ * `kubesim compare`: the folder layout (run folders under runs/, the comparison at the top, so a
+ * scenario named "comparison" collides with nothing), reruns into its own folder, and refusals.
+ */
+import t from "tap";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+t.setTimeout(180_000);
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
+const SCENARIO = "experiments/scenarios/php-apache/scenario.yaml";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-compare-"));
+t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+t.test("a scenario named comparison gets its own run folder beside the comparison", async (t) => {
+  const named = path.join(tmp, "comparison.yaml");
+  fs.writeFileSync(named, `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: comparison}
+extends: ${path.relative(tmp, path.resolve(SCENARIO))}
+duration: 5m
+`);
+  const out = path.join(tmp, "cmp");
+  const r = cli("compare", SCENARIO, named, "--out", out, "--quiet");
+  t.equal(r.status, 0, r.stderr);
+  t.same(fs.readdirSync(out).sort(), ["comparison.json", "comparison.png", "comparison.svg", "comparison.vl.json", "index.html", "runs", "summary.csv"]);
+  t.same(fs.readdirSync(path.join(out, "runs")).sort(), ["comparison", "php-apache"]);
+  t.equal(JSON.parse(fs.readFileSync(path.join(out, "runs", "comparison", "manifest.json"), "utf8")).scenario.name, "comparison");
+  t.equal(JSON.parse(fs.readFileSync(path.join(out, "runs", "php-apache", "manifest.json"), "utf8")).duration_s, 1800);
+  const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+  for (const name of ["php-apache", "comparison"]) {
+    t.match(index, `href="runs/${name}/report.html"`, `index links ${name}`);
+    t.ok(fs.existsSync(path.join(out, "runs", name, "report.html")), `${name}'s report is there`);
+  }
+  t.same(JSON.parse(fs.readFileSync(path.join(out, "comparison.json"), "utf8")), { kind: "Comparison", runs: ["php-apache", "comparison"] });
+
+  // A rerun into its own folder needs no --force and keeps a user's file.
+  fs.writeFileSync(path.join(out, "notes.md"), "mine");
+  const again = cli("compare", SCENARIO, named, "--out", out, "--quiet", "--seed", "3");
+  t.equal(again.status, 0, again.stderr);
+  t.equal(fs.readFileSync(path.join(out, "notes.md"), "utf8"), "mine");
+  t.equal(JSON.parse(fs.readFileSync(path.join(out, "runs", "comparison", "manifest.json"), "utf8")).seed, 3);
+});
+
+t.test("compare refuses a folder that is not a comparison, and a run folder in the way, before running", async (t) => {
+  const user = path.join(tmp, "user");
+  fs.mkdirSync(user);
+  fs.writeFileSync(path.join(user, "thesis.tex"), "x");
+  const r = cli("compare", SCENARIO, "--out", user, "--quiet");
+  t.equal(r.status, 2);
+  t.equal(r.stderr.split("\n")[0], `kubesim: cannot write to ${user}: it exists and is not a kubesim comparison folder (no comparison.json written by kubesim)`);
+  t.same(fs.readdirSync(user), ["thesis.tex"], "nothing written");
+
+  const forced = path.join(tmp, "forced");
+  fs.mkdirSync(path.join(forced, "runs", "php-apache"), { recursive: true });
+  fs.writeFileSync(path.join(forced, "runs", "php-apache", "data.csv"), "mine");
+  fs.writeFileSync(path.join(forced, "comparison.json"), JSON.stringify({ kind: "Comparison", runs: [] }));
+  const blocked = cli("compare", SCENARIO, "--out", forced, "--quiet");
+  t.equal(blocked.status, 2);
+  t.equal(blocked.stderr.split("\n")[0], `kubesim: cannot write to ${path.join(forced, "runs", "php-apache")}: it exists and is not a kubesim run folder (no manifest.json written by kubesim)`);
+  t.notOk(fs.existsSync(path.join(forced, "index.html")), "nothing run or written");
+});
