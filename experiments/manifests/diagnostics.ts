@@ -39,7 +39,8 @@ export function formatPath(path: readonly PathSegment[]): string {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
   const line = escapeControls(d.path === "" ? `${where}: ${d.message}` : `${where} ${d.path}: ${d.message}`);
-  const short = line.replace(LONG_WORD, (word) => `${word.slice(0, EXCERPT_CHARS)}…(${word.length} characters)`);
+  // A path's closing colon stays, so `file:line path: message` still reads as one.
+  const short = line.replace(LONG_WORD, (word) => `${word.slice(0, EXCERPT_CHARS)}…(${word.length} characters)${word.endsWith(":") ? ":" : ""}`);
   return short.length > LONGEST_LINE_CHARS ? `${short.slice(0, LONGEST_LINE_CHARS)}…` : short;
 }
 

@@ -20,7 +20,7 @@ import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
-import { duration, nonNegative, nullableDuration, period, positive, positiveDuration, record } from "./units.js";
+import { duration, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
 function noGuard<A>(_u: unknown): _u is A {
@@ -58,7 +58,8 @@ export const CADVISOR_PARAMS: ParamTable<CadvisorConfig> = {
 };
 
 export const METRICS_SERVER_PARAMS: ParamTable<MetricsServerConfig> = {
-  metricResolution: param("metricResolution_ms", period),
+  // metrics-server's options validation refuses less (cmd/metrics-server/app/options/options.go).
+  metricResolution: param("metricResolution_ms", periodAtLeast(10_000, " (metrics-server refuses a shorter --metric-resolution)")),
   phase: param("phase_ms", nullableDuration),
   scrapeLatency: param("scrapeLatency_ms", duration),
 };
@@ -101,7 +102,7 @@ export const TRAFFIC_PARAMS: ParamTable<TrafficConfig> = {
 };
 
 export const PROMETHEUS_PARAMS: ParamTable<PrometheusConfig> = {
-  scrapeInterval: param("scrapeInterval_ms", period),
+  scrapeInterval: param("scrapeInterval_ms", periodAtLeast(1000, " (the Prometheus model scrapes at most once a second)")),
   phase: param("phase_ms", nullableDuration),
   retention: param("retention_ms", positiveDuration),
   lookbackDelta: param("lookbackDelta_ms", positiveDuration),

@@ -52,12 +52,20 @@ export const positiveDuration: Codec<number> = leaf("positive duration", (u) => 
   return r.ms > 0 ? ok(r.ms) : bad(`expected a duration > 0, got ${describe(u)}`);
 });
 
-/** The period of a loop (sync, scrape, sample, resolution): at least MIN_PERIOD_MS. */
-export const period: Codec<number> = leaf("period", (u) => {
-  const r = parseDurationText(u);
-  if ("message" in r) return bad(r.message);
-  return r.ms >= MIN_PERIOD_MS ? ok(r.ms) : bad(`expected a period of at least ${MIN_PERIOD_MS}ms, got ${describe(u)}`);
-});
+/**
+ * The period of a loop (sync, scrape, sample, resolution): at least `min_ms` (MIN_PERIOD_MS
+ * unless the component itself refuses less; `why` then says who does).
+ */
+export function periodAtLeast(min_ms: number, why = ""): Codec<number> {
+  const min = min_ms % 1000 === 0 ? `${min_ms / 1000}s` : `${min_ms}ms`;
+  return leaf("period", (u) => {
+    const r = parseDurationText(u);
+    if ("message" in r) return bad(r.message);
+    return r.ms >= min_ms ? ok(r.ms) : bad(`expected a period of at least ${min}${why}, got ${describe(u)}`);
+  });
+}
+
+export const period: Codec<number> = periodAtLeast(MIN_PERIOD_MS);
 
 /** A duration, or null for "draw it" (phases that default to a random offset). */
 export const nullableDuration: Codec<number | null> = leaf("duration or null", (u) => {
