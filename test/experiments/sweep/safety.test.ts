@@ -21,7 +21,7 @@ t.setTimeout(300_000);
 const EXPERIMENT = "test/experiments/sweep/fixtures/tiny-grid.yaml";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-safety-"));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "test/experiments/sweep/fixtures/cli.ts", ...args], { encoding: "utf8" });
+const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 const VERSION = JSON.parse(fs.readFileSync("package.json", "utf8")).version;
 const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
 const staleName = (prefix: string) => stagingName(prefix).replace(`-${process.pid}-`, `-${deadPid}-`);

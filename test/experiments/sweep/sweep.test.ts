@@ -19,7 +19,7 @@ t.setTimeout(180_000);
 const EXPERIMENT = "test/experiments/sweep/fixtures/tiny-grid.yaml";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-"));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "test/experiments/sweep/fixtures/cli.ts", ...args], { encoding: "utf8" });
+const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 
 /** Relative path -> bytes of every file under `dir`. */
 function tree(dir: string): Map<string, string> {
