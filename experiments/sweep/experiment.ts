@@ -11,6 +11,7 @@ import path from "node:path";
 import { isPlainObject } from "../manifests/codec.js";
 import type { Diagnostic, PathSegment } from "../manifests/diagnostics.js";
 import { parseManifestYaml } from "../manifests/yaml.js";
+import { readInputFile } from "../manifests/input-file.js";
 import { parseDuration_ms } from "../../models/cluster/quantity.js";
 import { unknownKeyMessage } from "../scenario/strict.js";
 
@@ -77,14 +78,10 @@ export class Diagnostics {
 
 /** Reads and decodes an experiment file; `experiment` is null when there is any error. */
 export function readExperiment(file: string): { experiment: Experiment | null; errors: Diagnostic[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    return { experiment: null, errors: [{ file, line: 0, path: "", message: `cannot read experiment file: ${reason}` }] };
-  }
-  return parseExperiment(text, file);
+  // The same reader as scenario, manifest and trace files: regular files only, size-limited.
+  const read = readInputFile(file);
+  if ("reason" in read) return { experiment: null, errors: [{ file, line: 0, path: "", message: `cannot read experiment file: ${read.reason}` }] };
+  return parseExperiment(read.text, file);
 }
 
 export function parseExperiment(text: string, file: string): { experiment: Experiment | null; errors: Diagnostic[] } {

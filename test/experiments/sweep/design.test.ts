@@ -2,7 +2,7 @@
 import t from "tap";
 import { parse as parseCsv } from "csv-parse/sync";
 import { cellId, cellsOf, grid, latinHypercube, parseShard, replicationSeed, unitsOf, inShard } from "../../../experiments/sweep/design.js";
-import { parseExperiment, type Experiment } from "../../../experiments/sweep/experiment.js";
+import { parseExperiment, readExperiment, type Experiment } from "../../../experiments/sweep/experiment.js";
 import { cellStats, formatStat, metricStats, summaryCsv } from "../../../experiments/sweep/aggregate.js";
 import { paretoFront } from "../../../experiments/sweep/report.js";
 import { k8sJob, slurmScript } from "../../../experiments/sweep/emit.js";
@@ -84,6 +84,15 @@ t.test("experiment file errors carry file:line", async (t) => {
     { line: 5, message: /unknown field "replicatons" \(did you mean "replications"\?\)/ },
     { line: 7, message: /non-empty list/ },
   ]);
+});
+
+t.test("an experiment file is read as scenario files are: regular files only", async (t) => {
+  // /dev/zero would be read until memory runs out; a folder is not a file.
+  for (const [file, kind] of [["/dev/zero", "a character device"], ["test", "a folder"]]) {
+    const { experiment, errors } = readExperiment(file);
+    t.equal(experiment, null);
+    t.strictSame(errors.map((e) => e.message), [`cannot read experiment file: not a regular file (it is ${kind})`]);
+  }
 });
 
 t.test("statistics: mean, sd and the Student-t 95 % interval for known inputs", async (t) => {
