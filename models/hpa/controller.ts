@@ -18,9 +18,10 @@ import type { ClusterStore, StoredObject } from "../cluster/store.js";
 import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
+import { getScaleError } from "./get-scale.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
-import { reconcileAutoscaler, type HpaDecision, type SelectorFailure } from "./reconcile.js";
+import { reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type SelectorFailure } from "./reconcile.js";
 import { PodListMemo } from "./replica-calculator.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
@@ -167,13 +168,19 @@ export class HorizontalController {
     const namespace = hpa.metadata.namespace;
     const ref = hpa.spec.scaleTargetRef;
     const target = this.store.get<ScalableObject>(ref.kind, namespace, ref.name);
-    if (!target || !("replicas" in target.spec)) {
-      // horizontal.go: "the HPA controller was unable to get the target's current scale"
+    const getScaleFailure = getScaleError(ref, target !== undefined);
+    // getScaleError is null only for a target that exists.
+    if (getScaleFailure !== null || target === undefined) {
+      // horizontal.go reconcileAutoscaler: a FailedGetScale event with the error, AbleToScale=False
+      // on the status, and nothing else done this sync.
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale", getScaleFailure!);
       hpa.status.conditions = setConditionInList(hpa.status.conditions, "AbleToScale", "False", "FailedGetScale",
-        `the HPA controller was unable to get the target's current scale: ${ref.kind} "${ref.name}" not found`, now_ms);
+        `the HPA controller was unable to get the target's current scale: ${getScaleFailure!}`, now_ms);
       this.store.update(hpa);
-      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale",
-        `${ref.kind} "${ref.name}" not found`);
+      const decision = failedGetScaleDecision(hpa, this.config, now_ms);
+      state.lastDecision = decision;
+      this.recordDecision(state, decision, hpa.status.conditions, now_ms);
+      this.onDecision?.(hpa, decision);
       return;
     }
     if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.podListMemo.clear();
@@ -305,6 +312,16 @@ export class HorizontalController {
       this.conditionCell(conditions, "ScalingLimited"),
     ]);
   }
+}
+
+/** The decision of a sync that could not read the scale: nothing computed, the status kept. */
+function failedGetScaleDecision(hpa: StoredHorizontalPodAutoscaler, config: HorizontalControllerConfig, now_ms: number): HpaDecision {
+  return {
+    now_ms, path: "FailedGetScale", currentReplicas: hpa.status.currentReplicas, minReplicas: hpa.spec.minReplicas ?? 1,
+    maxReplicas: hpa.spec.maxReplicas, tolerances: tolerancesForHpa(hpa, config), metrics: [], metricDesiredReplicas: null,
+    metricName: "", stabilizedReplicas: null, limitedReplicas: null, stabilizationReason: null, limitingReason: null,
+    rescaleReason: "", desiredReplicas: hpa.status.desiredReplicas, rescale: false, selectorFailure: null,
+  };
 }
 
 /** A decision-log cell for an optional value: "" when absent. */

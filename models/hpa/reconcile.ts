@@ -87,6 +87,8 @@ export interface MetricDecision {
 }
 
 export type ReconcilePath =
+  /** The controller could not read the target's scale (set by the controller, not here). */
+  | "FailedGetScale"
   /** currentReplicas == 0 and minReplicas != 0: the HPA is idle. */
   | "ScalingDisabled"
   | "AboveMaxReplicas"

@@ -13,6 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { loadScenario } from "../../experiments/scenario/load.js";
 import { ClusterSimulation } from "../../experiments/simulator.js";
+import type { Deployment } from "../../models/cluster/types.js";
+import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 
 const MESSAGE = "pods by selector app=web are controlled by multiple HPAs: [shop/web-a shop/web-b]";
 
@@ -106,8 +108,7 @@ t.test("two HPAs on one Deployment: AmbiguousSelector, replicas constant, no fli
   }
 
   for (const name of ["web-a", "web-b"]) {
-    const stored = sim.store.get<{ status: { conditions: { type: string; status: string; reason: string; message: string }[]; currentMetrics: unknown[] } }>(
-      "HorizontalPodAutoscaler", "shop", name)!;
+    const stored = sim.store.get<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", "shop", name)!;
     t.same(stored.status.conditions.map((c) => [c.type, c.status, c.reason, c.message]), [
       ["AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale"],
       ["ScalingActive", "False", "AmbiguousSelector", MESSAGE],
@@ -126,7 +127,7 @@ t.test("deleting one of the two HPAs lets the other scale again", async (t) => {
   const afterDelete = rows.filter((r) => Number(r[0]) > 5 * 60);
   t.ok(afterDelete.every((r) => r[HPA] === "shop/web-a" && r[PATH] !== "AmbiguousSelector"), "web-a is no longer ambiguous");
   const rescales = afterDelete.filter((r) => r[RESCALE] === "true");
-  t.equal(sim.store.get<{ spec: { replicas: number } }>("Deployment", "shop", "web")!.spec.replicas, 2, "up to web-a's maxReplicas, and it stays there");
+  t.equal(sim.store.get<Deployment>("Deployment", "shop", "web")!.spec.replicas, 2, "up to web-a's maxReplicas, and it stays there");
   t.equal(rescales.length, 1, "one rescale (1 -> 2), no flip-flop");
   t.equal(rescales[0]?.[7], 2);
 });
