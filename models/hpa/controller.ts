@@ -16,9 +16,12 @@ import type { EventLog } from "../cluster/events.js";
 import { PodSelection } from "../cluster/pod-index.js";
 import type { ClusterStore, StoredObject } from "../cluster/store.js";
 import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
+import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
+import { getScaleError } from "./get-scale.js";
+import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
-import { reconcileAutoscaler, type HpaDecision } from "./reconcile.js";
+import { reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type SelectorFailure } from "./reconcile.js";
 import { PodListMemo } from "./replica-calculator.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
@@ -67,8 +70,9 @@ export const DECISION_COLUMNS = [
 
 interface HpaState {
   timer: PeriodicTimer | null;
-  /** `<namespace>/<name>`, the decision log's hpa cell. */
+  /** `<namespace>/<name>`, the decision log's hpa cell and the hpaSelectors key. */
   key: string;
+  namespace: string;
   recommendations: readonly TimestampedRecommendation[] | null;
   scaleUpEvents: readonly TimestampedScaleEvent[];
   scaleDownEvents: readonly TimestampedScaleEvent[];
@@ -78,12 +82,25 @@ interface HpaState {
   selection: PodSelection;
   /** What the calculator derived from the selected pods, valid while `selection` is unchanged. */
   podListMemo: PodListMemo;
+  /** The target being reconciled, for validateAndParseSelector. */
+  target: ScalableObject | null;
+  /** This HPA's validateAndParseSelector, made once so a sync allocates no closure. */
+  validateAndParseSelector: () => SelectorFailure | null;
+  /** The selector last checked for emptiness, and the refusal it got (null = usable). */
+  checkedSelector: LabelSelector | null;
+  selectorRequired: SelectorFailure | null;
+  ambiguity: AmbiguityCheck;
+  /** The controlling-HPA list the cached AmbiguousSelector refusal was written for. */
+  ambiguousHpas: readonly string[] | null;
+  ambiguousSelector: SelectorFailure | null;
 }
 
 export class HorizontalController {
   /** One row per HPA sync: why it scaled (or did not). */
   readonly decisions = new Recorder(DECISION_COLUMNS);
   private readonly states = new Map<string, HpaState>();
+  /** horizontal.go HorizontalController.hpaSelectors: which HPA claims which pods. */
+  private readonly hpaSelectors = new HpaSelectors();
   /** conditionCell's texts, by status then reason. */
   private readonly conditionCells = new Map<string, Map<string, string>>();
   /** Called after every sync with the decision (time series, tests). */
@@ -97,8 +114,15 @@ export class HorizontalController {
     private readonly config: Readonly<HpaControllerConfig> = DEFAULT_HPA_CONTROLLER_CONFIG,
   ) {
     store.watch<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", (type, hpa) => {
-      if (type === "ADDED") this.start(hpa);
-      else if (type === "DELETED") this.stop(hpa);
+      if (type === "ADDED") {
+        this.start(hpa);
+        this.enqueueHPA(hpa);
+      } else if (type === "MODIFIED") {
+        this.enqueueHPA(hpa);
+      } else if (type === "DELETED") {
+        this.stop(hpa);
+        this.deleteHPA(hpa);
+      }
     });
   }
 
@@ -106,20 +130,35 @@ export class HorizontalController {
     return this.states.get(`${namespace}/${name}`)?.lastDecision ?? null;
   }
 
+  // horizontal.go enqueueHPA (add and update): register the HPA with labels.Nothing(); its
+  // selector goes in when a reconcile reaches validateAndParseSelector.
+  private enqueueHPA(hpa: StoredHorizontalPodAutoscaler): void {
+    const key = hpaKey(hpa.metadata.namespace, hpa.metadata.name);
+    if (!this.hpaSelectors.selectorExists(key)) this.hpaSelectors.putSelector(key, hpa.metadata.namespace, null);
+  }
+
+  // horizontal.go deleteHPA: remove the HPA and its selector.
+  private deleteHPA(hpa: StoredHorizontalPodAutoscaler): void {
+    this.hpaSelectors.deleteSelector(hpaKey(hpa.metadata.namespace, hpa.metadata.name), hpa.metadata.namespace);
+  }
+
   private start(hpa: StoredHorizontalPodAutoscaler): void {
-    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
+    const key = hpaKey(hpa.metadata.namespace, hpa.metadata.name);
     const firstDelay_ms =
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
     const state: HpaState = {
-      key, timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
-      selection: new PodSelection(), podListMemo: new PodListMemo(),
+      key, namespace: hpa.metadata.namespace, timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
+      selection: new PodSelection(), podListMemo: new PodListMemo(), target: null,
+      validateAndParseSelector: () => this.validateAndParseSelector(state),
+      checkedSelector: null, selectorRequired: null,
+      ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
     };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
   }
 
   private stop(hpa: StoredHorizontalPodAutoscaler): void {
-    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
+    const key = hpaKey(hpa.metadata.namespace, hpa.metadata.name);
     this.states.get(key)?.timer?.cancel();
     this.states.delete(key);
   }
@@ -129,16 +168,23 @@ export class HorizontalController {
     const namespace = hpa.metadata.namespace;
     const ref = hpa.spec.scaleTargetRef;
     const target = this.store.get<ScalableObject>(ref.kind, namespace, ref.name);
-    if (!target || !("replicas" in target.spec)) {
-      // horizontal.go: "the HPA controller was unable to get the target's current scale"
+    const getScaleFailure = getScaleError(ref, target !== undefined);
+    // getScaleError is null only for a target that exists.
+    if (getScaleFailure !== null || target === undefined) {
+      // horizontal.go reconcileAutoscaler: a FailedGetScale event with the error, AbleToScale=False
+      // on the status, and nothing else done this sync.
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale", getScaleFailure!);
       hpa.status.conditions = setConditionInList(hpa.status.conditions, "AbleToScale", "False", "FailedGetScale",
-        `the HPA controller was unable to get the target's current scale: ${ref.kind} "${ref.name}" not found`, now_ms);
+        `the HPA controller was unable to get the target's current scale: ${getScaleFailure!}`, now_ms);
       this.store.update(hpa);
-      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale",
-        `${ref.kind} "${ref.name}" not found`);
+      const decision = failedGetScaleDecision(hpa, this.config, now_ms);
+      state.lastDecision = decision;
+      this.recordDecision(state, decision, hpa.status.conditions, now_ms);
+      this.onDecision?.(hpa, decision);
       return;
     }
     if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.podListMemo.clear();
+    state.target = target;
     const result = reconcileAutoscaler({
       hpa,
       scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
@@ -150,7 +196,9 @@ export class HorizontalController {
       scaleDownEvents: state.scaleDownEvents,
       config: this.config,
       now_ms,
+      validateAndParseSelector: state.validateAndParseSelector,
     });
+    state.target = null;
     state.recommendations = result.recommendations;
     state.scaleUpEvents = result.scaleUpEvents;
     state.scaleDownEvents = result.scaleDownEvents;
@@ -162,6 +210,13 @@ export class HorizontalController {
       this.store.update(target);
       this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Normal", "SuccessfulRescale",
         `New size: ${result.desiredReplicas}; reason: ${result.decision.rescaleReason} (was ${previous})`);
+    } else if (result.decision.selectorFailure !== null) {
+      // validateAndParseSelector's event, then reconcileAutoscaler's FailedComputeMetricsReplicas
+      // with the same error (computeReplicasForMetrics returns it unwrapped).
+      const failure = result.decision.selectorFailure;
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", failure.eventReason, failure.error);
+      this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning",
+        "FailedComputeMetricsReplicas", failure.error);
     } else if (result.error !== null) {
       this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning",
         result.decision.metrics.find((m) => m.failureReason !== null)?.failureReason ?? "FailedComputeMetricsReplicas", result.error);
@@ -170,6 +225,42 @@ export class HorizontalController {
     this.store.update(hpa);
     this.recordDecision(state, result.decision, result.status.conditions, now_ms);
     this.onDecision?.(hpa, result.decision);
+  }
+
+  /**
+   * horizontal.go validateAndParseSelector for the target being reconciled. The scale
+   * subresource's status.selector is the workload's selector printed by the API server
+   * (scaleFromDeployment: LabelSelectorAsSelector(...).String()), so it is "" exactly when the
+   * selector is empty, and it always parses: a selector LabelSelectorAsSelector refuses fails
+   * the scale GET instead (FailedGetScale), and upstream's "couldn't convert selector into a
+   * corresponding internal selector object" needs a custom resource's free-form selector string,
+   * which the simulation has no kind for.
+   */
+  private validateAndParseSelector(state: HpaState): SelectorFailure | null {
+    const selector = state.target!.spec.selector;
+    if (selector !== state.checkedSelector) {
+      state.checkedSelector = selector;
+      state.selectorRequired = labelSelectorIsEmpty(selector)
+        ? {
+            eventReason: "SelectorRequired",
+            error: "selector is required",
+            conditionReason: "InvalidSelector",
+            conditionMessage: "the HPA target's scale is missing a selector",
+          }
+        : null;
+    }
+    if (state.selectorRequired !== null) return state.selectorRequired;
+    // Update the HPA's selector only if it was registered in enqueueHPA.
+    if (this.hpaSelectors.selectorExists(state.key)) this.hpaSelectors.putSelector(state.key, state.namespace, selector);
+    const selectingHpas = state.ambiguity.multipleControllers(this.hpaSelectors, selector, state.selection.pods);
+    if (selectingHpas === null) return null;
+    if (selectingHpas !== state.ambiguousHpas) {
+      // Go prints the []selectors.Key as "[ns/a ns/b]".
+      const error = `pods by selector ${formatLabelSelector(selector)} are controlled by multiple HPAs: [${selectingHpas.join(" ")}]`;
+      state.ambiguousHpas = selectingHpas;
+      state.ambiguousSelector = { eventReason: "AmbiguousSelector", error, conditionReason: "AmbiguousSelector", conditionMessage: error };
+    }
+    return state.ambiguousSelector;
   }
 
   /**
@@ -221,6 +312,16 @@ export class HorizontalController {
       this.conditionCell(conditions, "ScalingLimited"),
     ]);
   }
+}
+
+/** The decision of a sync that could not read the scale: nothing computed, the status kept. */
+function failedGetScaleDecision(hpa: StoredHorizontalPodAutoscaler, config: HorizontalControllerConfig, now_ms: number): HpaDecision {
+  return {
+    now_ms, path: "FailedGetScale", currentReplicas: hpa.status.currentReplicas, minReplicas: hpa.spec.minReplicas ?? 1,
+    maxReplicas: hpa.spec.maxReplicas, tolerances: tolerancesForHpa(hpa, config), metrics: [], metricDesiredReplicas: null,
+    metricName: "", stabilizedReplicas: null, limitedReplicas: null, stabilizationReason: null, limitingReason: null,
+    rescaleReason: "", desiredReplicas: hpa.status.desiredReplicas, rescale: false, selectorFailure: null,
+  };
 }
 
 /** A decision-log cell for an optional value: "" when absent. */

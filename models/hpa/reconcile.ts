@@ -4,9 +4,10 @@
  * rescale decision, the updated histories and a record of why out.
  *
  * Not modelled here (they are the controller's I/O): fetching the scale (FailedGetScale), writing
- * it (FailedUpdateScale), selector validation (InvalidSelector / AmbiguousSelector), events and
- * the status write. The controller calls this, writes `scale.spec.replicas = desiredReplicas`
- * when `rescale`, and stores `status` and the returned histories.
+ * it, the selector registry behind validateAndParseSelector (InvalidSelector, AmbiguousSelector;
+ * the controller passes the check in, and this calls it where upstream does), events and the
+ * status write. The controller calls this, writes `scale.spec.replicas = desiredReplicas` when
+ * `rescale`, and stores `status` and the returned histories.
  */
 import type { Pod } from "../cluster/types.js";
 import { copyConditions, setConditionInOwnList } from "./conditions.js";
@@ -48,6 +49,25 @@ export interface ReconcileInput {
   now_ms: number;
   /** Optional: what was derived from `pods` at earlier syncs, valid while `pods` is the same list. */
   podListMemo?: PodListMemo;
+  /**
+   * horizontal.go validateAndParseSelector, run only when the metrics are about to be read (as
+   * upstream, at the top of computeReplicasForMetrics): null when the target's selector is usable,
+   * else why not. Omitted = always usable.
+   */
+  validateAndParseSelector?: () => SelectorFailure | null;
+}
+
+/**
+ * A validateAndParseSelector refusal: the Warning event it emits, and the ScalingActive=False
+ * condition it sets. The error it returns is the event's message.
+ */
+export interface SelectorFailure {
+  /** "SelectorRequired", "InvalidSelector" or "AmbiguousSelector". */
+  eventReason: string;
+  /** The event message and the error: "selector is required", "pods by selector ... are controlled by multiple HPAs: [...]". */
+  error: string;
+  conditionReason: "InvalidSelector" | "AmbiguousSelector";
+  conditionMessage: string;
 }
 
 /** What one metric spec produced in this pass. */
@@ -67,13 +87,18 @@ export interface MetricDecision {
 }
 
 export type ReconcilePath =
+  /** The controller could not read the target's scale (set by the controller, not here). */
+  | "FailedGetScale"
   /** currentReplicas == 0 and minReplicas != 0: the HPA is idle. */
   | "ScalingDisabled"
   | "AboveMaxReplicas"
   | "BelowMinReplicas"
   | "Metrics"
   /** No usable metric (or a broken one blocks a scale-down): no scaling this pass. */
-  | "MetricsFailed";
+  | "MetricsFailed"
+  /** validateAndParseSelector refused the target's selector: no metrics read, no scaling. */
+  | "InvalidSelector"
+  | "AmbiguousSelector";
 
 /** Why the HPA decided what it decided, for the simulator's decision log. */
 export interface HpaDecision {
@@ -98,6 +123,8 @@ export interface HpaDecision {
   rescaleReason: string;
   desiredReplicas: number;
   rescale: boolean;
+  /** Set when validateAndParseSelector refused (path InvalidSelector or AmbiguousSelector). */
+  selectorFailure: SelectorFailure | null;
 }
 
 export interface ReconcileResult {
@@ -475,6 +502,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     rescaleReason: "",
     desiredReplicas: 0,
     rescale: false,
+    selectorFailure: null,
   };
 
   let metricStatuses: MetricStatus[] = [];
@@ -482,6 +510,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   let rescaleReason = "";
   let rescale = true;
   let retErr: string | null = null;
+  let selectorFailure: SelectorFailure | null;
 
   if (currentReplicas === 0 && minReplicas !== 0) {
     // Autoscaling is disabled for this target (someone scaled it to zero).
@@ -497,6 +526,20 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     rescaleReason = "Current number of replicas below Spec.MinReplicas";
     desiredReplicas = minReplicas;
     decision.path = "BelowMinReplicas";
+  } else if ((selectorFailure = input.validateAndParseSelector?.() ?? null) !== null) {
+    // computeReplicasForMetrics returns -1 and validateAndParseSelector's error before reading any
+    // metric; reconcileAutoscaler keeps the previous desired count (setCurrentReplicasAndMetricsInStatus
+    // with nil statuses).
+    setCondition(conditions, {
+      type: "ScalingActive",
+      status: "False",
+      reason: selectorFailure.conditionReason,
+      message: selectorFailure.conditionMessage,
+    }, now_ms);
+    decision.path = selectorFailure.conditionReason;
+    decision.metricDesiredReplicas = -1;
+    decision.selectorFailure = selectorFailure;
+    return metricsFailed(input, currentReplicas, [], conditions, selectorFailure.error, recommendations, decision);
   } else {
     const calc = new ReplicaCalculator(
       input.metricsClient,
@@ -514,27 +557,8 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     setCondition(conditions, computed.condition, now_ms);
 
     if (computed.error !== null && computed.replicas === -1) {
-      // setCurrentReplicasAndMetricsInStatus: keep the previous desired count, no scaling.
       decision.path = "MetricsFailed";
-      decision.desiredReplicas = hpa.status.desiredReplicas;
-      const status: HorizontalPodAutoscalerStatus = {
-        currentReplicas,
-        desiredReplicas: hpa.status.desiredReplicas,
-        lastScaleTime_ms: hpa.status.lastScaleTime_ms,
-        currentMetrics: metricStatuses,
-        conditions,
-      };
-      return {
-        desiredReplicas: status.desiredReplicas,
-        rescale: false,
-        status,
-        conditions,
-        error: `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${computed.error}`,
-        recommendations,
-        scaleUpEvents,
-        scaleDownEvents,
-        decision,
-      };
+      return metricsFailed(input, currentReplicas, metricStatuses, conditions, computed.error, recommendations, decision);
     }
     // Some metrics failed but the rest still allow scaling: scale, and report the error.
     retErr = computed.error;
@@ -616,6 +640,39 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     recommendations,
     scaleUpEvents,
     scaleDownEvents,
+    decision,
+  };
+}
+
+// reconcileAutoscaler when computeReplicasForMetrics returned -1 and an error:
+// setCurrentReplicasAndMetricsInStatus keeps the previous desired count, and nothing scales.
+function metricsFailed(
+  input: ReconcileInput,
+  currentReplicas: number,
+  metricStatuses: MetricStatus[],
+  conditions: HorizontalPodAutoscalerCondition[],
+  error: string,
+  recommendations: readonly TimestampedRecommendation[],
+  decision: HpaDecision,
+): ReconcileResult {
+  const hpa = input.hpa;
+  decision.desiredReplicas = hpa.status.desiredReplicas;
+  const status: HorizontalPodAutoscalerStatus = {
+    currentReplicas,
+    desiredReplicas: hpa.status.desiredReplicas,
+    lastScaleTime_ms: hpa.status.lastScaleTime_ms,
+    currentMetrics: metricStatuses,
+    conditions,
+  };
+  return {
+    desiredReplicas: status.desiredReplicas,
+    rescale: false,
+    status,
+    conditions,
+    error: `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${error}`,
+    recommendations,
+    scaleUpEvents: input.scaleUpEvents,
+    scaleDownEvents: input.scaleDownEvents,
     decision,
   };
 }
