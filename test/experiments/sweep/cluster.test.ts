@@ -1,0 +1,217 @@
+/**
+ * Sweeps on clusters (issue 20): the emitted Slurm script (run here by bash with stand-ins for
+ * sbatch and node, which record their arguments), output folders a user cannot write, sweep
+ * folders that are whole wherever they are collected, and merges byte-identical wherever the
+ * folders are. The real Slurm run is scripts/test-slurm.sh (npm run test:slurm).
+ */
+import t from "tap";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { planSweep } from "../../../experiments/sweep/plan.js";
+import { runSweep } from "../../../experiments/sweep/sweep.js";
+import { mergeSweeps } from "../../../experiments/sweep/merge.js";
+import { parseExperiment } from "../../../experiments/sweep/experiment.js";
+import { slurmScript } from "../../../experiments/sweep/emit.js";
+import { loadScenario } from "../../../experiments/scenario/load.js";
+import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiments/version.js";
+
+t.setTimeout(180_000);
+
+const EXPERIMENT = path.resolve("test/experiments/sweep/fixtures/tiny-grid.yaml");
+const CLI = path.resolve("experiments/cli.ts");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-cluster-"));
+t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// By URL: `--import tsx` would be looked up from the child's working folder.
+const TSX = import.meta.resolve("tsx");
+const cli = (cwd: string, ...args: string[]) => spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { encoding: "utf8", cwd });
+
+/** Relative path -> bytes of every file under `dir`. */
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const full = path.join(dir, name);
+    if (fs.statSync(full).isFile()) out.set(name, fs.readFileSync(full, "latin1"));
+  }
+  return out;
+}
+
+/**
+ * A folder of stand-in commands that append their arguments (one per line, then a blank line) to
+ * `<bin>/calls`; sbatch also prints a job id as `sbatch --parsable` does.
+ */
+function standIns(): { bin: string; calls: () => string[][] } {
+  const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
+  const record = `#!/bin/bash\n{ echo "$(basename "$0")"; for a in "$@"; do echo "$a"; done; echo; } >> ${JSON.stringify(path.join(bin, "calls"))}\n`;
+  fs.writeFileSync(path.join(bin, "node"), record, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, "sbatch"), `${record}echo "4242;cluster"\n`, { mode: 0o755 });
+  const calls = () => {
+    const text = fs.existsSync(path.join(bin, "calls")) ? fs.readFileSync(path.join(bin, "calls"), "utf8") : "";
+    return text.split("\n\n").filter((c) => c !== "").map((c) => c.split("\n"));
+  };
+  return { bin, calls };
+}
+
+t.test("Slurm script (defects 1, 3, 4): project root, the built CLI, the CPUs asked for, a folder per shard, a dependent merge", async (t) => {
+  // A project root and an output folder whose names a shell would split or expand unquoted.
+  const root = path.join(tmp, "my project");
+  fs.mkdirSync(path.join(root, "dist", "experiments"), { recursive: true });
+  fs.writeFileSync(path.join(root, "dist", "experiments", "cli.js"), "");
+  const out = path.join(tmp, "out $HOME 'q'");
+  const logDir = path.join(tmp, "logs");
+  const script = slurmScript({ name: "tiny-grid", experiment: EXPERIMENT, projectRoot: root, out, logDir, shards: 3, workers: 1 });
+  t.match(script, /^#SBATCH --array=0-2$/m);
+  t.match(script, /^#SBATCH --cpus-per-task=1$/m, "one CPU for one worker (defect 1)");
+  t.match(script, new RegExp(`^#SBATCH --chdir="${root}"$`, "m"), "starts in the project root (defect 3)");
+  t.notMatch(script, /npx/, "never npx (defect 3)");
+  t.match(slurmScript({ name: "x", experiment: EXPERIMENT, projectRoot: root, out, logDir, shards: 3, workers: 6 }), /^#SBATCH --cpus-per-task=6$/m);
+
+  const file = path.join(tmp, "tiny-grid.slurm.sh");
+  fs.writeFileSync(file, script);
+  const { bin, calls } = standIns();
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, SLURM_JOB_ID: undefined };
+
+  // As an array task: SLURM_JOB_ID and the task id set; run from another folder.
+  const task = spawnSync("bash", [file], { cwd: os.tmpdir(), encoding: "utf8", env: { ...env, SLURM_JOB_ID: "7", SLURM_ARRAY_TASK_ID: "2", SLURM_CPUS_PER_TASK: "1" } });
+  t.equal(task.status, 0, task.stderr);
+  t.same(calls()[0], ["node", path.join(root, "dist", "experiments", "cli.js"), "sweep", EXPERIMENT, "--shard", "2/3", "--out", `${out}/shard-2`, "--workers", "1", "--quiet"], "shard 2 into <out>/shard-2, the variable expanded, the rest literal (defect 4)");
+
+  // Outside Slurm: submits itself as the array, then the merge with --dependency=afterok on it.
+  fs.rmSync(path.join(bin, "calls"));
+  const submit = spawnSync("bash", [file], { cwd: tmp, encoding: "utf8", env });
+  t.equal(submit.status, 0, submit.stderr);
+  const [array, merge] = calls();
+  t.same(array, ["sbatch", "--parsable", file]);
+  t.equal(merge[0], "sbatch");
+  t.ok(merge.includes("--dependency=afterok:4242"), "the merge waits for every shard");
+  t.ok(merge.includes(`--chdir=${root}`));
+  t.match(submit.stdout, /submitted shards as job 4242 and their merge as job 4242/);
+  // The merge job's command (sbatch --wrap runs it with sh): every shard folder, into <out>/merged.
+  const wrap = merge.find((a) => a.startsWith("--wrap="))!.slice("--wrap=".length);
+  for (let i = 0; i < 3; i++) fs.mkdirSync(path.join(out, `shard-${i}`), { recursive: true });
+  fs.rmSync(path.join(bin, "calls"));
+  const merged = spawnSync("sh", ["-c", wrap], { encoding: "utf8", env });
+  t.equal(merged.status, 0, merged.stderr);
+  t.same(calls()[0], ["node", path.join(root, "dist", "experiments", "cli.js"), "merge", ...[0, 1, 2].map((i) => `${out}/shard-${i}`), "--out", path.join(out, "merged"), "--quiet"]);
+
+  // Without a build, a task says what to do instead of a node stack trace.
+  fs.rmSync(path.join(root, "dist"), { recursive: true });
+  const unbuilt = spawnSync("bash", [file], { encoding: "utf8", env: { ...env, SLURM_JOB_ID: "7", SLURM_ARRAY_TASK_ID: "0" } });
+  t.equal(unbuilt.status, 2);
+  t.match(unbuilt.stderr, /cli\.js is missing: run npm run build in .*my project/);
+});
+
+t.test("kubesim sweep --emit slurm from another folder (defects 1, 3, 4)", async (t) => {
+  const elsewhere = fs.mkdtempSync(path.join(tmp, "elsewhere-"));
+  const r = cli(elsewhere, "sweep", EXPERIMENT, "--emit", "slurm", "--shards", "2", "--out", "results/grid");
+  t.equal(r.status, 0, r.stderr);
+  const script = fs.readFileSync(path.join(elsewhere, "tiny-grid.slurm.sh"), "utf8");
+  t.match(script, /^#SBATCH --cpus-per-task=1$/m, "default: one worker, one CPU");
+  t.match(script, new RegExp(`^#SBATCH --chdir=${PACKAGE_ROOT}$`, "m"));
+  t.ok(script.includes(`exec node "$cli" sweep ${EXPERIMENT} `), "the experiment by its absolute path");
+  t.ok(script.includes(`--out ${path.join(elsewhere, "results", "grid")}/shard-"\${SLURM_ARRAY_TASK_ID}"`), "--out resolved where the user typed it");
+  t.match(r.stdout, /2 shards, 1 worker each\nsubmit: bash tiny-grid\.slurm\.sh/);
+
+  const four = cli(elsewhere, "sweep", EXPERIMENT, "--emit", "slurm", "--workers", "4");
+  t.equal(four.status, 0, four.stderr);
+  t.match(fs.readFileSync(path.join(elsewhere, "tiny-grid.slurm.sh"), "utf8"), /^#SBATCH --cpus-per-task=4$/m);
+
+  for (const bad of ["x-%a", "x-${SLURM_ARRAY_TASK_ID}"]) {
+    const e = cli(elsewhere, "sweep", EXPERIMENT, "--emit", "slurm", "--out", bad);
+    t.equal(e.status, 2, bad);
+    t.match(e.stderr, /^kubesim: --out .*: give the folder that holds the shards, without % or \$/, bad);
+  }
+});
+
+t.test("an output folder the user cannot write is their mistake, exit 2, not an internal error (defect 2)", async (t) => {
+  // Root may write anywhere: run the CLI as nobody then, into a folder only root may write.
+  const locked = path.join(tmp, "locked");
+  fs.mkdirSync(locked);
+  fs.chmodSync(tmp, 0o755);
+  fs.chmodSync(locked, 0o555);
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const want = path.join(locked, "results", "x");
+  const r = spawnSync(process.execPath, ["--import", TSX, CLI, "sweep", EXPERIMENT, "--out", want, "--quiet"], { encoding: "utf8", ...asNobody });
+  t.equal(r.status, 2, r.stderr);
+  t.equal(r.stderr.split("\n")[0], `kubesim: cannot write to ${want}: permission denied (creating ${path.join(locked, "results")})`);
+  t.notMatch(r.stderr, /internal error|kubesim bug/);
+  t.same(fs.readdirSync(locked), [], "nothing written");
+});
+
+t.test("an absolute scenario: path is used as is (defect 7)", async (t) => {
+  const base = path.resolve("test/experiments/sweep/fixtures/tiny.yaml");
+  const r = parseExperiment(`apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: abs}\nscenario: ${base}\nfactors:\n  duration: [1m]\n`, path.join(tmp, "sub", "exp.yaml"));
+  t.same(r.errors, []);
+  t.equal(r.experiment?.scenario, base);
+});
+
+const plan = planSweep(EXPERIMENT);
+
+t.test("a sweep folder carries its base scenario: its cells load wherever it is moved (defect 7)", async (t) => {
+  const first = path.join(tmp, "first");
+  await runSweep(plan, { out: first, workers: 1, shard: null, quiet: true, noReport: true });
+  const moved = path.join(tmp, "far", "away", "collected");
+  fs.mkdirSync(path.dirname(moved), { recursive: true });
+  fs.renameSync(first, moved);
+  const cell = path.join(moved, "cells", plan.cells[0].id, "scenario.yaml");
+  const text = fs.readFileSync(cell, "utf8");
+  t.match(text, /^extends: \.\.\/\.\.\/base\/test\/experiments\/sweep\/fixtures\/tiny\.yaml$/m, "extends the folder's own copy");
+  t.notMatch(text, /\.\.\/\.\.\/\.\.\/\.\.\//);
+  const loaded = loadScenario(cell);
+  t.same(loaded.errors, []);
+  t.ok(loaded.scenario.files.every((f) => path.resolve(f).startsWith(moved + path.sep)), "every file read from the collected folder");
+});
+
+t.test("merge byte-identical with the folders in different places (defect 5)", async (t) => {
+  // Two shard folders at different depths, one sorting before the checkout's scenario files and
+  // one after them (made inside the checkout, so this holds wherever CI puts it).
+  const scenarios = path.join(PACKAGE_ROOT, "experiments", "scenarios");
+  const before = fs.mkdtempSync(path.join(PACKAGE_ROOT, ".kubesim-test-"));
+  const after = fs.mkdtempSync(path.join(PACKAGE_ROOT, "~kubesim-test-"));
+  t.teardown(() => [before, after].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const shard0 = path.join(before, "deep", "er", "s0");
+  const shard1 = path.join(after, "s1");
+  t.ok(shard0 < scenarios && shard1 > scenarios, `${shard0} < ${scenarios} < ${shard1}`);
+  await runSweep(plan, { out: shard0, workers: 1, shard: { index: 0, count: 2 }, quiet: true, noReport: true });
+  await runSweep(plan, { out: shard1, workers: 1, shard: { index: 1, count: 2 }, quiet: true, noReport: true });
+  const single = path.join(tmp, "single");
+  await runSweep(plan, { out: single, workers: 1, shard: null, quiet: true, noReport: true });
+  for (const [i, out] of [path.join(before, "m"), path.join(after, "x", "y", "m")].entries()) {
+    await mergeSweeps([shard0, shard1], out, { noReport: true });
+    const a = tree(single);
+    const b = tree(out);
+    t.same([...b.keys()], [...a.keys()], `merge ${i}: same files`);
+    t.same([...a.keys()].filter((k) => a.get(k) !== b.get(k)), [], `merge ${i}: same bytes`);
+  }
+});
+
+t.test("merge refuses folders that ran different base scenarios", async (t) => {
+  const a = path.join(tmp, "base-a");
+  const b = path.join(tmp, "base-b");
+  await runSweep(plan, { out: a, workers: 1, shard: { index: 0, count: 2 }, quiet: true, noReport: true });
+  await runSweep(plan, { out: b, workers: 1, shard: { index: 1, count: 2 }, quiet: true, noReport: true });
+  const edited = path.join(b, "base", "test", "experiments", "sweep", "fixtures", "tiny.yaml");
+  fs.appendFileSync(edited, "# edited\n");
+  const out = path.join(tmp, "base-merged");
+  await t.rejects(mergeSweeps([a, b], out, { noReport: true }), {
+    message: `merge: ${edited} differs from ${path.join(a, "base", "test", "experiments", "sweep", "fixtures", "tiny.yaml")}: these folders ran different base scenarios; nothing was merged`,
+    exitCode: 2,
+  });
+  t.notOk(fs.existsSync(out), "nothing written");
+});
+
+t.test("manifest.json names the kubesim version and a hash of its sources, the same wherever the sources are (defect 6)", async (t) => {
+  const out = path.join(tmp, "version");
+  await runSweep(plan, { out, workers: 1, shard: { index: 0, count: 8 }, quiet: true, noReport: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, "cells", plan.cells[0].id, "rep-0", "manifest.json"), "utf8"));
+  t.same(manifest.kubesim, { version: JSON.parse(fs.readFileSync("package.json", "utf8")).version, source_sha256: sourceHash() }, "no git commit");
+  t.match(sourceHash(), /^[0-9a-f]{64}$/);
+  // A copy of the sources elsewhere (as in an image or another checkout) hashes the same; an edit does not.
+  const copy = path.join(tmp, "copy", "of", "kubesim");
+  for (const entry of ["package.json", "index.ts", "engine", "models", "experiments"]) fs.cpSync(path.join(PACKAGE_ROOT, entry), path.join(copy, entry), { recursive: true });
+  fs.writeFileSync(path.join(copy, "experiments", "notes.md"), "not a source file\n");
+  t.equal(computeSourceHash(copy), sourceHash());
+  fs.appendFileSync(path.join(copy, "engine", "index.ts"), "\n");
+  t.not(computeSourceHash(copy), sourceHash(), "an edited source, another hash");
+});
