@@ -48,6 +48,12 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
   if (options.emit !== undefined && options.emit !== "k8s-job" && options.emit !== "slurm") {
     throw new UserError(`--emit: expected k8s-job or slurm, got "${options.emit}"`, "e.g. --emit k8s-job --shards 8", 2);
   }
+  if (options.emit === "k8s-job") {
+    if (options.image === undefined) {
+      throw new UserError("--emit k8s-job needs --image: a kubesim image the cluster's nodes can pull", "build one from the Containerfile (docker build -t registry.example/kubesim:0.1.0 -f Containerfile .), push it, then add --image registry.example/kubesim:0.1.0", 2);
+    }
+    if (options.out !== undefined) throw new UserError("--out does not apply to --emit k8s-job: the Job writes to its results volume (/results/<name>/shard-<i>)", "leave --out out; the steps to collect the results are at the top of the emitted file", 2);
+  }
   const plan = planSweep(file);
   const out = options.out ?? path.join("results", "sweeps", plan.experiment.name);
 
@@ -88,8 +94,9 @@ function emitJob(file: string, plan: Plan, kind: string, options: SweepCommandOp
     next = `submit: bash ${target} (shards, then a merge job into ${path.join(out, "merged")}), or sbatch ${target} (shards only)`;
     if (!fs.existsSync(BUILT_CLI)) next += `; first build the project: npm run build (in ${PACKAGE_ROOT})`;
   } else {
-    text = k8sJob({ experiment: file, name, shards, out: options.out ?? `/results/${name}`, workers, image: options.image ?? "kubesim:latest" });
-    next = `kubectl apply -f ${target}`;
+    const inputs = Object.keys(plan.baseCopy.files).map((f) => path.join(plan.baseCopy.from, f));
+    text = k8sJob({ name, experiment: path.resolve(file), inputs, image: options.image!, shards, workers });
+    next = `then: kubectl apply -f ${target}; the steps to wait and collect are at its top`;
   }
   writeFileAtomically(target, text);
   process.stdout.write(`wrote ${target}: ${plan.units.length} runs (${plan.cells.length} cells x ${plan.experiment.replications} replications) as ${shards} shards, ${workers} worker${workers === 1 ? "" : "s"} each\n${next}\n`);
@@ -107,9 +114,9 @@ export function registerSweep(program: Command): void {
     .option("--fail-fast", "start no run after the first one that fails (default: run the others, then report every failure)")
     .option("--emit <k8s-job|slurm>", "write a Kubernetes Indexed Job or a Slurm array script instead of running")
     .option("--shards <N>", "number of shards of an emitted job (default 8)")
-    .option("--image <image>", "container image of an emitted Kubernetes Job (default kubesim:latest)")
+    .option("--image <image>", "container image of an emitted Kubernetes Job, built from the Containerfile (required with --emit k8s-job)")
     .option("--quiet", "no progress bar, no summary line")
-    .addHelpText("after", "\nExamples:\n  $ npx kubesim sweep experiments/sweeps/resolution-vs-sync.yaml --out results/sweeps/resolution-vs-sync\n  $ npx kubesim sweep EXP.yaml --emit k8s-job --shards 16\n")
+    .addHelpText("after", "\nExamples:\n  $ npx kubesim sweep experiments/sweeps/resolution-vs-sync.yaml --out results/sweeps/resolution-vs-sync\n  $ npx kubesim sweep EXP.yaml --emit slurm --shards 16 --out results/sweeps/exp\n  $ npx kubesim sweep EXP.yaml --emit k8s-job --shards 16 --image registry.example/kubesim:0.1.0\n")
     .action(async (file: string, options: SweepCommandOptions) => {
       await sweepCommand(file, options);
     });

@@ -14,6 +14,8 @@ export interface BaseCopy {
   files: Record<string, Buffer>;
   /** The base scenario file's path under `base/`. */
   scenario: string;
+  /** The folder the paths are relative to (where the originals are). */
+  from: string;
 }
 
 /** `files` are the base scenario's files as the loader read them; `scenario` the base scenario file. */
@@ -23,10 +25,10 @@ export function baseCopy(scenario: string, files: readonly string[]): BaseCopy {
   const rel = (f: string) => path.relative(root, f).split(path.sep).join("/");
   const out: Record<string, Buffer> = {};
   for (const f of absolute.sort()) out[rel(f)] = fs.readFileSync(f);
-  return { files: out, scenario: rel(path.resolve(scenario)) };
+  return { files: out, scenario: rel(path.resolve(scenario)), from: root };
 }
 
-function commonFolder(dirs: readonly string[]): string {
+export function commonFolder(dirs: readonly string[]): string {
   let common = dirs[0];
   for (const d of dirs) {
     while (common !== d && !d.startsWith(common.endsWith(path.sep) ? common : common + path.sep)) common = path.dirname(common);

@@ -1,19 +1,21 @@
 /**
  * Sweeps on clusters (issue 20): the emitted Slurm script (run here by bash with stand-ins for
  * sbatch and node, which record their arguments), output folders a user cannot write, sweep
- * folders that are whole wherever they are collected, and merges byte-identical wherever the
- * folders are. The real Slurm run is scripts/test-slurm.sh (npm run test:slurm).
+ * folders that are whole wherever they are collected, merges byte-identical wherever the folders
+ * are, run manifests that name the simulator's sources, and the Kubernetes objects of a sweep.
+ * The real Slurm run is scripts/test-slurm.sh (npm run test:slurm).
  */
 import t from "tap";
 import { spawnSync } from "node:child_process";
+import { parseAllDocuments } from "yaml";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { planSweep } from "../../../experiments/sweep/plan.js";
-import { runSweep } from "../../../experiments/sweep/sweep.js";
+import { runSweep, sweepManifest } from "../../../experiments/sweep/sweep.js";
 import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { parseExperiment } from "../../../experiments/sweep/experiment.js";
-import { slurmScript } from "../../../experiments/sweep/emit.js";
+import { k8sJob, pullPolicy, resourceName, slurmScript } from "../../../experiments/sweep/emit.js";
 import { loadScenario } from "../../../experiments/scenario/load.js";
 import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiments/version.js";
 
@@ -214,4 +216,129 @@ t.test("manifest.json names the kubesim version and a hash of its sources, the s
   t.equal(computeSourceHash(copy), sourceHash());
   fs.appendFileSync(path.join(copy, "engine", "index.ts"), "\n");
   t.not(computeSourceHash(copy), sourceHash(), "an edited source, another hash");
+});
+
+/** The API server's rules for what the emitter writes (apimachinery validation; quantities as resource.ParseQuantity takes them). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
+type Doc = Record<string, any>;
+
+/**
+ * Every rule of the Kubernetes API and of the "restricted" Pod Security Standard that the emitted
+ * objects touch, checked field by field (no npm package with Kubernetes' OpenAPI schema is a
+ * dependency here): returns the problems found.
+ */
+function k8sProblems(docs: Doc[]): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => ok || problems.push(what);
+  for (const d of docs) {
+    const where = `${d.kind}/${d.metadata?.name}`;
+    check(typeof d.apiVersion === "string" && typeof d.kind === "string", `${where}: apiVersion and kind`);
+    check(DNS_LABEL.test(d.metadata.name) && d.metadata.name.length <= 63, `${where}: name is not a DNS-1123 label of <= 63 characters`);
+    for (const [k, v] of Object.entries(d.metadata.labels ?? {})) check(typeof v === "string" && LABEL_VALUE.test(v) && v.length <= 63, `${where}: label ${k}=${String(v)}`);
+  }
+  const pods: [string, Doc][] = [];
+  for (const d of docs) {
+    const where = `${d.kind}/${d.metadata.name}`;
+    if (d.kind === "ConfigMap") for (const key of Object.keys(d.data)) check(CONFIGMAP_KEY.test(key) && key.length <= 253, `${where}: key ${key}`);
+    if (d.kind === "PersistentVolumeClaim") {
+      check(d.spec.accessModes.includes("ReadWriteMany"), `${where}: not ReadWriteMany`);
+      check(QUANTITY.test(d.spec.resources.requests.storage), `${where}: storage`);
+    }
+    if (d.kind === "Job") {
+      check(d.apiVersion === "batch/v1" && d.spec.completionMode === "Indexed", `${where}: an Indexed batch/v1 Job`);
+      check(d.metadata.name.length <= 52, `${where}: longer than 52 characters leaves no room for pod names`);
+      check(Number.isInteger(d.spec.completions) && d.spec.parallelism <= d.spec.completions && Number.isInteger(d.spec.backoffLimitPerIndex), `${where}: counts`);
+      check(["Never", "OnFailure"].includes(d.spec.template.spec.restartPolicy), `${where}: a Job's pods must not restart Always`);
+      pods.push([where, d.spec.template.spec]);
+    }
+    if (d.kind === "Pod") pods.push([where, d.spec]);
+  }
+  for (const [where, spec] of pods) {
+    check(spec.securityContext?.runAsNonRoot === true && spec.securityContext.runAsUser !== 0, `${where}: runAsNonRoot`);
+    check(spec.securityContext?.seccompProfile?.type === "RuntimeDefault", `${where}: seccompProfile RuntimeDefault`);
+    const volumes = new Map<string, Doc>(spec.volumes.map((v: Doc) => [v.name, v]));
+    for (const v of spec.volumes) {
+      check(["configMap", "emptyDir", "persistentVolumeClaim"].some((k) => k in v), `${where}: volume ${v.name} of a type the restricted level refuses`);
+      for (const item of v.configMap?.items ?? []) check(!item.path.split("/").includes("..") && !item.path.startsWith("/"), `${where}: item path ${item.path}`);
+      if (v.persistentVolumeClaim) check(docs.some((d) => d.kind === "PersistentVolumeClaim" && d.metadata.name === v.persistentVolumeClaim.claimName), `${where}: claim ${v.persistentVolumeClaim.claimName} not emitted`);
+      if (v.configMap) {
+        const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === v.configMap.name);
+        check(cm !== undefined && v.configMap.items.every((i: Doc) => i.key in cm.data), `${where}: configMap ${v.configMap.name} or its keys not emitted`);
+      }
+    }
+    for (const c of spec.containers) {
+      const at = `${where} container ${c.name}`;
+      check(DNS_LABEL.test(c.name), `${at}: name`);
+      check(c.securityContext?.allowPrivilegeEscalation === false, `${at}: allowPrivilegeEscalation`);
+      check(JSON.stringify(c.securityContext?.capabilities?.drop) === '["ALL"]' && c.securityContext.capabilities.add === undefined, `${at}: capabilities`);
+      check(c.securityContext?.privileged !== true, `${at}: privileged`);
+      check(["cpu", "memory"].every((r) => QUANTITY.test(c.resources?.requests?.[r] ?? "")), `${at}: cpu and memory requests`);
+      check(c.resources.limits.memory === c.resources.requests.memory, `${at}: memory limit`);
+      check(["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy), `${at}: imagePullPolicy`);
+      for (const m of c.volumeMounts) check(volumes.has(m.name), `${at}: mount of undeclared volume ${m.name}`);
+    }
+  }
+  return problems;
+}
+
+const docsOf = (text: string): Doc[] => parseAllDocuments(text).map((d) => d.toJS() as Doc).filter((d) => d !== null);
+
+t.test("Kubernetes Job (defect 8): --image required, valid objects, the experiment in a ConfigMap that loads as the same sweep", async (t) => {
+  const elsewhere = fs.mkdtempSync(path.join(tmp, "k8s-"));
+  const noImage = cli(elsewhere, "sweep", EXPERIMENT, "--emit", "k8s-job");
+  t.equal(noImage.status, 2);
+  t.equal(noImage.stderr.split("\n")[0], "kubesim: --emit k8s-job needs --image: a kubesim image the cluster's nodes can pull");
+  t.same(fs.readdirSync(elsewhere), [], "nothing written");
+
+  const r = cli(elsewhere, "sweep", EXPERIMENT, "--emit", "k8s-job", "--shards", "3", "--workers", "2", "--image", "registry.example:5000/kubesim:0.1.0");
+  t.equal(r.status, 0, r.stderr);
+  const text = fs.readFileSync(path.join(elsewhere, "tiny-grid.job.yaml"), "utf8");
+  t.notMatch(text, /npx|&a\d|\*a\d/, "no npx, no YAML aliases");
+  const docs = docsOf(text);
+  t.same(docs.map((d) => d.kind), ["ConfigMap", "PersistentVolumeClaim", "Job", "Pod"]);
+  t.same(k8sProblems(docs), []);
+  const job = docs[2];
+  const c = job.spec.template.spec.containers[0];
+  t.equal(c.image, "registry.example:5000/kubesim:0.1.0");
+  t.equal(c.imagePullPolicy, "IfNotPresent", "a version tag is not pulled again");
+  t.same(c.resources.requests, { cpu: "2", memory: "2048Mi" }, "the workers asked for");
+  t.same(c.args.slice(2), ["--shard", "$(JOB_COMPLETION_INDEX)/3", "--out", "/results/tiny-grid/shard-$(JOB_COMPLETION_INDEX)", "--workers", "2", "--quiet"]);
+  t.match(text, /kubectl wait --for=condition=complete .*job\/kubesim-tiny-grid\n/, "how to wait");
+  t.match(text, /kubectl exec kubesim-tiny-grid-collect -- sh -c 'node \/app\/dist\/experiments\/cli\.js merge \/results\/tiny-grid\/shard-\* --out \/results\/tiny-grid\/merged'/, "how to merge");
+  t.match(text, /kubectl cp kubesim-tiny-grid-collect:\/results\/tiny-grid\/merged /, "how to collect");
+
+  // The ConfigMap's files, laid out as the volume mounts them, are the same sweep.
+  const mount = path.join(tmp, "k8s-mount");
+  const [configMap] = docs;
+  for (const item of job.spec.template.spec.volumes.find((v: Doc) => v.name === "input").configMap.items) {
+    fs.mkdirSync(path.dirname(path.join(mount, item.path)), { recursive: true });
+    fs.writeFileSync(path.join(mount, item.path), configMap.data[item.key]);
+  }
+  const mounted = planSweep(c.args[1].replace(/^\/kubesim\/input/, mount));
+  t.same(sweepManifest(mounted), sweepManifest(plan), "the same cells, values and seeds");
+  t.same(mounted.baseCopy.files, plan.baseCopy.files, "the same base scenario files");
+
+  t.equal(pullPolicy("kubesim:latest"), "Always");
+  t.equal(pullPolicy("registry.example:5000/kubesim"), "Always", "no tag is :latest");
+  t.equal(pullPolicy("kubesim@sha256:" + "0".repeat(64)), "IfNotPresent");
+});
+
+t.test("Kubernetes names from a 57-character experiment name: valid, <= 63 characters, hash-suffixed, distinct (defect 8)", async (t) => {
+  const long = (last: string) => `a-very-long-experiment-name-about-the-hpa-sync-periods-${last}`;
+  t.equal(long("x1").length, 57);
+  const inputs = Object.keys(plan.baseCopy.files).map((f) => path.join(plan.baseCopy.from, f));
+  const emit = (name: string) => docsOf(k8sJob({ name, experiment: EXPERIMENT, inputs, image: "kubesim:0.1.0", shards: 2, workers: 1 }));
+  const a = emit(long("x1"));
+  const b = emit(long("x2"));
+  t.same(k8sProblems(a), []);
+  t.same(k8sProblems(b), []);
+  for (const d of a) t.match(d.metadata.name, /-[0-9a-f]{8}$/, `${d.kind} name hash-suffixed`);
+  t.equal(a[2].metadata.name.length, 52);
+  t.ok(a.every((d, i) => d.metadata.name !== b[i].metadata.name), "two long names stay distinct");
+  t.equal(resourceName("x", "input"), "kubesim-x-input", "short names as they are");
+  // A cut that ends at a "-" does not leave "--" before the hash.
+  t.notMatch(resourceName("abcdefghij-".repeat(6) + "z", "", 52), /--/);
 });
