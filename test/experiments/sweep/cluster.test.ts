@@ -11,6 +11,7 @@ import { parseAllDocuments } from "yaml";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { planSweep } from "../../../experiments/sweep/plan.js";
 import { runSweep, sweepManifest } from "../../../experiments/sweep/sweep.js";
 import { mergeSweeps } from "../../../experiments/sweep/merge.js";
@@ -134,10 +135,23 @@ t.test("an output folder the user cannot write is their mistake, exit 2, not an 
   fs.chmodSync(locked, 0o555);
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const want = path.join(locked, "results", "x");
-  const r = spawnSync(process.execPath, ["--import", TSX, CLI, "sweep", EXPERIMENT, "--out", want, "--quiet"], { encoding: "utf8", ...asNobody });
-  t.equal(r.status, 2, r.stderr);
-  t.equal(r.stderr.split("\n")[0], `kubesim: cannot write to ${want}: permission denied (creating ${path.join(locked, "results")})`);
-  t.notMatch(r.stderr, /internal error|kubesim bug/);
+  const message = `cannot write to ${want}: permission denied (creating ${path.join(locked, "results")})`;
+  const canRun = spawnSync(process.execPath, ["-e", `fs.accessSync(${JSON.stringify(CLI)}); fs.accessSync(${JSON.stringify(fileURLToPath(TSX))})`], asNobody).status === 0;
+  if (canRun) {
+    const r = spawnSync(process.execPath, ["--import", TSX, CLI, "sweep", EXPERIMENT, "--out", want, "--quiet"], { encoding: "utf8", ...asNobody });
+    t.equal(r.status, 2, r.stderr);
+    t.equal(r.stderr.split("\n")[0], `kubesim: ${message}`);
+    t.notMatch(r.stderr, /internal error|kubesim bug/);
+  } else {
+    // The checkout is not readable by nobody (a private CI folder): the same mkdir error, from a stand-in fs.
+    const denied = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+    const mkdirSync = (p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      if (String(p).startsWith(locked + path.sep)) throw denied;
+      return fs.mkdirSync(p, o);
+    };
+    const output = await t.mockImport<typeof import("../../../experiments/output.js")>("../../../experiments/output.js", { "node:fs": { ...fs, default: { ...fs, mkdirSync } } });
+    t.throws(() => output.writeFilesAtomically(want, { "a.txt": "x" }), { message, exitCode: 2 });
+  }
   t.same(fs.readdirSync(locked), [], "nothing written");
 });
 
