@@ -1,7 +1,8 @@
 /**
  * `kubesim sweep EXPERIMENT.yaml [--workers N] [--shard i/N] [--out DIR] [--force] [--fail-fast]
- * [--emit k8s-job|slurm]`: runs every (cell, replication) of an experiment on all cores, resumably,
- * into DIR; or, with --emit, writes a cluster job spec that runs it as N shards. Bad input exits 2,
+ * [--emit slurm|k8s-job [--shards N] [--image IMAGE]]`: runs every (cell, replication) of an
+ * experiment on all cores, resumably, into DIR; or, with --emit, writes a Slurm array script or
+ * Kubernetes objects that run it as N shards and merge them (experiments/sweep/emit.ts). Bad input exits 2,
  * writing nothing; a run that fails is one line on stderr, and the sweep then exits 1 without a summary.
  */
 import type { Command } from "commander";
@@ -54,6 +55,9 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     }
     if (options.out !== undefined) throw new UserError("--out does not apply to --emit k8s-job: the Job writes to its results volume (/results/<name>/shard-<i>)", "leave --out out; the steps to collect the results are at the top of the emitted file", 2);
   }
+  if (options.emit === "slurm" && /[%$`]/.test(options.out ?? "")) {
+    throw new UserError(`--out ${options.out}: give the folder that holds the shards, without % or $`, "the script writes shard i into <out>/shard-<i> itself and merges into <out>/merged, e.g. --out results/sweeps/NAME", 2);
+  }
   const plan = planSweep(file);
   const out = options.out ?? path.join("results", "sweeps", plan.experiment.name);
 
@@ -83,9 +87,6 @@ function emitJob(file: string, plan: Plan, kind: string, options: SweepCommandOp
   let next: string;
   if (kind === "slurm") {
     const out = path.resolve(options.out ?? path.join("results", "sweeps", name));
-    if (/[%$`]/.test(options.out ?? "")) {
-      throw new UserError(`--out ${options.out}: give the folder that holds the shards, without % or $`, `the script writes shard i into <out>/shard-<i> itself and merges into <out>/merged, e.g. --out results/sweeps/${name}`, 2);
-    }
     const logDir = path.resolve(".");
     for (const [what, p] of [["the project folder", PACKAGE_ROOT], ["the current folder", logDir], ["--out", out], ["the experiment file", path.resolve(file)]] as const) {
       if (/["\n%]/.test(p)) throw new UserError(`${what} ${JSON.stringify(p)} contains " % or a newline, which #SBATCH lines cannot carry`, "move or rename it", 2);
@@ -109,7 +110,7 @@ export function registerSweep(program: Command): void {
     .argument("<experiment>", "experiment YAML file (kind: Experiment)")
     .option("--workers <n>", "worker threads (default: all cores; with --emit: 1 per shard, which is also the CPUs each shard requests)")
     .option("--shard <i/N>", "run only shard i of N (units with index mod N = i)")
-    .option("--out <dir>", "output folder: new, or this experiment's own sweep folder (resumes it) (default results/sweeps/<name>)")
+    .option("--out <dir>", "output folder: new, or this experiment's own sweep folder (resumes it) (default results/sweeps/<name>); with --emit slurm, the folder of the shards (<dir>/shard-<i>) and the merge (<dir>/merged)")
     .option("--force", "write into an existing folder that is not a sweep folder (only kubesim's files there are replaced)")
     .option("--fail-fast", "start no run after the first one that fails (default: run the others, then report every failure)")
     .option("--emit <k8s-job|slurm>", "write a Kubernetes Indexed Job or a Slurm array script instead of running")
