@@ -324,13 +324,18 @@ t.test("Kubernetes Job (defect 8): --image required, valid objects, the experime
   t.match(text, /kubectl exec kubesim-tiny-grid-collect -- sh -c 'node \/app\/dist\/experiments\/cli\.js merge \/results\/tiny-grid\/shard-\* --out \/results\/tiny-grid\/merged'/, "how to merge");
   t.match(text, /kubectl cp kubesim-tiny-grid-collect:\/results\/tiny-grid\/merged /, "how to collect");
 
-  // The ConfigMap's files, laid out as the volume mounts them, are the same sweep.
+  // The ConfigMap's files, laid out as the kubelet mounts them (each item under a timestamped
+  // folder, reached through the symlinks ..data and <top-level entry> -> ..data/<entry>), are the same sweep.
   const mount = path.join(tmp, "k8s-mount");
   const [configMap] = docs;
-  for (const item of job.spec.template.spec.volumes.find((v: Doc) => v.name === "input").configMap.items) {
-    fs.mkdirSync(path.dirname(path.join(mount, item.path)), { recursive: true });
-    fs.writeFileSync(path.join(mount, item.path), configMap.data[item.key]);
+  const items: Doc[] = job.spec.template.spec.volumes.find((v: Doc) => v.name === "input").configMap.items;
+  for (const item of items) {
+    const file = path.join(mount, "..2026_12_04_00_00_00.1", item.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, configMap.data[item.key]);
   }
+  fs.symlinkSync("..2026_12_04_00_00_00.1", path.join(mount, "..data"));
+  for (const top of new Set(items.map((i) => i.path.split("/")[0]))) fs.symlinkSync(`..data/${top}`, path.join(mount, top));
   const mounted = planSweep(c.args[1].replace(/^\/kubesim\/input/, mount));
   t.same(sweepManifest(mounted), sweepManifest(plan), "the same cells, values and seeds");
   t.same(mounted.baseCopy.files, plan.baseCopy.files, "the same base scenario files");
