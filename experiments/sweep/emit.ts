@@ -222,10 +222,11 @@ export function slurmScript(o: SlurmOptions): string {
 #SBATCH --output=${log("%A_%a")}
 set -euo pipefail
 if [ -z "\${SLURM_JOB_ID:-}" ]; then
-  # Run outside Slurm: submit this file as the array, then the merge that depends on it.
+  # Run outside Slurm: submit this file as the array, then the merge that depends on it (which
+  # Slurm cancels if a task fails: rerun that task, then merge with the command above).
   array=$(sbatch --parsable "$0")
   array=\${array%%;*}
-  merge=$(sbatch --parsable --dependency=afterok:"$array" --job-name=kubesim-${o.name}-merge --cpus-per-task=1 --chdir=${shellQuote(o.projectRoot)} --output=${shellQuote(path.join(o.logDir, `kubesim-${o.name}-merge-%j.log`))} --wrap=${shellQuote(`exec ${mergeCommand} --quiet`)})
+  merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes --job-name=kubesim-${o.name}-merge --cpus-per-task=1 --chdir=${shellQuote(o.projectRoot)} --output=${shellQuote(path.join(o.logDir, `kubesim-${o.name}-merge-%j.log`))} --wrap=${shellQuote(`exec ${mergeCommand} --quiet`)})
   echo "submitted shards as job $array and their merge as job \${merge%%;*} (squeue -j $array,\${merge%%;*}); merged sweep: ${merged.replace(/[$`"\\]/g, "\\$&")}"
   exit 0
 fi

@@ -88,6 +88,7 @@ t.test("Slurm script (defects 1, 3, 4): project root, the built CLI, the CPUs as
   t.same(array, ["sbatch", "--parsable", file]);
   t.equal(merge[0], "sbatch");
   t.ok(merge.includes("--dependency=afterok:4242"), "the merge waits for every shard");
+  t.ok(merge.includes("--kill-on-invalid-dep=yes"), "and is cancelled if one fails, not left pending for ever");
   t.ok(merge.includes(`--chdir=${root}`));
   t.match(submit.stdout, /submitted shards as job 4242 and their merge as job 4242/);
   // The merge job's command (sbatch --wrap runs it with sh): every shard folder, into <out>/merged.
