@@ -104,12 +104,12 @@ export const DIGEST_FILE = "files.sha256";
 export function writeFilesAtomically(dir: string, files: Record<string, FileContent>, options: WriteOptions = {}): void {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
+  mkdirOrRefuse(parent, dir, { recursive: true });
   const prefix = stagingPrefix(target);
   removeStale(parent, prefix);
   const staging = path.join(parent, stagingName(prefix));
   // mkdir, not mkdtemp: mkdtemp makes 0700 folders; this one becomes the user's folder.
-  fs.mkdirSync(staging);
+  mkdirOrRefuse(staging, dir, {});
   try {
     const digest: string[] = [];
     for (const [name, content] of Object.entries(files)) {
@@ -143,15 +143,34 @@ export function writeFilesAtomically(dir: string, files: Record<string, FileCont
 /** Writes one file by rename, so a reader (or a concurrent shard) sees the old or the new whole file. */
 export function writeFileAtomically(file: string, content: string | Uint8Array): void {
   const target = path.resolve(file);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  mkdirOrRefuse(path.dirname(target), file, { recursive: true });
   const prefix = stagingPrefix(target);
   removeStale(path.dirname(target), prefix);
   const tmp = path.join(path.dirname(target), stagingName(prefix));
   try {
-    fs.writeFileSync(tmp, content);
+    orRefuse(file, tmp, () => fs.writeFileSync(tmp, content));
     fs.renameSync(tmp, target);
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * mkdir, with a folder the user may not write (permissions, a read-only file system) reported
+ * as their mistake (exit 2, naming what they asked for), not as a kubesim bug.
+ */
+function mkdirOrRefuse(dir: string, asked: string, options: fs.MakeDirectoryOptions): void {
+  orRefuse(asked, dir, () => fs.mkdirSync(dir, options));
+}
+
+function orRefuse(asked: string, creating: string, create: () => void): void {
+  try {
+    create();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : null;
+    if (why === null) throw e;
+    throw new UserError(`cannot write to ${asked}: ${why} (creating ${creating})`, "name a folder you can write, e.g. --out results/my-run", 2);
   }
 }
 

@@ -6,16 +6,15 @@
  * slicing does not change results (events are processed in the same order whatever the slices).
  */
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
 import { CSV_CAST } from "../engine/index.js";
 import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
 import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
 import { UserError } from "./errors.js";
 import { DEFAULT_LIMITS } from "./scenario/limits.js";
+import { packageVersion, sourceHash } from "./version.js";
 
 // The event limit is checked at least once per simulated hour, whatever the progress slices.
 const EVENT_CHECK_MS = 3_600_000;
@@ -90,7 +89,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
   });
 
   const manifest = {
-    kubesim: { version: packageVersion(), commit: gitCommit() },
+    kubesim: { version: packageVersion(), source_sha256: sourceHash() },
     scenario: { name: scenario.name, description: scenario.description, content_sha256: contentHash(scenario.files) },
     seed: config.seed,
     duration_s: config.duration_ms / 1000,
@@ -142,27 +141,4 @@ function contentHash(files: readonly string[]): string {
     hash.update("\0");
   }
   return hash.digest("hex");
-}
-
-/** The package root: the nearest folder above this module with a package.json (src or dist). */
-const ROOT = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !fs.existsSync(path.join(dir, "package.json")); i++) dir = path.dirname(dir);
-  return dir;
-})();
-
-function packageVersion(): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
-  } catch {
-    return "unknown";
-  }
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return "unknown";
-  }
 }

@@ -120,7 +120,8 @@ export function parseExperiment(text: string, file: string): { experiment: Exper
   let scenarioAsWritten = "";
   if (typeof raw.scenario !== "string" || raw.scenario === "") d.error(line(["scenario"]), ["scenario"], "Required value: the base scenario file (relative to this file)");
   else scenarioAsWritten = raw.scenario;
-  const scenario = path.join(path.dirname(file), scenarioAsWritten);
+  // resolve, not join: an absolute `scenario:` is taken as is.
+  const scenario = path.resolve(path.dirname(file), scenarioAsWritten);
   if (scenarioAsWritten !== "" && !fs.existsSync(scenario)) d.error(line(["scenario"]), ["scenario"], `cannot read base scenario ${JSON.stringify(scenario)}: no such file`);
 
   const intField = (key: string, min: number, max: number, fallback: number): number => {

@@ -1,7 +1,8 @@
 /**
  * The sweep folder:
  *   sweep.json                 the plan (cells in order, factor values, replications, seeds)
- *   cells/<cell-id>/scenario.yaml   the cell's overlay scenario (extends the base; loadable)
+ *   base/                      a copy of the base scenario's files (base.ts)
+ *   cells/<cell-id>/scenario.yaml   the cell's overlay scenario (extends the copy in base/; loadable)
  *   cells/<cell-id>/cell.json       the cell's factor values (what the run manifests hash)
  *   cells/<cell-id>/rep-<k>/        one replication's run files and files.sha256 (their digest,
  *                                   written last); complete iff files.sha256 is there
@@ -29,9 +30,9 @@ export function writeSweepJson(out: string, text: string): void {
 }
 
 /** Writes only when the content differs (a resumed sweep leaves finished files untouched). */
-export function ensureFile(file: string, content: string): void {
+export function ensureFile(file: string, content: string | Buffer): void {
   try {
-    if (fs.readFileSync(file, "utf8") === content) return;
+    if (fs.readFileSync(file).equals(typeof content === "string" ? Buffer.from(content) : content)) return;
   } catch {
     // absent: write it
   }

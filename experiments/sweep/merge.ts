@@ -1,22 +1,22 @@
 /**
  * Merges shard folders of one sweep (same sweep.json) into one folder: the replication folders
  * of every shard, the cells' files, then the summary and report as a single-machine sweep
- * writes them. Cell scenarios are rewritten so their `extends` still names the base scenario
- * from the merged folder, which makes the merged folder byte-identical to a single-machine run
- * into the same place.
+ * writes them. Cell scenarios extend the folder's own copy of the base scenario (base/), the
+ * same in every shard, so the merged folder is byte-identical to a single-machine run wherever
+ * the folders are.
  *
  * Nothing is trusted: each shard's sweep.json is checked against the plan's schema, and every
  * replication folder (in the shards and already in the output) against its digest
- * (files.sha256), the plan's seed and the kubesim version of the others. A damaged shard is
+ * (files.sha256), the plan's seed and the kubesim version and source hash of the others. A damaged shard is
  * refused before anything is written; a damaged copy already in the output is replaced from a
  * shard, or refused.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parse, stringify } from "yaml";
 import { UserError } from "../errors.js";
 import { claimOutputFolder, DIGEST_FILE, verifyDigest, writeFilesAtomically } from "../output.js";
 import { cellDir, ensureFile, REP_FILES, repDir, writeSweepJson } from "./layout.js";
+import { BASE_DIR } from "./base.js";
 import { cellJson, writeSummary, type SweepManifest } from "./sweep.js";
 
 export interface MergeResult {
@@ -79,20 +79,15 @@ export async function mergeSweeps(dirs: readonly string[], out: string, options:
     }
   }
 
+  const base = sameBase([...dirs, ...(fs.existsSync(out) ? [out] : [])]);
+
   writeSweepJson(out, manifestText);
+  for (const [name, content] of base) ensureFile(path.join(out, BASE_DIR, name), content);
   for (const cell of plan.cells) {
     ensureFile(path.join(cellDir(out, cell.id), "cell.json"), cellJson(cell));
-    for (const dir of dirs) {
-      const src = cellDir(dir, cell.id);
-      let text: string;
-      try {
-        text = fs.readFileSync(path.join(src, "scenario.yaml"), "utf8");
-      } catch {
-        continue;
-      }
-      ensureFile(path.join(cellDir(out, cell.id), "scenario.yaml"), rebase(text, src, cellDir(out, cell.id)));
-      break;
-    }
+    // The cell scenario extends ../../base/..., the same in every sweep folder: copied as is.
+    const from = dirs.map((d) => path.join(cellDir(d, cell.id), "scenario.yaml")).find((f) => fs.existsSync(f));
+    if (from !== undefined) ensureFile(path.join(cellDir(out, cell.id), "scenario.yaml"), fs.readFileSync(from));
   }
   // The digest goes last: a copy interrupted half-way is not taken for a finished one.
   for (const { src, dest } of copies) writeFilesAtomically(dest, readTree(src), { marker: DIGEST_FILE });
@@ -100,9 +95,9 @@ export async function mergeSweeps(dirs: readonly string[], out: string, options:
   return { copied: copies.length, present, missing };
 }
 
-/** Checks replication folders: digest, the plan's seed, and one kubesim version across all of them. */
+/** Checks replication folders: digest, the plan's seed, and one kubesim (version and source hash) across all of them. */
 class RepCheck {
-  private version: { version: string; file: string } | null = null;
+  private first: { version: string; source: string; file: string } | null = null;
 
   constructor(private readonly plan: SweepManifest) {}
 
@@ -112,7 +107,7 @@ class RepCheck {
     const rel = (file: string) => path.relative(root, path.join(dir, file));
     const bad = verifyDigest(dir, REP_FILES);
     if (bad !== null) return `${rel(bad.file)} ${bad.problem}`;
-    let manifest: { seed?: unknown; kubesim?: { version?: unknown } };
+    let manifest: { seed?: unknown; kubesim?: { version?: unknown; source_sha256?: unknown } };
     try {
       manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
     } catch {
@@ -121,9 +116,13 @@ class RepCheck {
     const seed = this.plan.replication_seeds[k];
     if (manifest.seed !== seed) return `${rel("manifest.json")} has seed ${String(manifest.seed)}, but sweep.json gives replication ${k} seed ${seed} (a run of another experiment)`;
     const version = String(manifest.kubesim?.version);
+    const source = String(manifest.kubesim?.source_sha256);
     const file = path.join(dir, "manifest.json");
-    if (this.version === null) this.version = { version, file };
-    else if (version !== this.version.version) return `${rel("manifest.json")} was written by kubesim ${version}, but ${this.version.file} by kubesim ${this.version.version}; merge shards of one kubesim version`;
+    const first = (this.first ??= { version, source, file });
+    if (version !== first.version) return `${rel("manifest.json")} was written by kubesim ${version}, but ${first.file} by kubesim ${first.version}; merge shards of one kubesim version`;
+    if (source !== first.source) {
+      return `${rel("manifest.json")} was written by kubesim ${version} built from other sources (source_sha256 ${source.slice(0, 12)}…) than ${first.file} (${first.source.slice(0, 12)}…); merge shards run by the same build`;
+    }
     return null;
   }
 }
@@ -182,14 +181,28 @@ export function sweepManifestProblem(json: unknown): string | null {
   return null;
 }
 
-/** The overlay with `extends` re-pointed from `fromDir` to `toDir` (same base file). */
-export function rebase(text: string, fromDir: string, toDir: string): string {
-  return text.replace(/^extends: .*$/m, (line) => {
-    const ref = (parse(line) as { extends: string }).extends;
-    const base = path.resolve(fromDir, ref);
-    const rel = path.relative(path.resolve(toDir), base).split(path.sep).join("/");
-    return stringify({ extends: rel }, { lineWidth: 0 }).trimEnd();
-  });
+/** The copy of the base scenario the folders share (base/), or a UserError naming two that differ. */
+function sameBase(dirs: readonly string[]): Map<string, Buffer> {
+  let first: { dir: string; files: Map<string, Buffer> } | null = null;
+  for (const dir of dirs) {
+    const folder = path.join(dir, BASE_DIR);
+    if (!fs.existsSync(folder)) continue;
+    const files = new Map(Object.entries(readTree(folder)).map(([n, c]) => [n.split(path.sep).join("/"), Buffer.from(c)]));
+    if (first === null) {
+      first = { dir, files };
+      continue;
+    }
+    const names = [...new Set([...first.files.keys(), ...files.keys()])].sort();
+    const differs = names.find((n) => !(first!.files.get(n)?.equals(files.get(n) ?? Buffer.alloc(0)) && files.has(n)));
+    if (differs !== undefined) {
+      throw new UserError(
+        `merge: ${path.join(dir, BASE_DIR, differs)} differs from ${path.join(first.dir, BASE_DIR, differs)}: these folders ran different base scenarios; nothing was merged`,
+        "merge only shards run from the same experiment and scenario files",
+        2,
+      );
+    }
+  }
+  return first?.files ?? new Map();
 }
 
 function readTree(dir: string): Record<string, Uint8Array> {

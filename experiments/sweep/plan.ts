@@ -12,6 +12,7 @@ import { UserError } from "../errors.js";
 import { removeStale, stagingName } from "../output.js";
 import { formatDiagnostic, formatPath, type Diagnostic } from "../manifests/diagnostics.js";
 import { loadScenario } from "../scenario/load.js";
+import { baseCopy, type BaseCopy } from "./base.js";
 import { cellsOf, unitsOf, type Cell, type Unit } from "./design.js";
 import { readExperiment, type Experiment } from "./experiment.js";
 import { baseFields, cellOverlay, parseFactorPath } from "./overlay.js";
@@ -22,6 +23,8 @@ export interface Plan {
   units: Unit[];
   /** The base scenario's fields as written (overlays copy list fields from it). */
   base: Record<string, unknown>;
+  /** The base scenario's files, as copied into the sweep folder. */
+  baseCopy: BaseCopy;
 }
 
 export function planSweep(file: string): Plan {
@@ -47,7 +50,8 @@ export function planSweep(file: string): Plan {
   }
   checkCells(experiment, cells, base, diagnostics);
   if (diagnostics.length > 0) fail(file, diagnostics);
-  return { experiment, cells, units: unitsOf(cells, experiment.replications, experiment.seed), base };
+  const copy = baseCopy(experiment.scenario, baseLoad.scenario.files);
+  return { experiment, cells, units: unitsOf(cells, experiment.replications, experiment.seed), base, baseCopy: copy };
 }
 
 /** Loads every cell's scenario (from a scratch folder, never the output) and maps errors to factors. */

@@ -10,6 +10,7 @@ import path from "node:path";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
 import { claimOutputFolder, writeFileAtomically, writeFilesAtomically } from "../output.js";
+import { BASE_DIR } from "./base.js";
 import { cellStats, readCellRuns, summaryCsv, type CellStats } from "./aggregate.js";
 import { inShard, type Cell, type Shard, type Unit } from "./design.js";
 import { cellDir, ensureFile, removeLeftovers, repFinished, writeSweepJson } from "./layout.js";
@@ -74,10 +75,9 @@ export function cellJson(cell: SweepManifest["cells"][number]): string {
   return JSON.stringify({ id: cell.id, factors: cell.values }, null, 2) + "\n";
 }
 
-/** The cell's overlay scenario as stored in its folder, `extends` relative to that folder. */
-export function cellScenarioText(plan: Plan, cell: Cell, out: string): string {
-  const dir = path.resolve(cellDir(out, cell));
-  const ref = path.relative(dir, path.resolve(plan.experiment.scenario)).split(path.sep).join("/");
+/** The cell's overlay scenario as stored in its folder, extending the sweep folder's copy of the base. */
+function cellScenarioText(plan: Plan, cell: Cell): string {
+  const ref = `../../${BASE_DIR}/${plan.baseCopy.scenario}`;
   const header =
     `# kubesim sweep ${plan.experiment.name}, cell ${cell.id}\n` +
     cell.values.map(([n, v]) => `#   ${n} = ${JSON.stringify(v)}\n`).join("") +
@@ -94,9 +94,10 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   writeSweepJson(out, manifestText);
   const mine = plan.units.filter((u) => inShard(u, options.shard));
   const cellsWithWork = new Set(mine.map((u) => u.cell.id));
+  for (const [name, content] of Object.entries(plan.baseCopy.files)) ensureFile(path.join(out, BASE_DIR, name), content);
   for (const [i, cell] of plan.cells.entries()) {
     if (!cellsWithWork.has(cell.id)) continue;
-    ensureFile(path.join(cellDir(out, cell), "scenario.yaml"), cellScenarioText(plan, cell, out));
+    ensureFile(path.join(cellDir(out, cell), "scenario.yaml"), cellScenarioText(plan, cell));
     ensureFile(path.join(cellDir(out, cell), "cell.json"), cellJson(manifest.cells[i]));
   }
   const pending: Unit[] = [];

@@ -33,8 +33,8 @@ export function runUnit(task: UnitTask, tag: string): UnitResult {
     fs.rmSync(overlayFile, { force: true });
   }
   if (loaded.config === null) throw new Error(`cell scenario failed to load: ${loaded.errors.map(formatDiagnostic).join("; ")}`);
-  // The content hash covers the base's files and the cell's factor values, not the overlays,
-  // whose `extends` paths depend on where the output folder is (shards merged elsewhere must match).
+  // The content hash covers the base's files (the sweep folder's copy) and the cell's factor
+  // values (cell.json), not the overlays, which only restate them.
   const skip = new Set([path.resolve(overlayFile), path.resolve(task.cellDir, "scenario.yaml")]);
   const files = loaded.scenario.files.filter((f) => !skip.has(path.resolve(f)));
   files.push(path.join(task.cellDir, "cell.json"));

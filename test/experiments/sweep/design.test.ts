@@ -1,11 +1,10 @@
-/** Cell generation (grid, list, LHS), cell ids, replication seeds, shards, statistics, job specs. */
+/** Cell generation (grid, list, LHS), cell ids, replication seeds, shards, statistics (job specs: cluster.test.ts). */
 import t from "tap";
 import { parse as parseCsv } from "csv-parse/sync";
 import { cellId, cellsOf, grid, latinHypercube, parseShard, replicationSeed, unitsOf, inShard } from "../../../experiments/sweep/design.js";
 import { parseExperiment, readExperiment, type Experiment } from "../../../experiments/sweep/experiment.js";
 import { cellStats, formatStat, metricStats, summaryCsv } from "../../../experiments/sweep/aggregate.js";
 import { paretoFront } from "../../../experiments/sweep/report.js";
-import { k8sJob, slurmScript } from "../../../experiments/sweep/emit.js";
 import { SUMMARY_COLUMNS } from "../../../experiments/summary.js";
 
 const FILE = "test/experiments/sweep/fixtures/x.yaml";
@@ -120,14 +119,6 @@ t.test("statistics: mean, sd and the Student-t 95 % interval for known inputs", 
 
 t.test("Pareto front: cells no other cell beats on both", async (t) => {
   t.same([...paretoFront([[1, 5], [2, 2], [3, 3], [5, 1], [2, 2]])].sort(), [0, 1, 3, 4]);
-});
-
-t.test("emitted Kubernetes Indexed Job and Slurm array script", async (t) => {
-  const o = { experiment: "experiments/sweeps/x.yaml", name: "x", shards: 4, out: "/results/x", workers: 2, image: "kubesim:1" };
-  const job = k8sJob(o);
-  for (const s of ["kind: Job", "completionMode: Indexed", "completions: 4", "image: kubesim:1", "$(JOB_COMPLETION_INDEX)/4", "mountPath: /results", "claimName: kubesim-results"]) t.ok(job.includes(s), s);
-  const slurm = slurmScript(o);
-  for (const s of ["#SBATCH --array=0-3", '--shard "${SLURM_ARRAY_TASK_ID}/4"', "npx kubesim sweep experiments/sweeps/x.yaml", "--out /results/x"]) t.ok(slurm.includes(s), s);
 });
 
 t.test("sweep-summary.csv: string factor values a spreadsheet would run are written as text, numbers keep their sign", async (t) => {

@@ -15,6 +15,7 @@ import { runSweep } from "../../../experiments/sweep/sweep.js";
 import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { stagingName } from "../../../experiments/output.js";
 import { UserError } from "../../../experiments/errors.js";
+import { sourceHash } from "../../../experiments/version.js";
 
 t.setTimeout(300_000);
 
@@ -119,6 +120,11 @@ t.test("merge refuses a damaged shard, naming the shard and the file, and writes
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`"version": "${VERSION}"`, '"version": "9.9.9"'));
       redigest(path.join(s, r), "manifest.json");
     }, (s, r) => `merge: shard ${s}: ${r}/manifest.json was written by kubesim 9.9.9, but ${path.join(shards[0], reps(shards[0])[0], "manifest.json")} by kubesim ${VERSION}; merge shards of one kubesim version; nothing was merged`],
+    ["a run of the same version built from other sources", (s, r) => {
+      const file = path.join(s, r, "manifest.json");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"source_sha256": "[0-9a-f]{64}"/, `"source_sha256": "${"ab".repeat(32)}"`));
+      redigest(path.join(s, r), "manifest.json");
+    }, (s, r) => `merge: shard ${s}: ${r}/manifest.json was written by kubesim ${VERSION} built from other sources (source_sha256 abababababab…) than ${path.join(shards[0], reps(shards[0])[0], "manifest.json")} (${sourceHash().slice(0, 12)}…); merge shards run by the same build; nothing was merged`],
     ["a run of another seed", (s, r) => {
       const file = path.join(s, r, "manifest.json");
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"seed": \d+/, '"seed": 5'));
@@ -227,8 +233,8 @@ t.test("kill -9 in the summary/report phase: the rerun leaves nothing behind and
 });
 
 t.test("a run that fails is one line; the sweep goes on, or stops with failFast; no summary", async (t) => {
-  // A base whose HPA is edited between planning and running, as if someone changed it mid-sweep:
-  // then the cells with maxReplicas 3 < minReplicas 4 fail to load, the others run.
+  // A base whose HPA is edited between planning and running (in the plan's copy of the base, which
+  // the sweep writes into its folder): the cells with maxReplicas 3 < minReplicas 4 fail to load, the others run.
   const dir = path.join(tmp, "failing");
   fs.cpSync("experiments/scenarios/php-apache", path.join(dir, "php-apache"), { recursive: true });
   fs.writeFileSync(path.join(dir, "base.yaml"), "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: base}\nextends: php-apache/scenario.yaml\nduration: 2m\n");
@@ -241,9 +247,9 @@ factors:
   "patch:HorizontalPodAutoscaler/php-apache:spec.maxReplicas": [3, 6]
 `);
   const failingPlan = planSweep(path.join(dir, "exp.yaml"));
-  const hpa = path.join(dir, "php-apache", "hpa.yaml");
-  const original = fs.readFileSync(hpa, "utf8");
-  fs.writeFileSync(hpa, original.replace("minReplicas: 1", "minReplicas: 4"));
+  const hpa = Object.keys(failingPlan.baseCopy.files).find((name) => name.endsWith("php-apache/hpa.yaml"))!;
+  const original = failingPlan.baseCopy.files[hpa];
+  failingPlan.baseCopy.files[hpa] = Buffer.from(original.toString().replace("minReplicas: 1", "minReplicas: 4"));
   const bad = failingPlan.cells[0];
   t.equal(bad.values[0][1], 3);
   const out = path.join(dir, "out");
@@ -274,7 +280,7 @@ factors:
   t.match(debug.stderr, /\n\s+at /, "stack with KUBESIM_DEBUG");
 
   // Fixed: the rerun runs only the failed runs and writes the summary.
-  fs.writeFileSync(hpa, original);
+  failingPlan.baseCopy.files[hpa] = original;
   const fixed = await runSweep(failingPlan, { out, workers: 1, shard: null, quiet: true, noReport: true });
   t.same(fixed, { ran: 2, skipped: 2, complete: true });
 });
