@@ -19,6 +19,7 @@ import { parseExperiment } from "../../../experiments/sweep/experiment.js";
 import { k8sJob, pullPolicy, resourceName, slurmScript } from "../../../experiments/sweep/emit.js";
 import { loadScenario } from "../../../experiments/scenario/load.js";
 import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiments/version.js";
+import { tree } from "./tree.js";
 
 t.setTimeout(180_000);
 
@@ -29,16 +30,6 @@ t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // By URL: `--import tsx` would be looked up from the child's working folder.
 const TSX = import.meta.resolve("tsx");
 const cli = (cwd: string, ...args: string[]) => spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { encoding: "utf8", cwd });
-
-/** Relative path -> bytes of every file under `dir`. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const full = path.join(dir, name);
-    if (fs.statSync(full).isFile()) out.set(name, fs.readFileSync(full, "latin1"));
-  }
-  return out;
-}
 
 /**
  * A folder of stand-in commands that append their arguments (one per line, then a blank line) to

@@ -16,6 +16,7 @@ import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { stagingName } from "../../../experiments/output.js";
 import { UserError } from "../../../experiments/errors.js";
 import { sourceHash } from "../../../experiments/version.js";
+import { tree } from "./tree.js";
 
 t.setTimeout(300_000);
 
@@ -30,15 +31,6 @@ const staleName = (prefix: string) => stagingName(prefix).replace(`-${process.pi
 const plan = planSweep(EXPERIMENT);
 const shards = [0, 1].map((i) => path.join(tmp, `s${i}`));
 const reference = path.join(tmp, "reference");
-
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const full = path.join(dir, name);
-    if (fs.statSync(full).isFile()) out.set(name, fs.readFileSync(full, "latin1"));
-  }
-  return out;
-}
 
 async function failure(p: Promise<unknown>): Promise<UserError | null> {
   try {

@@ -12,6 +12,7 @@ import { runSweep } from "../../../experiments/sweep/sweep.js";
 import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { sweepCommand } from "../../../experiments/commands/sweep.js";
 import { UserError } from "../../../experiments/errors.js";
+import { tree } from "./tree.js";
 
 // Worker threads and CLI processes start tsx; on a busy machine that alone takes seconds.
 t.setTimeout(180_000);
@@ -20,16 +21,6 @@ const EXPERIMENT = "test/experiments/sweep/fixtures/tiny-grid.yaml";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-"));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
-
-/** Relative path -> bytes of every file under `dir`. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const full = path.join(dir, name);
-    if (fs.statSync(full).isFile()) out.set(name, fs.readFileSync(full, "latin1"));
-  }
-  return out;
-}
 
 function sameTree(t: { same: (a: unknown, b: unknown, message: string) => unknown }, a: string, b: string, what: string) {
   const ta = tree(a);
