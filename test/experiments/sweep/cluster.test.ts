@@ -20,6 +20,8 @@ import { k8sJob, pullPolicy, resourceName, slurmScript } from "../../../experime
 import { loadScenario } from "../../../experiments/scenario/load.js";
 import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiments/version.js";
 import { tree } from "./tree.js";
+import { ConfigMap, PersistentVolumeClaim, Pod } from "kubernetes-models/v1";
+import { Job } from "kubernetes-models/batch/v1";
 
 t.setTimeout(180_000);
 
@@ -231,14 +233,29 @@ const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 type Doc = Record<string, any>;
 
+// Kubernetes' own OpenAPI schema of each kind the emitter writes (kubernetes-models).
+const SCHEMAS: Record<string, new (data: Doc) => { validate(): void }> = { ConfigMap, PersistentVolumeClaim, Job, Pod };
+
 /**
- * Every rule of the Kubernetes API and of the "restricted" Pod Security Standard that the emitted
- * objects touch, checked field by field (no npm package with Kubernetes' OpenAPI schema is a
- * dependency here): returns the problems found.
+ * The emitted objects against Kubernetes' OpenAPI schema (types, required fields, enums), then
+ * the rules the schema cannot state — the API server's name, label, key and quantity rules and
+ * the "restricted" Pod Security Standard — field by field: returns the problems found.
  */
 function k8sProblems(docs: Doc[]): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string) => ok || problems.push(what);
+  for (const d of docs) {
+    const Schema = SCHEMAS[d.kind];
+    if (Schema === undefined) {
+      problems.push(`${d.kind}: no schema to check it against`);
+      continue;
+    }
+    try {
+      new Schema(d).validate();
+    } catch (e) {
+      problems.push(`${d.kind}/${d.metadata?.name}: OpenAPI schema: ${(e as Error).message}`);
+    }
+  }
   for (const d of docs) {
     const where = `${d.kind}/${d.metadata?.name}`;
     check(typeof d.apiVersion === "string" && typeof d.kind === "string", `${where}: apiVersion and kind`);
@@ -335,6 +352,13 @@ t.test("Kubernetes Job (defect 8): --image required, valid objects, the experime
   t.equal(pullPolicy("kubesim:latest"), "Always");
   t.equal(pullPolicy("registry.example:5000/kubesim"), "Always", "no tag is :latest");
   t.equal(pullPolicy("kubesim@sha256:" + "0".repeat(64)), "IfNotPresent");
+});
+
+t.test("the schema check catches what the API server would refuse", async (t) => {
+  const r = docsOf(k8sJob({ name: "x", experiment: EXPERIMENT, inputs: Object.keys(plan.baseCopy.files).map((f) => path.join(plan.baseCopy.from, f)), image: "kubesim:0.1.0", shards: 2, workers: 1 }));
+  const job = structuredClone(r[2]);
+  job.spec.completions = "two";
+  t.match(k8sProblems([job]).join("\n"), /OpenAPI schema: .*completions must be integer/);
 });
 
 t.test("Kubernetes names from a 57-character experiment name: valid, <= 63 characters, hash-suffixed, distinct (defect 8)", async (t) => {
