@@ -13,7 +13,7 @@ import { stringify } from "csv-stringify/sync";
 import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
-import { comparisonChart, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml, type SeriesSource } from "../report/index.js";
+import type { SeriesSource } from "../report/index.js";
 import { CSV_CAST, csvNumber } from "../../engine/index.js";
 import { loadScenarioOrFail, reportFiles } from "./run.js";
 import { parseSeed } from "./demo.js";
@@ -33,6 +33,8 @@ export async function compareCommand(files: string[], options: CompareOptions): 
   if (new Set(names).size !== names.length) {
     throw new UserError(`scenarios must have distinct metadata.name values, got ${names.join(", ")}`, "rename one of them", 2);
   }
+  // Loaded only when a comparison is written (see reportFiles in run.ts).
+  const { comparisonChart, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml } = await import("../report/index.js");
   const runDir = (name: string) => path.join(options.out, "runs", name);
   claimOutputFolder(options.out, "comparison", { force: options.force });
   for (const name of names) claimOutputFolder(runDir(name), "run", { force: options.force });

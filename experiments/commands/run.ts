@@ -11,7 +11,6 @@ import { UserError } from "../errors.js";
 import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario, type RunOutput } from "../runner.js";
 import { loadScenario } from "../scenario/load.js";
-import { buildReportFiles, recordedRun } from "../report/index.js";
 import { parseSeed } from "./demo.js";
 import { printDiagnostics } from "./validate.js";
 import type { SimulationConfig } from "../simulator.js";
@@ -42,6 +41,9 @@ export function loadScenarioOrFail(file: string, quiet = false) {
  * run's recorders directly: no CSV text is built for it (a 28-day run's would be 200 MB).
  */
 export async function reportFiles(output: RunOutput): Promise<Record<string, string | Uint8Array>> {
+  // Loaded here, not at the top: vega and the chart code are most of the CLI's start-up time,
+  // and only a command that writes a report needs them (validate, --help, sweep workers do not).
+  const { buildReportFiles, recordedRun } = await import("../report/index.js");
   return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["manifest.json"])));
 }
 

@@ -26,6 +26,8 @@ export interface SweepCommandOptions {
   image?: string;
   force?: boolean;
   failFast?: boolean;
+  /** false with --no-charts: sweep-summary.csv only, no report.html or charts/. */
+  charts?: boolean;
   quiet?: boolean;
 }
 
@@ -66,12 +68,12 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     return;
   }
 
-  const result = await runSweep(plan, { out, workers, shard, quiet: options.quiet, force: options.force, failFast: options.failFast });
+  const result = await runSweep(plan, { out, workers, shard, quiet: options.quiet, force: options.force, failFast: options.failFast, noReport: options.charts === false });
   if (!options.quiet) {
     const share = shard === null ? "" : ` (shard ${shard.index}/${shard.count})`;
     process.stdout.write(
       `sweep ${plan.experiment.name}${share}: ${result.ran} runs done, ${result.skipped} already finished; ` +
-        (result.complete ? `wrote ${path.join(out, "sweep-summary.csv")} and ${path.join(out, "report.html")}\n` : `other shards still to run into ${out}/\n`),
+        (result.complete ? `wrote ${path.join(out, "sweep-summary.csv")}${options.charts === false ? "" : ` and ${path.join(out, "report.html")}`}\n` : `other shards still to run into ${out}/\n`),
     );
   }
 }
@@ -113,6 +115,7 @@ export function registerSweep(program: Command): void {
     .option("--out <dir>", "output folder: new, or this experiment's own sweep folder (resumes it) (default results/sweeps/<name>); with --emit slurm, the folder of the shards (<dir>/shard-<i>) and the merge (<dir>/merged)")
     .option("--force", "write into an existing folder that is not a sweep folder (only kubesim's files there are replaced)")
     .option("--fail-fast", "start no run after the first one that fails (default: run the others, then report every failure)")
+    .option("--no-charts", "write sweep-summary.csv only: no report.html or charts/ (no chart rendering)")
     .option("--emit <k8s-job|slurm>", "write a Kubernetes Indexed Job or a Slurm array script instead of running")
     .option("--shards <N>", "number of shards of an emitted job (default 8)")
     .option("--image <image>", "container image of an emitted Kubernetes Job, built from the Containerfile (required with --emit k8s-job)")

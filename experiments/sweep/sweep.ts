@@ -17,7 +17,6 @@ import { cellDir, ensureFile, removeLeftovers, repFinished, writeSweepJson } fro
 import { cellOverlay } from "./overlay.js";
 import type { Plan } from "./plan.js";
 import { runPool, type UnitFailure } from "./pool.js";
-import { sweepReportFiles } from "./report.js";
 import type { UnitTask } from "./unit.js";
 
 export interface SweepOptions {
@@ -148,6 +147,8 @@ export async function writeSummary(out: string, manifest: SweepManifest, noRepor
   const stats = manifest.cells.map((c) => cellStats(c.id, Object.entries(c.values), readCellRuns(out, c.id, manifest.replications)));
   writeFileAtomically(path.join(out, "sweep-summary.csv"), summaryCsv(manifest.factors, stats));
   if (!noReport) {
+    // Loaded only when a report is written (see reportFiles in commands/run.ts).
+    const { sweepReportFiles } = await import("./report.js");
     const files = await sweepReportFiles(`Sweep ${manifest.name}`, manifest.description, stats);
     writeFileAtomically(path.join(out, "report.html"), files["report.html"]);
     delete files["report.html"];

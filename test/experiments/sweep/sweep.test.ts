@@ -88,6 +88,21 @@ t.test("CLI: a full sweep with its report, then a rerun that skips everything", 
   t.equal(again.status, 0, again.stderr);
 });
 
+t.test("CLI: --no-charts writes the summary only, the same bytes; merge --no-charts too", async (t) => {
+  const out = path.join(tmp, "no-charts");
+  const r = cli("sweep", EXPERIMENT, "--out", out, "--workers", "1", "--no-charts");
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /wrote \S+sweep-summary\.csv\n$/, "names only the summary");
+  t.notOk(fs.existsSync(path.join(out, "report.html")), "no report");
+  t.notOk(fs.existsSync(path.join(out, "charts")), "no charts");
+  t.same(fs.readFileSync(path.join(out, "sweep-summary.csv"), "utf8"), fs.readFileSync(path.join(one, "sweep-summary.csv"), "utf8"));
+  const merged = path.join(tmp, "no-charts-merged");
+  const m = cli("merge", out, "--out", merged, "--no-charts", "--quiet");
+  t.equal(m.status, 0, m.stderr);
+  t.notOk(fs.existsSync(path.join(merged, "report.html")));
+  t.same(fs.readFileSync(path.join(merged, "sweep-summary.csv"), "utf8"), fs.readFileSync(path.join(one, "sweep-summary.csv"), "utf8"));
+});
+
 t.test("bad input: one error line with file:line, exit 2, nothing written", async (t) => {
   const dir = path.join(tmp, "bad");
   fs.mkdirSync(dir);
