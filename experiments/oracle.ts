@@ -1,5 +1,5 @@
 /**
- * The HPA oracle replay harness: reads upstream test vectors (/work/shared/oracle/*.json), turns
+ * The HPA oracle replay harness: reads upstream test vectors (../shared/oracle/*.json), turns
  * each case into the model's inputs, runs the real HPA functions from models/hpa/ and returns
  * one `{id, result}` per case, with the keys of that case's `expected`.
  *
@@ -634,7 +634,7 @@ export function loadOracleFile(path: string): unknown[] {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(code ?? err);
-    throw new UserError(`cannot read oracle file ${path}: ${reason}`, "pass the path of a JSON case file, e.g. /work/shared/oracle/hpa_k8s_cases.json");
+    throw new UserError(`cannot read oracle file ${path}: ${reason}`, "pass the path of a JSON case file, e.g. ../shared/oracle/hpa_k8s_cases.json");
   }
   let data: unknown;
   try {
@@ -654,7 +654,7 @@ export function runOracleFiles(paths: readonly string[]): OracleResult[] {
       try {
         out.push(runOracleCase(c));
       } catch (err) {
-        if (err instanceof OracleCaseError) throw new UserError(`${path}: ${err.message}`, "check the case against /work/shared/oracle/README.md");
+        if (err instanceof OracleCaseError) throw new UserError(`${path}: ${err.message}`, "check the case against ../shared/oracle/README.md");
         throw err;
       }
     }

@@ -17,7 +17,7 @@ Each output line is {"id":...,"result":{...}} with the keys of the case's "expec
 Exits 0 when every case was computed, even if a result differs from expected.
 
 Example:
-  $ kubesim oracle /work/shared/oracle/hpa_k8s_cases.json /work/shared/oracle/hpa_behavior_cases.json
+  $ kubesim oracle ../shared/oracle/hpa_k8s_cases.json ../shared/oracle/hpa_behavior_cases.json
   {"id":"rc-001","result":{"desiredReplicas":5,"utilization":50,"rawValueMilli":1000}}`,
     )
     .action((files: string[]) => {
