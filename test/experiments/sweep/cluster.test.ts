@@ -19,7 +19,7 @@ import { parseExperiment } from "../../../experiments/sweep/experiment.js";
 import { k8sJob, pullPolicy, resourceName, slurmScript } from "../../../experiments/sweep/emit.js";
 import { loadScenario } from "../../../experiments/scenario/load.js";
 import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiments/version.js";
-import { tree } from "./tree.js";
+import { tree } from "./helpers.js";
 import { ConfigMap, PersistentVolumeClaim, Pod } from "kubernetes-models/v1";
 import { Job } from "kubernetes-models/batch/v1";
 

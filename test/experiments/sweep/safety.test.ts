@@ -16,7 +16,7 @@ import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { stagingName } from "../../../experiments/output.js";
 import { UserError } from "../../../experiments/errors.js";
 import { sourceHash } from "../../../experiments/version.js";
-import { tree } from "./tree.js";
+import { failure, tree } from "./helpers.js";
 
 t.setTimeout(300_000);
 
@@ -31,16 +31,6 @@ const staleName = (prefix: string) => stagingName(prefix).replace(`-${process.pi
 const plan = planSweep(EXPERIMENT);
 const shards = [0, 1].map((i) => path.join(tmp, `s${i}`));
 const reference = path.join(tmp, "reference");
-
-async function failure(p: Promise<unknown>): Promise<UserError | null> {
-  try {
-    await p;
-    return null;
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-}
 
 /** Runs `fn` with stderr captured (in-process warnings and failure lines). */
 async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ value: T | null; error: unknown; stderr: string }> {

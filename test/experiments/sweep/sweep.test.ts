@@ -12,7 +12,7 @@ import { runSweep } from "../../../experiments/sweep/sweep.js";
 import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { sweepCommand } from "../../../experiments/commands/sweep.js";
 import { UserError } from "../../../experiments/errors.js";
-import { tree } from "./tree.js";
+import { failure, tree } from "./helpers.js";
 
 // Worker threads and CLI processes start tsx; on a busy machine that alone takes seconds.
 t.setTimeout(180_000);
@@ -139,12 +139,3 @@ t.test("bad input: one error line with file:line, exit 2, nothing written", asyn
   t.notOk(fs.existsSync(out));
 });
 
-async function failure(p: Promise<unknown>): Promise<UserError | null> {
-  try {
-    await p;
-    return null;
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-}
