@@ -4,9 +4,9 @@
  *
  * At 5,000 pods the sampler's time went to reading a mark object, its owner object and the
  * pod's runtime object per pod per sample, each a cache miss. A mark is found here from the
- * pod's runtime slot and checked by the runtime pod's serial (unique per runtime pod, so it
- * tells a pod restarted under the same uid from the old one), which reads two numbers; only a
- * pod that is new, moved to another slot or restarted is looked up by uid.
+ * pod's runtime slot and checked by its pod handle (models/kubelet/pod-handles.ts: unique per
+ * runtime pod, so it tells a pod restarted under the same uid from the old one), which reads
+ * two numbers; only a pod that is new or restarted is looked up by uid.
  */
 import { resized } from "../engine/typed-arrays.js";
 
@@ -16,8 +16,8 @@ const FREE = "\u0000free";
 
 /** Marks by index; indices of forgotten marks are reused, the last freed first (deterministic). */
 export class CpuMarks {
-  /** The runtime pod serial each mark is for (0 = free index). */
-  private serials = new Float64Array(64);
+  /** The pod handle each mark is for (0 = free index). */
+  private handles = new Float64Array(64);
   /** Cumulative CPU, mcore·ms, as read at `samples[i]`. */
   cpu_mcore_ms = new Float64Array(64);
   /** The sample number the mark was last read at. */
@@ -36,36 +36,36 @@ export class CpuMarks {
   private highWater = 0;
 
   /**
-   * The mark of the pod in `slot` whose serial is `serial` if it was read at sample `previous`,
+   * The mark of the pod in `slot` whose handle is `handle` if it was read at sample `previous`,
    * else NONE (then look it up with `forPod`).
    */
-  bySlotIfCurrent(slot: number, serial: number, previous: number): number {
+  bySlotIfCurrent(slot: number, handle: number, previous: number): number {
     if (slot >= this.bySlot.length) return NONE;
     const i = this.bySlot[slot];
-    return i !== NONE && this.serials[i] === serial && this.samples[i] === previous ? i : NONE;
+    return i !== NONE && this.handles[i] === handle && this.samples[i] === previous ? i : NONE;
   }
 
   /**
-   * The mark of pod `uid` (runtime serial `serial`, in `slot`): created by `init` when there is
+   * The mark of pod `uid` (pod handle `handle`, in `slot`): created by `init` when there is
    * none, and restarted by `init` with a 0 counter when it was another runtime pod's (restarted
    * under the same uid: what the old one used after its last sample is lost, as a deleted
    * cgroup's is). Also makes it the slot's mark.
    */
-  forPod(uid: string, serial: number, slot: number, init: (mark: number) => void): number {
+  forPod(uid: string, handle: number, slot: number, init: (mark: number) => void): number {
     let i = this.byUid.get(uid);
     if (i === undefined) {
       i = this.free.length > 0 ? this.free.pop()! : this.highWater++;
-      if (i >= this.serials.length) this.grow(2 * this.serials.length);
+      if (i >= this.handles.length) this.grow(2 * this.handles.length);
       this.byUid.set(uid, i);
       this.uids[i] = uid;
       this.cpu_mcore_ms[i] = 0;
       this.samples[i] = 0;
       init(i);
-    } else if (this.serials[i] !== serial) {
+    } else if (this.handles[i] !== handle) {
       init(i);
       this.cpu_mcore_ms[i] = 0;
     }
-    this.serials[i] = serial;
+    this.handles[i] = handle;
     if (slot >= this.bySlot.length) {
       const length = Math.max(slot + 1, 2 * this.bySlot.length);
       const old = this.bySlot.length;
@@ -79,16 +79,16 @@ export class CpuMarks {
   /** Forgets the marks not read at sample `sample` (pods no longer running). */
   forgetAllBut(sample: number): void {
     for (let i = 0; i < this.highWater; i++) {
-      if (this.serials[i] === 0 || this.samples[i] === sample) continue;
+      if (this.handles[i] === 0 || this.samples[i] === sample) continue;
       this.byUid.delete(this.uids[i]);
       this.uids[i] = "";
-      this.serials[i] = 0;
+      this.handles[i] = 0;
       this.free.push(i);
     }
   }
 
   private grow(length: number): void {
-    this.serials = resized(this.serials, length);
+    this.handles = resized(this.handles, length);
     this.cpu_mcore_ms = resized(this.cpu_mcore_ms, length);
     this.samples = resized(this.samples, length);
     this.podVersions = resized(this.podVersions, length);

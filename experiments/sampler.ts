@@ -89,10 +89,10 @@ export class Sampler {
       for (let p = 0; p < slots.length; p++) {
         const slot = slots[p];
         const cpu = runtime.appCpuAt_mcore_ms(slot, now_ms);
-        let mark = marks.bySlotIfCurrent(slot, runtime.podSerial(slot), sampleNumber - 1);
+        let mark = marks.bySlotIfCurrent(slot, runtime.handles.at(slot), sampleNumber - 1);
         if (mark < 0) {
           const running = pods[p];
-          mark = marks.forPod(running.pod.metadata.uid, running.serial, slot, (m) => this.readPod(m, running.pod));
+          mark = marks.forPod(running.pod.metadata.uid, running.handle, slot, (m) => this.readPod(m, running.pod));
         }
         // A mark is kept only while its uid is seen at every sample, so an older one reads as 0.
         const delta = cpu - (marks.samples[mark] === sampleNumber - 1 ? marks.cpu_mcore_ms[mark] : 0);

@@ -177,12 +177,12 @@ interface NodeStats {
 export class Cadvisor {
   private readonly nodes = new Map<string, NodeStats>();
   /**
-   * By runtime slot: the serial of the runtime pod (RunningPod.serial, 0 = none) whose sample
-   * row offset `rowBySlot` holds. Numbers compared, read beside the runtime's own slot state, so
-   * housekeeping touches no per-pod object while the cache holds (at 5,000 pods, reading
-   * scattered objects is where its time went).
+   * By pod handle index (the runtime slot): the handle of the running pod whose sample row
+   * offset `rowBySlot` holds (pod-handles.ts). Compared with the handle now at the slot, so
+   * housekeeping touches no per-pod object while it holds (at 5,000 pods, reading scattered
+   * objects is where its time went).
    */
-  private serialBySlot = new Float64Array(256);
+  private handleBySlot = new Float64Array(256);
   private rowBySlot = new Int32Array(256);
   /** Housekeeping passes run (for benchmarks and tests). */
   samples = 0;
@@ -261,7 +261,7 @@ export class Cadvisor {
         sample.index = kept;
         // The slot cache's offset follows, if it holds this sample's pod.
         const slot = sample.running.slot;
-        if (this.serialBySlot[slot] === sample.running.serial) this.rowBySlot[slot] = used;
+        if (this.handleBySlot[slot] === sample.running.handle) this.rowBySlot[slot] = used;
       }
       used += sample.containerNames.length * SAMPLE_FIELDS;
       list[kept++] = sample;
@@ -282,7 +282,7 @@ export class Cadvisor {
     let nodeMemory_bytes = 0;
     for (let p = 0; p < pods.length; p++) {
       const slot = slots[p];
-      if (this.serialBySlot[slot] !== this.runtime.podSerial(slot)) this.bind(stats, pods[p], slot);
+      if (slot >= this.handleBySlot.length || this.handleBySlot[slot] !== this.runtime.handles.at(slot)) this.bind(stats, pods[p], slot);
       const values = stats.columns.values; // bind may have grown it
       // The app container, then the sidecars (all started with the pod: `bind` set their start).
       let o = this.rowBySlot[slot];
@@ -345,9 +345,9 @@ export class Cadvisor {
     if (slot >= this.rowBySlot.length) {
       const length = Math.max(slot + 1, 2 * this.rowBySlot.length);
       this.rowBySlot = resized(this.rowBySlot, length);
-      this.serialBySlot = resized(this.serialBySlot, length);
+      this.handleBySlot = resized(this.handleBySlot, length);
     }
-    this.serialBySlot[slot] = pod.serial;
+    this.handleBySlot[slot] = pod.handle;
     this.rowBySlot[slot] = offset;
   }
 }

@@ -27,6 +27,7 @@ import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workl
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
 import { milliCpuToShares, waterFill } from "./cpu-shares.js";
+import { handleIndex, PodHandles } from "./pod-handles.js";
 
 export const SIDECAR_CPU_MCORES = 1;
 export const SIDECAR_MEMORY_BYTES = 16 * 1024 * 1024;
@@ -37,7 +38,10 @@ export const SIDECAR_MEMORY_BYTES = 16 * 1024 * 1024;
  */
 export interface RunningPod {
   pod: Pod;
-  slot: number;
+  /** The pod's handle (pod-handles.ts): issued when it starts, retired when it stops. */
+  readonly handle: number;
+  /** Its pool slot and slot-state block: the handle's index, fixed while the pod runs. */
+  readonly slot: number;
   nodeIndex: number;
   app: Readonly<AppProfile>;
   started_ms: number;
@@ -47,8 +51,6 @@ export interface RunningPod {
   containerNames: readonly string[];
   /** Set when the pod is stopped, so holders of this object can tell without a lookup by uid. */
   stopped: boolean;
-  /** A number no other runtime pod has (from 1), also in the slot state (see `podSerial`). */
-  readonly serial: number;
 }
 
 // Fields of a running pod's slot state, at these offsets in its block of `SLOT_FIELDS` doubles.
@@ -80,8 +82,7 @@ const CPU_PER_REQUEST = 12;
 const WEIGHT = 13;
 /** How many containers the pod has besides the app container. */
 const SIDECARS = 14;
-/** RunningPod.serial. */
-const SERIAL = 15;
+// Field 15 is spare.
 /** 16 fields, a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
 const SLOT_FIELDS = 16;
 
@@ -97,20 +98,14 @@ export interface NodePods {
 
 const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]) });
 
-/** Slots a node's region starts with; a full region moves to one twice its size. */
-const INITIAL_NODE_SLOTS = 16;
-
 interface NodeSlots extends NodePods {
   name: string;
   /** Its position in `PodRuntime.nodes`. */
   index: number;
   allocatable_mcores: number;
   pods: RunningPod[];
-  /** `base + i` for pod i: a node's pods fill its region from the start, in start order. */
+  /** `pods[i].slot`, in start order (indices of the node's handle chunks: see pod-handles.ts). */
   slots: number[];
-  /** The node's region of pool slots: [base, base + capacity) (capacity 0 before its first pod). */
-  base: number;
-  capacity: number;
   /** CPU reserved for baselines and sidecars (always granted). */
   baseline_mcores: number;
   demandSum_mcores: number;
@@ -138,13 +133,16 @@ export class TrafficTotals {
 export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
   readonly totals = new TrafficTotals();
+  /** Issued as pods start, retired as they stop; a running pod's slot is its handle's index. */
+  readonly handles = new PodHandles();
   private readonly nodes: NodeSlots[] = [];
   private readonly nodeIndex = new Map<string, number>();
   private readonly running = new Map<string, RunningPod>();
   /**
-   * The running pods' fractional numbers, by pool slot: `slotState[slot * SLOT_FIELDS + field]`.
+   * The running pods' fractional numbers, by slot: `slotState[slot * SLOT_FIELDS + field]`.
    * As fields of RunningPod each would be a separate heap number, and at 5,000 pods the time of
-   * the per-node passes goes to cache misses; here a pod's numbers are 128 contiguous bytes.
+   * the per-node passes goes to cache misses; here a pod's numbers are 128 contiguous bytes, and
+   * a node's pods are in the few chunks of slots the handle table gave the node.
    */
   private slotState = new Float64Array(256 * SLOT_FIELDS);
   /**
@@ -153,14 +151,8 @@ export class PodRuntime implements ContainerRuntime {
    * per pod.
    */
   private readonly nameLists = new Map<string, readonly string[]>();
-  /** The node whose region each slot is in (by node index). */
+  /** The node (by node index) of the pod in each slot. */
   private nodeOfSlot = new Int32Array(256);
-  /** Serial numbers given to runtime pods so far. */
-  private serials = 0;
-  /** Slots up to here have been handed to nodes' regions. */
-  private slotsInRegions = 0;
-  /** Regions nodes have moved out of, by capacity, for the next node that needs one that size. */
-  private readonly freeRegions = new Map<number, number[]>();
   // Scratch for water-filling, reused.
   private readonly demand: number[] = [];
   private readonly weight: number[] = [];
@@ -178,7 +170,7 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], base: 0, capacity: 0, baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
+    this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
   }
 
   get runningPods(): number {
@@ -233,8 +225,11 @@ export class PodRuntime implements ContainerRuntime {
     const main = pod.spec.containers[0];
     const limit_mcores = main.resources.limits.cpu_mcores ?? Infinity;
     const node = this.nodes[nodeIndex];
-    if (node.pods.length === node.capacity) this.moveRegion(node, Math.max(INITIAL_NODE_SLOTS, 2 * node.capacity));
-    const slot = this.pool.addAt(node.base + node.pods.length, {
+    const handle = this.handles.issue(nodeIndex);
+    const slot = handleIndex(handle);
+    this.ensureSlots(this.handles.capacity);
+    this.nodeOfSlot[slot] = nodeIndex;
+    this.pool.addAt(slot, {
       cost_mcore_s: Math.max(app.cpuPerRequest_mcore_s, 1e-9),
       cap_mcores: Math.max(0, limit_mcores - app.baselineCpu_mcores),
       queueCapacity_requests: app.queueCapacity_requests,
@@ -242,11 +237,10 @@ export class PodRuntime implements ContainerRuntime {
       memoryPerRequest_bytes: app.memoryPerInflight_bytes,
     });
     const running: RunningPod = {
-      slot, started_ms: now_ms, app,
+      handle, slot, started_ms: now_ms, app,
       pod, nodeIndex, limit_mcores,
       weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
       stopped: false,
-      serial: ++this.serials,
       containerNames: this.internNames(pod.spec.containers.map((c) => c.name)),
     };
     // The slot may have been another pod's: every field is set.
@@ -267,7 +261,6 @@ export class PodRuntime implements ContainerRuntime {
     st[b + CPU_PER_REQUEST] = app.cpuPerRequest_mcore_s;
     st[b + WEIGHT] = running.weight;
     st[b + SIDECARS] = running.containerNames.length - 1;
-    st[b + SERIAL] = running.serial;
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
@@ -295,53 +288,14 @@ export class PodRuntime implements ContainerRuntime {
     const serviceIndex = this.slotState[b + SERVICE];
     if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += this.pool.queue_requests(running.slot);
     this.pool.remove(running.slot);
-    // The pods started after it move down a slot, keeping the region full from its start.
-    const later = node.pods.length - i;
-    this.pool.move(running.slot + 1, running.slot, later);
-    this.slotState.copyWithin(running.slot * SLOT_FIELDS, (running.slot + 1) * SLOT_FIELDS, (running.slot + 1 + later) * SLOT_FIELDS);
-    for (let k = i; k < node.pods.length; k++) {
-      node.pods[k].slot--;
-      node.slots[k]--;
-    }
-    // The slot after the last pod holds no pod now (see `podSerial`).
-    this.slotState[(node.base + node.pods.length) * SLOT_FIELDS + SERIAL] = 0;
+    this.handles.retire(running.handle);
     this.share(node, now_ms);
   }
 
-  /**
-   * Gives a node a region of `capacity` slots, moving its pods there (their slots, state and
-   * order). A node's pods in adjacent slots, in the order passes visit them, make those passes
-   * read memory in order: at 5,000 pods scattered slots made them wait on cache misses.
-   */
-  private moveRegion(node: NodeSlots, capacity: number): void {
-    let base = this.freeRegions.get(capacity)?.pop();
-    if (base === undefined) {
-      base = this.slotsInRegions;
-      this.slotsInRegions += capacity;
-      if (this.slotsInRegions * SLOT_FIELDS > this.slotState.length) {
-        this.slotState = resized(this.slotState, Math.max(this.slotsInRegions * SLOT_FIELDS, 2 * this.slotState.length));
-      }
-      if (this.slotsInRegions > this.nodeOfSlot.length) {
-        this.nodeOfSlot = resized(this.nodeOfSlot, Math.max(this.slotsInRegions, 2 * this.nodeOfSlot.length));
-      }
-    }
-    this.nodeOfSlot.fill(node.index, base, base + capacity);
-    const n = node.pods.length;
-    this.pool.move(node.base, base, n);
-    this.slotState.copyWithin(base * SLOT_FIELDS, node.base * SLOT_FIELDS, (node.base + n) * SLOT_FIELDS);
-    for (let k = 0; k < n; k++) {
-      node.pods[k].slot = base + k;
-      node.slots[k] = base + k;
-      // The old slot holds no pod now: a reader's kept slot must not find its serial there.
-      this.slotState[(node.base + k) * SLOT_FIELDS + SERIAL] = 0;
-    }
-    if (node.capacity > 0) {
-      let free = this.freeRegions.get(node.capacity);
-      if (free === undefined) this.freeRegions.set(node.capacity, (free = []));
-      free.push(node.base);
-    }
-    node.base = base;
-    node.capacity = capacity;
+  /** Grows the per-slot arrays to cover `slots` slots. */
+  private ensureSlots(slots: number): void {
+    if (slots * SLOT_FIELDS > this.slotState.length) this.slotState = resized(this.slotState, Math.max(slots * SLOT_FIELDS, 2 * this.slotState.length));
+    if (slots > this.nodeOfSlot.length) this.nodeOfSlot = resized(this.nodeOfSlot, Math.max(slots, 2 * this.nodeOfSlot.length));
   }
 
   /** Sets the request rate routed to a running pod from now on. */
@@ -355,14 +309,19 @@ export class PodRuntime implements ContainerRuntime {
     return this.running.get(uid)?.slot ?? -1;
   }
 
+  /** The handle of the running pod with this uid, or NO_HANDLE (0). */
+  handleOf(uid: string): number {
+    return this.running.get(uid)?.handle ?? 0;
+  }
+
   /** The request rate routed to the pod in `slot`. */
   arrivalRate_rps(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + RATE];
   }
 
   /**
-   * `setArrivalRate` for the pod in `slot` (a running pod's: check `podSerial` for a slot kept
-   * from earlier), for callers that keep slots instead of looking pods up by uid.
+   * `setArrivalRate` for the pod in `slot` (a running pod's: check a kept handle with
+   * `handles.isCurrent` first), for callers that keep handles instead of looking pods up by uid.
    */
   setSlotArrivalRate(slot: number, rate_rps: number, serviceIndex: number, now_ms: number): void {
     // Checked here, as the pool's unchecked step is what advances it later.
@@ -440,15 +399,6 @@ export class PodRuntime implements ContainerRuntime {
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {
     return this.slotState[slot * SLOT_FIELDS + APP_MEMORY];
-  }
-  /**
-   * The serial of the pod in `slot` (RunningPod.serial; 0 for a slot holding no pod): read
-   * from the slot state, so a reader that kept a slot can check its pod is still there (pods
-   * move slots when others on their node stop) without reading the pod's object (comparing
-   * objects reads them; at 5,000 pods each read is a cache miss).
-   */
-  podSerial(slot: number): number {
-    return this.slotState[slot * SLOT_FIELDS + SERIAL];
   }
   /** How many sidecars (containers after the app container) the pod has. */
   sidecarCount(slot: number): number {

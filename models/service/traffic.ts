@@ -25,6 +25,7 @@ import type { ClusterStore } from "../cluster/store.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
+import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
 import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "./latency.js";
@@ -56,11 +57,10 @@ export interface ServiceState {
   source: TrafficSource | null;
   endpoints: Pod[];
   /**
-   * Where each endpoint's pod runs, as last found: its runtime slot (-1: not found yet) and the
-   * serial of the runtime pod there, checked before use (see PodRuntime.podSerial).
+   * Each endpoint's running pod as last found: its handle (pod-handles.ts; 0 = not found yet),
+   * checked before use, whose index is the pod's runtime slot.
    */
-  endpointSlots: Int32Array;
-  endpointSerials: Float64Array;
+  endpointHandles: Float64Array;
   /** Offered rate now (requests/s). */
   rate_rps: number;
   /** Requests dropped for want of endpoints, integrated up to `noEndpoints_ms`. */
@@ -180,7 +180,7 @@ export class ServiceTraffic {
     if (!state) {
       state = {
         index: this.ordered.length, key, namespace, name, service: null, source: null,
-        endpoints: [], endpointSlots: new Int32Array(0), endpointSerials: new Float64Array(0),
+        endpoints: [], endpointHandles: new Float64Array(0),
         rate_rps: 0, droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
         rng: this.sim.rng.stream(`service/${key}`), rotation: 0,
       };
@@ -216,8 +216,7 @@ export class ServiceTraffic {
       else of.push(state);
     }
     state.endpoints = after;
-    state.endpointSlots = new Int32Array(after.length).fill(-1);
-    state.endpointSerials = new Float64Array(after.length);
+    state.endpointHandles = new Float64Array(after.length);
     if (state.source && after.length === 0 && before.length > 0) {
       this.events.emit(now_ms, "endpoint-controller", "Service", state.name, "Warning", "NoEndpoints",
         `Service ${state.key} has no ready endpoints: its traffic is dropped`);
@@ -314,17 +313,19 @@ export class ServiceTraffic {
   }
 
   /**
-   * The runtime slot of endpoint i's pod, or -1 when it is not running: the slot kept from last
-   * time while the runtime pod there is the same, else looked up by uid. Reading pods' slots
-   * instead of their objects keeps a rate change at 5,000 pods off scattered memory.
+   * The runtime slot of endpoint i's pod, or -1 when it is not running: from the handle kept
+   * from last time while it is current, else looked up by uid. Reading pods' handles instead of
+   * their objects keeps a rate change at 5,000 pods off scattered memory.
    */
   private endpointSlot(state: ServiceState, i: number): number {
-    const kept = state.endpointSlots[i];
-    if (kept >= 0 && this.runtime.podSerial(kept) === state.endpointSerials[i]) return kept;
-    const slot = this.runtime.slotOf(state.endpoints[i].metadata.uid);
-    state.endpointSlots[i] = slot;
-    state.endpointSerials[i] = slot >= 0 ? this.runtime.podSerial(slot) : 0;
-    return slot;
+    const handles = this.runtime.handles;
+    let handle = state.endpointHandles[i];
+    if (!handles.isCurrent(handle)) {
+      handle = this.runtime.handleOf(state.endpoints[i].metadata.uid);
+      state.endpointHandles[i] = handle;
+      if (handle === NO_HANDLE) return -1;
+    }
+    return handleIndex(handle);
   }
 
   /** Routes `rate_rps` of the Service's requests to endpoint i's pod (if it runs). */

@@ -231,24 +231,6 @@ export class PodServerPool {
     return id;
   }
 
-  /**
-   * Moves the servers in slots [from, from + count) to [to, to + count), state and all (the
-   * ranges may overlap); source slots outside the destination are free afterwards. Every
-   * destination slot must be free or among the moved ones.
-   */
-  move(from: number, to: number, count: number): void {
-    if (count <= 0 || from === to) return;
-    for (let k = 0; k < count; k++) this.check(from + k);
-    for (let k = 0; k < count; k++) {
-      const id = to + k;
-      if (this.isAlive(id) && (id < from || id >= from + count)) throw new RangeError(`pod server slot ${id} is taken`);
-    }
-    this.ensureCapacity(to + count);
-    this.state.copyWithin(to * STRIDE, from * STRIDE, (from + count) * STRIDE);
-    for (let id = from; id < from + count; id++) if (id < to || id >= to + count) this.state[id * STRIDE + ALIVE] = 0;
-    if (to + count > this.highWater) this.highWater = to + count;
-  }
-
   private ensureCapacity(slots: number): void {
     if (slots <= this.capacity) return;
     while (this.capacity < slots) this.capacity *= GROW;

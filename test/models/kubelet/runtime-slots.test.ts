@@ -110,39 +110,26 @@ t.test("cAdvisor's samples carry the start of the runtime pod they were last tak
   t.equal(a.containers[1].cumulativeCpuUsed_mcore_ms, 7_000, "the sidecar's 1 mcore since 13 s");
 });
 
-t.test("pool addAt and move: servers move state and all; taken slots are refused", async (t) => {
+t.test("pool addAt: a placed pool picks no slots; taken slots are refused", async (t) => {
   const params: PodServerParams = { cost_mcore_s: 50, cap_mcores: 300, queueCapacity_requests: 20, memoryBaseline_bytes: 1e6, memoryPerRequest_bytes: 1e3 };
-  const moved = new PodServerPool(2);
-  const still = new PodServerPool(2);
-  for (let k = 0; k < 3; k++) {
-    moved.addAt(k, params);
-    still.addAt(k, params);
-  }
-  t.throws(() => moved.addAt(1, params), /slot 1 is taken/);
-  t.throws(() => moved.add(params), /placed by its caller/, "a placed pool picks no slots");
-  for (const pool of [moved, still]) for (let k = 0; k < 3; k++) pool.advance(k, 5_000, 4 + 3 * k); // overloads slot 2
-  moved.move(0, 40, 3); // to a region past the capacity: grows
-  t.notOk(moved.isAlive(0), "source freed");
-  t.throws(() => moved.move(40, 41, 1), /slot 41 is taken/);
-  moved.remove(40);
-  moved.move(41, 40, 2); // overlapping, down one
-  t.notOk(moved.isAlive(42));
-  for (const [from, to] of [[1, 40], [2, 41]]) {
-    t.equal(moved.queue_requests(to), still.queue_requests(from), `slot ${from}: queue`);
-    t.equal(moved.cpuUsed_mcore_ms(to), still.cpuUsed_mcore_ms(from), `slot ${from}: CPU`);
-    t.equal(moved.offered_requests(to), still.offered_requests(from), `slot ${from}: offered`);
-  }
-  t.equal(moved.size, 2);
+  const pool = new PodServerPool(2);
+  for (let k = 0; k < 3; k++) pool.addAt(k, params);
+  t.throws(() => pool.addAt(1, params), /slot 1 is taken/);
+  t.throws(() => pool.add(params), /placed by its caller/, "a placed pool picks no slots");
+  pool.remove(1);
+  t.equal(pool.addAt(1, params), 1, "a freed slot can be placed again");
+  t.equal(pool.size, 3);
 });
 
-t.test("a node's pods stay in adjacent slots in start order, each keeping its own counters", async (t) => {
+t.test("a node's pods keep their slot while they run, in their node's chunks, in start order, each with its own counters", async (t) => {
   const sim = new Simulation({ seed: 1 });
   const store = new ClusterStore(sim);
   const runtime = new PodRuntime(new AppCatalog([APP]));
   // Big nodes: no contention, so each pod's offered count is its own rate times its running time.
   for (const n of ["n1", "n2"]) runtime.addNode(n, 1e7);
   const rng = new RngRegistry(3).stream("test/runtime-regions");
-  const live = new Map<string, { pod: Pod; node: string; rate_rps: number; started_ms: number }>();
+  const live = new Map<string, { pod: Pod; node: string; rate_rps: number; started_ms: number; slot: number }>();
+  const slotsOfNode = new Map<string, Set<number>>([["n1", new Set()], ["n2", new Set()]]);
   let made = 0;
   let now_ms = 0;
   let mismatches = 0;
@@ -154,7 +141,9 @@ t.test("a node's pods stay in adjacent slots in start order, each keeping its ow
       runtime.startPod(p, node, now_ms);
       const rate_rps = 1 + made; // distinct per pod, so a mix-up shows
       runtime.setArrivalRate(p.metadata.uid, rate_rps, 0, now_ms);
-      live.set(p.metadata.uid, { pod: p, node, rate_rps, started_ms: now_ms });
+      const slot = runtime.get(p.metadata.uid)!.slot;
+      slotsOfNode.get(node)!.add(slot);
+      live.set(p.metadata.uid, { pod: p, node, rate_rps, started_ms: now_ms, slot });
     } else {
       const uids = [...live.keys()];
       const uid = uids[Math.floor(rng.uniform(0, uids.length))];
@@ -163,7 +152,10 @@ t.test("a node's pods stay in adjacent slots in start order, each keeping its ow
     }
     for (const n of ["n1", "n2"]) {
       const { pods, slots } = runtime.sampleNode(n, now_ms);
-      for (let i = 0; i < slots.length; i++) if (slots[i] !== slots[0] + i || pods[i].slot !== slots[i]) mismatches++;
+      const other = slotsOfNode.get(n === "n1" ? "n2" : "n1")!;
+      for (let i = 0; i < slots.length; i++) {
+        if (pods[i].slot !== slots[i] || live.get(pods[i].pod.metadata.uid)!.slot !== slots[i] || other.has(slots[i])) mismatches++;
+      }
       for (let i = 1; i < pods.length; i++) if (pods[i].started_ms < pods[i - 1].started_ms) mismatches++;
       for (const r of pods) {
         const want = live.get(r.pod.metadata.uid)!;
@@ -172,8 +164,9 @@ t.test("a node's pods stay in adjacent slots in start order, each keeping its ow
       }
     }
   }
-  t.ok(made > 60, `${made} pods started, up to 45 at once (regions grew past ${16})`);
-  t.equal(mismatches, 0, "adjacent slots, start order, own counters at every step");
+  t.ok(made > 60, `${made} pods started, up to 45 at once (nodes got more than one chunk of ${16})`);
+  t.ok(slotsOfNode.get("n1")!.size > 16, "n1 used more than one chunk of slots");
+  t.equal(mismatches, 0, "same slot while running, never a slot of the other node, start order, own counters at every step");
 });
 
 t.test("a restart under the same uid does not take the node's CPU counter down", async (t) => {

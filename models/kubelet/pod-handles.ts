@@ -1,0 +1,118 @@
+/**
+ * Pod handles: the one answer to "is the thing kept at this position still the pod I think it
+ * is?" for every component that keeps per-pod numbers (the container runtime, cAdvisor, the
+ * Services' endpoint lists, the time-series sampler).
+ *
+ * When a pod starts running the runtime issues it a handle: a dense index plus a generation,
+ * packed in one number (`generation * INDEX_SPACE + index`). The index never changes while the
+ * pod runs, so a component keeps the pod's numbers in its own typed-array columns at that index
+ * and, beside them, the handle it wrote them for; `isCurrent(handle)` (one array read and a
+ * comparison) says whether that pod still runs there. Retiring a handle bumps its index's
+ * generation, so an index reused by a later pod never passes for the earlier one.
+ *
+ * Indices are laid out by node: a node owns chunks of CHUNK consecutive indices and its pods
+ * take free indices of its own chunks first, so a per-node pass over any component's columns
+ * reads a few contiguous stretches of memory. A node's chunks stay its own while it is known
+ * (a stopped pod's index goes back to its node), so layout depends only on the sequence of
+ * starts and stops: deterministic.
+ */
+import { assert } from "../../engine/assert.js";
+import { resized } from "../../engine/typed-arrays.js";
+
+/** Indices below this; a handle is `generation * INDEX_SPACE + index` (exact: < 2^53 for 2^29 generations). */
+export const INDEX_SPACE = 2 ** 24;
+/** No handle: never issued, so never current. */
+export const NO_HANDLE = 0;
+/** Indices a node is given at a time. */
+const CHUNK = 16;
+
+export function handleIndex(handle: number): number {
+  return handle % INDEX_SPACE;
+}
+
+export function handleGeneration(handle: number): number {
+  return Math.floor(handle / INDEX_SPACE);
+}
+
+export class PodHandles {
+  /** The handle now issued at each index (NO_HANDLE while free). */
+  private current = new Float64Array(CHUNK * 16);
+  /** The generation the next handle at each index gets (starts at 1, so no handle is 0). */
+  private nextGeneration = new Float64Array(CHUNK * 16).fill(1);
+  /** Each index's node (-1 before its chunk is given to one). */
+  private nodeOf = new Int32Array(CHUNK * 16).fill(-1);
+  /** Per node: its free indices, the most recently freed last (reused first). */
+  private readonly freeByNode: number[][] = [];
+  /** Indices handed out in chunks so far. */
+  private chunked = 0;
+  private live = 0;
+
+  /** Indices are below this (per-index columns of this length cover every handle issued). */
+  get capacity(): number {
+    return this.current.length;
+  }
+
+  /** Handles issued and not retired. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Issues a handle for a pod starting on node `node` (a small integer the caller assigns). */
+  issue(node: number): number {
+    assert(Number.isInteger(node) && node >= 0, `node index must be an integer >= 0, got ${node}`);
+    while (this.freeByNode.length <= node) this.freeByNode.push([]);
+    const free = this.freeByNode[node];
+    if (free.length === 0) this.giveChunk(node, free);
+    const index = free.pop()!;
+    assert(this.current[index] === NO_HANDLE, `pod handle index ${index} issued twice`);
+    const handle = this.nextGeneration[index] * INDEX_SPACE + index;
+    this.nextGeneration[index]++;
+    this.current[index] = handle;
+    this.live++;
+    return handle;
+  }
+
+  /** Retires a current handle: its index is free for the node's next pod, under a new generation. */
+  retire(handle: number): void {
+    assert(this.isCurrent(handle), `retiring pod handle ${handle}, which is not current`);
+    const index = handleIndex(handle);
+    this.current[index] = NO_HANDLE;
+    this.freeByNode[this.nodeOf[index]].push(index);
+    this.live--;
+  }
+
+  /** Whether `handle` is issued and not retired (false for NO_HANDLE and stale handles). */
+  isCurrent(handle: number): boolean {
+    const index = handle % INDEX_SPACE;
+    return index < this.current.length && handle !== NO_HANDLE && this.current[index] === handle;
+  }
+
+  /** The handle now issued at `index` (NO_HANDLE when free). */
+  at(index: number): number {
+    return index < this.current.length ? this.current[index] : NO_HANDLE;
+  }
+
+  /** The index of a current handle (asserted: a stale handle's index may be another pod's). */
+  indexOfCurrent(handle: number): number {
+    assert(this.isCurrent(handle), `pod handle ${handle} is not current`);
+    return handle % INDEX_SPACE;
+  }
+
+  private giveChunk(node: number, free: number[]): void {
+    const start = this.chunked;
+    this.chunked += CHUNK;
+    assert(this.chunked <= INDEX_SPACE, `more than ${INDEX_SPACE} pod handle indices`);
+    if (this.chunked > this.current.length) {
+      const length = Math.max(this.chunked, 2 * this.current.length);
+      const old = this.current.length;
+      this.current = resized(this.current, length);
+      this.nextGeneration = resized(this.nextGeneration, length);
+      this.nextGeneration.fill(1, old);
+      this.nodeOf = resized(this.nodeOf, length);
+      this.nodeOf.fill(-1, old);
+    }
+    this.nodeOf.fill(node, start, start + CHUNK);
+    // Pushed high to low so that pops hand out the chunk's indices in increasing order.
+    for (let i = start + CHUNK - 1; i >= start; i--) free.push(i);
+  }
+}
