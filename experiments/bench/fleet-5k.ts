@@ -1,13 +1,19 @@
 /**
  * `npm run bench -- fleet-5k`: 200 nodes of 16 cores, 100 Deployments with CPU HPAs, about 5,000
  * pods, diurnal load with spikes, cAdvisor 10 s, metrics-server 15 s, 24 simulated hours.
- * Ends with one line: `fleet-5k wall_s=<x> rss_mib=<y> sim_speed=<simulated s per wall s>`.
+ * Prints `fleet-5k wall_s=<x> rss_mib=<y> sim_speed=<simulated s per wall s>`, then runs the plain
+ * SimPy 3 model of the same fleet (../shared/yardsticks/fleet_simpy.py, same horizon) in the same
+ * call and ends with `fleet-5k-vs-simpy kubesim_wall_s=<x> simpy_wall_s=<y> speedup=<simpy/kubesim>`.
+ * SimPy 3 is found through SIMPY3_SRC (a SimPy 3 source tree's `src/`, see the yardstick's
+ * README) or an installed `simpy` 3.x/4.x; without it the line says so. FLEET_YARDSTICK=0 skips it.
  *
  * Each Deployment serves a diurnal load (peak at a different hour per service) plus three
  * Poisson-timed spikes a day; its HPA targets 60 % CPU of a 250m request with 20-100 replicas,
  * so the fleet moves between about 3,000 and 7,000 pods over the day.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { ClusterSimulation, type SimulationConfig } from "../simulator.js";
 import { cpuHpa, deployment, service } from "../builders.js";
 import { RngRegistry } from "../../engine/index.js";
@@ -80,4 +86,25 @@ if (process.argv[1]?.endsWith("fleet-5k.ts")) {
   // every output byte alike (computed after the timing; CSV text costs time and memory).
   if (process.env.FLEET_HASH === "1") console.log(`outputs_sha256=${outputsDigest(sim)}`);
   console.log(`fleet-5k wall_s=${wall_s.toFixed(2)} rss_mib=${rss_mib.toFixed(0)} sim_speed=${Math.round(config.duration_ms / 1000 / wall_s)}`);
+  if (process.env.FLEET_YARDSTICK !== "0") runYardstick(hours, wall_s);
+}
+
+/** Runs the SimPy yardstick for `hours` and prints the paired line (or why it could not run). */
+function runYardstick(hours: number, kubesimWall_s: number): void {
+  const script = "../shared/yardsticks/fleet_simpy.py";
+  const env = { ...process.env, PYTHONPATH: [process.env.SIMPY3_SRC, process.env.PYTHONPATH].filter(Boolean).join(":") };
+  const probe = spawnSync("python3", ["-c", "import simpy, sys; sys.exit(0 if simpy.__version__.split('.')[0] in ('3', '4') else 3)"], { env, encoding: "utf8" });
+  if (!existsSync(script) || probe.status !== 0) {
+    const why = !existsSync(script) ? `${script} not found` : probe.error ? "python3 not found" : "SimPy 3 not found";
+    console.log(`fleet-5k-vs-simpy skipped: ${why} (set SIMPY3_SRC=<SimPy 3 source tree>/src; see ../shared/yardsticks/README.md)`);
+    return;
+  }
+  const run = spawnSync("python3", [script, String(hours), "--quiet"], { env, encoding: "utf8" });
+  const simpyWall_s = Number(/wall_s=([0-9.]+)/.exec(run.stdout ?? "")?.[1]);
+  if (run.status !== 0 || !Number.isFinite(simpyWall_s)) {
+    console.log(`fleet-5k-vs-simpy failed: the yardstick exited ${run.status}: ${(run.stderr ?? "").trim().split("\n").slice(-1)[0] ?? ""}`);
+    return;
+  }
+  process.stdout.write(run.stdout);
+  console.log(`fleet-5k-vs-simpy kubesim_wall_s=${kubesimWall_s.toFixed(2)} simpy_wall_s=${simpyWall_s.toFixed(2)} speedup=${(simpyWall_s / kubesimWall_s).toFixed(2)}`);
 }
