@@ -56,8 +56,6 @@ class NodeColumns implements PodSampleColumns {
   readonly containerNames: (readonly string[])[] = [];
   values = new Float64Array(64 * SAMPLE_FIELDS);
   offsets = new Int32Array(16);
-  storageSlots = new Int32Array(16);
-  storageAllocations = new Float64Array(16);
   /** Doubles of `values` in use. */
   used = 0;
 
@@ -66,18 +64,11 @@ class NodeColumns implements PodSampleColumns {
     const i = this.count++;
     const width = containerNames.length * SAMPLE_FIELDS;
     if (this.used + width > this.values.length) this.values = resized(this.values, Math.max(this.used + width, 2 * this.values.length));
-    if (i >= this.offsets.length) {
-      const length = 2 * this.offsets.length;
-      this.offsets = resized(this.offsets, length);
-      this.storageSlots = resized(this.storageSlots, length);
-      this.storageAllocations = resized(this.storageAllocations, length);
-    }
+    if (i >= this.offsets.length) this.offsets = resized(this.offsets, 2 * this.offsets.length);
     this.namespaces[i] = namespace;
     this.names[i] = name;
     this.containerNames[i] = containerNames;
     this.offsets[i] = this.used;
-    this.storageSlots[i] = -1;
-    this.storageAllocations[i] = 0;
     this.values.fill(0, this.used, this.used + width);
     this.used += width;
     return i;
@@ -91,8 +82,6 @@ class NodeColumns implements PodSampleColumns {
     this.names[to] = this.names[from];
     this.containerNames[to] = this.containerNames[from];
     this.offsets[to] = offset;
-    this.storageSlots[to] = this.storageSlots[from];
-    this.storageAllocations[to] = this.storageAllocations[from];
   }
 
   /** Keeps the first `count` entries, their rows ending at `used`. */

@@ -6,7 +6,6 @@
  */
 import type { MetricsServer } from "../metrics-server/controller.js";
 import type { PodMetricsVisitor } from "../metrics-server/pod.js";
-import type { PodSummaryVisitor } from "../metrics-server/pod-summaries.js";
 import { nanocoresToMilliValue, type PodMetrics, type UsageResult } from "../metrics-server/types.js";
 import { addInt64, mulInt64, type Int64 } from "./int64.js";
 import {
@@ -62,27 +61,21 @@ class ApiSnapshot implements MetricsSnapshot {
     return this.items;
   }
 
-  // What the client makes of `resource`, summed straight from storage.
+  // What the client makes of `resource`, converted as the API's PodMetrics stream out.
   resourceMetric(name: ResourceName, container: string): ResourceMetricsAnswer {
-    if (container === "") {
-      // A pod's sum over its containers: the pod totals storage keeps.
-      const sums = new PodSumsCollector(name);
-      this.metricsServer.visitPodSummaries(this.namespace, this.podNames, sums);
-      return sums;
-    }
     const collector = new ResourceMetricsCollector(name, container);
     this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector);
     return collector;
   }
 
-  // resourceMetric's pod sums written into the calculator's rows: only over this snapshot's own
+  // resourceMetric's answer written into the calculator's rows: only over this snapshot's own
   // list of pods (the row of each visited pod is its place in that list).
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
-    if (container !== "" || !sameElements(podNames, this.podNames)) return null;
+    if (!sameElements(podNames, this.podNames)) return null;
     rows.clear();
-    const sums = new PodSumRowsCollector(name, this.podNames, rows);
-    this.metricsServer.visitPodSummaries(this.namespace, this.podNames, sums);
-    return sums;
+    const collector = new ResourceMetricRowsCollector(name, container, this.podNames, rows);
+    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector);
+    return collector;
   }
 
   // The HPA's metric selector goes through to the adapter, as the metrics clients pass it.
@@ -122,12 +115,11 @@ export function toPodMetricsItems(metrics: readonly PodMetrics[]): PodMetricsIte
  * container only) applied to metrics-server's PodMetrics as they stream out of storage: the same
  * PodMetricsInfo as converting `toPodMetricsItems`'s list, without a PodMetricsItem per pod.
  * Every returned pod is counted (`returned`), including one whose containers all failed (it has
- * none, so getPodMetrics leaves it out as missing).
+ * none, so getPodMetrics leaves it out as missing); each pod's entry goes to `put`.
  */
-class ResourceMetricsCollector implements PodMetricsVisitor, ResourceMetricsAnswer {
+abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetricsCount {
   returned = 0;
   firstTimestamp_ms = 0;
-  readonly value: PodMetricsInfo = new Map();
   private podSum_milli: Int64 = 0;
   private podContainers = 0;
   private namedFound = false;
@@ -152,36 +144,17 @@ class ResourceMetricsCollector implements PodMetricsVisitor, ResourceMetricsAnsw
   pod(_namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
     if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
     const present = this.containerName === "" ? this.podContainers > 0 : this.namedFound;
-    if (present) this.value.set(name, { timestamp_ms, window_ms, value_milli: this.podSum_milli });
+    if (present) this.put(name, timestamp_ms, window_ms, this.podSum_milli);
     this.podSum_milli = 0;
     this.podContainers = 0;
     this.namedFound = false;
-  }
-}
-
-/**
- * metrics/client.go getPodMetrics over the pod totals storage keeps (PodStorage.visitSummaries),
- * each pod's entry going to `put`.
- */
-abstract class PodSumsVisitor implements PodSummaryVisitor, ResourceMetricsCount {
-  returned = 0;
-  firstTimestamp_ms = 0;
-
-  constructor(private readonly resource: ResourceName) {}
-
-  pod(name: string, timestamp_ms: number, window_ms: number, containers: number, cpuMilli: number, memory_bytes: number): void {
-    if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
-    // A pod with no container usage is left out (missing), as getPodMetrics leaves it.
-    if (containers === 0) return;
-    // Σ (bytes × 1000) = (Σ bytes) × 1000 exactly, int64 wrap-around included.
-    this.put(name, timestamp_ms, window_ms, this.resource === "cpu" ? cpuMilli : mulInt64(memory_bytes, 1000));
   }
 
   protected abstract put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void;
 }
 
-/** The pod sums as a PodMetricsInfo map. */
-class PodSumsCollector extends PodSumsVisitor implements ResourceMetricsAnswer {
+/** The answer as a PodMetricsInfo map. */
+class ResourceMetricsCollector extends ResourceMetricsVisitor implements ResourceMetricsAnswer {
   readonly value: PodMetricsInfo = new Map();
 
   protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
@@ -190,18 +163,19 @@ class PodSumsCollector extends PodSumsVisitor implements ResourceMetricsAnswer {
 }
 
 /**
- * The pod sums into rows by place in the visited list of names. Pods are visited in the list's
- * order (PodSummaryTable.visit), so each one's place is found by walking on from the last one.
+ * The answer into rows by place in the visited list of names. Pods are visited in the list's
+ * order (PodStorage.visitMetrics), so each one's place is found by walking on from the last one.
  */
-class PodSumRowsCollector extends PodSumsVisitor {
+class ResourceMetricRowsCollector extends ResourceMetricsVisitor {
   private next = 0;
 
   constructor(
     resource: ResourceName,
+    container: string,
     private readonly podNames: readonly string[],
     private readonly rows: PodMetricRows,
   ) {
-    super(resource);
+    super(resource, container);
   }
 
   protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {

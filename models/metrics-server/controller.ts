@@ -12,7 +12,6 @@ import type { Simulation } from "../../engine/index.js";
 import type { Cadvisor } from "../cadvisor/cadvisor.js";
 import { MetricsStorage } from "./storage.js";
 import type { PodMetricsVisitor } from "./pod.js";
-import type { PodSummaryVisitor } from "./pod-summaries.js";
 import type { NodeMetrics, NodeScrape, PodMetrics, Scrape } from "./types.js";
 
 export interface MetricsServerConfig {
@@ -66,11 +65,6 @@ export class MetricsServer {
   /** The same pods as `getPodMetrics`, streamed to a visitor (see PodStorage.visitMetrics). */
   visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
     this.storage.visitPodMetrics(namespace, podNames, visitor);
-  }
-
-  /** Per-pod totals of `getPodMetrics`'s pods (see PodStorage.visitSummaries). */
-  visitPodSummaries(namespace: string, podNames: readonly string[], visitor: PodSummaryVisitor): void {
-    this.storage.visitPodSummaries(namespace, podNames, visitor);
   }
 
   getNodeMetrics(nodeNames: readonly string[]): NodeMetrics[] {

@@ -32,7 +32,6 @@ import {
   type UsageResult,
 } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
-import { PodSummaryTable, type PodSummaryVisitor } from "./pod-summaries.js";
 import {
   ContainerPoints,
   LAST_CPU,
@@ -67,14 +66,14 @@ const enum Prev {
 
 /**
  * A stored pod, as the by-name maps find it. What storing and serving read and write of it is in
- * its row of the storage's record table (see RECORD_FIELDS), at its summary-table slot: at 5,000
- * pods per scrape, reading a row beside the others costs less than reading scattered objects.
+ * its row of the storage's record table (see RECORD_FIELDS), at its slot: at 5,000 pods per
+ * scrape, reading a row beside the others costs less than reading scattered objects.
  */
 class PodRecord {
   constructor(
     readonly namespace: string,
     readonly name: string,
-    /** Its row in the storage's PodSummaryTable and record table. */
+    /** Its row in the storage's record table. */
     readonly slot: number,
   ) {}
 }
@@ -119,16 +118,14 @@ export class PodStorage {
   /** Containers with a prev point: the metrics_server_storage_points{type="container"} gauge. */
   private containerPoints = 0;
   private readonly usage = newUsageResult();
-  /** Each stored pod's totals, as of its last store (see visitSummaries). */
-  private readonly summaries = new PodSummaryTable();
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
   private readonly scratch = new SampleRow();
-  /** Where `storeRow` stored its pod (see there). */
-  private hintSlot = -1;
-  private hintAllocation = 0;
-  /** Each stored pod's record fields, by summary slot (see RECORD_FIELDS). */
+  /** Each stored pod's record fields, by record slot (see RECORD_FIELDS). */
   private records = new Int32Array(64 * RECORD_FIELDS);
+  /** Record slots in use or freed so far, and the freed ones (reused last-in first-out: deterministic). */
+  private slotsUsed = 0;
+  private readonly freeSlots: number[] = [];
   /** The name of each record's FIRST container ("" when none). */
   private readonly firstNames: string[] = [];
 
@@ -155,66 +152,41 @@ export class PodStorage {
    */
   storePod(pod: PodSample): boolean {
     const values = this.scratch.fill(pod.containers);
-    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0, -1, 0);
+    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0);
   }
 
-  /**
-   * `storePod` for each pod of a producer's columns, in order; returns how many were stored.
-   * Keeps each stored pod's slot in the columns' storage hints.
-   */
+  /** `storePod` for each pod of a producer's columns, in order; returns how many were stored. */
   storeColumns(columns: PodSampleColumns): number {
     let stored = 0;
     for (let i = 0; i < columns.count; i++) {
-      const ok = this.storeRow(
-        columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i],
-        columns.storageSlots[i], columns.storageAllocations[i],
-      );
-      columns.storageSlots[i] = this.hintSlot;
-      columns.storageAllocations[i] = this.hintAllocation;
-      if (ok) stored++;
+      if (this.storeRow(columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i])) stored++;
     }
     return stored;
   }
 
   /**
    * Stores pod `namespace/name` whose container j is named `names[j]`, its sample at
-   * `values[offset + j * SAMPLE_FIELDS]`. `hintSlot` and `hintAllocation` are where the caller
-   * was told the pod was stored last (-1 when it was not): a slot still holding that allocation
-   * (ids are unique across storages) is what the lookup by name would find, so it saves the
-   * lookup and reads no record or name; anything else (another storage's slot, a swept one)
-   * falls back to the lookup. Afterwards `hintSlot`/`hintAllocation` say where it is stored now
-   * (unchanged when the pod was dropped before storing).
+   * `values[offset + j * SAMPLE_FIELDS]`.
    */
-  private storeRow(
-    namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number,
-    hintSlot: number, hintAllocation: number,
-  ): boolean {
-    this.hintSlot = hintSlot;
-    this.hintAllocation = hintAllocation;
+  private storeRow(namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number): boolean {
     for (let i = 0; i < names.length; i++) {
       const o = offset + i * SAMPLE_FIELDS;
       const err = sampleValuesError(values[o + SAMPLE_START], values[o + SAMPLE_TS], values[o + SAMPLE_CPU], values[o + SAMPLE_MEM]);
       if (err !== null) throw new RangeError(`pod ${namespace}/${name} container ${names[i]}: ${err}`);
     }
     if (!checkContainerRow(names, values, offset)) return false;
-    let slot = hintSlot;
-    let created = false;
-    if (slot < 0 || !this.summaries.holds(slot, hintAllocation)) {
-      let byName = this.namespaces.get(namespace);
-      if (byName === undefined) {
-        byName = new Map();
-        this.namespaces.set(namespace, byName);
-      }
-      let rec = byName.get(name);
-      if (rec === undefined) {
-        rec = this.newRecord(namespace, name);
-        byName.set(name, rec);
-        created = true;
-      }
-      slot = rec.slot;
-      this.hintSlot = slot;
-      this.hintAllocation = this.summaries.allocation(slot);
+    let byName = this.namespaces.get(namespace);
+    if (byName === undefined) {
+      byName = new Map();
+      this.namespaces.set(namespace, byName);
     }
+    let rec = byName.get(name);
+    const created = rec === undefined;
+    if (rec === undefined) {
+      rec = this.newRecord(namespace, name);
+      byName.set(name, rec);
+    }
+    const slot = rec.slot;
     const records = this.records;
     const r = slot * RECORD_FIELDS;
     // Every record present at this point was stored by the previous Store (older ones were
@@ -328,13 +300,12 @@ export class PodStorage {
     records[r + HAS_PREV] = prevCount > 0 ? 1 : 0;
     if (prevCount > 0) this.podsWithPrev++;
     this.containerPoints += prevCount;
-    this.summarize(slot);
     return true;
   }
 
   /** A record with no containers, in a new summary slot. */
   private newRecord(namespace: string, name: string): PodRecord {
-    const slot = this.summaries.alloc(namespace, name);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotsUsed++;
     if ((slot + 1) * RECORD_FIELDS > this.records.length) {
       this.records = resized(this.records, Math.max((slot + 1) * RECORD_FIELDS, 2 * this.records.length));
     }
@@ -348,36 +319,6 @@ export class PodStorage {
     while (this.firstNames.length <= slot) this.firstNames.push("");
     this.firstNames[slot] = "";
     return new PodRecord(namespace, name, slot);
-  }
-
-  /** Writes the pod's row of the summary table: what getMetrics would return for it now. */
-  private summarize(slot: number): void {
-    const d = this.points.data;
-    if (!this.isReturned(slot)) {
-      this.summaries.setNotReturned(slot);
-      return;
-    }
-    const u = this.usage;
-    let containers = 0;
-    let cpuMilli = 0;
-    let memory_bytes = 0;
-    let earliestTimestamp_ms = GO_ZERO_TIME_MS;
-    let earliestWindow_ms = 0;
-    const next = this.points.next;
-    const r = slot * RECORD_FIELDS;
-    let c = this.records[r + FIRST];
-    for (let k = 0; k < this.records[r + COUNT]; k++) {
-      if (k > 0) c = next[c];
-      if (!containerUsage(d, c, u)) continue;
-      if (containers === 0 || earliestTimestamp_ms > u.timestamp_ms) {
-        earliestTimestamp_ms = u.timestamp_ms;
-        earliestWindow_ms = u.window_ms;
-      }
-      containers++;
-      cpuMilli += nanocoresToMilliValue(u.cpu_nanocores);
-      memory_bytes += u.memory_bytes;
-    }
-    this.summaries.setReturned(slot, earliestTimestamp_ms, earliestWindow_ms, containers, cpuMilli, memory_bytes);
   }
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
@@ -401,7 +342,7 @@ export class PodStorage {
             this.points.release(c);
           }
           this.firstNames[rec.slot] = "";
-          this.summaries.release(rec.slot); // a sample's hint to it is stale now
+          this.freeSlots.push(rec.slot);
         }
       }
       if (byName.size === 0) this.namespaces.delete(namespace);
@@ -463,17 +404,6 @@ export class PodStorage {
       }
       visitor.pod(rec.namespace, rec.name, earliestTimestamp_ms, earliestWindow_ms);
     }
-  }
-
-  /**
-   * For each pod of `podNames` that getMetrics would return, in that order, its totals over the
-   * containers getMetrics would list (PodSummaryVisitor). Reads only the summary table, which
-   * `storePod` keeps current, so it equals summing `visitMetrics`'s containers (a test checks).
-   */
-  visitSummaries(namespace: string, podNames: readonly string[], visitor: PodSummaryVisitor): void {
-    const byName = this.namespaces.get(namespace);
-    if (byName === undefined) return;
-    this.summaries.visit(namespace, podNames, (name) => byName.get(name)?.slot ?? -1, visitor);
   }
 
   /** pod.go GetMetrics's condition to return a pod: a prev point for every container. */

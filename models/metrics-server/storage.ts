@@ -9,7 +9,6 @@
  */
 import { NodeStorage } from "./node.js";
 import { PodStorage, type PodMetricsVisitor } from "./pod.js";
-import type { PodSummaryVisitor } from "./pod-summaries.js";
 import type { NodeMetrics, PodMetrics, Scrape } from "./types.js";
 
 /** Counts of what one `store` kept and dropped, for the decision log. */
@@ -87,11 +86,6 @@ export class MetricsStorage {
   /** `getPodMetrics` streamed to a visitor (see PodStorage.visitMetrics): no objects per pod. */
   visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
     this.pods.visitMetrics(namespace, podNames, visitor);
-  }
-
-  /** Per-pod totals of `getPodMetrics`'s pods (see PodStorage.visitSummaries). */
-  visitPodSummaries(namespace: string, podNames: readonly string[], visitor: PodSummaryVisitor): void {
-    this.pods.visitSummaries(namespace, podNames, visitor);
   }
 
   /** storage.go GetNodeMetrics; nodes without metrics are left out. */

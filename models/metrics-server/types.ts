@@ -75,10 +75,6 @@ export interface NodeScrape {
  * SAMPLE_TS | SAMPLE_CPU | SAMPLE_MEM]`. Storage reads these dense arrays in order instead of an
  * object per pod: at 5,000 pods per scrape, reading objects scattered over the heap was where
  * storing's time went.
- *
- * `storageSlots` and `storageAllocations` are left to the storage, which keeps in them where it
- * stored each pod (see pod.ts storeColumns); the producer starts them at -1 and 0, moves them
- * with their pods, and sets a pod's slot back to -1 if it ever renames it.
  */
 export interface PodSampleColumns {
   count: number;
@@ -87,8 +83,6 @@ export interface PodSampleColumns {
   containerNames: readonly (readonly string[])[];
   values: Float64Array;
   offsets: Int32Array;
-  storageSlots: Int32Array;
-  storageAllocations: Float64Array;
 }
 
 /** One metrics-server tick: every node's response, in the order the scraper merged them. */

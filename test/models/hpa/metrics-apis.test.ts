@@ -18,7 +18,6 @@ function clients(storage: MetricsStorage, podNames: string[]): { streamed: Metri
   const server = {
     getPodMetrics: (ns: string, names: readonly string[]) => storage.getPodMetrics(ns, names),
     visitPodMetrics: (ns: string, names: readonly string[], v: Parameters<MetricsStorage["visitPodMetrics"]>[2]) => storage.visitPodMetrics(ns, names, v),
-    visitPodSummaries: (ns: string, names: readonly string[], v: Parameters<MetricsStorage["visitPodSummaries"]>[2]) => storage.visitPodSummaries(ns, names, v),
   } as unknown as MetricsServer;
   return {
     streamed: metricsClientFactory(server)("ns1", podNames),

@@ -21,7 +21,6 @@ function serverOver(storage: MetricsStorage): MetricsServer {
   return {
     getPodMetrics: (ns: string, names: readonly string[]) => storage.getPodMetrics(ns, names),
     visitPodMetrics: (ns: string, names: readonly string[], v: Parameters<MetricsStorage["visitPodMetrics"]>[2]) => storage.visitPodMetrics(ns, names, v),
-    visitPodSummaries: (ns: string, names: readonly string[], v: Parameters<MetricsStorage["visitPodSummaries"]>[2]) => storage.visitPodSummaries(ns, names, v),
   } as unknown as MetricsServer;
 }
 
@@ -40,17 +39,18 @@ t.test("the metrics-server client's rows are its map answer by row", async (t) =
   const names = ["a", "b", "c"];
   const client = metricsClientFactory(serverOver(storage))("ns1", names);
   for (const resource of ["cpu", "memory"] as const) {
-    const rows = new PodMetricRows(names.length);
-    rows.set(1, 1, 1, 1); // stale content is cleared
-    const got = client.getResourceMetricRows!(resource, "", [...names], rows);
-    const want = client.getResourceMetric(resource, "");
-    t.ok(got !== null && got.ok && want.ok);
-    if (got === null || !got.ok || !want.ok) continue;
-    t.equal(got.timestamp_ms, want.timestamp_ms, resource);
-    t.same([...rowsAsMap(got.value, names)], [...want.value], resource);
-    t.equal(got.value.size, want.value.size);
+    for (const container of ["", "c1", "nope"]) {
+      const rows = new PodMetricRows(names.length);
+      rows.set(1, 1, 1, 1); // stale content is cleared
+      const got = client.getResourceMetricRows!(resource, container, [...names], rows);
+      const want = client.getResourceMetric(resource, container);
+      t.ok(got !== null && got.ok && want.ok, `${resource} ${container}`);
+      if (got === null || !got.ok || !want.ok) continue;
+      t.equal(got.timestamp_ms, want.timestamp_ms, resource);
+      t.same([...rowsAsMap(got.value, names)], [...want.value], `${resource} container "${container}"`);
+      t.equal(got.value.size, want.value.size);
+    }
   }
-  t.equal(client.getResourceMetricRows!("cpu", "c1", names, new PodMetricRows(3)), null, "named containers: map only");
   t.equal(client.getResourceMetricRows!("cpu", "", ["a", "c", "b"], new PodMetricRows(3)), null, "another list: map only");
 });
 

@@ -1,22 +1,17 @@
 /**
- * Storage hints (a producer's columns remember where each pod was stored): a storage fed columns
- * of reused, mutated samples, carrying their hints from scrape to scrape, must behave exactly
- * like one fed fresh plain copies — through renames and namespace moves (hint cleared), container
- * changes, restarts, counters going down, duplicate pods in one scrape, and a second storage
- * storing the same samples.
+ * Columns and objects: a storage fed a producer's columns (cAdvisor's form) of reused, mutated
+ * samples must behave exactly like one fed fresh plain copies — through renames and namespace
+ * moves, container changes, restarts, counters going down, duplicate pods in one scrape, and a
+ * second storage storing the same samples.
  */
 import t from "tap";
 import { MetricsStorage, type StoreSummary } from "../../../models/metrics-server/storage.js";
 import { SAMPLE_FIELDS, type PodSampleColumns } from "../../../models/metrics-server/types.js";
 
 type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
-type PS = { namespace: string; name: string; containers: CS[]; storageSlot: number; storageAllocation: number };
+type PS = { namespace: string; name: string; containers: CS[] };
 
-/**
- * Stores each node's pods as a producer keeping columns does (with the pods' hints), then keeps
- * the hints the storage left, per pod (a duplicated pod keeps its later entry's, as a producer
- * whose one sample sits twice in a response would).
- */
+/** Stores each node's pods as a producer keeping columns does. */
 function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
   const scrape = split.map((pods, k) => {
     const columns: PodSampleColumns = {
@@ -26,8 +21,6 @@ function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
       containerNames: pods.map((p) => p.containers.map((c) => c.name)),
       values: new Float64Array(pods.reduce((n, p) => n + p.containers.length, 0) * SAMPLE_FIELDS),
       offsets: new Int32Array(pods.length),
-      storageSlots: Int32Array.from(pods, (p) => p.storageSlot),
-      storageAllocations: Float64Array.from(pods, (p) => p.storageAllocation),
     };
     let o = 0;
     pods.forEach((p, i) => {
@@ -39,34 +32,26 @@ function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
     });
     return { nodeName: `n${k + 1}`, node: null, pods, columns };
   });
-  const summary = { ...storage.store(scrape) };
-  for (const { pods, columns } of scrape) {
-    pods.forEach((p, i) => {
-      p.storageSlot = columns.storageSlots[i];
-      p.storageAllocation = columns.storageAllocations[i];
-    });
-  }
-  return summary;
+  return { ...storage.store(scrape) };
 }
 
-t.test("a storage fed hinted reused samples equals one fed plain copies", async (t) => {
+t.test("a storage fed columns of reused samples equals one fed plain copies", async (t) => {
 let seed = 1;
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
 const pick = <T,>(a: T[]) => a[Math.floor(rnd() * a.length)];
 const names = ["a", "b", "c", "d", "e"], nss = ["ns1", "ns2"], cnames = ["c1", "c2", "c3"];
-let mismatches = 0, stores = 0, hintHits = 0;
+let mismatches = 0, stores = 0;
 for (let run = 0; run < 150; run++) {
   const A = new MetricsStorage(15_000), B = new MetricsStorage(15_000), C = new MetricsStorage(15_000);
   const pool: PS[] = [];
-  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }], storageSlot: -1, storageAllocation: 0 });
+  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }] });
   let now_ms = 0;
   for (let step = 0; step < 40; step++) {
     now_ms += pick([0, 5_000, 10_000, 15_000]);
     // mutate samples in place
     for (const p of pool) {
-      // A renamed sample's hint is cleared, as the producer's contract says (PodSample.storageSlot).
-      if (rnd() < 0.1) { p.name = pick(names); p.storageSlot = -1; }
-      if (rnd() < 0.05) { p.namespace = pick(nss); p.storageSlot = -1; }
+      if (rnd() < 0.1) p.name = pick(names);
+      if (rnd() < 0.05) p.namespace = pick(nss);
       if (rnd() < 0.1) { const n = 1 + Math.floor(rnd() * 3); p.containers = Array.from({ length: n }, () => ({ name: pick(cnames), startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 })); }
       for (const c of p.containers) {
         if (rnd() < 0.1) c.startTime_ms = now_ms - pick([0, 5_000, 11_000, 20_000]);
@@ -81,11 +66,9 @@ for (let run = 0; run < 150; run++) {
     if (rnd() < 0.2 && chosen.length) chosen.push(pick(chosen)); // duplicate object
     const split = [chosen.slice(0, 4), chosen.slice(4)];
     const plain = split.map((pods, k) => ({ nodeName: `n${k + 1}`, node: null, pods: pods.map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containers.map((c) => ({ ...c })) })) }));
-    const before = chosen.map((p) => p.storageSlot);
     const sa = { ...storeColumns(A, split) };
-    if (rnd() < 0.5) storeColumns(C, split); // another storage sharing the hinted samples
+    if (rnd() < 0.5) storeColumns(C, split); // another storage storing the same samples
     const sb = { ...B.store(plain) };
-    hintHits += before.filter((h) => h >= 0).length;
     stores++;
     const check = (x: unknown, y: unknown, what: string) => { if (JSON.stringify(x) !== JSON.stringify(y)) { mismatches++; if (mismatches < 5) t.fail(`run ${run} step ${step} ${what}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`); } };
     check(sa, sb, "summary");
@@ -95,5 +78,4 @@ for (let run = 0; run < 150; run++) {
   }
 }
 t.equal(mismatches, 0, `${stores} stores, no difference`);
-t.ok(hintHits > stores, `the hint was exercised (${hintHits} hinted samples)`);
 });
