@@ -727,11 +727,8 @@ function calculatePodRequestsFromContainers(
 ): { ok: true; value: Int64 } | CalcError {
   // Upstream appends the restartable init containers to the containers and walks the list once;
   // walking the two lists in that order gives the same sums without building the joined list
-  // (this runs for every pod of every HPA sync).
-  const acc = REQUEST_SUM;
-  acc.request = 0;
-  acc.found = false;
-  acc.error = null;
+  // (the HPA controller keeps the answers while its pod list is unchanged: PodListMemo).
+  const acc: RequestSum = { request: 0, found: false, error: null };
   addContainerRequests(pod, pod.spec.containers, false, container, resource, acc);
   if (!acc.found && acc.error === null) addContainerRequests(pod, pod.spec.initContainers, true, container, resource, acc);
   if (acc.error !== null) return fail(acc.error);
@@ -746,9 +743,6 @@ interface RequestSum {
   found: boolean;
   error: string | null;
 }
-
-/** Scratch for calculatePodRequestsFromContainers (not re-entered), so no object per pod. */
-const REQUEST_SUM: RequestSum = { request: 0, found: false, error: null };
 
 // The loop body of calculatePodRequestsFromContainers over one list; `sidecarsOnly` keeps just
 // the restartable (restartPolicy Always) init containers.

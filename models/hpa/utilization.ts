@@ -1,7 +1,7 @@
 /**
- * Port of pkg/controller/podautoscaler/metrics/utilization.go, over a PodMetricsInfo map (as
- * upstream) or over the replica calculator's PodMetricRows: the same sums, and the same result
- * from them.
+ * Port of pkg/controller/podautoscaler/metrics/utilization.go over the replica calculator's
+ * PodMetricRows (its PodMetricsInfo laid out by the pod list, see pod-metric-rows.ts): the sums
+ * upstream takes over the map, in the same order.
  */
 import {
   addInt64,
@@ -12,38 +12,18 @@ import {
   mulInt64,
   type Int64,
 } from "./int64.js";
-import type { PodMetricsInfo } from "./metrics-client.js";
 import type { PodMetricRows } from "./pod-metric-rows.js";
 
 export type UtilizationRatioResult =
   | { ok: true; utilizationRatio: number; currentUtilization: number; rawAverageValue: Int64 }
   | { ok: false; error: string };
 
-// metrics/utilization.go GetResourceUtilizationRatio: utilization is the truncated integer percent
-// int32(Σusage·100 / Σrequest) over pods that have both a metric and a request, and the ratio is
-// computed from that truncated percent, as upstream does.
-export function getResourceUtilizationRatio(
-  metrics: PodMetricsInfo,
-  requests: ReadonlyMap<string, Int64>,
-  targetUtilization: number,
-): UtilizationRatioResult {
-  let metricsTotal: Int64 = 0;
-  let requestsTotal: Int64 = 0;
-  let numEntries = 0;
-  for (const [podName, metric] of metrics) {
-    const request = requests.get(podName);
-    // Missing requests are checked elsewhere, so a metric without one is extraneous.
-    if (request === undefined) continue;
-    metricsTotal = addInt64(metricsTotal, metric.value_milli);
-    requestsTotal = addInt64(requestsTotal, request);
-    numEntries++;
-  }
-  return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization);
-}
-
 /**
- * getResourceUtilizationRatio over rows, `requests[r]` being row r's request. The entries for
- * pods outside the list have no request, so they are extraneous.
+ * metrics/utilization.go GetResourceUtilizationRatio over rows, `requests[r]` being row r's
+ * request: utilization is the truncated integer percent int32(Σusage·100 / Σrequest) over pods
+ * that have both a metric and a request (missing requests are checked elsewhere, so a metric
+ * without one is extraneous, as are the entries for pods outside the list), and the ratio is
+ * computed from that truncated percent, as upstream does.
  */
 export function getResourceUtilizationRatioOfRows(
   metrics: PodMetricRows,
@@ -87,14 +67,10 @@ export interface MetricUsageRatio {
   currentUsage: Int64;
 }
 
-// metrics/utilization.go GetMetricUsageRatio: usage is the int64 mean over the pods in the map.
-export function getMetricUsageRatio(metrics: PodMetricsInfo, targetUsage: Int64): MetricUsageRatio {
-  let metricsTotal: Int64 = 0;
-  for (const metric of metrics.values()) metricsTotal = addInt64(metricsTotal, metric.value_milli);
-  return metricUsageRatioOfTotal(metricsTotal, metrics.size, targetUsage);
-}
-
-/** getMetricUsageRatio over rows: every entry counts, the other pods' ones too. */
+/**
+ * metrics/utilization.go GetMetricUsageRatio over rows: usage is the int64 mean over every entry,
+ * the other pods' ones too.
+ */
 export function getMetricUsageRatioOfRows(metrics: PodMetricRows, targetUsage: Int64): MetricUsageRatio {
   let metricsTotal: Int64 = 0;
   for (let r = 0; r < metrics.rowCount; r++) {
