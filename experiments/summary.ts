@@ -12,7 +12,7 @@
  * - time_to_scale_s: mean delay from each increase of a Service's offered load (by >= 10 %
  *   between samples) to the next successful scale-up of any HPA; NaN if there was none.
  *
- * A NaN figure is an empty cell in summary.csv (engine/csv.ts: no cell is NaN or Infinity).
+ * A NaN figure is an empty cell in summary.csv (engine/record/csv.ts: no cell is NaN or Infinity).
  */
 import type { TimeSeries } from "../engine/index.js";
 import type { EventLog } from "../models/cluster/events.js";

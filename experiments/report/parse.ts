@@ -2,7 +2,7 @@
  * Parses a run folder's files (CSV text, manifest JSON) into RunData, for a report of a folder
  * already on disk (`writeReport`). Pure: text in, rows out. csv-parse does the RFC 4180 work
  * (quoted commas, quotes and newlines in event messages); every cell is read back through
- * `csvTextValue`, which undoes the formula neutralising kubesim's writers apply (engine/csv.ts).
+ * `csvTextValue`, which undoes the formula neutralising kubesim's writers apply (engine/record/csv.ts).
  *
  * The row mappers (`eventRow`, `decisionRow`) take a cell getter, so the report of a run still in
  * memory (report/recorded.ts) reads the recorders' cells through the very same code.

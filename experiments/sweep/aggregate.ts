@@ -69,7 +69,7 @@ export function summaryColumns(factorNames: readonly string[]): string[] {
 /**
  * The CSV text. Factor values keep their type: a number is a number cell (a negative one keeps
  * its sign), a string is a text cell, neutralised if a spreadsheet would run it as a formula
- * (engine/csv.ts). An empty statistic: no replication had a value (mean), or fewer than two did
+ * (engine/record/csv.ts). An empty statistic: no replication had a value (mean), or fewer than two did
  * (sd and the interval).
  */
 export function summaryCsv(factorNames: readonly string[], cells: readonly CellStats[]): string {

@@ -1,11 +1,11 @@
 /**
  * Recorder keeps rows as typed-array cells and interned strings, in blocks; what it gives back
  * (rows and CSV) must be what csv-stringify makes of the rows as added (non-finite numbers empty,
- * formula-like text neutralised, engine/csv.ts), across its blocks and CSV chunks too.
+ * formula-like text neutralised, engine/record/csv.ts), across its blocks and CSV chunks too.
  */
 import t from "tap";
 import { stringify } from "csv-stringify/sync";
-import { Recorder, type Cell } from "../../engine/recorder.js";
+import { Recorder, type Cell } from "../../../engine/record/recorder.js";
 
 const COLUMNS = ["time_s", "name", "value", "note"];
 

@@ -1,7 +1,7 @@
 /**
  * Collects a run's output rows in memory, column names fixed up front, and serialises them as
  * CSV (RFC 4180 quoting by csv-stringify, so commas, quotes and newlines in free text survive;
- * cells as engine/csv.ts writes them: formula-like text neutralised, non-finite numbers empty).
+ * cells as engine/record/csv.ts writes them: formula-like text neutralised, non-finite numbers empty).
  *
  * Numbers are written with JavaScript's shortest round-trip formatting, which is specified
  * exactly by ECMAScript, so the same values give the same bytes on every machine.

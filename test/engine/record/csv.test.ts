@@ -1,12 +1,12 @@
 /**
- * engine/csv.ts owns how every kubesim CSV writes a cell: formula-like text neutralised (OWASP),
+ * engine/record/csv.ts owns how every kubesim CSV writes a cell: formula-like text neutralised (OWASP),
  * reversibly; numbers finite or empty. TimeSeries writes its hand-built lines with the same rule
  * and keeps its rows in blocks, read back as columns.
  */
 import t from "tap";
 import { parse } from "csv-parse/sync";
-import { csvField, csvNumber, csvText, csvTextValue } from "../../engine/csv.js";
-import { TimeSeries } from "../../engine/timeseries.js";
+import { csvField, csvNumber, csvText, csvTextValue } from "../../../engine/record/csv.js";
+import { TimeSeries } from "../../../engine/record/timeseries.js";
 
 t.test("formula-like text gets a leading quote, and reads back exactly", async (t) => {
   const table: [string, string][] = [
