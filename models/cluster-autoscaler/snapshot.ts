@@ -10,9 +10,9 @@
  * one past the last node that matched), and the kube-scheduler plugins named above.
  */
 import { labelSelectorMatches, setSelectorMatches } from "../cluster/labels.js";
-import { findMatchingUntoleratedTaint, isDoNotScheduleTaint } from "../scheduler/toleration.js";
+import { findMatchingUntoleratedTaint, isDoNotScheduleTaint, tolerationsTolerateTaint } from "../scheduler/toleration.js";
 import { addResources, podRequests } from "./pod.js";
-import type { CaNode, CaPod, Resources } from "./types.js";
+import type { CaNode, CaPod, Resources, Taint } from "./types.js";
 
 /** k8s.io/api core/v1 LabelHostname. */
 export const LABEL_HOSTNAME = "kubernetes.io/hostname";
@@ -176,6 +176,9 @@ export class ClusterSnapshot {
   }
 }
 
+/** nodeunschedulable.go: the taint a pod must tolerate to land on a cordoned node. */
+const UNSCHEDULABLE_TAINT: Taint = { key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule" };
+
 const FIT_RESOURCES: readonly [keyof Resources, string][] = [
   ["cpuMilli", "cpu"],
   ["memoryBytes", "memory"],
@@ -187,7 +190,7 @@ const FIT_RESOURCES: readonly [keyof Resources, string][] = [
 function runFilters(pod: CaPod, info: NodeInfo, spread: SpreadState): SchedulingError | null {
   const node = info.node;
   // NodeUnschedulable (a pod tolerating the unschedulable taint may still go there).
-  if (node.unschedulable && !pod.tolerations.some((t) => (t.key === "node.kubernetes.io/unschedulable" || (t.key === "" && t.operator === "Exists")) && (t.effect === "" || t.effect === "NoSchedule"))) {
+  if (node.unschedulable && !tolerationsTolerateTaint(pod.tolerations, UNSCHEDULABLE_TAINT)) {
     return { predicate: "NodeUnschedulable", reasons: ["node(s) were unschedulable"] };
   }
   // TaintToleration.
