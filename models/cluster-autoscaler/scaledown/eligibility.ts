@@ -36,7 +36,7 @@ export interface EligibilityOptions {
   ignoreMirrorPodsUtilization: boolean;
 }
 
-export function hasNoScaleDownAnnotation(node: CaNode): boolean {
+export function hasNoScaleDownAnnotation(node: Pick<CaNode, "annotations">): boolean {
   return node.annotations[SCALE_DOWN_DISABLED_ANNOTATION] === "true";
 }
 
