@@ -250,14 +250,14 @@ function buildNodeInfo(x: unknown, what: string, defaultName = ""): NodeInfo {
 function buildNodeGroup(x: unknown, what: string): NodeGroup {
   const g = obj(x, what);
   const name = str(g.name, `${what}.name`);
-  const template = g.template === undefined ? undefined : buildNodeInfo(g.template, `${what}.template`, `template-${name}`);
+  const template = buildNodeInfo(g.template, `${what}.template`, `template-${name}`);
   return {
     name,
     min: num(g.min, `${what}.min`),
     max: num(g.max, `${what}.max`),
     targetSize: num(g.targetSize, `${what}.targetSize`),
-    template: template?.node ?? buildNode({ allocatable: { pods: 0 } }, what, `template-${name}`),
-    templatePods: template?.pods ?? [],
+    template: { ...template.node, group: name },
+    templatePods: template.pods,
   };
 }
 
@@ -304,10 +304,11 @@ function pricingOf(x: unknown, what: string): { model: PricingModel; preferredCp
   };
 }
 
-function expanderConfig(inputs: Json): ExpanderConfig {
-  const config: ExpanderConfig = { pick: pickIndex(), priorities: prioritiesOf(inputs.priorities, "inputs.priorities") };
-  if (inputs.pricing !== undefined && inputs.pricing !== null) {
-    const pricing = pricingOf(inputs.pricing, "inputs.pricing");
+/** The random stream, the priority ConfigMap and the pricing model from the fields that carry them. */
+function expanderConfig(x: Json): ExpanderConfig {
+  const config: ExpanderConfig = { pick: pickIndex(), priorities: prioritiesOf(x.priorities, "priorities") };
+  if (x.pricing !== undefined && x.pricing !== null) {
+    const pricing = pricingOf(x.pricing, "pricing");
     config.pricing = pricing.model;
     config.preferredNodeCpuMilli = pricing.preferredCpuMilli;
   }
@@ -432,14 +433,14 @@ function runExpander(family: string, inputs: Json): Json {
   }
 }
 
-function scaleUpOptions(x: unknown, inputs: Json): ScaleUpOptions {
+function scaleUpOptions(x: unknown): ScaleUpOptions {
   const o = obj(x, "inputs.options");
   const expander = o.expander ?? "least-waste";
   return {
     expander:
       typeof expander === "object" && expander !== null
         ? { forced: str((expander as Json).forced, "inputs.options.expander.forced") }
-        : { chain: chainOf(str(expander, "inputs.options.expander")), config: expanderConfig({ ...o, ...inputs, priorities: o.priorities, pricing: o.pricing }) },
+        : { chain: chainOf(str(expander, "inputs.options.expander")), config: expanderConfig(o) },
     estimatorThresholds: opt(o.estimatorThresholds, (v) => str(v, "inputs.options.estimatorThresholds"), "none") === "production" ? "production" : "none",
     maxNodesPerScaleUp: 1000,
     maxNodeGroupBinpackingDuration_ms: 10_000,
@@ -467,7 +468,7 @@ function runScaleUp(family: string, inputs: Json): Json {
           scheduledPods: opt(inputs.pods, (v) => arr(v, "inputs.pods").map((p, i) => buildPod(p, `inputs.pods[${i}]`)), []),
           pendingPods: arr(inputs.pendingPods, "inputs.pendingPods").map((p, i) => buildPod(p, `inputs.pendingPods[${i}]`)),
         },
-        scaleUpOptions(inputs.options, inputs),
+        scaleUpOptions(inputs.options),
       );
       const skipped: Json = {};
       for (const [g, r] of s.skippedNodeGroups) skipped[g] = r;

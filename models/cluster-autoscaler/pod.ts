@@ -2,7 +2,7 @@
  * Pod helpers CA reads everywhere: effective requests (k8s PodRequests), DaemonSet and mirror
  * pod tests (cluster-autoscaler/utils/pod/pod.go).
  */
-import type { CaPod, Resources } from "./types.js";
+import { emptyResources, type CaPod, type Resources } from "./types.js";
 
 const RESOURCE_KEYS = ["cpuMilli", "memoryBytes", "gpu", "ephemeralBytes"] as const;
 
@@ -32,10 +32,10 @@ function maxResources(a: Resources, b: Resources): Resources {
  * the restartable (sidecar) init containers started before it and sidecars add to the total.
  */
 export function podRequests(pod: CaPod): Resources {
-  let reqs: Resources = { cpuMilli: 0, memoryBytes: 0, gpu: 0, ephemeralBytes: 0 };
+  let reqs = emptyResources();
   for (const c of pod.containers) reqs = addResources(reqs, c.requests);
-  let restartableInit: Resources = { cpuMilli: 0, memoryBytes: 0, gpu: 0, ephemeralBytes: 0 };
-  let initPeak: Resources = { cpuMilli: 0, memoryBytes: 0, gpu: 0, ephemeralBytes: 0 };
+  let restartableInit = emptyResources();
+  let initPeak = emptyResources();
   for (const c of pod.initContainers) {
     if (c.restartPolicy === "Always") {
       // Sidecars run for the pod's whole life: they add to the regular containers too.

@@ -12,7 +12,7 @@
 import { labelSelectorMatches, setSelectorMatches } from "../cluster/labels.js";
 import { findMatchingUntoleratedTaint, isDoNotScheduleTaint, tolerationsTolerateTaint } from "../scheduler/toleration.js";
 import { addResources, podRequests } from "./pod.js";
-import type { CaNode, CaPod, Resources, Taint } from "./types.js";
+import { emptyResources, type CaNode, type CaPod, type Resources, type Taint } from "./types.js";
 
 /** k8s.io/api core/v1 LabelHostname. */
 export const LABEL_HOSTNAME = "kubernetes.io/hostname";
@@ -34,12 +34,8 @@ export interface NodeInfo {
   requested: Resources;
 }
 
-function zero(): Resources {
-  return { cpuMilli: 0, memoryBytes: 0, gpu: 0, ephemeralBytes: 0 };
-}
-
 export function newNodeInfo(node: CaNode, pods: readonly CaPod[] = []): NodeInfo {
-  const info: NodeInfo = { node, pods: [], requested: zero() };
+  const info: NodeInfo = { node, pods: [], requested: emptyResources() };
   for (const p of pods) addPodToNodeInfo(info, p);
   return info;
 }
@@ -68,10 +64,6 @@ export class ClusterSnapshot {
 
   constructor(nodeInfos: readonly NodeInfo[] = []) {
     for (const i of nodeInfos) this.addNodeInfo(i);
-  }
-
-  listNodeInfos(): readonly NodeInfo[] {
-    return this.infos;
   }
 
   getNodeInfo(name: string): NodeInfo | undefined {
