@@ -278,13 +278,22 @@ function ratiosOf(x: unknown, what: string): NodeGroupDifferenceRatios {
   };
 }
 
+/** The priority ConfigMap; null when missing or invalid (a key that is not an integer, a regex that does not compile), as upstream ignores such a ConfigMap. */
 function prioritiesOf(x: unknown, what: string): Priorities | null {
   if (x === null || x === undefined) return null;
   const out = new Map<number, RegExp[]>();
   for (const [k, v] of Object.entries(obj(x, what))) {
     const prio = Number(k);
-    if (!Number.isInteger(prio)) throw new OracleCaseError(`${what}: priority ${JSON.stringify(k)} is not an integer`);
-    out.set(prio, strings(v, `${what}.${k}`).map((re) => new RegExp(re)));
+    if (!Number.isInteger(prio)) return null;
+    const regexes: RegExp[] = [];
+    for (const re of strings(v, `${what}.${k}`)) {
+      try {
+        regexes.push(new RegExp(re));
+      } catch {
+        return null;
+      }
+    }
+    out.set(prio, regexes);
   }
   return out;
 }

@@ -56,9 +56,17 @@ interface SpreadState {
   }[];
 }
 
+/**
+ * Copy-on-write: NodeInfo objects are never changed once in the snapshot (placing a pod makes a new
+ * one), and fork() only remembers the current list, so forking costs O(1) and the first change
+ * after it one O(nodes) copy of the list; a simulation never copies every pod of the cluster.
+ */
 export class ClusterSnapshot {
   private infos: NodeInfo[] = [];
-  private readonly forks: NodeInfo[][] = [];
+  private indexByName = new Map<string, number>();
+  /** The current list is also a saved state: copy it before changing it. */
+  private shared = false;
+  private readonly forks: { infos: NodeInfo[]; indexByName: Map<string, number> }[] = [];
   /** lastIndexOrderMapping: the index of the last node a pod was placed on by SchedulePodOnAnyNodeMatching. */
   private lastIndex = 0;
 
@@ -67,27 +75,44 @@ export class ClusterSnapshot {
   }
 
   getNodeInfo(name: string): NodeInfo | undefined {
-    return this.infos.find((i) => i.node.name === name);
+    const i = this.indexByName.get(name);
+    return i === undefined ? undefined : this.infos[i];
+  }
+
+  private own(): void {
+    if (!this.shared) return;
+    this.infos = [...this.infos];
+    this.indexByName = new Map(this.indexByName);
+    this.shared = false;
   }
 
   addNodeInfo(info: NodeInfo): void {
-    if (this.getNodeInfo(info.node.name) !== undefined) throw new Error(`node ${info.node.name} already in the snapshot`);
+    if (this.indexByName.has(info.node.name)) throw new Error(`node ${info.node.name} already in the snapshot`);
+    this.own();
+    this.indexByName.set(info.node.name, this.infos.length);
     this.infos.push({ node: info.node, pods: [...info.pods], requested: { ...info.requested } });
   }
 
   removeNodeInfo(name: string): void {
+    if (!this.indexByName.has(name)) return;
+    this.own();
     this.infos = this.infos.filter((i) => i.node.name !== name);
+    this.indexByName = new Map(this.infos.map((i, k) => [i.node.name, k]));
   }
 
   /** Fork: later changes can be undone with revert() or kept with commit(). */
   fork(): void {
-    this.forks.push(this.infos.map((i) => ({ node: i.node, pods: [...i.pods], requested: { ...i.requested } })));
+    this.forks.push({ infos: this.infos, indexByName: this.indexByName });
+    this.shared = true;
   }
 
   revert(): void {
     const saved = this.forks.pop();
     if (saved === undefined) throw new Error("revert without fork");
-    this.infos = saved;
+    this.infos = saved.infos;
+    this.indexByName = saved.indexByName;
+    // An outer fork may still hold this list.
+    this.shared = this.forks.length > 0;
   }
 
   commit(): void {
@@ -96,9 +121,16 @@ export class ClusterSnapshot {
 
   /** Places the pod on the node without checking predicates (ForceAddPod). */
   forceAddPod(pod: CaPod, nodeName: string): void {
-    const info = this.getNodeInfo(nodeName);
-    if (info === undefined) throw new Error(`node ${nodeName} not in the snapshot`);
-    addPodToNodeInfo(info, { ...pod, nodeName });
+    const index = this.indexByName.get(nodeName);
+    if (index === undefined) throw new Error(`node ${nodeName} not in the snapshot`);
+    this.placeAt(index, pod);
+  }
+
+  private placeAt(index: number, pod: CaPod): void {
+    this.own();
+    const old = this.infos[index];
+    const placed = { ...pod, nodeName: old.node.name };
+    this.infos[index] = { node: old.node, pods: [...old.pods, placed], requested: addResources(old.requested, podRequests(placed)) };
   }
 
   /** CheckPredicates: null when the pod fits the node, else the first failing filter. */
@@ -130,7 +162,7 @@ export class ClusterSnapshot {
       if (!isNodeAcceptable(info)) continue;
       if (runFilters(pod, info, spread) === null) {
         this.lastIndex = index;
-        addPodToNodeInfo(info, { ...pod, nodeName: info.node.name });
+        this.placeAt(index, pod);
         return info.node.name;
       }
     }

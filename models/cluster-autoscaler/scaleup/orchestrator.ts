@@ -15,7 +15,7 @@ import { productionThresholds, ThresholdBasedEstimationLimiter, type Threshold }
 import { chainBestOption, type ExpanderConfig, type ExpanderName, type ExpansionOption } from "../expander/expander.js";
 import { balanceScaleUpBetweenGroups, findSimilarNodeGroups, genericNodeInfoComparator, type NodeGroupDifferenceRatios, type ScaleUpInfo } from "../nodegroupset.js";
 import { isDaemonSetPod } from "../pod.js";
-import { ClusterSnapshot, newNodeInfo, type NodeInfo, type SchedulingError } from "../snapshot.js";
+import { ClusterSnapshot, newNodeInfo, sanitizedNodeInfo, type NodeInfo, type SchedulingError } from "../snapshot.js";
 import type { CaNode, CaPod, NodeGroup } from "../types.js";
 import { QuotaTracker, type QuotaResource } from "./quotas.js";
 
@@ -80,7 +80,7 @@ export type SkippedReason =
   | { reason: "MaxLimitReached" }
   | { reason: "MaxResourceLimitReached"; resources: QuotaResource[] }
   | { reason: "NotReady" }
-  | { reason: "BackoffReason" };
+  | { reason: "Backoff" };
 
 export interface ScaleUpOptions {
   /** The --expander chain, or a fixed group (the upstream tests' MockReportingStrategy). */
@@ -137,13 +137,12 @@ export function buildClusterSnapshot(nodes: readonly CaNode[], pods: readonly Ca
   return new ClusterSnapshot(nodes.map((n) => newNodeInfo(n, byNode.get(n.name) ?? [])));
 }
 
-/** The template NodeInfo of a group: its template node plus the pods every new node starts with. */
+/**
+ * The template NodeInfo of a group (simulator/node_info_utils.go SanitizedTemplateNodeInfoFromNodeGroup):
+ * its template node, renamed with its hostname label, plus the pods every new node starts with.
+ */
 export function templateNodeInfo(group: NodeGroup): NodeInfo {
-  const name = `template-node-for-${group.name}`;
-  return newNodeInfo(
-    { ...group.template, name },
-    group.templatePods.map((p) => ({ ...p, nodeName: name })),
-  );
+  return sanitizedNodeInfo(newNodeInfo(group.template, group.templatePods), `template-node-for-${group.name}`);
 }
 
 /** GetCappedNewNodeCount: max-nodes-total caps the new nodes; nothing left is an error. */

@@ -76,6 +76,27 @@ t.test("fork/revert undo placements; commit keeps them", async (t) => {
   t.equal(s.getNodeInfo("n")?.requested.cpuMilli, 600);
 });
 
+t.test("nested forks: each revert undoes its own level; NodeInfos already read never change", async (t) => {
+  const s = new ClusterSnapshot([newNodeInfo(node("n", 1000, 1000)), newNodeInfo(node("m", 1000, 1000))]);
+  const before = s.getNodeInfo("n");
+  s.fork();
+  s.schedulePod(pod("a", 100), "n");
+  s.fork();
+  s.schedulePod(pod("b", 100), "n");
+  s.removeNodeInfo("m");
+  t.same(s.getNodeInfo("n")?.pods.map((p) => p.name), ["a", "b"]);
+  t.equal(s.getNodeInfo("m"), undefined);
+  s.revert();
+  t.same(s.getNodeInfo("n")?.pods.map((p) => p.name), ["a"]);
+  t.ok(s.getNodeInfo("m"), "m is back");
+  s.schedulePod(pod("c", 100), "m");
+  s.revert();
+  t.same(s.getNodeInfo("n")?.pods, []);
+  t.same(s.getNodeInfo("m")?.pods, []);
+  t.equal(before?.pods.length, 0, "the NodeInfo read before the placements is unchanged");
+  t.throws(() => s.revert(), /revert without fork/);
+});
+
 t.test("schedulePodOnAnyNodeMatching searches round-robin from one past the last match", async (t) => {
   const s = new ClusterSnapshot(["a", "b", "c"].map((n) => newNodeInfo(node(n, 1000, 1000))));
   const placed = [1, 2, 3, 4].map((i) => s.schedulePodOnAnyNodeMatching(pod(`p${i}`, 1), () => true));
