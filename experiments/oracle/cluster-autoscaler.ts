@@ -86,6 +86,9 @@ function stringMap(x: unknown, what: string): Record<string, string> {
 
 const seconds_ms = (x: unknown, what: string) => num(x, what) * 1000;
 
+/** "ready": null = no Ready condition (unready); absent = a ready node. */
+const readyOf = (x: unknown): boolean | null => (x === undefined ? true : x === null ? null : x === true);
+
 function resources(x: Json, what: string): Resources {
   return {
     cpuMilli: opt(x.cpuMilli, (v) => num(v, `${what}.cpuMilli`), 0),
@@ -231,8 +234,7 @@ function buildNode(x: unknown, what: string, defaultName = ""): CaNode {
     capacity: opt(n.capacity, (v) => nodeResources(v, `${what}.capacity`), allocatable),
     labels: opt(n.labels, (v) => stringMap(v, `${what}.labels`), {}),
     taints,
-    // "ready": null = no Ready condition; absent = a ready node.
-    ready: n.ready === undefined ? true : n.ready === null ? null : n.ready === true,
+    ready: readyOf(n.ready),
     unschedulable: n.unschedulable === true,
     annotations: opt(n.annotations, (v) => stringMap(v, `${what}.annotations`), {}),
     toBeDeletedTaintTime_ms: toBeDeleted,
@@ -628,7 +630,7 @@ function runScaleDown(family: string, inputs: Json, expected: Json): Json {
         return {
           name: str(u.name, `inputs.unneededNodes[${i}].name`),
           group: opt(u.group, (v) => str(v, `inputs.unneededNodes[${i}].group`), null),
-          ready: u.ready === undefined ? true : u.ready === null ? null : u.ready === true,
+          ready: readyOf(u.ready),
           annotations: opt(u.annotations, (v) => stringMap(v, `inputs.unneededNodes[${i}].annotations`), {}),
           unneededSince_ms: seconds_ms(u.unneededSince, `inputs.unneededNodes[${i}].unneededSince`),
           podsToReschedule: opt(u.podsToReschedule, (v) => strings(v, `inputs.unneededNodes[${i}].podsToReschedule`), []),

@@ -35,14 +35,9 @@ export interface NodeInfo {
 }
 
 export function newNodeInfo(node: CaNode, pods: readonly CaPod[] = []): NodeInfo {
-  const info: NodeInfo = { node, pods: [], requested: emptyResources() };
-  for (const p of pods) addPodToNodeInfo(info, p);
-  return info;
-}
-
-function addPodToNodeInfo(info: NodeInfo, pod: CaPod): void {
-  info.pods.push(pod);
-  info.requested = addResources(info.requested, podRequests(pod));
+  let requested = emptyResources();
+  for (const p of pods) requested = addResources(requested, podRequests(p));
+  return { node, pods: [...pods], requested };
 }
 
 /** A pod's spread constraint state computed once per scheduling attempt (PodTopologySpread PreFilter). */
@@ -137,7 +132,7 @@ export class ClusterSnapshot {
   checkPredicates(pod: CaPod, nodeName: string): SchedulingError | null {
     const info = this.getNodeInfo(nodeName);
     if (info === undefined) return { predicate: "", reasons: [`node ${nodeName} not found`] };
-    return runFilters(pod, info, this.preFilter(pod));
+    return runFilters(pod, podRequests(pod), info, this.preFilter(pod));
   }
 
   /** SchedulePod: checks the predicates and, when they pass, places the pod on the node. */
@@ -155,12 +150,13 @@ export class ClusterSnapshot {
     const n = this.infos.length;
     if (n === 0) return null;
     const spread = this.preFilter(pod);
+    const req = podRequests(pod);
     for (let i = 0; i < n; i++) {
       const index = (i + 1 + this.lastIndex) % n;
       const info = this.infos[index];
       if (info.node.unschedulable) continue;
       if (!isNodeAcceptable(info)) continue;
-      if (runFilters(pod, info, spread) === null) {
+      if (runFilters(pod, req, info, spread) === null) {
         this.lastIndex = index;
         this.placeAt(index, pod);
         return info.node.name;
@@ -210,8 +206,8 @@ const FIT_RESOURCES: readonly [keyof Resources, string][] = [
   ["gpu", "nvidia.com/gpu"],
 ];
 
-/** The Filter phase for one node, plugins in the scheduler's order. */
-function runFilters(pod: CaPod, info: NodeInfo, spread: SpreadState): SchedulingError | null {
+/** The Filter phase for one node, plugins in the scheduler's order; `req` = podRequests(pod). */
+function runFilters(pod: CaPod, req: Resources, info: NodeInfo, spread: SpreadState): SchedulingError | null {
   const node = info.node;
   // NodeUnschedulable (a pod tolerating the unschedulable taint may still go there).
   if (node.unschedulable && !tolerationsTolerateTaint(pod.tolerations, UNSCHEDULABLE_TAINT)) {
@@ -236,7 +232,6 @@ function runFilters(pod: CaPod, info: NodeInfo, spread: SpreadState): Scheduling
   // NodeResourcesFit: the pod slot always; a resource only when the pod requests it.
   const reasons: string[] = [];
   if (info.pods.length + 1 > node.allocatable.pods) reasons.push("Too many pods");
-  const req = podRequests(pod);
   for (const [k, name] of FIT_RESOURCES) {
     if (req[k] > 0 && req[k] > node.allocatable[k] - info.requested[k]) reasons.push(`Insufficient ${name}`);
   }
