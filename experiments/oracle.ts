@@ -42,6 +42,7 @@ import {
   type TimestampedScaleEvent,
 } from "../models/hpa/types.js";
 import { UserError } from "./errors.js";
+import { isClusterAutoscalerCase, runClusterAutoscalerCase } from "./oracle/cluster-autoscaler.js";
 
 /** The evaluation instant of every oracle case. */
 const NOW_MS = 0;
@@ -596,6 +597,7 @@ export function runOracleCase(raw: unknown): OracleResult {
   const c = obj(raw, "case");
   const id = str(c.id, "id");
   try {
+    if (isClusterAutoscalerCase(c)) return { id, result: runClusterAutoscalerCase(c) };
     const kind = caseKind(c);
     let full: Record<string, unknown>;
     switch (kind) {

@@ -1,4 +1,4 @@
-/** `kubesim oracle FILE...`: replays upstream HPA test vectors through the real HPA model. */
+/** `kubesim oracle FILE...`: replays upstream test vectors (HPA, Cluster Autoscaler) through the real models. */
 import type { Command } from "commander";
 import { formatOracleResult, runOracleFiles } from "../oracle.js";
 
@@ -6,7 +6,7 @@ export function registerOracle(program: Command): void {
   program
     .command("oracle")
     .description(
-      "Replay HPA oracle cases (upstream Kubernetes test vectors) through kubesim's HPA model and print one JSON result per case",
+      "Replay oracle cases (upstream test vectors: HPA, Cluster Autoscaler) through kubesim's models and print one JSON result per case",
     )
     .argument("<files...>", "oracle case files (JSON arrays of cases)")
     .addHelpText(
@@ -18,7 +18,8 @@ Exits 0 when every case was computed, even if a result differs from expected.
 
 Example:
   $ kubesim oracle ../shared/oracle/hpa_k8s_cases.json ../shared/oracle/hpa_behavior_cases.json
-  {"id":"rc-001","result":{"desiredReplicas":5,"utilization":50,"rawValueMilli":1000}}`,
+  {"id":"rc-001","result":{"desiredReplicas":5,"utilization":50,"rawValueMilli":1000}}
+  $ kubesim oracle ../shared/oracle/cluster-autoscaler/*.json`,
     )
     .action((files: string[]) => {
       // Compute everything first so a bad later file does not leave half the output behind.

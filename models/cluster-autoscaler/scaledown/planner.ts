@@ -1,0 +1,122 @@
+/**
+ * Which eligible nodes could go: simulate removing each, in order, moving its pods to the other
+ * destinations; a removal that works is kept in the simulation for the candidates after it.
+ * Upstream: core/scaledown/planner/planner.go (Planner.UpdateClusterState, categorizeNodes) and
+ * simulator/cluster.go (RemovalSimulator.SimulateNodeRemoval, findPlaceFor,
+ * replaceWithTaintedGhostNode). The recently-evicted-pod injection, the unneeded-node limit and
+ * scheduling hints are not modelled.
+ */
+import { ClusterSnapshot, newNodeInfo } from "../snapshot.js";
+import type { CaPod, PodDisruptionBudget } from "../types.js";
+import type { UnremovableReason } from "./eligibility.js";
+import { getPodsToMove, matchingPdbs, type BlockingPodReason, type ControllerListers, type NodeDeleteOptions } from "./drain.js";
+
+/** utils/taints ToBeDeletedTaint. */
+export const TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
+
+export interface NodeToBeRemoved {
+  node: string;
+  podsToReschedule: CaPod[];
+  daemonSetPods: CaPod[];
+}
+
+export interface UnremovableNode {
+  node: string;
+  reason: UnremovableReason;
+  blockingPod?: { pod: string; reason: BlockingPodReason };
+}
+
+export interface RemovalSimulationContext {
+  deleteOptions: NodeDeleteOptions;
+  /** PDBs with their current disruptionsAllowed; removals in the simulation use them up. */
+  pdbs: PodDisruptionBudget[];
+  listers: ControllerListers | null;
+  now_ms: number;
+}
+
+/**
+ * SimulateNodeRemoval: the pods to move (stopping at a blocking pod), then a forked placement of
+ * each on any destination except the node itself, which is tainted ToBeDeleted meanwhile. On
+ * success the placement stays in the snapshot and the node leaves it.
+ */
+export function simulateNodeRemoval(
+  snapshot: ClusterSnapshot,
+  nodeName: string,
+  destinations: ReadonlySet<string>,
+  ctx: RemovalSimulationContext,
+): { removable: NodeToBeRemoved } | { unremovable: UnremovableNode } {
+  const info = snapshot.getNodeInfo(nodeName);
+  if (info === undefined) return { unremovable: { node: nodeName, reason: "UnexpectedError" } };
+  const move = getPodsToMove(info.pods, { pdbs: ctx.pdbs, listers: ctx.listers, now_ms: ctx.now_ms }, ctx.deleteOptions);
+  if (move.blockingPod !== null) {
+    return { unremovable: { node: nodeName, reason: "BlockedByPod", blockingPod: { pod: move.blockingPod.pod.name, reason: move.blockingPod.reason } } };
+  }
+  snapshot.fork();
+  let placed = true;
+  // replaceWithTaintedGhostNode: an empty copy of the node, tainted so that it takes no pods.
+  snapshot.removeNodeInfo(nodeName);
+  snapshot.addNodeInfo(
+    newNodeInfo({
+      ...info.node,
+      taints: [...info.node.taints, { key: TO_BE_DELETED_TAINT, value: String(Math.floor(ctx.now_ms / 1000)), effect: "NoSchedule" }],
+    }),
+  );
+  for (const pod of move.pods) {
+    const target = snapshot.schedulePodOnAnyNodeMatching({ ...pod, nodeName: "" }, (i) => i.node.name !== nodeName && destinations.has(i.node.name));
+    if (target === null) {
+      placed = false;
+      break;
+    }
+  }
+  if (!placed) {
+    snapshot.revert();
+    return { unremovable: { node: nodeName, reason: "NoPlaceToMovePods" } };
+  }
+  snapshot.removeNodeInfo(nodeName);
+  snapshot.commit();
+  return { removable: { node: nodeName, podsToReschedule: move.pods, daemonSetPods: move.daemonSetPods } };
+}
+
+/** basicRemainingPdbTracker.RemovePods: each moved pod uses one disruption of every PDB matching it. */
+function removePodsFromPdbs(pdbs: PodDisruptionBudget[], pods: readonly CaPod[]): void {
+  for (let i = 0; i < pdbs.length; i++) {
+    const used = pods.filter((p) => matchingPdbs(p, [pdbs[i]]).length > 0).length;
+    if (used > 0) pdbs[i] = { ...pdbs[i], disruptionsAllowed: pdbs[i].disruptionsAllowed - used };
+  }
+}
+
+export interface CategorizedNodes {
+  removable: NodeToBeRemoved[];
+  unremovable: UnremovableNode[];
+}
+
+/**
+ * categorizeNodes after eligibility: each currently unneeded node, in order, is simulated; a
+ * removable node stops being a destination and its pods stay where the simulation put them.
+ * The snapshot is forked for the whole pass and reverted at the end (UpdateClusterState).
+ */
+export function categorizeNodes(
+  snapshot: ClusterSnapshot,
+  destinations: readonly string[],
+  eligible: readonly string[],
+  ctx: RemovalSimulationContext,
+): CategorizedNodes {
+  const out: CategorizedNodes = { removable: [], unremovable: [] };
+  const dest = new Set(destinations);
+  snapshot.fork();
+  try {
+    for (const name of eligible) {
+      const r = simulateNodeRemoval(snapshot, name, dest, ctx);
+      if ("removable" in r) {
+        dest.delete(name);
+        removePodsFromPdbs(ctx.pdbs, r.removable.podsToReschedule);
+        out.removable.push(r.removable);
+      } else {
+        out.unremovable.push(r.unremovable);
+      }
+    }
+  } finally {
+    snapshot.revert();
+  }
+  return out;
+}
