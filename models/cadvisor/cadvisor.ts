@@ -56,6 +56,8 @@ class NodeColumns implements PodSampleColumns {
   readonly containerNames: (readonly string[])[] = [];
   values = new Float64Array(64 * SAMPLE_FIELDS);
   offsets = new Int32Array(16);
+  /** The pod handle each entry was last sampled from (see PodSampleColumns.handles). */
+  handles = new Float64Array(16);
   /** Doubles of `values` in use. */
   used = 0;
 
@@ -64,11 +66,15 @@ class NodeColumns implements PodSampleColumns {
     const i = this.count++;
     const width = containerNames.length * SAMPLE_FIELDS;
     if (this.used + width > this.values.length) this.values = resized(this.values, Math.max(this.used + width, 2 * this.values.length));
-    if (i >= this.offsets.length) this.offsets = resized(this.offsets, 2 * this.offsets.length);
+    if (i >= this.offsets.length) {
+      this.offsets = resized(this.offsets, 2 * this.offsets.length);
+      this.handles = resized(this.handles, this.offsets.length);
+    }
     this.namespaces[i] = namespace;
     this.names[i] = name;
     this.containerNames[i] = containerNames;
     this.offsets[i] = this.used;
+    this.handles[i] = 0;
     this.values.fill(0, this.used, this.used + width);
     this.used += width;
     return i;
@@ -82,6 +88,7 @@ class NodeColumns implements PodSampleColumns {
     this.names[to] = this.names[from];
     this.containerNames[to] = this.containerNames[from];
     this.offsets[to] = offset;
+    this.handles[to] = this.handles[from];
   }
 
   /** Keeps the first `count` entries, their rows ending at `used`. */
@@ -326,6 +333,7 @@ export class Cadvisor {
     // the node's counter gains what the new containers used, never new minus old.
     const restarted = sample.running !== pod;
     sample.running = pod;
+    columns.handles[sample.index] = pod.handle;
     for (let i = 0; i < sample.containerNames.length; i++) {
       const o = offset + i * SAMPLE_FIELDS;
       columns.values[o + SAMPLE_START] = pod.started_ms;

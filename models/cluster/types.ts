@@ -141,6 +141,12 @@ export interface ContainerStatus {
   /** "waiting" reason (ContainerCreating, CrashLoopBackOff, ...), "running", or "terminated" reason. */
   state: "waiting" | "running" | "terminated";
   reason: string;
+  /**
+   * ContainerStatus.ContainerID, "<type>://<container_id>": set by the kubelet while the
+   * container runs ("kubesim://<pod handle>/<name>", see models/kubelet/pod-handles.ts), "" while
+   * none does.
+   */
+  containerID: string;
 }
 
 export interface PodStatus {

@@ -15,7 +15,8 @@ import { Recorder } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
 import { PodSelection } from "../cluster/pod-index.js";
 import type { ClusterStore, StoredObject } from "../cluster/store.js";
-import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
+import type { LabelSelector, ObjectMeta, Pod } from "../cluster/types.js";
+import { handleOfContainerId, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
@@ -59,8 +60,11 @@ interface ScalableObject extends StoredObject {
   status: { replicas: number };
 }
 
-/** Builds the metrics client an HPA evaluation reads, over the pods its selector picked. */
-export type MetricsClientFactory = (namespace: string, podNames: readonly string[]) => MetricsClient;
+/**
+ * Builds the metrics client an HPA evaluation reads, over the pods its selector picked;
+ * `podHandles` (optional) holds their handles as their ContainerIDs give them.
+ */
+export type MetricsClientFactory = (namespace: string, podNames: readonly string[], podHandles?: Float64Array) => MetricsClient;
 
 export const DECISION_COLUMNS = [
   "time_s", "hpa", "current_replicas", "metrics", "metric_desired_replicas", "stabilized_replicas",
@@ -80,6 +84,8 @@ interface HpaState {
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
   selection: PodSelection;
+  /** The selected pods' handles, from their ContainerIDs (pod-handles.ts), made when `selection` changes. */
+  podHandles: Float64Array;
   /** What the calculator derived from the selected pods, valid while `selection` is unchanged. */
   podListMemo: PodListMemo;
   /** The target being reconciled, for validateAndParseSelector. */
@@ -148,7 +154,7 @@ export class HorizontalController {
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
     const state: HpaState = {
       key, namespace: hpa.metadata.namespace, timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
-      selection: new PodSelection(), podListMemo: new PodListMemo(), target: null,
+      selection: new PodSelection(), podHandles: new Float64Array(0), podListMemo: new PodListMemo(), target: null,
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
@@ -183,14 +189,17 @@ export class HorizontalController {
       this.onDecision?.(hpa, decision);
       return;
     }
-    if (state.selection.refresh(this.store, namespace, target.spec.selector)) state.podListMemo.clear();
+    if (state.selection.refresh(this.store, namespace, target.spec.selector)) {
+      state.podListMemo.clear();
+      state.podHandles = Float64Array.from(state.selection.pods, podHandle);
+    }
     state.target = target;
     const result = reconcileAutoscaler({
       hpa,
       scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
       pods: state.selection.pods,
       podListMemo: state.podListMemo,
-      metricsClient: this.metricsClientFor(namespace, state.selection.names),
+      metricsClient: this.metricsClientFor(namespace, state.selection.names, state.podHandles),
       recommendations: state.recommendations,
       scaleUpEvents: state.scaleUpEvents,
       scaleDownEvents: state.scaleDownEvents,
@@ -312,6 +321,12 @@ export class HorizontalController {
       this.conditionCell(conditions, "ScalingLimited"),
     ]);
   }
+}
+
+/** A pod's handle, as its first container's ContainerID gives it (NO_HANDLE while none runs). */
+function podHandle(pod: Pod): number {
+  const statuses = pod.status.containerStatuses;
+  return statuses.length === 0 ? NO_HANDLE : handleOfContainerId(statuses[0].containerID);
 }
 
 /** The decision of a sync that could not read the scale: nothing computed, the status kept. */

@@ -37,8 +37,8 @@ export interface CustomMetricsProvider {
 const NO_CUSTOM_METRICS: MetricsApiError = { error: "the server could not find the requested resource (no custom metrics adapter is installed)" };
 
 export function metricsClientFactory(metricsServer: MetricsServer, custom: CustomMetricsProvider | null = null): MetricsClientFactory {
-  return (namespace: string, podNames: readonly string[]): MetricsClient =>
-    new StaticMetricsClient(new ApiSnapshot(metricsServer, custom, namespace, podNames));
+  return (namespace: string, podNames: readonly string[], podHandles?: Float64Array): MetricsClient =>
+    new StaticMetricsClient(new ApiSnapshot(metricsServer, custom, namespace, podNames, podHandles));
 }
 
 /**
@@ -53,6 +53,8 @@ class ApiSnapshot implements MetricsSnapshot {
     private readonly custom: CustomMetricsProvider | null,
     private readonly namespace: string,
     private readonly podNames: readonly string[],
+    /** The pods' handles (see MetricsClientFactory), which metrics-server finds them by. */
+    private readonly podHandles: Float64Array | undefined,
   ) {}
 
   // Read lazily: an HPA without Resource metrics never touches metrics-server.
@@ -64,7 +66,7 @@ class ApiSnapshot implements MetricsSnapshot {
   // What the client makes of `resource`, converted as the API's PodMetrics stream out.
   resourceMetric(name: ResourceName, container: string): ResourceMetricsAnswer {
     const collector = new ResourceMetricsCollector(name, container);
-    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector);
+    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);
     return collector;
   }
 
@@ -74,7 +76,7 @@ class ApiSnapshot implements MetricsSnapshot {
     if (!sameElements(podNames, this.podNames)) return null;
     rows.clear();
     const collector = new ResourceMetricRowsCollector(name, container, this.podNames, rows);
-    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector);
+    this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);
     return collector;
   }
 

@@ -217,10 +217,12 @@ export class PodRuntime implements ContainerRuntime {
     return i === undefined ? 0 : this.nodes[i].stops;
   }
 
-  startPod(pod: Pod, nodeName: string, now_ms: number): void {
+  /** Starts a pod on a node (no-op for a pod already running); returns its handle. */
+  startPod(pod: Pod, nodeName: string, now_ms: number): number {
     const nodeIndex = this.nodeIndex.get(nodeName);
     if (nodeIndex === undefined) throw new Error(`container runtime: unknown node ${nodeName}`);
-    if (this.running.has(pod.metadata.uid)) return;
+    const already = this.running.get(pod.metadata.uid);
+    if (already !== undefined) return already.handle;
     const app = this.apps.forPod(pod);
     const main = pod.spec.containers[0];
     const limit_mcores = main.resources.limits.cpu_mcores ?? Infinity;
@@ -267,6 +269,7 @@ export class PodRuntime implements ContainerRuntime {
     node.slots.push(slot);
     node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     this.share(node, now_ms);
+    return handle;
   }
 
   stopPod(pod: Pod, now_ms: number): void {

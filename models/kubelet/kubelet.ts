@@ -29,6 +29,7 @@ import type { EventLog } from "../cluster/events.js";
 import type { Node, Pod, Probe } from "../cluster/types.js";
 import type { AppCatalog } from "../workload/app-profile.js";
 import { isPodTerminal, setPodCondition } from "./pod-status.js";
+import { containerIdFor } from "./pod-handles.js";
 
 export interface KubeletConfig {
   /** Pull time of an image not yet on the node, unless `imagePull_ms` names the image. */
@@ -58,7 +59,8 @@ export const DEFAULT_KUBELET_CONFIG: Readonly<KubeletConfig> = Object.freeze({
 
 /** Where a running pod's containers consume CPU and memory (models/kubelet/container-runtime.ts). */
 export interface ContainerRuntime {
-  startPod(pod: Pod, nodeName: string, now_ms: number): void;
+  /** Starts the pod's containers; returns its pod handle (pod-handles.ts). */
+  startPod(pod: Pod, nodeName: string, now_ms: number): number;
   stopPod(pod: Pod, now_ms: number): void;
 }
 
@@ -132,6 +134,7 @@ export class Kubelets {
     this.stopProbing(record);
     for (const status of pod.status.containerStatuses) {
       status.ready = false;
+      status.containerID = "";
       if (status.name === containerName) {
         status.restartCount++;
         status.state = "waiting";
@@ -185,7 +188,7 @@ export class Kubelets {
     setPodCondition(pod, "ContainersReady", "False", now_ms, "ContainersNotReady");
     setPodCondition(pod, "Ready", "False", now_ms, "ContainersNotReady");
     pod.status.containerStatuses = pod.spec.containers.map((c) => ({
-      name: c.name, ready: false, started: false, restartCount: 0, state: "waiting" as const, reason: "ContainerCreating",
+      name: c.name, ready: false, started: false, restartCount: 0, state: "waiting" as const, reason: "ContainerCreating", containerID: "",
     }));
     this.store.update(pod);
 
@@ -225,12 +228,13 @@ export class Kubelets {
     record.containersStarted_ms = now_ms;
     record.warm_ms = now_ms + app.warmup_ms;
     pod.status.phase = "Running";
+    const handle = this.runtime.startPod(pod, record.nodeName, now_ms);
     for (const status of pod.status.containerStatuses) {
       status.state = "running";
       status.reason = "";
       status.started = true;
+      status.containerID = containerIdFor(handle, status.name);
     }
-    this.runtime.startPod(pod, record.nodeName, now_ms);
     const probe = this.readinessProbe(pod);
     if (probe === null) {
       this.setReady(record, true, now_ms);

@@ -34,6 +34,25 @@ export function handleGeneration(handle: number): number {
   return Math.floor(handle / INDEX_SPACE);
 }
 
+const CONTAINER_ID_PREFIX = "kubesim://";
+
+/**
+ * The ContainerID the kubelet publishes in a running container's status: the runtime's id of
+ * the container, as containerd's "containerd://<id>" is. Its number is the pod's handle, so a
+ * component that has the Pod object (the HPA's pod list) can key its reads by the handle.
+ */
+export function containerIdFor(handle: number, containerName: string): string {
+  return `${CONTAINER_ID_PREFIX}${handle}/${containerName}`;
+}
+
+/** The pod handle in a ContainerID made by `containerIdFor`; NO_HANDLE for "" or any other id. */
+export function handleOfContainerId(containerID: string): number {
+  if (!containerID.startsWith(CONTAINER_ID_PREFIX)) return NO_HANDLE;
+  const end = containerID.indexOf("/", CONTAINER_ID_PREFIX.length);
+  const handle = Number(containerID.slice(CONTAINER_ID_PREFIX.length, end < 0 ? undefined : end));
+  return Number.isSafeInteger(handle) && handle > 0 ? handle : NO_HANDLE;
+}
+
 export class PodHandles {
   /** The handle now issued at each index (NO_HANDLE while free). */
   private current = new Float64Array(CHUNK * 16);

@@ -63,8 +63,8 @@ export class MetricsServer {
   }
 
   /** The same pods as `getPodMetrics`, streamed to a visitor (see PodStorage.visitMetrics). */
-  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
-    this.storage.visitPodMetrics(namespace, podNames, visitor);
+  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
+    this.storage.visitPodMetrics(namespace, podNames, visitor, podHandles);
   }
 
   getNodeMetrics(nodeNames: readonly string[]): NodeMetrics[] {

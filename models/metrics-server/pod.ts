@@ -32,6 +32,8 @@ import {
   type UsageResult,
 } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
+import { NO_HANDLE } from "../kubelet/pod-handles.js";
+import { RecordsByHandle } from "./records-by-handle.js";
 import {
   ContainerPoints,
   LAST_CPU,
@@ -112,6 +114,8 @@ export class PodStorage {
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
   private readonly scratch = new SampleRow();
+  /** Each running pod's record, by its handle, for producers and readers that know handles. */
+  private readonly byHandle = new RecordsByHandle();
   /** Each stored pod's record fields, by record slot (see RECORD_FIELDS). */
   private records = new Int32Array(64 * RECORD_FIELDS);
   /** Record slots in use or freed so far, and the freed ones (reused last-in first-out: deterministic). */
@@ -143,39 +147,44 @@ export class PodStorage {
    */
   storePod(pod: PodSample): boolean {
     const values = this.scratch.fill(pod.containers);
-    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0);
+    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0, NO_HANDLE);
   }
 
   /** `storePod` for each pod of a producer's columns, in order; returns how many were stored. */
   storeColumns(columns: PodSampleColumns): number {
     let stored = 0;
+    const handles = columns.handles;
     for (let i = 0; i < columns.count; i++) {
-      if (this.storeRow(columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i])) stored++;
+      const handle = handles === undefined ? NO_HANDLE : handles[i];
+      if (this.storeRow(columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i], handle)) stored++;
     }
     return stored;
   }
 
   /**
    * Stores pod `namespace/name` whose container j is named `names[j]`, its sample at
-   * `values[offset + j * SAMPLE_FIELDS]`.
+   * `values[offset + j * SAMPLE_FIELDS]`; `handle` is the running pod's handle, or NO_HANDLE.
    */
-  private storeRow(namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number): boolean {
+  private storeRow(namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number, handle: number): boolean {
     for (let i = 0; i < names.length; i++) {
       const o = offset + i * SAMPLE_FIELDS;
       const err = sampleValuesError(values[o + SAMPLE_START], values[o + SAMPLE_TS], values[o + SAMPLE_CPU], values[o + SAMPLE_MEM]);
       if (err !== null) throw new RangeError(`pod ${namespace}/${name} container ${names[i]}: ${err}`);
     }
     if (!checkContainerRow(names, values, offset)) return false;
-    let byName = this.namespaces.get(namespace);
-    if (byName === undefined) {
-      byName = new Map();
-      this.namespaces.set(namespace, byName);
-    }
-    let slot = byName.get(name);
-    const created = slot === undefined;
-    if (slot === undefined) {
-      slot = this.newRecord();
-      byName.set(name, slot);
+    let slot = this.byHandle.lookup(handle);
+    let created = false;
+    if (slot < 0) {
+      let byName = this.namespaces.get(namespace);
+      if (byName === undefined) {
+        byName = new Map();
+        this.namespaces.set(namespace, byName);
+      }
+      const found = byName.get(name);
+      created = found === undefined;
+      slot = found ?? this.newRecord();
+      if (created) byName.set(name, slot);
+      if (handle !== NO_HANDLE) this.byHandle.bind(handle, slot);
     }
     const records = this.records;
     const r = slot * RECORD_FIELDS;
@@ -330,6 +339,7 @@ export class PodStorage {
             this.points.release(c);
           }
           this.firstNames[slot] = "";
+          this.byHandle.unbindRecord(slot);
           this.freeSlots.push(slot);
         }
       }
@@ -363,9 +373,11 @@ export class PodStorage {
    * What `getMetrics` returns, streamed to a visitor instead of built as objects: for each pod
    * returned, `container` once per container whose rate succeeded (the usage slot is reused:
    * copy what you keep), then `pod`. Readers that only aggregate (the HPA's resource metrics
-   * client, every pod of every HPA sync) then allocate nothing per pod.
+   * client, every pod of every HPA sync) then allocate nothing per pod. `podHandles`, when given,
+   * holds each named pod's handle (NO_HANDLE when unknown): a pod whose samples were stored under
+   * that handle is found by it, the others by name, with the same answer.
    */
-  visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
+  visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
     const byName = this.namespaces.get(namespace);
     if (byName === undefined) return;
     const u = this.usage;
@@ -374,8 +386,9 @@ export class PodStorage {
     const next = this.points.next;
     for (let p = 0; p < podNames.length; p++) {
       const name = podNames[p];
-      const slot = byName.get(name);
-      if (slot === undefined || !this.isReturned(slot)) continue;
+      let slot = podHandles === undefined ? -1 : this.byHandle.lookup(podHandles[p]);
+      if (slot < 0) slot = byName.get(name) ?? -1;
+      if (slot < 0 || !this.isReturned(slot)) continue;
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
       let haveEarliest = false;

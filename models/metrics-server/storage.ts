@@ -84,8 +84,8 @@ export class MetricsStorage {
   }
 
   /** `getPodMetrics` streamed to a visitor (see PodStorage.visitMetrics): no objects per pod. */
-  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor): void {
-    this.pods.visitMetrics(namespace, podNames, visitor);
+  visitPodMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
+    this.pods.visitMetrics(namespace, podNames, visitor, podHandles);
   }
 
   /** storage.go GetNodeMetrics; nodes without metrics are left out. */

@@ -78,6 +78,11 @@ export interface NodeScrape {
  */
 export interface PodSampleColumns {
   count: number;
+  /**
+   * Optional: the pod handle (models/kubelet/pod-handles.ts) of each entry's running pod, when
+   * the producer knows it (0 = unknown). Storage then finds the pod's record by it.
+   */
+  handles?: Float64Array;
   namespaces: readonly string[];
   names: readonly string[];
   containerNames: readonly (readonly string[])[];

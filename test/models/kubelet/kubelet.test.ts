@@ -5,6 +5,7 @@
  * with CrashLoopBackOff, graceful termination.
  */
 import t from "tap";
+import { containerIdFor, handleOfContainerId } from "../../../models/kubelet/pod-handles.js";
 import { Simulation } from "../../../engine/index.js";
 import { ClusterStore } from "../../../models/cluster/store.js";
 import { EventLog } from "../../../models/cluster/events.js";
@@ -87,8 +88,11 @@ t.test("OOMKilled restarts after CrashLoopBackOff 10 s, then 20 s", async (t) =>
   const p = h.store.create<Pod>(pod("p", { app: "x" }, [container("app", 100)], "n1", { [APP_ANNOTATION]: "app" }));
   h.sim.run(5_000);
   t.equal(getPodCondition(p, "Ready")?.status, "True");
+  const first = h.runtime.get(p.metadata.uid)!.handle;
+  t.equal(p.status.containerStatuses[0].containerID, containerIdFor(first, "app"), "the running container's ID names its pod handle");
   h.kubelets.oomKill(p, "app", h.sim.now_ms);
   h.sim.run(5_000);
+  t.equal(p.status.containerStatuses[0].containerID, "", "no container runs while backing off");
   t.equal(p.status.containerStatuses[0].restartCount, 1);
   t.equal(p.status.containerStatuses[0].reason, "CrashLoopBackOff");
   t.equal(getPodCondition(p, "Ready")?.status, "False", "not ready while backing off");
@@ -97,6 +101,8 @@ t.test("OOMKilled restarts after CrashLoopBackOff 10 s, then 20 s", async (t) =>
   t.equal(p.status.containerStatuses[0].state, "waiting", "still backing off at 15.999 s");
   h.sim.run(16_000);
   t.equal(getPodCondition(p, "Ready")?.status, "True", "restarted after 10 s + 1 s start");
+  const second = handleOfContainerId(p.status.containerStatuses[0].containerID);
+  t.ok(second !== first && second === h.runtime.get(p.metadata.uid)!.handle, "the restarted container has the new pod handle");
   h.kubelets.oomKill(p, "app", h.sim.now_ms);
   h.sim.run(16_000 + 20_999);
   t.equal(getPodCondition(p, "Ready")?.status, "False");

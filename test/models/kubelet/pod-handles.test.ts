@@ -5,7 +5,7 @@
  */
 import t from "tap";
 import { RngRegistry } from "../../../engine/index.js";
-import { handleGeneration, handleIndex, INDEX_SPACE, NO_HANDLE, PodHandles } from "../../../models/kubelet/pod-handles.js";
+import { containerIdFor, handleGeneration, handleIndex, handleOfContainerId, INDEX_SPACE, NO_HANDLE, PodHandles } from "../../../models/kubelet/pod-handles.js";
 
 t.test("issue, retire and reuse: the reused index gets a new generation; the old handle stays stale", async (t) => {
   const handles = new PodHandles();
@@ -70,4 +70,13 @@ t.test("property: random issue/retire never aliases and `at` always names the li
   t.equal(handles.size, live.length);
   t.equal(problems, 0, "no aliasing, no stale handle current, indices stay with their node");
   t.ok(retired.length > 5_000);
+});
+
+t.test("ContainerIDs carry the pod handle", async (t) => {
+  const handle = 3 * INDEX_SPACE + 17;
+  t.equal(containerIdFor(handle, "app"), `kubesim://${handle}/app`);
+  t.equal(handleOfContainerId(containerIdFor(handle, "app")), handle);
+  for (const id of ["", "containerd://abc", "kubesim://", "kubesim://x/app", "kubesim://-4/app", "kubesim://0/app"]) {
+    t.equal(handleOfContainerId(id), NO_HANDLE, JSON.stringify(id));
+  }
 });

@@ -1,15 +1,42 @@
 /**
- * Columns and objects: a storage fed a producer's columns (cAdvisor's form) of reused, mutated
- * samples must behave exactly like one fed fresh plain copies — through renames and namespace
- * moves, container changes, restarts, counters going down, duplicate pods in one scrape, and a
- * second storage storing the same samples.
+ * Columns and objects: a storage fed a producer's columns (cAdvisor's form, with pod handles) of
+ * reused, mutated samples must behave exactly like one fed fresh plain copies — through renames
+ * and namespace moves (a new pod, so a new handle), container changes, restarts (a new handle),
+ * counters going down, duplicate pods in one scrape, and a second storage storing the same
+ * samples. Reads by handle answer what reads by name answer, for any handle the named pod ever
+ * had (current, stale, or at an index reused since) and for none: the HPA passes each pod's own
+ * handle, from its ContainerID, so a handle never names another pod.
  */
 import t from "tap";
 import { MetricsStorage, type StoreSummary } from "../../../models/metrics-server/storage.js";
 import { SAMPLE_FIELDS, type PodSampleColumns } from "../../../models/metrics-server/types.js";
+import type { PodMetricsVisitor } from "../../../models/metrics-server/pod.js";
+import { INDEX_SPACE, NO_HANDLE } from "../../../models/kubelet/pod-handles.js";
 
 type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
-type PS = { namespace: string; name: string; containers: CS[] };
+type PS = { namespace: string; name: string; containers: CS[]; handle: number };
+
+/** Handles as the runtime issues them: few indices, each reused under a new generation. */
+let generation = 0;
+const newHandle = (index: number) => ++generation * INDEX_SPACE + index;
+/** Every handle each namespace/name has had. */
+const history = new Map<string, number[]>();
+const remember = (p: PS) => {
+  const key = `${p.namespace}/${p.name}`;
+  if (!history.has(key)) history.set(key, []);
+  history.get(key)!.push(p.handle);
+};
+
+/** What visitMetrics streams, as plain data. */
+function visited(storage: MetricsStorage, ns: string, names: string[], handles?: number[]): unknown[] {
+  const out: unknown[] = [];
+  const visitor: PodMetricsVisitor = {
+    container: (name, u) => out.push([name, u.cpu_nanocores, u.memory_bytes, u.timestamp_ms, u.window_ms]),
+    pod: (namespace, name, ts, w) => out.push([namespace, name, ts, w]),
+  };
+  storage.visitPodMetrics(ns, names, visitor, handles);
+  return out;
+}
 
 /** Stores each node's pods as a producer keeping columns does. */
 function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
@@ -21,6 +48,7 @@ function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
       containerNames: pods.map((p) => p.containers.map((c) => c.name)),
       values: new Float64Array(pods.reduce((n, p) => n + p.containers.length, 0) * SAMPLE_FIELDS),
       offsets: new Int32Array(pods.length),
+      handles: Float64Array.from(pods, (p) => p.handle),
     };
     let o = 0;
     pods.forEach((p, i) => {
@@ -40,18 +68,20 @@ let seed = 1;
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
 const pick = <T,>(a: T[]) => a[Math.floor(rnd() * a.length)];
 const names = ["a", "b", "c", "d", "e"], nss = ["ns1", "ns2"], cnames = ["c1", "c2", "c3"];
-let mismatches = 0, stores = 0;
+let mismatches = 0, stores = 0, handleReads = 0;
 for (let run = 0; run < 150; run++) {
   const A = new MetricsStorage(15_000), B = new MetricsStorage(15_000), C = new MetricsStorage(15_000);
   const pool: PS[] = [];
-  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }] });
+  for (let i = 0; i < 8; i++) pool.push({ namespace: pick(nss), name: pick(names), containers: [{ name: "c1", startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 }], handle: newHandle(i % 6) });
   let now_ms = 0;
   for (let step = 0; step < 40; step++) {
     now_ms += pick([0, 5_000, 10_000, 15_000]);
     // mutate samples in place
     for (const p of pool) {
-      if (rnd() < 0.1) p.name = pick(names);
-      if (rnd() < 0.05) p.namespace = pick(nss);
+      // Another pod (renamed or moved) or a restart: a new handle, often at a reused index.
+      if (rnd() < 0.1) { p.name = pick(names); p.handle = newHandle(Math.floor(rnd() * 6)); }
+      if (rnd() < 0.05) { p.namespace = pick(nss); p.handle = newHandle(Math.floor(rnd() * 6)); }
+      if (rnd() < 0.05) p.handle = newHandle(Math.floor(rnd() * 6));
       if (rnd() < 0.1) { const n = 1 + Math.floor(rnd() * 3); p.containers = Array.from({ length: n }, () => ({ name: pick(cnames), startTime_ms: 0, timestamp_ms: 0, cumulativeCpuUsed_mcore_ms: 0, memoryWorkingSet_bytes: 1 })); }
       for (const c of p.containers) {
         if (rnd() < 0.1) c.startTime_ms = now_ms - pick([0, 5_000, 11_000, 20_000]);
@@ -75,7 +105,19 @@ for (let run = 0; run < 150; run++) {
     check(A.ready(), B.ready(), "ready");
     check(A.containerPointsStored(), B.containerPointsStored(), "points");
     for (const ns of nss) check(A.getPodMetrics(ns, names), B.getPodMetrics(ns, names), "metrics " + ns);
+    // Reads by handle: one the pod has or had, or none.
+    for (const p of pool) remember(p);
+    const handleOf = (ns: string, name: string) => {
+      const had = history.get(`${ns}/${name}`) ?? [];
+      return had.length === 0 || rnd() < 0.2 ? NO_HANDLE : pick(had);
+    };
+    for (const ns of nss) {
+      const handles = names.map((n) => handleOf(ns, n));
+      check(visited(A, ns, names, handles), visited(B, ns, names), "visit by handle " + ns);
+      handleReads += handles.filter((h) => h !== NO_HANDLE).length;
+    }
   }
 }
 t.equal(mismatches, 0, `${stores} stores, no difference`);
+t.ok(handleReads > stores, `reads by handle were exercised (${handleReads})`);
 });

@@ -53,6 +53,7 @@ export function pod(name: string, o: PodOptions = {}): Pod {
         started: true,
         restartCount: n,
         state: "running" as const,
+        containerID: "",
         reason: "",
       })),
     },
