@@ -71,7 +71,8 @@ export function runFleet(name: string, options: FleetOptions, hours: number): nu
   let setup_ms = 0;
   while (setup_ms < config.duration_ms && runningPods(sim) < initialPods) sim.run((setup_ms += SETUP_STEP_MS));
   const setup_s = Number(process.hrtime.bigint() - started) / 1e9;
-  const events = sim.run();
+  sim.run();
+  const events = sim.sim.events_processed;
   const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
   const rss_mib = process.resourceUsage().maxRSS / 1024;
   console.log(`events=${events} pods_at_end=${sim.store.count("Pod")} timeseries_rows=${sim.timeseries.length} hpa_syncs=${sim.hpa.decisions.length}`);
