@@ -18,22 +18,48 @@ import { HorizontalController, DEFAULT_HPA_CONTROLLER_CONFIG, type HpaController
 import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
 import { ReplicaSetController } from "../models/replicaset/controller.js";
-import { DeploymentController } from "../models/deployment/controller.js";
+import { DeploymentController, updateDeploymentSpec } from "../models/deployment/controller.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
 import type { StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
 import { Sampler } from "./sampler.js";
+import { CloudProvider, DEFAULT_PROVISIONING, type NodeLifecycle, type ProvisioningSpec } from "../models/cluster-autoscaler/cloud-provider.js";
+import { ClusterAutoscaler } from "../models/cluster-autoscaler/controller.js";
+import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, type ClusterAutoscalerConfig } from "../models/cluster-autoscaler/config.js";
+import { NODE_GROUP_LABEL, NOT_READY_TAINT, toCaNode } from "../models/cluster-autoscaler/convert.js";
+import type { CaNode } from "../models/cluster-autoscaler/types.js";
+import type { Deployment, Pod } from "../models/cluster/types.js";
 
 export interface NodeGroup {
   name: string;
+  /** Nodes at start (the initial size of an autoscaled group). */
   count: number;
+  /** Allocatable CPU and memory of each node. */
   cpu_mcores: number;
   memory_bytes: number;
   /** Max pods per node (kubelet --max-pods, default 110). */
   pods?: number;
+  /** Capacity when it differs from allocatable (an instance type's reservations); absent = allocatable. */
+  capacity?: { cpu_mcores: number; memory_bytes: number };
+  /** The catalogue instance type the node shape came from (models/cluster-autoscaler/instance-types.ts). */
+  instanceType?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
+  /** Cluster Autoscaler bounds; absent = the group is not autoscaled. */
+  autoscaling?: { min: number; max: number };
+  /** On-demand price of one node (default 0). */
+  price_usd_per_h?: number;
+  /** How new nodes of an autoscaled group come up (default DEFAULT_PROVISIONING). */
+  provisioning?: ProvisioningSpec;
+}
+
+/** A `kubectl scale` at a point in time: sets a Deployment's spec.replicas. */
+export interface ScaleAction {
+  at_ms: number;
+  namespace: string;
+  deployment: string;
+  replicas: number;
 }
 
 export interface ComponentConfig {
@@ -48,6 +74,8 @@ export interface ComponentConfig {
   /** Prometheus and prometheus-adapter: built only when an HPA reads Pods, Object or External metrics. */
   prometheus: PrometheusConfig;
   prometheusAdapter: AdapterConfig;
+  /** Runs only when a node group has `autoscaling`. */
+  clusterAutoscaler: ClusterAutoscalerConfig;
 }
 
 export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze({
@@ -60,6 +88,7 @@ export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze
   traffic: DEFAULT_TRAFFIC_CONFIG,
   prometheus: DEFAULT_PROMETHEUS_CONFIG,
   prometheusAdapter: DEFAULT_ADAPTER_CONFIG,
+  clusterAutoscaler: DEFAULT_CLUSTER_AUTOSCALER_CONFIG,
 });
 
 export interface SimulationConfig {
@@ -73,6 +102,8 @@ export interface SimulationConfig {
   /** Time-series sampling interval (default 15 s). */
   sampleInterval_ms: number;
   components: Partial<{ [K in keyof ComponentConfig]: Partial<ComponentConfig[K]> | ComponentConfig[K] }>;
+  /** Scale commands during the run, in any order. */
+  actions?: ScaleAction[];
 }
 
 function merge<T extends object>(base: Readonly<T>, override: Partial<T> | undefined): T {
@@ -92,6 +123,7 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
     traffic: merge(DEFAULT_TRAFFIC_CONFIG, c.traffic as Partial<TrafficConfig>),
     prometheus: merge(DEFAULT_PROMETHEUS_CONFIG, c.prometheus as Partial<PrometheusConfig>),
     prometheusAdapter: merge(DEFAULT_ADAPTER_CONFIG, c.prometheusAdapter as Partial<AdapterConfig>),
+    clusterAutoscaler: merge(DEFAULT_CLUSTER_AUTOSCALER_CONFIG, c.clusterAutoscaler as Partial<ClusterAutoscalerConfig>),
   };
 }
 
@@ -121,6 +153,10 @@ export class ClusterSimulation {
   readonly traffic: ServiceTraffic;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
+  /** The cloud provider and the Cluster Autoscaler; null when no node group is autoscaled. */
+  readonly cloud: CloudProvider | null = null;
+  readonly clusterAutoscaler: ClusterAutoscaler | null = null;
+  private readonly groupsByName: Map<string, NodeGroup>;
 
   constructor(readonly config: SimulationConfig) {
     const components = (this.components = effectiveComponents(config));
@@ -142,32 +178,102 @@ export class ClusterSimulation {
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
 
+    this.groupsByName = new Map(config.nodeGroups.map((g) => [g.name, g]));
     for (const group of config.nodeGroups) {
-      for (let i = 0; i < group.count; i++) this.addNode(group, `${group.name}-${i}`);
+      if (group.autoscaling !== undefined) continue;
+      for (let i = 0; i < group.count; i++) this.addNode(group, `${group.name}-${i}`, true);
+    }
+    const autoscaled = config.nodeGroups.filter((g) => g.autoscaling !== undefined);
+    if (autoscaled.length > 0) {
+      const lifecycle: NodeLifecycle = {
+        register: (group, name, ready) => this.addNode(this.groupsByName.get(group) as NodeGroup, name, ready),
+        markReady: (name) => this.markNodeReady(name),
+        remove: (name) => this.removeNode(name),
+      };
+      this.cloud = new CloudProvider(
+        this.sim,
+        lifecycle,
+        autoscaled.map((g) => ({
+          name: g.name,
+          min: g.autoscaling!.min,
+          max: g.autoscaling!.max,
+          initial: g.count,
+          price_usd_per_h: g.price_usd_per_h ?? 0,
+          provisioning: g.provisioning ?? DEFAULT_PROVISIONING,
+        })),
+      );
+      const templates = new Map<string, CaNode>(autoscaled.map((g) => [g.name, toCaNode(this.nodeObject(g, `template-node-for-${g.name}`, true) as Node, g.name)]));
+      this.clusterAutoscaler = new ClusterAutoscaler(this.sim, this.store, this.events, this.cloud, templates, this.timeseries, components.clusterAutoscaler);
     }
     for (const object of config.objects) this.store.create(structuredClone(object));
+    for (const action of config.actions ?? []) this.sim.scheduleAt(action.at_ms, (t) => this.scale(action, t));
   }
 
-  /** Adds a Ready node of a group (used at start, and by a cluster autoscaler later). */
-  addNode(group: NodeGroup, name: string): Node {
-    const resources = { cpu_mcores: group.cpu_mcores, memory_bytes: group.memory_bytes, pods: group.pods ?? 110 };
-    const node = this.store.create<Node>({
+  /** The Node object of a group's node; a NotReady one carries the node lifecycle controller's not-ready taint. */
+  private nodeObject(group: NodeGroup, name: string, ready: boolean): NewObject<Node> {
+    const allocatable = { cpu_mcores: group.cpu_mcores, memory_bytes: group.memory_bytes, pods: group.pods ?? 110 };
+    const capacity = group.capacity === undefined ? { ...allocatable } : { ...group.capacity, pods: allocatable.pods };
+    const taints = [...(group.taints ?? [])];
+    if (!ready) taints.push({ key: NOT_READY_TAINT, value: "", effect: "NoSchedule" });
+    return {
       kind: "Node",
       metadata: {
         name,
-        labels: { "kubernetes.io/hostname": name, "kubesim.io/node-group": group.name, ...(group.labels ?? {}) },
+        labels: { "kubernetes.io/hostname": name, [NODE_GROUP_LABEL]: group.name, ...(group.labels ?? {}) },
       },
-      spec: { unschedulable: false, taints: group.taints ?? [] },
+      spec: { unschedulable: false, taints },
       status: {
-        capacity: { ...resources },
-        allocatable: { ...resources },
-        conditions: [{ type: "Ready", status: "True", lastTransitionTime_ms: this.sim.now_ms }],
+        capacity,
+        allocatable,
+        conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime_ms: this.sim.now_ms }],
       },
-    });
+    };
+  }
+
+  /** Adds a node of a group: Ready at start; a node the cloud provider registers is NotReady until `markNodeReady`. */
+  addNode(group: NodeGroup, name: string, ready: boolean): Node {
+    const node = this.store.create<Node>(this.nodeObject(group, name, ready));
     this.runtime.addNode(name, group.cpu_mcores);
     this.cadvisor.addNode(name);
     this.metricsServer.addNode(name);
     return node;
+  }
+
+  /** The kubelet reports Ready and the node lifecycle controller lifts the not-ready taint. */
+  private markNodeReady(name: string): void {
+    const node = this.store.get<Node>("Node", "", name);
+    if (node === undefined) return;
+    node.spec.taints = node.spec.taints.filter((t) => t.key !== NOT_READY_TAINT);
+    for (const c of node.status.conditions) {
+      if (c.type === "Ready" && c.status !== "True") {
+        c.status = "True";
+        c.lastTransitionTime_ms = this.sim.now_ms;
+      }
+    }
+    this.store.update(node);
+  }
+
+  /**
+   * Deletes a node: the pods still bound to it go at once (the pod garbage collector deletes pods
+   * of a node that no longer exists), then the Node object; cAdvisor and metrics-server forget it.
+   * The container runtime keeps the (now empty) node's slot: it has no removal, and names are never reused.
+   */
+  private removeNode(name: string): void {
+    for (const pod of this.store.list<Pod>("Pod")) {
+      if (pod.spec.nodeName === name) this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+    }
+    this.store.delete("Node", "", name);
+    this.cadvisor.removeNode(name);
+    this.metricsServer.removeNode(name);
+  }
+
+  /** `kubectl scale deployment/<name> --replicas=N`. */
+  private scale(action: ScaleAction, now_ms: number): void {
+    const d = this.store.get<Deployment>("Deployment", action.namespace, action.deployment);
+    if (d === undefined) throw new Error(`scale: Deployment ${action.namespace}/${action.deployment} not found`);
+    d.spec.replicas = action.replicas;
+    updateDeploymentSpec(this.store, d);
+    this.events.emit(now_ms, "kubectl", "Deployment", action.deployment, "Normal", "Scaled", `scaled to ${action.replicas} replicas`);
   }
 
   /** Runs to the configured duration (or `until_ms`); returns the events executed. */

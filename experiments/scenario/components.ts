@@ -8,7 +8,7 @@
  */
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { bool, describe, int, isPlainObject, type Codec } from "../manifests/codec.js";
+import { array, bad, bool, describe, int, isPlainObject, leaf, ok, str, type Codec } from "../manifests/codec.js";
 import type { KubeletConfig } from "../../models/kubelet/kubelet.js";
 import type { CadvisorConfig } from "../../models/cadvisor/cadvisor.js";
 import type { MetricsServerConfig } from "../../models/metrics-server/controller.js";
@@ -20,7 +20,10 @@ import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
-import { duration, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
+import { duration, memoryOrZero, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
+import type { ClusterAutoscalerConfig } from "../../models/cluster-autoscaler/config.js";
+import { EXPANDER_NAMES, parseExpanderChain, type ExpanderName } from "../../models/cluster-autoscaler/expander/expander.js";
+import { DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, type NodeGroupDifferenceRatios } from "../../models/cluster-autoscaler/nodegroupset.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
 function noGuard<A>(_u: unknown): _u is A {
@@ -116,6 +119,92 @@ export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
   reportRateWindow: param("reportRateWindow", bool),
 };
 
+/** --expander: one name or a comma-separated chain ("priority,least-waste"). */
+const expanderChain: Codec<ExpanderName[]> = leaf("expander", (u) => {
+  if (typeof u !== "string") return bad(`expected an expander name or a comma-separated chain (${EXPANDER_NAMES.join(", ")}), got ${describe(u)}`);
+  try {
+    return ok(parseExpanderChain(u));
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+});
+
+/** The priority expander's ConfigMap: priority (an integer) → regexes of node group names. */
+const expanderPriorities: Codec<Record<number, string[]> | null> = leaf("priorities", (u) => {
+  if (u === null) return ok(null);
+  if (!isPlainObject(u)) return bad(`expected a map of priority → list of node group regexes, got ${describe(u)}`);
+  const out: Record<number, string[]> = {};
+  for (const [k, v] of Object.entries(u)) {
+    if (!/^-?\d+$/.test(k)) return bad(`expected integer priorities as keys, got ${JSON.stringify(k)}`);
+    if (!Array.isArray(v) || v.some((r) => typeof r !== "string")) return bad(`priority ${k}: expected a list of regexes, got ${describe(v)}`);
+    for (const r of v as string[]) {
+      try {
+        new RegExp(r);
+      } catch {
+        return bad(`priority ${k}: ${JSON.stringify(r)} is not a valid regex`);
+      }
+    }
+    out[Number(k)] = v as string[];
+  }
+  return ok(out);
+});
+
+const fraction: Codec<number> = leaf("fraction", (u) =>
+  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 1 ? ok(u) : bad(`expected a fraction between 0 and 1, got ${describe(u)}`),
+);
+
+const RATIO_PARAMS: ParamTable<NodeGroupDifferenceRatios> = {
+  maxCapacityMemoryDifferenceRatio: param("maxCapacityMemoryDifferenceRatio", fraction),
+  maxAllocatableDifferenceRatio: param("maxAllocatableDifferenceRatio", fraction),
+  maxFreeDifferenceRatio: param("maxFreeDifferenceRatio", fraction),
+};
+
+const ratios: Codec<NodeGroupDifferenceRatios> = mapDecoded(paramTable("nodeGroupDifferenceRatios", RATIO_PARAMS), (r) => ({ ...DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, ...r }));
+
+/** Cluster Autoscaler flags (cluster-autoscaler/FAQ.md "What are the parameters to CA?"), camelCased. */
+export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
+  scanInterval: param("scanInterval_ms", period),
+  frequentLoopsEnabled: param("frequentLoopsEnabled", bool),
+  expander: param("expander", expanderChain),
+  expanderPriorities: param("expanderPriorities", expanderPriorities),
+  maxNodesTotal: param("maxNodesTotal", int(0)),
+  minCoresTotal: param("minCoresTotal", int(0)),
+  maxCoresTotal: param("maxCoresTotal", int(0)),
+  minMemoryTotal: param("minMemoryTotal_bytes", memoryOrZero),
+  maxMemoryTotal: param("maxMemoryTotal_bytes", memoryOrZero),
+  newPodScaleUpDelay: param("newPodScaleUpDelay_ms", duration),
+  maxNodesPerScaleUp: param("maxNodesPerScaleUp", int(1)),
+  maxNodeGroupBinpackingDuration: param("maxNodeGroupBinpackingDuration_ms", positiveDuration),
+  maxNodeProvisionTime: param("maxNodeProvisionTime_ms", positiveDuration),
+  initialNodeGroupBackoffDuration: param("initialNodeGroupBackoff_ms", positiveDuration),
+  maxNodeGroupBackoffDuration: param("maxNodeGroupBackoff_ms", positiveDuration),
+  nodeGroupBackoffResetTimeout: param("nodeGroupBackoffReset_ms", positiveDuration),
+  balanceSimilarNodeGroups: param("balanceSimilarNodeGroups", bool),
+  balancingIgnoreLabels: param("balancingIgnoredLabels", array(str)),
+  nodeGroupDifferenceRatios: param("nodeGroupDifferenceRatios", ratios),
+  enforceNodeGroupMinSize: param("enforceNodeGroupMinSize", bool),
+  scaleDownEnabled: param("scaleDownEnabled", bool),
+  scaleDownDelayAfterAdd: param("scaleDownDelayAfterAdd_ms", duration),
+  scaleDownDelayAfterDelete: param("scaleDownDelayAfterDelete_ms", duration),
+  scaleDownDelayAfterFailure: param("scaleDownDelayAfterFailure_ms", duration),
+  scaleDownUnneededTime: param("scaleDownUnneededTime_ms", duration),
+  scaleDownUnreadyTime: param("scaleDownUnreadyTime_ms", duration),
+  scaleDownUnreadyEnabled: param("scaleDownUnreadyEnabled", bool),
+  scaleDownUtilizationThreshold: param("scaleDownUtilizationThreshold", fraction),
+  scaleDownGpuUtilizationThreshold: param("scaleDownGpuUtilizationThreshold", fraction),
+  maxEmptyBulkDelete: param("maxEmptyBulkDelete", int(1)),
+  maxScaleDownParallelism: param("maxScaleDownParallelism", int(1)),
+  maxDrainParallelism: param("maxDrainParallelism", int(1)),
+  maxGracefulTermination: param("maxGracefulTerminationSec", mapDecoded(duration, (ms) => Math.floor(ms / 1000))),
+  ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool),
+  ignoreMirrorPodsUtilization: param("ignoreMirrorPodsUtilization", bool),
+  skipNodesWithSystemPods: param("skipNodesWithSystemPods", bool),
+  skipNodesWithLocalStorage: param("skipNodesWithLocalStorage", bool),
+  skipNodesWithCustomControllerPods: param("skipNodesWithCustomControllerPods", bool),
+  minReplicaCount: param("minReplicaCount", int(0)),
+  blockingSystemPodDisruptionTimeout: param("blockingSystemPodDisruptionTimeout_ms", duration),
+};
+
 // ---- the codec ---------------------------------------------------------------------------------
 
 /** The overrides a scenario gives; each component is merged over its defaults by the simulator. */
@@ -129,6 +218,7 @@ export interface ComponentOverrides {
   traffic?: Partial<TrafficConfig>;
   prometheus?: Partial<PrometheusConfig>;
   prometheusAdapter?: Partial<AdapterConfig>;
+  clusterAutoscaler?: Partial<ClusterAutoscalerConfig>;
 }
 
 /**
@@ -175,6 +265,7 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
   traffic: paramTable("traffic", TRAFFIC_PARAMS),
   prometheus: paramTable("prometheus", PROMETHEUS_PARAMS),
   prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS),
+  clusterAutoscaler: paramTable("clusterAutoscaler", CLUSTER_AUTOSCALER_PARAMS),
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
@@ -187,6 +278,7 @@ const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   traffic: param("traffic", COMPONENT_TABLES.traffic),
   prometheus: param("prometheus", COMPONENT_TABLES.prometheus),
   prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter),
+  clusterAutoscaler: param("clusterAutoscaler", COMPONENT_TABLES.clusterAutoscaler),
 };
 
 export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;

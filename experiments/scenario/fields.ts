@@ -11,9 +11,11 @@ import { labels } from "../manifests/common.js";
 import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
 import { profile, type ProfileSpec } from "./profiles.js";
-import { strictStruct } from "./strict.js";
+import { closest, strictStruct } from "./strict.js";
 import { limits, MAX_DESCRIPTION_CHARS, type Limits } from "./limits.js";
 import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positiveDuration } from "./units.js";
+import { INSTANCE_TYPES, lookupInstanceType } from "../../models/cluster-autoscaler/instance-types.js";
+import { DEFAULT_PROVISIONING } from "../../models/cluster-autoscaler/cloud-provider.js";
 
 export const API_VERSION = "kubesim.io/v1alpha1";
 export const KIND = "Scenario";
@@ -65,19 +67,107 @@ const taint: Codec<Taint> = strictStruct(
   { build: (f) => ({ key: f.key, value: f.value, effect: f.effect }) },
 );
 
+const provisioningDelay = strictStruct(
+  "provisioningDelay",
+  { min: req(duration), max: req(duration) },
+  {
+    build: (f, ctx) => {
+      if (f.min > f.max) ctx.error(["min"], `Invalid value: min ${f.min / 1000}s is more than max ${f.max / 1000}s`);
+      return f;
+    },
+  },
+);
+
+const price: Codec<number> = leaf("price", (u) =>
+  typeof u === "number" && Number.isFinite(u) && u >= 0 ? ok(u) : bad(`expected a price in USD per hour ≥ 0, got ${describe(u)}`),
+);
+
+const probability: Codec<number> = leaf("probability", (u) =>
+  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 1 ? ok(u) : bad(`expected a probability between 0 and 1, got ${describe(u)}`),
+);
+
+const capacity = strictStruct("capacity", { cpu: req(cpu), memory: req(memory) }, { build: (f) => ({ cpu_mcores: f.cpu, memory_bytes: f.memory }) });
+
+/**
+ * A node group: either an instance type from the catalogue (models/cluster-autoscaler/
+ * instance-types.ts: capacity, allocatable as the provider reserves it, max pods, price) or an
+ * explicit `cpu` / `memory` (allocatable, with an optional `capacity`). With `min` and `max` the
+ * Cluster Autoscaler manages it and `count` (default min) is its initial size.
+ */
 const nodeGroup: Codec<NodeGroup> = strictStruct(
   "nodeGroup",
   {
     name: req(dnsLabel),
-    count: req(int(0)),
-    cpu: req(cpu),
-    memory: req(memory),
-    maxPods: def(int(1), () => 110),
+    count: opt(int(0)),
+    instanceType: opt(str),
+    cpu: opt(cpu),
+    memory: opt(memory),
+    capacity: opt(capacity),
+    maxPods: opt(int(1)),
     labels: def(labels, () => ({})),
     taints: def(array(taint), () => []),
+    min: opt(int(0)),
+    max: opt(int(0)),
+    pricePerHour: opt(price),
+    provisioningDelay: opt(provisioningDelay),
+    readyDelay: opt(duration),
+    provisioningFailureProbability: opt(probability),
   },
   {
-    build: (f) => ({ name: f.name, count: f.count, cpu_mcores: f.cpu, memory_bytes: f.memory, pods: f.maxPods, labels: f.labels, taints: f.taints }),
+    build: (f, ctx) => {
+      const type = f.instanceType === undefined ? undefined : lookupInstanceType(f.instanceType);
+      if (f.instanceType !== undefined && type === undefined) {
+        const best = closest(f.instanceType, [...INSTANCE_TYPES.keys()]);
+        ctx.error(["instanceType"], `Unsupported value: ${JSON.stringify(f.instanceType)}${best === null ? "" : `; did you mean ${JSON.stringify(best)}?`} (known: the AWS m5/c5/r5, GCP e2/n2-standard and Azure Dsv5 types of the catalogue)`);
+      }
+      if (f.instanceType !== undefined && (f.cpu !== undefined || f.memory !== undefined || f.capacity !== undefined)) {
+        ctx.error([f.cpu !== undefined ? "cpu" : f.memory !== undefined ? "memory" : "capacity"], "Forbidden: give either instanceType or cpu/memory, not both");
+      }
+      if (f.instanceType === undefined) {
+        if (f.cpu === undefined) ctx.error(["cpu"], "Required value (or an instanceType)");
+        if (f.memory === undefined) ctx.error(["memory"], "Required value (or an instanceType)");
+      }
+      const autoscaled = f.min !== undefined || f.max !== undefined;
+      if (autoscaled && f.min === undefined) ctx.error(["max"], "Invalid value: max without min (give both to autoscale the group)");
+      if (autoscaled && f.max === undefined) ctx.error(["min"], "Invalid value: min without max (give both to autoscale the group)");
+      if (f.min !== undefined && f.max !== undefined) {
+        if (f.min > f.max) ctx.error(["min"], `Invalid value: min ${f.min} is more than max ${f.max}`);
+        else if (f.count !== undefined && (f.count < f.min || f.count > f.max)) ctx.error(["count"], `Invalid value: ${f.count} is outside min..max (${f.min}..${f.max})`);
+      }
+      if (!autoscaled) {
+        if (f.count === undefined) ctx.error(["count"], "Required value (a group without min/max has a fixed count)");
+        for (const key of ["provisioningDelay", "readyDelay", "provisioningFailureProbability"] as const) {
+          if (f[key] !== undefined) ctx.error([key], "Forbidden: only an autoscaled group (min, max) provisions nodes");
+        }
+      }
+      const group: NodeGroup = {
+        name: f.name,
+        count: f.count ?? f.min ?? 0,
+        cpu_mcores: type?.allocatable.cpuMilli ?? f.cpu ?? 0,
+        memory_bytes: type?.allocatable.memoryBytes ?? f.memory ?? 0,
+        pods: f.maxPods ?? type?.maxPods ?? 110,
+        labels: f.labels,
+        taints: f.taints,
+      };
+      if (type !== undefined) {
+        group.instanceType = type.name;
+        group.capacity = { cpu_mcores: type.capacity.cpuMilli, memory_bytes: type.capacity.memoryBytes };
+        group.labels = { "node.kubernetes.io/instance-type": type.name, ...f.labels };
+      } else if (f.capacity !== undefined) {
+        group.capacity = f.capacity;
+      }
+      if (f.pricePerHour !== undefined || type !== undefined) group.price_usd_per_h = f.pricePerHour ?? type?.price_usd_per_h;
+      if (f.min !== undefined && f.max !== undefined) {
+        group.autoscaling = { min: f.min, max: f.max };
+        group.provisioning = {
+          delayMin_ms: f.provisioningDelay?.min ?? DEFAULT_PROVISIONING.delayMin_ms,
+          delayMax_ms: f.provisioningDelay?.max ?? DEFAULT_PROVISIONING.delayMax_ms,
+          readyDelay_ms: f.readyDelay ?? DEFAULT_PROVISIONING.readyDelay_ms,
+          failureProbability: f.provisioningFailureProbability ?? DEFAULT_PROVISIONING.failureProbability,
+        };
+      }
+      return group;
+    },
   },
 );
 
@@ -157,6 +247,26 @@ export const load: Codec<LoadSpec> = strictStruct(
     profile: req(profile),
   },
   { build: (f) => ({ service: f.service, arrivals: f.arrivals, interval_ms: f.interval, spread: f.spread, profile: f.profile }) },
+);
+
+// ---- actions -----------------------------------------------------------------------------------
+
+/** `kubectl scale deployment/<name> --replicas=N` at a point of the run. */
+export interface ActionSpec {
+  at_ms: number;
+  scale: { deployment: ObjectRef; replicas: number };
+}
+
+const scaleAction = strictStruct(
+  "scale",
+  { deployment: req(objectRef), replicas: req(int(0)) },
+  { build: (f) => ({ deployment: f.deployment, replicas: f.replicas }) },
+);
+
+export const action: Codec<ActionSpec> = strictStruct(
+  "action",
+  { at: req(duration), scale: req(scaleAction) },
+  { build: (f) => ({ at_ms: f.at, scale: f.scale }) },
 );
 
 // ---- patches -----------------------------------------------------------------------------------
@@ -252,6 +362,7 @@ export interface LayerFields {
   manifests: string[];
   apps: AppSpec[];
   load: LoadSpec[];
+  actions: ActionSpec[];
   components: ComponentOverrides;
   outputs: Outputs;
   limits: Partial<Limits>;
@@ -273,6 +384,7 @@ export const LAYER_FIELDS = {
   manifests: { field: "manifests", codec: str, list: true },
   apps: { field: "apps", codec: app, list: true },
   load: { field: "load", codec: load, list: true },
+  actions: { field: "actions", codec: action, list: true },
   components: { field: "components", codec: components, list: false },
   outputs: { field: "outputs", codec: outputs, list: false },
   limits: { field: "limits", codec: limits, list: false },

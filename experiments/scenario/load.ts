@@ -171,6 +171,15 @@ export function loadScenario(file: string): LoadedScenario {
     });
   });
 
+  const actionLayer = from.get("actions");
+  (fields.actions ?? []).forEach((a, i) => {
+    const ref = a.scale.deployment;
+    if (findObject(objects, "Deployment", ref) === undefined) report.errorAt(itemSite(actionLayer!, "actions", i, "scale", "deployment"), notFound(objects, "Deployment", ref));
+    if (fields.duration_ms !== undefined && a.at_ms > fields.duration_ms) {
+      report.warnAt(itemSite(actionLayer!, "actions", i, "at"), `at ${a.at_ms / 1000}s is after the end of the run (${fields.duration_ms / 1000}s); it never happens`);
+    }
+  });
+
   const scenario: ScenarioInfo = {
     name: fields.metadata?.name ?? "",
     description: fields.metadata?.description ?? "",
@@ -195,6 +204,7 @@ export function loadScenario(file: string): LoadedScenario {
     traffic,
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
     components: fields.components ?? {},
+    actions: (fields.actions ?? []).map((a) => ({ at_ms: a.at_ms, namespace: a.scale.deployment.namespace, deployment: a.scale.deployment.name, replicas: a.scale.replicas })),
   };
   return { config, scenario, warnings, errors };
 }

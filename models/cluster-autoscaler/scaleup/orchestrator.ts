@@ -160,9 +160,15 @@ function resourceExceeded(tracker: QuotaTracker, group: string, node: CaNode, nu
   return r.exceededResources.length > 0 ? { reason: "MaxResourceLimitReached", resources: [...r.exceededResources].sort() } : null;
 }
 
-/** ScaleUp: see the module comment for the order of operations. */
-export function scaleUp(input: ScaleUpInput, options: ScaleUpOptions): ScaleUpStatus {
-  const snapshot = buildClusterSnapshot(input.nodes, input.scheduledPods);
+/**
+ * ScaleUp: see the module comment for the order of operations. A caller that keeps its own
+ * snapshot of `nodes` with `scheduledPods` on them (the controller) passes it; it comes back as it was.
+ */
+export function scaleUp(
+  input: ScaleUpInput,
+  options: ScaleUpOptions,
+  snapshot: ClusterSnapshot = buildClusterSnapshot(input.nodes, input.scheduledPods),
+): ScaleUpStatus {
   const podGroups = buildPodGroups(input.pendingPods);
   const templates = new Map(input.nodeGroups.map((g) => [g.name, templateNodeInfo(g)]));
   const groupsByName = new Map(input.nodeGroups.map((g) => [g.name, g]));
