@@ -1,6 +1,7 @@
 /**
  * Runs one simulation and produces its output files (in memory, written atomically by the
- * caller): timeseries.csv, events.csv, decisions.csv, summary.csv, manifest.json.
+ * caller): timeseries.csv, events.csv, decisions.csv (HPA), ca-decisions.csv (Cluster Autoscaler,
+ * when a node group is autoscaled), summary.csv, manifest.json.
  *
  * The run is played in slices of virtual time so a progress callback can report between them;
  * slicing does not change results (events are processed in the same order whatever the slices).
@@ -76,6 +77,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     offered += totals.offered;
     dropped += totals.dropped;
   }
+  const nodes = simulation.nodeHoursAndCost();
   const summary = summarize({
     seed: config.seed,
     duration_ms: config.duration_ms,
@@ -86,6 +88,8 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     podHours: simulation.runtime.podHours(now_ms),
     requestsOffered: offered,
     requestsDropped: dropped,
+    nodeHours: nodes.node_hours,
+    costUsd: nodes.cost_usd,
   });
 
   const manifest = {
@@ -110,6 +114,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       "timeseries.csv": chunks(() => simulation.timeseries.csvChunks()),
       "events.csv": chunks(() => simulation.events.recorder.csvChunks()),
       "decisions.csv": chunks(() => simulation.hpa.decisions.csvChunks()),
+      ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",
     },

@@ -267,6 +267,18 @@ export class ClusterSimulation {
     this.metricsServer.removeNode(name);
   }
 
+  /** Node-hours and their cost up to now: fixed groups for the whole run so far, autoscaled ones per instance. */
+  nodeHoursAndCost(): { node_hours: number; cost_usd: number } {
+    let node_hours = 0;
+    let cost_usd = 0;
+    for (const g of this.config.nodeGroups) {
+      const hours = g.autoscaling === undefined ? (g.count * this.sim.now_ms) / 3_600_000 : (this.cloud as CloudProvider).instanceHours(g.name);
+      node_hours += hours;
+      cost_usd += hours * (g.price_usd_per_h ?? 0);
+    }
+    return { node_hours, cost_usd };
+  }
+
   /** `kubectl scale deployment/<name> --replicas=N`. */
   private scale(action: ScaleAction, now_ms: number): void {
     const d = this.store.get<Deployment>("Deployment", action.namespace, action.deployment);

@@ -9,6 +9,8 @@
  * - replicas_mean / replicas_max: of the Deployments' summed spec.replicas over the samples.
  * - pod_hours: running pods integrated over time (exact, from the container runtime).
  * - scale_events: successful rescales of every HPA.
+ * - node_hours / cost_usd: nodes integrated over time, and each at its group's price per hour
+ *   (autoscaled groups bill from the instance request to its deletion, as a cloud does).
  * - time_to_scale_s: mean delay from each increase of a Service's offered load (by >= 10 %
  *   between samples) to the next successful scale-up of any HPA; NaN if there was none.
  *
@@ -19,7 +21,7 @@ import type { EventLog } from "../models/cluster/events.js";
 
 export const SUMMARY_COLUMNS = [
   "seed", "duration_s", "slo_violation_s", "latency_p95_ms", "replicas_mean", "replicas_max", "pod_hours",
-  "scale_events", "time_to_scale_s", "requests_offered", "requests_dropped",
+  "scale_events", "time_to_scale_s", "requests_offered", "requests_dropped", "node_hours", "cost_usd",
 ] as const;
 
 export type Summary = Record<(typeof SUMMARY_COLUMNS)[number], number>;
@@ -34,6 +36,8 @@ export interface SummaryInputs {
   podHours: number;
   requestsOffered: number;
   requestsDropped: number;
+  nodeHours: number;
+  costUsd: number;
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
@@ -112,6 +116,8 @@ export function summarize(inputs: SummaryInputs): Summary {
     time_to_scale_s: round3(delays.length > 0 ? delays.reduce((a, b) => a + b, 0) / delays.length : NaN),
     requests_offered: round3(inputs.requestsOffered),
     requests_dropped: round3(inputs.requestsDropped),
+    node_hours: round3(inputs.nodeHours),
+    cost_usd: round3(inputs.costUsd),
   };
 }
 

@@ -137,6 +137,7 @@ export class ClusterAutoscaler {
   private lastScaleDownDelete_ms = -Infinity;
   private lastScaleDownFail_ms = -Infinity;
   private lastLoop_ms = -Infinity;
+  private lastRecorded_ms = -Infinity;
   /** Nodes this controller deleted or started to drain. */
   private deletions = 0;
   private loopEvent: ScheduledEvent | null = null;
@@ -737,8 +738,10 @@ export class ClusterAutoscaler {
 
   // ---- outputs ----
 
+  /** One row per group and instant (a frequent loop at the same instant adds none). */
   private recordSeries(now_ms: number, nodes: readonly Node[]): void {
-    if (this.series === null) return;
+    if (this.series === null || this.lastRecorded_ms === now_ms) return;
+    this.lastRecorded_ms = now_ms;
     const registered = new Map<string, number>();
     const ready = new Map<string, number>();
     for (const node of nodes) {
@@ -751,7 +754,8 @@ export class ClusterAutoscaler {
       this.series.add(now_ms, "NodeGroup", g, "nodes", registered.get(g) ?? 0);
       this.series.add(now_ms, "NodeGroup", g, "nodes_ready", ready.get(g) ?? 0);
       this.series.add(now_ms, "NodeGroup", g, "target_size", this.cloud.targetSize(g));
-      this.series.add(now_ms, "NodeGroup", g, "cost_usd_per_h", this.cloud.billedInstances(g) * this.cloud.spec(g).price_usd_per_h);
+      const cost = this.cloud.billedInstances(g) * this.cloud.spec(g).price_usd_per_h;
+      this.series.add(now_ms, "NodeGroup", g, "cost_usd_per_h", Math.round(cost * 1e6) / 1e6);
     }
   }
 }
