@@ -1,0 +1,118 @@
+/**
+ * The Cluster Autoscaler controller through the whole simulator, on small programmatic clusters:
+ * a pod no group can fit, an instance that never registers (max-node-provision-time, backoff),
+ * a drain (eviction, reschedule, node deleted), pods binding only to Ready nodes, and cost.
+ */
+import t from "tap";
+import { ClusterSimulation, type NodeGroup, type SimulationConfig } from "../../../experiments/simulator.js";
+import { deployment } from "../../../experiments/builders.js";
+import type { Node, Pod } from "../../../models/cluster/types.js";
+import { CA_DECISION_COLUMNS } from "../../../models/cluster-autoscaler/controller.js";
+
+const GiB = 2 ** 30;
+
+function group(over: Partial<NodeGroup> = {}): NodeGroup {
+  return {
+    name: "ng",
+    count: 1,
+    cpu_mcores: 2000,
+    memory_bytes: 8 * GiB,
+    autoscaling: { min: 1, max: 3 },
+    price_usd_per_h: 0.1,
+    provisioning: { delayMin_ms: 60_000, delayMax_ms: 60_000, readyDelay_ms: 10_000, failureProbability: 0 },
+    ...over,
+  };
+}
+
+function config(groups: NodeGroup[], objects: SimulationConfig["objects"], over: Partial<SimulationConfig> = {}): SimulationConfig {
+  return { seed: 1, duration_ms: 3_600_000, nodeGroups: groups, objects, apps: [], traffic: [], sampleInterval_ms: 15_000, components: {}, ...over };
+}
+
+const events = (sim: ClusterSimulation, reason: string) => sim.events.recorder.all().filter((r) => r[5] === reason);
+
+t.test("a pod no node group can fit: NotTriggerScaleUp with upstream's message, no scale-up, no crash", async (t) => {
+  const sim = new ClusterSimulation(config([group()], [deployment({ name: "big", replicas: 1, containers: [{ request_mcores: 3000 }] })]));
+  sim.run(120_000);
+  const not = events(sim, "NotTriggerScaleUp");
+  t.equal(not.length, 1, "once per pod while the message stays the same");
+  t.equal(not[0][6], "pod didn't trigger scale-up: 1 Insufficient cpu");
+  t.equal(events(sim, "ScaledUpGroup").length, 0);
+  t.equal(sim.cloud!.targetSize("ng"), 1);
+});
+
+t.test("pods bind only to Ready nodes: a registered NotReady node is tainted not-ready", async (t) => {
+  const sim = new ClusterSimulation(config([group()], [deployment({ name: "web", replicas: 2, containers: [{ request_mcores: 1500 }] })]));
+  sim.run(5_000);
+  const first = sim.clusterAutoscaler!.decisions.all();
+  t.equal(first.length, 1, "the pending pod triggered a loop at once");
+  t.equal(sim.cloud!.targetSize("ng"), 1, "that loop saw only pods younger than 2 s: no scale-up");
+  sim.run(21_000);
+  t.equal(sim.cloud!.targetSize("ng"), 2, "scale-up at the next loop");
+  const upAt = Number(events(sim, "ScaledUpGroup")[0][0]) * 1000;
+  sim.run(upAt + 60_000 + 1);
+  const fresh = sim.store.list<Node>("Node").find((n) => n.metadata.name === "ng-1")!;
+  t.ok(fresh !== undefined, "registered after the provisioning delay");
+  t.equal(fresh.status.conditions[0].status, "False");
+  t.ok(fresh.spec.taints.some((x) => x.key === "node.kubernetes.io/not-ready"));
+  const pending = () => sim.store.list<Pod>("Pod").filter((p) => p.spec.nodeName === "").length;
+  t.equal(pending(), 1, "nothing binds to the NotReady node");
+  sim.run(upAt + 70_000 + 100);
+  t.equal(fresh.status.conditions[0].status, "True");
+  t.equal(pending(), 0, "the pod binds once the node is Ready");
+});
+
+t.test("an instance that never registers: scale-up times out after max-node-provision-time, the group backs off", async (t) => {
+  const g = group({ provisioning: { delayMin_ms: 60_000, delayMax_ms: 60_000, readyDelay_ms: 10_000, failureProbability: 1 } });
+  const sim = new ClusterSimulation(config([g], [deployment({ name: "web", replicas: 2, containers: [{ request_mcores: 1500 }] })]));
+  sim.run(30_000);
+  t.equal(sim.cloud!.targetSize("ng"), 2);
+  const upAt = Number(events(sim, "ScaledUpGroup")[0][0]) * 1000;
+  sim.run(upAt + 15 * 60_000 - 1);
+  t.equal(events(sim, "ScaleUpTimedOut").length, 0);
+  sim.run(upAt + 15 * 60_000 + 10_000);
+  const timedOut = events(sim, "ScaleUpTimedOut");
+  t.equal(timedOut.length, 1);
+  t.equal(timedOut[0][6], "Nodes added to group ng failed to register within 15m0s");
+  t.equal(events(sim, "DeleteUnregistered")[0][6], "Removed unregistered node ng-1");
+  t.equal(sim.cloud!.targetSize("ng"), 1, "the unregistered instance is given back");
+  const not = events(sim, "NotTriggerScaleUp").at(-1)!;
+  t.equal(not[6], "pod didn't trigger scale-up: 1 in backoff after failed scale-up");
+  // Backoff 5 min: the next scale-up comes after it.
+  const timedOutAt = Number(timedOut[0][0]) * 1000;
+  sim.run(timedOutAt + 5 * 60_000 - 1);
+  t.equal(events(sim, "ScaledUpGroup").length, 1, "no scale-up during the 5 min backoff");
+  sim.run(timedOutAt + 5 * 60_000 + 10_000);
+  t.equal(events(sim, "ScaledUpGroup").length, 2, "scale-up again after it");
+});
+
+t.test("drain: an underutilized node's pod is evicted, rescheduled, and the node deleted", async (t) => {
+  // Two nodes, each with one 600m pod (30 % of 2000m): one node can take both, so one goes.
+  const sim = new ClusterSimulation(
+    config([group({ count: 2, autoscaling: { min: 1, max: 3 } })], [deployment({ name: "web", replicas: 2, containers: [{ request_mcores: 600 }] })], {
+      components: { scheduler: { weights: { taintToleration: 3, nodeAffinity: 2, nodeResourcesFit: 1, balancedAllocation: 1 } } },
+    }),
+  );
+  sim.run(20 * 60_000);
+  const removed = sim.events.recorder.all().filter((r) => r[5] === "ScaleDown" && r[2] === "Node" && String(r[6]).includes("removed with drain"));
+  t.equal(removed.length, 1, "one node removed with a drain");
+  t.equal(sim.store.count("Node"), 1);
+  t.equal(sim.cloud!.targetSize("ng"), 1);
+  t.equal(events(sim, "ScaleDownFailed").length, 0);
+  const evicted = sim.events.recorder.all().filter((r) => r[5] === "ScaleDown" && r[2] === "Pod");
+  t.equal(evicted.length, 1);
+  t.equal(evicted[0][6], "deleting pod for node scale down");
+  const pods = sim.store.list<Pod>("Pod").filter((p) => p.metadata.deletionTimestamp_ms === null);
+  t.equal(pods.length, 2, "the ReplicaSet replaced the evicted pod");
+  t.ok(pods.every((p) => p.spec.nodeName === sim.store.list<Node>("Node")[0].metadata.name), "both pods on the remaining node");
+  const rows = sim.clusterAutoscaler!.decisions.all();
+  const drainRow = rows.find((r) => String(r[CA_DECISION_COLUMNS.indexOf("scale_down")]).includes("(drain)"))!;
+  t.ok(Number(drainRow[0]) > 600, "not before scale-down-unneeded-time");
+});
+
+t.test("cost: node-hours and dollars of an autoscaled group", async (t) => {
+  const sim = new ClusterSimulation(config([group({ count: 2, autoscaling: { min: 2, max: 3 } })], []));
+  sim.run(1_800_000);
+  const c = sim.nodeHoursAndCost();
+  t.equal(c.node_hours, 1, "2 nodes for half an hour");
+  t.ok(Math.abs(c.cost_usd - 0.1) < 1e-12);
+});
