@@ -25,6 +25,8 @@ const SETUP_STEP_MS = 10_000;
 export interface FleetOptions {
   deployments: number;
   loadScale: number;
+  /** Run the pool as a Cluster Autoscaler node group with these bounds (fleet-5k-ca). */
+  autoscaling?: { min: number; max: number };
 }
 
 export function fleetConfig(seed = 1, duration_ms = 24 * HOUR_MS, options: FleetOptions = { deployments: 100, loadScale: 1 }): SimulationConfig {
@@ -49,7 +51,7 @@ export function fleetConfig(seed = 1, duration_ms = 24 * HOUR_MS, options: Fleet
   return {
     seed,
     duration_ms,
-    nodeGroups: [{ name: "pool", count: 2 * deployments, cpu_mcores: 16_000, memory_bytes: 64 * 2 ** 30 }],
+    nodeGroups: [{ name: "pool", count: 2 * deployments, cpu_mcores: 16_000, memory_bytes: 64 * 2 ** 30, ...(options.autoscaling !== undefined && { autoscaling: options.autoscaling }) }],
     objects,
     apps: [{
       name: "web", cpuPerRequest_mcore_s: 25, baselineCpu_mcores: 2, memoryBaseline_bytes: 128 * 2 ** 20,

@@ -195,6 +195,7 @@ export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
   maxEmptyBulkDelete: param("maxEmptyBulkDelete", int(1)),
   maxScaleDownParallelism: param("maxScaleDownParallelism", int(1)),
   maxDrainParallelism: param("maxDrainParallelism", int(1)),
+  scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0)),
   maxGracefulTermination: param("maxGracefulTerminationSec", mapDecoded(duration, (ms) => Math.floor(ms / 1000))),
   ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool),
   ignoreMirrorPodsUtilization: param("ignoreMirrorPodsUtilization", bool),

@@ -58,6 +58,8 @@ export interface ClusterAutoscalerConfig {
   maxEmptyBulkDelete: number;
   maxScaleDownParallelism: number;
   maxDrainParallelism: number;
+  /** --scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit). */
+  scaleDownNonEmptyCandidatesCount: number;
   /** --max-graceful-termination-sec (seconds, as upstream). */
   maxGracefulTerminationSec: number;
   /** --ignore-daemonsets-utilization, --ignore-mirror-pods-utilization. */
@@ -105,6 +107,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: Readonly<ClusterAutoscalerConfig
   maxEmptyBulkDelete: 10,
   maxScaleDownParallelism: 10,
   maxDrainParallelism: 1,
+  scaleDownNonEmptyCandidatesCount: 30,
   maxGracefulTerminationSec: 600,
   ignoreDaemonSetsUtilization: false,
   ignoreMirrorPodsUtilization: false,

@@ -35,7 +35,8 @@ import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
 import type { ExpansionOption } from "./expander/expander.js";
 import { podRequests } from "./pod.js";
 import { filterOutUnremovable, type UnremovableReason } from "./scaledown/eligibility.js";
-import { categorizeNodes, TO_BE_DELETED_TAINT, type NodeToBeRemoved } from "./scaledown/planner.js";
+import { categorizeNodes, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
+import { calculateUtilization, type UtilizationResult } from "./scaledown/utilization.js";
 import { removableAt, type UnneededNode } from "./scaledown/unneeded.js";
 import { nodeCoresAndMemory } from "./scaleup/quotas.js";
 import { buildPodGroups, scaleUp, scaleUpToNodeGroupMinSize, type ScaleUpStatus, type SkippedReason } from "./scaleup/orchestrator.js";
@@ -129,6 +130,7 @@ export class ClusterAutoscaler {
   private readonly pods = new Map<string, { version: number; ca: CaPod }>();
   private readonly nodeInfos = new Map<string, CachedNodeInfo>();
   private readonly unneededSince = new Map<string, number>();
+  private readonly utilizations = new WeakMap<NodeInfo, UtilizationResult>();
   private readonly deleting = new Map<string, Deletion>();
   private readonly backoff = new Map<string, Backoff>();
   /** The NotTriggerScaleUp message last emitted per pod: the event recorder folds repeats into one. */
@@ -513,17 +515,23 @@ export class ClusterAutoscaler {
         ignoreMirrorPodsUtilization: c.ignoreMirrorPodsUtilization,
       },
       now_ms,
+      (info) => this.utilization(info, now_ms),
     );
+    // Sorting processor (PreviousCandidates): nodes unneeded in the previous loop are simulated first.
+    const eligible = [
+      ...eligibility.unneeded.filter((n) => this.unneededSince.has(n)),
+      ...eligibility.unneeded.filter((n) => !this.unneededSince.has(n)),
+    ];
     const reasons = new Map<string, string>();
     for (const u of eligibility.unremovable) reasons.set(u.node, u.reason);
 
     // The removal simulation, rerun only when the cluster changed.
-    const eligibleKey = eligibility.unneeded.join(",");
+    const eligibleKey = eligible.join(",");
     if (this.categorized === null || this.categorized.version !== this.clusterVersion || this.categorized.eligible !== eligibleKey) {
       const result = categorizeNodes(
         snapshot,
         infos.map((i) => i.node.name),
-        eligibility.unneeded,
+        eligible,
         {
           deleteOptions: {
             skipNodesWithSystemPods: c.skipNodesWithSystemPods,
@@ -537,6 +545,7 @@ export class ClusterAutoscaler {
           listers: this.listers(),
           now_ms,
         },
+        unneededNodesLimit(c),
       );
       this.categorized = {
         version: this.clusterVersion,
@@ -615,6 +624,19 @@ export class ClusterAutoscaler {
       if (this.drainNode(v, plan, eligibility.utilization.get(v.name)?.utilization ?? 0, now_ms)) removed.push(`${v.name} (drain)`);
     }
     row.scale_down = removed.join("; ");
+  }
+
+  /**
+   * calculateUtilization, kept with the node's NodeInfo (rebuilt only when its pods change); a
+   * node with a terminating pod is recomputed, since a long-terminating pod stops counting with time.
+   */
+  private utilization(info: NodeInfo, now_ms: number): UtilizationResult {
+    const cached = this.utilizations.get(info);
+    if (cached !== undefined) return cached;
+    const c = this.config;
+    const result = calculateUtilization(info, c.ignoreDaemonSetsUtilization, c.ignoreMirrorPodsUtilization, now_ms);
+    if (info.pods.every((p) => p.deletionTimestamp_ms === null)) this.utilizations.set(info, result);
+    return result;
   }
 
   /** isScaleDownInCooldown: "" when scale-down may act, else why not. */

@@ -27,11 +27,25 @@ function maxResources(a: Resources, b: Resources): Resources {
 }
 
 /**
+ * Requests by the pod's container lists: pods CA copies (placed in a simulation, renamed for a
+ * template) share the lists, so each spec is summed once. The result is read-only.
+ */
+const requestsByContainers = new WeakMap<readonly unknown[], { init: readonly unknown[]; requests: Resources }>();
+
+/**
  * k8s.io/component-helpers resource/helpers.go PodRequests (utils/pod.PodRequests in CA): the sum
  * of the regular containers, max'ed with the init-container peak, where each init container adds
  * the restartable (sidecar) init containers started before it and sidecars add to the total.
  */
 export function podRequests(pod: CaPod): Resources {
+  const cached = requestsByContainers.get(pod.containers);
+  if (cached !== undefined && cached.init === pod.initContainers) return cached.requests;
+  const requests = computePodRequests(pod);
+  requestsByContainers.set(pod.containers, { init: pod.initContainers, requests });
+  return requests;
+}
+
+function computePodRequests(pod: CaPod): Resources {
   let reqs = emptyResources();
   for (const c of pod.containers) reqs = addResources(reqs, c.requests);
   let restartableInit = emptyResources();

@@ -6,7 +6,7 @@
  */
 import type { NodeInfo } from "../snapshot.js";
 import type { CaNode } from "../types.js";
-import { calculateUtilization, isGpuNode, type UtilizationInfo } from "./utilization.js";
+import { calculateUtilization, isGpuNode, type UtilizationInfo, type UtilizationResult } from "./utilization.js";
 
 /** eligibility.go ScaleDownDisabledKey. */
 export const SCALE_DOWN_DISABLED_ANNOTATION = "cluster-autoscaler.kubernetes.io/scale-down-disabled";
@@ -56,7 +56,14 @@ export interface EligibilityResult {
  * not in an autoscaled group, utilization error, unready (when scale-down of unready nodes is
  * disabled), utilization above the threshold (exactly at the threshold is eligible).
  */
-export function filterOutUnremovable(candidates: readonly NodeInfo[], options: EligibilityOptions, now_ms: number): EligibilityResult {
+export function filterOutUnremovable(
+  candidates: readonly NodeInfo[],
+  options: EligibilityOptions,
+  now_ms: number,
+  /** calculateUtilization, or a caller's cache of it. */
+  utilizationOf: (info: NodeInfo) => UtilizationResult = (info) =>
+    calculateUtilization(info, options.ignoreDaemonSetsUtilization, options.ignoreMirrorPodsUtilization, now_ms),
+): EligibilityResult {
   const out: EligibilityResult = { unneeded: [], unremovable: [], utilization: new Map() };
   for (const info of candidates) {
     const node = info.node;
@@ -73,7 +80,7 @@ export function filterOutUnremovable(candidates: readonly NodeInfo[], options: E
       reject("NotAutoscaled");
       continue;
     }
-    const util = calculateUtilization(info, options.ignoreDaemonSetsUtilization, options.ignoreMirrorPodsUtilization, now_ms);
+    const util = utilizationOf(info);
     if (!util.ok) {
       reject("UnexpectedError");
       continue;

@@ -3,8 +3,8 @@
  * destinations; a removal that works is kept in the simulation for the candidates after it.
  * Upstream: core/scaledown/planner/planner.go (Planner.UpdateClusterState, categorizeNodes) and
  * simulator/cluster.go (RemovalSimulator.SimulateNodeRemoval, findPlaceFor,
- * replaceWithTaintedGhostNode). The recently-evicted-pod injection, the unneeded-node limit and
- * scheduling hints are not modelled.
+ * replaceWithTaintedGhostNode). The recently-evicted-pod injection and scheduling hints are not
+ * modelled.
  */
 import { ClusterSnapshot, newNodeInfo } from "../snapshot.js";
 import type { CaPod, PodDisruptionBudget } from "../types.js";
@@ -91,21 +91,41 @@ export interface CategorizedNodes {
 }
 
 /**
+ * planner.go unneededNodesLimit: more unneeded nodes than can be removed before they would be
+ * found again is wasted simulation: at most --scale-down-non-empty-candidates-count (30), and at
+ * most max-scale-down-parallelism × (scale-down-unneeded-time / scan-interval).
+ */
+export function unneededNodesLimit(o: {
+  scaleDownNonEmptyCandidatesCount: number;
+  maxScaleDownParallelism: number;
+  scaleDownUnneededTime_ms: number;
+  scanInterval_ms: number;
+}): number {
+  const limit = o.scaleDownNonEmptyCandidatesCount <= 0 ? Number.MAX_SAFE_INTEGER : o.scaleDownNonEmptyCandidatesCount;
+  const upperBound = o.maxScaleDownParallelism * Math.max(1, Math.floor(o.scaleDownUnneededTime_ms / o.scanInterval_ms));
+  return Math.min(limit, upperBound);
+}
+
+/**
  * categorizeNodes after eligibility: each currently unneeded node, in order, is simulated; a
  * removable node stops being a destination and its pods stay where the simulation put them.
- * The snapshot is forked for the whole pass and reverted at the end (UpdateClusterState).
+ * The pass stops once `limit` nodes are removable (unneededNodesLimit; the rest are not
+ * simulated in this loop). The snapshot is forked for the whole pass and reverted at the end
+ * (UpdateClusterState).
  */
 export function categorizeNodes(
   snapshot: ClusterSnapshot,
   destinations: readonly string[],
   eligible: readonly string[],
   ctx: RemovalSimulationContext,
+  limit = Number.MAX_SAFE_INTEGER,
 ): CategorizedNodes {
   const out: CategorizedNodes = { removable: [], unremovable: [] };
   const dest = new Set(destinations);
   snapshot.fork();
   try {
     for (const name of eligible) {
+      if (out.removable.length >= limit) break;
       const r = simulateNodeRemoval(snapshot, name, dest, ctx);
       if ("removable" in r) {
         dest.delete(name);
