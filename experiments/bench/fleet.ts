@@ -78,6 +78,11 @@ export function runFleet(name: string, options: FleetOptions, hours: number): nu
   const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
   const rss_mib = process.resourceUsage().maxRSS / 1024;
   console.log(`events=${events} pods_at_end=${sim.store.count("Pod")} timeseries_rows=${sim.timeseries.length} hpa_syncs=${sim.hpa.decisions.length}`);
+  const ca = sim.clusterAutoscaler;
+  if (ca !== null) {
+    const removed = sim.events.count("cluster-autoscaler", "Normal", "ScaleDownEmpty") / 2 + sim.events.count("cluster-autoscaler", "Normal", "ScaleDown");
+    console.log(`ca_loops=${ca.loops} nodes_at_end=${sim.store.count("Node")} scale_ups=${sim.events.count("cluster-autoscaler", "Normal", "ScaledUpGroup")} scale_down_events=${removed}`);
+  }
   // FLEET_HASH=1: a digest of the three CSVs, so a change meant only to be faster can show it left
   // every output byte alike (computed after the timing; CSV text costs time and memory).
   if (process.env.FLEET_HASH === "1") console.log(`outputs_sha256=${outputsDigest(sim)}`);

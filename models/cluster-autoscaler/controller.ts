@@ -108,7 +108,6 @@ interface CachedNodeInfo {
 interface Deletion {
   group: string;
   drain: boolean;
-  started_ms: number;
 }
 
 interface Backoff {
@@ -424,9 +423,11 @@ export class ClusterAutoscaler {
   }
 
   private expanderConfig(groups: readonly NodeGroup[]) {
+    // The registry hands back the same stream for the name: one stream for the whole run.
     const rng = this.sim.rng.stream("cluster-autoscaler/expander");
     const prices = new Map(groups.map((g) => [g.name, this.cloud.spec(g.name).price_usd_per_h]));
     const priorities = this.config.expanderPriorities;
+    const rate = this.cheapestRate(groups);
     return {
       pick: (n: number) => rng.integer(0, n - 1),
       pricing: {
@@ -435,9 +436,10 @@ export class ClusterAutoscaler {
         // cheapest per-core and per-GiB rate of the groups' templates.
         podPrice: (pod: CaPod) => {
           const r = podRequests(pod);
-          return r.cpuMilli / 1000 * this.cheapestRate(groups).cpu + (r.memoryBytes / 2 ** 30) * this.cheapestRate(groups).memory;
+          return (r.cpuMilli / 1000) * rate.cpu + (r.memoryBytes / 2 ** 30) * rate.memory;
         },
-        stabilizationPodPrice: () => 0.5 * this.cheapestRate(groups).cpu + (500 / 1024) * this.cheapestRate(groups).memory,
+        // price.go priceStabilizationPod: 500m and 500Mi.
+        stabilizationPodPrice: () => 0.5 * rate.cpu + (500 / 1024) * rate.memory,
       },
       priorities:
         priorities === null
@@ -706,7 +708,7 @@ export class ClusterAutoscaler {
   private drainNode(v: UnneededNode, plan: NodeToBeRemoved, utilization: number, now_ms: number): boolean {
     const group = v.group as string;
     if (this.markToBeDeleted(v.name, now_ms) === null) return false;
-    this.deleting.set(v.name, { group, drain: true, started_ms: now_ms });
+    this.deleting.set(v.name, { group, drain: true });
     this.deletions++;
     this.unneededSince.delete(v.name);
     this.events.emit(now_ms, CA_COMPONENT, "ConfigMap", STATUS_OBJECT, "Normal", "ScaleDown",

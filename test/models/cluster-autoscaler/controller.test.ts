@@ -116,3 +116,24 @@ t.test("cost: node-hours and dollars of an autoscaled group", async (t) => {
   t.equal(c.node_hours, 1, "2 nodes for half an hour");
   t.ok(Math.abs(c.cost_usd - 0.1) < 1e-12);
 });
+
+t.test("two groups: the expander chain picks, and ca-decisions.csv says which and why", async (t) => {
+  const groups = [group({ name: "small", count: 1, autoscaling: { min: 1, max: 5 } }), group({ name: "big", count: 0, cpu_mcores: 6000, memory_bytes: 32 * GiB, autoscaling: { min: 0, max: 5 }, price_usd_per_h: 0.4 })];
+  const objects = [deployment({ name: "web", replicas: 5, containers: [{ request_mcores: 1500 }] })];
+  const run = (components: SimulationConfig["components"]) => {
+    const sim = new ClusterSimulation(config(groups, objects, { components }));
+    sim.run(30_000);
+    return sim.clusterAutoscaler!.decisions.all().find((r) => r[CA_DECISION_COLUMNS.indexOf("scale_up")] !== "")!;
+  };
+  const col = (name: (typeof CA_DECISION_COLUMNS)[number]) => CA_DECISION_COLUMNS.indexOf(name);
+  const waste = run({});
+  t.equal(waste[col("options")], "small: 4 node(s) for 4 pod(s); big: 1 node(s) for 4 pod(s)");
+  t.equal(waste[col("expander_choice")], "big", "least-waste: one 6-core node filled by 4 pods wastes less CPU than four 2-core ones");
+  t.equal(waste[col("expander_reason")], "decided by least-waste");
+  const prio = run({ clusterAutoscaler: { expander: ["priority", "least-waste"], expanderPriorities: { 10: ["^small$"], 1: [".*"] } } });
+  t.equal(prio[col("expander_choice")], "small");
+  t.equal(prio[col("expander_reason")], "decided by priority");
+  t.equal(prio[col("scale_up")], "small 1->5");
+  const nodes = run({ clusterAutoscaler: { expander: ["least-nodes"] } });
+  t.equal(nodes[col("expander_choice")], "big");
+});
