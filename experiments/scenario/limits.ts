@@ -75,7 +75,8 @@ export function checkLimits(x: LimitInputs, report: Report): void {
     }
   }
   if (x.nodeGroups !== undefined) {
-    const nodes = x.nodeGroups.groups.reduce((sum, g) => sum + g.count, 0);
+    // An autoscaled group may grow to its max.
+    const nodes = x.nodeGroups.groups.reduce((sum, g) => sum + (g.autoscaling?.max ?? g.count), 0);
     if (nodes > limits.nodes) report.errorAt(x.nodeGroups.site, `${nodes} nodes in all, more than ${limits.nodes} (raise limits.nodes if you mean it)`);
   }
   checkPods(x.objects, limits.pods, report);
