@@ -19,6 +19,8 @@ import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
 import { ReplicaSetController } from "../models/replicaset/controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
+import { JobController } from "../models/job/controller.js";
+import { TtlAfterFinishedController } from "../models/job/ttl-after-finished.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
@@ -118,6 +120,7 @@ export class ClusterSimulation {
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
+  readonly jobs: JobController;
   readonly traffic: ServiceTraffic;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
@@ -135,6 +138,8 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
+    this.jobs = new JobController(this.sim, this.store, this.events);
+    new TtlAfterFinishedController(this.sim, this.store);
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })

@@ -147,6 +147,8 @@ export interface ContainerStatus {
    * none does.
    */
   containerID: string;
+  /** The exit code of a terminated container (run-to-completion apps); absent otherwise. */
+  exitCode?: number;
 }
 
 export interface PodStatus {

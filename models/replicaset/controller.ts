@@ -74,7 +74,7 @@ export function controllerRefOf(metadata: ObjectMeta): OwnerReference | null {
 }
 
 /** Adds the controller-uid index on `kind` unless it exists (both controllers share it). */
-export function ensureControllerIndex(store: ClusterStore, kind: "Pod" | "ReplicaSet"): void {
+export function ensureControllerIndex(store: ClusterStore, kind: string): void {
   if (store.hasIndex(kind, CONTROLLER_UID_INDEX)) return;
   store.addIndex<StoredObject>(kind, CONTROLLER_UID_INDEX, (object) => {
     const ref = controllerRefOf(object.metadata);
@@ -83,8 +83,22 @@ export function ensureControllerIndex(store: ClusterStore, kind: "Pod" | "Replic
 }
 
 /** Objects of `kind` whose controller has `uid`, in the order they joined the index (a copy). */
-export function listControlledBy<T extends StoredObject>(store: ClusterStore, kind: "Pod" | "ReplicaSet", uid: string): T[] {
+export function listControlledBy<T extends StoredObject>(store: ClusterStore, kind: string, uid: string): T[] {
   return Array.from(store.byIndex<T>(kind, CONTROLLER_UID_INDEX, uid));
+}
+
+/**
+ * names.SimpleNameGenerator.GenerateName with utilrand.String(5): `base` (cut to 58 characters)
+ * and five characters from `stream`, redrawn while a pod of that name exists.
+ */
+export function generatePodName(store: ClusterStore, stream: RandomStream, namespace: string, base: string): string {
+  if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
+  for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
+    let name = base;
+    for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
+    if (store.get("Pod", namespace, name) === undefined) return name;
+  }
+  throw new StoreError(`could not generate a free pod name from "${base}" in namespace ${namespace}`, "AlreadyExists");
 }
 
 function splitKey(key: string): [string, string] {
@@ -258,18 +272,9 @@ export class ReplicaSetController {
     return true;
   }
 
-  // names.SimpleNameGenerator.GenerateName with utilrand.String(5), drawn from the ReplicaSet's
-  // own stream so one ReplicaSet's pods never shift another's names.
+  // Drawn from the ReplicaSet's own stream so one ReplicaSet's pods never shift another's names.
   private generateName(rs: ReplicaSet): string {
-    let base = `${rs.metadata.name}-`;
-    if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
-    const stream = this.nameStream(rs);
-    for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
-      let name = base;
-      for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
-      if (this.store.get("Pod", rs.metadata.namespace, name) === undefined) return name;
-    }
-    throw new StoreError(`could not generate a free pod name for ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name}`, "AlreadyExists");
+    return generatePodName(this.store, this.nameStream(rs), rs.metadata.namespace, `${rs.metadata.name}-`);
   }
 
   private nameStream(rs: ReplicaSet): RandomStream {
