@@ -21,6 +21,7 @@ import { ReplicaSetController } from "../models/replicaset/controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
 import { JobController } from "../models/job/controller.js";
 import { TtlAfterFinishedController } from "../models/job/ttl-after-finished.js";
+import { CronJobController } from "../models/cronjob/controller.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
@@ -121,6 +122,7 @@ export class ClusterSimulation {
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
   readonly jobs: JobController;
+  readonly cronJobs: CronJobController;
   readonly traffic: ServiceTraffic;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
@@ -140,6 +142,7 @@ export class ClusterSimulation {
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
     this.jobs = new JobController(this.sim, this.store, this.events);
     new TtlAfterFinishedController(this.sim, this.store);
+    this.cronJobs = new CronJobController(this.sim, this.store, this.events);
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
