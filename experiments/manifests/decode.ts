@@ -14,6 +14,7 @@ import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
 import { readInputFile } from "./input-file.js";
+import { cronJobCodec, jobCodec } from "./batch.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
@@ -33,6 +34,8 @@ export interface ManifestLoadResult {
 const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>> = new Map<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>>([
   ["Deployment", new Map([["apps/v1", deploymentCodec]])],
   ["ReplicaSet", new Map([["apps/v1", replicaSetCodec]])],
+  ["Job", new Map([["batch/v1", jobCodec]])],
+  ["CronJob", new Map([["batch/v1", cronJobCodec]])],
   ["Pod", new Map([["v1", podCodec]])],
   ["Service", new Map([["v1", serviceCodec]])],
   [

@@ -200,7 +200,7 @@ spec:
 });
 
 t.test("kinds kubesim does not model yet: one warning per kind, no error", async (t) => {
-  const text = ["StatefulSet", "DaemonSet", "StatefulSet", "ConfigMap", "CronJob"]
+  const text = ["StatefulSet", "DaemonSet", "StatefulSet", "ConfigMap", "Secret"]
     .map((kind, i) => `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: o${i}}\n`)
     .join("---\n");
   const r = loadManifestText(text, "kinds.yaml");
@@ -210,7 +210,7 @@ t.test("kinds kubesim does not model yet: one warning per kind, no error", async
     "kinds.yaml:2 kind: kind StatefulSet is not modelled yet; ignored",
     "kinds.yaml:6 kind: kind DaemonSet is not modelled yet; ignored",
     "kinds.yaml:14 kind: kind ConfigMap is not modelled yet; ignored",
-    "kinds.yaml:18 kind: kind CronJob is not modelled yet; ignored",
+    "kinds.yaml:18 kind: kind Secret is not modelled yet; ignored",
   ]);
 });
 
