@@ -140,7 +140,7 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
-    this.jobs = new JobController(this.sim, this.store, this.events);
+    this.jobs = new JobController(this.sim, this.store, this.events, this.timeseries);
     new TtlAfterFinishedController(this.sim, this.store);
     this.cronJobs = new CronJobController(this.sim, this.store, this.events);
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);

@@ -106,6 +106,10 @@ export interface AppSpec {
 
 const d = DEFAULT_APP_PROFILE;
 
+const probability: Codec<number> = leaf("probability", (u) =>
+  typeof u === "number" && u >= 0 && u <= 1 ? ok(u) : bad(`expected a probability between 0 and 1, got ${describe(u)}`),
+);
+
 export const app: Codec<AppSpec> = strictStruct(
   "app",
   {
@@ -119,6 +123,9 @@ export const app: Codec<AppSpec> = strictStruct(
     queueCapacity: def(int(0), () => d.queueCapacity_requests),
     warmup: def(duration, () => d.warmup_ms),
     shutdown: def(duration, () => d.shutdown_ms),
+    // Run-to-completion apps (Job pods): how long the work takes, and how often it fails.
+    runDuration: def(duration, () => 0),
+    failureProbability: def(probability, () => 0),
   },
   {
     build: (f) => ({
@@ -132,6 +139,7 @@ export const app: Codec<AppSpec> = strictStruct(
         queueCapacity_requests: f.queueCapacity,
         warmup_ms: f.warmup,
         shutdown_ms: f.shutdown,
+        ...(f.runDuration > 0 ? { runDuration_ms: f.runDuration, exitFailureProbability: f.failureProbability } : {}),
       },
     }),
   },

@@ -12,10 +12,10 @@
  *   straight to Complete / Failed, with the reasons and messages upstream puts there.
  * - Deleting a Job deletes its pods here (the garbage collector's background propagation).
  */
-import type { Simulation } from "../../engine/index.js";
+import type { Simulation, TimeSeries } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
 import { objectKey, type ClusterStore, type WatchEventType } from "../cluster/store.js";
-import type { Pod } from "../cluster/types.js";
+import type { Labels, Pod } from "../cluster/types.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import { isPodReady, isPodTerminal } from "../kubelet/pod-status.js";
 import { controllerRefOf, ensureControllerIndex, generatePodName, listControlledBy } from "../replicaset/controller.js";
@@ -63,6 +63,8 @@ export class JobController {
     private readonly sim: Simulation,
     private readonly store: ClusterStore,
     private readonly events: EventLog,
+    /** Where each status change is recorded (Job active / succeeded / failed pods); none in unit tests. */
+    private readonly series: TimeSeries | null = null,
   ) {
     ensureControllerIndex(store, "Pod");
     this.queue = new WorkQueue(sim, (key, now_ms) => this.syncJob(key, now_ms));
@@ -148,7 +150,7 @@ export class JobController {
 
     job.status.active = this.manageJob(job, t, activePods, succeeded, now_ms);
     // Write only a changed status: every write wakes this controller (and the CronJob's) again.
-    if (statusKey(job) !== before) this.store.update(job);
+    if (statusKey(job) !== before) this.writeStatus(job, now_ms);
     if (spec.activeDeadlineSeconds !== null && job.status.startTime_ms !== null) {
       const left_ms = job.status.startTime_ms + spec.activeDeadlineSeconds * 1000 - now_ms;
       if (left_ms > 0) this.queue.addAfter(key, left_ms);
@@ -280,7 +282,7 @@ export class JobController {
     const template = job.spec.template;
     const base = index === null ? `${job.metadata.name}-` : `${job.metadata.name}-${index}-`;
     const name = generatePodName(this.store, this.sim.rng.stream(`job/${job.metadata.namespace}/${job.metadata.name}`), job.metadata.namespace, base);
-    const labels = { ...template.metadata.labels, [JOB_CONTROLLER_UID_LABEL]: job.metadata.uid, [JOB_NAME_LABEL]: job.metadata.name };
+    const labels: Labels = { ...template.metadata.labels, [JOB_CONTROLLER_UID_LABEL]: job.metadata.uid, [JOB_NAME_LABEL]: job.metadata.name };
     const annotations = { ...template.metadata.annotations };
     if (index !== null) {
       labels[JOB_COMPLETION_INDEX] = String(index);
@@ -325,13 +327,22 @@ export class JobController {
     }
   }
 
+  // updateJobStatus, and the Job's pod counts at each change in the run's time series.
+  private writeStatus(job: Job, now_ms: number): void {
+    this.store.update(job);
+    if (this.series === null) return;
+    this.series.add(now_ms, "Job", job.metadata.name, "pods_active", job.status.active);
+    this.series.add(now_ms, "Job", job.metadata.name, "pods_succeeded", job.status.succeeded);
+    this.series.add(now_ms, "Job", job.metadata.name, "pods_failed", job.status.failed);
+  }
+
   // The finished condition and its event (job_controller.go newCondition / the recorder calls:
   // "Completed" / "Job completed" on success, the failure reason and message on failure).
   private finish(job: Job, type: "Complete" | "Failed", reason: string, message: string, now_ms: number, eventType: "Normal" | "Warning"): void {
     const condition: JobCondition = { type, status: "True", reason, message, lastTransitionTime_ms: now_ms };
     job.status.conditions.push(condition);
     job.status.active = 0;
-    this.store.update(job);
+    this.writeStatus(job, now_ms);
     if (type === "Complete") this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, eventType, "Completed", "Job completed");
     else this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, eventType, reason, message);
   }

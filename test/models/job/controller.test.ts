@@ -33,6 +33,10 @@ t.test("completions 10, parallelism 3: four waves of 3, 3, 3 and 1 pods", async 
   t.match(done.status.conditions, [{ type: "Complete", status: "True", reason: "CompletionsReached" }]);
   t.equal(done.status.completionTime_ms, 244_000);
   t.same(jobEvents(sim, "Completed").map((e) => [e.time_ms, e.message]), [[244_000, "Job completed"]]);
+  // The time series holds each change of the counts: 3 active through three waves, then 1, then 0.
+  const active = sim.timeseries.get("Job", "batch", "pods_active");
+  t.same(active.filter(([time_ms]) => time_ms === 0 || time_ms >= 183_000).map(([, v]) => v), [3, 1, 0]);
+  t.same(sim.timeseries.get("Job", "batch", "pods_succeeded").at(-1), [244_000, 10]);
 });
 
 t.test("a failing pod is retried up to backoffLimit, 10 s, 20 s, 40 s apart, then BackoffLimitExceeded", async (t) => {
