@@ -18,7 +18,7 @@ import { objectKey, type ClusterStore } from "../cluster/store.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import { controllerRefOf, ensureControllerIndex, listControlledBy } from "../replicaset/controller.js";
 import { emptyJobStatus, isJobFinished, jobFinishedType, type Job } from "../job/types.js";
-import { nextScheduleTime, parseCronSchedule, type CronSchedule } from "./cron-schedule.js";
+import { formatRfc3339, nextScheduleTime, parseCronSchedule, type CronSchedule } from "./cron-schedule.js";
 import { CRONJOB_SCHEDULED_TIMESTAMP, type CronJob } from "./types.js";
 
 export const CRONJOB_COMPONENT = "cronjob-controller";
@@ -201,7 +201,7 @@ export class CronJobController {
   }
 
   private rfc3339(virtual_ms: number): string {
-    return new Date(this.toWall(virtual_ms)).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return formatRfc3339(this.toWall(virtual_ms));
   }
 
   /**
@@ -214,7 +214,7 @@ export class CronJobController {
       const finished = jobs.filter((j) => jobFinishedType(j) === type);
       if (finished.length <= limit) continue;
       const startOf = (j: Job) => j.status.startTime_ms ?? j.metadata.creationTimestamp_ms;
-      finished.sort((a, b) => startOf(a) - startOf(b) || a.metadata.name.localeCompare(b.metadata.name));
+      finished.sort((a, b) => startOf(a) - startOf(b) || (a.metadata.name < b.metadata.name ? -1 : 1));
       for (const job of finished.slice(0, finished.length - limit)) this.deleteJob(cj, job.metadata.name, now_ms);
     }
   }

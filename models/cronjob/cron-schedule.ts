@@ -149,7 +149,7 @@ export function checkTimeZone(timeZone: string): void {
 function offset_ms(timeZone: string, utc_ms: number): number {
   if (timeZone === "UTC") return 0;
   const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(utc_ms))) if (part.type !== "literal") p[part.type] = Number(part.value);
+  for (const part of formatter(timeZone).formatToParts(utc_ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - (utc_ms - (((utc_ms % 1000) + 1000) % 1000));
 }
@@ -176,22 +176,21 @@ export function nextScheduleTime(schedule: CronSchedule, after_ms: number): numb
   // Start at the next whole minute of local time.
   const localAfter_ms = after_ms + offset_ms(tz, after_ms);
   let wall = Math.floor(localAfter_ms / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-  const limitYear = new Date(wall).getUTCFullYear() + YEARS_SEARCHED;
-  while (new Date(wall).getUTCFullYear() <= limitYear) {
-    const d = new Date(wall);
-    if (!schedule.months[d.getUTCMonth() + 1]) {
-      wall = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const limitYear = civil(wall).year + YEARS_SEARCHED;
+  for (let d = civil(wall); d.year <= limitYear; d = civil(wall)) {
+    if (!schedule.months[d.month]) {
+      wall = Date.UTC(d.year, d.month, 1);
       continue;
     }
     if (!dayMatches(schedule, d)) {
-      wall = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+      wall = Date.UTC(d.year, d.month - 1, d.day + 1);
       continue;
     }
-    if (!schedule.hours[d.getUTCHours()]) {
-      wall = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1);
+    if (!schedule.hours[d.hour]) {
+      wall = Date.UTC(d.year, d.month - 1, d.day, d.hour + 1);
       continue;
     }
-    if (!schedule.minutes[d.getUTCMinutes()]) {
+    if (!schedule.minutes[d.minute]) {
       wall += MINUTE_MS;
       continue;
     }
@@ -203,9 +202,52 @@ export function nextScheduleTime(schedule: CronSchedule, after_ms: number): numb
   return null;
 }
 
+/** Calendar fields of a UTC instant (month 1-12, dayOfWeek 0 = Sunday). */
+export interface CivilTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  dayOfWeek: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The calendar fields of `ms` since the Unix epoch (proleptic Gregorian; Hinnant's civil_from_days). */
+export function civil(ms: number): CivilTime {
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return {
+    year, month, day,
+    hour: Math.floor(inDay / 3_600_000),
+    minute: Math.floor((inDay % 3_600_000) / MINUTE_MS),
+    second: Math.floor((inDay % MINUTE_MS) / 1000),
+    // 1970-01-01 was a Thursday.
+    dayOfWeek: (((days + 4) % 7) + 7) % 7,
+  };
+}
+
+/** RFC 3339 in UTC to the second ("2025-01-01T00:05:00Z"), as metav1.Time marshals. */
+export function formatRfc3339(ms: number): string {
+  const c = civil(ms);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${String(c.year).padStart(4, "0")}-${p2(c.month)}-${p2(c.day)}T${p2(c.hour)}:${p2(c.minute)}:${p2(c.second)}Z`;
+}
+
 // spec.go dayMatches: both day fields must match when either is `*`, else either may.
-function dayMatches(s: CronSchedule, d: Date): boolean {
-  const dom = s.daysOfMonth[d.getUTCDate()];
-  const dow = s.daysOfWeek[d.getUTCDay()];
+function dayMatches(s: CronSchedule, d: CivilTime): boolean {
+  const dom = s.daysOfMonth[d.day];
+  const dow = s.daysOfWeek[d.dayOfWeek];
   return s.domStar || s.dowStar ? dom && dow : dom || dow;
 }

@@ -64,3 +64,21 @@ t.test("invalid schedules name the field", async (t) => {
   for (const [expr, message] of bad) t.throws(() => parseCronSchedule(expr), { constructor: CronSyntaxError, message }, expr);
   t.throws(() => parseCronSchedule("* * * * *", "Mars/Olympus"), { message: "unknown time zone Mars/Olympus" });
 });
+
+t.test("civil fields and RFC 3339 agree with the platform's calendar", async (t) => {
+  const { civil, formatRfc3339 } = await import("../../../models/cronjob/cron-schedule.js");
+  // Every 7 days and 13 minutes from 1899 to 2101, across leap years and centuries.
+  for (let ms = Date.UTC(1899, 0, 1); ms < Date.UTC(2101, 0, 1); ms += 7 * 86_400_000 + 13 * 60_000) {
+    const d = new Date(ms);
+    const c = civil(ms);
+    if (c.year !== d.getUTCFullYear() || c.month !== d.getUTCMonth() + 1 || c.day !== d.getUTCDate() || c.hour !== d.getUTCHours() || c.minute !== d.getUTCMinutes() || c.dayOfWeek !== d.getUTCDay()) {
+      t.fail(`civil(${ms}) = ${JSON.stringify(c)}, want ${d.toISOString()}`);
+      return;
+    }
+    if (formatRfc3339(ms) !== d.toISOString().replace(/\.\d{3}Z$/, "Z")) {
+      t.fail(`formatRfc3339(${ms}) = ${formatRfc3339(ms)}`);
+      return;
+    }
+  }
+  t.pass("10,500 instants agree");
+});
