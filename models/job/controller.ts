@@ -54,6 +54,17 @@ export function getCompletionIndex(pod: Pod): number | null {
   return Number(text);
 }
 
+/**
+ * job_controller.go pastBackoffLimitOnFailure: with restartPolicy OnFailure failed containers
+ * restart in place, so their restarts count toward backoffLimit.
+ */
+export function pastBackoffLimitOnFailure(job: Job, activePods: readonly Pod[]): boolean {
+  if (job.spec.template.spec.restartPolicy !== "OnFailure") return false;
+  let restarts = 0;
+  for (const pod of activePods) for (const status of pod.status.containerStatuses) restarts += status.restartCount;
+  return job.spec.backoffLimit === 0 ? restarts > 0 : restarts >= job.spec.backoffLimit;
+}
+
 export class JobController {
   readonly queue: WorkQueue;
   syncs = 0;
@@ -124,7 +135,7 @@ export class JobController {
     let failure: { reason: string; message: string } | null = null;
     if (t.failJobMessage !== null) {
       failure = { reason: "PodFailurePolicy", message: t.failJobMessage };
-    } else if (spec.backoffLimitPerIndex === null && job.status.failed > spec.backoffLimit) {
+    } else if (spec.backoffLimitPerIndex === null && (job.status.failed > spec.backoffLimit || pastBackoffLimitOnFailure(job, activePods))) {
       failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
     } else if (this.pastActiveDeadline(job, now_ms)) {
       failure = { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
@@ -303,27 +314,25 @@ export class JobController {
     this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
   }
 
-  // RealPodControl.DeletePod: graceful when a kubelet runs the pod, at once otherwise.
+  // RealPodControl.DeletePod and its SuccessfulDelete event.
   private deletePod(job: Job, pod: Pod, now_ms: number): void {
-    if (pod.spec.nodeName === "" || isPodTerminal(pod)) {
-      this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
-    } else {
-      if (pod.metadata.deletionTimestamp_ms !== null) return;
-      pod.metadata.deletionTimestamp_ms = now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
-      this.store.update(pod);
-    }
+    this.removePod(pod, now_ms);
     this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
   }
 
   // The garbage collector's background deletion of a deleted Job's pods.
   private deleteJobPods(job: Job): void {
-    for (const pod of listControlledBy<Pod>(this.store, "Pod", job.metadata.uid)) {
-      if (this.store.get("Pod", pod.metadata.namespace, pod.metadata.name) !== pod) continue;
-      if (pod.spec.nodeName === "" || isPodTerminal(pod)) this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
-      else if (pod.metadata.deletionTimestamp_ms === null) {
-        pod.metadata.deletionTimestamp_ms = this.sim.now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
-        this.store.update(pod);
-      }
+    for (const pod of listControlledBy<Pod>(this.store, "Pod", job.metadata.uid)) this.removePod(pod, this.sim.now_ms);
+  }
+
+  // The API server's pod deletion: graceful (deletionTimestamp, the kubelet stops the containers)
+  // while a kubelet runs the pod, at once otherwise.
+  private removePod(pod: Pod, now_ms: number): void {
+    if (pod.spec.nodeName === "" || isPodTerminal(pod)) {
+      this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+    } else if (pod.metadata.deletionTimestamp_ms === null) {
+      pod.metadata.deletionTimestamp_ms = now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
+      this.store.update(pod);
     }
   }
 

@@ -132,3 +132,15 @@ t.test("a Job's pods use node CPU while they run", async (t) => {
   sim.run(120_000);
   t.equal(sim.runtime.runningPods, 0, "finished pods stop using the node");
 });
+
+t.test("restartPolicy OnFailure: container restarts in place count toward backoffLimit", async (t) => {
+  const onFailure = job("retry", "fails", { backoffLimit: 2 });
+  onFailure.spec.template.spec.restartPolicy = "OnFailure";
+  const sim = batchCluster([onFailure], [batchApp("fails", 10_000, 1)]);
+  sim.run(600_000);
+  t.equal(jobEvents(sim, "SuccessfulCreate").length, 1, "one pod, restarted by the kubelet");
+  // Exit at 11 s, CrashLoopBackOff 10 s, start 1 s, exit at 32 s: the second restart reaches 2.
+  const failed = sim.store.get<Job>("Job", "default", "retry")!;
+  t.match(failed.status.conditions, [{ type: "Failed", reason: "BackoffLimitExceeded", lastTransitionTime_ms: 32_000 }]);
+  t.equal(sim.store.count("Pod"), 0, "the restarting pod is deleted");
+});
