@@ -6,6 +6,8 @@
  */
 import type { Deployment, ReplicaSet } from "../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
+import type { CronJob } from "../../models/cronjob/types.js";
+import type { Job } from "../../models/job/types.js";
 import type { NodeGroup } from "../simulator.js";
 import { int, opt } from "../manifests/codec.js";
 import type { DecodedObject } from "./manifests.js";
@@ -81,7 +83,10 @@ export function checkLimits(x: LimitInputs, report: Report): void {
   checkPods(x.objects, limits.pods, report);
 }
 
-/** Pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher, and bare Pods. */
+/**
+ * Pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher,
+ * each Job's (and CronJob's Job template's) parallelism, and bare Pods.
+ */
 function checkPods(objects: readonly DecodedObject[], limit: number, report: Report): void {
   const hpaMax = new Map<string, { max: number; site: Site }>();
   for (const o of objects) {
@@ -104,6 +109,11 @@ function checkPods(objects: readonly DecodedObject[], limit: number, report: Rep
       const hpa = hpaMax.get(`${o.object.kind}/${o.object.metadata.namespace ?? "default"}/${o.object.metadata.name}`);
       pods = Math.max(replicas, hpa?.max ?? 0);
       site = hpa !== undefined && hpa.max > replicas ? hpa.site : o.site(["spec", "replicas"]);
+    } else if (o.object.kind === "Job" || o.object.kind === "CronJob") {
+      // Pods at once: a Job's parallelism (a CronJob's Jobs counted once).
+      const isJob = o.object.kind === "Job";
+      pods = isJob ? (o.object as unknown as Job).spec.parallelism : (o.object as unknown as CronJob).spec.jobTemplate.spec.parallelism;
+      site = o.site(isJob ? ["spec", "parallelism"] : ["spec", "jobTemplate", "spec", "parallelism"]);
     } else continue;
     total += pods;
     if (largest === null || pods > largest.pods) largest = { pods, site };
