@@ -40,7 +40,7 @@ export interface JobSpec {
   template: PodTemplateSpec;
 }
 
-export type JobConditionType = "Complete" | "Failed" | "Suspended";
+export type JobConditionType = "Complete" | "Failed";
 
 export interface JobCondition {
   type: JobConditionType;

@@ -124,11 +124,11 @@ export class Kubelets {
   oomKill(pod: Pod, containerName: string, now_ms: number): void {
     const record = this.pods.get(pod.metadata.uid);
     if (!record || record.terminating || record.containersStarted_ms === null) return;
-    this.restartAfterExit(record, containerName, now_ms, "OOMKilled", `container ${containerName} exceeded its memory limit`);
+    this.restartAfterExit(record, containerName, now_ms, "Killing", "OOMKilled", `container ${containerName} exceeded its memory limit`);
   }
 
   /** A container exited and its restartPolicy restarts it: CrashLoopBackOff, then a new start. */
-  private restartAfterExit(record: PodRecord, containerName: string, now_ms: number, reason: string, message: string): void {
+  private restartAfterExit(record: PodRecord, containerName: string, now_ms: number, event: string, reason: string, message: string): void {
     const pod = record.pod;
     if (record.pending) this.sim.cancel(record.pending);
     const ran_ms = now_ms - record.containersStarted_ms!;
@@ -150,7 +150,7 @@ export class Kubelets {
     }
     this.setReady(record, false, now_ms, "ContainersNotReady");
     this.store.update(pod);
-    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Killing", reason, `${message}; back-off ${record.backOff_ms / 1000}s restarting`);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, event, reason, `${message}; back-off ${record.backOff_ms / 1000}s restarting`);
     record.pending = this.sim.schedule(record.backOff_ms, (t) => this.startContainers(record, t));
   }
 
@@ -274,7 +274,7 @@ export class Kubelets {
     const reason = failed ? "Error" : "Completed";
     const main = pod.spec.containers[0].name;
     if (pod.spec.restartPolicy === "Always" || (pod.spec.restartPolicy === "OnFailure" && failed)) {
-      this.restartAfterExit(record, main, now_ms, reason, `container ${main} exited with code ${exitCode}`);
+      this.restartAfterExit(record, main, now_ms, "BackOff", reason, `container ${main} exited with code ${exitCode}`);
       return;
     }
     this.runtime.stopPod(pod, now_ms);

@@ -125,12 +125,18 @@ t.test("ttlSecondsAfterFinished deletes the finished Job and its pods", async (t
   t.equal(sim.store.count("Pod"), 0);
 });
 
-t.test("a Job's pods use node CPU while they run", async (t) => {
-  const sim = batchCluster([job("batch", "crunch", { completions: 2, parallelism: 2 })], [batchApp("crunch", 60_000)]);
+t.test("a Job's pods hold node resources while they run, and release them when they finish", async (t) => {
+  // One node with room for two 500m pods: the second wave schedules only if finished pods release their requests.
+  const sim = batchCluster([job("batch", "crunch", { completions: 4, parallelism: 2 })], [batchApp("crunch", 60_000)], 600_000, [
+    { name: "small", count: 1, cpu_mcores: 1000, memory_bytes: 4 * 2 ** 30 },
+  ]);
   sim.run(30_000);
   t.equal(sim.runtime.runningPods, 2);
-  sim.run(120_000);
+  t.same(sim.timeseries.get("Node", "small-0", "cpu_requested_mcores").at(-1), [30_000, 1000]);
+  sim.run(150_000);
   t.equal(sim.runtime.runningPods, 0, "finished pods stop using the node");
+  t.match(sim.store.get<Job>("Job", "default", "batch")!.status, { succeeded: 4, conditions: [{ type: "Complete", lastTransitionTime_ms: 122_000 }] });
+  t.same(sim.timeseries.get("Node", "small-0", "cpu_requested_mcores").at(-1), [150_000, 0], "finished pods hold no requests");
 });
 
 t.test("restartPolicy OnFailure: container restarts in place count toward backoffLimit", async (t) => {

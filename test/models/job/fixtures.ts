@@ -40,11 +40,16 @@ export function batchApp(name: string, runDuration_ms: number, exitFailureProbab
 }
 
 /** No image pulls, no scheduling latency and a fixed 1 s container start, so pod timelines are exact. */
-export function batchCluster(objects: NewObject<StoredObject>[], apps: AppProfile[], duration_ms = 3_600_000): ClusterSimulation {
+export function batchCluster(
+  objects: NewObject<StoredObject>[],
+  apps: AppProfile[],
+  duration_ms = 3_600_000,
+  nodeGroups: SimulationConfig["nodeGroups"] = [{ name: "pool", count: 2, cpu_mcores: 4000, memory_bytes: 16 * 2 ** 30 }],
+): ClusterSimulation {
   const config: SimulationConfig = {
     seed: 7,
     duration_ms,
-    nodeGroups: [{ name: "pool", count: 2, cpu_mcores: 4000, memory_bytes: 16 * 2 ** 30 }],
+    nodeGroups,
     objects,
     apps,
     traffic: [],
