@@ -43,6 +43,7 @@ import {
 } from "../models/hpa/types.js";
 import { UserError } from "./errors.js";
 import { isClusterAutoscalerCase, runClusterAutoscalerCase } from "./oracle/cluster-autoscaler.js";
+import { arr, num, obj, OracleCaseError, str, type Json } from "./oracle/json.js";
 
 /** The evaluation instant of every oracle case. */
 const NOW_MS = 0;
@@ -63,42 +64,12 @@ export const HORIZONTAL_TEST_CONTROLLER_CONFIG: Readonly<HorizontalControllerCon
   scaleUpLimitMinimum: 4,
 });
 
-// JSON shapes are loose: they come from files; each accessor checks what it reads.
-type Json = Record<string, unknown>;
 
 export type OracleCaseKind = "replicaCalculator" | "behavior" | "controller" | "groupPods";
 
 export interface OracleResult {
   id: string;
   result: Record<string, unknown>;
-}
-
-/** A malformed case: reported by the CLI as one line naming the case. */
-export class OracleCaseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OracleCaseError";
-  }
-}
-
-function obj(x: unknown, what: string): Json {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) throw new OracleCaseError(`${what} must be an object`);
-  return x as Json;
-}
-
-function arr(x: unknown, what: string): unknown[] {
-  if (!Array.isArray(x)) throw new OracleCaseError(`${what} must be an array`);
-  return x;
-}
-
-function num(x: unknown, what: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new OracleCaseError(`${what} must be a number`);
-  return x;
-}
-
-function str(x: unknown, what: string): string {
-  if (typeof x !== "string") throw new OracleCaseError(`${what} must be a string`);
-  return x;
 }
 
 function int64(x: unknown, what: string): Int64 {

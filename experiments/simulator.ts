@@ -134,7 +134,7 @@ export class ClusterSimulation {
     this.apps = new AppCatalog(config.apps);
     this.runtime = new PodRuntime(this.apps);
     this.kubelets = new Kubelets(this.sim, this.store, this.events, this.apps, this.runtime, components.kubelet);
-    this.runtime.onOomKill = (pod, container, now_ms) => this.kubelets.oomKill(pod, container, now_ms);
+    this.runtime.killOnOom(this.sim, (pod, container, now_ms) => this.kubelets.oomKill(pod, container, now_ms));
     this.cadvisor = new Cadvisor(this.sim, this.runtime, components.cadvisor);
     this.metricsServer = new MetricsServer(this.sim, this.cadvisor, components.metricsServer);
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);

@@ -44,31 +44,8 @@ import { calculateUtilization } from "../../models/cluster-autoscaler/scaledown/
 import { buildClusterSnapshot, scaleUp, scaleUpToNodeGroupMinSize, type ScaleUpOptions } from "../../models/cluster-autoscaler/scaleup/orchestrator.js";
 import { ClusterSnapshot, newNodeInfo, type NodeInfo } from "../../models/cluster-autoscaler/snapshot.js";
 import type { CaNode, CaPod, ContainerRequests, NodeGroup, NodeResources, PodDisruptionBudget, Resources } from "../../models/cluster-autoscaler/types.js";
-import { OracleCaseError } from "../oracle.js";
+import { arr, num, obj, OracleCaseError, str, type Json } from "./json.js";
 
-type Json = Record<string, unknown>;
-
-function obj(x: unknown, what: string): Json {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) throw new OracleCaseError(`${what} must be an object`);
-  return x as Json;
-}
-
-function arr(x: unknown, what: string): unknown[] {
-  if (!Array.isArray(x)) throw new OracleCaseError(`${what} must be an array`);
-  return x;
-}
-
-function num(x: unknown, what: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new OracleCaseError(`${what} must be a number`);
-  return x;
-}
-
-function str(x: unknown, what: string): string {
-  if (typeof x !== "string") throw new OracleCaseError(`${what} must be a string`);
-  return x;
-}
-
-/** An optional field: absent or null gives the default. */
 function opt<T>(x: unknown, parse: (v: unknown) => T, fallback: T): T {
   return x === undefined || x === null ? fallback : parse(x);
 }

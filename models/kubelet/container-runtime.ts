@@ -14,6 +14,12 @@
  * exceed the node, every pod on it is advanced and capped by water-filling, so served CPU never
  * exceeds the node or any limit.
  *
+ * Memory: an app container is OOM-killed the moment its working set crosses its memory limit,
+ * not when someone looks: whenever a pod's course changes (it starts, its arrival rate or CPU
+ * cap changes) the runtime works out when its working set would exceed the limit on that course
+ * (PodServerPool.memoryLimitCrossing_s) and schedules the kill for then, replacing the earlier
+ * one (see `killOnOom`).
+ *
  * Approximation: a pod's backlog is observed when it is advanced; a queue that empties between
  * advances keeps the pod's demand at its ceiling until the next one (at most one cAdvisor
  * interval, 10 s). This overestimates demand, so it can only make sharing more conservative.
@@ -21,6 +27,7 @@
  * Containers other than the first (sidecars) are given a small constant usage, because
  * metrics-server drops a pod whose any container reports exactly zero CPU or memory.
  */
+import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import { resized } from "../../engine/typed-arrays.js";
 import type { Pod } from "../cluster/types.js";
 import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
@@ -82,7 +89,8 @@ const CPU_PER_REQUEST = 12;
 const WEIGHT = 13;
 /** How many containers the pod has besides the app container. */
 const SIDECARS = 14;
-// Field 15 is spare.
+/** When the pod's OOM kill is scheduled (Infinity: none), ms. */
+const OOM_AT = 15;
 /** 16 fields, a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
 const SLOT_FIELDS = 16;
 
@@ -161,8 +169,11 @@ export class PodRuntime implements ContainerRuntime {
   /** ∫ running pods dt, in pod·ms, up to `podTime_ms` (for pod-hours). */
   private podTimeIntegral_pod_ms = 0;
   private podTime_ms = 0;
-  /** Called when a container's working set exceeds its memory limit (the kubelet OOM-kills it). */
-  onOomKill: ((pod: Pod, containerName: string, now_ms: number) => void) | null = null;
+  /** Set by `killOnOom`: the kernel the kills are scheduled on, and who kills. */
+  private oomClock: Pick<Simulation, "scheduleAt" | "cancel"> | null = null;
+  private onOomKill: ((pod: Pod, containerName: string, now_ms: number) => void) | null = null;
+  /** Each slot's scheduled OOM kill, if any. */
+  private readonly oomKills: (ScheduledEvent | null)[] = [];
 
   constructor(private readonly apps: AppCatalog) {}
 
@@ -171,6 +182,15 @@ export class PodRuntime implements ContainerRuntime {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
     this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
+  }
+
+  /**
+   * From now on, calls `onOomKill` (the kubelet) at the moment a pod's app container's working
+   * set exceeds its memory limit, on events scheduled on `clock`. Without it nothing is killed.
+   */
+  killOnOom(clock: Pick<Simulation, "scheduleAt" | "cancel">, onOomKill: (pod: Pod, containerName: string, now_ms: number) => void): void {
+    this.oomClock = clock;
+    this.onOomKill = onOomKill;
   }
 
   get runningPods(): number {
@@ -263,12 +283,14 @@ export class PodRuntime implements ContainerRuntime {
     st[b + CPU_PER_REQUEST] = app.cpuPerRequest_mcore_s;
     st[b + WEIGHT] = running.weight;
     st[b + SIDECARS] = running.containerNames.length - 1;
+    st[b + OOM_AT] = Infinity;
     this.accumulatePodTime(now_ms);
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
     node.slots.push(slot);
     node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     this.share(node, now_ms);
+    this.scheduleOomKill(slot, now_ms);
     return handle;
   }
 
@@ -290,6 +312,7 @@ export class PodRuntime implements ContainerRuntime {
     // Requests still queued in the pod are lost with it: count them as dropped.
     const serviceIndex = this.slotState[b + SERVICE];
     if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += this.pool.queue_requests(running.slot);
+    this.cancelOomKill(running.slot);
     this.pool.remove(running.slot);
     this.handles.retire(running.handle);
     this.share(node, now_ms);
@@ -338,11 +361,68 @@ export class PodRuntime implements ContainerRuntime {
     const node = this.nodes[this.nodeOfSlot[slot]];
     this.updateDemand(node, slot);
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
+    this.scheduleOomKill(slot, now_ms);
+  }
+
+  /**
+   * (Re)schedules the pod's OOM kill for when its working set will exceed its memory limit on its
+   * present course (it was advanced to `now_ms`); none without a limit, without `killOnOom`, or
+   * when it never will.
+   */
+  private scheduleOomKill(slot: number, now_ms: number): void {
+    const st = this.slotState;
+    const b = slot * SLOT_FIELDS;
+    const limit_bytes = st[b + MEMORY_LIMIT];
+    if (this.oomClock === null || limit_bytes === Infinity) return;
+    const after_s = this.pool.memoryLimitCrossing_s(slot, st[b + RATE], limit_bytes);
+    const at_ms = after_s === Infinity ? Infinity : Math.ceil(now_ms + after_s * 1000);
+    if (at_ms === st[b + OOM_AT]) return;
+    this.cancelOomKill(slot);
+    st[b + OOM_AT] = at_ms;
+    if (at_ms === Infinity) return;
+    const handle = this.handles.at(slot);
+    this.oomKills[slot] = this.oomClock.scheduleAt(at_ms, (t) => this.checkOom(slot, handle, t));
+  }
+
+  private cancelOomKill(slot: number): void {
+    const pending = this.oomKills[slot];
+    if (pending !== undefined && pending !== null) this.oomClock!.cancel(pending);
+    this.oomKills[slot] = null;
+    this.slotState[slot * SLOT_FIELDS + OOM_AT] = Infinity;
+  }
+
+  /** A scheduled OOM kill: kills if the working set is over the limit now, else looks again. */
+  private checkOom(slot: number, handle: number, now_ms: number): void {
+    this.oomKills[slot] = null;
+    const b = slot * SLOT_FIELDS;
+    this.slotState[b + OOM_AT] = Infinity;
+    if (!this.handles.isCurrent(handle)) return;
+    this.advanceSlot(slot, now_ms);
+    if (Math.round(this.pool.memory_bytes(slot)) > this.slotState[b + MEMORY_LIMIT]) {
+      const running = this.podInSlot(slot);
+      this.onOomKill!(running.pod, running.containerNames[0], now_ms);
+      return;
+    }
+    // Not over yet (rounding of the predicted instant, or the rate of the step just taken):
+    // look again no sooner than the next millisecond.
+    this.scheduleOomKill(slot, now_ms);
+    const at_ms = this.slotState[b + OOM_AT];
+    if (at_ms <= now_ms) {
+      this.cancelOomKill(slot);
+      this.slotState[b + OOM_AT] = now_ms + 1;
+      this.oomKills[slot] = this.oomClock!.scheduleAt(now_ms + 1, (t) => this.checkOom(slot, handle, t));
+    }
+  }
+
+  /** The running pod in `slot` (one that runs: checked by the caller). */
+  private podInSlot(slot: number): RunningPod {
+    const node = this.nodes[this.nodeOfSlot[slot]];
+    return node.pods[node.slots.indexOf(slot)];
   }
 
   /**
    * Brings every pod on a node up to `now_ms` and refreshes the counters cAdvisor reads
-   * (cumulative CPU in mcore·ms, working set), then re-divides the node's CPU. Raises OOM kills.
+   * (cumulative CPU in mcore·ms, working set), then re-divides the node's CPU.
    * Returns the node's pods as they are afterwards (the runtime's own lists: read them at once);
    * `appCpu_mcore_ms` and the like read their counters.
    */
@@ -356,7 +436,6 @@ export class PodRuntime implements ContainerRuntime {
     // and writes only its own pod (and the service totals, in pod order), so this does what
     // separate passes would, touching each pod's state once instead of four times.
     let sum = 0;
-    let overMemoryLimit = false;
     for (let p = 0; p < slots.length; p++) {
       const slot = slots[p];
       this.advanceSlot(slot, now_ms);
@@ -369,19 +448,9 @@ export class PodRuntime implements ContainerRuntime {
       this.updateDemand(node, slot);
       // Re-add from scratch now and then, so rounding in the running sum cannot drift.
       sum += st[b + DEMAND];
-      if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) overMemoryLimit = true;
     }
     node.demandSum_mcores = sum;
     this.share(node, now_ms);
-    if (this.onOomKill && overMemoryLimit) {
-      // Collect first: an OOM kill stops the pod, which edits the node's list.
-      const oom: RunningPod[] = [];
-      for (let p = 0; p < slots.length; p++) {
-        const b = slots[p] * SLOT_FIELDS;
-        if (st[b + APP_MEMORY] > st[b + MEMORY_LIMIT]) oom.push(node.pods[p]);
-      }
-      for (const running of oom) this.onOomKill(running.pod, running.containerNames[0], now_ms);
-    }
     return node;
   }
 
@@ -476,6 +545,7 @@ export class PodRuntime implements ContainerRuntime {
       for (let i = 0; i < n; i++) this.advanceSlot(slots[i], now_ms);
       for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], st[slots[i] * SLOT_FIELDS + CEILING]);
       node.contended = false;
+      this.scheduleOomKills(node, now_ms);
       return;
     }
     for (let i = 0; i < n; i++) {
@@ -487,5 +557,12 @@ export class PodRuntime implements ContainerRuntime {
     waterFill(n, this.demand, this.weight, capacity_mcores, this.allocation, this.order);
     for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], this.allocation[i]);
     node.contended = true;
+    this.scheduleOomKills(node, now_ms);
+  }
+
+  /** `scheduleOomKill` for every pod on a node whose CPU caps were just set. */
+  private scheduleOomKills(node: NodeSlots, now_ms: number): void {
+    if (this.oomClock === null) return;
+    for (let i = 0; i < node.slots.length; i++) this.scheduleOomKill(node.slots[i], now_ms);
   }
 }

@@ -14,35 +14,32 @@ import { assert } from "../../engine/assert.js";
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 
+/** By handle index i: `byIndex[2i]` the handle bound there (NO_HANDLE: none), `byIndex[2i + 1]` its record slot (side by side: a lookup reads one cache line). */
+const FIELDS = 2;
+
 export class RecordsByHandle {
-  /** By handle index: the handle bound there (NO_HANDLE: none) and its record slot. */
-  private handleAt = new Float64Array(64);
-  private recordAt = new Int32Array(64);
+  private byIndex = new Float64Array(64 * FIELDS);
   /** By record slot: the handle bound to it (NO_HANDLE: none). */
   private boundTo = new Float64Array(64);
 
   /** The record slot bound to `handle`, or -1. */
   lookup(handle: number): number {
-    const index = handleIndex(handle);
-    return index < this.handleAt.length && handle !== NO_HANDLE && this.handleAt[index] === handle ? this.recordAt[index] : -1;
+    const b = handleIndex(handle) * FIELDS;
+    return b < this.byIndex.length && handle !== NO_HANDLE && this.byIndex[b] === handle ? this.byIndex[b + 1] : -1;
   }
 
   /** Binds `handle` to record `slot` (found by the pod's name), replacing what either had. */
   bind(handle: number, slot: number): void {
     assert(handle !== NO_HANDLE, "binding NO_HANDLE to a metrics-server record");
-    const index = handleIndex(handle);
-    if (index >= this.handleAt.length) {
-      const length = Math.max(index + 1, 2 * this.handleAt.length);
-      this.handleAt = resized(this.handleAt, length);
-      this.recordAt = resized(this.recordAt, length);
-    }
+    const b = handleIndex(handle) * FIELDS;
+    if (b >= this.byIndex.length) this.byIndex = resized(this.byIndex, Math.max(b + FIELDS, 2 * this.byIndex.length));
     if (slot >= this.boundTo.length) this.boundTo = resized(this.boundTo, Math.max(slot + 1, 2 * this.boundTo.length));
     this.unbindRecord(slot);
     // An older handle at this index (a pod that stopped) may still be bound to another record.
-    const older = this.handleAt[index];
-    if (older !== NO_HANDLE && this.boundTo[this.recordAt[index]] === older) this.boundTo[this.recordAt[index]] = NO_HANDLE;
-    this.handleAt[index] = handle;
-    this.recordAt[index] = slot;
+    const older = this.byIndex[b];
+    if (older !== NO_HANDLE && this.boundTo[this.byIndex[b + 1]] === older) this.boundTo[this.byIndex[b + 1]] = NO_HANDLE;
+    this.byIndex[b] = handle;
+    this.byIndex[b + 1] = slot;
     this.boundTo[slot] = handle;
   }
 
@@ -51,8 +48,8 @@ export class RecordsByHandle {
     if (slot >= this.boundTo.length) return;
     const bound = this.boundTo[slot];
     if (bound === NO_HANDLE) return;
-    const index = handleIndex(bound);
-    if (this.handleAt[index] === bound) this.handleAt[index] = NO_HANDLE;
+    const b = handleIndex(bound) * FIELDS;
+    if (this.byIndex[b] === bound) this.byIndex[b] = NO_HANDLE;
     this.boundTo[slot] = NO_HANDLE;
   }
 }

@@ -420,6 +420,38 @@ export class PodServerPool {
     return st[b + QUEUE] + (served === 0 ? 0 : served * s);
   }
 
+  /**
+   * Seconds from the server's last advance until its working set, rounded to whole bytes as the
+   * kubelet reads it, first exceeds `limit_bytes`, if from then on it gets `rate_rps` and its
+   * present CPU cap: 0 when it does at once, Infinity when it never will. The working set is
+   * baseline + per-request bytes × (queue + serving rate × service time); the queue grows
+   * linearly while arrivals outpace service (up to the queue's capacity) and shrinks otherwise,
+   * so the crossing is either at once, at one point of that growth, or never.
+   */
+  memoryLimitCrossing_s(id: number, rate_rps: number, limit_bytes: number): number {
+    this.check(id);
+    const st = this.state;
+    const b = id * STRIDE;
+    // Math.round(x) > limit exactly when x >= floor(limit) + 0.5.
+    const needed_bytes = Math.floor(limit_bytes) + 0.5;
+    const perRequest_bytes = st[b + MEM_PER_REQ];
+    const base_bytes = st[b + MEM_BASE];
+    if (perRequest_bytes === 0) return base_bytes >= needed_bytes ? 0 : Infinity;
+    const mu = st[b + CAP] / st[b + COST];
+    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
+    const q0 = st[b + QUEUE];
+    const neededInFlight = (needed_bytes - base_bytes) / perRequest_bytes;
+    if (rate_rps <= mu) {
+      // The queue only shrinks: the most in flight is right after the advance.
+      const serving = q0 > 0 ? mu : rate_rps;
+      return q0 + (serving === 0 ? 0 : serving * s) >= neededInFlight ? 0 : Infinity;
+    }
+    const neededQueue = neededInFlight - (mu === 0 ? 0 : mu * s);
+    if (neededQueue <= q0) return 0;
+    if (neededQueue > st[b + QUEUE_CAP]) return Infinity;
+    return (neededQueue - q0) / (rate_rps - mu);
+  }
+
   /** Working set now: baseline + per in-flight request. */
   memory_bytes(id: number): number {
     const b = id * STRIDE;

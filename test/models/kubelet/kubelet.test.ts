@@ -2,7 +2,7 @@
  * Kubelet pod lifecycle against upstream semantics: startTime at admission, serialized image
  * pulls with a per-node cache, readiness probe timing (worker ticks from pod add, a manual probe
  * at container start, initialDelaySeconds, thresholds), PodReady lastTransitionTime, OOM kills
- * with CrashLoopBackOff, graceful termination.
+ * at the moment the working set crosses the limit, with CrashLoopBackOff, graceful termination.
  */
 import t from "tap";
 import { containerIdFor, handleOfContainerId } from "../../../models/kubelet/pod-handles.js";
@@ -30,7 +30,7 @@ function harness(app = APP) {
   const kubelets = new Kubelets(sim, store, events, apps, runtime, {
     ...DEFAULT_KUBELET_CONFIG, defaultImagePull_ms: 3_000, containerStartMin_ms: 1_000, containerStartMax_ms: 1_000,
   });
-  runtime.onOomKill = (p, c, now) => kubelets.oomKill(p, c, now);
+  runtime.killOnOom(sim, (p, c, now) => kubelets.oomKill(p, c, now));
   store.create(node("n1", 4000));
   runtime.addNode("n1", 4000);
   return { sim, store, events, runtime, kubelets };
@@ -112,13 +112,50 @@ t.test("OOMKilled restarts after CrashLoopBackOff 10 s, then 20 s", async (t) =>
   t.equal(h.events.count("kubelet", "Killing", "OOMKilled"), 2);
 });
 
-t.test("a working set above the memory limit is OOM-killed at cAdvisor's sample", async (t) => {
+t.test("a working set above the memory limit from the start is OOM-killed as the container starts, no sample needed", async (t) => {
   const h = harness({ ...APP, warmup_ms: 0, memoryBaseline_bytes: 300 * 2 ** 20 });
   const p = h.store.create<Pod>(pod("p", { app: "x" }, [container("app", 100, undefined, 256 * 2 ** 20)], "n1", { [APP_ANNOTATION]: "app" }));
-  h.sim.run(5_000);
-  h.runtime.sampleNode("n1", h.sim.now_ms);
-  h.sim.run(5_000);
-  t.equal(p.status.containerStatuses[0].restartCount, 1, "300Mi working set > 256Mi limit");
+  h.sim.run(3_999);
+  t.equal(p.status.containerStatuses[0].restartCount, 0, "not started before 4 s (3 s pull + 1 s start)");
+  h.sim.run(4_000);
+  t.equal(p.status.containerStatuses[0].restartCount, 1, "300Mi working set > 256Mi limit: killed at 4 s");
+  t.equal(h.events.count("kubelet", "Killing", "OOMKilled"), 1);
+});
+
+// A pod whose queue grows: limit 100m CPU less 1m of baseline serves μ = 99/10 = 9.9 rps, each
+// request in service for s = 10/99 s (μ·s = 1 in service); at 19.9 rps the queue grows by 10
+// requests a second. Baseline 64Mi + 1Mi per request in flight crosses a 100Mi limit when 36
+// are in flight (the rounded working set exceeds 100Mi just above it), a queue of 35: 3.5 s
+// after the rate rises.
+const GROWING_APP = { ...APP, warmup_ms: 0, memoryBaseline_bytes: 64 * 2 ** 20, memoryPerInflight_bytes: 2 ** 20 };
+
+function growingPod(h: ReturnType<typeof harness>): Pod {
+  return h.store.create<Pod>(pod("p", { app: "x" }, [container("app", 100, 100, 100 * 2 ** 20)], "n1", { [APP_ANNOTATION]: "app" }));
+}
+
+t.test("a growing queue is OOM-killed the moment its working set crosses the limit", async (t) => {
+  const h = harness(GROWING_APP);
+  const p = growingPod(h);
+  h.sim.run(10_000);
+  h.runtime.setArrivalRate(p.metadata.uid, 19.9, -1, h.sim.now_ms);
+  h.sim.run(13_499);
+  t.ok(h.runtime.get(p.metadata.uid), "still running 3.499 s later (no cAdvisor here: nothing samples)");
+  h.sim.run(13_501);
+  t.equal(h.runtime.get(p.metadata.uid), undefined, "killed by 3.501 s, as the queue reaches 35");
+  t.equal(p.status.containerStatuses[0].restartCount, 1);
+});
+
+t.test("a queue that stops growing before the limit is not killed", async (t) => {
+  const h = harness(GROWING_APP);
+  const p = growingPod(h);
+  h.sim.run(10_000);
+  h.runtime.setArrivalRate(p.metadata.uid, 19.9, -1, h.sim.now_ms);
+  h.sim.run(12_000);
+  h.runtime.setArrivalRate(p.metadata.uid, 5, -1, h.sim.now_ms); // below μ: the queue drains
+  h.sim.run(120_000);
+  t.ok(h.runtime.get(p.metadata.uid), "still running");
+  t.equal(p.status.containerStatuses[0].restartCount, 0);
+  t.equal(h.events.count("kubelet", "Killing", "OOMKilled"), 0);
 });
 
 t.test("graceful termination: traffic stops at once, the pod goes after the app's shutdown", async (t) => {

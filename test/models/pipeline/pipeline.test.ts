@@ -30,7 +30,7 @@ function cluster(profile: LoadProfile, options: { pods?: number; limit_mcores?: 
   const apps = new AppCatalog([APP]);
   const runtime = new PodRuntime(apps);
   const kubelets = new Kubelets(sim, store, events, apps, runtime, { ...DEFAULT_KUBELET_CONFIG, defaultImagePull_ms: 0 });
-  runtime.onOomKill = (p, c, now) => kubelets.oomKill(p, c, now);
+  runtime.killOnOom(sim, (p, c, now) => kubelets.oomKill(p, c, now));
   const cadvisor = new Cadvisor(sim, runtime);
   const metricsServer = new MetricsServer(sim, cadvisor);
   const traffic = new ServiceTraffic(sim, store, runtime, events, [

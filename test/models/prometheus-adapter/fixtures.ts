@@ -34,7 +34,7 @@ export function cluster(profile: LoadProfile, options: ClusterOptions = {}) {
   const apps = new AppCatalog([APP]);
   const runtime = new PodRuntime(apps);
   const kubelets = new Kubelets(sim, store, events, apps, runtime, { ...DEFAULT_KUBELET_CONFIG, defaultImagePull_ms: 0 });
-  runtime.onOomKill = (p, c, now) => kubelets.oomKill(p, c, now);
+  runtime.killOnOom(sim, (p, c, now) => kubelets.oomKill(p, c, now));
   const traffic = new ServiceTraffic(sim, store, runtime, events, [
     { namespace: "default", service: "web", profile, arrivals: "fluid", interval_ms: 1000, spread: "round-robin" },
   ]);
