@@ -9,6 +9,7 @@
  * Differences from upstream, and why:
  * - Deleting a Job (Replace, history limits) deletes its pods through the Job controller's
  *   garbage-collector stand-in (background propagation, as upstream asks for).
+ * - The MissSchedule event is never emitted: see scheduleJob.
  * - An invalid schedule never reaches the store (the manifest loader rejects it, as the API
  *   server's validation does), so the UnparseableSchedule / InvalidSchedule events are not needed.
  */
@@ -128,11 +129,8 @@ export class CronJobController {
     const scheduled_ms = this.mostRecentScheduleTime(cj, sched, now_ms);
     if (scheduled_ms === null) return next();
 
-    const deadline = cj.spec.startingDeadlineSeconds;
-    if (deadline !== null && scheduled_ms + deadline * 1000 < now_ms) {
-      this.events.emit(now_ms, CRONJOB_COMPONENT, "CronJob", cj.metadata.name, "Warning", "MissSchedule", `Missed scheduled time to start a job: ${this.rfc3339(scheduled_ms)}`);
-      return next();
-    }
+    // Upstream's tooLate check (MissSchedule) follows here; mostRecentScheduleTime already skips
+    // every time older than startingDeadlineSeconds, so with a synchronous store it never fires.
     const jobName = this.getJobName(cj, scheduled_ms);
     if (cj.status.active.some((a) => a.name === jobName) || cj.status.lastScheduleTime_ms === scheduled_ms) return next();
     if (cj.spec.concurrencyPolicy === "Forbid" && cj.status.active.length > 0) {

@@ -91,3 +91,17 @@ t.test("a schedule in a time zone fires at that zone's wall-clock time", async (
   sim.run(2 * 24 * 60 * MIN + MIN);
   t.same(createdMinutes(sim), [24 * 60, 48 * 60]);
 });
+
+t.test("resumed after 3 hours of suspension: TooManyMissedTimes, then only the most recent run starts", async (t) => {
+  const sim = batchCluster([cronJob("r", "short", { schedule: "* * * * *", suspend: true })], [batchApp("short", 10_000)], 4 * 60 * MIN);
+  sim.run(180 * MIN + 30_000);
+  t.equal(sim.store.count("Job"), 0);
+  const cj = sim.store.get<CronJob>("CronJob", "default", "r")!;
+  cj.spec.suspend = false;
+  sim.store.update(cj);
+  sim.run(180 * MIN + 40_000);
+  t.same(events(sim, "TooManyMissedTimes").map((e) => [e.type, e.message]), [
+    ["Warning", "too many missed start times: 180. Set or decrease .spec.startingDeadlineSeconds or check clock skew"],
+  ]);
+  t.same(sim.store.list<Job>("Job").map((j) => j.metadata.name), [`r-${EPOCH_MINUTE + 180}`], "one Job, for 3:00");
+});
