@@ -40,7 +40,8 @@ interface Location {
   backend: IngressServiceBackend;
 }
 
-const ref = (ingress: Ingress, backend: IngressServiceBackend): ServiceRef => ({ namespace: ingress.metadata.namespace, name: backend.name });
+// A manifest object not yet stored may leave the namespace unset: "default", as the store does.
+const ref = (ingress: Ingress, backend: IngressServiceBackend): ServiceRef => ({ namespace: ingress.metadata.namespace ?? "default", name: backend.name });
 
 function isCanary(ingress: Ingress): boolean {
   return parseCanary(ingress.metadata.annotations).policy !== null;
