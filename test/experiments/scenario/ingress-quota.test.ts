@@ -208,3 +208,24 @@ patches:
   t.match(failed[0], /^Error creating: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=250m, used: requests\.cpu=1, limited: requests\.cpu=1$/);
   t.same(sim.store.get<ResourceQuota>("ResourceQuota", "team", "compute")!.status.used, { "requests.cpu": 1000, pods: 4 });
 });
+
+t.test("poisson arrivals through a weight-10 canary: 10 % ± 1 % of 100,000 requests reach the canary", async (t) => {
+  const f = fixture({
+    "app.yaml": TWO_TRACKS,
+    "canary.yaml": canaryIngress(`    nginx.ingress.kubernetes.io/canary-weight: "10"`),
+    "scenario.yaml": scenario(`  - ingress: {host: shop.example.com}
+    arrivals: poisson
+    interval: 1s
+    profile: {type: constant, rps: 100}`).replace("duration: 5m", "duration: 1000s"),
+  });
+  const loaded = loadScenario(f.file("scenario.yaml"));
+  t.same(loaded.errors.map(formatDiagnostic), []);
+  const sim = new ClusterSimulation(loaded.config!);
+  sim.run(1_000_000);
+  sim.runtime.advanceAll(sim.sim.now_ms);
+  const offered = (name: string) => sim.traffic.totals(sim.traffic.get("default", name)!, sim.sim.now_ms).offered;
+  const canary = offered("beta");
+  const total = canary + offered("web");
+  t.ok(Math.abs(total - 100_000) < 1_500, `about 100,000 requests offered (${total})`);
+  t.ok(Math.abs(canary / total - 0.1) <= 0.01, `canary share ${(canary / total).toFixed(4)} of ${total}`);
+});
