@@ -5,7 +5,7 @@
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
 import { Simulation, TimeSeries } from "../engine/index.js";
-import { ClusterStore, type NewObject, type StoredObject } from "../models/cluster/store.js";
+import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
 import type { Node, Taint } from "../models/cluster/types.js";
 import { Kubelets, DEFAULT_KUBELET_CONFIG, type KubeletConfig } from "../models/kubelet/kubelet.js";
@@ -160,8 +160,18 @@ export class ClusterSimulation {
     for (const group of config.nodeGroups) {
       for (let i = 0; i < group.count; i++) this.addNode(group, `${group.name}-${i}`);
     }
-    for (const object of config.objects) this.store.create(structuredClone(object));
+    for (const object of config.objects) this.createInitial(structuredClone(object));
     for (const { at_ms, object } of config.updates ?? []) this.sim.scheduleAt(at_ms, () => this.replace(object));
+  }
+
+  /** Creates a manifest object; one admission refuses (a LimitRange max) is reported as kubectl would, and skipped. */
+  private createInitial(object: NewObject<StoredObject>): void {
+    try {
+      this.store.create(object);
+    } catch (e) {
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(this.sim.now_ms, "kubectl", object.kind, object.metadata.name, "Warning", "FailedCreate", `Error from server (Forbidden): ${e.message}`);
+    }
   }
 
   /** A timed patch: the stored object takes the new object's labels, annotations and spec. */

@@ -104,3 +104,13 @@ t.test("defaults then quota: a defaulted request is what the quota charges", asy
   t.equal(pods(sim).length, 3, "3 × 300m ≤ 1 core < 4 × 300m");
   t.match(failedCreates(sim)[0], /exceeded quota: compute, requested: requests\.cpu=300m, used: requests\.cpu=900m, limited: requests\.cpu=1$/);
 });
+
+t.test("a bare Pod of the manifests refused by a LimitRange is reported, not a crash", async (t) => {
+  const web = deployment({ name: "web", namespace: "team", replicas: 1, containers: [{ request_mcores: 500, limit_mcores: 2000 }] });
+  const pod = { kind: "Pod", metadata: { name: "bare", namespace: "team" }, spec: structuredClone(web.spec.template.spec), status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] } } as unknown as NewObject<StoredObject>;
+  const sim = new ClusterSimulation(config([limitRange({ max: { cpu_mcores: 1000 } }), pod]));
+  t.equal(sim.store.get("Pod", "team", "bare"), undefined);
+  t.same(sim.events.recorder.all().filter((r) => r[5] === "FailedCreate").map((r) => String(r[6])), [
+    `Error from server (Forbidden): pods "bare" is forbidden: maximum cpu usage per Container is 1, but limit is 2`,
+  ]);
+});
