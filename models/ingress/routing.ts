@@ -33,6 +33,9 @@ export interface Route {
 interface Location {
   ingress: Ingress;
   host: string;
+  /** The path as the Ingress writes it (a canary attaches to the same one). */
+  written: string;
+  /** The exact path matched (exact locations). */
   path: string;
   exact: boolean;
   /** nginx prefix string (for non-exact locations). */
@@ -52,11 +55,13 @@ function locationsOf(ingress: Ingress): Location[] {
   const out: Location[] = [];
   for (const rule of ingress.spec.rules) {
     for (const p of rule.paths) {
-      const base = { ingress, host: rule.host, path: p.path, backend: p.backend.service };
+      const base = { ingress, host: rule.host, written: p.path, path: p.path, backend: p.backend.service };
       if (p.pathType === "Exact") out.push({ ...base, exact: true, prefix: "" });
       else if (p.pathType === "Prefix") {
-        out.push({ ...base, exact: true, prefix: "" });
-        out.push({ ...base, exact: false, prefix: p.path.endsWith("/") ? p.path : `${p.path}/` });
+        // /p/ matches /p as well: nginx answers /p with a redirect to the /p/ location.
+        const bare = p.path.length > 1 && p.path.endsWith("/") ? p.path.slice(0, -1) : p.path;
+        out.push({ ...base, exact: true, prefix: "", path: bare });
+        out.push({ ...base, exact: false, prefix: bare === "/" ? "/" : `${bare}/` });
       } else out.push({ ...base, exact: false, prefix: p.path });
     }
   }
@@ -110,7 +115,7 @@ function canaryOf(ingresses: readonly Ingress[], location: Location): Route["can
     if (policy === null || ingress.metadata.namespace !== location.ingress.metadata.namespace) continue;
     for (const rule of ingress.spec.rules) {
       if (rule.host !== location.host) continue;
-      const p = rule.paths.find((x) => x.path === location.path);
+      const p = rule.paths.find((x) => x.path === location.written);
       if (p !== undefined) return { ingress, service: ref(ingress, p.backend.service), policy };
     }
   }

@@ -114,12 +114,12 @@ function route(p: TrafficShapingPolicy) {
 t.test("host and path routing: exact first, then the longest prefix; wildcard and catch-all hosts", async (t) => {
   const ingresses = [
     ingress("a", [
-      { host: "shop.example.com", paths: [path("/", "Prefix", "front"), path("/api", "Prefix", "api"), path("/api/v2/health", "Exact", "health"), path("/static", "ImplementationSpecific", "static")] },
+      { host: "shop.example.com", paths: [path("/", "Prefix", "front"), path("/api", "Prefix", "api"), path("/api/v2/health", "Exact", "health"), path("/static", "ImplementationSpecific", "static"), path("/cart/", "Prefix", "cart")] },
       { host: "*.example.com", paths: [path("/", "Prefix", "wild")] },
       { host: "", paths: [path("/", "Prefix", "any")] },
     ]),
     ingress("b", [{ host: "shop.example.com", paths: [path("/api", "Prefix", "api-v2")] }]),
-    ingress("canary", [{ host: "shop.example.com", paths: [path("/api", "Prefix", "api-canary")] }], { [A.canary]: "true", [A.weight]: "20" }),
+    ingress("canary", [{ host: "shop.example.com", paths: [path("/api", "Prefix", "api-canary"), path("/cart/", "Prefix", "cart-canary")] }], { [A.canary]: "true", [A.weight]: "20" }),
   ];
   const cases: [string, string, string | null][] = [
     ["shop.example.com", "/api/v2/health", "health"],
@@ -129,6 +129,9 @@ t.test("host and path routing: exact first, then the longest prefix; wildcard an
     ["shop.example.com", "/apix", "front"], // Prefix matches by path element
     ["shop.example.com", "/staticfiles", "static"], // ImplementationSpecific is a plain nginx prefix
     ["Shop.Example.com", "/", "front"],
+    ["shop.example.com", "/cart", "cart"], // a Prefix with a trailing slash matches without it
+    ["shop.example.com", "/cart/items", "cart"],
+    ["shop.example.com", "/carts", "front"],
     ["blog.example.com", "/x", "wild"],
     ["a.b.example.com", "/x", "wild"], // nginx's wildcard covers several labels
     ["other.org", "/", "any"],
@@ -137,6 +140,7 @@ t.test("host and path routing: exact first, then the longest prefix; wildcard an
   const api = resolveRoute(ingresses, "shop.example.com", "/api/users")!;
   t.equal(api.ingress.metadata.name, "a", "the first Ingress (creation order) keeps a location");
   t.equal(api.canary?.service.name, "api-canary");
+  t.equal(resolveRoute(ingresses, "shop.example.com", "/cart")?.canary?.service.name, "cart-canary", "the exact /cart of a /cart/ Prefix has its canary too");
   t.equal(resolveRoute(ingresses, "shop.example.com", "/")?.canary, null, "a canary attaches to its own host and path only");
   t.equal(resolveRoute([ingresses[0]].map((i) => ({ ...i, spec: { ...i.spec, rules: i.spec.rules.slice(0, 1) } })), "other.org", "/"), null, "no rule: default backend 404");
   t.equal(resolveRoute([ingress("d", [], {}, "fallback")], "x.org", "/y")?.service.name, "fallback");
