@@ -86,6 +86,12 @@ export const ingressCodec: Codec<NewObject<Ingress>> = struct(
     accepted: ["apiVersion", "kind"],
     unmodelled: ["status"],
     build: (f, ctx) => {
+      const legacyClass = f.metadata.annotations["kubernetes.io/ingress.class"];
+      const cls = f.spec.ingressClassName ?? legacyClass;
+      if (cls !== undefined && cls !== null && cls !== "nginx") {
+        const at = f.spec.ingressClassName !== null ? ["spec", "ingressClassName"] : ["metadata", "annotations", "kubernetes.io/ingress.class"];
+        ctx.warn(at, `ingress class ${JSON.stringify(cls)}: kubesim routes every Ingress as ingress-nginx (class "nginx") would`);
+      }
       for (const p of parseCanary(f.metadata.annotations).problems) {
         if (p.severity === "error") ctx.error(["metadata", "annotations", p.annotation], p.message);
         else ctx.warn(["metadata", "annotations", p.annotation], p.message);
