@@ -12,6 +12,10 @@
  * combined rate on the Service's own seeded stream, which is the per-request Bernoulli routing of
  * a Poisson stream (thinning: the split streams are independent Poisson streams with those rates).
  * Shares are recomputed whenever an Ingress changes (a rollout moving the canary weight).
+ * A Service fed by several sources takes its arrivals, interval and spread from the first (a
+ * direct load before ingress loads). Requests no rule routes (the default backend's 404) reach
+ * no Service; the loader refuses a load that no rule routes at the start, and a route lost at
+ * run time is a NoRoute warning event.
  */
 import type { Simulation } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
