@@ -64,6 +64,25 @@ export const resourceQuotaCodec: Codec<NewObject<ResourceQuota>> = struct(
 const KEYS = [["cpu", "cpu_mcores"], ["memory", "memory_bytes"]] as const;
 const show = (name: "cpu" | "memory", v: number) => (name === "cpu" ? formatCpu(v) : formatMemory(v));
 
+const ratios: Codec<{ cpu?: number; memory?: number }> = struct(
+  "maxLimitRequestRatio",
+  { cpu: { kind: "opt" as const, codec: plainQuantity }, memory: { kind: "opt" as const, codec: plainQuantity } },
+  {
+    unknownKey: (key) => `resource ${JSON.stringify(key)} is not modelled (kubesim models cpu and memory); ignored`,
+    build: (f, ctx) => {
+      const out: { cpu?: number; memory?: number } = {};
+      for (const k of ["cpu", "memory"] as const) {
+        const v = f[k];
+        if (v === undefined) continue;
+        // ValidateLimitRange: "ratio ... is less than 1".
+        if (v < 1) ctx.error([k], `Invalid value: ratio ${v} is less than 1`);
+        out[k] = v;
+      }
+      return out;
+    },
+  },
+);
+
 const limitRangeItem: Codec<LimitRangeItem> = struct(
   "LimitRangeItem",
   {
@@ -72,11 +91,13 @@ const limitRangeItem: Codec<LimitRangeItem> = struct(
     min: def(resourceList, () => ({})),
     default: def(resourceList, () => ({})),
     defaultRequest: def(resourceList, () => ({})),
+    maxLimitRequestRatio: def(ratios, () => ({})),
   },
   {
-    unmodelled: ["maxLimitRequestRatio"],
     build: (f, ctx) => {
-      const item: LimitRangeItem = { type: f.type, max: { ...f.max }, min: { ...f.min }, default: { ...f.default }, defaultRequest: { ...f.defaultRequest } };
+      const item: LimitRangeItem = {
+        type: f.type, max: { ...f.max }, min: { ...f.min }, default: { ...f.default }, defaultRequest: { ...f.defaultRequest }, maxLimitRequestRatio: f.maxLimitRequestRatio,
+      };
       if (f.type === "Pod") {
         for (const field of ["default", "defaultRequest"] as const) {
           if (Object.keys(f[field]).length > 0) ctx.error([field], `Forbidden: may not be specified when \`type\` is 'Pod'`);

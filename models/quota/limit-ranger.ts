@@ -88,6 +88,19 @@ function maxConstraint(kind: string, r: (typeof RESOURCES)[number], max: number,
   return null;
 }
 
+/** limitRequestRatioConstraint: limit / request may not exceed the ratio (Go's %f prints 6 decimals). */
+function limitRequestRatioConstraint(kind: string, r: (typeof RESOURCES)[number], ratio: number, request: ResourceList, limit: ResourceList): string | null {
+  const req = request[r.key] ?? 0;
+  const lim = limit[r.key] ?? 0;
+  const shown = String(ratio);
+  if (req === 0) return `${r.name} max limit to request ratio per ${kind} is ${shown}, but no request is specified or request is 0`;
+  if (lim === 0) return `${r.name} max limit to request ratio per ${kind} is ${shown}, but no limit is specified or limit is 0`;
+  const observed = lim / req;
+  // Compared in milli-units, as upstream does for ratios up to MaxMilliValue.
+  if (observed * 1000 > Math.round(ratio * 1000)) return `${r.name} max limit to request ratio per ${kind} is ${shown}, but provided ratio is ${observed.toFixed(6)}`;
+  return null;
+}
+
 /** The min/max violations of a pod (after defaults), as upstream's aggregate error text; null if none. */
 export function validateLimitRanges(ranges: readonly LimitRange[], spec: PodSpec): string | null {
   const errors: string[] = [];
@@ -98,14 +111,22 @@ export function validateLimitRanges(ranges: readonly LimitRange[], spec: PodSpec
         item.type === "Container"
           ? [...spec.containers, ...spec.initContainers].map((c) => ({ request: c.resources.requests, limit: c.resources.limits }))
           : [{ request: podRequests(podLike), limit: podLimits(podLike) }];
+      // PodValidateLimitFunc / validateContainer: every min, then every max, then every ratio.
       for (const s of subjects) {
         for (const r of RESOURCES) {
           const min = item.min[r.key];
-          const max = item.max[r.key];
           const low = min === undefined ? null : minConstraint(item.type, r, min, s.request, s.limit);
-          const high = max === undefined ? null : maxConstraint(item.type, r, max, s.request, s.limit);
           if (low !== null) errors.push(low);
+        }
+        for (const r of RESOURCES) {
+          const max = item.max[r.key];
+          const high = max === undefined ? null : maxConstraint(item.type, r, max, s.request, s.limit);
           if (high !== null) errors.push(high);
+        }
+        for (const r of RESOURCES) {
+          const ratio = item.maxLimitRequestRatio[r.name];
+          const over = ratio === undefined ? null : limitRequestRatioConstraint(item.type, r, ratio, s.request, s.limit);
+          if (over !== null) errors.push(over);
         }
       }
     }

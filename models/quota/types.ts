@@ -46,6 +46,8 @@ export interface LimitRangeItem {
   default: ResourceList;
   /** Default requests (Container only). */
   defaultRequest: ResourceList;
+  /** The most a limit may be, as a multiple of the request (a plain number per resource). */
+  maxLimitRequestRatio: { cpu?: number; memory?: number };
 }
 
 export interface LimitRange {

@@ -43,7 +43,7 @@ spec:
 `, "lr.yaml");
   t.same(ok.errors, []);
   t.same((ok.objects[0] as unknown as { spec: { limits: unknown[] } }).spec.limits, [
-    { type: "Container", max: { cpu_mcores: 1000 }, min: { memory_bytes: 64 * 1024 * 1024 }, default: { cpu_mcores: 1000 }, defaultRequest: { cpu_mcores: 1000, memory_bytes: 64 * 1024 * 1024 } },
+    { type: "Container", max: { cpu_mcores: 1000 }, min: { memory_bytes: 64 * 1024 * 1024 }, default: { cpu_mcores: 1000 }, defaultRequest: { cpu_mcores: 1000, memory_bytes: 64 * 1024 * 1024 }, maxLimitRequestRatio: {} },
   ], "default <- max, defaultRequest <- default, else min");
   const bad = loadManifestText(`apiVersion: v1
 kind: LimitRange

@@ -22,7 +22,7 @@ function limitRange(item: Partial<LimitRange["spec"]["limits"][number]>): NewObj
   return {
     kind: "LimitRange",
     metadata: { name: "defaults", namespace: "team" },
-    spec: { limits: [{ type: "Container", max: {}, min: {}, default: {}, defaultRequest: {}, ...item }] },
+    spec: { limits: [{ type: "Container", max: {}, min: {}, default: {}, defaultRequest: {}, maxLimitRequestRatio: {}, ...item }] },
   };
 }
 
@@ -94,6 +94,13 @@ t.test("a LimitRange max refuses a pod with LimitRanger's message", async (t) =>
   sim.run(30_000);
   t.equal(pods(sim).length, 0);
   t.match(failedCreates(sim)[0], /is forbidden: maximum cpu usage per Container is 1, but limit is 2$/);
+});
+
+t.test("maxLimitRequestRatio and several violations at once (upstream's aggregate)", async (t) => {
+  const web = deployment({ name: "web", namespace: "team", replicas: 1, containers: [{ request_mcores: 100, limit_mcores: 2000 }] });
+  const sim = new ClusterSimulation(config([limitRange({ max: { cpu_mcores: 1000 }, maxLimitRequestRatio: { cpu: 4 } }), web]));
+  sim.run(30_000);
+  t.match(failedCreates(sim)[0], /is forbidden: \[maximum cpu usage per Container is 1, but limit is 2, cpu max limit to request ratio per Container is 4, but provided ratio is 20\.000000\]$/);
 });
 
 t.test("defaults then quota: a defaulted request is what the quota charges", async (t) => {
