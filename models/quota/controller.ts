@@ -17,8 +17,7 @@ export const DEFAULT_QUOTA_RESYNC_MS = 5 * 60_000;
 
 export class ResourceQuotaController {
   private readonly queue: WorkQueue;
-  /** Pods that counted when last seen (a pod leaving phase Running for Succeeded stops counting). */
-  private readonly counted = new Set<string>();
+  private resyncing = false;
 
   constructor(
     sim: Simulation,
@@ -27,20 +26,21 @@ export class ResourceQuotaController {
   ) {
     this.queue = new WorkQueue(sim, (key) => this.sync(key));
     store.watch<ResourceQuota>("ResourceQuota", (type, quota) => {
+      // The resync timer starts with the first quota: a run without quotas has no quota events.
+      if (!this.resyncing) {
+        this.resyncing = true;
+        sim.every(resync_ms, () => {
+          for (const q of store.list<ResourceQuota>("ResourceQuota")) this.queue.add(`${q.metadata.namespace}/${q.metadata.name}`);
+        }, { phase_ms: resync_ms });
+      }
       if (type === "DELETED" || sameList(quota.spec.hard, quota.status.hard)) return;
       this.queue.add(`${quota.metadata.namespace}/${quota.metadata.name}`);
     });
+    // Replenishment: a pod deleted or finished frees its usage. (Quota admission charged it.)
     store.watch<Pod>("Pod", (type, pod) => {
-      const uid = pod.metadata.uid;
-      const counts = type !== "DELETED" && podCountsAgainstQuota(pod);
-      const before = this.counted.has(uid);
-      if (counts) this.counted.add(uid);
-      else this.counted.delete(uid);
-      if (before && !counts) this.enqueueNamespace(pod.metadata.namespace);
+      if (!this.resyncing) return;
+      if (type === "DELETED" || !podCountsAgainstQuota(pod)) this.enqueueNamespace(pod.metadata.namespace);
     });
-    sim.every(resync_ms, () => {
-      for (const quota of store.list<ResourceQuota>("ResourceQuota")) this.queue.add(`${quota.metadata.namespace}/${quota.metadata.name}`);
-    }, { phase_ms: resync_ms });
   }
 
   private enqueueNamespace(namespace: string): void {

@@ -47,11 +47,16 @@ t.test("a Deployment scaled past its namespace's quota stops at the quota, with 
   const web = deployment({ name: "web", namespace: "team", replicas: 3, containers: [{ request_mcores: 200, limit_mcores: 400, requestMemory_bytes: 64 * MI }] });
   const scaled = structuredClone(web);
   scaled.spec.replicas = 8;
-  const sim = new ClusterSimulation(config([quota({ "requests.cpu": 1000, pods: 10, "requests.memory": 1024 * MI }), web], [{ at_ms: 60_000, object: scaled }]));
+  const down = structuredClone(web);
+  down.spec.replicas = 2;
+  const sim = new ClusterSimulation(config([quota({ "requests.cpu": 1000, pods: 10, "requests.memory": 1024 * MI }), web], [
+    { at_ms: 60_000, object: scaled },
+    { at_ms: 400_000, object: down },
+  ]));
   sim.run(59_000);
   t.equal(pods(sim).length, 3, "3 replicas fit");
   t.same(failedCreates(sim), []);
-  sim.run(600_000);
+  sim.run(399_000);
   t.equal(pods(sim).length, 5, "1 core of requests.cpu holds 5 pods of 200m");
   const messages = failedCreates(sim);
   t.ok(messages.length >= 2, `the ReplicaSet keeps retrying with backoff (${messages.length} FailedCreate events)`);
@@ -61,6 +66,8 @@ t.test("a Deployment scaled past its namespace's quota stops at the quota, with 
   const q = sim.store.get<ResourceQuota>("ResourceQuota", "team", "compute")!;
   t.same(q.status.used, { "requests.cpu": 1000, pods: 5, "requests.memory": 320 * MI }, "status.used as the quota controller recomputes it");
   t.same(q.status.hard, q.spec.hard);
+  sim.run(600_000);
+  t.same(q.status.used, { "requests.cpu": 400, pods: 2, "requests.memory": 128 * MI }, "scaled down: the deleted pods' usage is replenished");
 });
 
 t.test("a quota on limits refuses pods whose containers state none", async (t) => {
