@@ -5,7 +5,7 @@
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
 import { Simulation, TimeSeries } from "../engine/index.js";
-import { ClusterStore, type NewObject, type StoredObject } from "../models/cluster/store.js";
+import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
 import type { Node, Taint } from "../models/cluster/types.js";
 import { Kubelets, DEFAULT_KUBELET_CONFIG, type KubeletConfig } from "../models/kubelet/kubelet.js";
@@ -27,6 +27,11 @@ import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prom
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
 import type { StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
 import { Sampler } from "./sampler.js";
+import { installAdmission } from "../models/cluster/admission.js";
+import { ResourceQuotaController } from "../models/quota/controller.js";
+import { IngressRouter, type IngressTrafficSource } from "../models/ingress/router.js";
+import { ingressBackends } from "../models/ingress/routing.js";
+import type { Ingress } from "../models/ingress/types.js";
 
 export interface NodeGroup {
   name: string;
@@ -73,6 +78,10 @@ export interface SimulationConfig {
   objects: NewObject<StoredObject>[];
   apps: AppProfile[];
   traffic: TrafficSource[];
+  /** Load sent to an Ingress host and path (models/ingress/router.ts). */
+  ingressTraffic?: IngressTrafficSource[];
+  /** Objects replaced in the store at a time (a scenario's timed patches), in time order. */
+  updates?: { at_ms: number; object: NewObject<StoredObject> }[];
   /** Time-series sampling interval (default 15 s). */
   sampleInterval_ms: number;
   components: Partial<{ [K in keyof ComponentConfig]: Partial<ComponentConfig[K]> | ComponentConfig[K] }>;
@@ -124,6 +133,7 @@ export class ClusterSimulation {
   readonly jobs: JobController;
   readonly cronJobs: CronJobController;
   readonly traffic: ServiceTraffic;
+  readonly ingress: IngressRouter;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
 
@@ -131,6 +141,8 @@ export class ClusterSimulation {
     const components = (this.components = effectiveComponents(config));
     this.sim = new Simulation({ seed: config.seed });
     this.store = new ClusterStore(this.sim, components.watchDelay_ms);
+    installAdmission(this.store);
+    new ResourceQuotaController(this.sim, this.store);
     this.apps = new AppCatalog(config.apps);
     this.runtime = new PodRuntime(this.apps);
     this.kubelets = new Kubelets(this.sim, this.store, this.events, this.apps, this.runtime, components.kubelet);
@@ -143,7 +155,10 @@ export class ClusterSimulation {
     this.jobs = new JobController(this.sim, this.store, this.events, this.timeseries);
     new TtlAfterFinishedController(this.sim, this.store);
     this.cronJobs = new CronJobController(this.sim, this.store, this.events);
-    this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
+    const ingresses = config.objects.filter((o) => o.kind === "Ingress") as unknown as Ingress[];
+    this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));
+    this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, this.ingress.sources, components.traffic);
+    this.ingress.connect(this.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
       : null;
@@ -153,7 +168,32 @@ export class ClusterSimulation {
     for (const group of config.nodeGroups) {
       for (let i = 0; i < group.count; i++) this.addNode(group, `${group.name}-${i}`);
     }
-    for (const object of config.objects) this.store.create(structuredClone(object));
+    for (const object of config.objects) this.createInitial(structuredClone(object));
+    for (const { at_ms, object } of config.updates ?? []) this.sim.scheduleAt(at_ms, () => this.replace(object));
+  }
+
+  /** Creates a manifest object; one admission refuses (a LimitRange max) is reported as kubectl would, and skipped. */
+  private createInitial(object: NewObject<StoredObject>): void {
+    try {
+      this.store.create(object);
+    } catch (e) {
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(this.sim.now_ms, "kubectl", object.kind, object.metadata.name, "Warning", "FailedCreate", `Error from server (Forbidden): ${e.message}`);
+    }
+  }
+
+  /** A timed patch: the stored object takes the new object's labels, annotations and spec. */
+  private replace(object: NewObject<StoredObject>): void {
+    const { namespace = "default", name } = object.metadata;
+    const stored = this.store.get<StoredObject & { spec?: unknown }>(object.kind, namespace, name);
+    if (stored === undefined) return; // deleted meanwhile, as `kubectl apply` would then create it; kubesim skips it
+    stored.metadata.labels = { ...(object.metadata.labels ?? {}) };
+    stored.metadata.annotations = { ...(object.metadata.annotations ?? {}) };
+    stored.spec = structuredClone((object as { spec?: unknown }).spec);
+    // The API server bumps metadata.generation on a spec change (updateDeploymentSpec's reason).
+    const meta = stored.metadata as { generation?: number };
+    if (typeof meta.generation === "number") meta.generation++;
+    this.store.update(stored);
   }
 
   /** Adds a Ready node of a group (used at start, and by a cluster autoscaler later). */

@@ -61,7 +61,7 @@ export function validateAction(file: string, out: ValidateOutput = processOutput
   const warnings = loaded.warnings.length > 0 ? ` (${plural(loaded.warnings.length, "warning")})` : "";
   out.stdout(
     `OK ${loaded.scenario.name}: ${plural(config.objects.length, "object")}, ${plural(nodes, "node")} in ${plural(config.nodeGroups.length, "node group")}, ` +
-      `${plural(config.apps.length, "app")}, ${plural(config.traffic.length, "load source")}, ${formatDuration(config.duration_ms)} simulated${warnings}\n`,
+      `${plural(config.apps.length, "app")}, ${plural(config.traffic.length + (config.ingressTraffic?.length ?? 0), "load source")}, ${formatDuration(config.duration_ms)} simulated${warnings}\n`,
   );
 }
 

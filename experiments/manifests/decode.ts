@@ -16,6 +16,8 @@ import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js"
 import { readInputFile } from "./input-file.js";
 import { cronJobCodec, jobCodec } from "./batch.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
+import { ingressCodec } from "./ingress.js";
+import { limitRangeCodec, namespaceCodec, resourceQuotaCodec } from "./policy.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
 import { deploymentCodec, replicaSetCodec } from "./workloads.js";
@@ -38,6 +40,10 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ["CronJob", new Map([["batch/v1", cronJobCodec]])],
   ["Pod", new Map([["v1", podCodec]])],
   ["Service", new Map([["v1", serviceCodec]])],
+  ["Ingress", new Map([["networking.k8s.io/v1", ingressCodec]])],
+  ["Namespace", new Map([["v1", namespaceCodec]])],
+  ["ResourceQuota", new Map([["v1", resourceQuotaCodec]])],
+  ["LimitRange", new Map([["v1", limitRangeCodec]])],
   [
     "HorizontalPodAutoscaler",
     new Map([

@@ -16,6 +16,8 @@ import { formatRef } from "./fields.js";
 import type { DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { closest } from "./strict.js";
+import { parseCanary } from "../../models/ingress/canary.js";
+import type { Ingress } from "../../models/ingress/types.js";
 
 export function findObject(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): DecodedObject | undefined {
   return objects.find((o) => o.object.kind === kind && (o.object.metadata.namespace ?? "default") === ref.namespace && o.object.metadata.name === ref.name);
@@ -142,5 +144,47 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
       o.site(["spec", "selector"]),
       `selector ${JSON.stringify(selector)} matches no pod template in the manifests; the Service will have no endpoints and its traffic will be dropped`,
     );
+  }
+}
+
+/**
+ * Ingress backends that name a Service the manifests do not define: kubectl accepts them, and
+ * ingress-nginx answers 503 for those paths ("service does not exist"), so a warning. A canary
+ * Ingress whose host and path no stable Ingress serves is skipped by ingress-nginx
+ * (mergeAlternativeBackends: "unable to find real backend"), also a warning.
+ */
+export function checkIngressBackends(objects: readonly DecodedObject[], report: Report): void {
+  const ingresses = objects.filter((o) => o.object.kind === "Ingress");
+  const stableLocations = new Set<string>();
+  for (const o of ingresses) {
+    const ingress = o.object as unknown as Ingress;
+    if (parseCanary(ingress.metadata.annotations).policy !== null) continue;
+    for (const rule of ingress.spec.rules) for (const p of rule.paths) stableLocations.add(`${ingress.metadata.namespace ?? "default"}\u0000${rule.host}\u0000${p.path}`);
+  }
+  for (const o of ingresses) {
+    const ingress = o.object as unknown as Ingress;
+    const namespace = ingress.metadata.namespace ?? "default";
+    const check = (name: string, at: (string | number)[]) => {
+      const ref = { namespace, name };
+      if (findObject(objects, "Service", ref) === undefined) {
+        report.warnAt(o.site([...at, "backend", "service", "name"]), `${notFound(objects, "Service", ref)}; ingress-nginx answers 503 for this path`);
+      }
+    };
+    if (ingress.spec.defaultBackend !== null) {
+      const name = ingress.spec.defaultBackend.service.name;
+      if (findObject(objects, "Service", { namespace, name }) === undefined) {
+        report.warnAt(o.site(["spec", "defaultBackend", "service", "name"]), `${notFound(objects, "Service", { namespace, name })}; ingress-nginx answers 503 for it`);
+      }
+    }
+    const canary = parseCanary(ingress.metadata.annotations).policy !== null;
+    ingress.spec.rules.forEach((rule, i) => {
+      rule.paths.forEach((p, j) => {
+        const at = ["spec", "rules", i, "http", "paths", j];
+        check(p.backend.service.name, at);
+        if (canary && !stableLocations.has(`${namespace}\u0000${rule.host}\u0000${p.path}`)) {
+          report.warnAt(o.site([...at, "path"]), `no Ingress without the canary annotation serves ${rule.host || "*"}${p.path}; ingress-nginx ignores this canary path`);
+        }
+      });
+    });
   }
 }

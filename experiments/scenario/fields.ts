@@ -6,7 +6,7 @@
 import type { Taint } from "../../models/cluster/types.js";
 import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
-import { array, bad, checkedString, def, describe, int, isPlainObject, leaf, ok, oneOf, opt, req, str, type Codec } from "../manifests/codec.js";
+import { array, bad, checkedString, def, describe, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
 import { labels } from "../manifests/common.js";
 import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
@@ -147,24 +147,90 @@ export const app: Codec<AppSpec> = strictStruct(
 
 // ---- load --------------------------------------------------------------------------------------
 
+/** Where a load sends its requests: a Service, or an Ingress host and path (ingress-nginx). */
+export interface IngressTarget {
+  host: string;
+  path: string;
+}
+
+/** A share of a load's requests carrying headers/cookies (to reach a canary by header or cookie). */
+export interface RequestMixSpec {
+  fraction: number;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+}
+
 export interface LoadSpec {
-  service: ObjectRef;
+  service?: ObjectRef;
+  ingress?: IngressTarget;
+  requests: RequestMixSpec[];
   arrivals: "fluid" | "poisson";
   interval_ms: number;
   spread: "round-robin" | "random";
   profile: ProfileSpec;
 }
 
+const ingressTarget: Codec<IngressTarget> = strictStruct(
+  "ingress",
+  { host: req(str), path: def(str, () => "/") },
+  {
+    build: (f, ctx) => {
+      if (!f.path.startsWith("/")) ctx.error(["path"], `Invalid value: ${JSON.stringify(f.path)}: must be an absolute path`);
+      return { host: f.host.toLowerCase(), path: f.path };
+    },
+  },
+);
+
+const fraction: Codec<number> = leaf("fraction", (u) =>
+  typeof u === "number" && u > 0 && u <= 1 ? ok(u) : bad(`expected a fraction of the requests in (0, 1], got ${describe(u)}`),
+);
+const anyStrings = (name: string) => stringMap(name, () => [], () => []);
+
+const requestMix: Codec<RequestMixSpec> = strictStruct(
+  "requests",
+  { fraction: req(fraction), headers: def(anyStrings("headers"), () => ({})), cookies: def(anyStrings("cookies"), () => ({})) },
+  {
+    build: (f) => ({
+      fraction: f.fraction,
+      // nginx's $http_<name> ignores the header name's case.
+      headers: Object.fromEntries(Object.entries(f.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      cookies: f.cookies,
+    }),
+  },
+);
+
 export const load: Codec<LoadSpec> = strictStruct(
   "load",
   {
-    service: req(objectRef),
+    service: opt(objectRef),
+    ingress: opt(ingressTarget),
+    requests: def(array(requestMix), () => []),
     arrivals: def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const),
     interval: def(period, () => 1000),
     spread: def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const),
     profile: req(profile),
   },
-  { build: (f) => ({ service: f.service, arrivals: f.arrivals, interval_ms: f.interval, spread: f.spread, profile: f.profile }) },
+  {
+    check: (f, ctx, raw) => {
+      if ((raw.service === undefined || raw.service === null) === (raw.ingress === undefined || raw.ingress === null)) {
+        ctx.error(["service"], "Required value: exactly one of service or ingress");
+      }
+    },
+    build: (f, ctx) => {
+      const total = f.requests.reduce((sum, m) => sum + m.fraction, 0);
+      if (total > 1 + 1e-9) ctx.error(["requests"], `Invalid value: the fractions add up to ${total}, more than 1`);
+      if (f.requests.length > 0 && f.ingress === undefined) ctx.error(["requests"], "Forbidden: headers and cookies matter only to an ingress load");
+      return {
+        ...(f.service !== undefined && { service: f.service }),
+        ...(f.ingress !== undefined && { ingress: f.ingress }),
+        requests: f.requests,
+        arrivals: f.arrivals,
+        interval_ms: f.interval,
+        spread: f.spread,
+        profile: f.profile,
+      };
+    },
+  },
 );
 
 // ---- patches -----------------------------------------------------------------------------------
@@ -183,6 +249,8 @@ export interface JsonPatchOp {
 
 export interface PatchSpec {
   target: PatchTarget;
+  /** A timed patch: applied to the running cluster at this time (ms) instead of the manifests. */
+  at_ms?: number;
   patch?: Record<string, unknown>;
   jsonPatch?: JsonPatchOp[];
 }
@@ -212,12 +280,13 @@ const anyMap: Codec<Record<string, unknown>> = leaf("map", (u) => (isPlainObject
 
 export const patch: Codec<PatchSpec> = strictStruct(
   "patch",
-  { target: req(target), patch: opt(anyMap), jsonPatch: opt(array(jsonPatchOp)) },
+  { target: req(target), at: opt(duration), patch: opt(anyMap), jsonPatch: opt(array(jsonPatchOp)) },
   {
     build: (f, ctx) => {
       if ((f.patch === undefined) === (f.jsonPatch === undefined)) ctx.error(["patch"], "Required value: exactly one of patch or jsonPatch");
       return {
         target: f.target,
+        ...(f.at !== undefined && { at_ms: f.at }),
         ...(f.patch !== undefined && { patch: f.patch }),
         ...(f.jsonPatch !== undefined && { jsonPatch: f.jsonPatch }),
       };

@@ -18,11 +18,15 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaTargets, checkIngressBackends, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { resolveRoute } from "../../models/ingress/routing.js";
+import type { Ingress } from "../../models/ingress/types.js";
+import type { IngressTrafficSource } from "../../models/ingress/router.js";
+import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { mergeComponents } from "./components.js";
 import { formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
-import { applyPatch, decodeObjects, readManifestFile, type RawObject } from "./manifests.js";
+import { applyPatch, decodeObjects, matches, readManifestFile, type DecodedObject, type RawObject } from "./manifests.js";
 import { Report, type Site } from "./report.js";
 import { checkLimits, DEFAULT_LIMITS, type Limits } from "./limits.js";
 
@@ -113,8 +117,9 @@ export function loadScenario(file: string): LoadedScenario {
     const target = inputPath(manifestLayer!.file, ref);
     raws.push(...readManifestFile(target, ref, itemSite(manifestLayer!, "manifests", i), report, files));
   });
-  for (const p of patches) applyPatch(raws, p.spec, p.site, report);
-  const objects = decodeObjects(raws, report);
+  for (const p of patches) if (p.spec.at_ms === undefined) applyPatch(raws, p.spec, p.site, report);
+  const objects = orderForCreate(decodeObjects(raws, report));
+  const updates = timedUpdates(raws, patches.filter((p) => p.spec.at_ms !== undefined), report);
 
   // References are read from the items as written, so an item with an unrelated error still
   // gets its references checked (every error at once).
@@ -130,6 +135,7 @@ export function loadScenario(file: string): LoadedScenario {
   checkHpaTargets(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
+  checkIngressBackends(objects, report);
   const limits: Limits = { ...DEFAULT_LIMITS, ...fields.limits };
   const durationSite = from.get("duration_ms")?.site(["duration"]);
   const sampledAt = fields.outputs?.sampleInterval_ms !== undefined ? from.get("outputs")?.site(["outputs", "sampleInterval"]) : durationSite;
@@ -146,9 +152,15 @@ export function loadScenario(file: string): LoadedScenario {
 
   const seed = fields.seed ?? 0;
   const traffic: TrafficSource[] = [];
+  const ingressTraffic: IngressTrafficSource[] = [];
   const loadLayer = from.get("load") ?? lastWith(chain, "load");
   const services = new Set<string>();
+  const ingresses = objects.filter((o) => o.object.kind === "Ingress").map((o) => o.object as unknown as Ingress);
   for (const { index, item } of loadLayer === undefined ? [] : rawItems(loadLayer, "load")) {
+    const target = decodeIngressTarget(item.ingress);
+    if (target !== null && resolveRoute(ingresses, target.host, target.path) === null) {
+      report.errorAt(loadLayer!.site(["load", index, "ingress"]), `no Ingress rule routes ${target.host}${target.path} (ingress-nginx would answer 404 from its default backend)`);
+    }
     const ref = decodeRef(item.service);
     if (ref === null) continue;
     const site = loadLayer!.site(["load", index, "service"]);
@@ -161,14 +173,9 @@ export function loadScenario(file: string): LoadedScenario {
     const site = (...rest: (string | number)[]) => itemSite(loadLayer!, "load", i, ...rest);
     const profile = buildProfile(spec, seed, loadLayer!, site, report, files);
     if (profile === null) return;
-    traffic.push({
-      namespace: spec.service.namespace,
-      service: spec.service.name,
-      profile,
-      arrivals: spec.arrivals,
-      interval_ms: spec.interval_ms,
-      spread: spec.spread,
-    });
+    const how = { profile, arrivals: spec.arrivals, interval_ms: spec.interval_ms, spread: spec.spread };
+    if (spec.ingress !== undefined) ingressTraffic.push({ host: spec.ingress.host, path: spec.ingress.path, requests: spec.requests, ...how });
+    else traffic.push({ namespace: spec.service!.namespace, service: spec.service!.name, ...how });
   });
 
   const scenario: ScenarioInfo = {
@@ -193,6 +200,8 @@ export function loadScenario(file: string): LoadedScenario {
     objects: objects.map((o) => o.object),
     apps: (fields.apps ?? []).map((a) => a.profile),
     traffic,
+    ...(ingressTraffic.length > 0 && { ingressTraffic }),
+    ...(updates.length > 0 && { updates }),
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
     components: fields.components ?? {},
   };
@@ -202,6 +211,52 @@ export function loadScenario(file: string): LoadedScenario {
 function decodeRef(u: unknown): ObjectRef | null {
   const r = objectRef.decode(u);
   return r._tag === "Right" ? r.right : null;
+}
+
+function decodeIngressTarget(u: unknown): { host: string; path: string } | null {
+  if (typeof u !== "object" || u === null) return null;
+  const { host, path: p } = u as Record<string, unknown>;
+  return typeof host === "string" && (p === undefined || typeof p === "string") ? { host: host.toLowerCase(), path: (p as string | undefined) ?? "/" } : null;
+}
+
+// What the API server needs first: a Namespace before what lives in it, quotas and limit ranges
+// before the pods they admit (Helm's install order does the same). Stable otherwise.
+const CREATE_FIRST = ["Namespace", "ResourceQuota", "LimitRange"];
+
+function orderForCreate(objects: DecodedObject[]): DecodedObject[] {
+  const rank = (o: DecodedObject) => {
+    const i = CREATE_FIRST.indexOf(o.object.kind);
+    return i < 0 ? CREATE_FIRST.length : i;
+  };
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+}
+
+/**
+ * Timed patches (`patches[].at`), in time order, each applied on top of the manifests as patched
+ * so far: the objects they change, decoded, to replace the stored ones at that time.
+ */
+function timedUpdates(raws: readonly RawObject[], timed: readonly { spec: PatchSpec; site: Site }[], report: Report): { at_ms: number; object: NewObject<StoredObject> }[] {
+  const working: RawObject[] = raws.map((r) => ({ ...r, value: structuredClone(r.value), patched: [...r.patched] }));
+  const out: { at_ms: number; object: NewObject<StoredObject> }[] = [];
+  const ordered = timed.map((p, i) => ({ p, i })).sort((a, b) => a.p.spec.at_ms! - b.p.spec.at_ms! || a.i - b.i).map((x) => x.p);
+  for (const { spec, site } of ordered) {
+    const targets = working.filter((o) => matches(o, spec.target));
+    const errors = report.errors.length;
+    applyPatch(working, spec, site, report);
+    if (report.errors.length > errors) continue;
+    for (const raw of targets) {
+      if (raw.deleted) {
+        report.errorAt(site, "a timed patch cannot delete an object");
+        continue;
+      }
+      // Decode alone: the object's own warnings were given for the manifests already.
+      const scratch = new Report();
+      const [decoded] = decodeObjects([raw], scratch);
+      report.errors.push(...scratch.errors);
+      if (decoded !== undefined) out.push({ at_ms: spec.at_ms!, object: decoded.object });
+    }
+  }
+  return out;
 }
 
 /** The derived-most layer that has `key` at all (when no layer decoded it, for its raw items). */
@@ -237,7 +292,8 @@ function buildProfile(
   }
   try {
     // A stream per Service, derived from the run seed and the name only (engine/rng.ts).
-    return p.make(() => new RngRegistry(seed).stream(`load/${formatRef(spec.service)}/profile`));
+    const target = spec.service !== undefined ? formatRef(spec.service) : `ingress/${spec.ingress!.host}${spec.ingress!.path}`;
+    return p.make(() => new RngRegistry(seed).stream(`load/${target}/profile`));
   } catch (e) {
     // The codecs check what the constructors check; this is a safety net, not a path users take.
     if (!(e instanceof RangeError)) throw e;

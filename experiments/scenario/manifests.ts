@@ -76,7 +76,8 @@ function namespaceOf(value: Record<string, unknown>): string {
   return typeof ns === "string" && ns !== "" ? ns : "default";
 }
 
-function matches(raw: RawObject, target: PatchSpec["target"]): boolean {
+/** Whether a patch's target names this (not deleted) object. */
+export function matches(raw: RawObject, target: PatchSpec["target"]): boolean {
   const v = raw.value;
   if (raw.deleted || !isPlainObject(v) || v.kind !== target.kind || !isPlainObject(v.metadata) || v.metadata.name !== target.name) return false;
   return target.namespace === undefined || namespaceOf(v) === target.namespace;

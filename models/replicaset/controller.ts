@@ -191,6 +191,10 @@ export class ReplicaSetController {
     }
     const requeue_ms = minReadyRequeueAfter_ms(rs, status);
     if (manageReplicasOk && requeue_ms !== null) this.queue.addAfter(key, requeue_ms + this.config.minReadyRequeueSlack_ms);
+    // processNextWorkItem: a failed sync (a refused create) is retried with the rate limiter's
+    // backoff; a good one resets it.
+    if (manageReplicasOk) this.queue.forget(key);
+    else this.queue.addRateLimited(key);
   }
 
   // ControllerRefManager.ClaimPods, release half: an owned pod whose labels no longer match the
@@ -249,24 +253,31 @@ export class ReplicaSetController {
 
   // controller_utils.go RealPodControl.CreatePods: GetPodFromTemplate (labels, annotations and a
   // deep copy of the spec; generateName "<rs>-"), the controller reference, the create, and the
-  // SuccessfulCreate event.
+  // SuccessfulCreate event, or the FailedCreate event of a refused create.
   private createPod(rs: ReplicaSet, now_ms: number): boolean {
     const template = rs.spec.template;
     const name = this.generateName(rs);
-    this.store.create<Pod>({
-      kind: "Pod",
-      metadata: {
-        name,
-        namespace: rs.metadata.namespace,
-        labels: { ...template.metadata.labels },
-        annotations: { ...template.metadata.annotations },
-        ownerReferences: [{ kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
-      },
-      // Each pod owns its containers, conditions and selectors: the kubelet and scheduler mutate
-      // pods in place, which must never reach the template or a sibling.
-      spec: structuredClone(template.spec),
-      status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
-    });
+    try {
+      this.store.create<Pod>({
+        kind: "Pod",
+        metadata: {
+          name,
+          namespace: rs.metadata.namespace,
+          labels: { ...template.metadata.labels },
+          annotations: { ...template.metadata.annotations },
+          ownerReferences: [{ kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
+        },
+        // Each pod owns its containers, conditions and selectors: the kubelet and scheduler mutate
+        // pods in place, which must never reach the template or a sibling.
+        spec: structuredClone(template.spec),
+        status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
+      });
+    } catch (e) {
+      // Admission refused the pod (models/cluster/admission.ts: quota, LimitRange).
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Warning", "FailedCreate", `Error creating: ${e.message}`);
+      return false;
+    }
     this.podsCreated++;
     this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
     return true;
