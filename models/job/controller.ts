@@ -14,7 +14,7 @@
  */
 import type { Simulation, TimeSeries } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
-import { objectKey, type ClusterStore, type WatchEventType } from "../cluster/store.js";
+import { objectKey, StoreError, type ClusterStore, type WatchEventType } from "../cluster/store.js";
 import type { Labels, Pod } from "../cluster/types.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import { isPodReady, isPodTerminal } from "../kubelet/pod-status.js";
@@ -259,17 +259,33 @@ export class JobController {
         indexes.push(index);
       }
       if (wait_ms > 0) this.queue.addAfter(key, wait_ms);
-      for (const index of indexes) this.createPod(job, index, now_ms);
-      return active + indexes.length;
+      return active + this.createPods(job, indexes, now_ms);
     }
     const left_ms = getRemainingTime_ms(t.backoff, now_ms);
     if (left_ms > 0) {
       this.queue.addAfter(key, left_ms);
       return active;
     }
-    for (let i = 0; i < diff; i++) this.createPod(job, null, now_ms);
-    active += diff;
-    return active;
+    return active + this.createPods(job, new Array<null>(diff).fill(null), now_ms);
+  }
+
+  /**
+   * Creates one pod per entry (its completion index, or null); returns how many were created. A
+   * create that admission refuses (quota, LimitRange) ends the batch, as slowStartBatch does, and
+   * the sync is retried through the rate limiter (upstream returns the error to the work queue).
+   */
+  private createPods(job: Job, indexes: readonly (number | null)[], now_ms: number): number {
+    const key = objectKey(job.metadata.namespace, job.metadata.name);
+    let created = 0;
+    for (const index of indexes) {
+      if (!this.createPod(job, index, now_ms)) {
+        this.queue.addRateLimited(key);
+        return created;
+      }
+      created++;
+    }
+    this.queue.forget(key);
+    return created;
   }
 
   // indexed_job_utils.go firstPendingIndexes: ascending indexes in [0, completions) neither
@@ -289,7 +305,7 @@ export class JobController {
   // controller-uid and job-name labels) and, for Indexed Jobs, the completion index as
   // annotation and label (indexed_job_utils.go addCompletionIndexAnnotation/Label) and in the
   // generated name (podGenerateNameWithIndex: "<job>-<index>-").
-  private createPod(job: Job, index: number | null, now_ms: number): void {
+  private createPod(job: Job, index: number | null, now_ms: number): boolean {
     const template = job.spec.template;
     const base = index === null ? `${job.metadata.name}-` : `${job.metadata.name}-${index}-`;
     const name = generatePodName(this.store, this.sim.rng.stream(`job/${job.metadata.namespace}/${job.metadata.name}`), job.metadata.namespace, base);
@@ -299,19 +315,27 @@ export class JobController {
       labels[JOB_COMPLETION_INDEX] = String(index);
       annotations[JOB_COMPLETION_INDEX] = String(index);
     }
-    this.store.create<Pod>({
-      kind: "Pod",
-      metadata: {
-        name,
-        namespace: job.metadata.namespace,
-        labels,
-        annotations,
-        ownerReferences: [{ kind: "Job", name: job.metadata.name, uid: job.metadata.uid, controller: true }],
-      },
-      spec: structuredClone(template.spec),
-      status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
-    });
+    try {
+      this.store.create<Pod>({
+        kind: "Pod",
+        metadata: {
+          name,
+          namespace: job.metadata.namespace,
+          labels,
+          annotations,
+          ownerReferences: [{ kind: "Job", name: job.metadata.name, uid: job.metadata.uid, controller: true }],
+        },
+        spec: structuredClone(template.spec),
+        status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
+      });
+    } catch (e) {
+      // Admission refused the pod (models/cluster/admission.ts): RealPodControl's FailedCreate.
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, "Warning", "FailedCreate", `Error creating: ${e.message}`);
+      return false;
+    }
     this.events.emit(now_ms, JOB_COMPONENT, "Job", job.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
+    return true;
   }
 
   // RealPodControl.DeletePod and its SuccessfulDelete event.

@@ -4,7 +4,9 @@
  * Indexed completion, the pod failure policy and ttlSecondsAfterFinished.
  */
 import t from "tap";
+import type { NewObject } from "../../../models/cluster/store.js";
 import type { Pod } from "../../../models/cluster/types.js";
+import type { ResourceQuota } from "../../../models/quota/types.js";
 import type { Job } from "../../../models/job/types.js";
 import { JOB_COMPLETION_INDEX } from "../../../models/job/types.js";
 import { batchApp, batchCluster, job } from "./fixtures.js";
@@ -149,4 +151,17 @@ t.test("restartPolicy OnFailure: container restarts in place count toward backof
   const failed = sim.store.get<Job>("Job", "default", "retry")!;
   t.match(failed.status.conditions, [{ type: "Failed", reason: "BackoffLimitExceeded", lastTransitionTime_ms: 32_000 }]);
   t.equal(sim.store.count("Pod"), 0, "the restarting pod is deleted");
+});
+
+t.test("a ResourceQuota on pods: creates past it fail with FailedCreate, and the Job finishes as pods complete", async (t) => {
+  const quota: NewObject<ResourceQuota> = { kind: "ResourceQuota", metadata: { name: "q", namespace: "default" }, spec: { hard: { pods: 2 } }, status: { hard: {}, used: {} } };
+  const sim = batchCluster([quota, job("batch", "crunch", { completions: 4, parallelism: 4 })], [batchApp("crunch", 60_000)]);
+  sim.run(600_000);
+  const failed = jobEvents(sim, "FailedCreate");
+  t.ok(failed.length >= 1);
+  t.match(failed[0], { time_ms: 0, type: "Warning", message: /^Error creating: pods "batch-\w+" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2$/ });
+  const done = sim.store.get<Job>("Job", "default", "batch")!;
+  t.equal(done.status.succeeded, 4);
+  t.match(done.status.conditions, [{ type: "Complete" }]);
+  t.same(jobEvents(sim, "SuccessfulCreate").map((e) => e.time_ms).slice(0, 2), [0, 0], "two pods at once, as the quota allows");
 });
