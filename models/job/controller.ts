@@ -11,6 +11,10 @@
  * - The interim SuccessCriteriaMet / FailureTarget conditions (1.31) are not written: the Job goes
  *   straight to Complete / Failed, with the reasons and messages upstream puts there.
  * - Deleting a Job deletes its pods here (the garbage collector's background propagation).
+ * - A refused pod create retries through the kernel work queue's default controller rate limiter
+ *   (5 ms doubling), not the Job controller's own (1 s doubling to 60 s).
+ * - The pod-failure back-off is capped at 6 minutes (upstream's MaxJobBackOff and the Job docs),
+ *   see backoff.ts.
  */
 import type { Simulation, TimeSeries } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
