@@ -32,7 +32,7 @@ t.test("Next over the syntax (robfig/cron spec_test.go TestNext shapes)", async 
     // Both day fields restricted: either matches (the 13th, or any Friday).
     ["0 0 13 * 5", "2025-01-01T00:00:00Z", ["2025-01-03T00:00:00.000Z", "2025-01-10T00:00:00.000Z", "2025-01-13T00:00:00.000Z"]],
     // A stepped star is no longer a star: still OR.
-    ["0 0 */10 * 5", "2025-01-01T00:00:00Z", ["2025-01-01T00:00:00.000Z".replace("01T", "03T"), "2025-01-10T00:00:00.000Z", "2025-01-11T00:00:00.000Z"]],
+    ["0 0 */10 * 5", "2025-01-01T00:00:00Z", ["2025-01-03T00:00:00.000Z", "2025-01-10T00:00:00.000Z", "2025-01-11T00:00:00.000Z"]],
   ];
   for (const [expr, from, want] of cases) t.same(runs(expr, from, want.length), want, `${expr} after ${from}`);
   t.equal(nextScheduleTime(parseCronSchedule("0 0 30 2 *"), at("2025-01-01T00:00:00Z")), null, "never: February 30th");
