@@ -17,7 +17,9 @@ import { AppCatalog, type AppProfile } from "../models/workload/app-profile.js";
 import { HorizontalController, DEFAULT_HPA_CONTROLLER_CONFIG, type HpaControllerConfig } from "../models/hpa/controller.js";
 import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
-import { ReplicaSetController } from "../models/replicaset/controller.js";
+import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
+import { StatefulSetController } from "../models/statefulset/controller.js";
+import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
@@ -118,6 +120,9 @@ export class ClusterSimulation {
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
+  readonly replicationControllers: ReplicaSetController;
+  readonly statefulSets: StatefulSetController;
+  readonly volumes: PersistentVolumeController;
   readonly traffic: ServiceTraffic;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
@@ -135,6 +140,9 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
+    this.replicationControllers = new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND);
+    this.statefulSets = new StatefulSetController(this.sim, this.store, this.events);
+    this.volumes = new PersistentVolumeController(this.sim, this.store, this.events);
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
