@@ -17,7 +17,8 @@ import { readInputFile } from "./input-file.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
-import { deploymentCodec, replicaSetCodec } from "./workloads.js";
+import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
+import { deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
 export { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
@@ -33,6 +34,10 @@ export interface ManifestLoadResult {
 const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>> = new Map<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>>([
   ["Deployment", new Map([["apps/v1", deploymentCodec]])],
   ["ReplicaSet", new Map([["apps/v1", replicaSetCodec]])],
+  ["StatefulSet", new Map([["apps/v1", statefulSetCodec]])],
+  ["ReplicationController", new Map([["v1", replicationControllerCodec]])],
+  ["PersistentVolumeClaim", new Map([["v1", persistentVolumeClaimCodec]])],
+  ["StorageClass", new Map([["storage.k8s.io/v1", storageClassCodec]])],
   ["Pod", new Map([["v1", podCodec]])],
   ["Service", new Map([["v1", serviceCodec]])],
   [

@@ -13,7 +13,7 @@ import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
 import type { ObjectRef } from "./fields.js";
 import { formatRef } from "./fields.js";
-import type { DecodedObject } from "./manifests.js";
+import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { closest } from "./strict.js";
 
@@ -105,7 +105,7 @@ export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: read
     if (o.object.kind === "Pod") {
       template = (o.object as unknown as Pod).spec;
       at = ["spec"];
-    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    } else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       template = (o.object as unknown as Deployment).spec.template.spec;
       at = ["spec", "template", "spec"];
     } else continue;
@@ -128,7 +128,7 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
   for (const o of objects) {
     const namespace = o.object.metadata.namespace ?? "default";
     if (o.object.kind === "Pod") podLabels.push({ namespace, labels: o.object.metadata.labels ?? {} });
-    else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       podLabels.push({ namespace, labels: (o.object as unknown as Deployment).spec.template.metadata.labels });
     }
   }

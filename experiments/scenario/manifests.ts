@@ -30,6 +30,9 @@ export interface RawObject {
 }
 
 /** A decoded object and where it was written. */
+/** Kinds whose spec.template is a pod template and spec.replicas its pod count (the checks read both). */
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"]);
+
 export interface DecodedObject {
   object: NewObject<StoredObject>;
   raw: RawObject;

@@ -58,7 +58,7 @@ export function cluster(objects: NewObject<StoredObject>[], groups: NodeSpec[] =
     duration_ms: 60 * 60_000,
     nodeGroups: groups.map((g) => ({
       name: g.name, count: g.count, cpu_mcores: 4000, memory_bytes: 16 * 2 ** 30,
-      labels: g.zone === undefined ? {} : { "topology.kubernetes.io/zone": g.zone },
+      labels: g.zone === undefined ? {} : ({ "topology.kubernetes.io/zone": g.zone } as Record<string, string>),
     })),
     objects,
     apps: [],
