@@ -37,11 +37,11 @@ import {
   identityMatches,
   isCreated,
   isFailed,
-  isHealthy,
   isRunningAndAvailable,
   isRunningAndReady,
   isSucceeded,
   isTerminating,
+  isUnavailable,
   newVersionedStatefulSetPod,
   storageMatches,
   updateIdentity,
@@ -184,14 +184,11 @@ export class StatefulSetController {
     // sort the condemned Pods by their ordinals (descendingOrdinal).
     condemned.sort((a, b) => getOrdinal(b) - getOrdinal(a));
 
-    // find the first unhealthy Pod
-    let firstUnhealthyOrdinal = Number.MAX_SAFE_INTEGER;
-    let firstUnhealthyPod: Pod | null = null;
-    for (const pod of [...full, ...condemned]) {
-      if (!isHealthy(pod) && getOrdinal(pod) < firstUnhealthyOrdinal) {
-        firstUnhealthyOrdinal = getOrdinal(pod);
-        firstUnhealthyPod = pod;
-      }
+    // find the first unhealthy Pod, or the first unhealthy condemned Pod (lowest ordinal first).
+    const minReadySeconds = set.spec.minReadySeconds;
+    let firstUnavailablePod: Pod | null = full.find((pod) => isUnavailable(pod, minReadySeconds, now_ms)) ?? null;
+    for (let i = condemned.length - 1; i >= 0 && firstUnavailablePod === null; i--) {
+      if (isUnavailable(condemned[i], minReadySeconds, now_ms)) firstUnavailablePod = condemned[i];
     }
 
     // Upstream counts the replicas slice after processing (pods created in this pass included).
@@ -207,7 +204,7 @@ export class StatefulSetController {
     for (const pod of condemned) this.markCondemnedClaims(set, pod);
     // At this point, in monotonic mode all of the current Replicas are Running, Ready and
     // Available, and we can consider termination.
-    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnhealthyPod, monotonic, condemned, i, now_ms), monotonic)) return status();
+    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnavailablePod, monotonic, condemned, i, now_ms), monotonic)) return status();
 
     // for the OnDelete strategy we short circuit. Pods will be updated when they are manually deleted.
     if (set.spec.updateStrategy.type === "OnDelete") return status();
@@ -217,11 +214,13 @@ export class StatefulSetController {
     for (let target = full.length - 1; target >= updateMin; target--) {
       // delete the Pod if it is not already terminating and does not match the update revision.
       if (getPodRevision(full[target]) !== updateRevision.metadata.name && !isTerminating(full[target])) {
+        const s = status();
         this.deleteStatefulPod(set, full[target], now_ms);
-        return status();
+        s.currentReplicas--;
+        return s;
       }
-      // wait for unhealthy Pods on update
-      if (!isHealthy(full[target])) return status();
+      // wait for unavailable Pods on update
+      if (isUnavailable(full[target], minReadySeconds, now_ms)) return status();
     }
     return status();
   }
@@ -267,7 +266,7 @@ export class StatefulSetController {
     // if we are in monotonic mode and the condemned target is not the first unhealthy Pod, block.
     if (!isRunningAndAvailable(pod, set.spec.minReadySeconds, now_ms) && monotonic && pod !== firstUnhealthyPod) return true;
     this.deleteStatefulPod(set, pod, now_ms);
-    return monotonic;
+    return true;
   }
 
   // stateful_pod_control.go CreateStatefulPod: claims first, then the pod.
@@ -338,10 +337,11 @@ export class StatefulSetController {
     }
   }
 
-  // stateful_set_control.go updateStatefulSetStatus with completeRollingUpdate: once every
-  // replica runs the update revision, it becomes the current revision.
+  // stateful_set_control.go updateStatefulSetStatus with stateful_set_utils.go
+  // completeRollingUpdate: once every replica runs the update revision and is Ready, the update
+  // revision becomes the current revision.
   private updateStatefulSetStatus(set: StatefulSet, status: StatefulSet["status"]): void {
-    if (set.spec.updateStrategy.type === "RollingUpdate" && status.updatedReplicas >= status.replicas && status.currentRevision !== status.updateRevision) {
+    if (set.spec.updateStrategy.type === "RollingUpdate" && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
       status.currentRevision = status.updateRevision;
       status.currentReplicas = status.updatedReplicas;
     }
@@ -358,17 +358,14 @@ export class StatefulSetController {
 
 /**
  * stateful_set_control.go runForAll: in monotonic mode, stop at the first call that says to;
- * otherwise (Parallel) run every call and report whether any said to stop.
+ * otherwise (Parallel: slowStartBatch, which ignores what each call says) run every call and go
+ * on. No call fails here, so slowStartBatch's batching changes nothing in virtual time.
  */
 function runForAll(count: number, fn: (i: number) => boolean, monotonic: boolean): boolean {
-  let shouldExit = false;
   for (let i = 0; i < count; i++) {
-    if (fn(i)) {
-      if (monotonic) return true;
-      shouldExit = true;
-    }
+    if (fn(i) && monotonic) return true;
   }
-  return shouldExit;
+  return false;
 }
 
 /** stateful_set_control.go computeReplicaStatus over the pods listed at the start of the sync. */

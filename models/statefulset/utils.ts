@@ -4,7 +4,7 @@
  * getPodName, getPersistentVolumeClaimName, getPersistentVolumeClaims, identityMatches,
  * storageMatches, updateIdentity, updateStorage, newStatefulSetPod, newVersionedStatefulSetPod,
  * isRunningAndReady, isRunningAndAvailable, isCreated, isFailed, isSucceeded, isTerminating,
- * isHealthy, allowsBurst, getPodRevision, setPodRevision).
+ * isUnavailable, allowsBurst, getPodRevision).
  */
 import type { NewObject } from "../cluster/store.js";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from "../cluster/types.js";
@@ -161,9 +161,9 @@ export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now_ms:
   return pod.status.phase === "Running" && isPodAvailable(pod, minReadySeconds, now_ms);
 }
 
-// isHealthy: running and ready and not being deleted.
-export function isHealthy(pod: Pod): boolean {
-  return isRunningAndReady(pod) && !isTerminating(pod);
+// isUnavailable: not available for minReadySeconds, or being deleted.
+export function isUnavailable(pod: Pod, minReadySeconds: number, now_ms: number): boolean {
+  return !isPodAvailable(pod, minReadySeconds, now_ms) || isTerminating(pod);
 }
 
 // allowsBurst: Parallel pod management lifts the one-at-a-time ordering.
