@@ -9,7 +9,7 @@
  * - WaitForFirstConsumer classes provision once a pod using the claim is bound to a node, in that
  *   node's zone. Upstream the scheduler's VolumeBinding PreBind writes the selected-node
  *   annotation before binding the pod; here the controller writes it when it sees the pod bound
- *   (same virtual instant, before the kubelet starts the pod's containers).
+ *   (the same virtual instant).
  * - A deleted claim's volume is deleted (reclaimPolicy Delete) or Released (Retain).
  * A bound volume never moves: a pod recreated for the claim can only run where it can attach
  * (the scheduler's VolumeBinding filter). Not modelled: capacity, access modes, static volumes.
@@ -49,8 +49,9 @@ export class PersistentVolumeController {
     for (const volume of pod.spec.volumes) {
       const claim = this.store.get<PersistentVolumeClaim>("PersistentVolumeClaim", pod.metadata.namespace, volume.persistentVolumeClaim.claimName);
       if (claim === undefined || claim.spec.volumeName !== "" || claim.metadata.annotations[SELECTED_NODE_ANNOTATION] !== undefined) continue;
+      // The claim's MODIFIED event provisions it (syncUnboundClaim).
       claim.metadata.annotations[SELECTED_NODE_ANNOTATION] = pod.spec.nodeName;
-      this.syncUnboundClaim(claim);
+      this.store.update(claim);
     }
   }
 
