@@ -107,6 +107,11 @@ export function needsCustomMetrics(config: SimulationConfig): boolean {
   return false;
 }
 
+/** Whether the run starts with an object of one of `kinds`. */
+function hasKind(config: SimulationConfig, ...kinds: string[]): boolean {
+  return config.objects.some((object) => kinds.includes(object.kind));
+}
+
 export class ClusterSimulation {
   readonly sim: Simulation;
   readonly store: ClusterStore;
@@ -120,9 +125,10 @@ export class ClusterSimulation {
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
-  readonly replicationControllers: ReplicaSetController;
-  readonly statefulSets: StatefulSetController;
-  readonly volumes: PersistentVolumeController;
+  /** Built only when the run starts with objects of their kinds (each watches every pod). */
+  readonly replicationControllers: ReplicaSetController | null;
+  readonly statefulSets: StatefulSetController | null;
+  readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
@@ -140,9 +146,11 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
-    this.replicationControllers = new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND);
-    this.statefulSets = new StatefulSetController(this.sim, this.store, this.events);
-    this.volumes = new PersistentVolumeController(this.sim, this.store, this.events);
+    this.replicationControllers = hasKind(config, "ReplicationController")
+      ? new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND)
+      : null;
+    this.statefulSets = hasKind(config, "StatefulSet") ? new StatefulSetController(this.sim, this.store, this.events) : null;
+    this.volumes = hasKind(config, "StatefulSet", "PersistentVolumeClaim") ? new PersistentVolumeController(this.sim, this.store, this.events) : null;
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
