@@ -39,8 +39,8 @@ export interface SummaryInputs {
 export function summarize(inputs: SummaryInputs): Summary {
   // Two passes over the recorder's rows, none of them kept: a 28-day run has millions.
   const rows = () => inputs.timeseries.rows();
-  // Replicas per sample time and workload, Deployments and StatefulSets (a change recorded at a sample instant and the
-  // sample itself are one value, not two).
+  // Replicas per sample time and workload (Deployments and StatefulSets; a change recorded at a
+  // sample instant and the sample itself are one value, not two).
   const replicasAt = new Map<number, Map<string, number>>();
   const byTime = new Map<number, { replicas: number; violated: boolean }>();
   const weighted: [number, number][] = [];
