@@ -12,7 +12,8 @@
  *   write (as for the ReplicaSet controller).
  * - Revisions are ControllerRevision objects in the store named "<set>-<hash>", the hash being
  *   the Deployment controller's template hash (controller_utils.go ComputeHash) over the pod
- *   template rather than history.HashControllerRevision over a patch; only the template is kept.
+ *   template rather than history.HashControllerRevision over a patch; only the template is kept,
+ *   and going back to an earlier template reuses its revision without renumbering it.
  * - The retention policy's owner references are replaced by what the garbage collector would then
  *   do: when a condemned pod (whenScaled: Delete) or the set (whenDeleted: Delete) is gone, the
  *   controller deletes the claims itself.
@@ -124,6 +125,7 @@ export class StatefulSetController {
     const { currentRevision, updateRevision } = this.getStatefulSetRevisions(set);
     const status = this.updateStatefulSet(set, currentRevision, updateRevision, pods, now_ms);
     this.updateStatefulSetStatus(set, status);
+    this.truncateHistory(set, pods, currentRevision, updateRevision);
     // sync: "Requeue after minReadySeconds while ready pods wait to become available".
     if (set.spec.minReadySeconds > 0 && status.readyReplicas !== status.availableReplicas) {
       this.queue.addAfter(key, set.spec.minReadySeconds * 1000 + 1000);
@@ -158,6 +160,21 @@ export class StatefulSetController {
     }
     const current = set.status.currentRevision === "" ? undefined : this.store.get<ControllerRevision>("ControllerRevision", ns, set.status.currentRevision);
     return { currentRevision: current ?? updateRevision, updateRevision };
+  }
+
+  /**
+   * stateful_set_control.go truncateHistory: revisions that are neither current, nor the update
+   * revision, nor the revision of a pod are deleted, oldest first, down to revisionHistoryLimit.
+   */
+  private truncateHistory(set: StatefulSet, pods: readonly Pod[], current: ControllerRevision, update: ControllerRevision): void {
+    const live = new Set([current.metadata.name, update.metadata.name, ...pods.map(getPodRevision)]);
+    const history = this.store
+      .list<ControllerRevision>("ControllerRevision", set.metadata.namespace)
+      .filter((r) => controllerRefOf(r.metadata)?.uid === set.metadata.uid && !live.has(r.metadata.name))
+      .sort((a, b) => a.revision - b.revision);
+    for (const r of history.slice(0, Math.max(0, history.length - set.spec.revisionHistoryLimit))) {
+      this.store.delete("ControllerRevision", r.metadata.namespace, r.metadata.name);
+    }
   }
 
   /** stateful_set_control.go updateStatefulSet: one pass over replicas, condemned, then the update. */

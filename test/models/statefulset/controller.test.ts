@@ -66,7 +66,7 @@ t.test("minReadySeconds: the next ordinal waits until the previous pod is availa
 });
 
 t.test("RollingUpdate with a partition updates from the highest ordinal down to the partition", (t) => {
-  const c = cluster([statefulSet("web", 3, { updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 1 } } })]);
+  const c = cluster([statefulSet("web", 3, { updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 1 } }, revisionHistoryLimit: 0 })]);
   c.run(120_000);
   const oldRevision = getSet(c).status.currentRevision;
   t.equal(getSet(c).status.updateRevision, oldRevision);
@@ -95,6 +95,7 @@ t.test("RollingUpdate with a partition updates from the highest ordinal down to 
   t.equal(image("web-0"), "web:2");
   t.equal(getSet(c).status.currentRevision, getSet(c).status.updateRevision, "rollout complete: the update revision is current");
   t.equal(getSet(c).status.updatedReplicas, 3);
+  t.same(c.store.list("ControllerRevision").map((r) => r.metadata.name), [getSet(c).status.currentRevision], "revisionHistoryLimit 0: only the live revision is kept");
   t.end();
 });
 
