@@ -162,3 +162,25 @@ t.test("a headless Service's endpoints are the set's Ready pods", (t) => {
   t.same(c.traffic.get("default", "web")!.endpoints.map((p) => p.metadata.name).sort(), ["web-0", "web-1", "web-2"]);
   t.end();
 });
+
+t.test("scale-down with web-0 not Ready: OrderedReady waits, Parallel does not", (t) => {
+  for (const policy of ["OrderedReady", "Parallel"] as const) {
+    const c = cluster([statefulSet("web", 3, { podManagementPolicy: policy })]);
+    c.run(120_000);
+    const setReady = (status: "True" | "False") => {
+      const pod0 = c.store.get<Pod>("Pod", "default", "web-0")!;
+      const ready = pod0.status.conditions.find((cond) => cond.type === "Ready")!;
+      ready.status = status;
+      ready.lastTransitionTime_ms = c.sim.now_ms;
+      c.store.update(pod0);
+    };
+    setReady("False");
+    scale(c, 1);
+    c.run(c.sim.now_ms + 120_000);
+    t.same(podNames(c), policy === "OrderedReady" ? ["web-0", "web-1", "web-2"] : ["web-0"], `${policy}: while web-0 is not Ready`);
+    setReady("True");
+    c.run(c.sim.now_ms + 120_000);
+    t.same(podNames(c), ["web-0"], `${policy}: once web-0 is Ready again`);
+  }
+  t.end();
+});
