@@ -11,7 +11,7 @@ import path from "node:path";
 import { formatDiagnostic } from "../../experiments/manifests/decode.js";
 import { loadScenario } from "../../experiments/scenario/load.js";
 import { ClusterSimulation } from "../../experiments/simulator.js";
-import type { PersistentVolumeClaim, StatefulSet } from "../../models/cluster/types.js";
+import type { PersistentVolumeClaim, Pod, StatefulSet } from "../../models/cluster/types.js";
 
 const MANIFESTS = `apiVersion: v1
 kind: Service
@@ -59,6 +59,8 @@ duration: 15m
 cluster:
   nodeGroups: [{name: pool, count: 3, cpu: "4", memory: 16Gi}]
 manifests: [web.yaml]
+apps:
+  - {name: nginx, statefulSets: [web], cpuPerRequest: 20ms}
 load:
   - service: default/nginx
     profile: {type: step, initial: 0, steps: [{at: 1m, rps: 60}]}
@@ -73,6 +75,7 @@ t.test("a StatefulSet behind a headless Service serves traffic and is scaled by 
   t.strictSame(loaded.warnings.map(formatDiagnostic), [], "no kind dropped, no Service without endpoints");
   const c = new ClusterSimulation(loaded.config!);
   c.run();
+  t.ok(c.store.list<Pod>("Pod").every((p) => p.metadata.annotations["sim.kubesim.io/app"] === "nginx"), "the app's profile reaches the set's pods");
   const set = c.store.get<StatefulSet>("StatefulSet", "default", "web")!;
   t.equal(set.spec.replicas, 6, "the HPA scaled the StatefulSet");
   t.equal(set.status.readyReplicas, 6);
@@ -83,5 +86,16 @@ t.test("a StatefulSet behind a headless Service serves traffic and is scaled by 
   t.ok(totals.served > 0 && totals.dropped === 0, `served ${totals.served}, dropped ${totals.dropped}`);
   const last = [...c.timeseries.rows()].filter((r) => r.kind === "StatefulSet" && r.name === "web" && r.metric === "replicas_ready").pop();
   t.equal(last?.value, 6, "StatefulSet readiness in the time series");
+  t.end();
+});
+
+t.test("apps[].statefulSets naming a StatefulSet the manifests do not define is an error with file:line", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sts-"));
+  fs.writeFileSync(path.join(dir, "web.yaml"), MANIFESTS);
+  fs.writeFileSync(path.join(dir, "scenario.yaml"), SCENARIO.replace("statefulSets: [web]", "statefulSets: [wbe]"));
+  const loaded = loadScenario(path.join(dir, "scenario.yaml"));
+  t.strictSame(loaded.errors.map(formatDiagnostic), [
+    `${path.join(dir, "scenario.yaml")}:10 apps[0].statefulSets[0]: StatefulSet "default/wbe" not found in the manifests (did you mean "web"?)`,
+  ]);
   t.end();
 });
