@@ -318,6 +318,16 @@ export function schedulePod(
 
   // findNodesThatFitPod → findNodesThatPassFilters.
   const cycle = runPreFilterPlugins(pod, config);
+  // A PreFilter rejection (VolumeBinding's missing or unbound Immediate claim) ends the attempt
+  // before any node is filtered: every node gets the status, the message is PreFilter's.
+  const preFilterRejection = cycle.volumeBinding?.rejection ?? null;
+  if (preFilterRejection !== null) {
+    const diagnosis = newDiagnosis();
+    for (const nodeInfo of nodeInfos) diagnosis.nodeToStatus.set(nodeInfo.name, preFilterRejection);
+    addPluginStatus(diagnosis, preFilterRejection);
+    diagnosis.preFilterMsg = preFilterRejection.reasons.join(", ");
+    return { kind: "FitError", fitError: { podNamespace: pod.metadata.namespace, podName: pod.metadata.name, numAllNodes, diagnosis } };
+  }
   const numNodesToFind = numFeasibleNodesToFind(config.percentageOfNodesToScore, numAllNodes);
   const { feasible, failedNodes, failedStatuses } = state.scratch();
   const start = state.nextStartNodeIndex;

@@ -24,7 +24,7 @@ export const ERR_REASON_UNBOUND_IMMEDIATE = "pod has unbound immediate Persisten
 
 /** PreFilter's state: the bound volumes' node affinities and the zones unbound claims allow. */
 export interface VolumeBindingState {
-  /** A PreFilter rejection (missing or unbound Immediate claim): every node fails with it. */
+  /** A PreFilter rejection (missing or unbound Immediate claim): schedulePod stops at it. */
   rejection: Status | null;
   /** Per bound claim: its volume's required terms (ORed); empty list = attaches anywhere. */
   boundTerms: ParsedNodeSelectorTerm[][];
@@ -59,9 +59,8 @@ export function volumeBindingPreFilter(pod: Pod, store: ClusterStore | undefined
   return state;
 }
 
-/** VolumeBinding.Filter. */
+/** VolumeBinding.Filter (never reached after a PreFilter rejection). */
 export function volumeBindingFilter(state: VolumeBindingState, nodeInfo: NodeInfo): Status {
-  if (state.rejection !== null) return state.rejection;
   const labels = nodeInfo.node.metadata.labels;
   for (const terms of state.boundTerms) {
     if (terms.length > 0 && !terms.some((t) => nodeSelectorTermMatches(t, labels))) {

@@ -71,7 +71,7 @@ t.test("a claim naming a missing StorageClass stays Pending and its pod unschedu
   t.equal(c.store.get<Pod>("Pod", "default", "web-0")!.spec.nodeName, "");
   const csv = c.events.recorder.toCsv();
   t.match(csv, /ProvisioningFailed,"?storageclass.storage.k8s.io ""nope"" not found/);
-  t.match(csv, /pod has unbound immediate PersistentVolumeClaims/);
+  t.match(csv, /FailedScheduling,0\/2 nodes are available: pod has unbound immediate PersistentVolumeClaims\.\n/, "PreFilter's message, as upstream");
   t.end();
 });
 
