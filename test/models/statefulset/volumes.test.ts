@@ -84,3 +84,19 @@ t.test("ChooseZoneForVolume spreads a set's ordinals round-robin over the sorted
   t.equal(chooseZoneForVolume([], "data-web-0"), "");
   t.end();
 });
+
+t.test("a standalone claim: Immediate binds at once, WaitForFirstConsumer waits for a pod", (t) => {
+  const claim = (name: string, storageClassName: string): NewObject<PersistentVolumeClaim> => ({
+    kind: "PersistentVolumeClaim",
+    metadata: { name },
+    spec: { storageClassName, accessModes: ["ReadWriteOnce"], storage_bytes: 2 ** 30, volumeName: "" },
+    status: { phase: "Pending" },
+  });
+  const c = cluster([storageClass("now", "Immediate", []), storageClass("later", "WaitForFirstConsumer", []), claim("a", "now"), claim("b", "later")], ZONED);
+  c.run(1000);
+  t.equal(c.store.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "a")!.status.phase, "Bound");
+  t.equal(volumeZoneOf(c, "a"), chooseZoneForVolume(["zone-a", "zone-b"], "a"), "Immediate: ChooseZoneForVolume over the nodes' zones");
+  t.equal(c.store.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "b")!.status.phase, "Pending");
+  t.equal(c.events.count("persistentvolume-controller", "Normal", "WaitForFirstConsumer"), 1);
+  t.end();
+});
