@@ -5,7 +5,7 @@
  */
 import type { Simulation, TimeSeries } from "../engine/index.js";
 import type { ClusterStore } from "../models/cluster/store.js";
-import type { Deployment, Node, Pod, ReplicaSet } from "../models/cluster/types.js";
+import type { Deployment, Node, Pod, ReplicaSet, StatefulSet } from "../models/cluster/types.js";
 import type { PodRuntime } from "../models/kubelet/container-runtime.js";
 import { isPodTerminal } from "../models/kubelet/pod-status.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
@@ -154,6 +154,11 @@ export class Sampler {
       const hpa = hpaByTarget.get(`Deployment/${d.metadata.namespace}/${name}`);
       const utilization = hpa?.status.currentMetrics.find((m) => m.type === "Resource" && m.resource?.name === "cpu")?.resource?.current.averageUtilization_percent;
       if (utilization !== undefined) series.add(now_ms, "Deployment", name, "cpu_utilization_pct", utilization);
+    }
+
+    for (const set of this.store.list<StatefulSet>("StatefulSet")) {
+      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_spec", set.spec.replicas);
+      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_ready", set.status.readyReplicas);
     }
 
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {

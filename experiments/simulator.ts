@@ -17,7 +17,9 @@ import { AppCatalog, type AppProfile } from "../models/workload/app-profile.js";
 import { HorizontalController, DEFAULT_HPA_CONTROLLER_CONFIG, type HpaControllerConfig } from "../models/hpa/controller.js";
 import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
-import { ReplicaSetController } from "../models/replicaset/controller.js";
+import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
+import { StatefulSetController } from "../models/statefulset/controller.js";
+import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
 import { JobController } from "../models/job/controller.js";
 import { TtlAfterFinishedController } from "../models/job/ttl-after-finished.js";
@@ -117,6 +119,11 @@ export function needsCustomMetrics(config: SimulationConfig): boolean {
   return false;
 }
 
+/** Whether the run starts with an object of one of `kinds`. */
+function hasKind(config: SimulationConfig, ...kinds: string[]): boolean {
+  return config.objects.some((object) => kinds.includes(object.kind));
+}
+
 export class ClusterSimulation {
   readonly sim: Simulation;
   readonly store: ClusterStore;
@@ -130,8 +137,12 @@ export class ClusterSimulation {
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
-  readonly jobs: JobController;
-  readonly cronJobs: CronJobController;
+  /** Built only when the run starts with objects of their kinds (each watches every pod). */
+  readonly jobs: JobController | null;
+  readonly cronJobs: CronJobController | null;
+  readonly replicationControllers: ReplicaSetController | null;
+  readonly statefulSets: StatefulSetController | null;
+  readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
   readonly ingress: IngressRouter;
   readonly hpa: HorizontalController;
@@ -152,9 +163,14 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
-    this.jobs = new JobController(this.sim, this.store, this.events, this.timeseries);
-    new TtlAfterFinishedController(this.sim, this.store);
-    this.cronJobs = new CronJobController(this.sim, this.store, this.events);
+    this.jobs = hasKind(config, "Job", "CronJob") ? new JobController(this.sim, this.store, this.events, this.timeseries) : null;
+    if (this.jobs !== null) new TtlAfterFinishedController(this.sim, this.store);
+    this.cronJobs = hasKind(config, "CronJob") ? new CronJobController(this.sim, this.store, this.events) : null;
+    this.replicationControllers = hasKind(config, "ReplicationController")
+      ? new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND)
+      : null;
+    this.statefulSets = hasKind(config, "StatefulSet") ? new StatefulSetController(this.sim, this.store, this.events) : null;
+    this.volumes = hasKind(config, "StatefulSet", "PersistentVolumeClaim") ? new PersistentVolumeController(this.sim, this.store, this.events) : null;
     const ingresses = config.objects.filter((o) => o.kind === "Ingress") as unknown as Ingress[];
     this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, this.ingress.sources, components.traffic);

@@ -39,8 +39,8 @@ export interface SummaryInputs {
 export function summarize(inputs: SummaryInputs): Summary {
   // Two passes over the recorder's rows, none of them kept: a 28-day run has millions.
   const rows = () => inputs.timeseries.rows();
-  // Replicas per sample time and Deployment (a change recorded at a sample instant and the
-  // sample itself are one value, not two).
+  // Replicas per sample time and workload (Deployments and StatefulSets; a change recorded at a
+  // sample instant and the sample itself are one value, not two).
   const replicasAt = new Map<number, Map<string, number>>();
   const byTime = new Map<number, { replicas: number; violated: boolean }>();
   const weighted: [number, number][] = [];
@@ -52,10 +52,10 @@ export function summarize(inputs: SummaryInputs): Summary {
   for (const r of rows()) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));
-    if (r.kind === "Deployment" && r.metric === "replicas_spec") {
+    if ((r.kind === "Deployment" || r.kind === "StatefulSet") && r.metric === "replicas_spec") {
       let perDeployment = replicasAt.get(r.time_ms);
       if (!perDeployment) replicasAt.set(r.time_ms, (perDeployment = new Map()));
-      perDeployment.set(r.name, r.value);
+      perDeployment.set(`${r.kind}/${r.name}`, r.value);
     }
     if (r.kind === "Service" && r.metric === "rps_dropped" && r.value > 0) slot.violated = true;
     if (r.kind === "Service" && r.metric === "latency_p95_ms" && Number.isFinite(r.value)) {

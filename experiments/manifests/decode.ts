@@ -20,7 +20,8 @@ import { ingressCodec } from "./ingress.js";
 import { limitRangeCodec, namespaceCodec, resourceQuotaCodec } from "./policy.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
-import { deploymentCodec, replicaSetCodec } from "./workloads.js";
+import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
+import { deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
 export { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
@@ -36,6 +37,10 @@ export interface ManifestLoadResult {
 const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>> = new Map<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>>([
   ["Deployment", new Map([["apps/v1", deploymentCodec]])],
   ["ReplicaSet", new Map([["apps/v1", replicaSetCodec]])],
+  ["StatefulSet", new Map([["apps/v1", statefulSetCodec]])],
+  ["ReplicationController", new Map([["v1", replicationControllerCodec]])],
+  ["PersistentVolumeClaim", new Map([["v1", persistentVolumeClaimCodec]])],
+  ["StorageClass", new Map([["storage.k8s.io/v1", storageClassCodec]])],
   ["Job", new Map([["batch/v1", jobCodec]])],
   ["CronJob", new Map([["batch/v1", cronJobCodec]])],
   ["Pod", new Map([["v1", podCodec]])],

@@ -13,7 +13,7 @@ import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
 import type { ObjectRef } from "./fields.js";
 import { formatRef } from "./fields.js";
-import type { DecodedObject } from "./manifests.js";
+import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { closest } from "./strict.js";
 import { parseCanary } from "../../models/ingress/canary.js";
@@ -36,12 +36,15 @@ export interface AppRefs {
   name: string | null;
   /** Each `deployments` item, null when it is not a valid reference (an error reported already). */
   deployments: (ObjectRef | null)[];
+  /** Each `statefulSets` item, likewise. */
+  statefulSets: (ObjectRef | null)[];
   site(...path: (string | number)[]): Site;
 }
 
 /**
- * Sets `sim.kubesim.io/app=<app>` on the pod template of each Deployment an app names, so its pods
- * get the app's profile; a name that is not a Deployment of the manifests is an error.
+ * Sets `sim.kubesim.io/app=<app>` on the pod template of each Deployment and StatefulSet an app
+ * names, so its pods get the app's profile; a name that is not such an object of the manifests is
+ * an error.
  */
 export function annotateApps(apps: readonly AppRefs[], objects: readonly DecodedObject[], report: Report): void {
   const claimedBy = new Map<DecodedObject, string>();
@@ -51,14 +54,18 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
       if (names.has(app.name)) report.errorAt(app.site("name"), `Duplicate value: ${JSON.stringify(app.name)}`);
       names.add(app.name);
     }
-    app.deployments.forEach((ref, k) => {
+    const refs = [
+      ...app.deployments.map((ref, k) => ({ ref, kind: "Deployment", field: "deployments", k })),
+      ...app.statefulSets.map((ref, k) => ({ ref, kind: "StatefulSet", field: "statefulSets", k })),
+    ];
+    refs.forEach(({ ref, kind, field, k }) => {
       if (ref === null) return;
-      const site = app.site("deployments", k);
-      const found = findObject(objects, "Deployment", ref);
-      if (found === undefined) return report.errorAt(site, notFound(objects, "Deployment", ref));
+      const site = app.site(field, k);
+      const found = findObject(objects, kind, ref);
+      if (found === undefined) return report.errorAt(site, notFound(objects, kind, ref));
       if (app.name === null) return;
       const previous = claimedBy.get(found);
-      if (previous !== undefined) return report.errorAt(site, `Deployment ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);
+      if (previous !== undefined) return report.errorAt(site, `${kind} ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);
       claimedBy.set(found, app.name);
       const template = (found.object as unknown as Deployment).spec.template;
       const written = template.metadata.annotations[APP_ANNOTATION];
@@ -107,7 +114,7 @@ export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: read
     if (o.object.kind === "Pod") {
       template = (o.object as unknown as Pod).spec;
       at = ["spec"];
-    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    } else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       template = (o.object as unknown as Deployment).spec.template.spec;
       at = ["spec", "template", "spec"];
     } else continue;
@@ -130,7 +137,7 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
   for (const o of objects) {
     const namespace = o.object.metadata.namespace ?? "default";
     if (o.object.kind === "Pod") podLabels.push({ namespace, labels: o.object.metadata.labels ?? {} });
-    else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       podLabels.push({ namespace, labels: (o.object as unknown as Deployment).spec.template.metadata.labels });
     }
   }

@@ -102,6 +102,7 @@ export const cluster: Codec<{ nodeGroups: NodeGroup[] }> = strictStruct(
 export interface AppSpec {
   profile: AppProfile;
   deployments: ObjectRef[];
+  statefulSets: ObjectRef[];
 }
 
 const d = DEFAULT_APP_PROFILE;
@@ -115,6 +116,7 @@ export const app: Codec<AppSpec> = strictStruct(
   {
     name: req(dnsLabel),
     deployments: def(array(objectRef), () => []),
+    statefulSets: def(array(objectRef), () => []),
     cpuPerRequest: def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s),
     // baselineCpu and memory must be > 0: metrics-server drops a pod that reports zero.
     baselineCpu: def(cpu, () => d.baselineCpu_mcores),
@@ -130,6 +132,7 @@ export const app: Codec<AppSpec> = strictStruct(
   {
     build: (f) => ({
       deployments: f.deployments,
+      statefulSets: f.statefulSets,
       profile: {
         name: f.name,
         cpuPerRequest_mcore_s: f.cpuPerRequest,

@@ -10,7 +10,7 @@ import type { CronJob } from "../../models/cronjob/types.js";
 import type { Job } from "../../models/job/types.js";
 import type { NodeGroup } from "../simulator.js";
 import { int, opt } from "../manifests/codec.js";
-import type { DecodedObject } from "./manifests.js";
+import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { strictStruct } from "./strict.js";
 import { duration } from "./units.js";
@@ -104,7 +104,7 @@ function checkPods(objects: readonly DecodedObject[], limit: number, report: Rep
     if (o.object.kind === "Pod") {
       pods = 1;
       site = o.site(["metadata", "name"]);
-    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    } else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       const replicas = (o.object as unknown as Deployment | ReplicaSet).spec.replicas;
       const hpa = hpaMax.get(`${o.object.kind}/${o.object.metadata.namespace ?? "default"}/${o.object.metadata.name}`);
       pods = Math.max(replicas, hpa?.max ?? 0);

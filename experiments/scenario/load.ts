@@ -128,6 +128,7 @@ export function loadScenario(file: string): LoadedScenario {
     const refs: AppRefs[] = rawItems(appLayer, "apps").map(({ index, item }) => ({
       name: typeof item.name === "string" ? item.name : null,
       deployments: Array.isArray(item.deployments) ? item.deployments.map(decodeRef) : [],
+      statefulSets: Array.isArray(item.statefulSets) ? item.statefulSets.map(decodeRef) : [],
       site: (...rest) => appLayer.site(["apps", index, ...rest]),
     }));
     annotateApps(refs, objects, report);

@@ -29,6 +29,9 @@ export interface RawObject {
   patched: { path: PathSegment[]; site: Site }[];
 }
 
+/** Kinds whose spec.template is a pod template and spec.replicas its pod count (the checks read both). */
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"]);
+
 /** A decoded object and where it was written. */
 export interface DecodedObject {
   object: NewObject<StoredObject>;
