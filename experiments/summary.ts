@@ -40,7 +40,7 @@ export interface SummaryInputs {
   duration_ms: number;
   sampleInterval_ms: number;
   sloLatencyP95_ms: number;
-  /** Service-quality figures count samples whose interval starts at or after this. */
+  /** Service-quality figures count samples whose interval ends after this. */
   summaryFrom_ms: number;
   timeseries: TimeSeries;
   events: EventLog;
@@ -64,10 +64,10 @@ export function summarize(inputs: SummaryInputs): Summary {
     if (r.kind === "Service" && r.metric === "rps_served") servedAt.set(`${r.name}@${r.time_ms}`, r.value);
     if (r.kind === "Service" && r.metric === "rps_offered") offeredAt.set(`${r.name}@${r.time_ms}`, r.value);
   }
-  // A sample reports the interval that ends at it: it counts when that interval starts at or
-  // after summaryFrom, for a Service that was offered traffic in it.
-  const counts = (name: string, time_ms: number) =>
-    time_ms - inputs.sampleInterval_ms >= inputs.summaryFrom_ms && (offeredAt.get(`${name}@${time_ms}`) ?? 0) > 0;
+  // A sample reports the interval that ends at it: it counts when that interval ends after
+  // summaryFrom (one straddling it counts: a load starting off the sample grid is not hidden),
+  // for a Service that was offered traffic in it.
+  const counts = (name: string, time_ms: number) => time_ms > inputs.summaryFrom_ms && (offeredAt.get(`${name}@${time_ms}`) ?? 0) > 0;
   for (const r of rows()) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));

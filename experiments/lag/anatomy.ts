@@ -21,7 +21,7 @@ import { labelSelectorMatches } from "../../models/cluster/labels.js";
 import type { Deployment } from "../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 import type { ClusterStore } from "../../models/cluster/store.js";
-import type { LagObserver, ObservedService, PodTimes } from "./observer.js";
+import { selects, type LagObserver, type ObservedService, type PodTimes } from "./observer.js";
 
 export const LAG_STAGES = ["metrics_90pct", "hpa_rescale", "pods_created", "pods_scheduled", "pods_ready", "pods_serving"] as const;
 export type LagStage = (typeof LAG_STAGES)[number];
@@ -73,16 +73,10 @@ export function ownHpas(store: ClusterStore, service: ObservedService): { hpa: s
     const ref = hpa.spec.scaleTargetRef;
     if (ref.kind !== "Deployment") continue;
     const deployment = store.get<Deployment>("Deployment", service.namespace, ref.name);
-    if (deployment === undefined || !selectorCovers(service.selector, deployment.spec.template.metadata.labels)) continue;
+    if (deployment === undefined || !selects(service.selector, deployment.spec.template.metadata.labels)) continue;
     out.push({ hpa: `${service.namespace}/${hpa.metadata.name}`, selector: deployment.spec.selector });
   }
   return out.sort((a, b) => (a.hpa < b.hpa ? -1 : a.hpa > b.hpa ? 1 : 0));
-}
-
-/** A Service selector picks a Deployment's pods when every key it names has the pods' value. */
-function selectorCovers(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(selector);
-  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
 export function lagAnatomy(observer: LagObserver, store: ClusterStore, rescales: readonly Rescale[], duration_ms: number): LagRow[] {

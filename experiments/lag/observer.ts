@@ -16,6 +16,7 @@
 import { PRIORITY_MAX } from "../../engine/event-queue.js";
 import { getPodCondition, type Pod } from "../../models/cluster/types.js";
 import { setSelectorMatches } from "../../models/cluster/labels.js";
+import type { WatchEventType } from "../../models/cluster/store.js";
 import type { ClusterSimulation } from "../simulator.js";
 import type { LoadStep } from "./steps.js";
 
@@ -23,6 +24,11 @@ import type { LoadStep } from "./steps.js";
 export const LAG_POLL_MS = 1000;
 /** The metrics stage: the share of the new per-pod usage the metrics API must show. */
 export const METRICS_REACHED_FRACTION = 0.9;
+
+/** A Service's selector picks the pod (an empty selector picks none: such a Service has no endpoints). */
+export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.keys(selector).length > 0 && setSelectorMatches(selector, labels);
+}
 
 export interface PodTimes {
   uid: string;
@@ -66,11 +72,11 @@ export class LagObserver {
     }
   }
 
-  private onPod(type: string, pod: Pod): void {
+  private onPod(type: WatchEventType, pod: Pod): void {
     const uid = pod.metadata.uid;
     let times = this.pods.get(uid);
     if (times === undefined) {
-      if (type === "DELETED" || !this.services.some((s) => s.namespace === pod.metadata.namespace && setSelectorMatches(s.selector, pod.metadata.labels))) return;
+      if (type === "DELETED" || !this.services.some((s) => s.namespace === pod.metadata.namespace && selects(s.selector, pod.metadata.labels))) return;
       times = {
         uid,
         namespace: pod.metadata.namespace,
@@ -103,7 +109,7 @@ export class LagObserver {
     const now_ms = this.simulation.sim.now_ms;
     let waiting = false;
     for (const service of this.services) {
-      if (service.namespace !== times.namespace || times.serving_ms.has(service.key) || !setSelectorMatches(service.selector, times.labels)) continue;
+      if (service.namespace !== times.namespace || times.serving_ms.has(service.key) || !selects(service.selector, times.labels)) continue;
       const state = this.simulation.traffic.get(service.namespace, service.name);
       if (state?.endpoints.some((p) => p.metadata.uid === times.uid)) times.serving_ms.set(service.key, now_ms);
       else waiting = true;

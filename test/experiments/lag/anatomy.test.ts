@@ -10,6 +10,7 @@ import { loadScenario } from "../../../experiments/scenario/index.js";
 import type { SimulationConfig } from "../../../experiments/simulator.js";
 import { LAG_COLUMNS } from "../../../experiments/lag/anatomy.js";
 import { step } from "../../../models/workload/load-profiles.js";
+import { fixture, HEADER, WEB_MANIFESTS } from "../scenario/helpers.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const loaded = loadScenario(path.join(ROOT, "experiments/scenarios/php-apache/scenario.yaml"));
@@ -90,6 +91,8 @@ t.test("warm-up: service quality counts from the first load, over samples with o
   const late = run({ ...base, summaryFrom_ms: 120_000 });
   t.equal(s.slo_violation_s, 30, "the two samples of the 60 s overload before the new pods serve");
   t.equal(late.output.summary.slo_violation_s, 0, "summaryFrom past them: not counted");
+  const straddling = run({ ...base, summaryFrom_ms: 65_000 });
+  t.equal(straddling.output.summary.slo_violation_s, 30, "a sample whose interval ends after summaryFrom (60-75 s, from 65 s) counts");
   t.equal(late.output.summary.time_to_scale_s, s.time_to_scale_s, "the lag does not depend on summaryFrom");
 });
 
@@ -103,4 +106,40 @@ t.test("warm-up: start-up seconds count only before summaryFrom is set past them
   t.equal(afterStartUp.slo_violation_s, 0, "summaryFrom: 15s: it is not");
   t.equal(fromStart.steps_up, 0, "a constant load from time 0 has no step (the start-up rise is not one)");
   t.ok(Number.isNaN(fromStart.time_to_scale_s), "no step, no time to scale (an empty cell)");
+});
+
+t.test("two Services: each step is matched to its own HPA only, never to the other's rescale", async (t) => {
+  const api = WEB_MANIFESTS.replace(/web/g, "api");
+  const f = fixture({
+    "m.yaml": `${WEB_MANIFESTS}---\n${api}`,
+    "s.yaml": `${HEADER}metadata: {name: two}
+seed: 1
+duration: 10m
+cluster: {nodeGroups: [{name: pool, count: 4, cpu: "4", memory: 16Gi}]}
+manifests: [m.yaml]
+apps:
+  - {name: web, deployments: [web], cpuPerRequest: 100ms, baselineCpu: 1m, memory: 64Mi}
+  - {name: api, deployments: [api], cpuPerRequest: 10ms, baselineCpu: 1m, memory: 64Mi}
+load:
+  # web: 0.5 -> 5 rps (50m -> 500m on one pod, 200 % of its request): its HPA scales up.
+  - service: web
+    profile: {type: step, initial: 0.5, steps: [{at: 2m, rps: 5}]}
+  # api: 1 -> 2 rps (10m -> 20m, 8 %): a step its HPA never answers.
+  - service: api
+    profile: {type: step, initial: 1, steps: [{at: 2m, rps: 2}]}
+`,
+  });
+  const loaded2 = loadScenario(f.file("s.yaml"));
+  t.strictSame(loaded2.errors, []);
+  const output = runScenario(loaded2.config!, { name: "two", description: "", sloLatencyP95_ms: 500, files: loaded2.scenario.files });
+  const lag = parse(output.files["lag.csv"] as string, { columns: true }) as Record<string, string>[];
+  const rescale = (service: string) => lag.find((r) => r.service === service && r.stage === "hpa_rescale")!;
+  t.equal(rescale("default/web").hpa, "default/web");
+  t.equal(rescale("default/api").hpa, "default/api");
+  const webFirst = [...output.simulation.events.recorder.rows()].find((e) => e[5] === "SuccessfulRescale" && e[3] === "web")!;
+  t.equal(Number(rescale("default/web").at_s), webFirst[0], "web's step: web's HPA's first rescale in the event log");
+  t.equal(rescale("default/api").at_s, "", "api's step: web's rescale is not api's");
+  t.equal(output.summary.steps_up, 2);
+  t.equal(output.summary.steps_up_without_rescale, 1);
+  t.equal(output.summary.time_to_scale_s, Math.round((Number(webFirst[0]) - 120) * 1000) / 1000, "the mean over the one step that scaled");
 });
