@@ -86,6 +86,10 @@ export interface SimulationConfig {
   updates?: { at_ms: number; object: NewObject<StoredObject> }[];
   /** Time-series sampling interval (default 15 s). */
   sampleInterval_ms: number;
+  /** outputs.lagMinStep: the relative change of offered rate lag.csv counts as a load step (default 0.2). */
+  lagMinStep?: number;
+  /** outputs.summaryFrom: service quality counts from here (default: when the first load starts). */
+  summaryFrom_ms?: number;
   components: Partial<{ [K in keyof ComponentConfig]: Partial<ComponentConfig[K]> | ComponentConfig[K] }>;
 }
 

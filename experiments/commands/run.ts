@@ -44,7 +44,7 @@ export async function reportFiles(output: RunOutput): Promise<Record<string, str
   // Loaded here, not at the top: vega and the chart code are most of the CLI's start-up time,
   // and only a command that writes a report needs them (validate, --help, sweep workers do not).
   const { buildReportFiles, recordedRun } = await import("../report/index.js");
-  return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["manifest.json"])));
+  return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["lag.csv"]), String(output.files["manifest.json"])));
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<string> {

@@ -13,7 +13,7 @@ import { components, type ComponentOverrides } from "./components.js";
 import { profile, type ProfileSpec } from "./profiles.js";
 import { strictStruct } from "./strict.js";
 import { limits, MAX_DESCRIPTION_CHARS, type Limits } from "./limits.js";
-import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positiveDuration } from "./units.js";
+import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positive, positiveDuration } from "./units.js";
 
 export const API_VERSION = "kubesim.io/v1alpha1";
 export const KIND = "Scenario";
@@ -302,16 +302,27 @@ export const patch: Codec<PatchSpec> = strictStruct(
 export interface Outputs {
   sampleInterval_ms?: number;
   latencyP95_ms?: number;
+  lagMinStep?: number;
+  summaryFrom_ms?: number;
 }
 
 const slo = strictStruct("slo", { latencyP95: opt(positiveDuration) }, { build: (f) => f });
 
 export const outputs: Codec<Outputs> = strictStruct(
   "outputs",
-  { sampleInterval: opt(period), slo: opt(slo) },
+  {
+    sampleInterval: opt(period),
+    slo: opt(slo),
+    // The relative change of a Service's offered rate that lag.csv counts as a load step.
+    lagMinStep: opt(positive("the relative change of offered rate that counts as a load step, e.g. 0.2 for 20 %")),
+    // Service quality (SLO, latency) counts from here; default: when the first load starts.
+    summaryFrom: opt(duration),
+  },
   {
     build: (f) => ({
       ...(f.sampleInterval !== undefined && { sampleInterval_ms: f.sampleInterval }),
+      ...(f.lagMinStep !== undefined && { lagMinStep: f.lagMinStep }),
+      ...(f.summaryFrom !== undefined && { summaryFrom_ms: f.summaryFrom }),
       ...(f.slo?.latencyP95 !== undefined && { latencyP95_ms: f.slo.latencyP95 }),
     }),
   },

@@ -151,6 +151,12 @@ export function loadScenario(file: string): LoadedScenario {
     report,
   );
 
+  const summaryFrom_ms = fields.outputs?.summaryFrom_ms;
+  if (summaryFrom_ms !== undefined && fields.duration_ms !== undefined && summaryFrom_ms >= fields.duration_ms) {
+    const site = from.get("outputs")?.site(["outputs", "summaryFrom"]) ?? durationSite;
+    if (site !== undefined) report.errorAt(site, `must be before the end of the run (duration ${fields.duration_ms / 1000}s), or no sample would count`);
+  }
+
   const seed = fields.seed ?? 0;
   const traffic: TrafficSource[] = [];
   const ingressTraffic: IngressTrafficSource[] = [];
@@ -204,6 +210,8 @@ export function loadScenario(file: string): LoadedScenario {
     ...(ingressTraffic.length > 0 && { ingressTraffic }),
     ...(updates.length > 0 && { updates }),
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    ...(fields.outputs?.lagMinStep !== undefined && { lagMinStep: fields.outputs.lagMinStep }),
+    ...(summaryFrom_ms !== undefined && { summaryFrom_ms }),
     components: fields.components ?? {},
   };
   return { config, scenario, warnings, errors };
