@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { UserError } from "../errors.js";
 import { formatDiagnostic, type Diagnostic } from "../manifests/diagnostics.js";
 import { loadScenario } from "../scenario/load.js";
+import { formatDuration } from "../scenario/units.js";
 
 export interface ValidateOutput {
   stdout(text: string): void;
@@ -18,14 +19,6 @@ const processOutput: ValidateOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** 1800000 -> "30m", 5400000 -> "1h30m", 1500 -> "1.5s". */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 

@@ -1,0 +1,182 @@
+/**
+ * The scenario reference (docs/scenario.md, `kubesim schema`), rendered from the codecs the
+ * loader validates with: every key, type, default and description comes from LAYER_FIELDS and the
+ * shapes its codecs recorded (experiments/manifests/codec.ts), so the reference cannot describe a
+ * field the validator does not accept, or miss one it does. test/experiments/scenario/reference.test.ts
+ * fails when the committed docs/scenario.md differs from this output.
+ */
+import { shapeOf, showValue, type Codec, type Field, type Shape } from "../manifests/codec.js";
+import { API_VERSION, KIND, LAYER_FIELDS } from "./fields.js";
+
+interface Section {
+  /** Path of the map in the scenario, e.g. `cluster.nodeGroups[]`. */
+  path: string;
+  codec: Codec<unknown>;
+  intro?: string;
+}
+
+/** Table cells hold single lines; `|` would end a cell. */
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const code = (text: string): string => `\`${text}\``;
+
+/** Whether a codec gets its own section (a map with named fields). */
+function compound(codec: Codec<unknown>): Shape | null {
+  const shape = shapeOf(codec);
+  if (shape === undefined) return null;
+  if (shape.kind === "struct" || shape.kind === "table" || shape.kind === "oneOf") return shape;
+  if (shape.kind === "list") return compound(shape.item);
+  return null;
+}
+
+/** The type column: the leaf's form in words, or where the map is described. */
+function typeOf(codec: Codec<unknown>, path: string): string {
+  const shape = shapeOf(codec);
+  switch (shape?.kind) {
+    case "leaf":
+      return shape.type;
+    case "list":
+      return `list of ${typeOf(shape.item, path)}`;
+    case "map":
+      return shape.value === null ? "map" : `map of name → ${typeOf(shape.value, path)}`;
+    case "struct":
+    case "table":
+      return `map, see ${code(path)}`;
+    case "oneOf":
+      return `map with a ${code(shape.tag)}, see ${code(path)}`;
+    default:
+      return codec.name;
+  }
+}
+
+/** A path below `path` for the key (`[]` when the value is a list of maps). */
+function childPath(path: string, key: string, codec: Codec<unknown>): string {
+  const p = path === "" ? key : `${path}.${key}`;
+  return shapeOf(codec)?.kind === "list" ? `${p}[]` : p;
+}
+
+function fieldDefault(field: Field<unknown, "req" | "opt" | "def">): string {
+  if (field.kind === "req") return "required";
+  if (field.kind === "def") return code(showValue(field.codec, field.fallback!()));
+  return field.shownDefault !== undefined ? code(showValue(field.codec, field.shownDefault())) : "—";
+}
+
+/** Every key that lacks a description, so the test can name it. */
+export function undocumented(): string[] {
+  const missing: string[] = [];
+  walk((path, key, text) => {
+    if (text === undefined || text.trim() === "") missing.push(path === "" ? key : `${path}.${key}`);
+  });
+  return missing;
+}
+
+type Visit = (path: string, key: string, doc: string | undefined) => void;
+
+function walk(visit: Visit): void {
+  const seen = new Set<Codec<unknown>>();
+  const walkCodec = (path: string, codec: Codec<unknown>) => {
+    const shape = compound(codec);
+    if (shape === null || seen.has(codec)) return;
+    seen.add(codec);
+    if (shape.kind === "struct") {
+      for (const [key, f] of Object.entries(shape.props)) {
+        visit(path, key, f.doc);
+        walkCodec(childPath(path, key, f.codec), f.codec);
+      }
+    } else if (shape.kind === "table") {
+      for (const e of shape.entries) {
+        visit(path, e.key, e.doc);
+        walkCodec(childPath(path, e.key, e.codec), e.codec);
+      }
+    } else {
+      for (const v of shape.variants) {
+        visit(path, `${shape.tag}: ${v.name}`, v.doc);
+        walkCodec(path, v.codec);
+      }
+    }
+  };
+  for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+    visit("", key, spec.doc);
+    walkCodec(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>);
+  }
+}
+
+function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, skip?: string): string[] {
+  const rows = ["| field | type | default | description |", "|---|---|---|---|"];
+  for (const [key, f] of Object.entries(shape.props)) {
+    if (key === skip) continue;
+    rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec)))} | ${cell(fieldDefault(f))} | ${cell(f.doc ?? "")} |`);
+  }
+  return rows;
+}
+
+function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string): string[] {
+  const rows = ["| parameter | type | default | description |", "|---|---|---|---|"];
+  for (const e of shape.entries) {
+    const nested = compound(e.codec) !== null;
+    const dflt = nested || e.default === undefined ? "—" : code(showValue(e.codec, e.default));
+    rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec)))} | ${cell(dflt)} | ${cell(e.doc)} |`);
+  }
+  return rows;
+}
+
+/** One section per map, depth first, in the order the keys are declared. */
+function sections(path: string, codec: Codec<unknown>, level: number, out: string[]): void {
+  const shape = compound(codec);
+  if (shape === null) return;
+  const hashes = "#".repeat(Math.min(level, 6));
+  if (shape.kind === "oneOf") {
+    out.push(`${hashes} ${code(path)}`, "", `One of these maps, chosen by ${code(shape.tag)}:`, "");
+    for (const v of shape.variants) {
+      const vs = shapeOf(v.codec);
+      out.push(`${"#".repeat(Math.min(level + 1, 6))} ${code(`${shape.tag}: ${v.name}`)}`, "", v.doc, "");
+      if (vs?.kind === "struct") out.push(...structTable(vs, path, shape.tag), "");
+      if (vs?.kind === "struct") for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, level + 2, out);
+    }
+    return;
+  }
+  out.push(`${hashes} ${code(path)}`, "");
+  if (shape.kind === "struct") {
+    out.push(...structTable(shape, path), "");
+    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, level + 1, out);
+  } else {
+    out.push(...tableTable(shape, path), "");
+    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, level + 1, out);
+  }
+}
+
+/** docs/scenario.md. */
+export function scenarioReference(): string {
+  const out: string[] = [
+    "# Scenario reference",
+    "",
+    "<!-- Generated by `npx kubesim schema` from the codecs the scenario loader validates with",
+    "     (experiments/scenario/); do not edit. Regenerate: npx kubesim schema > docs/scenario.md -->",
+    "",
+    `A scenario is one YAML file with \`apiVersion: ${API_VERSION}\` and \`kind: ${KIND}\`. Its keys are`,
+    "strict: an unknown key is an error with a \"did you mean\". Values carry their unit:",
+    "",
+    "- durations are written `500ms`, `15s`, `1m30s`, `2h` (a bare number is refused: seconds or",
+    "  milliseconds?);",
+    "- CPU and memory are Kubernetes quantities (`500m`, `4`; `64Mi`, `16Gi`);",
+    "- rates are numbers of requests per second.",
+    "",
+    "A default is what a key is when absent; `—` means absent has no value of its own (for",
+    "`components`, the model's default is shown). `npx kubesim validate FILE` checks a scenario",
+    "against this reference without running it.",
+    "",
+    "## Top-level keys",
+    "",
+    "| key | type | required | description |",
+    "|---|---|---|---|",
+  ];
+  for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+    const codec = spec.codec as Codec<unknown>;
+    const path = spec.list ? `${key}[]` : key;
+    const type = spec.list ? `list of ${typeOf(codec, path)}` : typeOf(codec, path);
+    const required = "required" in spec ? (spec.required === "file" ? "in every file" : "yes (here or in a base)") : "default" in spec ? `no (default ${code(showValue(codec, spec.default))})` : "no";
+    out.push(`| ${code(key)} | ${cell(type)} | ${cell(required)} | ${cell(spec.doc)} |`);
+  }
+  out.push("");
+  for (const [key, spec] of Object.entries(LAYER_FIELDS)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, 2, out);
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}

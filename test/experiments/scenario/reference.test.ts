@@ -1,0 +1,70 @@
+// docs/scenario.md is generated from the codecs the loader validates with; these tests fail when
+// the committed file drifts from the generator, when a key has no description, or when a default
+// the reference shows would not decode back to the value the model uses.
+import t from "tap";
+import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { runDecoder, shapeOf, showValue, type Codec } from "../../../experiments/manifests/codec.js";
+import { LAYER_FIELDS } from "../../../experiments/scenario/fields.js";
+import { scenarioReference, undocumented } from "../../../experiments/scenario/reference.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const docFile = path.join(root, "docs/scenario.md");
+
+t.test("docs/scenario.md is the generator's output (regenerate: npx kubesim schema > docs/scenario.md)", async (t) => {
+  t.equal(fs.readFileSync(docFile, "utf8"), scenarioReference());
+});
+
+t.test("`kubesim schema` prints the reference", async (t) => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", "schema"], { cwd: root, encoding: "utf8" });
+  t.equal(r.status, 0);
+  t.equal(r.stdout, scenarioReference());
+});
+
+t.test("every key the validator accepts has a description", async (t) => {
+  t.strictSame(undocumented(), []);
+});
+
+/** Every (path, codec, decoded default) the reference shows, found through the recorded shapes. */
+function defaults(): { path: string; codec: Codec<unknown>; value: unknown }[] {
+  const out: { path: string; codec: Codec<unknown>; value: unknown }[] = [];
+  const visit = (p: string, codec: Codec<unknown>) => {
+    const shape = shapeOf(codec);
+    if (shape?.kind === "list") visit(`${p}[]`, shape.item);
+    else if (shape?.kind === "struct") {
+      for (const [k, f] of Object.entries(shape.props)) {
+        if (f.kind === "def") out.push({ path: `${p}.${k}`, codec: f.codec, value: f.fallback!() });
+        if (f.shownDefault !== undefined) out.push({ path: `${p}.${k}`, codec: f.codec, value: f.shownDefault() });
+        visit(`${p}.${k}`, f.codec);
+      }
+    } else if (shape?.kind === "table") {
+      for (const e of shape.entries) {
+        if (e.default !== undefined && shapeOf(e.codec)?.kind !== "table") out.push({ path: `${p}.${e.key}`, codec: e.codec, value: e.default });
+        visit(`${p}.${e.key}`, e.codec);
+      }
+    } else if (shape?.kind === "oneOf") for (const v of shape.variants) visit(`${p}(${v.name})`, v.codec);
+  };
+  for (const [key, spec] of Object.entries(LAYER_FIELDS)) visit(key, spec.codec as Codec<unknown>);
+  return out;
+}
+
+t.test("each default, written as the reference shows it, decodes to the value the model uses", async (t) => {
+  const all = defaults();
+  t.ok(all.length > 50, `${all.length} defaults checked`);
+  t.ok(all.some((d) => d.path === "components.hpa.syncPeriod" && d.value === 15_000), "component defaults come from the models");
+  for (const d of all) {
+    const r = runDecoder(d.codec, parse(showValue(d.codec, d.value)));
+    t.strictSame({ path: d.path, value: r.value, errors: r.errors }, { path: d.path, value: d.value, errors: [] });
+  }
+});
+
+t.test("the reference names every top-level key, load profile and component parameter", async (t) => {
+  const doc = scenarioReference();
+  for (const key of Object.keys(LAYER_FIELDS)) t.match(doc, `| \`${key}\` |`, key);
+  for (const type of ["constant", "step", "ramp", "sine", "diurnal", "spikes", "poissonSpikes", "trace", "users"]) t.match(doc, `#### \`type: ${type}\``, type);
+  t.match(doc, "| `metricResolution` | duration ≥ 10s | `15s` | metrics-server `--metric-resolution`");
+  t.match(doc, "| `cpuPerRequest` | CPU time on one core (200ms, 1.5s) | `10ms` |");
+});
