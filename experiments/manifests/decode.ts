@@ -13,6 +13,7 @@
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import path from "node:path";
 import { readInputFile } from "./input-file.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { podCodec } from "./pod.js";
@@ -123,6 +124,12 @@ class FileDecoder {
     }
 
     const versions = CODECS.get(kindName);
+    if (kindName === "Kustomization") {
+      // A kustomization.yaml lists the manifests; it is not one. kubectl builds the result.
+      const dir = path.dirname(this.file);
+      this.errors.push({ ...at(["kind"]), message: `a Kustomization is not a manifest: run \`kubectl kustomize ${dir} > out.yaml\` and list out.yaml in manifests` });
+      return;
+    }
     if (versions === undefined) {
       this.warnOnce(`kind:${kindName}`, { ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
       return;

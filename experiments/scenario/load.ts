@@ -18,7 +18,7 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaRequests, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { mergeComponents } from "./components.js";
 import { DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLO_LATENCY_P95_MS, formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
@@ -119,6 +119,7 @@ export function loadScenario(file: string): LoadedScenario {
     annotateApps(refs, objects, report);
   }
   checkHpaTargets(objects, report);
+  checkHpaRequests(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
   const limits: Limits = { ...DEFAULT_LIMITS, ...fields.limits };

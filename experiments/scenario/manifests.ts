@@ -59,6 +59,12 @@ export function readManifestFile(file: string, ref: string, referencedAt: Site, 
     return [];
   }
   files.push(file);
+  const template = helmTemplateLine(read.text);
+  if (template !== null) {
+    // Parsing it would give a screenful of YAML errors about `{{`, none of them the real problem.
+    report.error(file, template, "", "a raw Helm template ({{ ... }}), not a manifest: run `helm template RELEASE CHART > out.yaml` and list out.yaml in manifests");
+    return [];
+  }
   const parsed = parseManifestYaml(read.text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
@@ -68,6 +74,16 @@ export function readManifestFile(file: string, ref: string, referencedAt: Site, 
     report.warn(file, 1, "", "no objects: the file is empty or holds only comments and `---`");
   }
   return out;
+}
+
+// A Go template action where YAML expects a value or a key: `name: {{ .Release.Name }}`,
+// `{{- if .Values.x }}`, `- {{ toYaml . }}`. A quoted "{{ ... }}" string is a valid manifest value.
+const TEMPLATE_ACTION = /^[ \t]*(?:-[ \t]+)?(?:[^\s#"'{][^#"']*?:[ \t]+)?\{\{/m;
+
+/** The 1-based line of the first template action of a Helm chart template, or null. */
+export function helmTemplateLine(text: string): number | null {
+  const m = TEMPLATE_ACTION.exec(text);
+  return m === null ? null : text.slice(0, m.index + m[0].length).split("\n").length;
 }
 
 function namespaceOf(value: Record<string, unknown>): string {

@@ -20,7 +20,7 @@ const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g,
 const code = (text: string): string => `\`${text}\``;
 
 /** Whether a codec gets its own section (a map with named fields). */
-function compound(codec: Codec<unknown>): Shape | null {
+function compound(codec: Codec<unknown>): Extract<Shape, { kind: "struct" | "table" | "oneOf" }> | null {
   const shape = shapeOf(codec);
   if (shape === undefined) return null;
   if (shape.kind === "struct" || shape.kind === "table" || shape.kind === "oneOf") return shape;
