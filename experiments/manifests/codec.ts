@@ -27,8 +27,6 @@ export type Codec<A> = t.Decoder<unknown, A>;
 export interface Issue {
   path: PathSegment[];
   message: string;
-  /** Report once per (index-free) path per file: unmodelled and unknown fields. */
-  once?: boolean;
 }
 
 let warningSink: Issue[] | null = null;
@@ -331,9 +329,9 @@ export function struct<P extends Props, A>(name: string, props: P, options: Stru
       for (const key of Object.keys(u)) {
         if (Object.hasOwn(props, key) || accepted.includes(key)) continue;
         if (unmodelled.includes(key)) {
-          emitWarning({ path: [...here, key], message: "field is not modelled; ignored", once: true });
+          emitWarning({ path: [...here, key], message: "field is not modelled; ignored" });
         } else {
-          emitWarning({ path: [...here, key], message: options.unknownKey?.(key) ?? unknownFieldMessage(key, known), once: true });
+          emitWarning({ path: [...here, key], message: options.unknownKey?.(key) ?? unknownFieldMessage(key, known) });
         }
       }
       const fields: Record<string, unknown> = {};

@@ -82,8 +82,6 @@ class FileDecoder {
   readonly objects: NewObject<StoredObject>[] = [];
   readonly warnings: Diagnostic[] = [];
   readonly errors: Diagnostic[] = [];
-  /** Dedupe keys of once-per-file warnings (unmodelled/unknown fields, unknown kinds). */
-  private readonly warnedOnce = new Set<string>();
   /** kind/namespace/name -> line, to catch objects the store would reject as AlreadyExists. */
   private readonly defined = new Map<string, number>();
 
@@ -131,7 +129,7 @@ class FileDecoder {
       return;
     }
     if (versions === undefined) {
-      this.warnOnce(`kind:${kindName}`, { ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
+      this.warnings.push({ ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
       return;
     }
     const codec = versions.get(version);
@@ -145,12 +143,8 @@ class FileDecoder {
     const result = runDecoder(codec, value);
     const toDiagnostic = (issue: Issue): Diagnostic => ({ ...at(issue.path), message: issue.message });
     for (const issue of result.errors) this.errors.push(toDiagnostic(issue));
-    for (const issue of result.warnings) {
-      const d = toDiagnostic(issue);
-      // Once per field path per file: list indices do not make a path new.
-      if (issue.once) this.warnOnce(`field:${formatPath([...base, ...issue.path].map((s) => (typeof s === "number" ? -1 : s)))}:${issue.message}`, d);
-      else this.warnings.push(d);
-    }
+    // Every occurrence; printing summarises alike ones (experiments/commands/warnings.ts).
+    for (const issue of result.warnings) this.warnings.push(toDiagnostic(issue));
     if (result.value === null) return;
 
     const object = result.value;
@@ -166,9 +160,4 @@ class FileDecoder {
     this.objects.push(object);
   }
 
-  private warnOnce(key: string, d: Diagnostic): void {
-    if (this.warnedOnce.has(key)) return;
-    this.warnedOnce.add(key);
-    this.warnings.push(d);
-  }
 }

@@ -10,7 +10,7 @@
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { isPlainObject } from "../manifests/codec.js";
 import { loadManifestValue } from "../manifests/decode.js";
-import { formatPath, type PathSegment } from "../manifests/diagnostics.js";
+import type { PathSegment } from "../manifests/diagnostics.js";
 import { readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import type { PatchSpec } from "./fields.js";
@@ -149,14 +149,9 @@ function isPrefix(prefix: readonly PathSegment[], path: readonly PathSegment[]):
   return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 }
 
-// Warnings the manifest loader gives once per field per file (unmodelled and unknown fields,
-// unknown kinds) end in "; ignored"; decoding object by object, the dedupe is done here.
-const ONCE = /; ignored$/;
-
 /** Decodes every (non-deleted) raw object; duplicates across files are errors, as the store would reject them. */
 export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[] {
   const out: DecodedObject[] = [];
-  const warned = new Set<string>();
   const defined = new Map<string, Site>();
   for (const raw of raws) {
     if (raw.deleted) continue;
@@ -176,11 +171,6 @@ export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[
     }
     for (const w of result.warnings) {
       const { at, message } = place(w.path, w.message);
-      if (ONCE.test(w.message)) {
-        const key = `${raw.file}\u0000${formatPath(at.path.map((s) => (typeof s === "number" ? -1 : s)))}\u0000${w.message}`;
-        if (warned.has(key)) continue;
-        warned.add(key);
-      }
       report.warnAt(at, message);
     }
     for (const object of result.objects) {

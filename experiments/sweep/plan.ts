@@ -135,7 +135,8 @@ function checkCells(experiment: Experiment, cells: readonly Cell[], base: Record
         const i = factorOf(w);
         const message = w.message.replace(PATCH_NOTE, "");
         if (IGNORED.test(message) && i !== null) {
-          note(errors, i, `${message.replace(IGNORED, "")}: this factor would set nothing, so every cell would run the same`);
+          const field = w.path === "" ? "" : `${w.path}: `;
+          note(errors, i, `${field}${message.replace(IGNORED, "")}: this factor would set nothing, so every cell would run the same`);
         } else {
           note(warnings, i, where(w, message), i === null ? undefined : cell.values[i][1]);
         }
