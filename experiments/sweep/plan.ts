@@ -109,7 +109,9 @@ function checkCells(experiment: Experiment, cells: readonly Cell[], base: Record
       fs.writeFileSync(overlayFile, overlay.text);
       const loaded = loadScenario(overlayFile);
       // The factor a diagnostic comes from: by its place in the overlay, or (a problem in a base
-      // file, which loaded alone) the patch factor whose path it lies on.
+      // file, which loaded alone) the patch factor whose path it lies on. A base file's error can
+      // only come from a patch; a warning there may come from any factor (smaller nodes), so it
+      // is a patch's only when it says so.
       const factorOf = (d: Diagnostic): number | null => {
         if (d.file === overlayFile) {
           const i = overlay.sites.findIndex((site) => {
@@ -118,6 +120,7 @@ function checkCells(experiment: Experiment, cells: readonly Cell[], base: Record
           });
           return i >= 0 ? i : null;
         }
+        if (!loaded.errors.includes(d) && !PATCH_NOTE.test(d.message)) return null;
         const patches = cell.values.flatMap(([name], i) => {
           const target = parseFactorPath(name);
           return typeof target !== "string" && target.kind === "patch" ? [{ i, path: formatPath(target.path) }] : [];
