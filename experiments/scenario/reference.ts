@@ -8,13 +8,6 @@
 import { shapeOf, showValue, type Codec, type Field, type Shape } from "../manifests/codec.js";
 import { API_VERSION, KIND, LAYER_FIELDS } from "./fields.js";
 
-interface Section {
-  /** Path of the map in the scenario, e.g. `cluster.nodeGroups[]`. */
-  path: string;
-  codec: Codec<unknown>;
-  intro?: string;
-}
-
 /** Table cells hold single lines; `|` would end a cell. */
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const code = (text: string): string => `\`${text}\``;
@@ -60,58 +53,23 @@ function fieldDefault(field: Field<unknown, "req" | "opt" | "def">): string {
   return field.shownDefault !== undefined ? code(showValue(field.codec, field.shownDefault())) : "—";
 }
 
-/** Every key that lacks a description, so the test can name it. */
-export function undocumented(): string[] {
-  const missing: string[] = [];
-  walk((path, key, text) => {
-    if (text === undefined || text.trim() === "") missing.push(path === "" ? key : `${path}.${key}`);
-  });
-  return missing;
-}
-
+/** Called for every key the reference describes, with its description. */
 type Visit = (path: string, key: string, doc: string | undefined) => void;
 
-function walk(visit: Visit): void {
-  const seen = new Set<Codec<unknown>>();
-  const walkCodec = (path: string, codec: Codec<unknown>) => {
-    const shape = compound(codec);
-    if (shape === null || seen.has(codec)) return;
-    seen.add(codec);
-    if (shape.kind === "struct") {
-      for (const [key, f] of Object.entries(shape.props)) {
-        visit(path, key, f.doc);
-        walkCodec(childPath(path, key, f.codec), f.codec);
-      }
-    } else if (shape.kind === "table") {
-      for (const e of shape.entries) {
-        visit(path, e.key, e.doc);
-        walkCodec(childPath(path, e.key, e.codec), e.codec);
-      }
-    } else {
-      for (const v of shape.variants) {
-        visit(path, `${shape.tag}: ${v.name}`, v.doc);
-        walkCodec(path, v.codec);
-      }
-    }
-  };
-  for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
-    visit("", key, spec.doc);
-    walkCodec(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>);
-  }
-}
-
-function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, skip?: string): string[] {
+function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, visit: Visit, skip?: string): string[] {
   const rows = ["| field | type | default | description |", "|---|---|---|---|"];
   for (const [key, f] of Object.entries(shape.props)) {
     if (key === skip) continue;
+    visit(path, key, f.doc);
     rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec)))} | ${cell(fieldDefault(f))} | ${cell(f.doc ?? "")} |`);
   }
   return rows;
 }
 
-function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string): string[] {
+function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string, visit: Visit): string[] {
   const rows = ["| parameter | type | default | description |", "|---|---|---|---|"];
   for (const e of shape.entries) {
+    visit(path, e.key, e.doc);
     const nested = compound(e.codec) !== null;
     const dflt = nested || e.default === undefined ? "—" : code(showValue(e.codec, e.default));
     rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec)))} | ${cell(dflt)} | ${cell(e.doc)} |`);
@@ -120,7 +78,7 @@ function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string): str
 }
 
 /** One section per map, depth first, in the order the keys are declared. */
-function sections(path: string, codec: Codec<unknown>, level: number, out: string[]): void {
+function sections(path: string, codec: Codec<unknown>, level: number, out: string[], visit: Visit): void {
   const shape = compound(codec);
   if (shape === null) return;
   const hashes = "#".repeat(Math.min(level, 6));
@@ -128,24 +86,42 @@ function sections(path: string, codec: Codec<unknown>, level: number, out: strin
     out.push(`${hashes} ${code(path)}`, "", `One of these maps, chosen by ${code(shape.tag)}:`, "");
     for (const v of shape.variants) {
       const vs = shapeOf(v.codec);
+      visit(path, `${shape.tag}: ${v.name}`, v.doc);
       out.push(`${"#".repeat(Math.min(level + 1, 6))} ${code(`${shape.tag}: ${v.name}`)}`, "", v.doc, "");
-      if (vs?.kind === "struct") out.push(...structTable(vs, path, shape.tag), "");
-      if (vs?.kind === "struct") for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, level + 2, out);
+      if (vs?.kind !== "struct") continue;
+      out.push(...structTable(vs, path, visit, shape.tag), "");
+      for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, level + 2, out, visit);
     }
     return;
   }
   out.push(`${hashes} ${code(path)}`, "");
   if (shape.kind === "struct") {
-    out.push(...structTable(shape, path), "");
-    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, level + 1, out);
+    out.push(...structTable(shape, path, visit), "");
+    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, level + 1, out, visit);
   } else {
-    out.push(...tableTable(shape, path), "");
-    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, level + 1, out);
+    out.push(...tableTable(shape, path, visit), "");
+    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, level + 1, out, visit);
   }
 }
 
 /** docs/scenario.md. */
 export function scenarioReference(): string {
+  return render(LAYER_FIELDS, () => {});
+}
+
+/** The keys of the top-level table (LAYER_FIELDS' shape). */
+type TopFields = Readonly<Record<string, { codec: Codec<unknown>; list: boolean; required?: string; default?: unknown; doc: string }>>;
+
+/** Every key that lacks a description, so the test can name it. */
+export function undocumented(fields: TopFields = LAYER_FIELDS): string[] {
+  const missing: string[] = [];
+  render(fields, (path, key, doc) => {
+    if (doc === undefined || doc.trim() === "") missing.push(path === "" ? key : `${path}.${key}`);
+  });
+  return missing;
+}
+
+function render(fields: TopFields, visit: Visit): string {
   const out: string[] = [
     "# Scenario reference",
     "",
@@ -169,14 +145,15 @@ export function scenarioReference(): string {
     "| key | type | required | description |",
     "|---|---|---|---|",
   ];
-  for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+  for (const [key, spec] of Object.entries(fields)) {
     const codec = spec.codec as Codec<unknown>;
     const path = spec.list ? `${key}[]` : key;
     const type = spec.list ? `list of ${typeOf(codec, path)}` : typeOf(codec, path);
+    visit("", key, spec.doc);
     const required = "required" in spec ? (spec.required === "file" ? "in every file" : "yes (here or in a base)") : "default" in spec ? `no (default ${code(showValue(codec, spec.default))})` : "no";
     out.push(`| ${code(key)} | ${cell(type)} | ${cell(required)} | ${cell(spec.doc)} |`);
   }
   out.push("");
-  for (const [key, spec] of Object.entries(LAYER_FIELDS)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, 2, out);
+  for (const [key, spec] of Object.entries(fields)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, 2, out, visit);
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -7,7 +7,8 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { runDecoder, shapeOf, showValue, type Codec } from "../../../experiments/manifests/codec.js";
+import { array, doc, opt, req, runDecoder, shapeOf, showValue, str, type Codec } from "../../../experiments/manifests/codec.js";
+import { strictStruct } from "../../../experiments/scenario/strict.js";
 import { LAYER_FIELDS } from "../../../experiments/scenario/fields.js";
 import { scenarioReference, undocumented } from "../../../experiments/scenario/reference.js";
 
@@ -26,6 +27,10 @@ t.test("`kubesim schema` prints the reference", async (t) => {
 
 t.test("every key the validator accepts has a description", async (t) => {
   t.strictSame(undocumented(), []);
+  // The check sees keys at any depth.
+  const inner = strictStruct("inner", { documented: doc("yes", req(str)), bare: opt(str) }, { build: (f) => f });
+  const outer = strictStruct("outer", { items: doc("a list", req(array(inner))) }, { build: (f) => f });
+  t.strictSame(undocumented({ top: { codec: outer, list: false, doc: "" } }), ["top", "top.items[].bare"]);
 });
 
 /** Every (path, codec, decoded default) the reference shows, found through the recorded shapes. */
