@@ -25,6 +25,13 @@ t.test("`kubesim schema` prints the reference", async (t) => {
   t.equal(r.stdout, scenarioReference());
 });
 
+t.test("a reader that closes the pipe first (`kubesim schema | true`) ends the output quietly", async (t) => {
+  // `true` exits long before node has started, so the write meets a closed pipe (EPIPE).
+  const r = spawnSync("sh", ["-c", `"${process.execPath}" --import tsx experiments/cli.ts schema | true`], { cwd: root, encoding: "utf8" });
+  t.equal(r.status, 0);
+  t.equal(r.stderr, "", "no stack trace");
+});
+
 t.test("every key the validator accepts has a description", async (t) => {
   t.strictSame(undocumented(), []);
   // The check sees keys at any depth.
