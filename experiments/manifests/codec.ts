@@ -95,13 +95,13 @@ export type Shape =
   | { kind: "table"; entries: readonly TableEntry[] }
   | { kind: "oneOf"; tag: string; variants: readonly Variant[] };
 
-/** A key of a parameter table (components): its codec, what it means and the model's default. */
+/** A key of a parameter table (components): its codec, what it means and the config field it sets. */
 export interface TableEntry {
   key: string;
   codec: Codec<unknown>;
   doc: string;
-  /** The decoded default (undefined: none). */
-  default?: unknown;
+  /** The field of the model's config (its default is looked up there by whoever shows one). */
+  field: string;
 }
 
 /** One alternative of a map dispatched on a tag field (load profiles on `type`). */

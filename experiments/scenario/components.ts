@@ -16,7 +16,7 @@ import type { HpaControllerConfig } from "../../models/hpa/controller.js";
 import type { SchedulerControllerConfig } from "../../models/scheduler/controller.js";
 import { DEFAULT_SCORE_WEIGHTS, type ScoreWeights } from "../../models/scheduler/schedule-one.js";
 import type { TrafficConfig } from "../../models/service/traffic.js";
-import { DEFAULT_COMPONENT_CONFIG, type ComponentConfig } from "../simulator.js";
+import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
@@ -84,7 +84,7 @@ const WEIGHT_PARAMS: ParamTable<ScoreWeights> = {
 };
 
 // The scheduler reads whole weights; unset ones keep the default profile's weight.
-const weights: Codec<Readonly<ScoreWeights>> = mapDecoded(paramTable("weights", WEIGHT_PARAMS, DEFAULT_SCORE_WEIGHTS), (w) => ({ ...DEFAULT_SCORE_WEIGHTS, ...w }));
+const weights: Codec<Readonly<ScoreWeights>> = mapDecoded(paramTable("weights", WEIGHT_PARAMS), (w) => ({ ...DEFAULT_SCORE_WEIGHTS, ...w }));
 
 export const SCHEDULER_PARAMS: ParamTable<SchedulerControllerConfig> = {
   schedulingLatency: param("schedulingLatency_ms", duration, "Time one scheduling cycle takes (pop to assume); the next pod waits for it."),
@@ -135,9 +135,9 @@ export interface ComponentOverrides {
 /**
  * A map decoded through a table into a partial config. Unlike `struct`, null is passed to the
  * codec rather than treated as absent: `phase: null` is a value ("draw a random phase") that must
- * be able to override a base scenario's fixed phase. `defaults` (the model's) are for the reference.
+ * be able to override a base scenario's fixed phase.
  */
-export function paramTable<C>(name: string, table: ParamTable<C>, defaults?: Readonly<C>): Codec<Partial<C>> {
+export function paramTable<C>(name: string, table: ParamTable<C>): Codec<Partial<C>> {
   const known = Object.keys(table);
   const codec = new t.Type<Partial<C>, unknown, unknown>(
     name,
@@ -161,7 +161,7 @@ export function paramTable<C>(name: string, table: ParamTable<C>, defaults?: Rea
     key,
     codec: p.codec as Codec<unknown>,
     doc: p.doc,
-    ...(defaults !== undefined && { default: defaults[p.field] }),
+    field: String(p.field),
   }));
   return withShape(codec, { kind: "table", entries });
 }
@@ -177,14 +177,14 @@ function mapDecoded<A, B>(codec: Codec<A>, f: (a: A) => B): Codec<B> {
 
 /** The top-level `components:` keys. */
 const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]: Codec<Partial<ComponentConfig[K]>> } = {
-  kubelet: paramTable("kubelet", KUBELET_PARAMS, DEFAULT_COMPONENT_CONFIG.kubelet),
-  cadvisor: paramTable("cadvisor", CADVISOR_PARAMS, DEFAULT_COMPONENT_CONFIG.cadvisor),
-  metricsServer: paramTable("metricsServer", METRICS_SERVER_PARAMS, DEFAULT_COMPONENT_CONFIG.metricsServer),
-  hpa: paramTable("hpa", HPA_PARAMS, DEFAULT_COMPONENT_CONFIG.hpa),
-  scheduler: paramTable("scheduler", SCHEDULER_PARAMS, DEFAULT_COMPONENT_CONFIG.scheduler),
-  traffic: paramTable("traffic", TRAFFIC_PARAMS, DEFAULT_COMPONENT_CONFIG.traffic),
-  prometheus: paramTable("prometheus", PROMETHEUS_PARAMS, DEFAULT_COMPONENT_CONFIG.prometheus),
-  prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS, DEFAULT_COMPONENT_CONFIG.prometheusAdapter),
+  kubelet: paramTable("kubelet", KUBELET_PARAMS),
+  cadvisor: paramTable("cadvisor", CADVISOR_PARAMS),
+  metricsServer: paramTable("metricsServer", METRICS_SERVER_PARAMS),
+  hpa: paramTable("hpa", HPA_PARAMS),
+  scheduler: paramTable("scheduler", SCHEDULER_PARAMS),
+  traffic: paramTable("traffic", TRAFFIC_PARAMS),
+  prometheus: paramTable("prometheus", PROMETHEUS_PARAMS),
+  prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS),
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
@@ -199,7 +199,7 @@ const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter, "prometheus-adapter, which serves those metrics to the HPA."),
 };
 
-export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS, DEFAULT_COMPONENT_CONFIG) as Codec<ComponentOverrides>;
+export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;
 
 /**
  * A base scenario's overrides with a derived scenario's on top: per component, per key; maps

@@ -5,7 +5,8 @@
  * field the validator does not accept, or miss one it does. test/experiments/scenario/reference.test.ts
  * fails when the committed docs/scenario.md differs from this output.
  */
-import { shapeOf, showValue, type Codec, type Field, type Shape } from "../manifests/codec.js";
+import { isPlainObject, shapeOf, showValue, type Codec, type Field, type Shape } from "../manifests/codec.js";
+import { DEFAULT_COMPONENT_CONFIG } from "../simulator.js";
 import { API_VERSION, KIND, LAYER_FIELDS } from "./fields.js";
 
 /** Table cells hold single lines; `|` would end a cell. */
@@ -47,38 +48,55 @@ function childPath(path: string, key: string, codec: Codec<unknown>): string {
   return shapeOf(codec)?.kind === "list" ? `${p}[]` : p;
 }
 
-function fieldDefault(field: Field<unknown, "req" | "opt" | "def">): string {
-  if (field.kind === "req") return "required";
-  if (field.kind === "def") return code(showValue(field.codec, field.fallback!()));
-  return field.shownDefault !== undefined ? code(showValue(field.codec, field.shownDefault())) : "—";
+/** A default the reference shows: the decoded value, written back through its codec. */
+export interface ShownDefault {
+  codec: Codec<unknown>;
+  value: unknown;
 }
 
-/** Called for every key the reference describes, with its description. */
-type Visit = (path: string, key: string, doc: string | undefined) => void;
+function fieldDefault(field: Field<unknown, "req" | "opt" | "def">): ShownDefault | null {
+  if (field.kind === "def") return { codec: field.codec, value: field.fallback!() };
+  return field.kind === "opt" && field.shownDefault !== undefined ? { codec: field.codec, value: field.shownDefault() } : null;
+}
+
+const showDefault = (d: ShownDefault | null): string => (d === null ? "—" : code(showValue(d.codec, d.value)));
+
+/** Called for every key the reference describes, with its description and the default it shows. */
+type Visit = (path: string, key: string, doc: string | undefined, shown: ShownDefault | null) => void;
+
+/**
+ * The defaults of the component parameters: the simulator's, which it merges a scenario's
+ * `components` over (experiments/simulator.ts), looked up by each parameter's config field.
+ */
+const TABLE_DEFAULTS: Readonly<Record<string, unknown>> = { components: DEFAULT_COMPONENT_CONFIG };
 
 function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, visit: Visit, skip?: string): string[] {
   const rows = ["| field | type | default | description |", "|---|---|---|---|"];
   for (const [key, f] of Object.entries(shape.props)) {
     if (key === skip) continue;
-    visit(path, key, f.doc);
-    rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec)))} | ${cell(fieldDefault(f))} | ${cell(f.doc ?? "")} |`);
+    const shown = fieldDefault(f);
+    visit(path, key, f.doc, shown);
+    const dflt = f.kind === "req" ? "required" : showDefault(shown);
+    rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec)))} | ${cell(dflt)} | ${cell(f.doc ?? "")} |`);
   }
   return rows;
 }
 
-function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string, visit: Visit): string[] {
+function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string, defaults: unknown, visit: Visit): string[] {
   const rows = ["| parameter | type | default | description |", "|---|---|---|---|"];
   for (const e of shape.entries) {
-    visit(path, e.key, e.doc);
-    const nested = compound(e.codec) !== null;
-    const dflt = nested || e.default === undefined ? "—" : code(showValue(e.codec, e.default));
-    rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec)))} | ${cell(dflt)} | ${cell(e.doc)} |`);
+    const value = fieldOf(defaults, e.field);
+    const shown = compound(e.codec) === null && value !== undefined ? { codec: e.codec, value } : null;
+    visit(path, e.key, e.doc, shown);
+    rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec)))} | ${cell(showDefault(shown))} | ${cell(e.doc)} |`);
   }
   return rows;
 }
 
+const fieldOf = (defaults: unknown, field: string): unknown => (isPlainObject(defaults) ? defaults[field] : undefined);
+
 /** One section per map, depth first, in the order the keys are declared. */
-function sections(path: string, codec: Codec<unknown>, level: number, out: string[], visit: Visit): void {
+function sections(path: string, codec: Codec<unknown>, defaults: unknown, level: number, out: string[], visit: Visit): void {
   const shape = compound(codec);
   if (shape === null) return;
   const hashes = "#".repeat(Math.min(level, 6));
@@ -86,21 +104,21 @@ function sections(path: string, codec: Codec<unknown>, level: number, out: strin
     out.push(`${hashes} ${code(path)}`, "", `One of these maps, chosen by ${code(shape.tag)}:`, "");
     for (const v of shape.variants) {
       const vs = shapeOf(v.codec);
-      visit(path, `${shape.tag}: ${v.name}`, v.doc);
+      visit(path, `${shape.tag}: ${v.name}`, v.doc, null);
       out.push(`${"#".repeat(Math.min(level + 1, 6))} ${code(`${shape.tag}: ${v.name}`)}`, "", v.doc, "");
       if (vs?.kind !== "struct") continue;
       out.push(...structTable(vs, path, visit, shape.tag), "");
-      for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, level + 2, out, visit);
+      for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 2, out, visit);
     }
     return;
   }
   out.push(`${hashes} ${code(path)}`, "");
   if (shape.kind === "struct") {
     out.push(...structTable(shape, path, visit), "");
-    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, level + 1, out, visit);
+    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 1, out, visit);
   } else {
-    out.push(...tableTable(shape, path, visit), "");
-    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, level + 1, out, visit);
+    out.push(...tableTable(shape, path, defaults, visit), "");
+    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, fieldOf(defaults, e.field), level + 1, out, visit);
   }
 }
 
@@ -119,6 +137,15 @@ export function undocumented(fields: TopFields = LAYER_FIELDS): string[] {
     if (doc === undefined || doc.trim() === "") missing.push(path === "" ? key : `${path}.${key}`);
   });
   return missing;
+}
+
+/** Every default the reference shows, with where: a test decodes each back through its codec. */
+export function shownDefaults(): ({ path: string } & ShownDefault)[] {
+  const out: ({ path: string } & ShownDefault)[] = [];
+  render(LAYER_FIELDS, (path, key, _doc, shown) => {
+    if (shown !== null) out.push({ path: path === "" ? key : `${path}.${key}`, ...shown });
+  });
+  return out;
 }
 
 function render(fields: TopFields, visit: Visit): string {
@@ -149,11 +176,11 @@ function render(fields: TopFields, visit: Visit): string {
     const codec = spec.codec as Codec<unknown>;
     const path = spec.list ? `${key}[]` : key;
     const type = spec.list ? `list of ${typeOf(codec, path)}` : typeOf(codec, path);
-    visit("", key, spec.doc);
+    visit("", key, spec.doc, "default" in spec ? { codec, value: spec.default } : null);
     const required = "required" in spec ? (spec.required === "file" ? "in every file" : "yes (here or in a base)") : "default" in spec ? `no (default ${code(showValue(codec, spec.default))})` : "no";
     out.push(`| ${code(key)} | ${cell(type)} | ${cell(required)} | ${cell(spec.doc)} |`);
   }
   out.push("");
-  for (const [key, spec] of Object.entries(fields)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, 2, out, visit);
+  for (const [key, spec] of Object.entries(fields)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, TABLE_DEFAULTS[key], 2, out, visit);
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

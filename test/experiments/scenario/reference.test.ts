@@ -7,10 +7,10 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { array, doc, opt, req, runDecoder, shapeOf, showValue, str, type Codec } from "../../../experiments/manifests/codec.js";
+import { array, doc, opt, req, runDecoder, showValue, str } from "../../../experiments/manifests/codec.js";
 import { strictStruct } from "../../../experiments/scenario/strict.js";
 import { LAYER_FIELDS } from "../../../experiments/scenario/fields.js";
-import { scenarioReference, undocumented } from "../../../experiments/scenario/reference.js";
+import { scenarioReference, shownDefaults, undocumented } from "../../../experiments/scenario/reference.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const docFile = path.join(root, "docs/scenario.md");
@@ -40,31 +40,8 @@ t.test("every key the validator accepts has a description", async (t) => {
   t.strictSame(undocumented({ top: { codec: outer, list: false, doc: "" } }), ["top", "top.items[].bare"]);
 });
 
-/** Every (path, codec, decoded default) the reference shows, found through the recorded shapes. */
-function defaults(): { path: string; codec: Codec<unknown>; value: unknown }[] {
-  const out: { path: string; codec: Codec<unknown>; value: unknown }[] = [];
-  const visit = (p: string, codec: Codec<unknown>) => {
-    const shape = shapeOf(codec);
-    if (shape?.kind === "list") visit(`${p}[]`, shape.item);
-    else if (shape?.kind === "struct") {
-      for (const [k, f] of Object.entries(shape.props)) {
-        if (f.kind === "def") out.push({ path: `${p}.${k}`, codec: f.codec, value: f.fallback!() });
-        if (f.shownDefault !== undefined) out.push({ path: `${p}.${k}`, codec: f.codec, value: f.shownDefault() });
-        visit(`${p}.${k}`, f.codec);
-      }
-    } else if (shape?.kind === "table") {
-      for (const e of shape.entries) {
-        if (e.default !== undefined && shapeOf(e.codec)?.kind !== "table") out.push({ path: `${p}.${e.key}`, codec: e.codec, value: e.default });
-        visit(`${p}.${e.key}`, e.codec);
-      }
-    } else if (shape?.kind === "oneOf") for (const v of shape.variants) visit(`${p}(${v.name})`, v.codec);
-  };
-  for (const [key, spec] of Object.entries(LAYER_FIELDS)) visit(key, spec.codec as Codec<unknown>);
-  return out;
-}
-
 t.test("each default, written as the reference shows it, decodes to the value the model uses", async (t) => {
-  const all = defaults();
+  const all = shownDefaults();
   t.ok(all.length > 50, `${all.length} defaults checked`);
   t.ok(all.some((d) => d.path === "components.hpa.syncPeriod" && d.value === 15_000), "component defaults come from the models");
   for (const d of all) {
