@@ -13,6 +13,7 @@
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import path from "node:path";
 import { readInputFile } from "./input-file.js";
 import { cronJobCodec, jobCodec } from "./batch.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
@@ -95,8 +96,6 @@ class FileDecoder {
   readonly objects: NewObject<StoredObject>[] = [];
   readonly warnings: Diagnostic[] = [];
   readonly errors: Diagnostic[] = [];
-  /** Dedupe keys of once-per-file warnings (unmodelled/unknown fields, unknown kinds). */
-  private readonly warnedOnce = new Set<string>();
   /** kind/namespace/name -> line, to catch objects the store would reject as AlreadyExists. */
   private readonly defined = new Map<string, number>();
 
@@ -137,8 +136,14 @@ class FileDecoder {
     }
 
     const versions = CODECS.get(kindName);
+    if (kindName === "Kustomization") {
+      // A kustomization.yaml lists the manifests; it is not one. kubectl builds the result.
+      const dir = path.dirname(this.file);
+      this.errors.push({ ...at(["kind"]), message: `a Kustomization is not a manifest: run \`kubectl kustomize ${dir} > out.yaml\` and list out.yaml in manifests` });
+      return;
+    }
     if (versions === undefined) {
-      this.warnOnce(`kind:${kindName}`, { ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
+      this.warnings.push({ ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
       return;
     }
     const codec = versions.get(version);
@@ -152,12 +157,8 @@ class FileDecoder {
     const result = runDecoder(codec, value);
     const toDiagnostic = (issue: Issue): Diagnostic => ({ ...at(issue.path), message: issue.message });
     for (const issue of result.errors) this.errors.push(toDiagnostic(issue));
-    for (const issue of result.warnings) {
-      const d = toDiagnostic(issue);
-      // Once per field path per file: list indices do not make a path new.
-      if (issue.once) this.warnOnce(`field:${formatPath([...base, ...issue.path].map((s) => (typeof s === "number" ? -1 : s)))}:${issue.message}`, d);
-      else this.warnings.push(d);
-    }
+    // Every occurrence; printing summarises alike ones (experiments/commands/warnings.ts).
+    for (const issue of result.warnings) this.warnings.push(toDiagnostic(issue));
     if (result.value === null) return;
 
     const object = result.value;
@@ -173,9 +174,4 @@ class FileDecoder {
     this.objects.push(object);
   }
 
-  private warnOnce(key: string, d: Diagnostic): void {
-    if (this.warnedOnce.has(key)) return;
-    this.warnedOnce.add(key);
-    this.warnings.push(d);
-  }
 }

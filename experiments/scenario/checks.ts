@@ -23,10 +23,16 @@ export function findObject(objects: readonly DecodedObject[], kind: string, ref:
   return objects.find((o) => o.object.kind === kind && (o.object.metadata.namespace ?? "default") === ref.namespace && o.object.metadata.name === ref.name);
 }
 
-/** `Service "default/x" not found in the manifests (did you mean "php-apache"?)`. */
+/**
+ * `Service "default/x" not found in the manifests (did you mean "php-apache"?)`; the same name in
+ * another namespace is suggested first (`did you mean "webapp/frontend"?`): manifests written
+ * for `kubectl -n webapp` name their namespace, the scenario then has to as well.
+ */
 export function notFound(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): string {
-  const names = objects.filter((o) => o.object.kind === kind).map((o) => formatRef({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name }));
-  const best = closest(formatRef(ref), names);
+  const refs = objects.filter((o) => o.object.kind === kind).map((o) => ({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name }));
+  const names = refs.map(formatRef);
+  const sameName = refs.find((r) => r.name === ref.name && r.namespace !== ref.namespace);
+  const best = sameName !== undefined ? formatRef(sameName) : closest(formatRef(ref), names);
   const hint = best !== null ? ` (did you mean ${JSON.stringify(best.startsWith("default/") ? best.slice(8) : best)}?)` : names.length === 0 ? ` (the manifests define no ${kind})` : "";
   return `${kind} ${JSON.stringify(formatRef(ref))} not found in the manifests${hint}`;
 }
@@ -92,6 +98,46 @@ export function checkHpaTargets(objects: readonly DecodedObject[], report: Repor
       o.site(["spec", "scaleTargetRef", "name"]),
       `${notFound(objects, ref.kind, target)}; the HPA will report FailedGetScale and not scale`,
     );
+  }
+}
+
+const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
+
+/**
+ * An HPA on a resource's utilization whose target's pods lack a request for it: a real cluster
+ * accepts it, then the HPA reports FailedGetResourceMetric ("missing request for cpu") on every
+ * sync and never scales (replica_calculator.go calculatePodRequestsFromContainers). A pod-level
+ * request covers every container.
+ */
+export function checkHpaRequests(objects: readonly DecodedObject[], report: Report): void {
+  for (const o of objects) {
+    if (o.object.kind !== "HorizontalPodAutoscaler") continue;
+    const hpa = o.object as unknown as StoredHorizontalPodAutoscaler;
+    const ref = hpa.spec.scaleTargetRef;
+    if (ref.kind !== "Deployment" && ref.kind !== "ReplicaSet") continue;
+    const targetRef = { namespace: hpa.metadata.namespace ?? "default", name: ref.name };
+    const target = findObject(objects, ref.kind, targetRef);
+    if (target === undefined) continue; // checkHpaTargets reports it
+    const pod = (target.object as unknown as Deployment).spec.template.spec;
+    hpa.spec.metrics.forEach((m, i) => {
+      const source = m.type === "Resource" ? m.resource : m.type === "ContainerResource" ? m.containerResource : undefined;
+      if (source === undefined || source.target.type !== "Utilization") return;
+      const field = REQUEST_FIELD[source.name as keyof typeof REQUEST_FIELD];
+      if (field === undefined || pod.resources?.requests[field] !== undefined) return;
+      const only = m.type === "ContainerResource" ? m.containerResource!.container : null;
+      const containers = [...pod.initContainers.filter((c) => c.restartPolicy === "Always"), ...pod.containers].filter((c) => only === null || c.name === only);
+      const missing = containers.find((c) => c.resources.requests[field] === undefined);
+      if (missing === undefined) return;
+      // A v1 HPA's one metric is its targetCPUUtilizationPercentage (or the default, at spec).
+      const raw = o.raw.value as { apiVersion?: unknown; spec?: Record<string, unknown> };
+      const v1 = raw.apiVersion === "autoscaling/v1";
+      const at = !v1 ? ["spec", "metrics", i] : raw.spec?.targetCPUUtilizationPercentage !== undefined ? ["spec", "targetCPUUtilizationPercentage"] : ["spec"];
+      report.warnAt(
+        o.site(at),
+        `scales on ${source.name} utilization, but container ${JSON.stringify(missing.name)} of ${ref.kind} ${JSON.stringify(formatRef(targetRef))} has no ${source.name} request; ` +
+          `the HPA will report FailedGetResourceMetric (missing request for ${source.name}) and not scale: set resources.requests.${source.name}`,
+      );
+    });
   }
 }
 

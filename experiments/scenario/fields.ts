@@ -6,7 +6,7 @@
 import type { Taint } from "../../models/cluster/types.js";
 import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
-import { array, bad, checkedString, def, describe, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
+import { array, bad, checkedString, def, describe, doc, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
 import { labels } from "../manifests/common.js";
 import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
@@ -14,6 +14,7 @@ import { profile, type ProfileSpec } from "./profiles.js";
 import { strictStruct } from "./strict.js";
 import { limits, MAX_DESCRIPTION_CHARS, type Limits } from "./limits.js";
 import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positive, positiveDuration } from "./units.js";
+import { DEFAULT_LAG_MIN_STEP } from "../lag/steps.js";
 
 export const API_VERSION = "kubesim.io/v1alpha1";
 export const KIND = "Scenario";
@@ -26,12 +27,12 @@ export interface ObjectRef {
   name: string;
 }
 
-export const objectRef: Codec<ObjectRef> = leaf("namespace/name", (u) => {
+export const objectRef: Codec<ObjectRef> = leaf("name or namespace/name", (u) => {
   if (typeof u !== "string" || u === "") return bad(`expected a name or namespace/name, got ${describe(u)}`);
   const parts = u.split("/");
   if (parts.length > 2 || parts.some((p) => p === "")) return bad(`expected a name or namespace/name, got ${describe(u)}`);
   return ok(parts.length === 2 ? { namespace: parts[0], name: parts[1] } : { namespace: "default", name: parts[0] });
-});
+}, (r) => `${r.namespace}/${r.name}`);
 
 export const formatRef = (r: ObjectRef): string => `${r.namespace}/${r.name}`;
 
@@ -42,14 +43,17 @@ export interface ScenarioMetadata {
   description?: string;
 }
 
-const description: Codec<string> = leaf("description", (u) => {
+const description: Codec<string> = leaf(`string of at most ${MAX_DESCRIPTION_CHARS} characters`, (u) => {
   if (typeof u !== "string") return bad(`expected a string, got ${describe(u)}`);
   return u.length <= MAX_DESCRIPTION_CHARS ? ok(u) : bad(`expected at most ${MAX_DESCRIPTION_CHARS} characters, got ${u.length}`);
 });
 
 export const metadata: Codec<ScenarioMetadata> = strictStruct(
   "metadata",
-  { name: opt(dnsLabel), description: opt(description) },
+  {
+    name: doc("The scenario's name (required once the `extends` chain is merged): run folders and reports are named after it.", opt(dnsLabel)),
+    description: doc("Free text, copied into manifest.json and the report.", opt(description)),
+  },
   { build: (f) => ({ ...(f.name !== undefined && { name: f.name }), ...(f.description !== undefined && { description: f.description }) }) },
 );
 
@@ -58,9 +62,9 @@ export const metadata: Codec<ScenarioMetadata> = strictStruct(
 const taint: Codec<Taint> = strictStruct(
   "taint",
   {
-    key: req(str),
-    value: def(str, () => ""),
-    effect: req(oneOf(["NoSchedule", "PreferNoSchedule", "NoExecute"] as const)),
+    key: doc("Taint key.", req(str)),
+    value: doc("Taint value.", def(str, () => "")),
+    effect: doc("What the taint does to pods that do not tolerate it.", req(oneOf(["NoSchedule", "PreferNoSchedule", "NoExecute"] as const))),
   },
   { build: (f) => ({ key: f.key, value: f.value, effect: f.effect }) },
 );
@@ -68,13 +72,13 @@ const taint: Codec<Taint> = strictStruct(
 const nodeGroup: Codec<NodeGroup> = strictStruct(
   "nodeGroup",
   {
-    name: req(dnsLabel),
-    count: req(int(0)),
-    cpu: req(cpu),
-    memory: req(memory),
-    maxPods: def(int(1), () => 110),
-    labels: def(labels, () => ({})),
-    taints: def(array(taint), () => []),
+    name: doc("Node names are `<name>-<i>`.", req(dnsLabel)),
+    count: doc("Nodes in the group.", req(int(0))),
+    cpu: doc("Allocatable CPU of each node.", req(cpu)),
+    memory: doc("Allocatable memory of each node.", req(memory)),
+    maxPods: doc("Most pods per node (kubelet `--max-pods`).", def(int(1), () => 110)),
+    labels: doc("Labels of each node (for nodeSelector and affinity).", def(labels, () => ({}))),
+    taints: doc("Taints of each node.", def(array(taint), () => [])),
   },
   {
     build: (f) => ({ name: f.name, count: f.count, cpu_mcores: f.cpu, memory_bytes: f.memory, pods: f.maxPods, labels: f.labels, taints: f.taints }),
@@ -83,7 +87,7 @@ const nodeGroup: Codec<NodeGroup> = strictStruct(
 
 export const cluster: Codec<{ nodeGroups: NodeGroup[] }> = strictStruct(
   "cluster",
-  { nodeGroups: req(array(nodeGroup)) },
+  { nodeGroups: doc("At least one group of identical nodes.", req(array(nodeGroup))) },
   {
     build: (f, ctx) => {
       if (f.nodeGroups.length === 0) ctx.error(["nodeGroups"], "Required value: at least one node group");
@@ -114,20 +118,20 @@ const probability: Codec<number> = leaf("probability", (u) =>
 export const app: Codec<AppSpec> = strictStruct(
   "app",
   {
-    name: req(dnsLabel),
-    deployments: def(array(objectRef), () => []),
-    statefulSets: def(array(objectRef), () => []),
-    cpuPerRequest: def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s),
+    name: doc("The app's name.", req(dnsLabel)),
+    deployments: doc("Deployments whose pods run this app (name or namespace/name).", def(array(objectRef), () => [])),
+    statefulSets: doc("StatefulSets whose pods run this app (name or namespace/name).", def(array(objectRef), () => [])),
+    cpuPerRequest: doc("CPU time one request costs on one core (426ms: 0.426 core for 1 s).", def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s)),
     // baselineCpu and memory must be > 0: metrics-server drops a pod that reports zero.
-    baselineCpu: def(cpu, () => d.baselineCpu_mcores),
-    memory: def(memory, () => d.memoryBaseline_bytes),
-    memoryPerRequest: def(memoryOrZero, () => d.memoryPerInflight_bytes),
-    queueCapacity: def(int(0), () => d.queueCapacity_requests),
-    warmup: def(duration, () => d.warmup_ms),
-    shutdown: def(duration, () => d.shutdown_ms),
+    baselineCpu: doc("CPU used with no traffic (runtime, GC, health checks); > 0, as metrics-server drops a pod that reports zero.", def(cpu, () => d.baselineCpu_mcores)),
+    memory: doc("Memory used with no traffic.", def(memory, () => d.memoryBaseline_bytes)),
+    memoryPerRequest: doc("Extra memory per request in flight (waiting or in service).", def(memoryOrZero, () => d.memoryPerInflight_bytes)),
+    queueCapacity: doc("Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped.", def(int(0), () => d.queueCapacity_requests)),
+    warmup: doc("From container start until the app answers its readiness probe.", def(duration, () => d.warmup_ms)),
+    shutdown: doc("From SIGTERM until the app has exited (capped by terminationGracePeriodSeconds).", def(duration, () => d.shutdown_ms)),
     // Run-to-completion apps (Job pods): how long the work takes, and how often it fails.
-    runDuration: def(duration, () => 0),
-    failureProbability: def(probability, () => 0),
+    runDuration: doc("Run-to-completion apps (a Job's or CronJob's pods): how long the work takes before the container exits; 0 = a server that runs until stopped.", def(duration, () => 0)),
+    failureProbability: doc("Run-to-completion apps: the chance that a run exits with code 1 instead of 0 (drawn per run from the pod's seeded stream).", def(probability, () => 0)),
   },
   {
     build: (f) => ({
@@ -175,7 +179,10 @@ export interface LoadSpec {
 
 const ingressTarget: Codec<IngressTarget> = strictStruct(
   "ingress",
-  { host: req(str), path: def(str, () => "/") },
+  {
+    host: doc("The request's host, matched against the Ingresses' rules (exact, then the longest wildcard, then the catch-all).", req(str)),
+    path: doc("The request's path, matched against the rules' paths (Exact, then the longest Prefix).", def(str, () => "/")),
+  },
   {
     build: (f, ctx) => {
       if (!f.path.startsWith("/")) ctx.error(["path"], `Invalid value: ${JSON.stringify(f.path)}: must be an absolute path`);
@@ -191,7 +198,11 @@ const anyStrings = (name: string) => stringMap(name, () => [], () => []);
 
 const requestMix: Codec<RequestMixSpec> = strictStruct(
   "requests",
-  { fraction: req(fraction), headers: def(anyStrings("headers"), () => ({})), cookies: def(anyStrings("cookies"), () => ({})) },
+  {
+    fraction: doc("The share of the load's requests that carry these headers and cookies, in (0, 1].", req(fraction)),
+    headers: doc("Request headers (name: value) these requests carry, for `canary-by-header` rules.", def(anyStrings("headers"), () => ({}))),
+    cookies: doc("Cookies (name: value) these requests carry, for `canary-by-cookie` rules.", def(anyStrings("cookies"), () => ({}))),
+  },
   {
     build: (f) => ({
       fraction: f.fraction,
@@ -205,13 +216,13 @@ const requestMix: Codec<RequestMixSpec> = strictStruct(
 export const load: Codec<LoadSpec> = strictStruct(
   "load",
   {
-    service: opt(objectRef),
-    ingress: opt(ingressTarget),
-    requests: def(array(requestMix), () => []),
-    arrivals: def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const),
-    interval: def(period, () => 1000),
-    spread: def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const),
-    profile: req(profile),
+    service: doc("The Service that receives the load (name or namespace/name); give this or `ingress`.", opt(objectRef)),
+    ingress: doc("An Ingress host and path whose rules route the load to Services (ingress-nginx semantics, canaries included), instead of `service`.", opt(ingressTarget)),
+    requests: doc("With `ingress`: shares of the requests that carry canary headers or cookies.", def(array(requestMix), () => [])),
+    arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean.", def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const)),
+    interval: doc("With `poisson` arrivals: how often a count is drawn.", def(period, () => 1000)),
+    spread: doc("How requests are shared over the Service's ready pods: evenly, or (poisson arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
+    profile: doc("The offered rate over time: a map with a `type` (see the load profiles below).", req(profile)),
   },
   {
     check: (f, ctx, raw) => {
@@ -260,13 +271,20 @@ export interface PatchSpec {
 
 const target: Codec<PatchTarget> = strictStruct(
   "target",
-  { kind: req(str), name: req(str), namespace: opt(str) },
+  {
+    kind: doc("Kind of the object to patch (Deployment, HorizontalPodAutoscaler, ...).", req(str)),
+    name: doc("Its metadata.name.", req(str)),
+    namespace: doc("Its namespace; absent matches the name in every namespace.", opt(str)),
+  },
   { build: (f) => ({ kind: f.kind, name: f.name, ...(f.namespace !== undefined && { namespace: f.namespace }) }) },
 );
 
 const jsonPatchOp: Codec<JsonPatchOp> = strictStruct(
   "jsonPatch",
-  { op: req(oneOf(["add", "remove", "replace", "test"] as const)), path: req(str) },
+  {
+    op: doc("RFC 6902 operation; `value` (any YAML) is required except for remove.", req(oneOf(["add", "remove", "replace", "test"] as const))),
+    path: doc("RFC 6901 JSON pointer into the object, e.g. /spec/replicas.", req(str)),
+  },
   {
     // `value: null` is a JSON value to set, not an absent field, so it is read from the raw map.
     accepted: ["value"],
@@ -283,7 +301,12 @@ const anyMap: Codec<Record<string, unknown>> = leaf("map", (u) => (isPlainObject
 
 export const patch: Codec<PatchSpec> = strictStruct(
   "patch",
-  { target: req(target), at: opt(duration), patch: opt(anyMap), jsonPatch: opt(array(jsonPatchOp)) },
+  {
+    target: doc("The object(s) to patch.", req(target)),
+    at: doc("Apply the patch to the running cluster at this time (labels, annotations and spec replaced, as kubectl apply would) instead of before the run.", opt(duration)),
+    patch: doc("A strategic-merge-like patch: maps merge, lists and scalars replace, null removes a key, `$patch: delete` removes the object.", opt(anyMap)),
+    jsonPatch: doc("An RFC 6902 JSON patch (give exactly one of patch and jsonPatch).", opt(array(jsonPatchOp))),
+  },
   {
     build: (f, ctx) => {
       if ((f.patch === undefined) === (f.jsonPatch === undefined)) ctx.error(["patch"], "Required value: exactly one of patch or jsonPatch");
@@ -306,17 +329,28 @@ export interface Outputs {
   summaryFrom_ms?: number;
 }
 
-const slo = strictStruct("slo", { latencyP95: opt(positiveDuration) }, { build: (f) => f });
+/**
+ * Default p95 latency SLO: the report needs a line to count violations against; 500 ms is a
+ * common web-service target. A scenario sets its own with outputs.slo.latencyP95.
+ */
+export const DEFAULT_SLO_LATENCY_P95_MS = 500;
+
+/** Default time-series sampling interval: the HPA's sync period, so every decision is visible. */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 15_000;
+
+const slo = strictStruct(
+  "slo",
+  { latencyP95: doc("The p95 latency the report counts violations against (slo_violation_s).", opt(positiveDuration), () => DEFAULT_SLO_LATENCY_P95_MS) },
+  { build: (f) => f },
+);
 
 export const outputs: Codec<Outputs> = strictStruct(
   "outputs",
   {
-    sampleInterval: opt(period),
-    slo: opt(slo),
-    // The relative change of a Service's offered rate that lag.csv counts as a load step.
-    lagMinStep: opt(positive("the relative change of offered rate that counts as a load step, e.g. 0.2 for 20 %")),
-    // Service quality (SLO, latency) counts from here; default: when the first load starts.
-    summaryFrom: opt(duration),
+    sampleInterval: doc("Row interval of timeseries.csv and the charts.", opt(period), () => DEFAULT_SAMPLE_INTERVAL_MS),
+    slo: doc("Service-level objective of the report.", opt(slo)),
+    lagMinStep: doc("The relative change of a Service's offered rate that lag.csv counts as a load step (0.2: 20 %).", opt(positive("the relative change of offered rate that counts as a load step, e.g. 0.2 for 20 %")), () => DEFAULT_LAG_MIN_STEP),
+    summaryFrom: doc("Service quality in summary.csv (SLO violations, latency) counts from here; default: when the first load starts.", opt(duration)),
   },
   {
     build: (f) => ({
@@ -350,21 +384,22 @@ export interface LayerFields {
 
 /**
  * scenario key -> (field of LayerFields, codec, whether it is a list decoded item by item, so one
- * bad item does not hide the cross-reference checks of the others).
+ * bad item does not hide the cross-reference checks of the others; whether each file must give it
+ * (`file`) or the merged `extends` chain must (`chain`); what it means, for docs/scenario.md).
  */
 export const LAYER_FIELDS = {
-  apiVersion: { field: "apiVersion", codec: oneOf([API_VERSION] as const) as Codec<string>, list: false },
-  kind: { field: "kind", codec: oneOf([KIND] as const) as Codec<string>, list: false },
-  metadata: { field: "metadata", codec: metadata, list: false },
-  extends: { field: "extends", codec: str, list: false },
-  patches: { field: "patches", codec: patch, list: true },
-  seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false },
-  duration: { field: "duration_ms", codec: positiveDuration, list: false },
-  cluster: { field: "cluster", codec: cluster, list: false },
-  manifests: { field: "manifests", codec: str, list: true },
-  apps: { field: "apps", codec: app, list: true },
-  load: { field: "load", codec: load, list: true },
-  components: { field: "components", codec: components, list: false },
-  outputs: { field: "outputs", codec: outputs, list: false },
-  limits: { field: "limits", codec: limits, list: false },
-} as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean }>;
+  apiVersion: { field: "apiVersion", codec: oneOf([API_VERSION] as const) as Codec<string>, list: false, required: "file", doc: `Always ${API_VERSION}.` },
+  kind: { field: "kind", codec: oneOf([KIND] as const) as Codec<string>, list: false, required: "file", doc: `Always ${KIND}.` },
+  metadata: { field: "metadata", codec: metadata, list: false, required: "chain", doc: "Name (required) and description." },
+  extends: { field: "extends", codec: str, list: false, doc: "A base scenario file this one changes: its fields are inherited, the ones given here win (components, outputs, metadata and limits merge per key; patches add up, base first)." },
+  patches: { field: "patches", codec: patch, list: true, doc: "Kustomize-style patches of the manifests' objects, applied before they are decoded." },
+  seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false, default: 0, doc: "Seed of every random stream of the run (`run --seed` overrides it)." },
+  duration: { field: "duration_ms", codec: positiveDuration, list: false, required: "chain", doc: "Simulated time of the run." },
+  cluster: { field: "cluster", codec: cluster, list: false, required: "chain", doc: "The nodes." },
+  manifests: { field: "manifests", codec: str, list: true, doc: "Kubernetes YAML files (Deployment, ReplicaSet, Pod, Service, HorizontalPodAutoscaler v1/v2), relative to this file." },
+  apps: { field: "apps", codec: app, list: true, doc: "What the program in a Deployment's pods does per request." },
+  load: { field: "load", codec: load, list: true, doc: "Requests offered to Services over time." },
+  components: { field: "components", codec: components, list: false, doc: "Parameters of the component models, in human units; each overrides the default shown." },
+  outputs: { field: "outputs", codec: outputs, list: false, doc: "What the run records and reports." },
+  limits: { field: "limits", codec: limits, list: false, doc: "Raises (or lowers) the limits on what one run may ask for." },
+} as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean; required?: "file" | "chain"; default?: unknown; doc: string }>;

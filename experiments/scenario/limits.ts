@@ -9,7 +9,7 @@ import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.
 import type { CronJob } from "../../models/cronjob/types.js";
 import type { Job } from "../../models/job/types.js";
 import type { NodeGroup } from "../simulator.js";
-import { int, opt } from "../manifests/codec.js";
+import { doc, int, opt } from "../manifests/codec.js";
 import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { strictStruct } from "./strict.js";
@@ -41,10 +41,10 @@ export const MAX_DESCRIPTION_CHARS = 64 * 1024;
 export const limits = strictStruct(
   "limits",
   {
-    duration: opt(duration),
-    pods: opt(int(1, 10_000_000)),
-    nodes: opt(int(1, 1_000_000)),
-    events: opt(int(1, Number.MAX_SAFE_INTEGER)),
+    duration: doc("Longest simulated duration.", opt(duration), () => DEFAULT_LIMITS.duration_ms),
+    pods: doc("Most pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher.", opt(int(1, 10_000_000)), () => DEFAULT_LIMITS.pods),
+    nodes: doc("Most nodes over all node groups.", opt(int(1, 1_000_000)), () => DEFAULT_LIMITS.nodes),
+    events: doc("Most kernel events of one run (checked every simulated hour; past it the run stops with an error).", opt(int(1, Number.MAX_SAFE_INTEGER)), () => DEFAULT_LIMITS.events),
   },
   {
     build: (f): Partial<Limits> => ({

@@ -18,13 +18,13 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaTargets, checkIngressBackends, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaRequests, checkHpaTargets, checkIngressBackends, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { mergeComponents } from "./components.js";
-import { formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
+import { DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLO_LATENCY_P95_MS, formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
 import { applyPatch, decodeObjects, matches, readManifestFile, type DecodedObject, type RawObject } from "./manifests.js";
 import { Report, type Site } from "./report.js";
@@ -50,14 +50,7 @@ export interface LoadedScenario {
   errors: Diagnostic[];
 }
 
-/**
- * Default p95 latency SLO: the report needs a line to count violations against; 500 ms is a
- * common web-service target. A scenario sets its own with outputs.slo.latencyP95.
- */
-export const DEFAULT_SLO_LATENCY_P95_MS = 500;
-
-/** Default time-series sampling interval: the HPA's sync period, so every decision is visible. */
-export const DEFAULT_SAMPLE_INTERVAL_MS = 15_000;
+export { DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLO_LATENCY_P95_MS } from "./fields.js";
 
 interface Merged {
   fields: Partial<LayerFields>;
@@ -100,13 +93,11 @@ export function loadScenario(file: string): LoadedScenario {
 
   // What a complete scenario needs, once the chain is merged.
   if (leaf !== null && complete) {
-    const required: [string, unknown, string[]][] = [
-      ["metadata", fields.metadata?.name, ["metadata", "name"]],
-      ["duration", fields.duration_ms, ["duration"]],
-      ["cluster", fields.cluster, ["cluster"]],
-    ];
-    for (const [key, value, at] of required) {
-      if (value === undefined && !invalid.has(key)) report.errorAt(leaf.site(at), "Required value");
+    for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+      if (!("required" in spec) || spec.required !== "chain" || invalid.has(key)) continue;
+      // metadata is required for its name (the other metadata fields are optional).
+      const [value, at] = key === "metadata" ? [fields.metadata?.name, ["metadata", "name"]] : [fields[spec.field], [key]];
+      if (value === undefined) report.errorAt(leaf.site(at), "Required value");
     }
   }
 
@@ -134,6 +125,7 @@ export function loadScenario(file: string): LoadedScenario {
     annotateApps(refs, objects, report);
   }
   checkHpaTargets(objects, report);
+  checkHpaRequests(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
   checkIngressBackends(objects, report);
@@ -157,7 +149,7 @@ export function loadScenario(file: string): LoadedScenario {
     if (site !== undefined) report.errorAt(site, `must be before the end of the run (duration ${fields.duration_ms / 1000}s), or no sample would count`);
   }
 
-  const seed = fields.seed ?? 0;
+  const seed = fields.seed ?? LAYER_FIELDS.seed.default;
   const traffic: TrafficSource[] = [];
   const ingressTraffic: IngressTrafficSource[] = [];
   const loadLayer = from.get("load") ?? lastWith(chain, "load");

@@ -4,7 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { UserError } from "../../../experiments/errors.js";
-import { formatDuration, registerValidate, validateAction } from "../../../experiments/commands/validate.js";
+import { registerValidate, validateAction } from "../../../experiments/commands/validate.js";
+import { formatDuration } from "../../../experiments/scenario/units.js";
 import { fixture, HEADER, WEB_MANIFESTS } from "./helpers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -58,5 +59,5 @@ t.test("registered on the program with an example in its help", async (t) => {
 });
 
 t.test("formatDuration", async (t) => {
-  t.strictSame([0, 1500, 60_000, 1_800_000, 5_400_000, 3_661_000].map(formatDuration), ["0s", "1.5s", "1m", "30m", "1h30m", "1h1m1s"]);
+  t.strictSame([0, 10, 1500, 60_000, 1_800_000, 5_400_000, 3_661_000].map(formatDuration), ["0s", "10ms", "1.5s", "1m", "30m", "1h30m", "1h1m1s"]);
 });
