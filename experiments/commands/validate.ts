@@ -62,6 +62,14 @@ export function validateAction(file: string, out: ValidateOutput = processOutput
     `OK ${loaded.scenario.name}: ${plural(config.objects.length, "object")}, ${plural(nodes, "node")} in ${plural(config.nodeGroups.length, "node group")}, ` +
       `${plural(config.apps.length, "app")}, ${plural(config.traffic.length + (config.ingressTraffic?.length ?? 0), "load source")}, ${formatDuration(config.duration_ms)} simulated${warnings}\n`,
   );
+  if (config.objects.length > 0) out.stdout(`simulated: ${kindCounts(config.objects)}\n`);
+}
+
+/** "Deployment 2, Service 1": the kinds of the objects kubesim will simulate, by name, with counts. */
+function kindCounts(objects: readonly { kind: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  return [...counts.keys()].sort().map((kind) => `${kind} ${counts.get(kind)}`).join(", ");
 }
 
 export function registerValidate(program: Command): void {
@@ -74,10 +82,12 @@ export function registerValidate(program: Command): void {
       "after",
       "\nExample:\n" +
         "  $ npx kubesim validate experiments/scenarios/php-apache/tuned.yaml\n" +
-        "  OK php-apache-tuned: 3 objects, 3 nodes in 1 node group, 1 app, 1 load source, 30m simulated\n\n" +
+        "  OK php-apache-tuned: 3 objects, 3 nodes in 1 node group, 1 app, 1 load source, 30m simulated\n" +
+        "  simulated: Deployment 1, HorizontalPodAutoscaler 1, Service 1\n\n" +
         "Problems are printed one per line as `warning: file:line field: message` or\n" +
         "`error: file:line field: message`; the exit code is 2 when there is any error.\n" +
-        "Fields kubesim does not model are one line per kind, with a count (--warnings=all lists each).\n",
+        "Fields kubesim does not model are one line per kind, with a count (--warnings=all lists each);\n" +
+        "kinds it does not model are warnings; the `simulated:` line lists the kinds it does, with counts.\n",
     )
     .action((file: string, options: { warnings?: string }) => validateAction(file, processOutput, options));
 }

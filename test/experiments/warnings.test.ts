@@ -57,7 +57,7 @@ t.test("all lists every occurrence; none prints no warning, and the OK line stil
   t.match(all.stderr, `warning: ${f.file("shop.yaml")}:34 spec.template.spec.containers[1].livenessProbe: field is not modelled; ignored\n`);
   const none = validate(f.file("scenario.yaml"), "none");
   t.equal(none.stderr, "");
-  t.equal(none.stdout, "OK shop: 2 objects, 1 node in 1 node group, 0 apps, 0 load sources, 1m simulated (7 warnings)\n");
+  t.equal(none.stdout, "OK shop: 2 objects, 1 node in 1 node group, 0 apps, 0 load sources, 1m simulated (7 warnings)\nsimulated: Deployment 2\n");
 });
 
 t.test("a bad --warnings value is a user error (exit 2)", async (t) => {
