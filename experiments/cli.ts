@@ -5,6 +5,13 @@
  */
 import { runCli } from "./program.js";
 
+// A reader that stops early (`kubesim schema | head`) closes the pipe: that ends the output, it
+// is not an error worth a stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 // On success the process ends by itself once its work is done (as before: nothing cut short);
 // on an error it exits at once with the code, as a failed command should.
 const code = await runCli(process.argv);

@@ -4,7 +4,7 @@
  * (`writeFilesAtomically`, `writeFileAtomically`).
  *
  * kubesim's own files in a folder are the paths it writes there (a run folder: timeseries.csv,
- * events.csv, decisions.csv, summary.csv, manifest.json, report.html, charts/<chart>.*). A write
+ * events.csv, decisions.csv, lag.csv, summary.csv, manifest.json, report.html, charts/<chart>.*). A write
  * replaces exactly those paths, each by rename, and never deletes anything else: a thesis.tex
  * beside them survives any rerun, with or without --force.
  *

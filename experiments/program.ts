@@ -13,6 +13,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerSchema } from "./commands/schema.js";
 
 /** Exit code of an internal error (BSD sysexits EX_SOFTWARE): a kubesim bug, not a user mistake. */
 export const EXIT_INTERNAL_ERROR = 70;
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerValidate(program);
+  registerSchema(program);
   registerOracle(program);
   registerDemo(program);
   return program;

@@ -1,7 +1,7 @@
 /**
  * Runs one simulation and produces its output files (in memory, written atomically by the
  * caller): timeseries.csv, events.csv, decisions.csv (HPA), ca-decisions.csv (Cluster Autoscaler,
- * when a node group is autoscaled), summary.csv, manifest.json.
+ * when a node group is autoscaled), lag.csv, summary.csv, manifest.json.
  *
  * The run is played in slices of virtual time so a progress callback can report between them;
  * slicing does not change results (events are processed in the same order whatever the slices).
@@ -14,6 +14,10 @@ import { CSV_CAST } from "../engine/index.js";
 import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
 import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
 import { UserError } from "./errors.js";
+import { LagObserver } from "./lag/observer.js";
+import { lagAnatomy, lagCsv, rescalesOf } from "./lag/anatomy.js";
+import { DEFAULT_LAG_MIN_STEP, detectLoadSteps, firstLoad_ms } from "./lag/steps.js";
+import type { Service } from "../models/cluster/types.js";
 import { DEFAULT_LIMITS } from "./scenario/limits.js";
 import { packageVersion, sourceHash } from "./version.js";
 
@@ -47,6 +51,16 @@ export interface RunOptions {
 export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, options: RunOptions = {}): RunOutput {
   const started = process.hrtime.bigint();
   const simulation = new ClusterSimulation(config);
+  const lagMinStep = config.lagMinStep ?? DEFAULT_LAG_MIN_STEP;
+  const observer = new LagObserver(
+    simulation,
+    config.traffic.map((source) => ({
+      namespace: source.namespace,
+      name: source.service,
+      selector: simulation.store.get<Service>("Service", source.namespace, source.service)?.spec.selector ?? {},
+      steps: detectLoadSteps(source.profile, config.duration_ms, lagMinStep),
+    })),
+  );
   const slices = Math.max(1, options.slices ?? 200);
   const maxEvents = scenario.maxEvents ?? DEFAULT_LIMITS.events;
   for (let i = 1; i <= slices; i++) {
@@ -78,11 +92,15 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     dropped += totals.dropped;
   }
   const nodes = simulation.nodeHoursAndCost();
+  const lag = lagAnatomy(observer, simulation.store, rescalesOf(simulation.hpa.decisions), config.duration_ms);
+  const summaryFrom_ms = config.summaryFrom_ms ?? firstLoadOfRun_ms(config);
   const summary = summarize({
     seed: config.seed,
     duration_ms: config.duration_ms,
     sampleInterval_ms: config.sampleInterval_ms,
     sloLatencyP95_ms: scenario.sloLatencyP95_ms,
+    summaryFrom_ms,
+    lag,
     timeseries: simulation.timeseries,
     events: simulation.events,
     podHours: simulation.runtime.podHours(now_ms),
@@ -99,6 +117,8 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     duration_s: config.duration_ms / 1000,
     sample_interval_s: config.sampleInterval_ms / 1000,
     slo: { latencyP95_ms: scenario.sloLatencyP95_ms },
+    summary_from_s: summaryFrom_ms / 1000,
+    lag_min_step: lagMinStep,
     parameters: effectiveComponents(config),
     node_groups: config.nodeGroups,
     apps: config.apps,
@@ -115,6 +135,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       "events.csv": chunks(() => simulation.events.recorder.csvChunks()),
       "decisions.csv": chunks(() => simulation.hpa.decisions.csvChunks()),
       ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
+      "lag.csv": lagCsv(lag),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",
     },
@@ -122,6 +143,13 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     events_processed: simulation.sim.events_processed,
     simulation,
   };
+}
+
+/** When the first load of the run starts (0 when none ever does: everything counts). */
+function firstLoadOfRun_ms(config: SimulationConfig): number {
+  let first = Infinity;
+  for (const source of config.traffic) first = Math.min(first, firstLoad_ms(source.profile, config.duration_ms) ?? Infinity);
+  return Number.isFinite(first) ? first : 0;
 }
 
 /** Infinity (an unset limit) and bigint survive JSON as strings. */

@@ -5,8 +5,9 @@
  */
 import type { Simulation, TimeSeries } from "../engine/index.js";
 import type { ClusterStore } from "../models/cluster/store.js";
-import type { Deployment, Node, Pod, ReplicaSet } from "../models/cluster/types.js";
+import type { Deployment, Node, Pod, ReplicaSet, StatefulSet } from "../models/cluster/types.js";
 import type { PodRuntime } from "../models/kubelet/container-runtime.js";
+import { isPodTerminal } from "../models/kubelet/pod-status.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
 import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
 import { CpuMarks, OwnerTotals } from "./sampler-marks.js";
@@ -51,7 +52,8 @@ export class Sampler {
     interval_ms: number,
   ) {
     this.lastSample_ms = sim.now_ms;
-    store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName ? [pod.spec.nodeName] : NO_KEYS));
+    // A finished pod (a Job's) keeps its node but no longer holds its requests there.
+    store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName && !isPodTerminal(pod) ? [pod.spec.nodeName] : NO_KEYS));
     // Pending pods are counted as the size of this bucket, kept current by the store at every write.
     store.addIndex<Pod>("Pod", "sampler/pending", (pod) => (pod.status.phase === "Pending" ? PENDING_KEYS : NO_KEYS));
     store.watch<Deployment>("Deployment", (type, d) => {
@@ -152,6 +154,11 @@ export class Sampler {
       const hpa = hpaByTarget.get(`Deployment/${d.metadata.namespace}/${name}`);
       const utilization = hpa?.status.currentMetrics.find((m) => m.type === "Resource" && m.resource?.name === "cpu")?.resource?.current.averageUtilization_percent;
       if (utilization !== undefined) series.add(now_ms, "Deployment", name, "cpu_utilization_pct", utilization);
+    }
+
+    for (const set of this.store.list<StatefulSet>("StatefulSet")) {
+      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_spec", set.spec.replicas);
+      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_ready", set.status.readyReplicas);
     }
 
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {

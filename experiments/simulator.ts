@@ -5,7 +5,7 @@
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
 import { Simulation, TimeSeries } from "../engine/index.js";
-import { ClusterStore, type NewObject, type StoredObject } from "../models/cluster/store.js";
+import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
 import type { Node, Taint } from "../models/cluster/types.js";
 import { Kubelets, DEFAULT_KUBELET_CONFIG, type KubeletConfig } from "../models/kubelet/kubelet.js";
@@ -17,8 +17,13 @@ import { AppCatalog, type AppProfile } from "../models/workload/app-profile.js";
 import { HorizontalController, DEFAULT_HPA_CONTROLLER_CONFIG, type HpaControllerConfig } from "../models/hpa/controller.js";
 import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
-import { ReplicaSetController } from "../models/replicaset/controller.js";
-import { DeploymentController, updateDeploymentSpec } from "../models/deployment/controller.js";
+import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
+import { StatefulSetController } from "../models/statefulset/controller.js";
+import { PersistentVolumeController } from "../models/volume/pv-controller.js";
+import { DeploymentController } from "../models/deployment/controller.js";
+import { JobController } from "../models/job/controller.js";
+import { TtlAfterFinishedController } from "../models/job/ttl-after-finished.js";
+import { CronJobController } from "../models/cronjob/controller.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
@@ -29,7 +34,12 @@ import { ClusterAutoscaler } from "../models/cluster-autoscaler/controller.js";
 import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, type ClusterAutoscalerConfig } from "../models/cluster-autoscaler/config.js";
 import { NODE_GROUP_LABEL, NOT_READY_TAINT, toCaNode } from "../models/cluster-autoscaler/convert.js";
 import type { CaNode } from "../models/cluster-autoscaler/types.js";
-import type { Deployment, Pod } from "../models/cluster/types.js";
+import type { Pod } from "../models/cluster/types.js";
+import { installAdmission } from "../models/cluster/admission.js";
+import { ResourceQuotaController } from "../models/quota/controller.js";
+import { IngressRouter, type IngressTrafficSource } from "../models/ingress/router.js";
+import { ingressBackends } from "../models/ingress/routing.js";
+import type { Ingress } from "../models/ingress/types.js";
 
 export interface NodeGroup {
   name: string;
@@ -52,14 +62,6 @@ export interface NodeGroup {
   price_usd_per_h?: number;
   /** How new nodes of an autoscaled group come up (default DEFAULT_PROVISIONING). */
   provisioning?: ProvisioningSpec;
-}
-
-/** A `kubectl scale` at a point in time: sets a Deployment's spec.replicas. */
-export interface ScaleAction {
-  at_ms: number;
-  namespace: string;
-  deployment: string;
-  replicas: number;
 }
 
 export interface ComponentConfig {
@@ -99,11 +101,17 @@ export interface SimulationConfig {
   objects: NewObject<StoredObject>[];
   apps: AppProfile[];
   traffic: TrafficSource[];
+  /** Load sent to an Ingress host and path (models/ingress/router.ts). */
+  ingressTraffic?: IngressTrafficSource[];
+  /** Objects replaced in the store at a time (a scenario's timed patches), in time order. */
+  updates?: { at_ms: number; object: NewObject<StoredObject> }[];
   /** Time-series sampling interval (default 15 s). */
   sampleInterval_ms: number;
+  /** outputs.lagMinStep: the relative change of offered rate lag.csv counts as a load step (default 0.2). */
+  lagMinStep?: number;
+  /** outputs.summaryFrom: service quality counts from here (default: when the first load starts). */
+  summaryFrom_ms?: number;
   components: Partial<{ [K in keyof ComponentConfig]: Partial<ComponentConfig[K]> | ComponentConfig[K] }>;
-  /** Scale commands during the run, in any order. */
-  actions?: ScaleAction[];
 }
 
 function merge<T extends object>(base: Readonly<T>, override: Partial<T> | undefined): T {
@@ -137,6 +145,11 @@ export function needsCustomMetrics(config: SimulationConfig): boolean {
   return false;
 }
 
+/** Whether the run starts with an object of one of `kinds`. */
+function hasKind(config: SimulationConfig, ...kinds: string[]): boolean {
+  return config.objects.some((object) => kinds.includes(object.kind));
+}
+
 export class ClusterSimulation {
   readonly sim: Simulation;
   readonly store: ClusterStore;
@@ -150,7 +163,14 @@ export class ClusterSimulation {
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
+  /** Built only when the run starts with objects of their kinds (each watches every pod). */
+  readonly jobs: JobController | null;
+  readonly cronJobs: CronJobController | null;
+  readonly replicationControllers: ReplicaSetController | null;
+  readonly statefulSets: StatefulSetController | null;
+  readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
+  readonly ingress: IngressRouter;
   readonly hpa: HorizontalController;
   readonly components: ComponentConfig;
   /** The cloud provider and the Cluster Autoscaler; null when no node group is autoscaled. */
@@ -162,6 +182,8 @@ export class ClusterSimulation {
     const components = (this.components = effectiveComponents(config));
     this.sim = new Simulation({ seed: config.seed });
     this.store = new ClusterStore(this.sim, components.watchDelay_ms);
+    installAdmission(this.store);
+    new ResourceQuotaController(this.sim, this.store);
     this.apps = new AppCatalog(config.apps);
     this.runtime = new PodRuntime(this.apps);
     this.kubelets = new Kubelets(this.sim, this.store, this.events, this.apps, this.runtime, components.kubelet);
@@ -171,7 +193,18 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
-    this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, config.traffic, components.traffic);
+    this.jobs = hasKind(config, "Job", "CronJob") ? new JobController(this.sim, this.store, this.events, this.timeseries) : null;
+    if (this.jobs !== null) new TtlAfterFinishedController(this.sim, this.store);
+    this.cronJobs = hasKind(config, "CronJob") ? new CronJobController(this.sim, this.store, this.events) : null;
+    this.replicationControllers = hasKind(config, "ReplicationController")
+      ? new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND)
+      : null;
+    this.statefulSets = hasKind(config, "StatefulSet") ? new StatefulSetController(this.sim, this.store, this.events) : null;
+    this.volumes = hasKind(config, "StatefulSet", "PersistentVolumeClaim") ? new PersistentVolumeController(this.sim, this.store, this.events) : null;
+    const ingresses = config.objects.filter((o) => o.kind === "Ingress") as unknown as Ingress[];
+    this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));
+    this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, this.ingress.sources, components.traffic);
+    this.ingress.connect(this.traffic);
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
       : null;
@@ -205,8 +238,32 @@ export class ClusterSimulation {
       const templates = new Map<string, CaNode>(autoscaled.map((g) => [g.name, toCaNode(this.nodeObject(g, `template-node-for-${g.name}`, true) as Node, g.name)]));
       this.clusterAutoscaler = new ClusterAutoscaler(this.sim, this.store, this.events, this.cloud, templates, this.timeseries, components.clusterAutoscaler);
     }
-    for (const object of config.objects) this.store.create(structuredClone(object));
-    for (const action of config.actions ?? []) this.sim.scheduleAt(action.at_ms, (t) => this.scale(action, t));
+    for (const object of config.objects) this.createInitial(structuredClone(object));
+    for (const { at_ms, object } of config.updates ?? []) this.sim.scheduleAt(at_ms, () => this.replace(object));
+  }
+
+  /** Creates a manifest object; one admission refuses (a LimitRange max) is reported as kubectl would, and skipped. */
+  private createInitial(object: NewObject<StoredObject>): void {
+    try {
+      this.store.create(object);
+    } catch (e) {
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(this.sim.now_ms, "kubectl", object.kind, object.metadata.name, "Warning", "FailedCreate", `Error from server (Forbidden): ${e.message}`);
+    }
+  }
+
+  /** A timed patch: the stored object takes the new object's labels, annotations and spec. */
+  private replace(object: NewObject<StoredObject>): void {
+    const { namespace = "default", name } = object.metadata;
+    const stored = this.store.get<StoredObject & { spec?: unknown }>(object.kind, namespace, name);
+    if (stored === undefined) return; // deleted meanwhile, as `kubectl apply` would then create it; kubesim skips it
+    stored.metadata.labels = { ...(object.metadata.labels ?? {}) };
+    stored.metadata.annotations = { ...(object.metadata.annotations ?? {}) };
+    stored.spec = structuredClone((object as { spec?: unknown }).spec);
+    // The API server bumps metadata.generation on a spec change (updateDeploymentSpec's reason).
+    const meta = stored.metadata as { generation?: number };
+    if (typeof meta.generation === "number") meta.generation++;
+    this.store.update(stored);
   }
 
   /** The Node object of a group's node; a NotReady one carries the node lifecycle controller's not-ready taint. */
@@ -277,15 +334,6 @@ export class ClusterSimulation {
       cost_usd += hours * (g.price_usd_per_h ?? 0);
     }
     return { node_hours, cost_usd };
-  }
-
-  /** `kubectl scale deployment/<name> --replicas=N`. */
-  private scale(action: ScaleAction, now_ms: number): void {
-    const d = this.store.get<Deployment>("Deployment", action.namespace, action.deployment);
-    if (d === undefined) throw new Error(`scale: Deployment ${action.namespace}/${action.deployment} not found`);
-    d.spec.replicas = action.replicas;
-    updateDeploymentSpec(this.store, d);
-    this.events.emit(now_ms, "kubectl", "Deployment", action.deployment, "Normal", "Scaled", `scaled to ${action.replicas} replicas`);
   }
 
   /** Runs to the configured duration (or `until_ms`); returns the events executed. */

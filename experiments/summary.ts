@@ -2,26 +2,37 @@
  * One row per run (summary.csv): the figures a researcher compares across policies and seeds.
  * Every figure is computed from what the run recorded, so it can be recomputed from the CSVs.
  *
- * - slo_violation_s: time (sample intervals) during which any Service missed its SLO: p95
- *   latency above the SLO, or requests dropped.
- * - latency_p95_ms: the 95th percentile over the run of the Services' sampled p95 latency,
- *   each sample weighted by the requests it served (NaN when nothing was served).
- * - replicas_mean / replicas_max: of the Deployments' summed spec.replicas over the samples.
+ * Service quality counts from `summaryFrom` on (outputs.summaryFrom; default when the first load
+ * starts), and only over samples whose Service was offered traffic: start-up seconds, before
+ * anyone asked anything, are neither violations nor latency.
+ * - slo_violation_s: time (sample intervals) during which any Service with offered load missed
+ *   its SLO: p95 latency above the SLO, or requests dropped.
+ * - latency_p95_ms: the 95th percentile of the Services' sampled p95 latency, each sample
+ *   weighted by the requests it served (NaN when nothing was served).
+ * - replicas_mean / replicas_max: of the Deployments' summed spec.replicas over the samples (the
+ *   whole run: start-up pods cost as much as any).
  * - pod_hours: running pods integrated over time (exact, from the container runtime).
  * - scale_events: successful rescales of every HPA.
  * - node_hours / cost_usd: nodes integrated over time, and each at its group's price per hour
  *   (autoscaled groups bill from the instance request to its deletion, as a cloud does).
- * - time_to_scale_s: mean delay from each increase of a Service's offered load (by >= 10 %
- *   between samples) to the next successful scale-up of any HPA; NaN if there was none.
+ * From lag.csv (experiments/lag/anatomy.ts), over the rises of offered load (load steps up) of
+ * each Service and its own HPA:
+ * - time_to_scale_s: mean delay from the step to the HPA's first scale-up decision, over the
+ *   steps that got one; time_to_metrics_s: to the metrics API showing the new usage;
+ *   time_to_serving_s: to all the pods of that scale-up serving.
+ * - steps_up: the rises counted; steps_up_without_rescale: those no scale-up answered before the
+ *   next step (or the end), which the means above leave out.
  *
  * A NaN figure is an empty cell in summary.csv (engine/record/csv.ts: no cell is NaN or Infinity).
  */
 import type { TimeSeries } from "../engine/index.js";
 import type { EventLog } from "../models/cluster/events.js";
+import type { LagRow, LagStage } from "./lag/anatomy.js";
 
 export const SUMMARY_COLUMNS = [
   "seed", "duration_s", "slo_violation_s", "latency_p95_ms", "replicas_mean", "replicas_max", "pod_hours",
-  "scale_events", "time_to_scale_s", "requests_offered", "requests_dropped", "node_hours", "cost_usd",
+  "scale_events", "time_to_scale_s", "time_to_metrics_s", "time_to_serving_s", "steps_up", "steps_up_without_rescale",
+  "requests_offered", "requests_dropped", "node_hours", "cost_usd",
 ] as const;
 
 export type Summary = Record<(typeof SUMMARY_COLUMNS)[number], number>;
@@ -31,6 +42,8 @@ export interface SummaryInputs {
   duration_ms: number;
   sampleInterval_ms: number;
   sloLatencyP95_ms: number;
+  /** Service-quality figures count samples whose interval ends after this. */
+  summaryFrom_ms: number;
   timeseries: TimeSeries;
   events: EventLog;
   podHours: number;
@@ -38,38 +51,40 @@ export interface SummaryInputs {
   requestsDropped: number;
   nodeHours: number;
   costUsd: number;
+  lag: readonly LagRow[];
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
   // Two passes over the recorder's rows, none of them kept: a 28-day run has millions.
   const rows = () => inputs.timeseries.rows();
-  // Replicas per sample time and Deployment (a change recorded at a sample instant and the
-  // sample itself are one value, not two).
+  // Replicas per sample time and workload (Deployments and StatefulSets; a change recorded at a
+  // sample instant and the sample itself are one value, not two).
   const replicasAt = new Map<number, Map<string, number>>();
   const byTime = new Map<number, { replicas: number; violated: boolean }>();
   const weighted: [number, number][] = [];
-  const offeredByService = new Map<string, [number, number][]>();
   const servedAt = new Map<string, number>();
+  const offeredAt = new Map<string, number>();
   for (const r of rows()) {
     if (r.kind === "Service" && r.metric === "rps_served") servedAt.set(`${r.name}@${r.time_ms}`, r.value);
+    if (r.kind === "Service" && r.metric === "rps_offered") offeredAt.set(`${r.name}@${r.time_ms}`, r.value);
   }
+  // A sample reports the interval that ends at it: it counts when that interval ends after
+  // summaryFrom (one straddling it counts: a load starting off the sample grid is not hidden),
+  // for a Service that was offered traffic in it.
+  const counts = (name: string, time_ms: number) => time_ms > inputs.summaryFrom_ms && (offeredAt.get(`${name}@${time_ms}`) ?? 0) > 0;
   for (const r of rows()) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));
-    if (r.kind === "Deployment" && r.metric === "replicas_spec") {
+    if ((r.kind === "Deployment" || r.kind === "StatefulSet") && r.metric === "replicas_spec") {
       let perDeployment = replicasAt.get(r.time_ms);
       if (!perDeployment) replicasAt.set(r.time_ms, (perDeployment = new Map()));
-      perDeployment.set(r.name, r.value);
+      perDeployment.set(`${r.kind}/${r.name}`, r.value);
     }
-    if (r.kind === "Service" && r.metric === "rps_dropped" && r.value > 0) slot.violated = true;
-    if (r.kind === "Service" && r.metric === "latency_p95_ms" && Number.isFinite(r.value)) {
+    if (r.kind !== "Service" || !counts(r.name, r.time_ms)) continue;
+    if (r.metric === "rps_dropped" && r.value > 0) slot.violated = true;
+    if (r.metric === "latency_p95_ms" && Number.isFinite(r.value)) {
       if (r.value > inputs.sloLatencyP95_ms) slot.violated = true;
       weighted.push([r.value, servedAt.get(`${r.name}@${r.time_ms}`) ?? 0]);
-    }
-    if (r.kind === "Service" && r.metric === "rps_offered") {
-      let list = offeredByService.get(r.name);
-      if (!list) offeredByService.set(r.name, (list = []));
-      list.push([r.time_ms, r.value]);
     }
   }
   for (const [time_ms, perDeployment] of replicasAt) {
@@ -89,21 +104,7 @@ export function summarize(inputs: SummaryInputs): Summary {
     if (s.replicas > replicasMax) replicasMax = s.replicas;
   }
 
-  const scaleUps: number[] = [];
-  for (const e of inputs.events.recorder.rows()) {
-    if (e[5] === "SuccessfulRescale" && /\(was (\d+)\)/.test(String(e[6])) && isScaleUp(String(e[6]))) scaleUps.push(Number(e[0]) * 1000);
-  }
-  const delays: number[] = [];
-  for (const list of offeredByService.values()) {
-    for (let i = 1; i < list.length; i++) {
-      const [t, rate] = list[i];
-      const before = list[i - 1][1];
-      if (!(rate >= before * 1.1 && rate - before > 1e-9)) continue;
-      const next = scaleUps.find((s) => s >= t);
-      if (next !== undefined) delays.push((next - t) / 1000);
-    }
-  }
-
+  const lag = lagFigures(inputs.lag);
   return {
     seed: inputs.seed,
     duration_s: inputs.duration_ms / 1000,
@@ -113,7 +114,11 @@ export function summarize(inputs: SummaryInputs): Summary {
     replicas_max: replicasMax,
     pod_hours: round3(inputs.podHours),
     scale_events: inputs.events.count("horizontal-pod-autoscaler", "Normal", "SuccessfulRescale"),
-    time_to_scale_s: round3(delays.length > 0 ? delays.reduce((a, b) => a + b, 0) / delays.length : NaN),
+    time_to_scale_s: round3(lag.mean("hpa_rescale")),
+    time_to_metrics_s: round3(lag.mean("metrics_90pct")),
+    time_to_serving_s: round3(lag.mean("pods_serving")),
+    steps_up: lag.stepsUp,
+    steps_up_without_rescale: lag.withoutRescale,
     requests_offered: round3(inputs.requestsOffered),
     requests_dropped: round3(inputs.requestsDropped),
     node_hours: round3(inputs.nodeHours),
@@ -121,9 +126,18 @@ export function summarize(inputs: SummaryInputs): Summary {
   };
 }
 
-function isScaleUp(message: string): boolean {
-  const m = /New size: (\d+);.*\(was (\d+)\)/.exec(message);
-  return m !== null && Number(m[1]) > Number(m[2]);
+/** The summary's figures of the load steps up in lag.csv's rows. */
+function lagFigures(rows: readonly LagRow[]): { mean: (stage: LagStage) => number; stepsUp: number; withoutRescale: number } {
+  const up = rows.filter((r) => r.direction === "up");
+  const rescales = up.filter((r) => r.stage === "hpa_rescale");
+  return {
+    mean: (stage) => {
+      const reached = up.filter((r) => r.stage === stage && Number.isFinite(r.after_step_s));
+      return reached.length > 0 ? reached.reduce((a, r) => a + r.after_step_s, 0) / reached.length : NaN;
+    },
+    stepsUp: rescales.length,
+    withoutRescale: rescales.filter((r) => !Number.isFinite(r.after_step_s)).length,
+  };
 }
 
 /** The q-quantile of values with weights (value order, cumulative weight); NaN without weight. */

@@ -15,7 +15,8 @@ import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
 import type { SeriesSource } from "../report/index.js";
 import { CSV_CAST, csvNumber } from "../../engine/index.js";
-import { loadScenarioOrFail, reportFiles } from "./run.js";
+import { loadScenariosOrFail, reportFiles } from "./run.js";
+import { warningsMode, WARNINGS_FLAG, WARNINGS_HELP } from "./warnings.js";
 import { parseSeed } from "./demo.js";
 import { UserError } from "../errors.js";
 
@@ -24,11 +25,12 @@ interface CompareOptions {
   force?: boolean;
   seed?: string;
   quiet?: boolean;
+  warnings?: string;
 }
 
 export async function compareCommand(files: string[], options: CompareOptions): Promise<void> {
   // Validate every scenario before running any, so a typo in the second does not waste the first.
-  const loaded = files.map((file) => loadScenarioOrFail(file, options.quiet));
+  const loaded = loadScenariosOrFail(files, warningsMode(options));
   const names = loaded.map((l) => l.scenario.name);
   if (new Set(names).size !== names.length) {
     throw new UserError(`scenarios must have distinct metadata.name values, got ${names.join(", ")}`, "rename one of them", 2);
@@ -103,7 +105,8 @@ export function registerCompare(program: Command): void {
     .option("--out <dir>", "output folder: new, or a kubesim comparison folder to rerun into", "results/compare")
     .option("--force", "write into an existing folder that is not a comparison folder (only kubesim's files there are replaced)")
     .option("--seed <n>", "run every scenario with this seed")
-    .option("--quiet", "no progress output")
+    .option("--quiet", "no progress output, no warnings")
+    .option(WARNINGS_FLAG, WARNINGS_HELP)
     .addHelpText("after", "\nExample:\n  $ npx kubesim compare experiments/scenarios/php-apache/scenario.yaml experiments/scenarios/php-apache/tuned.yaml --out results/php-apache\n")
     .action(async (files: string[], options: CompareOptions) => {
       await compareCommand(files, options);

@@ -13,6 +13,7 @@ import { runScenario, type RunOutput } from "../runner.js";
 import { loadScenario } from "../scenario/load.js";
 import { parseSeed } from "./demo.js";
 import { printDiagnostics } from "./validate.js";
+import { uniqueWarnings, warningsMode, WARNINGS_FLAG, WARNINGS_HELP, type WarningsMode } from "./warnings.js";
 import type { SimulationConfig } from "../simulator.js";
 
 export interface RunCommandOptions {
@@ -20,20 +21,22 @@ export interface RunCommandOptions {
   out?: string;
   force?: boolean;
   quiet?: boolean;
+  warnings?: string;
 }
 
-/** Loads a scenario or throws a UserError (exit 2) after printing every diagnostic. */
-export function loadScenarioOrFail(file: string, quiet = false) {
-  const loaded = loadScenario(file);
-  printDiagnostics((text) => process.stderr.write(text), loaded, !quiet);
-  if (loaded.errors.length > 0 || loaded.config === null) {
-    throw new UserError(
-      `${file}: ${loaded.errors.length} error${loaded.errors.length === 1 ? "" : "s"}; nothing was run`,
-      "fix the errors above, then check with `npx kubesim validate " + file + "`",
-      2,
-    );
+/**
+ * Loads scenarios or throws a UserError (exit 2) after printing every diagnostic; a warning of a
+ * base that several scenarios extend is printed once.
+ */
+export function loadScenariosOrFail(files: readonly string[], warnings: WarningsMode) {
+  const loaded = files.map((file) => loadScenario(file));
+  printDiagnostics((text) => process.stderr.write(text), { warnings: uniqueWarnings(loaded.flatMap((l) => l.warnings)), errors: loaded.flatMap((l) => l.errors) }, warnings);
+  const failed = files.flatMap((file, i) => (loaded[i].errors.length > 0 || loaded[i].config === null ? [{ file, count: loaded[i].errors.length }] : []));
+  if (failed.length > 0) {
+    const counts = failed.map((f) => `${f.file}: ${f.count} error${f.count === 1 ? "" : "s"}`).join(", ");
+    throw new UserError(`${counts}; nothing was run`, "fix the errors above, then check with `npx kubesim validate " + failed[0].file + "`", 2);
   }
-  return { ...loaded, config: loaded.config };
+  return loaded.map((l) => ({ ...l, config: l.config! }));
 }
 
 /**
@@ -44,11 +47,11 @@ export async function reportFiles(output: RunOutput): Promise<Record<string, str
   // Loaded here, not at the top: vega and the chart code are most of the CLI's start-up time,
   // and only a command that writes a report needs them (validate, --help, sweep workers do not).
   const { buildReportFiles, recordedRun } = await import("../report/index.js");
-  return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["manifest.json"])));
+  return buildReportFiles(recordedRun(output.simulation, String(output.files["summary.csv"]), String(output.files["lag.csv"]), String(output.files["manifest.json"])));
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<string> {
-  const loaded = loadScenarioOrFail(file, options.quiet);
+  const [loaded] = loadScenariosOrFail([file], warningsMode(options));
   const config: SimulationConfig = { ...loaded.config };
   if (options.seed !== undefined) config.seed = parseSeed(options.seed);
   const out = options.out ?? path.join("results", `${loaded.scenario.name}-seed${config.seed}`);
@@ -109,7 +112,8 @@ export function registerRun(program: Command): void {
     .option("--seed <n>", "override the scenario's seed")
     .option("--out <dir>", "output folder: new, or a kubesim run folder to rerun into (default results/<scenario>-seed<N>)")
     .option("--force", "write into an existing folder that is not a run folder (only kubesim's files there are replaced)")
-    .option("--quiet", "no progress bar, no summary line")
+    .option("--quiet", "no progress bar, no summary line, no warnings")
+    .option(WARNINGS_FLAG, WARNINGS_HELP)
     .addHelpText("after", "\nExample:\n  $ npx kubesim run experiments/scenarios/php-apache/scenario.yaml --seed 7 --out results/php-apache\n")
     .action(async (file: string, options: RunCommandOptions) => {
       await runCommand(file, options);

@@ -16,6 +16,8 @@ import { writeFileAtomically } from "../output.js";
 import { planSweep, type Plan } from "../sweep/plan.js";
 import { BUILT_CLI, PACKAGE_ROOT } from "../version.js";
 import { runSweep } from "../sweep/sweep.js";
+import { printDiagnostics } from "./validate.js";
+import { warningsMode, WARNINGS_FLAG, WARNINGS_HELP } from "./warnings.js";
 
 export interface SweepCommandOptions {
   workers?: string;
@@ -29,6 +31,7 @@ export interface SweepCommandOptions {
   /** false with --no-charts: sweep-summary.csv only, no report.html or charts/. */
   charts?: boolean;
   quiet?: boolean;
+  warnings?: string;
 }
 
 // More threads than this is a typo (each holds a whole simulation in memory).
@@ -60,7 +63,10 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
   if (options.emit === "slurm" && /[%$`]/.test(options.out ?? "")) {
     throw new UserError(`--out ${options.out}: give the folder that holds the shards, without % or $`, "the script writes shard i into <out>/shard-<i> itself and merges into <out>/merged, e.g. --out results/sweeps/NAME", 2);
   }
+  const mode = warningsMode(options);
   const plan = planSweep(file);
+  // The base scenario's warnings and those the cells add, once for the whole sweep.
+  printDiagnostics((text) => process.stderr.write(text), { warnings: plan.warnings, errors: [] }, mode);
   const out = options.out ?? path.join("results", "sweeps", plan.experiment.name);
 
   if (options.emit !== undefined) {
@@ -119,7 +125,8 @@ export function registerSweep(program: Command): void {
     .option("--emit <k8s-job|slurm>", "write a Kubernetes Indexed Job or a Slurm array script instead of running")
     .option("--shards <N>", "number of shards of an emitted job (default 8)")
     .option("--image <image>", "container image of an emitted Kubernetes Job, built from the Containerfile (required with --emit k8s-job)")
-    .option("--quiet", "no progress bar, no summary line")
+    .option("--quiet", "no progress bar, no summary line, no warnings")
+    .option(WARNINGS_FLAG, WARNINGS_HELP)
     .addHelpText("after", "\nExamples:\n  $ npx kubesim sweep experiments/sweeps/resolution-vs-sync.yaml --out results/sweeps/resolution-vs-sync\n  $ npx kubesim sweep EXP.yaml --emit slurm --shards 16 --out results/sweeps/exp\n  $ npx kubesim sweep EXP.yaml --emit k8s-job --shards 16 --image registry.example/kubesim:0.1.0\n")
     .action(async (file: string, options: SweepCommandOptions) => {
       await sweepCommand(file, options);

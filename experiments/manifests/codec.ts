@@ -27,8 +27,6 @@ export type Codec<A> = t.Decoder<unknown, A>;
 export interface Issue {
   path: PathSegment[];
   message: string;
-  /** Report once per (index-free) path per file: unmodelled and unknown fields. */
-  once?: boolean;
 }
 
 let warningSink: Issue[] | null = null;
@@ -81,6 +79,66 @@ export function describe(u: unknown): string {
   return "a map";
 }
 
+// ---- shapes: what a codec accepts, for the generated reference ----------------------------------
+
+/**
+ * What a codec accepts, recorded by the combinators that build it, so the scenario reference
+ * (experiments/scenario/reference.ts, docs/scenario.md) is rendered from the very codecs the
+ * validator runs, never from a second description.
+ */
+export type Shape =
+  /** `type` is the accepted form in words; `show` writes a decoded value back in that form. */
+  | { kind: "leaf"; type: string; show: (value: unknown) => string }
+  | { kind: "struct"; props: Props }
+  | { kind: "list"; item: Codec<unknown> }
+  | { kind: "map"; key: string; value: Codec<unknown> | null }
+  | { kind: "table"; entries: readonly TableEntry[] }
+  | { kind: "oneOf"; tag: string; variants: readonly Variant[] };
+
+/** A key of a parameter table (components): its codec, what it means and the config field it sets. */
+export interface TableEntry {
+  key: string;
+  codec: Codec<unknown>;
+  doc: string;
+  /** The field of the model's config (its default is looked up there by whoever shows one). */
+  field: string;
+}
+
+/** One alternative of a map dispatched on a tag field (load profiles on `type`). */
+export interface Variant {
+  name: string;
+  codec: Codec<unknown>;
+  doc: string;
+}
+
+const shapes = new WeakMap<object, Shape>();
+
+/** Records what `codec` accepts; returns it. */
+export function withShape<C extends Codec<unknown>>(codec: C, shape: Shape): C {
+  shapes.set(codec, shape);
+  return codec;
+}
+
+export function shapeOf(codec: Codec<unknown>): Shape | undefined {
+  return shapes.get(codec);
+}
+
+/** A decoded value written back as the user would write it (durations as 15s, CPU as 500m). */
+export function showValue(codec: Codec<unknown>, value: unknown): string {
+  const shape = shapeOf(codec);
+  if (value === null) return "null";
+  if (shape?.kind === "leaf") return shape.show(value);
+  if (shape?.kind === "list" && Array.isArray(value)) return value.length === 0 ? "[]" : `[${value.map((v) => showValue(shape.item, v)).join(", ")}]`;
+  if (shape?.kind === "map" && shape.value !== null && isPlainObject(value)) {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? "{}" : `{${entries.map(([k, v]) => `${k}: ${showValue(shape.value!, v)}`).join(", ")}}`;
+  }
+  if (shape?.kind === "table" && isPlainObject(value)) {
+    return `{${shape.entries.filter((e) => value[e.key] !== undefined).map((e) => `${e.key}: ${showValue(e.codec, value[e.key])}`).join(", ")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 export function isPlainObject(u: unknown): u is Record<string, unknown> {
   return typeof u === "object" && u !== null && !Array.isArray(u);
 }
@@ -91,9 +149,12 @@ const noGuard = <A>(_u: unknown): _u is A => false;
 
 type Check<A> = { ok: true; value: A } | { ok: false; message: string };
 
-/** A leaf codec from a check function. */
-export function leaf<A>(name: string, check: (u: unknown) => Check<A>): Codec<A> {
-  return new t.Type<A, unknown, unknown>(
+/**
+ * A leaf codec from a check function. `name` is the accepted form in words (it is the type column
+ * of the scenario reference); `show` writes a decoded value back in that form.
+ */
+export function leaf<A>(name: string, check: (u: unknown) => Check<A>, show: (value: A) => string = (v) => JSON.stringify(v)): Codec<A> {
+  const codec = new t.Type<A, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -102,6 +163,7 @@ export function leaf<A>(name: string, check: (u: unknown) => Check<A>): Codec<A>
     },
     t.identity,
   );
+  return withShape(codec, { kind: "leaf", type: name, show: show as (value: unknown) => string });
 }
 
 export const ok = <A>(value: A): Check<A> => ({ ok: true, value });
@@ -116,25 +178,25 @@ const MAX_INT32 = 2147483647;
 /** An int32 field with a lower (and optional upper) bound. Strings are rejected, as Go's JSON decoder does. */
 export function int(min: number, max: number = MAX_INT32): Codec<number> {
   const expected = max === MAX_INT32 ? `an integer ≥ ${min}` : `an integer between ${min} and ${max}`;
-  return leaf(`int[${min},${max}]`, (u) =>
+  return leaf(max === MAX_INT32 ? `integer ≥ ${min}` : `integer ${min}–${max}`, (u) =>
     typeof u === "number" && Number.isInteger(u) && u >= min && u <= max ? ok(u) : bad(`expected ${expected}, got ${describe(u)}`),
   );
 }
 
 /** A string enum; the error reads like field.NotSupported. */
 export function oneOf<V extends string>(values: readonly V[]): Codec<V> {
-  return leaf(values.join("|"), (u) => {
+  return leaf(`one of ${values.join(", ")}`, (u) => {
     if (typeof u !== "string") return bad(`expected a string, got ${describe(u)}`);
     if (!(values as readonly string[]).includes(u)) {
       return bad(`Unsupported value: ${quote(u)}: supported values: ${values.map((v) => JSON.stringify(v)).join(", ")}`);
     }
     return ok(u as V);
-  });
+  }, String);
 }
 
 /** A string validated by upstream syntax checks that each return a list of problems. */
 export function checkedString(name: string, check: (s: string) => string[]): Codec<string> {
-  return new t.Type<string, unknown, unknown>(
+  const codec = new t.Type<string, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -146,11 +208,12 @@ export function checkedString(name: string, check: (s: string) => string[]): Cod
     },
     t.identity,
   );
+  return withShape(codec, { kind: "leaf", type: name, show: (v) => String(v) });
 }
 
 /** A list; a non-list is one error, bad items are one error each, at `[i]`. */
 export function array<A>(item: Codec<A>): Codec<A[]> {
-  return new t.Type<A[], unknown, unknown>(
+  const codec = new t.Type<A[], unknown, unknown>(
     `Array<${item.name}>`,
     noGuard,
     (u, c) => {
@@ -166,11 +229,12 @@ export function array<A>(item: Codec<A>): Codec<A[]> {
     },
     t.identity,
   );
+  return withShape(codec, { kind: "list", item });
 }
 
 /** A map of string to string, with per-key and per-value syntax checks (labels, selectors). */
 export function stringMap(name: string, keyCheck: (k: string) => string[], valueCheck: (v: string) => string[]): Codec<Record<string, string>> {
-  return new t.Type<Record<string, string>, unknown, unknown>(
+  const codec = new t.Type<Record<string, string>, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -192,6 +256,7 @@ export function stringMap(name: string, keyCheck: (k: string) => string[], value
     },
     t.identity,
   );
+  return withShape(codec, { kind: "map", key: name, value: str });
 }
 
 // ---- structs ---------------------------------------------------------------------------------
@@ -203,6 +268,10 @@ export interface Field<T, K extends FieldKind> {
   codec: Codec<T>;
   fallback?: () => T;
   message?: string;
+  /** What the field means, for the scenario reference. */
+  doc?: string;
+  /** An `opt` field's default when it is applied after decoding (limits, outputs), for the reference. */
+  shownDefault?: () => unknown;
 }
 
 /** A required field; absent or null is `Required value` (or the given upstream message). */
@@ -211,6 +280,9 @@ export const req = <T>(codec: Codec<T>, message = "Required value"): Field<T, "r
 export const opt = <T>(codec: Codec<T>): Field<T, "opt"> => ({ kind: "opt", codec });
 /** An optional field with an API default. */
 export const def = <T>(codec: Codec<T>, fallback: () => NoInfer<T>): Field<T, "def"> => ({ kind: "def", codec, fallback });
+
+/** `field` with its meaning (and, for an `opt` field defaulted after decoding, that default) for the reference. */
+export const doc = <F extends Field<any, FieldKind>>(text: string, field: F, shownDefault?: () => unknown): F => ({ ...field, doc: text, ...(shownDefault !== undefined && { shownDefault }) });
 
 type AnyField = Field<any, FieldKind>;
 export type Props = Record<string, AnyField>;
@@ -248,7 +320,7 @@ export function struct<P extends Props, A>(name: string, props: P, options: Stru
   const unmodelled = options.unmodelled ?? [];
   const accepted = options.accepted ?? [];
   const known = [...Object.keys(props), ...unmodelled, ...accepted];
-  return new t.Type<A, unknown, unknown>(
+  const codec = new t.Type<A, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -257,9 +329,9 @@ export function struct<P extends Props, A>(name: string, props: P, options: Stru
       for (const key of Object.keys(u)) {
         if (Object.hasOwn(props, key) || accepted.includes(key)) continue;
         if (unmodelled.includes(key)) {
-          emitWarning({ path: [...here, key], message: "field is not modelled; ignored", once: true });
+          emitWarning({ path: [...here, key], message: "field is not modelled; ignored" });
         } else {
-          emitWarning({ path: [...here, key], message: options.unknownKey?.(key) ?? unknownFieldMessage(key, known), once: true });
+          emitWarning({ path: [...here, key], message: options.unknownKey?.(key) ?? unknownFieldMessage(key, known) });
         }
       }
       const fields: Record<string, unknown> = {};
@@ -295,6 +367,7 @@ export function struct<P extends Props, A>(name: string, props: P, options: Stru
     },
     t.identity,
   );
+  return withShape(codec, { kind: "struct", props });
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {

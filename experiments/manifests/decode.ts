@@ -13,11 +13,16 @@
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { runDecoder, describe, isPlainObject, type Codec, type Issue } from "./codec.js";
 import { formatPath, type Diagnostic, type PathSegment } from "./diagnostics.js";
+import path from "node:path";
 import { readInputFile } from "./input-file.js";
+import { cronJobCodec, jobCodec } from "./batch.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
+import { ingressCodec } from "./ingress.js";
+import { limitRangeCodec, namespaceCodec, resourceQuotaCodec } from "./policy.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
-import { deploymentCodec, replicaSetCodec } from "./workloads.js";
+import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
+import { deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
 export { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
@@ -33,8 +38,18 @@ export interface ManifestLoadResult {
 const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>> = new Map<string, ReadonlyMap<string, Codec<NewObject<StoredObject>>>>([
   ["Deployment", new Map([["apps/v1", deploymentCodec]])],
   ["ReplicaSet", new Map([["apps/v1", replicaSetCodec]])],
+  ["StatefulSet", new Map([["apps/v1", statefulSetCodec]])],
+  ["ReplicationController", new Map([["v1", replicationControllerCodec]])],
+  ["PersistentVolumeClaim", new Map([["v1", persistentVolumeClaimCodec]])],
+  ["StorageClass", new Map([["storage.k8s.io/v1", storageClassCodec]])],
+  ["Job", new Map([["batch/v1", jobCodec]])],
+  ["CronJob", new Map([["batch/v1", cronJobCodec]])],
   ["Pod", new Map([["v1", podCodec]])],
   ["Service", new Map([["v1", serviceCodec]])],
+  ["Ingress", new Map([["networking.k8s.io/v1", ingressCodec]])],
+  ["Namespace", new Map([["v1", namespaceCodec]])],
+  ["ResourceQuota", new Map([["v1", resourceQuotaCodec]])],
+  ["LimitRange", new Map([["v1", limitRangeCodec]])],
   [
     "HorizontalPodAutoscaler",
     new Map([
@@ -81,8 +96,6 @@ class FileDecoder {
   readonly objects: NewObject<StoredObject>[] = [];
   readonly warnings: Diagnostic[] = [];
   readonly errors: Diagnostic[] = [];
-  /** Dedupe keys of once-per-file warnings (unmodelled/unknown fields, unknown kinds). */
-  private readonly warnedOnce = new Set<string>();
   /** kind/namespace/name -> line, to catch objects the store would reject as AlreadyExists. */
   private readonly defined = new Map<string, number>();
 
@@ -123,8 +136,14 @@ class FileDecoder {
     }
 
     const versions = CODECS.get(kindName);
+    if (kindName === "Kustomization") {
+      // A kustomization.yaml lists the manifests; it is not one. kubectl builds the result.
+      const dir = path.dirname(this.file);
+      this.errors.push({ ...at(["kind"]), message: `a Kustomization is not a manifest: run \`kubectl kustomize ${dir} > out.yaml\` and list out.yaml in manifests` });
+      return;
+    }
     if (versions === undefined) {
-      this.warnOnce(`kind:${kindName}`, { ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
+      this.warnings.push({ ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
       return;
     }
     const codec = versions.get(version);
@@ -138,12 +157,8 @@ class FileDecoder {
     const result = runDecoder(codec, value);
     const toDiagnostic = (issue: Issue): Diagnostic => ({ ...at(issue.path), message: issue.message });
     for (const issue of result.errors) this.errors.push(toDiagnostic(issue));
-    for (const issue of result.warnings) {
-      const d = toDiagnostic(issue);
-      // Once per field path per file: list indices do not make a path new.
-      if (issue.once) this.warnOnce(`field:${formatPath([...base, ...issue.path].map((s) => (typeof s === "number" ? -1 : s)))}:${issue.message}`, d);
-      else this.warnings.push(d);
-    }
+    // Every occurrence; printing summarises alike ones (experiments/commands/warnings.ts).
+    for (const issue of result.warnings) this.warnings.push(toDiagnostic(issue));
     if (result.value === null) return;
 
     const object = result.value;
@@ -159,9 +174,4 @@ class FileDecoder {
     this.objects.push(object);
   }
 
-  private warnOnce(key: string, d: Diagnostic): void {
-    if (this.warnedOnce.has(key)) return;
-    this.warnedOnce.add(key);
-    this.warnings.push(d);
-  }
 }

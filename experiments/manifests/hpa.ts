@@ -279,6 +279,8 @@ const hpaSpecV2: Codec<HorizontalPodAutoscalerSpec> = struct(
   },
 );
 
+const V2_ONLY_SPEC_FIELDS = ["behavior", "metrics"];
+
 /**
  * autoscaling/v1 spec, converted as pkg/apis/autoscaling/v1/conversion.go
  * Convert_v1_HorizontalPodAutoscalerSpec_To_autoscaling_HorizontalPodAutoscalerSpec does:
@@ -294,7 +296,15 @@ const hpaSpecV1: Codec<HorizontalPodAutoscalerSpec> = struct(
     targetCPUUtilizationPercentage: opt(int(1)),
   },
   {
-    check: (f, ctx) => checkReplicaBounds(f.minReplicas, f.maxReplicas, ctx),
+    // v2-only fields written on a v1 object: kubectl's strict validation refuses them, and
+    // ignoring them (as the API server's pruning would) silently changes the experiment.
+    accepted: V2_ONLY_SPEC_FIELDS,
+    check: (f, ctx, raw) => {
+      checkReplicaBounds(f.minReplicas, f.maxReplicas, ctx);
+      for (const key of V2_ONLY_SPEC_FIELDS) {
+        if (key in raw) ctx.error([key], `${key} is not a field of autoscaling/v1; write apiVersion: autoscaling/v2 to use it`);
+      }
+    },
     build: (f) => {
       const metrics = defaultMetrics();
       if (f.targetCPUUtilizationPercentage !== undefined) metrics[0].resource!.target.averageUtilization_percent = f.targetCPUUtilizationPercentage;

@@ -24,7 +24,7 @@ import { isDNS1123Label, isDNS1123Subdomain, isLabelKey, isLabelValue } from "./
 // ---- resources ----------------------------------------------------------------------------------
 
 /** core/v1 ResourceList: cpu and memory are modelled; any other resource is warned about and dropped. */
-const resourceList: Codec<ResourceList> = struct(
+export const resourceList: Codec<ResourceList> = struct(
   "ResourceList",
   { cpu: opt(cpuQuantity), memory: opt(memoryQuantity) },
   {

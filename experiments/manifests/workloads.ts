@@ -1,14 +1,25 @@
 /**
- * apps/v1 Deployment and ReplicaSet codecs, with the defaults of pkg/apis/apps/v1/defaults.go and
- * the checks of pkg/apis/apps/validation/validation.go.
+ * apps/v1 Deployment, ReplicaSet and StatefulSet and core/v1 ReplicationController codecs, with
+ * the defaults of pkg/apis/apps/v1/defaults.go (pkg/apis/core/v1/defaults.go for RCs) and the
+ * checks of pkg/apis/apps/validation/validation.go (pkg/apis/core/validation for RCs).
  */
 import type { NewObject } from "../../models/cluster/store.js";
-import type { Deployment, LabelSelector, Labels, PodTemplateSpec, ReplicaSet, RollingUpdateDeployment } from "../../models/cluster/types.js";
+import type {
+  Deployment,
+  LabelSelector,
+  Labels,
+  PodTemplateSpec,
+  ReplicaSet,
+  ReplicationController,
+  RollingUpdateDeployment,
+  StatefulSet,
+} from "../../models/cluster/types.js";
 import { labelSelectorIsEmpty, labelSelectorMatches } from "../../models/cluster/labels.js";
-import { bool, def, int, oneOf, opt, req, struct, type BuildContext, type Codec } from "./codec.js";
-import { intOrPercent, labelSelector, objectMeta } from "./common.js";
+import { array, bool, checkedString, def, int, oneOf, opt, req, struct, type BuildContext, type Codec } from "./codec.js";
+import { intOrPercent, labels, labelSelector, objectMeta } from "./common.js";
 import { podTemplateSpec } from "./pod.js";
-import { invalidValue, isDNS1123Subdomain, notSupported } from "./validation.js";
+import { claimTemplate } from "./storage.js";
+import { invalidValue, isDNS1123Label, isDNS1123Subdomain, notSupported } from "./validation.js";
 
 /** A Deployment as created: the API server sets metadata.generation to 1 (deployment strategy PrepareForCreate). */
 export type NewDeployment = NewObject<Deployment> & { metadata: { generation: number } };
@@ -146,6 +157,122 @@ export const replicaSetCodec: Codec<NewObject<ReplicaSet>> = struct(
     build: (f) => ({
       kind: "ReplicaSet" as const,
       metadata: f.metadata,
+      spec: f.spec,
+      status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, observedGeneration: 0 },
+    }),
+  },
+);
+
+// ---- StatefulSet ------------------------------------------------------------------------------
+
+/** A StatefulSet as created: metadata.generation 1, as for Deployments. */
+export type NewStatefulSet = NewObject<StatefulSet> & { metadata: { generation: number } };
+
+const statefulSetUpdateStrategy: Codec<StatefulSet["spec"]["updateStrategy"]> = struct(
+  "StatefulSetUpdateStrategy",
+  {
+    type: def(oneOf(["RollingUpdate", "OnDelete"] as const), () => "RollingUpdate" as const),
+    rollingUpdate: opt(struct("RollingUpdateStatefulSetStrategy", { partition: def(int(0), () => 0) }, { unmodelled: ["maxUnavailable"], build: (f) => f })),
+  },
+  {
+    build: (f, ctx) => {
+      if (f.type === "OnDelete") {
+        // ValidateStatefulSetUpdateStrategy.
+        if (f.rollingUpdate !== undefined) ctx.error(["rollingUpdate"], invalidValue(f.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'"));
+        return { type: "OnDelete" as const };
+      }
+      return { type: "RollingUpdate" as const, rollingUpdate: f.rollingUpdate ?? { partition: 0 } };
+    },
+  },
+);
+
+const retentionPolicy = oneOf(["Retain", "Delete"] as const);
+
+const statefulSetSpec: Codec<StatefulSet["spec"]> = struct(
+  "StatefulSetSpec",
+  {
+    replicas: def(int(0), () => 1),
+    selector: req(labelSelector),
+    template: req(podTemplateSpec),
+    // Optional since kubernetes/kubernetes#130233; when set it becomes the pods' DNS subdomain,
+    // so it must be a DNS-1123 label (ValidateStatefulSetSpec).
+    serviceName: opt(checkedString("serviceName", isDNS1123Label)),
+    podManagementPolicy: def(oneOf(["OrderedReady", "Parallel"] as const), () => "OrderedReady" as const),
+    updateStrategy: def(statefulSetUpdateStrategy, () => ({ type: "RollingUpdate" as const, rollingUpdate: { partition: 0 } })),
+    minReadySeconds: def(int(0), () => 0),
+    revisionHistoryLimit: def(int(0), () => 10),
+    volumeClaimTemplates: def(array(claimTemplate), () => []),
+    persistentVolumeClaimRetentionPolicy: def(
+      struct("StatefulSetPersistentVolumeClaimRetentionPolicy", { whenDeleted: def(retentionPolicy, () => "Retain" as const), whenScaled: def(retentionPolicy, () => "Retain" as const) }, { build: (f) => f }),
+      () => ({ whenDeleted: "Retain" as const, whenScaled: "Retain" as const }),
+    ),
+  },
+  {
+    unmodelled: ["ordinals"],
+    check: (f, ctx, raw) => {
+      checkSelectorAndTemplate(f.selector, f.template, raw, ctx);
+      if (raw.serviceName === undefined || raw.serviceName === null || raw.serviceName === "") {
+        // The API server accepts this; kubectl's schema validation before 1.33 refused it, and the
+        // pods get no stable DNS names. Say so rather than let it pass unnoticed.
+        ctx.warn(["serviceName"], "not set: the pods get no DNS subdomain (a headless Service named here gives each pod <pod>.<service>); kubectl before 1.33 rejects this with missing required field \"serviceName\"");
+      }
+      const names = new Set<string>();
+      (f.volumeClaimTemplates ?? []).forEach((t, i) => {
+        if (names.has(t.metadata.name)) ctx.error(["volumeClaimTemplates", i, "metadata", "name"], `Duplicate value: ${JSON.stringify(t.metadata.name)}`);
+        names.add(t.metadata.name);
+      });
+    },
+    build: (f) => ({ ...f, serviceName: f.serviceName ?? "" }),
+  },
+);
+
+/** apps/v1 StatefulSet (ValidateStatefulSetName = NameIsDNSSubdomain). */
+export const statefulSetCodec: Codec<NewStatefulSet> = struct(
+  "StatefulSet",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(statefulSetSpec) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({
+      kind: "StatefulSet" as const,
+      metadata: { ...f.metadata, generation: 1 },
+      spec: f.spec,
+      status: { observedGeneration: 0, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0, currentRevision: "", updateRevision: "" },
+    }),
+  },
+);
+
+// ---- ReplicationController --------------------------------------------------------------------
+
+const replicationControllerSpec = struct(
+  "ReplicationControllerSpec",
+  {
+    replicas: def(int(0), () => 1),
+    minReadySeconds: def(int(0), () => 0),
+    selector: opt(labels),
+    template: req(podTemplateSpec),
+  },
+  {
+    build: (f, ctx, raw) => {
+      // core/v1 SetDefaults_ReplicationController: an absent selector is the template's labels.
+      const selector: LabelSelector = { matchLabels: f.selector ?? { ...f.template.metadata.labels }, matchExpressions: [] };
+      checkSelectorAndTemplate(selector, f.template, raw, ctx);
+      return { replicas: f.replicas, minReadySeconds: f.minReadySeconds, selector, template: f.template };
+    },
+  },
+);
+
+/** core/v1 ReplicationController, stored in the ReplicaSet shape (see ReplicationController). */
+export const replicationControllerCodec: Codec<NewObject<ReplicationController>> = struct(
+  "ReplicationController",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(replicationControllerSpec) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({
+      kind: "ReplicationController" as const,
+      // SetDefaults_ReplicationController: absent labels are the template's.
+      metadata: { ...f.metadata, labels: Object.keys(f.metadata.labels).length > 0 ? f.metadata.labels : { ...f.spec.template.metadata.labels } },
       spec: f.spec,
       status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, observedGeneration: 0 },
     }),

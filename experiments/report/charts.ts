@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { keepNames, thinAll, thinSeries, topNames, topNote, MAX_SERIES, type Point } from "./select.js";
-import type { DecisionRow, RunData, SeriesSource } from "./types.js";
+import type { DecisionRow, LagEntry, RunData, SeriesSource } from "./types.js";
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -264,6 +264,70 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
   return { name: "decisions", title, spec };
 }
 
+/** The scaling path's stages in lag.csv, in path order, and the name of the wait that ends at each. */
+const LAG_SEGMENTS: readonly [stage: string, wait: string][] = [
+  ["metrics_90pct", "→ metrics API sees it"],
+  ["hpa_rescale", "→ HPA decides to scale"],
+  ["pods_created", "→ pods created"],
+  ["pods_scheduled", "→ pods scheduled"],
+  ["pods_ready", "→ pods Ready"],
+  ["pods_serving", "→ pods serving"],
+];
+/** Most steps one chart shows (the first ones; the title says when there are more). */
+const MAX_LAG_STEPS = 30;
+
+/**
+ * (e) Where did the seconds go: for each rise of offered load (lag.csv), one bar from the step to
+ * its new pods serving, cut into the waits between the stages. A stage not reached ends the bar;
+ * a stage reached before the one before it (the HPA can act on a partial metric) is a zero wait.
+ */
+export function lagChart(lag: readonly LagEntry[]): Chart {
+  const steps = new Map<string, Map<string, number | null>>();
+  for (const r of lag) {
+    if (r.direction !== "up") continue;
+    const label = `${r.service}${r.hpa !== "" && r.hpa !== r.service ? ` (${r.hpa})` : ""} @ ${r.step_s} s`;
+    let stages = steps.get(label);
+    if (stages === undefined) steps.set(label, (stages = new Map()));
+    stages.set(r.stage, r.after_step_s);
+  }
+  const labels = [...steps.keys()].slice(0, MAX_LAG_STEPS);
+  const values: { step: string; wait: string; order: number; from_s: number; to_s: number; seconds: number }[] = [];
+  for (const label of labels) {
+    let at = 0;
+    for (const [order, [stage, wait]] of LAG_SEGMENTS.entries()) {
+      const t = steps.get(label)!.get(stage);
+      if (t === null || t === undefined) break;
+      const to = Math.max(at, t);
+      values.push({ step: label, wait, order, from_s: at, to_s: to, seconds: Math.round((to - at) * 1000) / 1000 });
+      at = to;
+    }
+  }
+  const more = steps.size > labels.length ? ` (first ${labels.length} of ${steps.size} load steps)` : "";
+  const title = "Where did the seconds go: from each load step up to its new pods serving" + more;
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    config: CHART_CONFIG,
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "step", type: "nominal", title: "load step", sort: labels, axis: { labelLimit: 320 } },
+      x: { field: "from_s", type: "quantitative", title: "seconds after the load step" },
+      x2: { field: "to_s" },
+      color: { field: "wait", type: "nominal", title: "wait", sort: LAG_SEGMENTS.map(([, w]) => w), scale: { domain: LAG_SEGMENTS.map(([, w]) => w) } },
+      order: { field: "order", type: "quantitative" },
+      tooltip: [
+        { field: "step", type: "nominal", title: "load step" },
+        { field: "wait", type: "nominal", title: "wait" },
+        { field: "seconds", type: "quantitative", title: "seconds" },
+        { field: "to_s", type: "quantitative", title: "reached at (s after step)" },
+      ],
+    },
+  };
+  return { name: "lag", title, spec };
+}
+
 export interface ComparisonRun {
   label: string;
   timeseries: SeriesSource;
@@ -336,5 +400,7 @@ export function defaultCharts(run: RunData): Chart[] {
   if (hasKind(ts, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(ts));
   if (hasKind(ts, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(ts, run.manifest.slo?.latencyP95_ms));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
+  // Only when some rise of load reached at least its first stage: an empty bar chart says nothing.
+  if (run.lag.some((r) => r.direction === "up" && r.after_step_s !== null)) charts.push(lagChart(run.lag));
   return charts;
 }

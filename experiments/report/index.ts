@@ -13,13 +13,13 @@ import { parseRun, type RunTexts } from "./parse.js";
 import { renderSvg, svgToPng } from "./render.js";
 import type { RunData } from "./types.js";
 
-export { comparisonChart, cpuChart, decisionsChart, defaultCharts, latencyChart, replicasChart, type Chart, type ComparisonRun } from "./charts.js";
+export { comparisonChart, cpuChart, decisionsChart, defaultCharts, lagChart, latencyChart, replicasChart, type Chart, type ComparisonRun } from "./charts.js";
 export { escapeHtml, reportHtml, type HtmlOptions, type RenderedChart } from "./html.js";
 export { parseRun, type RunTexts } from "./parse.js";
 export { recordedRun } from "./recorded.js";
 export { recordedSeries, seriesList } from "./series.js";
 export { compileSpec, renderSvg, stableIds, svgToPng } from "./render.js";
-export type { DecisionRow, EventRow, Manifest, RunData, Series, SeriesSource } from "./types.js";
+export type { DecisionRow, EventRow, LagEntry, Manifest, RunData, Series, SeriesSource } from "./types.js";
 
 export interface ReportOptions extends HtmlOptions {
   /** PNG scale factor (default 2). */
@@ -63,7 +63,7 @@ export async function buildReportFiles(run: RunData, options: ReportOptions = {}
   return files;
 }
 
-/** Reads a run folder's files (events, decisions and summary may be missing). */
+/** Reads a run folder's files (events, decisions, summary and lag may be missing). */
 export function readRunDir(runDir: string): RunData {
   const read = (name: string): string => fs.readFileSync(path.join(runDir, name), "utf8");
   const optional = (name: string): string | undefined => (fs.existsSync(path.join(runDir, name)) ? read(name) : undefined);
@@ -73,6 +73,7 @@ export function readRunDir(runDir: string): RunData {
     events: optional("events.csv"),
     decisions: optional("decisions.csv"),
     summary: optional("summary.csv"),
+    lag: optional("lag.csv"),
   };
   return parseRun(texts);
 }

@@ -10,7 +10,7 @@
 import { parse } from "csv-parse/sync";
 import { csvNumber, csvTextValue, type Cell } from "../../engine/index.js";
 import { SeriesBuilder } from "./series.js";
-import type { DecisionRow, EventRow, Manifest, RunData, SeriesSource } from "./types.js";
+import type { DecisionRow, EventRow, LagEntry, Manifest, RunData, SeriesSource } from "./types.js";
 
 /** The texts of a run folder's files; the optional ones may be missing (e.g. a run with no HPA). */
 export interface RunTexts {
@@ -19,6 +19,7 @@ export interface RunTexts {
   events?: string;
   decisions?: string;
   summary?: string;
+  lag?: string;
 }
 
 type Record_ = Record<string, string>;
@@ -109,6 +110,19 @@ export function parseDecisions(csv: string | undefined): DecisionRow[] {
   return rows.map((r, i) => decisionRow((c) => r[c], i));
 }
 
+export function parseLag(csv: string | undefined): LagEntry[] {
+  const rows = records(csv);
+  requireColumns(rows, "lag.csv", ["service", "hpa", "step_s", "direction", "stage", "after_step_s"]);
+  return rows.map((r, i) => ({
+    service: r.service,
+    hpa: r.hpa,
+    step_s: time(r.step_s, "lag.csv", i),
+    direction: r.direction,
+    stage: r.stage,
+    after_step_s: num(r.after_step_s),
+  }));
+}
+
 /** summary.csv has one row; its columns grow over time, so they are kept by name, in order. */
 export function parseSummary(csv: string | undefined): Record<string, string> {
   const rows = records(csv);
@@ -126,6 +140,7 @@ export function parseRun(texts: RunTexts): RunData {
     timeseries: parseTimeseries(texts.timeseries),
     events: parseEvents(texts.events),
     decisions: parseDecisions(texts.decisions),
+    lag: parseLag(texts.lag),
     summary: parseSummary(texts.summary),
     manifest: parseManifest(texts.manifest),
   };

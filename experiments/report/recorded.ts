@@ -7,7 +7,7 @@
  */
 import type { Recorder } from "../../engine/index.js";
 import type { ClusterSimulation } from "../simulator.js";
-import { decisionRow, eventRow, parseManifest, parseSummary, type CellOf } from "./parse.js";
+import { decisionRow, eventRow, parseLag, parseManifest, parseSummary, type CellOf } from "./parse.js";
 import { recordedSeries } from "./series.js";
 import type { RunData } from "./types.js";
 
@@ -21,12 +21,13 @@ function rowsOf<T>(recorder: Recorder, map: (cell: CellOf, i: number) => T): T[]
   return out;
 }
 
-/** The report's data of a run still in memory; summary.csv and manifest.json are the texts the runner writes. */
-export function recordedRun(simulation: ClusterSimulation, summaryCsv: string, manifestJson: string): RunData {
+/** The report's data of a run still in memory; summary.csv, lag.csv and manifest.json are the texts the runner writes. */
+export function recordedRun(simulation: ClusterSimulation, summaryCsv: string, lagCsv: string, manifestJson: string): RunData {
   return {
     timeseries: recordedSeries(simulation.timeseries),
     events: rowsOf(simulation.events.recorder, eventRow),
     decisions: rowsOf(simulation.hpa.decisions, decisionRow),
+    lag: parseLag(lagCsv),
     summary: parseSummary(summaryCsv),
     manifest: parseManifest(manifestJson),
   };

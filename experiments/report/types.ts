@@ -55,6 +55,16 @@ export interface DecisionRow {
   scaling_limited: string;
 }
 
+/** One row of lag.csv (a stage of a load step); after_step_s is null where the stage was not reached. */
+export interface LagEntry {
+  service: string;
+  hpa: string;
+  step_s: number;
+  direction: string;
+  stage: string;
+  after_step_s: number | null;
+}
+
 /** manifest.json: only the fields the report reads are typed; the rest is kept as is. */
 export interface Manifest {
   scenario?: { name?: string; description?: string };
@@ -68,6 +78,8 @@ export interface RunData {
   timeseries: SeriesSource;
   events: EventRow[];
   decisions: DecisionRow[];
+  /** lag.csv's rows (empty for a run folder written before lag.csv existed). */
+  lag: LagEntry[];
   /** summary.csv's single row, column -> cell text, in the file's column order. */
   summary: Record<string, string>;
   manifest: Manifest;

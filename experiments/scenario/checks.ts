@@ -13,18 +13,26 @@ import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
 import type { ObjectRef } from "./fields.js";
 import { formatRef } from "./fields.js";
-import type { DecodedObject } from "./manifests.js";
+import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { closest } from "./strict.js";
+import { parseCanary } from "../../models/ingress/canary.js";
+import type { Ingress } from "../../models/ingress/types.js";
 
 export function findObject(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): DecodedObject | undefined {
   return objects.find((o) => o.object.kind === kind && (o.object.metadata.namespace ?? "default") === ref.namespace && o.object.metadata.name === ref.name);
 }
 
-/** `Service "default/x" not found in the manifests (did you mean "php-apache"?)`. */
+/**
+ * `Service "default/x" not found in the manifests (did you mean "php-apache"?)`; the same name in
+ * another namespace is suggested first (`did you mean "webapp/frontend"?`): manifests written
+ * for `kubectl -n webapp` name their namespace, the scenario then has to as well.
+ */
 export function notFound(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): string {
-  const names = objects.filter((o) => o.object.kind === kind).map((o) => formatRef({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name }));
-  const best = closest(formatRef(ref), names);
+  const refs = objects.filter((o) => o.object.kind === kind).map((o) => ({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name }));
+  const names = refs.map(formatRef);
+  const sameName = refs.find((r) => r.name === ref.name && r.namespace !== ref.namespace);
+  const best = sameName !== undefined ? formatRef(sameName) : closest(formatRef(ref), names);
   const hint = best !== null ? ` (did you mean ${JSON.stringify(best.startsWith("default/") ? best.slice(8) : best)}?)` : names.length === 0 ? ` (the manifests define no ${kind})` : "";
   return `${kind} ${JSON.stringify(formatRef(ref))} not found in the manifests${hint}`;
 }
@@ -34,12 +42,15 @@ export interface AppRefs {
   name: string | null;
   /** Each `deployments` item, null when it is not a valid reference (an error reported already). */
   deployments: (ObjectRef | null)[];
+  /** Each `statefulSets` item, likewise. */
+  statefulSets: (ObjectRef | null)[];
   site(...path: (string | number)[]): Site;
 }
 
 /**
- * Sets `sim.kubesim.io/app=<app>` on the pod template of each Deployment an app names, so its pods
- * get the app's profile; a name that is not a Deployment of the manifests is an error.
+ * Sets `sim.kubesim.io/app=<app>` on the pod template of each Deployment and StatefulSet an app
+ * names, so its pods get the app's profile; a name that is not such an object of the manifests is
+ * an error.
  */
 export function annotateApps(apps: readonly AppRefs[], objects: readonly DecodedObject[], report: Report): void {
   const claimedBy = new Map<DecodedObject, string>();
@@ -49,14 +60,18 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
       if (names.has(app.name)) report.errorAt(app.site("name"), `Duplicate value: ${JSON.stringify(app.name)}`);
       names.add(app.name);
     }
-    app.deployments.forEach((ref, k) => {
+    const refs = [
+      ...app.deployments.map((ref, k) => ({ ref, kind: "Deployment", field: "deployments", k })),
+      ...app.statefulSets.map((ref, k) => ({ ref, kind: "StatefulSet", field: "statefulSets", k })),
+    ];
+    refs.forEach(({ ref, kind, field, k }) => {
       if (ref === null) return;
-      const site = app.site("deployments", k);
-      const found = findObject(objects, "Deployment", ref);
-      if (found === undefined) return report.errorAt(site, notFound(objects, "Deployment", ref));
+      const site = app.site(field, k);
+      const found = findObject(objects, kind, ref);
+      if (found === undefined) return report.errorAt(site, notFound(objects, kind, ref));
       if (app.name === null) return;
       const previous = claimedBy.get(found);
-      if (previous !== undefined) return report.errorAt(site, `Deployment ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);
+      if (previous !== undefined) return report.errorAt(site, `${kind} ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);
       claimedBy.set(found, app.name);
       const template = (found.object as unknown as Deployment).spec.template;
       const written = template.metadata.annotations[APP_ANNOTATION];
@@ -86,6 +101,46 @@ export function checkHpaTargets(objects: readonly DecodedObject[], report: Repor
   }
 }
 
+const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
+
+/**
+ * An HPA on a resource's utilization whose target's pods lack a request for it: a real cluster
+ * accepts it, then the HPA reports FailedGetResourceMetric ("missing request for cpu") on every
+ * sync and never scales (replica_calculator.go calculatePodRequestsFromContainers). A pod-level
+ * request covers every container.
+ */
+export function checkHpaRequests(objects: readonly DecodedObject[], report: Report): void {
+  for (const o of objects) {
+    if (o.object.kind !== "HorizontalPodAutoscaler") continue;
+    const hpa = o.object as unknown as StoredHorizontalPodAutoscaler;
+    const ref = hpa.spec.scaleTargetRef;
+    if (ref.kind !== "Deployment" && ref.kind !== "ReplicaSet") continue;
+    const targetRef = { namespace: hpa.metadata.namespace ?? "default", name: ref.name };
+    const target = findObject(objects, ref.kind, targetRef);
+    if (target === undefined) continue; // checkHpaTargets reports it
+    const pod = (target.object as unknown as Deployment).spec.template.spec;
+    hpa.spec.metrics.forEach((m, i) => {
+      const source = m.type === "Resource" ? m.resource : m.type === "ContainerResource" ? m.containerResource : undefined;
+      if (source === undefined || source.target.type !== "Utilization") return;
+      const field = REQUEST_FIELD[source.name as keyof typeof REQUEST_FIELD];
+      if (field === undefined || pod.resources?.requests[field] !== undefined) return;
+      const only = m.type === "ContainerResource" ? m.containerResource!.container : null;
+      const containers = [...pod.initContainers.filter((c) => c.restartPolicy === "Always"), ...pod.containers].filter((c) => only === null || c.name === only);
+      const missing = containers.find((c) => c.resources.requests[field] === undefined);
+      if (missing === undefined) return;
+      // A v1 HPA's one metric is its targetCPUUtilizationPercentage (or the default, at spec).
+      const raw = o.raw.value as { apiVersion?: unknown; spec?: Record<string, unknown> };
+      const v1 = raw.apiVersion === "autoscaling/v1";
+      const at = !v1 ? ["spec", "metrics", i] : raw.spec?.targetCPUUtilizationPercentage !== undefined ? ["spec", "targetCPUUtilizationPercentage"] : ["spec"];
+      report.warnAt(
+        o.site(at),
+        `scales on ${source.name} utilization, but container ${JSON.stringify(missing.name)} of ${ref.kind} ${JSON.stringify(formatRef(targetRef))} has no ${source.name} request; ` +
+          `the HPA will report FailedGetResourceMetric (missing request for ${source.name}) and not scale: set resources.requests.${source.name}`,
+      );
+    });
+  }
+}
+
 const mcores = (m: number): string => (m % 1000 === 0 ? `${m / 1000}` : `${m}m`);
 const bytes = (b: number): string => {
   for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (b % size === 0 && b >= size) return `${b / size}${unit}`;
@@ -105,7 +160,7 @@ export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: read
     if (o.object.kind === "Pod") {
       template = (o.object as unknown as Pod).spec;
       at = ["spec"];
-    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    } else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       template = (o.object as unknown as Deployment).spec.template.spec;
       at = ["spec", "template", "spec"];
     } else continue;
@@ -128,7 +183,7 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
   for (const o of objects) {
     const namespace = o.object.metadata.namespace ?? "default";
     if (o.object.kind === "Pod") podLabels.push({ namespace, labels: o.object.metadata.labels ?? {} });
-    else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       podLabels.push({ namespace, labels: (o.object as unknown as Deployment).spec.template.metadata.labels });
     }
   }
@@ -142,5 +197,47 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
       o.site(["spec", "selector"]),
       `selector ${JSON.stringify(selector)} matches no pod template in the manifests; the Service will have no endpoints and its traffic will be dropped`,
     );
+  }
+}
+
+/**
+ * Ingress backends that name a Service the manifests do not define: kubectl accepts them, and
+ * ingress-nginx answers 503 for those paths ("service does not exist"), so a warning. A canary
+ * Ingress whose host and path no stable Ingress serves is skipped by ingress-nginx
+ * (mergeAlternativeBackends: "unable to find real backend"), also a warning.
+ */
+export function checkIngressBackends(objects: readonly DecodedObject[], report: Report): void {
+  const ingresses = objects.filter((o) => o.object.kind === "Ingress");
+  const stableLocations = new Set<string>();
+  for (const o of ingresses) {
+    const ingress = o.object as unknown as Ingress;
+    if (parseCanary(ingress.metadata.annotations).policy !== null) continue;
+    for (const rule of ingress.spec.rules) for (const p of rule.paths) stableLocations.add(`${ingress.metadata.namespace ?? "default"}\u0000${rule.host}\u0000${p.path}`);
+  }
+  for (const o of ingresses) {
+    const ingress = o.object as unknown as Ingress;
+    const namespace = ingress.metadata.namespace ?? "default";
+    const check = (name: string, at: (string | number)[]) => {
+      const ref = { namespace, name };
+      if (findObject(objects, "Service", ref) === undefined) {
+        report.warnAt(o.site([...at, "backend", "service", "name"]), `${notFound(objects, "Service", ref)}; ingress-nginx answers 503 for this path`);
+      }
+    };
+    if (ingress.spec.defaultBackend !== null) {
+      const name = ingress.spec.defaultBackend.service.name;
+      if (findObject(objects, "Service", { namespace, name }) === undefined) {
+        report.warnAt(o.site(["spec", "defaultBackend", "service", "name"]), `${notFound(objects, "Service", { namespace, name })}; ingress-nginx answers 503 for it`);
+      }
+    }
+    const canary = parseCanary(ingress.metadata.annotations).policy !== null;
+    ingress.spec.rules.forEach((rule, i) => {
+      rule.paths.forEach((p, j) => {
+        const at = ["spec", "rules", i, "http", "paths", j];
+        check(p.backend.service.name, at);
+        if (canary && !stableLocations.has(`${namespace}\u0000${rule.host}\u0000${p.path}`)) {
+          report.warnAt(o.site([...at, "path"]), `no Ingress without the canary annotation serves ${rule.host || "*"}${p.path}; ingress-nginx ignores this canary path`);
+        }
+      });
+    });
   }
 }

@@ -8,7 +8,7 @@
  */
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { array, bad, bool, describe, int, isPlainObject, leaf, ok, str, type Codec } from "../manifests/codec.js";
+import { array, bad, bool, describe, int, isPlainObject, leaf, ok, shapeOf, str, withShape, type Codec } from "../manifests/codec.js";
 import type { KubeletConfig } from "../../models/kubelet/kubelet.js";
 import type { CadvisorConfig } from "../../models/cadvisor/cadvisor.js";
 import type { MetricsServerConfig } from "../../models/metrics-server/controller.js";
@@ -30,13 +30,14 @@ function noGuard<A>(_u: unknown): _u is A {
   return false;
 }
 
-/** One scenario key: the config field it sets and how its value is read. */
+/** One scenario key: the config field it sets, how its value is read and what it means (for docs/scenario.md). */
 export interface Param<C, K extends keyof C = keyof C> {
   field: K;
   codec: Codec<C[K]>;
+  doc: string;
 }
 
-export const param = <C, K extends keyof C>(field: K, codec: Codec<C[K]>): Param<C, K> => ({ field, codec });
+export const param = <C, K extends keyof C>(field: K, codec: Codec<C[K]>, doc: string): Param<C, K> => ({ field, codec, doc });
 
 /** scenario key -> parameter, for one config interface. */
 export type ParamTable<C> = Readonly<Record<string, { [K in keyof C]: Param<C, K> }[keyof C]>>;
@@ -44,79 +45,79 @@ export type ParamTable<C> = Readonly<Record<string, { [K in keyof C]: Param<C, K
 // ---- the tables --------------------------------------------------------------------------------
 
 export const KUBELET_PARAMS: ParamTable<KubeletConfig> = {
-  defaultImagePull: param("defaultImagePull_ms", duration),
-  imagePull: param("imagePull_ms", record("imagePull", duration)),
-  serializeImagePulls: param("serializeImagePulls", bool),
-  containerStartMin: param("containerStartMin_ms", duration),
-  containerStartMax: param("containerStartMax_ms", duration),
-  crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", period),
-  crashLoopBackOffMax: param("crashLoopBackOffMax_ms", period),
-  crashLoopBackOffReset: param("crashLoopBackOffReset_ms", positiveDuration),
+  defaultImagePull: param("defaultImagePull_ms", duration, "Pull time of an image not yet on the node (unless `imagePull` names it)."),
+  imagePull: param("imagePull_ms", record("imagePull", duration), "Pull time per image name, e.g. `{nginx: 2s}`; overrides `defaultImagePull` for that image."),
+  serializeImagePulls: param("serializeImagePulls", bool, "kubelet `--serialize-image-pulls`: one pull at a time per node."),
+  containerStartMin: param("containerStartMin_ms", duration, "Shortest container start (runtime create + start); each start is drawn uniformly from [min, max]."),
+  containerStartMax: param("containerStartMax_ms", duration, "Longest container start."),
+  crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", period, "First CrashLoopBackOff delay; doubles per crash."),
+  crashLoopBackOffMax: param("crashLoopBackOffMax_ms", period, "Longest CrashLoopBackOff delay."),
+  crashLoopBackOffReset: param("crashLoopBackOffReset_ms", positiveDuration, "A container that ran this long has its back-off reset."),
 };
 
 export const CADVISOR_PARAMS: ParamTable<CadvisorConfig> = {
-  housekeepingInterval: param("housekeepingInterval_ms", period),
-  maxJitter: param("maxJitter_ms", duration),
-  phase: param("phase_ms", nullableDuration),
+  housekeepingInterval: param("housekeepingInterval_ms", period, "cAdvisor `--housekeeping_interval`: how often a node's container stats are refreshed."),
+  maxJitter: param("maxJitter_ms", duration, "0 = a fixed interval; otherwise each interval gets a uniform extra in [0, maxJitter)."),
+  phase: param("phase_ms", nullableDuration, "Delay to each node's first housekeeping; null draws it uniformly in [0, interval) per node."),
 };
 
 export const METRICS_SERVER_PARAMS: ParamTable<MetricsServerConfig> = {
   // metrics-server's options validation refuses less (cmd/metrics-server/app/options/options.go).
-  metricResolution: param("metricResolution_ms", periodAtLeast(10_000, " (metrics-server refuses a shorter --metric-resolution)")),
-  phase: param("phase_ms", nullableDuration),
-  scrapeLatency: param("scrapeLatency_ms", duration),
+  metricResolution: param("metricResolution_ms", periodAtLeast(10_000, " (metrics-server refuses a shorter --metric-resolution)"), "metrics-server `--metric-resolution`: the scrape period of every node."),
+  phase: param("phase_ms", nullableDuration, "Delay to the first scrape; null draws it uniformly in [0, metricResolution)."),
+  scrapeLatency: param("scrapeLatency_ms", duration, "Time from a scrape's start until its samples are stored."),
 };
 
 export const HPA_PARAMS: ParamTable<HpaControllerConfig> = {
-  syncPeriod: param("syncPeriod_ms", period),
-  firstSyncDelay: param("firstSyncDelay_ms", nullableDuration),
-  tolerance: param("tolerance", nonNegative("a fraction, e.g. 0.1")),
-  downscaleStabilization: param("downscaleStabilisationWindow_ms", duration),
-  cpuInitializationPeriod: param("cpuInitializationPeriod_ms", duration),
-  initialReadinessDelay: param("delayOfInitialReadinessStatus_ms", duration),
-  scaleUpLimitFactor: param("scaleUpLimitFactor", positive("a factor, e.g. 2")),
-  scaleUpLimitMinimum: param("scaleUpLimitMinimum", nonNegative("pods")),
+  syncPeriod: param("syncPeriod_ms", period, "kube-controller-manager `--horizontal-pod-autoscaler-sync-period`: how often every HPA is evaluated."),
+  firstSyncDelay: param("firstSyncDelay_ms", nullableDuration, "Delay from an HPA's creation to its first sync; null draws it uniformly in [0, syncPeriod) per HPA."),
+  tolerance: param("tolerance", nonNegative("a fraction, e.g. 0.1"), "`--horizontal-pod-autoscaler-tolerance`: a usage ratio within 1 ± tolerance does not rescale."),
+  downscaleStabilization: param("downscaleStabilisationWindow_ms", duration, "`--horizontal-pod-autoscaler-downscale-stabilization`: the scale-down window of an HPA without `behavior`."),
+  cpuInitializationPeriod: param("cpuInitializationPeriod_ms", duration, "`--horizontal-pod-autoscaler-cpu-initialization-period`: CPU samples of pods younger than this are treated as missing unless the pod is ready with a sample after its readiness."),
+  initialReadinessDelay: param("delayOfInitialReadinessStatus_ms", duration, "`--horizontal-pod-autoscaler-initial-readiness-delay`: a pod that turns ready within this of its start counts as not yet ready."),
+  scaleUpLimitFactor: param("scaleUpLimitFactor", positive("a factor, e.g. 2"), "Scale-up limit of an HPA without `behavior` (autoscaling/v1): at most factor × current replicas…"),
+  scaleUpLimitMinimum: param("scaleUpLimitMinimum", nonNegative("pods"), "…or this many replicas, whichever is larger."),
 };
 
 const WEIGHT_PARAMS: ParamTable<ScoreWeights> = {
-  taintToleration: param("taintToleration", nonNegative("a score plugin weight")),
-  nodeAffinity: param("nodeAffinity", nonNegative("a score plugin weight")),
-  nodeResourcesFit: param("nodeResourcesFit", nonNegative("a score plugin weight")),
-  balancedAllocation: param("balancedAllocation", nonNegative("a score plugin weight")),
+  taintToleration: param("taintToleration", nonNegative("a score plugin weight"), "Weight of the TaintToleration score plugin."),
+  nodeAffinity: param("nodeAffinity", nonNegative("a score plugin weight"), "Weight of the NodeAffinity score plugin."),
+  nodeResourcesFit: param("nodeResourcesFit", nonNegative("a score plugin weight"), "Weight of the NodeResourcesFit score plugin."),
+  balancedAllocation: param("balancedAllocation", nonNegative("a score plugin weight"), "Weight of the NodeResourcesBalancedAllocation score plugin."),
 };
 
 // The scheduler reads whole weights; unset ones keep the default profile's weight.
 const weights: Codec<Readonly<ScoreWeights>> = mapDecoded(paramTable("weights", WEIGHT_PARAMS), (w) => ({ ...DEFAULT_SCORE_WEIGHTS, ...w }));
 
 export const SCHEDULER_PARAMS: ParamTable<SchedulerControllerConfig> = {
-  schedulingLatency: param("schedulingLatency_ms", duration),
-  bindingLatency: param("bindingLatency_ms", duration),
-  podInitialBackoff: param("podInitialBackoff_ms", period),
-  podMaxBackoff: param("podMaxBackoff_ms", period),
-  podMaxInUnschedulablePodsDuration: param("podMaxInUnschedulablePodsDuration_ms", positiveDuration),
-  percentageOfNodesToScore: param("percentageOfNodesToScore", int(0, 100)),
-  weights: param("weights", weights),
-  legacyTaintReason: param("legacyTaintReason", bool),
-  popFromBackoffQ: param("popFromBackoffQ", bool),
+  schedulingLatency: param("schedulingLatency_ms", duration, "Time one scheduling cycle takes (pop to assume); the next pod waits for it."),
+  bindingLatency: param("bindingLatency_ms", duration, "Time from the end of the cycle until the binding is written."),
+  podInitialBackoff: param("podInitialBackoff_ms", period, "KubeSchedulerConfiguration `podInitialBackoffSeconds`."),
+  podMaxBackoff: param("podMaxBackoff_ms", period, "KubeSchedulerConfiguration `podMaxBackoffSeconds`."),
+  podMaxInUnschedulablePodsDuration: param("podMaxInUnschedulablePodsDuration_ms", positiveDuration, "`--pod-max-in-unschedulable-pods-duration`: an unschedulable pod is retried after at most this."),
+  percentageOfNodesToScore: param("percentageOfNodesToScore", int(0, 100), "KubeSchedulerConfiguration `percentageOfNodesToScore`; 0 = adaptive."),
+  weights: param("weights", weights, "Score plugin weights of the profile; unset weights keep the default profile's."),
+  legacyTaintReason: param("legacyTaintReason", bool, "Write the ≤ 1.34 taint message `node(s) had untolerated taint {k: v}`."),
+  popFromBackoffQ: param("popFromBackoffQ", bool, "Feature gate SchedulerPopFromBackoffQ (on since 1.33): an idle scheduler pops the backoff queue."),
 };
 
 export const TRAFFIC_PARAMS: ParamTable<TrafficConfig> = {
-  endpointsDelay: param("endpointsDelay_ms", duration),
+  endpointsDelay: param("endpointsDelay_ms", duration, "Delay from a pod turning ready (or not) until Services route to it (or stop)."),
 };
 
 export const PROMETHEUS_PARAMS: ParamTable<PrometheusConfig> = {
-  scrapeInterval: param("scrapeInterval_ms", periodAtLeast(1000, " (the Prometheus model scrapes at most once a second)")),
-  phase: param("phase_ms", nullableDuration),
-  retention: param("retention_ms", positiveDuration),
-  lookbackDelta: param("lookbackDelta_ms", positiveDuration),
+  scrapeInterval: param("scrapeInterval_ms", periodAtLeast(1000, " (the Prometheus model scrapes at most once a second)"), "Prometheus `scrape_interval` of the app's metrics."),
+  phase: param("phase_ms", nullableDuration, "Delay to the first scrape; null draws it uniformly in [0, scrapeInterval)."),
+  retention: param("retention_ms", positiveDuration, "How far back samples are kept; must cover the longest rate window and the lookback."),
+  lookbackDelta: param("lookbackDelta_ms", positiveDuration, "Prometheus `--query.lookback-delta`: how old the newest sample an instant selector takes may be."),
 };
 
 export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
-  relistInterval: param("relistInterval_ms", period),
-  maxAge: param("maxAge_ms", nullableDuration),
-  relistPhase: param("relistPhase_ms", nullableDuration),
-  warmStart: param("warmStart", bool),
-  reportRateWindow: param("reportRateWindow", bool),
+  relistInterval: param("relistInterval_ms", period, "prometheus-adapter `--metrics-relist-interval`."),
+  maxAge: param("maxAge_ms", nullableDuration, "prometheus-adapter `--metrics-max-age`; null = the relist interval."),
+  relistPhase: param("relistPhase_ms", nullableDuration, "Delay to the first relist; null draws it uniformly in [0, relistInterval)."),
+  warmStart: param("warmStart", bool, "true: the adapter ran before the simulation, so every rule's metric is registered at t = 0; false: a fresh adapter knows nothing until a relist sees series."),
+  reportRateWindow: param("reportRateWindow", bool, "Report a rule's rate window as the metric's window (upstream reports none)."),
 };
 
 /** --expander: one name or a comma-separated chain ("priority,least-waste"). */
@@ -154,56 +155,56 @@ const fraction: Codec<number> = leaf("fraction", (u) =>
 );
 
 const RATIO_PARAMS: ParamTable<NodeGroupDifferenceRatios> = {
-  maxCapacityMemoryDifferenceRatio: param("maxCapacityMemoryDifferenceRatio", fraction),
-  maxAllocatableDifferenceRatio: param("maxAllocatableDifferenceRatio", fraction),
-  maxFreeDifferenceRatio: param("maxFreeDifferenceRatio", fraction),
+  maxCapacityMemoryDifferenceRatio: param("maxCapacityMemoryDifferenceRatio", fraction, "--memory-difference-ratio."),
+  maxAllocatableDifferenceRatio: param("maxAllocatableDifferenceRatio", fraction, "--max-allocatable-difference-ratio."),
+  maxFreeDifferenceRatio: param("maxFreeDifferenceRatio", fraction, "--max-free-difference-ratio."),
 };
 
 const ratios: Codec<NodeGroupDifferenceRatios> = mapDecoded(paramTable("nodeGroupDifferenceRatios", RATIO_PARAMS), (r) => ({ ...DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, ...r }));
 
 /** Cluster Autoscaler flags (cluster-autoscaler/FAQ.md "What are the parameters to CA?"), camelCased. */
 export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
-  scanInterval: param("scanInterval_ms", period),
-  frequentLoopsEnabled: param("frequentLoopsEnabled", bool),
-  expander: param("expander", expanderChain),
-  expanderPriorities: param("expanderPriorities", expanderPriorities),
-  maxNodesTotal: param("maxNodesTotal", int(0)),
-  minCoresTotal: param("minCoresTotal", int(0)),
-  maxCoresTotal: param("maxCoresTotal", int(0)),
-  minMemoryTotal: param("minMemoryTotal_bytes", memoryOrZero),
-  maxMemoryTotal: param("maxMemoryTotal_bytes", memoryOrZero),
-  newPodScaleUpDelay: param("newPodScaleUpDelay_ms", duration),
-  maxNodesPerScaleUp: param("maxNodesPerScaleUp", int(1)),
-  maxNodeGroupBinpackingDuration: param("maxNodeGroupBinpackingDuration_ms", positiveDuration),
-  maxNodeProvisionTime: param("maxNodeProvisionTime_ms", positiveDuration),
-  initialNodeGroupBackoffDuration: param("initialNodeGroupBackoff_ms", positiveDuration),
-  maxNodeGroupBackoffDuration: param("maxNodeGroupBackoff_ms", positiveDuration),
-  nodeGroupBackoffResetTimeout: param("nodeGroupBackoffReset_ms", positiveDuration),
-  balanceSimilarNodeGroups: param("balanceSimilarNodeGroups", bool),
-  balancingIgnoreLabels: param("balancingIgnoredLabels", array(str)),
-  nodeGroupDifferenceRatios: param("nodeGroupDifferenceRatios", ratios),
-  enforceNodeGroupMinSize: param("enforceNodeGroupMinSize", bool),
-  scaleDownEnabled: param("scaleDownEnabled", bool),
-  scaleDownDelayAfterAdd: param("scaleDownDelayAfterAdd_ms", duration),
-  scaleDownDelayAfterDelete: param("scaleDownDelayAfterDelete_ms", duration),
-  scaleDownDelayAfterFailure: param("scaleDownDelayAfterFailure_ms", duration),
-  scaleDownUnneededTime: param("scaleDownUnneededTime_ms", duration),
-  scaleDownUnreadyTime: param("scaleDownUnreadyTime_ms", duration),
-  scaleDownUnreadyEnabled: param("scaleDownUnreadyEnabled", bool),
-  scaleDownUtilizationThreshold: param("scaleDownUtilizationThreshold", fraction),
-  scaleDownGpuUtilizationThreshold: param("scaleDownGpuUtilizationThreshold", fraction),
-  maxEmptyBulkDelete: param("maxEmptyBulkDelete", int(1)),
-  maxScaleDownParallelism: param("maxScaleDownParallelism", int(1)),
-  maxDrainParallelism: param("maxDrainParallelism", int(1)),
-  scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0)),
-  maxGracefulTermination: param("maxGracefulTerminationSec", mapDecoded(duration, (ms) => Math.floor(ms / 1000))),
-  ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool),
-  ignoreMirrorPodsUtilization: param("ignoreMirrorPodsUtilization", bool),
-  skipNodesWithSystemPods: param("skipNodesWithSystemPods", bool),
-  skipNodesWithLocalStorage: param("skipNodesWithLocalStorage", bool),
-  skipNodesWithCustomControllerPods: param("skipNodesWithCustomControllerPods", bool),
-  minReplicaCount: param("minReplicaCount", int(0)),
-  blockingSystemPodDisruptionTimeout: param("blockingSystemPodDisruptionTimeout_ms", duration),
+  scanInterval: param("scanInterval_ms", period, "--scan-interval: how often CA re-evaluates the cluster."),
+  frequentLoopsEnabled: param("frequentLoopsEnabled", bool, "--frequent-loops-enabled: a loop starts at once after a productive loop or when a pod turns unschedulable (at most once a second)."),
+  expander: param("expander", expanderChain, "--expander: random, most-pods, least-nodes, least-waste, price, priority, or a comma-separated chain."),
+  expanderPriorities: param("expanderPriorities", expanderPriorities, "The priority expander's ConfigMap: priority → regexes of node group names; null = none."),
+  maxNodesTotal: param("maxNodesTotal", int(0), "--max-nodes-total (0 = no limit)."),
+  minCoresTotal: param("minCoresTotal", int(0), "--cores-total minimum, whole cores: scale-down keeps at least this."),
+  maxCoresTotal: param("maxCoresTotal", int(0), "--cores-total maximum, whole cores."),
+  minMemoryTotal: param("minMemoryTotal_bytes", memoryOrZero, "--memory-total minimum."),
+  maxMemoryTotal: param("maxMemoryTotal_bytes", memoryOrZero, "--memory-total maximum (upstream default 6400000Gi; at most 1Pi can be written)."),
+  newPodScaleUpDelay: param("newPodScaleUpDelay_ms", duration, "--new-pod-scale-up-delay: pods younger than this do not trigger a scale-up."),
+  maxNodesPerScaleUp: param("maxNodesPerScaleUp", int(1), "--max-nodes-per-scaleup."),
+  maxNodeGroupBinpackingDuration: param("maxNodeGroupBinpackingDuration_ms", positiveDuration, "--max-nodegroup-binpacking-duration."),
+  maxNodeProvisionTime: param("maxNodeProvisionTime_ms", positiveDuration, "--max-node-provision-time: an instance not registered by then is given back and the group backs off."),
+  initialNodeGroupBackoffDuration: param("initialNodeGroupBackoff_ms", positiveDuration, "--initial-node-group-backoff-duration."),
+  maxNodeGroupBackoffDuration: param("maxNodeGroupBackoff_ms", positiveDuration, "--max-node-group-backoff-duration."),
+  nodeGroupBackoffResetTimeout: param("nodeGroupBackoffReset_ms", positiveDuration, "--node-group-backoff-reset-timeout."),
+  balanceSimilarNodeGroups: param("balanceSimilarNodeGroups", bool, "--balance-similar-node-groups."),
+  balancingIgnoreLabels: param("balancingIgnoredLabels", array(str), "--balancing-ignore-label (each label once)."),
+  nodeGroupDifferenceRatios: param("nodeGroupDifferenceRatios", ratios, "How different similar node groups may be (--memory-difference-ratio, --max-allocatable-difference-ratio, --max-free-difference-ratio)."),
+  enforceNodeGroupMinSize: param("enforceNodeGroupMinSize", bool, "--enforce-node-group-min-size: scale groups below min up to it."),
+  scaleDownEnabled: param("scaleDownEnabled", bool, "--scale-down-enabled."),
+  scaleDownDelayAfterAdd: param("scaleDownDelayAfterAdd_ms", duration, "--scale-down-delay-after-add."),
+  scaleDownDelayAfterDelete: param("scaleDownDelayAfterDelete_ms", duration, "--scale-down-delay-after-delete."),
+  scaleDownDelayAfterFailure: param("scaleDownDelayAfterFailure_ms", duration, "--scale-down-delay-after-failure."),
+  scaleDownUnneededTime: param("scaleDownUnneededTime_ms", duration, "--scale-down-unneeded-time: how long a node must be unneeded before it goes."),
+  scaleDownUnreadyTime: param("scaleDownUnreadyTime_ms", duration, "--scale-down-unready-time: the same for unready nodes."),
+  scaleDownUnreadyEnabled: param("scaleDownUnreadyEnabled", bool, "--scale-down-unready-enabled."),
+  scaleDownUtilizationThreshold: param("scaleDownUtilizationThreshold", fraction, "--scale-down-utilization-threshold: requests over allocatable (max of CPU and memory) at or below which a node may go."),
+  scaleDownGpuUtilizationThreshold: param("scaleDownGpuUtilizationThreshold", fraction, "--scale-down-gpu-utilization-threshold."),
+  maxEmptyBulkDelete: param("maxEmptyBulkDelete", int(1), "--max-empty-bulk-delete."),
+  maxScaleDownParallelism: param("maxScaleDownParallelism", int(1), "--max-scale-down-parallelism."),
+  maxDrainParallelism: param("maxDrainParallelism", int(1), "--max-drain-parallelism."),
+  scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0), "--scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit)."),
+  maxGracefulTermination: param("maxGracefulTermination_ms", duration, "--max-graceful-termination-sec: the longest grace period a drain gives a pod."),
+  ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool, "--ignore-daemonsets-utilization."),
+  ignoreMirrorPodsUtilization: param("ignoreMirrorPodsUtilization", bool, "--ignore-mirror-pods-utilization."),
+  skipNodesWithSystemPods: param("skipNodesWithSystemPods", bool, "--skip-nodes-with-system-pods."),
+  skipNodesWithLocalStorage: param("skipNodesWithLocalStorage", bool, "--skip-nodes-with-local-storage."),
+  skipNodesWithCustomControllerPods: param("skipNodesWithCustomControllerPods", bool, "--skip-nodes-with-custom-controller-pods."),
+  minReplicaCount: param("minReplicaCount", int(0), "--min-replica-count."),
+  blockingSystemPodDisruptionTimeout: param("blockingSystemPodDisruptionTimeout_ms", duration, "--blocking-system-pod-distruption-timeout: kube-system pods without a PDB block a node's removal until this long after their creation."),
 };
 
 // ---- the codec ---------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ export interface ComponentOverrides {
  */
 export function paramTable<C>(name: string, table: ParamTable<C>): Codec<Partial<C>> {
   const known = Object.keys(table);
-  return new t.Type<Partial<C>, unknown, unknown>(
+  const codec = new t.Type<Partial<C>, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -247,13 +248,22 @@ export function paramTable<C>(name: string, table: ParamTable<C>): Codec<Partial
     },
     t.identity,
   );
+  const entries = Object.entries(table).map(([key, p]) => ({
+    key,
+    codec: p.codec as Codec<unknown>,
+    doc: p.doc,
+    field: String(p.field),
+  }));
+  return withShape(codec, { kind: "table", entries });
 }
 
 function mapDecoded<A, B>(codec: Codec<A>, f: (a: A) => B): Codec<B> {
-  return new t.Type<B, unknown, unknown>(codec.name, noGuard, (u, c) => {
+  const mapped = new t.Type<B, unknown, unknown>(codec.name, noGuard, (u, c) => {
     const r = codec.validate(u, c);
     return isLeft(r) ? r : t.success(f(r.right));
   }, t.identity);
+  const shape = shapeOf(codec);
+  return shape === undefined ? mapped : withShape(mapped, shape);
 }
 
 /** The top-level `components:` keys. */
@@ -270,16 +280,16 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
-  watchDelay: param("watchDelay_ms", duration),
-  kubelet: param("kubelet", COMPONENT_TABLES.kubelet),
-  cadvisor: param("cadvisor", COMPONENT_TABLES.cadvisor),
-  metricsServer: param("metricsServer", COMPONENT_TABLES.metricsServer),
-  hpa: param("hpa", COMPONENT_TABLES.hpa),
-  scheduler: param("scheduler", COMPONENT_TABLES.scheduler),
-  traffic: param("traffic", COMPONENT_TABLES.traffic),
-  prometheus: param("prometheus", COMPONENT_TABLES.prometheus),
-  prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter),
-  clusterAutoscaler: param("clusterAutoscaler", COMPONENT_TABLES.clusterAutoscaler),
+  watchDelay: param("watchDelay_ms", duration, "Delay of watch notifications (informer lag) for every controller."),
+  kubelet: param("kubelet", COMPONENT_TABLES.kubelet, "The kubelet of every node: image pulls, container starts, CrashLoopBackOff."),
+  cadvisor: param("cadvisor", COMPONENT_TABLES.cadvisor, "cAdvisor in every kubelet: how fresh the container stats are."),
+  metricsServer: param("metricsServer", COMPONENT_TABLES.metricsServer, "metrics-server: the resource metrics (CPU, memory) the HPA reads."),
+  hpa: param("hpa", COMPONENT_TABLES.hpa, "The HPA controller of kube-controller-manager."),
+  scheduler: param("scheduler", COMPONENT_TABLES.scheduler, "kube-scheduler."),
+  traffic: param("traffic", COMPONENT_TABLES.traffic, "Services: how requests reach ready pods."),
+  prometheus: param("prometheus", COMPONENT_TABLES.prometheus, "Prometheus, built only when an HPA reads Pods, Object or External metrics."),
+  prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter, "prometheus-adapter, which serves those metrics to the HPA."),
+  clusterAutoscaler: param("clusterAutoscaler", COMPONENT_TABLES.clusterAutoscaler, "The Cluster Autoscaler, run when a node group has min and max (cluster-autoscaler flags, camelCased)."),
 };
 
 export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;

@@ -6,14 +6,15 @@
 import type { Taint } from "../../models/cluster/types.js";
 import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
-import { array, bad, checkedString, def, describe, int, isPlainObject, leaf, ok, oneOf, opt, req, str, type Codec } from "../manifests/codec.js";
+import { array, bad, checkedString, def, describe, doc, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
 import { labels } from "../manifests/common.js";
 import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
 import { profile, type ProfileSpec } from "./profiles.js";
 import { closest, strictStruct } from "./strict.js";
 import { limits, MAX_DESCRIPTION_CHARS, type Limits } from "./limits.js";
-import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positiveDuration } from "./units.js";
+import { cpu, cpuTime_mcore_s, duration, memory, memoryOrZero, period, positive, positiveDuration } from "./units.js";
+import { DEFAULT_LAG_MIN_STEP } from "../lag/steps.js";
 import { INSTANCE_TYPES, lookupInstanceType } from "../../models/cluster-autoscaler/instance-types.js";
 import { DEFAULT_PROVISIONING } from "../../models/cluster-autoscaler/cloud-provider.js";
 
@@ -28,12 +29,12 @@ export interface ObjectRef {
   name: string;
 }
 
-export const objectRef: Codec<ObjectRef> = leaf("namespace/name", (u) => {
+export const objectRef: Codec<ObjectRef> = leaf("name or namespace/name", (u) => {
   if (typeof u !== "string" || u === "") return bad(`expected a name or namespace/name, got ${describe(u)}`);
   const parts = u.split("/");
   if (parts.length > 2 || parts.some((p) => p === "")) return bad(`expected a name or namespace/name, got ${describe(u)}`);
   return ok(parts.length === 2 ? { namespace: parts[0], name: parts[1] } : { namespace: "default", name: parts[0] });
-});
+}, (r) => `${r.namespace}/${r.name}`);
 
 export const formatRef = (r: ObjectRef): string => `${r.namespace}/${r.name}`;
 
@@ -44,14 +45,17 @@ export interface ScenarioMetadata {
   description?: string;
 }
 
-const description: Codec<string> = leaf("description", (u) => {
+const description: Codec<string> = leaf(`string of at most ${MAX_DESCRIPTION_CHARS} characters`, (u) => {
   if (typeof u !== "string") return bad(`expected a string, got ${describe(u)}`);
   return u.length <= MAX_DESCRIPTION_CHARS ? ok(u) : bad(`expected at most ${MAX_DESCRIPTION_CHARS} characters, got ${u.length}`);
 });
 
 export const metadata: Codec<ScenarioMetadata> = strictStruct(
   "metadata",
-  { name: opt(dnsLabel), description: opt(description) },
+  {
+    name: doc("The scenario's name (required once the `extends` chain is merged): run folders and reports are named after it.", opt(dnsLabel)),
+    description: doc("Free text, copied into manifest.json and the report.", opt(description)),
+  },
   { build: (f) => ({ ...(f.name !== undefined && { name: f.name }), ...(f.description !== undefined && { description: f.description }) }) },
 );
 
@@ -60,16 +64,16 @@ export const metadata: Codec<ScenarioMetadata> = strictStruct(
 const taint: Codec<Taint> = strictStruct(
   "taint",
   {
-    key: req(str),
-    value: def(str, () => ""),
-    effect: req(oneOf(["NoSchedule", "PreferNoSchedule", "NoExecute"] as const)),
+    key: doc("Taint key.", req(str)),
+    value: doc("Taint value.", def(str, () => "")),
+    effect: doc("What the taint does to pods that do not tolerate it.", req(oneOf(["NoSchedule", "PreferNoSchedule", "NoExecute"] as const))),
   },
   { build: (f) => ({ key: f.key, value: f.value, effect: f.effect }) },
 );
 
 const provisioningDelay = strictStruct(
   "provisioningDelay",
-  { min: req(duration), max: req(duration) },
+  { min: doc("Shortest delay.", req(duration)), max: doc("Longest delay.", req(duration)) },
   {
     build: (f, ctx) => {
       if (f.min > f.max) ctx.error(["min"], `Invalid value: min ${f.min / 1000}s is more than max ${f.max / 1000}s`);
@@ -86,7 +90,7 @@ const probability: Codec<number> = leaf("probability", (u) =>
   typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 1 ? ok(u) : bad(`expected a probability between 0 and 1, got ${describe(u)}`),
 );
 
-const capacity = strictStruct("capacity", { cpu: req(cpu), memory: req(memory) }, { build: (f) => ({ cpu_mcores: f.cpu, memory_bytes: f.memory }) });
+const capacity = strictStruct("capacity", { cpu: doc("CPU capacity of each node.", req(cpu)), memory: doc("Memory capacity of each node.", req(memory)) }, { build: (f) => ({ cpu_mcores: f.cpu, memory_bytes: f.memory }) });
 
 /**
  * A node group: either an instance type from the catalogue (models/cluster-autoscaler/
@@ -97,21 +101,21 @@ const capacity = strictStruct("capacity", { cpu: req(cpu), memory: req(memory) }
 const nodeGroup: Codec<NodeGroup> = strictStruct(
   "nodeGroup",
   {
-    name: req(dnsLabel),
-    count: opt(int(0)),
-    instanceType: opt(str),
-    cpu: opt(cpu),
-    memory: opt(memory),
-    capacity: opt(capacity),
-    maxPods: opt(int(1)),
-    labels: def(labels, () => ({})),
-    taints: def(array(taint), () => []),
-    min: opt(int(0)),
-    max: opt(int(0)),
-    pricePerHour: opt(price),
-    provisioningDelay: opt(provisioningDelay),
-    readyDelay: opt(duration),
-    provisioningFailureProbability: opt(probability),
+    name: doc("Node names are `<name>-<i>`.", req(dnsLabel)),
+    count: doc("Nodes at start; required without min/max. An autoscaled group starts at count (default min).", opt(int(0))),
+    instanceType: doc("A catalogue instance type (AWS m5/c5/r5 large-4xlarge, GCP e2/n2-standard-2..16, Azure Standard_D2s_v5..D16s_v5): capacity, allocatable as EKS/GKE/AKS reserve it, max pods and on-demand price; instead of cpu/memory.", opt(str)),
+    cpu: doc("Allocatable CPU of each node (required without instanceType).", opt(cpu)),
+    memory: doc("Allocatable memory of each node (required without instanceType).", opt(memory)),
+    capacity: doc("Capacity of each node when it differs from allocatable (without instanceType); default: the allocatable.", opt(capacity)),
+    maxPods: doc("Most pods per node (kubelet `--max-pods`); default the instance type's, else 110.", opt(int(1))),
+    labels: doc("Labels of each node (for nodeSelector and affinity).", def(labels, () => ({}))),
+    taints: doc("Taints of each node.", def(array(taint), () => [])),
+    min: doc("Cluster Autoscaler: the group's min size (give min and max to autoscale the group).", opt(int(0))),
+    max: doc("Cluster Autoscaler: the group's max size.", opt(int(0))),
+    pricePerHour: doc("On-demand USD per node-hour, for cost_usd; default the instance type's price, else 0.", opt(price)),
+    provisioningDelay: doc("Autoscaled groups: VM boot + kubelet registration of a new node, uniform in [min, max] (default 50s-80s).", opt(provisioningDelay)),
+    readyDelay: doc("Autoscaled groups: registration to Ready (default 10s; with the default delay a node is Ready 60-90 s after the scale-up, the EKS figure).", opt(duration)),
+    provisioningFailureProbability: doc("Autoscaled groups: the chance that a new instance never registers (default 0).", opt(probability)),
   },
   {
     build: (f, ctx) => {
@@ -173,7 +177,7 @@ const nodeGroup: Codec<NodeGroup> = strictStruct(
 
 export const cluster: Codec<{ nodeGroups: NodeGroup[] }> = strictStruct(
   "cluster",
-  { nodeGroups: req(array(nodeGroup)) },
+  { nodeGroups: doc("At least one group of identical nodes.", req(array(nodeGroup))) },
   {
     build: (f, ctx) => {
       if (f.nodeGroups.length === 0) ctx.error(["nodeGroups"], "Required value: at least one node group");
@@ -192,6 +196,7 @@ export const cluster: Codec<{ nodeGroups: NodeGroup[] }> = strictStruct(
 export interface AppSpec {
   profile: AppProfile;
   deployments: ObjectRef[];
+  statefulSets: ObjectRef[];
 }
 
 const d = DEFAULT_APP_PROFILE;
@@ -199,20 +204,25 @@ const d = DEFAULT_APP_PROFILE;
 export const app: Codec<AppSpec> = strictStruct(
   "app",
   {
-    name: req(dnsLabel),
-    deployments: def(array(objectRef), () => []),
-    cpuPerRequest: def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s),
+    name: doc("The app's name.", req(dnsLabel)),
+    deployments: doc("Deployments whose pods run this app (name or namespace/name).", def(array(objectRef), () => [])),
+    statefulSets: doc("StatefulSets whose pods run this app (name or namespace/name).", def(array(objectRef), () => [])),
+    cpuPerRequest: doc("CPU time one request costs on one core (426ms: 0.426 core for 1 s).", def(cpuTime_mcore_s, () => d.cpuPerRequest_mcore_s)),
     // baselineCpu and memory must be > 0: metrics-server drops a pod that reports zero.
-    baselineCpu: def(cpu, () => d.baselineCpu_mcores),
-    memory: def(memory, () => d.memoryBaseline_bytes),
-    memoryPerRequest: def(memoryOrZero, () => d.memoryPerInflight_bytes),
-    queueCapacity: def(int(0), () => d.queueCapacity_requests),
-    warmup: def(duration, () => d.warmup_ms),
-    shutdown: def(duration, () => d.shutdown_ms),
+    baselineCpu: doc("CPU used with no traffic (runtime, GC, health checks); > 0, as metrics-server drops a pod that reports zero.", def(cpu, () => d.baselineCpu_mcores)),
+    memory: doc("Memory used with no traffic.", def(memory, () => d.memoryBaseline_bytes)),
+    memoryPerRequest: doc("Extra memory per request in flight (waiting or in service).", def(memoryOrZero, () => d.memoryPerInflight_bytes)),
+    queueCapacity: doc("Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped.", def(int(0), () => d.queueCapacity_requests)),
+    warmup: doc("From container start until the app answers its readiness probe.", def(duration, () => d.warmup_ms)),
+    shutdown: doc("From SIGTERM until the app has exited (capped by terminationGracePeriodSeconds).", def(duration, () => d.shutdown_ms)),
+    // Run-to-completion apps (Job pods): how long the work takes, and how often it fails.
+    runDuration: doc("Run-to-completion apps (a Job's or CronJob's pods): how long the work takes before the container exits; 0 = a server that runs until stopped.", def(duration, () => 0)),
+    failureProbability: doc("Run-to-completion apps: the chance that a run exits with code 1 instead of 0 (drawn per run from the pod's seeded stream).", def(probability, () => 0)),
   },
   {
     build: (f) => ({
       deployments: f.deployments,
+      statefulSets: f.statefulSets,
       profile: {
         name: f.name,
         cpuPerRequest_mcore_s: f.cpuPerRequest,
@@ -222,6 +232,7 @@ export const app: Codec<AppSpec> = strictStruct(
         queueCapacity_requests: f.queueCapacity,
         warmup_ms: f.warmup,
         shutdown_ms: f.shutdown,
+        ...(f.runDuration > 0 ? { runDuration_ms: f.runDuration, exitFailureProbability: f.failureProbability } : {}),
       },
     }),
   },
@@ -229,44 +240,97 @@ export const app: Codec<AppSpec> = strictStruct(
 
 // ---- load --------------------------------------------------------------------------------------
 
+/** Where a load sends its requests: a Service, or an Ingress host and path (ingress-nginx). */
+export interface IngressTarget {
+  host: string;
+  path: string;
+}
+
+/** A share of a load's requests carrying headers/cookies (to reach a canary by header or cookie). */
+export interface RequestMixSpec {
+  fraction: number;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+}
+
 export interface LoadSpec {
-  service: ObjectRef;
+  service?: ObjectRef;
+  ingress?: IngressTarget;
+  requests: RequestMixSpec[];
   arrivals: "fluid" | "poisson";
   interval_ms: number;
   spread: "round-robin" | "random";
   profile: ProfileSpec;
 }
 
+const ingressTarget: Codec<IngressTarget> = strictStruct(
+  "ingress",
+  {
+    host: doc("The request's host, matched against the Ingresses' rules (exact, then the longest wildcard, then the catch-all).", req(str)),
+    path: doc("The request's path, matched against the rules' paths (Exact, then the longest Prefix).", def(str, () => "/")),
+  },
+  {
+    build: (f, ctx) => {
+      if (!f.path.startsWith("/")) ctx.error(["path"], `Invalid value: ${JSON.stringify(f.path)}: must be an absolute path`);
+      return { host: f.host.toLowerCase(), path: f.path };
+    },
+  },
+);
+
+const fraction: Codec<number> = leaf("fraction", (u) =>
+  typeof u === "number" && u > 0 && u <= 1 ? ok(u) : bad(`expected a fraction of the requests in (0, 1], got ${describe(u)}`),
+);
+const anyStrings = (name: string) => stringMap(name, () => [], () => []);
+
+const requestMix: Codec<RequestMixSpec> = strictStruct(
+  "requests",
+  {
+    fraction: doc("The share of the load's requests that carry these headers and cookies, in (0, 1].", req(fraction)),
+    headers: doc("Request headers (name: value) these requests carry, for `canary-by-header` rules.", def(anyStrings("headers"), () => ({}))),
+    cookies: doc("Cookies (name: value) these requests carry, for `canary-by-cookie` rules.", def(anyStrings("cookies"), () => ({}))),
+  },
+  {
+    build: (f) => ({
+      fraction: f.fraction,
+      // nginx's $http_<name> ignores the header name's case.
+      headers: Object.fromEntries(Object.entries(f.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      cookies: f.cookies,
+    }),
+  },
+);
+
 export const load: Codec<LoadSpec> = strictStruct(
   "load",
   {
-    service: req(objectRef),
-    arrivals: def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const),
-    interval: def(period, () => 1000),
-    spread: def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const),
-    profile: req(profile),
+    service: doc("The Service that receives the load (name or namespace/name); give this or `ingress`.", opt(objectRef)),
+    ingress: doc("An Ingress host and path whose rules route the load to Services (ingress-nginx semantics, canaries included), instead of `service`.", opt(ingressTarget)),
+    requests: doc("With `ingress`: shares of the requests that carry canary headers or cookies.", def(array(requestMix), () => [])),
+    arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean.", def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const)),
+    interval: doc("With `poisson` arrivals: how often a count is drawn.", def(period, () => 1000)),
+    spread: doc("How requests are shared over the Service's ready pods: evenly, or (poisson arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
+    profile: doc("The offered rate over time: a map with a `type` (see the load profiles below).", req(profile)),
   },
-  { build: (f) => ({ service: f.service, arrivals: f.arrivals, interval_ms: f.interval, spread: f.spread, profile: f.profile }) },
-);
-
-// ---- actions -----------------------------------------------------------------------------------
-
-/** `kubectl scale deployment/<name> --replicas=N` at a point of the run. */
-export interface ActionSpec {
-  at_ms: number;
-  scale: { deployment: ObjectRef; replicas: number };
-}
-
-const scaleAction = strictStruct(
-  "scale",
-  { deployment: req(objectRef), replicas: req(int(0)) },
-  { build: (f) => ({ deployment: f.deployment, replicas: f.replicas }) },
-);
-
-export const action: Codec<ActionSpec> = strictStruct(
-  "action",
-  { at: req(duration), scale: req(scaleAction) },
-  { build: (f) => ({ at_ms: f.at, scale: f.scale }) },
+  {
+    check: (f, ctx, raw) => {
+      if ((raw.service === undefined || raw.service === null) === (raw.ingress === undefined || raw.ingress === null)) {
+        ctx.error(["service"], "Required value: exactly one of service or ingress");
+      }
+    },
+    build: (f, ctx) => {
+      const total = f.requests.reduce((sum, m) => sum + m.fraction, 0);
+      if (total > 1 + 1e-9) ctx.error(["requests"], `Invalid value: the fractions add up to ${total}, more than 1`);
+      if (f.requests.length > 0 && f.ingress === undefined) ctx.error(["requests"], "Forbidden: headers and cookies matter only to an ingress load");
+      return {
+        ...(f.service !== undefined && { service: f.service }),
+        ...(f.ingress !== undefined && { ingress: f.ingress }),
+        requests: f.requests,
+        arrivals: f.arrivals,
+        interval_ms: f.interval,
+        spread: f.spread,
+        profile: f.profile,
+      };
+    },
+  },
 );
 
 // ---- patches -----------------------------------------------------------------------------------
@@ -285,19 +349,28 @@ export interface JsonPatchOp {
 
 export interface PatchSpec {
   target: PatchTarget;
+  /** A timed patch: applied to the running cluster at this time (ms) instead of the manifests. */
+  at_ms?: number;
   patch?: Record<string, unknown>;
   jsonPatch?: JsonPatchOp[];
 }
 
 const target: Codec<PatchTarget> = strictStruct(
   "target",
-  { kind: req(str), name: req(str), namespace: opt(str) },
+  {
+    kind: doc("Kind of the object to patch (Deployment, HorizontalPodAutoscaler, ...).", req(str)),
+    name: doc("Its metadata.name.", req(str)),
+    namespace: doc("Its namespace; absent matches the name in every namespace.", opt(str)),
+  },
   { build: (f) => ({ kind: f.kind, name: f.name, ...(f.namespace !== undefined && { namespace: f.namespace }) }) },
 );
 
 const jsonPatchOp: Codec<JsonPatchOp> = strictStruct(
   "jsonPatch",
-  { op: req(oneOf(["add", "remove", "replace", "test"] as const)), path: req(str) },
+  {
+    op: doc("RFC 6902 operation; `value` (any YAML) is required except for remove.", req(oneOf(["add", "remove", "replace", "test"] as const))),
+    path: doc("RFC 6901 JSON pointer into the object, e.g. /spec/replicas.", req(str)),
+  },
   {
     // `value: null` is a JSON value to set, not an absent field, so it is read from the raw map.
     accepted: ["value"],
@@ -314,12 +387,18 @@ const anyMap: Codec<Record<string, unknown>> = leaf("map", (u) => (isPlainObject
 
 export const patch: Codec<PatchSpec> = strictStruct(
   "patch",
-  { target: req(target), patch: opt(anyMap), jsonPatch: opt(array(jsonPatchOp)) },
+  {
+    target: doc("The object(s) to patch.", req(target)),
+    at: doc("Apply the patch to the running cluster at this time (labels, annotations and spec replaced, as kubectl apply would) instead of before the run.", opt(duration)),
+    patch: doc("A strategic-merge-like patch: maps merge, lists and scalars replace, null removes a key, `$patch: delete` removes the object.", opt(anyMap)),
+    jsonPatch: doc("An RFC 6902 JSON patch (give exactly one of patch and jsonPatch).", opt(array(jsonPatchOp))),
+  },
   {
     build: (f, ctx) => {
       if ((f.patch === undefined) === (f.jsonPatch === undefined)) ctx.error(["patch"], "Required value: exactly one of patch or jsonPatch");
       return {
         target: f.target,
+        ...(f.at !== undefined && { at_ms: f.at }),
         ...(f.patch !== undefined && { patch: f.patch }),
         ...(f.jsonPatch !== undefined && { jsonPatch: f.jsonPatch }),
       };
@@ -332,16 +411,38 @@ export const patch: Codec<PatchSpec> = strictStruct(
 export interface Outputs {
   sampleInterval_ms?: number;
   latencyP95_ms?: number;
+  lagMinStep?: number;
+  summaryFrom_ms?: number;
 }
 
-const slo = strictStruct("slo", { latencyP95: opt(positiveDuration) }, { build: (f) => f });
+/**
+ * Default p95 latency SLO: the report needs a line to count violations against; 500 ms is a
+ * common web-service target. A scenario sets its own with outputs.slo.latencyP95.
+ */
+export const DEFAULT_SLO_LATENCY_P95_MS = 500;
+
+/** Default time-series sampling interval: the HPA's sync period, so every decision is visible. */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 15_000;
+
+const slo = strictStruct(
+  "slo",
+  { latencyP95: doc("The p95 latency the report counts violations against (slo_violation_s).", opt(positiveDuration), () => DEFAULT_SLO_LATENCY_P95_MS) },
+  { build: (f) => f },
+);
 
 export const outputs: Codec<Outputs> = strictStruct(
   "outputs",
-  { sampleInterval: opt(period), slo: opt(slo) },
+  {
+    sampleInterval: doc("Row interval of timeseries.csv and the charts.", opt(period), () => DEFAULT_SAMPLE_INTERVAL_MS),
+    slo: doc("Service-level objective of the report.", opt(slo)),
+    lagMinStep: doc("The relative change of a Service's offered rate that lag.csv counts as a load step (0.2: 20 %).", opt(positive("the relative change of offered rate that counts as a load step, e.g. 0.2 for 20 %")), () => DEFAULT_LAG_MIN_STEP),
+    summaryFrom: doc("Service quality in summary.csv (SLO violations, latency) counts from here; default: when the first load starts.", opt(duration)),
+  },
   {
     build: (f) => ({
       ...(f.sampleInterval !== undefined && { sampleInterval_ms: f.sampleInterval }),
+      ...(f.lagMinStep !== undefined && { lagMinStep: f.lagMinStep }),
+      ...(f.summaryFrom !== undefined && { summaryFrom_ms: f.summaryFrom }),
       ...(f.slo?.latencyP95 !== undefined && { latencyP95_ms: f.slo.latencyP95 }),
     }),
   },
@@ -362,7 +463,6 @@ export interface LayerFields {
   manifests: string[];
   apps: AppSpec[];
   load: LoadSpec[];
-  actions: ActionSpec[];
   components: ComponentOverrides;
   outputs: Outputs;
   limits: Partial<Limits>;
@@ -370,22 +470,22 @@ export interface LayerFields {
 
 /**
  * scenario key -> (field of LayerFields, codec, whether it is a list decoded item by item, so one
- * bad item does not hide the cross-reference checks of the others).
+ * bad item does not hide the cross-reference checks of the others; whether each file must give it
+ * (`file`) or the merged `extends` chain must (`chain`); what it means, for docs/scenario.md).
  */
 export const LAYER_FIELDS = {
-  apiVersion: { field: "apiVersion", codec: oneOf([API_VERSION] as const) as Codec<string>, list: false },
-  kind: { field: "kind", codec: oneOf([KIND] as const) as Codec<string>, list: false },
-  metadata: { field: "metadata", codec: metadata, list: false },
-  extends: { field: "extends", codec: str, list: false },
-  patches: { field: "patches", codec: patch, list: true },
-  seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false },
-  duration: { field: "duration_ms", codec: positiveDuration, list: false },
-  cluster: { field: "cluster", codec: cluster, list: false },
-  manifests: { field: "manifests", codec: str, list: true },
-  apps: { field: "apps", codec: app, list: true },
-  load: { field: "load", codec: load, list: true },
-  actions: { field: "actions", codec: action, list: true },
-  components: { field: "components", codec: components, list: false },
-  outputs: { field: "outputs", codec: outputs, list: false },
-  limits: { field: "limits", codec: limits, list: false },
-} as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean }>;
+  apiVersion: { field: "apiVersion", codec: oneOf([API_VERSION] as const) as Codec<string>, list: false, required: "file", doc: `Always ${API_VERSION}.` },
+  kind: { field: "kind", codec: oneOf([KIND] as const) as Codec<string>, list: false, required: "file", doc: `Always ${KIND}.` },
+  metadata: { field: "metadata", codec: metadata, list: false, required: "chain", doc: "Name (required) and description." },
+  extends: { field: "extends", codec: str, list: false, doc: "A base scenario file this one changes: its fields are inherited, the ones given here win (components, outputs, metadata and limits merge per key; patches add up, base first)." },
+  patches: { field: "patches", codec: patch, list: true, doc: "Kustomize-style patches of the manifests' objects, applied before they are decoded." },
+  seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false, default: 0, doc: "Seed of every random stream of the run (`run --seed` overrides it)." },
+  duration: { field: "duration_ms", codec: positiveDuration, list: false, required: "chain", doc: "Simulated time of the run." },
+  cluster: { field: "cluster", codec: cluster, list: false, required: "chain", doc: "The nodes." },
+  manifests: { field: "manifests", codec: str, list: true, doc: "Kubernetes YAML files (Deployment, ReplicaSet, Pod, Service, HorizontalPodAutoscaler v1/v2), relative to this file." },
+  apps: { field: "apps", codec: app, list: true, doc: "What the program in a Deployment's pods does per request." },
+  load: { field: "load", codec: load, list: true, doc: "Requests offered to Services over time." },
+  components: { field: "components", codec: components, list: false, doc: "Parameters of the component models, in human units; each overrides the default shown." },
+  outputs: { field: "outputs", codec: outputs, list: false, doc: "What the run records and reports." },
+  limits: { field: "limits", codec: limits, list: false, doc: "Raises (or lowers) the limits on what one run may ask for." },
+} as const satisfies Record<string, { field: keyof LayerFields; codec: Codec<unknown>; list: boolean; required?: "file" | "chain"; default?: unknown; doc: string }>;

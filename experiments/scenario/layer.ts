@@ -96,7 +96,7 @@ export function decodeLayer(text: string, file: string, report: Report): Layer |
     if (isBad(key)) continue;
     const value = raw[key];
     if (value === undefined || value === null) {
-      if (key === "apiVersion" || key === "kind") report.error(file, doc.lineOf([]), [key], "Required value");
+      if ("required" in spec && spec.required === "file") report.error(file, doc.lineOf([]), [key], "Required value");
       continue;
     }
     const codec = spec.codec as Codec<unknown>;

@@ -6,9 +6,11 @@
  */
 import type { Deployment, ReplicaSet } from "../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
+import type { CronJob } from "../../models/cronjob/types.js";
+import type { Job } from "../../models/job/types.js";
 import type { NodeGroup } from "../simulator.js";
-import { int, opt } from "../manifests/codec.js";
-import type { DecodedObject } from "./manifests.js";
+import { doc, int, opt } from "../manifests/codec.js";
+import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { strictStruct } from "./strict.js";
 import { duration } from "./units.js";
@@ -39,10 +41,10 @@ export const MAX_DESCRIPTION_CHARS = 64 * 1024;
 export const limits = strictStruct(
   "limits",
   {
-    duration: opt(duration),
-    pods: opt(int(1, 10_000_000)),
-    nodes: opt(int(1, 1_000_000)),
-    events: opt(int(1, Number.MAX_SAFE_INTEGER)),
+    duration: doc("Longest simulated duration.", opt(duration), () => DEFAULT_LIMITS.duration_ms),
+    pods: doc("Most pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher.", opt(int(1, 10_000_000)), () => DEFAULT_LIMITS.pods),
+    nodes: doc("Most nodes over all node groups.", opt(int(1, 1_000_000)), () => DEFAULT_LIMITS.nodes),
+    events: doc("Most kernel events of one run (checked every simulated hour; past it the run stops with an error).", opt(int(1, Number.MAX_SAFE_INTEGER)), () => DEFAULT_LIMITS.events),
   },
   {
     build: (f): Partial<Limits> => ({
@@ -82,7 +84,10 @@ export function checkLimits(x: LimitInputs, report: Report): void {
   checkPods(x.objects, limits.pods, report);
 }
 
-/** Pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher, and bare Pods. */
+/**
+ * Pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher,
+ * each Job's (and CronJob's Job template's) parallelism, and bare Pods.
+ */
 function checkPods(objects: readonly DecodedObject[], limit: number, report: Report): void {
   const hpaMax = new Map<string, { max: number; site: Site }>();
   for (const o of objects) {
@@ -100,11 +105,16 @@ function checkPods(objects: readonly DecodedObject[], limit: number, report: Rep
     if (o.object.kind === "Pod") {
       pods = 1;
       site = o.site(["metadata", "name"]);
-    } else if (o.object.kind === "Deployment" || o.object.kind === "ReplicaSet") {
+    } else if (POD_TEMPLATE_KINDS.has(o.object.kind)) {
       const replicas = (o.object as unknown as Deployment | ReplicaSet).spec.replicas;
       const hpa = hpaMax.get(`${o.object.kind}/${o.object.metadata.namespace ?? "default"}/${o.object.metadata.name}`);
       pods = Math.max(replicas, hpa?.max ?? 0);
       site = hpa !== undefined && hpa.max > replicas ? hpa.site : o.site(["spec", "replicas"]);
+    } else if (o.object.kind === "Job" || o.object.kind === "CronJob") {
+      // Pods at once: a Job's parallelism (a CronJob's Jobs counted once).
+      const isJob = o.object.kind === "Job";
+      pods = isJob ? (o.object as unknown as Job).spec.parallelism : (o.object as unknown as CronJob).spec.jobTemplate.spec.parallelism;
+      site = o.site(isJob ? ["spec", "parallelism"] : ["spec", "jobTemplate", "spec", "parallelism"]);
     } else continue;
     total += pods;
     if (largest === null || pods > largest.pods) largest = { pods, site };

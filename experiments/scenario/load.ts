@@ -18,11 +18,15 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaRequests, checkHpaTargets, checkIngressBackends, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { resolveRoute } from "../../models/ingress/routing.js";
+import type { Ingress } from "../../models/ingress/types.js";
+import type { IngressTrafficSource } from "../../models/ingress/router.js";
+import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { mergeComponents } from "./components.js";
-import { formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
+import { DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLO_LATENCY_P95_MS, formatRef, LAYER_FIELDS, objectRef, type LayerFields, type LoadSpec, type ObjectRef, type PatchSpec } from "./fields.js";
 import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
-import { applyPatch, decodeObjects, readManifestFile, type RawObject } from "./manifests.js";
+import { applyPatch, decodeObjects, matches, readManifestFile, type DecodedObject, type RawObject } from "./manifests.js";
 import { Report, type Site } from "./report.js";
 import { checkLimits, DEFAULT_LIMITS, type Limits } from "./limits.js";
 
@@ -46,14 +50,7 @@ export interface LoadedScenario {
   errors: Diagnostic[];
 }
 
-/**
- * Default p95 latency SLO: the report needs a line to count violations against; 500 ms is a
- * common web-service target. A scenario sets its own with outputs.slo.latencyP95.
- */
-export const DEFAULT_SLO_LATENCY_P95_MS = 500;
-
-/** Default time-series sampling interval: the HPA's sync period, so every decision is visible. */
-export const DEFAULT_SAMPLE_INTERVAL_MS = 15_000;
+export { DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLO_LATENCY_P95_MS } from "./fields.js";
 
 interface Merged {
   fields: Partial<LayerFields>;
@@ -96,13 +93,11 @@ export function loadScenario(file: string): LoadedScenario {
 
   // What a complete scenario needs, once the chain is merged.
   if (leaf !== null && complete) {
-    const required: [string, unknown, string[]][] = [
-      ["metadata", fields.metadata?.name, ["metadata", "name"]],
-      ["duration", fields.duration_ms, ["duration"]],
-      ["cluster", fields.cluster, ["cluster"]],
-    ];
-    for (const [key, value, at] of required) {
-      if (value === undefined && !invalid.has(key)) report.errorAt(leaf.site(at), "Required value");
+    for (const [key, spec] of Object.entries(LAYER_FIELDS)) {
+      if (!("required" in spec) || spec.required !== "chain" || invalid.has(key)) continue;
+      // metadata is required for its name (the other metadata fields are optional).
+      const [value, at] = key === "metadata" ? [fields.metadata?.name, ["metadata", "name"]] : [fields[spec.field], [key]];
+      if (value === undefined) report.errorAt(leaf.site(at), "Required value");
     }
   }
 
@@ -113,8 +108,9 @@ export function loadScenario(file: string): LoadedScenario {
     const target = inputPath(manifestLayer!.file, ref);
     raws.push(...readManifestFile(target, ref, itemSite(manifestLayer!, "manifests", i), report, files));
   });
-  for (const p of patches) applyPatch(raws, p.spec, p.site, report);
-  const objects = decodeObjects(raws, report);
+  for (const p of patches) if (p.spec.at_ms === undefined) applyPatch(raws, p.spec, p.site, report);
+  const objects = orderForCreate(decodeObjects(raws, report));
+  const updates = timedUpdates(raws, patches.filter((p) => p.spec.at_ms !== undefined), report);
 
   // References are read from the items as written, so an item with an unrelated error still
   // gets its references checked (every error at once).
@@ -123,13 +119,16 @@ export function loadScenario(file: string): LoadedScenario {
     const refs: AppRefs[] = rawItems(appLayer, "apps").map(({ index, item }) => ({
       name: typeof item.name === "string" ? item.name : null,
       deployments: Array.isArray(item.deployments) ? item.deployments.map(decodeRef) : [],
+      statefulSets: Array.isArray(item.statefulSets) ? item.statefulSets.map(decodeRef) : [],
       site: (...rest) => appLayer.site(["apps", index, ...rest]),
     }));
     annotateApps(refs, objects, report);
   }
   checkHpaTargets(objects, report);
+  checkHpaRequests(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
+  checkIngressBackends(objects, report);
   const limits: Limits = { ...DEFAULT_LIMITS, ...fields.limits };
   const durationSite = from.get("duration_ms")?.site(["duration"]);
   const sampledAt = fields.outputs?.sampleInterval_ms !== undefined ? from.get("outputs")?.site(["outputs", "sampleInterval"]) : durationSite;
@@ -144,11 +143,23 @@ export function loadScenario(file: string): LoadedScenario {
     report,
   );
 
-  const seed = fields.seed ?? 0;
+  const summaryFrom_ms = fields.outputs?.summaryFrom_ms;
+  if (summaryFrom_ms !== undefined && fields.duration_ms !== undefined && summaryFrom_ms >= fields.duration_ms) {
+    const site = from.get("outputs")?.site(["outputs", "summaryFrom"]) ?? durationSite;
+    if (site !== undefined) report.errorAt(site, `must be before the end of the run (duration ${fields.duration_ms / 1000}s), or no sample would count`);
+  }
+
+  const seed = fields.seed ?? LAYER_FIELDS.seed.default;
   const traffic: TrafficSource[] = [];
+  const ingressTraffic: IngressTrafficSource[] = [];
   const loadLayer = from.get("load") ?? lastWith(chain, "load");
   const services = new Set<string>();
+  const ingresses = objects.filter((o) => o.object.kind === "Ingress").map((o) => o.object as unknown as Ingress);
   for (const { index, item } of loadLayer === undefined ? [] : rawItems(loadLayer, "load")) {
+    const target = decodeIngressTarget(item.ingress);
+    if (target !== null && resolveRoute(ingresses, target.host, target.path) === null) {
+      report.errorAt(loadLayer!.site(["load", index, "ingress"]), `no Ingress rule routes ${target.host}${target.path} (ingress-nginx would answer 404 from its default backend)`);
+    }
     const ref = decodeRef(item.service);
     if (ref === null) continue;
     const site = loadLayer!.site(["load", index, "service"]);
@@ -161,23 +172,9 @@ export function loadScenario(file: string): LoadedScenario {
     const site = (...rest: (string | number)[]) => itemSite(loadLayer!, "load", i, ...rest);
     const profile = buildProfile(spec, seed, loadLayer!, site, report, files);
     if (profile === null) return;
-    traffic.push({
-      namespace: spec.service.namespace,
-      service: spec.service.name,
-      profile,
-      arrivals: spec.arrivals,
-      interval_ms: spec.interval_ms,
-      spread: spec.spread,
-    });
-  });
-
-  const actionLayer = from.get("actions");
-  (fields.actions ?? []).forEach((a, i) => {
-    const ref = a.scale.deployment;
-    if (findObject(objects, "Deployment", ref) === undefined) report.errorAt(itemSite(actionLayer!, "actions", i, "scale", "deployment"), notFound(objects, "Deployment", ref));
-    if (fields.duration_ms !== undefined && a.at_ms > fields.duration_ms) {
-      report.warnAt(itemSite(actionLayer!, "actions", i, "at"), `at ${a.at_ms / 1000}s is after the end of the run (${fields.duration_ms / 1000}s); it never happens`);
-    }
+    const how = { profile, arrivals: spec.arrivals, interval_ms: spec.interval_ms, spread: spec.spread };
+    if (spec.ingress !== undefined) ingressTraffic.push({ host: spec.ingress.host, path: spec.ingress.path, requests: spec.requests, ...how });
+    else traffic.push({ namespace: spec.service!.namespace, service: spec.service!.name, ...how });
   });
 
   const scenario: ScenarioInfo = {
@@ -202,9 +199,12 @@ export function loadScenario(file: string): LoadedScenario {
     objects: objects.map((o) => o.object),
     apps: (fields.apps ?? []).map((a) => a.profile),
     traffic,
+    ...(ingressTraffic.length > 0 && { ingressTraffic }),
+    ...(updates.length > 0 && { updates }),
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    ...(fields.outputs?.lagMinStep !== undefined && { lagMinStep: fields.outputs.lagMinStep }),
+    ...(summaryFrom_ms !== undefined && { summaryFrom_ms }),
     components: fields.components ?? {},
-    actions: (fields.actions ?? []).map((a) => ({ at_ms: a.at_ms, namespace: a.scale.deployment.namespace, deployment: a.scale.deployment.name, replicas: a.scale.replicas })),
   };
   return { config, scenario, warnings, errors };
 }
@@ -212,6 +212,52 @@ export function loadScenario(file: string): LoadedScenario {
 function decodeRef(u: unknown): ObjectRef | null {
   const r = objectRef.decode(u);
   return r._tag === "Right" ? r.right : null;
+}
+
+function decodeIngressTarget(u: unknown): { host: string; path: string } | null {
+  if (typeof u !== "object" || u === null) return null;
+  const { host, path: p } = u as Record<string, unknown>;
+  return typeof host === "string" && (p === undefined || typeof p === "string") ? { host: host.toLowerCase(), path: (p as string | undefined) ?? "/" } : null;
+}
+
+// What the API server needs first: a Namespace before what lives in it, quotas and limit ranges
+// before the pods they admit (Helm's install order does the same). Stable otherwise.
+const CREATE_FIRST = ["Namespace", "ResourceQuota", "LimitRange"];
+
+function orderForCreate(objects: DecodedObject[]): DecodedObject[] {
+  const rank = (o: DecodedObject) => {
+    const i = CREATE_FIRST.indexOf(o.object.kind);
+    return i < 0 ? CREATE_FIRST.length : i;
+  };
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+}
+
+/**
+ * Timed patches (`patches[].at`), in time order, each applied on top of the manifests as patched
+ * so far: the objects they change, decoded, to replace the stored ones at that time.
+ */
+function timedUpdates(raws: readonly RawObject[], timed: readonly { spec: PatchSpec; site: Site }[], report: Report): { at_ms: number; object: NewObject<StoredObject> }[] {
+  const working: RawObject[] = raws.map((r) => ({ ...r, value: structuredClone(r.value), patched: [...r.patched] }));
+  const out: { at_ms: number; object: NewObject<StoredObject> }[] = [];
+  const ordered = timed.map((p, i) => ({ p, i })).sort((a, b) => a.p.spec.at_ms! - b.p.spec.at_ms! || a.i - b.i).map((x) => x.p);
+  for (const { spec, site } of ordered) {
+    const targets = working.filter((o) => matches(o, spec.target));
+    const errors = report.errors.length;
+    applyPatch(working, spec, site, report);
+    if (report.errors.length > errors) continue;
+    for (const raw of targets) {
+      if (raw.deleted) {
+        report.errorAt(site, "a timed patch cannot delete an object");
+        continue;
+      }
+      // Decode alone: the object's own warnings were given for the manifests already.
+      const scratch = new Report();
+      const [decoded] = decodeObjects([raw], scratch);
+      report.errors.push(...scratch.errors);
+      if (decoded !== undefined) out.push({ at_ms: spec.at_ms!, object: decoded.object });
+    }
+  }
+  return out;
 }
 
 /** The derived-most layer that has `key` at all (when no layer decoded it, for its raw items). */
@@ -247,7 +293,8 @@ function buildProfile(
   }
   try {
     // A stream per Service, derived from the run seed and the name only (engine/rng.ts).
-    return p.make(() => new RngRegistry(seed).stream(`load/${formatRef(spec.service)}/profile`));
+    const target = spec.service !== undefined ? formatRef(spec.service) : `ingress/${spec.ingress!.host}${spec.ingress!.path}`;
+    return p.make(() => new RngRegistry(seed).stream(`load/${target}/profile`));
   } catch (e) {
     // The codecs check what the constructors check; this is a safety net, not a path users take.
     if (!(e instanceof RangeError)) throw e;

@@ -10,7 +10,7 @@
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
 import { isPlainObject } from "../manifests/codec.js";
 import { loadManifestValue } from "../manifests/decode.js";
-import { formatPath, type PathSegment } from "../manifests/diagnostics.js";
+import type { PathSegment } from "../manifests/diagnostics.js";
 import { readInputFile, shownPath } from "../manifests/input-file.js";
 import { parseManifestYaml, type ManifestDocument } from "../manifests/yaml.js";
 import type { PatchSpec } from "./fields.js";
@@ -28,6 +28,9 @@ export interface RawObject {
   /** Paths a patch wrote, with the patch's place in the scenario. */
   patched: { path: PathSegment[]; site: Site }[];
 }
+
+/** Kinds whose spec.template is a pod template and spec.replicas its pod count (the checks read both). */
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"]);
 
 /** A decoded object and where it was written. */
 export interface DecodedObject {
@@ -59,6 +62,12 @@ export function readManifestFile(file: string, ref: string, referencedAt: Site, 
     return [];
   }
   files.push(file);
+  const template = helmTemplateLine(read.text);
+  if (template !== null) {
+    // Parsing it would give a screenful of YAML errors about `{{`, none of them the real problem.
+    report.error(file, template, "", "a raw Helm template ({{ ... }}), not a manifest: run `helm template RELEASE CHART > out.yaml` and list out.yaml in manifests");
+    return [];
+  }
   const parsed = parseManifestYaml(read.text, file);
   report.errors.push(...parsed.errors);
   report.warnings.push(...parsed.warnings);
@@ -70,13 +79,24 @@ export function readManifestFile(file: string, ref: string, referencedAt: Site, 
   return out;
 }
 
+// A Go template action where YAML expects a value or a key: `name: {{ .Release.Name }}`,
+// `{{- if .Values.x }}`, `- {{ toYaml . }}`. A quoted "{{ ... }}" string is a valid manifest value.
+const TEMPLATE_ACTION = /^[ \t]*(?:-[ \t]+)?(?:[^\s#"'{][^#"']*?:[ \t]+)?\{\{/m;
+
+/** The 1-based line of the first template action of a Helm chart template, or null. */
+export function helmTemplateLine(text: string): number | null {
+  const m = TEMPLATE_ACTION.exec(text);
+  return m === null ? null : text.slice(0, m.index + m[0].length).split("\n").length;
+}
+
 function namespaceOf(value: Record<string, unknown>): string {
   const meta = value.metadata;
   const ns = isPlainObject(meta) ? meta.namespace : undefined;
   return typeof ns === "string" && ns !== "" ? ns : "default";
 }
 
-function matches(raw: RawObject, target: PatchSpec["target"]): boolean {
+/** Whether a patch's target names this (not deleted) object. */
+export function matches(raw: RawObject, target: PatchSpec["target"]): boolean {
   const v = raw.value;
   if (raw.deleted || !isPlainObject(v) || v.kind !== target.kind || !isPlainObject(v.metadata) || v.metadata.name !== target.name) return false;
   return target.namespace === undefined || namespaceOf(v) === target.namespace;
@@ -133,14 +153,9 @@ function isPrefix(prefix: readonly PathSegment[], path: readonly PathSegment[]):
   return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 }
 
-// Warnings the manifest loader gives once per field per file (unmodelled and unknown fields,
-// unknown kinds) end in "; ignored"; decoding object by object, the dedupe is done here.
-const ONCE = /; ignored$/;
-
 /** Decodes every (non-deleted) raw object; duplicates across files are errors, as the store would reject them. */
 export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[] {
   const out: DecodedObject[] = [];
-  const warned = new Set<string>();
   const defined = new Map<string, Site>();
   for (const raw of raws) {
     if (raw.deleted) continue;
@@ -160,11 +175,6 @@ export function decodeObjects(raws: RawObject[], report: Report): DecodedObject[
     }
     for (const w of result.warnings) {
       const { at, message } = place(w.path, w.message);
-      if (ONCE.test(w.message)) {
-        const key = `${raw.file}\u0000${formatPath(at.path.map((s) => (typeof s === "number" ? -1 : s)))}\u0000${w.message}`;
-        if (warned.has(key)) continue;
-        warned.add(key);
-      }
       report.warnAt(at, message);
     }
     for (const object of result.objects) {

@@ -21,7 +21,7 @@ import {
   users,
   type LoadProfile,
 } from "../../models/workload/load-profiles.js";
-import { array, def, describe, int, isPlainObject, oneOf, req, str, type Codec } from "../manifests/codec.js";
+import { array, def, describe, doc, int, isPlainObject, oneOf, req, str, withShape, type Codec } from "../manifests/codec.js";
 import { strictStruct } from "./strict.js";
 import { MAX_RATE_RPS } from "../../models/workload/load-profiles.js";
 import { duration, period, positive, positiveDuration, rate } from "./units.js";
@@ -31,15 +31,15 @@ export type ProfileSpec =
   | { type: "built"; make: (stream: () => RandomStream) => LoadProfile };
 
 const built = (make: (stream: () => RandomStream) => LoadProfile): ProfileSpec => ({ type: "built", make });
-const typeField = { type: req(str) };
+const typeField = { type: doc("The profile type.", req(str)) };
 
-const constantProfile = strictStruct("constant", { ...typeField, rps: req(rate) }, { build: (f) => built(() => constant(f.rps)) });
+const constantProfile = strictStruct("constant", { ...typeField, rps: doc("The rate.", req(rate)) }, { build: (f) => built(() => constant(f.rps)) });
 
-const stepItem = strictStruct("step", { at: req(duration), rps: req(rate) }, { build: (f) => ({ at_ms: f.at, rate_rps: f.rps }) });
+const stepItem = strictStruct("step", { at: doc("Time from the start of the run.", req(duration)), rps: doc("The rate from then on.", req(rate)) }, { build: (f) => ({ at_ms: f.at, rate_rps: f.rps }) });
 
 const stepProfile = strictStruct(
   "step",
-  { ...typeField, initial: def(rate, () => 0), steps: req(array(stepItem)) },
+  { ...typeField, initial: doc("The rate before the first step.", def(rate, () => 0)), steps: doc("Steps in time order, each `{at, rps}`.", req(array(stepItem))) },
   {
     build: (f, ctx) => {
       for (let i = 1; i < f.steps.length; i++) {
@@ -52,7 +52,14 @@ const stepProfile = strictStruct(
 
 const rampProfile = strictStruct(
   "ramp",
-  { ...typeField, from: req(rate), to: req(rate), start: req(duration), end: req(duration), resolution: def(period, () => 1000) },
+  {
+    ...typeField,
+    from: doc("The rate until start.", req(rate)),
+    to: doc("The rate from end on.", req(rate)),
+    start: doc("Start of the ramp.", req(duration)),
+    end: doc("End of the ramp (after start).", req(duration)),
+    resolution: doc("The rate changes in steps this long.", def(period, () => 1000)),
+  },
   {
     build: (f, ctx) => {
       if (!(f.end > f.start)) ctx.error(["end"], "must be after start");
@@ -65,11 +72,11 @@ const sineProfile = strictStruct(
   "sine",
   {
     ...typeField,
-    mean: req(rate),
-    amplitude: req(rate),
-    period: req(positiveDuration),
-    phase: def(duration, () => 0),
-    resolution: def(period, () => 1000),
+    mean: doc("Mean rate.", req(rate)),
+    amplitude: doc("Swing above and below the mean (≤ mean).", req(rate)),
+    period: doc("Length of one cycle.", req(positiveDuration)),
+    phase: doc("Shift of the cycle: the rate is mean + amplitude·sin(2π(t − phase)/period).", def(duration, () => 0)),
+    resolution: doc("The rate changes in steps this long.", def(period, () => 1000)),
   },
   {
     build: (f, ctx) => {
@@ -83,11 +90,11 @@ const diurnalProfile = strictStruct(
   "diurnal",
   {
     ...typeField,
-    min: req(rate),
-    max: req(rate),
-    peakAt: req(duration),
-    period: def(positiveDuration, () => 86_400_000),
-    resolution: def(period, () => 1000),
+    min: doc("The lowest rate (at the trough).", req(rate)),
+    max: doc("The highest rate (at peakAt), ≥ min.", req(rate)),
+    peakAt: doc("Time of the peak within each period.", req(duration)),
+    period: doc("Length of one day.", def(positiveDuration, () => 86_400_000)),
+    resolution: doc("The rate changes in steps this long.", def(period, () => 1000)),
   },
   {
     build: (f, ctx) => {
@@ -99,7 +106,13 @@ const diurnalProfile = strictStruct(
 
 const spikesProfile = strictStruct(
   "spikes",
-  { ...typeField, base: def(rate, () => 0), height: req(rate), duration: req(positiveDuration), at: req(array(duration)) },
+  {
+    ...typeField,
+    base: doc("The rate outside spikes.", def(rate, () => 0)),
+    height: doc("Extra rate during a spike.", req(rate)),
+    duration: doc("Length of each spike.", req(positiveDuration)),
+    at: doc("Start time of each spike.", req(array(duration))),
+  },
   { build: (f) => built(() => spikes({ base_rps: f.base, height_rps: f.height, duration_ms: f.duration, at_ms: f.at })) },
 );
 
@@ -107,12 +120,12 @@ const poissonSpikesProfile = strictStruct(
   "poissonSpikes",
   {
     ...typeField,
-    base: def(rate, () => 0),
-    height: req(rate),
-    duration: req(positiveDuration),
-    meanInterval: req(period),
-    start: def(duration, () => 0),
-    until: req(duration),
+    base: doc("The rate outside spikes.", def(rate, () => 0)),
+    height: doc("Extra rate during a spike.", req(rate)),
+    duration: doc("Length of each spike.", req(positiveDuration)),
+    meanInterval: doc("Mean time between spike starts (exponential gaps drawn from the run seed).", req(period)),
+    start: doc("No spike starts before this.", def(duration, () => 0)),
+    until: doc("No spike starts after this (after start).", req(duration)),
   },
   {
     build: (f, ctx) => {
@@ -132,17 +145,17 @@ const poissonSpikesProfile = strictStruct(
   },
 );
 
-const traceProfile = strictStruct("trace", { ...typeField, file: req(str) }, { build: (f): ProfileSpec => ({ type: "trace", file: f.file }) });
+const traceProfile = strictStruct("trace", { ...typeField, file: doc("CSV file `time_s,rps` (a header line, then rows in time order), relative to the scenario file; the rate holds until the next row.", req(str)) }, { build: (f): ProfileSpec => ({ type: "trace", file: f.file }) });
 
 const usersProfile = strictStruct(
   "users",
   {
     ...typeField,
-    users: req(int(0)),
-    spawnRate: req(positive("users/s")),
-    thinkTime: req(duration),
-    responseTime: req(duration),
-    start: def(duration, () => 0),
+    users: doc("Number of simulated users.", req(int(0))),
+    spawnRate: doc("Users started per second until all run.", req(positive("users/s"))),
+    thinkTime: doc("Pause of a user between a response and its next request.", req(duration)),
+    responseTime: doc("Assumed response time (each user sends one request per thinkTime + responseTime).", req(duration)),
+    start: doc("When the first user starts.", def(duration, () => 0)),
   },
   {
     build: (f, ctx) => {
@@ -164,22 +177,22 @@ const usersProfile = strictStruct(
 );
 
 const PROFILES = {
-  constant: constantProfile,
-  step: stepProfile,
-  ramp: rampProfile,
-  sine: sineProfile,
-  diurnal: diurnalProfile,
-  spikes: spikesProfile,
-  poissonSpikes: poissonSpikesProfile,
-  trace: traceProfile,
-  users: usersProfile,
-} satisfies Record<string, Codec<ProfileSpec>>;
+  constant: { codec: constantProfile, doc: "A fixed rate for the whole run." },
+  step: { codec: stepProfile, doc: "A rate that jumps at given times." },
+  ramp: { codec: rampProfile, doc: "A linear change from one rate to another." },
+  sine: { codec: sineProfile, doc: "A sinusoidal rate." },
+  diurnal: { codec: diurnalProfile, doc: "A daily cycle: a sine wave from min to max, peaking at peakAt." },
+  spikes: { codec: spikesProfile, doc: "Rectangular spikes at given times over a base rate." },
+  poissonSpikes: { codec: poissonSpikesProfile, doc: "Rectangular spikes at random times (a Poisson process) over a base rate." },
+  trace: { codec: traceProfile, doc: "A recorded rate, read from a CSV file." },
+  users: { codec: usersProfile, doc: "A closed population of users (as Locust or k6 run), each waiting for thinkTime + responseTime between requests." },
+} satisfies Record<string, { codec: Codec<ProfileSpec>; doc: string }>;
 
 const PROFILE_TYPES = Object.keys(PROFILES) as (keyof typeof PROFILES)[];
 const profileType = oneOf(PROFILE_TYPES);
 
 /** A profile map, dispatched on `type`. */
-export const profile: Codec<ProfileSpec> = new t.Type<ProfileSpec, unknown, unknown>(
+export const profile: Codec<ProfileSpec> = withShape(new t.Type<ProfileSpec, unknown, unknown>(
   "LoadProfile",
   (_u): _u is ProfileSpec => false,
   (u, c) => {
@@ -188,7 +201,7 @@ export const profile: Codec<ProfileSpec> = new t.Type<ProfileSpec, unknown, unkn
     if (u.type === undefined || u.type === null) return t.failure(u.type, typeContext, `Required value: one of ${PROFILE_TYPES.join(", ")}`);
     const r = profileType.validate(u.type, typeContext);
     if (isLeft(r)) return r;
-    return PROFILES[r.right].validate(u, c);
+    return PROFILES[r.right].codec.validate(u, c);
   },
   t.identity,
-);
+), { kind: "oneOf", tag: "type", variants: Object.entries(PROFILES).map(([name, p]) => ({ name, codec: p.codec, doc: p.doc })) });

@@ -5,7 +5,7 @@
  */
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { isPlainObject, struct, type Codec, type Props, type StructOptions } from "../manifests/codec.js";
+import { isPlainObject, shapeOf, struct, withShape, type Codec, type Props, type StructOptions } from "../manifests/codec.js";
 
 const noGuard = <A>(_u: unknown): _u is A => false;
 
@@ -13,7 +13,7 @@ const noGuard = <A>(_u: unknown): _u is A => false;
 export function strictStruct<P extends Props, A>(name: string, props: P, options: StructOptions<P, A>): Codec<A> {
   const known = [...Object.keys(props), ...(options.accepted ?? [])];
   const inner = struct(name, props, options);
-  return new t.Type<A, unknown, unknown>(
+  const codec = new t.Type<A, unknown, unknown>(
     name,
     noGuard,
     (u, c) => {
@@ -27,6 +27,7 @@ export function strictStruct<P extends Props, A>(name: string, props: P, options
     },
     t.identity,
   );
+  return withShape(codec, shapeOf(inner)!);
 }
 
 /** One error per key of `u` not in `known`. */

@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { parseDuration_ms, QuantityError } from "../../models/cluster/quantity.js";
 import { MAX_RATE_RPS } from "../../models/workload/load-profiles.js";
-import { bad, describe, isPlainObject, leaf, ok, type Codec } from "../manifests/codec.js";
+import { bad, describe, isPlainObject, leaf, ok, withShape, type Codec } from "../manifests/codec.js";
 import { cpuQuantity, memoryQuantity } from "../manifests/common.js";
 
 const DURATION_HINT = "a duration such as 15s, 1m30s or 500ms";
@@ -39,18 +39,28 @@ function parseDurationText(u: unknown, hint: string = DURATION_HINT): { ms: numb
   return { ms };
 }
 
+/** 1800000 -> "30m", 5400000 -> "1h30m", 1500 -> "1.5s", 10 -> "10ms": a duration as a scenario writes it. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+
 /** A duration ≥ 0, in integer milliseconds. */
 export const duration: Codec<number> = leaf("duration", (u) => {
   const r = parseDurationText(u);
   return "message" in r ? bad(r.message) : ok(r.ms);
-});
+}, formatDuration);
 
 /** A duration > 0 (timeouts, windows). */
-export const positiveDuration: Codec<number> = leaf("positive duration", (u) => {
+export const positiveDuration: Codec<number> = leaf("duration > 0", (u) => {
   const r = parseDurationText(u);
   if ("message" in r) return bad(r.message);
   return r.ms > 0 ? ok(r.ms) : bad(`expected a duration > 0, got ${describe(u)}`);
-});
+}, formatDuration);
 
 /**
  * The period of a loop (sync, scrape, sample, resolution): at least `min_ms` (MIN_PERIOD_MS
@@ -58,11 +68,11 @@ export const positiveDuration: Codec<number> = leaf("positive duration", (u) => 
  */
 export function periodAtLeast(min_ms: number, why = ""): Codec<number> {
   const min = min_ms % 1000 === 0 ? `${min_ms / 1000}s` : `${min_ms}ms`;
-  return leaf("period", (u) => {
+  return leaf(`duration ≥ ${min}`, (u) => {
     const r = parseDurationText(u);
     if ("message" in r) return bad(r.message);
     return r.ms >= min_ms ? ok(r.ms) : bad(`expected a period of at least ${min}${why}, got ${describe(u)}`);
-  });
+  }, formatDuration);
 }
 
 export const period: Codec<number> = periodAtLeast(MIN_PERIOD_MS);
@@ -72,7 +82,7 @@ export const nullableDuration: Codec<number | null> = leaf("duration or null", (
   if (u === null) return ok(null);
   const r = parseDurationText(u, `${DURATION_HINT} or null`);
   return "message" in r ? bad(r.message) : ok(r.ms);
-});
+}, (v) => (v === null ? "null" : formatDuration(v)));
 
 // One core-hour per request: far above any real request, far below overflowing the app model.
 const MAX_CPU_TIME_MCORE_S = 3_600_000;
@@ -83,7 +93,7 @@ const EXACT_DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
  * CPU time of one request on one core, in millicore-seconds: 200ms of one core is 200 mcore·s.
  * Unlike `duration`, fractions of a millisecond are kept (a cheap request may cost 0.5 ms).
  */
-export const cpuTime_mcore_s: Codec<number> = leaf("cpu time", (u) => {
+export const cpuTime_mcore_s: Codec<number> = leaf("CPU time on one core (200ms, 1.5s)", (u) => {
   if (typeof u !== "string") return bad(`expected a CPU time on one core such as 200ms or 1.5s, got ${describe(u)}`);
   const text = u.trim();
   let total = 0;
@@ -96,35 +106,46 @@ export const cpuTime_mcore_s: Codec<number> = leaf("cpu time", (u) => {
   if (text === "" || consumed !== text.length) return bad(`expected a CPU time on one core such as 200ms or 1.5s, got ${describe(u)}`);
   if (!(total <= MAX_CPU_TIME_MCORE_S)) return bad(`expected a CPU time of at most 1h per request, got ${describe(u)}`);
   return total > 0 ? ok(total) : bad(`expected a CPU time > 0, got ${describe(u)}`);
-});
+}, (v) => `${v}ms`);
 
 /** A finite number ≥ 0 (`what` names the unit in the message, e.g. "requests/s"). */
 export function nonNegative(what: string): Codec<number> {
-  return leaf(`number ≥ 0`, (u) =>
+  return leaf(`number ≥ 0 (${what})`, (u) =>
     typeof u === "number" && Number.isFinite(u) && u >= 0 ? ok(u) : bad(`expected a number ≥ 0 (${what}), got ${describe(u)}`),
   );
 }
 
 /** A finite number > 0. */
 export function positive(what: string): Codec<number> {
-  return leaf(`number > 0`, (u) =>
+  return leaf(`number > 0 (${what})`, (u) =>
     typeof u === "number" && Number.isFinite(u) && u > 0 ? ok(u) : bad(`expected a number > 0 (${what}), got ${describe(u)}`),
   );
 }
 
 /** An offered rate in requests/s, at most MAX_RATE_RPS. */
-export const rate: Codec<number> = leaf("rate", (u) => {
+export const rate: Codec<number> = leaf("number ≥ 0 (requests/s)", (u) => {
   if (!(typeof u === "number" && Number.isFinite(u) && u >= 0)) return bad(`expected a number ≥ 0 (requests/s), got ${describe(u)}`);
   return u <= MAX_RATE_RPS ? ok(u) : bad(`expected at most ${MAX_RATE_RPS.toExponential()} requests/s, got ${describe(u)}`);
 });
 
-function boundedQuantity(base: Codec<number>, name: string, min: "> 0" | "≥ 0", max: number, maxText: string): Codec<number> {
-  return leaf(name, (u) => {
+function boundedQuantity(base: Codec<number>, what: string, examples: string, min: "> 0" | "≥ 0", max: number, maxText: string, show: (v: number) => string): Codec<number> {
+  return leaf(`${what} ${min} (${examples})`, (u) => {
     const r = base.decode(u);
     if (r._tag === "Left") return bad(r.left[0]?.message ?? `expected a quantity, got ${describe(u)}`);
     if (min === "> 0" && !(r.right > 0)) return bad(`expected a quantity > 0, got ${describe(u)}`);
     return r.right <= max ? ok(r.right) : bad(`expected at most ${maxText}, got ${describe(u)}`);
-  });
+  }, show);
+}
+
+/** 500 -> "500m", 4000 -> "4": millicores as a Kubernetes CPU quantity. */
+const showCpu = (m: number): string => (m % 1000 === 0 ? String(m / 1000) : `${m}m`);
+
+/** 67108864 -> "64Mi": bytes as a Kubernetes memory quantity (the largest binary suffix that divides). */
+function showMemory(bytes: number): string {
+  for (const [suffix, size] of [["Pi", 2 ** 50], ["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
+    if (bytes !== 0 && bytes % size === 0) return `${bytes / size}${suffix}`;
+  }
+  return String(bytes);
 }
 
 // A node or a pod's baseline of more than a million cores, or a pebibyte, is a typo (1E, 1e20);
@@ -133,15 +154,15 @@ const MAX_CPU_MCORES = 1e9;
 const MAX_MEMORY_BYTES = 2 ** 50;
 
 /** CPU in millicores, > 0 and ≤ 1,000,000 cores ("4", "500m"). */
-export const cpu: Codec<number> = boundedQuantity(cpuQuantity, "cpu", "> 0", MAX_CPU_MCORES, "1000000 cores (1M)");
+export const cpu: Codec<number> = boundedQuantity(cpuQuantity, "CPU quantity", "500m, 4", "> 0", MAX_CPU_MCORES, "1000000 cores (1M)", showCpu);
 /** Memory in bytes, > 0 and ≤ 1Pi ("16Gi", "64Mi"). */
-export const memory: Codec<number> = boundedQuantity(memoryQuantity, "memory", "> 0", MAX_MEMORY_BYTES, "1Pi");
+export const memory: Codec<number> = boundedQuantity(memoryQuantity, "memory quantity", "64Mi, 16Gi", "> 0", MAX_MEMORY_BYTES, "1Pi", showMemory);
 /** Memory in bytes, ≥ 0 and ≤ 1Pi. */
-export const memoryOrZero: Codec<number> = boundedQuantity(memoryQuantity, "memory", "≥ 0", MAX_MEMORY_BYTES, "1Pi");
+export const memoryOrZero: Codec<number> = boundedQuantity(memoryQuantity, "memory quantity", "64Mi, 16Gi", "≥ 0", MAX_MEMORY_BYTES, "1Pi", showMemory);
 
 /** A map of free-form keys to values of one codec (kubelet imagePull: image -> pull time). */
 export function record<A>(name: string, value: Codec<A>): Codec<Record<string, A>> {
-  return new t.Type<Record<string, A>, unknown, unknown>(
+  const codec = new t.Type<Record<string, A>, unknown, unknown>(
     name,
     (_u): _u is Record<string, A> => false,
     (u, c) => {
@@ -157,4 +178,5 @@ export function record<A>(name: string, value: Codec<A>): Codec<Record<string, A
     },
     t.identity,
   );
+  return withShape(codec, { kind: "map", key: name, value: value as Codec<unknown> });
 }

@@ -60,8 +60,8 @@ export interface ClusterAutoscalerConfig {
   maxDrainParallelism: number;
   /** --scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit). */
   scaleDownNonEmptyCandidatesCount: number;
-  /** --max-graceful-termination-sec (seconds, as upstream). */
-  maxGracefulTerminationSec: number;
+  /** --max-graceful-termination-sec. */
+  maxGracefulTermination_ms: number;
   /** --ignore-daemonsets-utilization, --ignore-mirror-pods-utilization. */
   ignoreDaemonSetsUtilization: boolean;
   ignoreMirrorPodsUtilization: boolean;
@@ -108,7 +108,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: Readonly<ClusterAutoscalerConfig
   maxScaleDownParallelism: 10,
   maxDrainParallelism: 1,
   scaleDownNonEmptyCandidatesCount: 30,
-  maxGracefulTerminationSec: 600,
+  maxGracefulTermination_ms: 600_000,
   ignoreDaemonSetsUtilization: false,
   ignoreMirrorPodsUtilization: false,
   skipNodesWithSystemPods: true,

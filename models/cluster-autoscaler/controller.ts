@@ -713,12 +713,12 @@ export class ClusterAutoscaler {
     this.unneededSince.delete(v.name);
     this.events.emit(now_ms, CA_COMPONENT, "ConfigMap", STATUS_OBJECT, "Normal", "ScaleDown",
       `Scale-down: removing node ${v.name}, utilization: ${utilization.toFixed(3)}, pods to reschedule: ${plan.podsToReschedule.map((p) => p.name).join(",")}`);
-    const maxGrace_s = Math.min(this.config.maxGracefulTerminationSec, Math.max(0, ...plan.podsToReschedule.map((p) => p.terminationGracePeriodSeconds ?? 30)));
+    const maxGrace_s = Math.min(this.config.maxGracefulTermination_ms / 1000, Math.max(0, ...plan.podsToReschedule.map((p) => p.terminationGracePeriodSeconds ?? 30)));
     const evicted: Pod[] = [];
     for (const p of plan.podsToReschedule) {
       const pod = this.store.get<Pod>("Pod", p.namespace, p.name);
       if (pod === undefined) continue;
-      const grace_s = Math.min(pod.spec.terminationGracePeriodSeconds, this.config.maxGracefulTerminationSec);
+      const grace_s = Math.min(pod.spec.terminationGracePeriodSeconds, Math.floor(this.config.maxGracefulTermination_ms / 1000));
       const result = evictPod(this.store, pod, now_ms, grace_s);
       if (!result.evicted) {
         if (result.reason === "NotFound") continue;

@@ -32,7 +32,7 @@ export type NewObject<T extends StoredObject> = Omit<T, "metadata"> & {
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly reason: "AlreadyExists" | "NotFound" | "Invalid",
+    readonly reason: "AlreadyExists" | "NotFound" | "Invalid" | "Forbidden",
   ) {
     super(message);
     this.name = "StoreError";
@@ -62,6 +62,12 @@ export class ClusterStore {
   private resourceVersion = 0;
   private uidCounter = 0;
 
+  /**
+   * Admission (models/cluster/admission.ts): may change an object being created, or refuse it
+   * by throwing a Forbidden StoreError. Null: everything is admitted as given.
+   */
+  admission: ((object: NewObject<StoredObject>, namespace: string) => void) | null = null;
+
   constructor(
     private readonly sim: Simulation,
     readonly watchDelay_ms = 0,
@@ -79,6 +85,7 @@ export class ClusterStore {
     if (collection.objects.has(key)) {
       throw new StoreError(`${input.kind} "${key}" already exists`, "AlreadyExists");
     }
+    this.admission?.(input as NewObject<StoredObject>, namespace);
     const object = input as unknown as T;
     object.metadata = {
       labels: {},

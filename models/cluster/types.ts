@@ -119,6 +119,17 @@ export interface PodSpec {
    * (corev1helpers.PodPriority). Orders the scheduler's activeQ.
    */
   priority?: number;
+  /**
+   * The pod's volumes that kubesim models: PersistentVolumeClaim references (a StatefulSet adds
+   * one per volumeClaimTemplate, stateful_set_utils.go updateStorage). Absent = none.
+   */
+  volumes?: Volume[];
+}
+
+/** core/v1 Volume restricted to the persistentVolumeClaim source. */
+export interface Volume {
+  name: string;
+  persistentVolumeClaim: { claimName: string };
 }
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
@@ -147,6 +158,8 @@ export interface ContainerStatus {
    * none does.
    */
   containerID: string;
+  /** The exit code of a terminated container (run-to-completion apps); absent otherwise. */
+  exitCode?: number;
 }
 
 export interface PodStatus {
@@ -272,4 +285,101 @@ export interface Service {
   kind: "Service";
   metadata: ObjectMeta;
   spec: { selector: Labels; ports: ServicePort[] };
+}
+
+/** core/v1 ReplicationController: a ReplicaSet with an equality-only selector (spec.selector is a map upstream). */
+export interface ReplicationController {
+  kind: "ReplicationController";
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    minReadySeconds: number;
+    /**
+     * The map selector converted as upstream's replication manager converts an RC to a ReplicaSet
+     * (pkg/controller/replication/conversion.go): matchLabels only.
+     */
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+  };
+  status: ReplicaSet["status"];
+}
+
+/** storage/v1 StorageClass restricted to what decides binding and placement. */
+export interface StorageClass {
+  kind: "StorageClass";
+  metadata: ObjectMeta;
+  provisioner: string;
+  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
+  reclaimPolicy: "Delete" | "Retain";
+  /** allowedTopologies' topology.kubernetes.io/zone values; empty = every zone. */
+  allowedZones: string[];
+}
+
+/** core/v1 PersistentVolumeClaim (the fields binding reads). */
+export interface PersistentVolumeClaim {
+  kind: "PersistentVolumeClaim";
+  metadata: ObjectMeta;
+  spec: {
+    /** null = the default StorageClass (the DefaultStorageClass admission plugin's job). */
+    storageClassName: string | null;
+    accessModes: string[];
+    storage_bytes: number;
+    /** The bound PersistentVolume's name; "" while Pending. */
+    volumeName: string;
+  };
+  status: { phase: "Pending" | "Bound" | "Lost" };
+}
+
+/** core/v1 PersistentVolume: a dynamically provisioned volume and the zone it can attach in. */
+export interface PersistentVolume {
+  kind: "PersistentVolume";
+  metadata: ObjectMeta;
+  spec: {
+    storage_bytes: number;
+    storageClassName: string;
+    /** claimRef as namespace/name of the bound claim. */
+    claimRef: { namespace: string; name: string; uid: string } | null;
+    /** nodeAffinity.required as the provisioner writes it: the zone label; null = attaches anywhere. */
+    nodeAffinity: NodeSelectorTerm[] | null;
+    persistentVolumeReclaimPolicy: "Delete" | "Retain";
+  };
+  status: { phase: "Available" | "Bound" | "Released" };
+}
+
+/** A StatefulSet's volumeClaimTemplates entry (a PVC without status). */
+export interface PersistentVolumeClaimTemplate {
+  metadata: { name: string; labels: Labels; annotations: Labels };
+  spec: PersistentVolumeClaim["spec"];
+}
+
+export type StatefulSetUpdateStrategy =
+  | { type: "RollingUpdate"; rollingUpdate: { partition: number } }
+  | { type: "OnDelete" };
+
+/** apps/v1 StatefulSet. */
+export interface StatefulSet {
+  kind: "StatefulSet";
+  metadata: ObjectMeta & { generation: number };
+  spec: {
+    replicas: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    serviceName: string;
+    podManagementPolicy: "OrderedReady" | "Parallel";
+    updateStrategy: StatefulSetUpdateStrategy;
+    minReadySeconds: number;
+    revisionHistoryLimit: number;
+    volumeClaimTemplates: PersistentVolumeClaimTemplate[];
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain" | "Delete"; whenScaled: "Retain" | "Delete" };
+  };
+  status: {
+    observedGeneration: number;
+    replicas: number;
+    readyReplicas: number;
+    currentReplicas: number;
+    updatedReplicas: number;
+    availableReplicas: number;
+    currentRevision: string;
+    updateRevision: string;
+  };
 }

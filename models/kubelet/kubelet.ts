@@ -124,7 +124,14 @@ export class Kubelets {
   oomKill(pod: Pod, containerName: string, now_ms: number): void {
     const record = this.pods.get(pod.metadata.uid);
     if (!record || record.terminating || record.containersStarted_ms === null) return;
-    const ran_ms = now_ms - record.containersStarted_ms;
+    this.restartAfterExit(record, containerName, now_ms, "Killing", "OOMKilled", `container ${containerName} exceeded its memory limit`);
+  }
+
+  /** A container exited and its restartPolicy restarts it: CrashLoopBackOff, then a new start. */
+  private restartAfterExit(record: PodRecord, containerName: string, now_ms: number, event: string, reason: string, message: string): void {
+    const pod = record.pod;
+    if (record.pending) this.sim.cancel(record.pending);
+    const ran_ms = now_ms - record.containersStarted_ms!;
     if (ran_ms >= this.config.crashLoopBackOffReset_ms) record.backOff_ms = 0;
     record.backOff_ms =
       record.backOff_ms === 0 ? this.config.crashLoopBackOffInitial_ms : Math.min(2 * record.backOff_ms, this.config.crashLoopBackOffMax_ms);
@@ -143,8 +150,7 @@ export class Kubelets {
     }
     this.setReady(record, false, now_ms, "ContainersNotReady");
     this.store.update(pod);
-    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Killing", "OOMKilled",
-      `container ${containerName} exceeded its memory limit; back-off ${record.backOff_ms / 1000}s restarting`);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, event, reason, `${message}; back-off ${record.backOff_ms / 1000}s restarting`);
     record.pending = this.sim.schedule(record.backOff_ms, (t) => this.startContainers(record, t));
   }
 
@@ -165,11 +171,13 @@ export class Kubelets {
     }
     if (!record) {
       const nodeName = pod.spec.nodeName;
-      if (nodeName === "" || !this.nodes.has(nodeName) || isPodTerminal(pod)) return;
+      if (nodeName === "" || !this.nodes.has(nodeName)) return;
+      // A pod no container runs for (not yet admitted, or terminal) is removed at once.
       if (pod.metadata.deletionTimestamp_ms !== null) {
         this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
         return;
       }
+      if (isPodTerminal(pod)) return;
       this.admit(pod, nodeName, this.sim.now_ms);
     } else if (pod.metadata.deletionTimestamp_ms !== null && !record.terminating) {
       this.beginTermination(record, this.sim.now_ms);
@@ -247,6 +255,43 @@ export class Kubelets {
       this.probe(record, now_ms); // manual trigger on container start
     }
     this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Started", "Started", `containers started on ${record.nodeName}`);
+    if ((app.runDuration_ms ?? 0) > 0) record.pending = this.sim.schedule(app.runDuration_ms!, (t) => this.appExited(record, t));
+  }
+
+  /**
+   * A run-to-completion app's work is done: its container exits 0, or 1 with the profile's
+   * failure probability. kubelet_pods.go getPhase: with restartPolicy Never (or OnFailure and
+   * exit 0) every container has terminated and the pod is Succeeded or Failed; otherwise the
+   * container restarts after CrashLoopBackOff, as after an OOM kill.
+   */
+  private appExited(record: PodRecord, now_ms: number): void {
+    record.pending = null;
+    const pod = record.pod;
+    const app = this.apps.forPod(pod);
+    const failureProbability = app.exitFailureProbability ?? 0;
+    const failed = failureProbability > 0 && this.sim.rng.stream(`app-exit/${pod.metadata.namespace}/${pod.metadata.name}`).random() < failureProbability;
+    const exitCode = failed ? 1 : 0;
+    const reason = failed ? "Error" : "Completed";
+    const main = pod.spec.containers[0].name;
+    if (pod.spec.restartPolicy === "Always" || (pod.spec.restartPolicy === "OnFailure" && failed)) {
+      this.restartAfterExit(record, main, now_ms, "BackOff", reason, `container ${main} exited with code ${exitCode}`);
+      return;
+    }
+    this.runtime.stopPod(pod, now_ms);
+    record.containersStarted_ms = null;
+    this.stopProbing(record);
+    for (const status of pod.status.containerStatuses) {
+      status.ready = false;
+      status.state = "terminated";
+      status.reason = reason;
+      status.exitCode = exitCode;
+      status.containerID = "";
+    }
+    pod.status.phase = failed ? "Failed" : "Succeeded";
+    this.setReady(record, false, now_ms, "PodCompleted");
+    this.pods.delete(pod.metadata.uid);
+    this.store.update(pod);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Terminated", reason, `container ${main} exited with code ${exitCode}`);
   }
 
   /** One readiness probe (prober/worker.go doProbe with the results threshold logic). */

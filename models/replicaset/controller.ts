@@ -23,7 +23,7 @@ import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from "../cluster/typ
 import { WorkQueue } from "../cluster/workqueue.js";
 import { DEFAULT_ACTIVE_PODS_FEATURE_GATES, type ActivePodsFeatureGates } from "./active-pods.js";
 import { BURST_REPLICAS, manageReplicas } from "./manage-replicas.js";
-import { filterActivePods, isPodReady } from "./podutil.js";
+import { deletePodGracefully, filterActivePods, isPodReady } from "./podutil.js";
 import { calculateStatus, minReadyRequeueAfter_ms } from "./status.js";
 
 /** Store index (on Pods and ReplicaSets) from an object to its controller's uid. */
@@ -31,6 +31,25 @@ export const CONTROLLER_UID_INDEX = "controller-uid";
 
 /** The component name on the events this controller records (upstream's event source). */
 export const REPLICASET_COMPONENT = "replicaset-controller";
+
+/**
+ * The kind a ReplicaSetController manages. Upstream's replication manager
+ * (pkg/controller/replication/replication_controller.go NewReplicationManager) is this same
+ * controller run with the ReplicationController kind, its own event source and informer adapters
+ * that convert RCs to ReplicaSets (conversion.go); the stored RC already has the ReplicaSet shape
+ * (the manifest loader converts its map selector), so only the kind, the event component and the
+ * name stream differ.
+ */
+export interface ReplicaSetControllerKind {
+  kind: "ReplicaSet" | "ReplicationController";
+  component: string;
+}
+
+export const REPLICASET_KIND: Readonly<ReplicaSetControllerKind> = Object.freeze({ kind: "ReplicaSet", component: REPLICASET_COMPONENT });
+export const REPLICATION_CONTROLLER_KIND: Readonly<ReplicaSetControllerKind> = Object.freeze({
+  kind: "ReplicationController",
+  component: "replication-controller",
+});
 
 /**
  * utilrand.String's alphabet (k8s.io/apimachinery/pkg/util/rand): consonants and digits only,
@@ -74,7 +93,7 @@ export function controllerRefOf(metadata: ObjectMeta): OwnerReference | null {
 }
 
 /** Adds the controller-uid index on `kind` unless it exists (both controllers share it). */
-export function ensureControllerIndex(store: ClusterStore, kind: "Pod" | "ReplicaSet"): void {
+export function ensureControllerIndex(store: ClusterStore, kind: string): void {
   if (store.hasIndex(kind, CONTROLLER_UID_INDEX)) return;
   store.addIndex<StoredObject>(kind, CONTROLLER_UID_INDEX, (object) => {
     const ref = controllerRefOf(object.metadata);
@@ -83,8 +102,22 @@ export function ensureControllerIndex(store: ClusterStore, kind: "Pod" | "Replic
 }
 
 /** Objects of `kind` whose controller has `uid`, in the order they joined the index (a copy). */
-export function listControlledBy<T extends StoredObject>(store: ClusterStore, kind: "Pod" | "ReplicaSet", uid: string): T[] {
+export function listControlledBy<T extends StoredObject>(store: ClusterStore, kind: string, uid: string): T[] {
   return Array.from(store.byIndex<T>(kind, CONTROLLER_UID_INDEX, uid));
+}
+
+/**
+ * names.SimpleNameGenerator.GenerateName with utilrand.String(5): `base` (cut to 58 characters)
+ * and five characters from `stream`, redrawn while a pod of that name exists.
+ */
+export function generatePodName(store: ClusterStore, stream: RandomStream, namespace: string, base: string): string {
+  if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
+  for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
+    let name = base;
+    for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
+    if (store.get("Pod", namespace, name) === undefined) return name;
+  }
+  throw new StoreError(`could not generate a free pod name from "${base}" in namespace ${namespace}`, "AlreadyExists");
 }
 
 function splitKey(key: string): [string, string] {
@@ -110,20 +143,21 @@ export class ReplicaSetController {
     private readonly store: ClusterStore,
     private readonly events: EventLog,
     private readonly config: Readonly<ReplicaSetControllerConfig> = DEFAULT_REPLICASET_CONTROLLER_CONFIG,
+    private readonly gvk: Readonly<ReplicaSetControllerKind> = REPLICASET_KIND,
   ) {
     ensureControllerIndex(store, "Pod");
     ensureControllerIndex(store, "ReplicaSet");
     this.queue = new WorkQueue(sim, (key, now_ms) => this.syncReplicaSet(key, now_ms));
     // addRS / updateRS / deleteRS all enqueue; a sync of a deleted ReplicaSet is a no-op.
-    store.watch<ReplicaSet>("ReplicaSet", (_type, rs) => this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name)));
+    store.watch<ReplicaSet>(gvk.kind, (_type, rs) => this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name)));
     store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
   }
 
   // replica_set.go resolveControllerRef: the ReplicaSet a controller reference names, if it is
   // still the same object (uid match).
   private resolveControllerRef(namespace: string, ref: OwnerReference | null): ReplicaSet | null {
-    if (ref === null || ref.kind !== "ReplicaSet") return null;
-    const rs = this.store.get<ReplicaSet>("ReplicaSet", namespace, ref.name);
+    if (ref === null || ref.kind !== this.gvk.kind) return null;
+    const rs = this.store.get<ReplicaSet>(this.gvk.kind, namespace, ref.name);
     return rs !== undefined && rs.metadata.uid === ref.uid ? rs : null;
   }
 
@@ -154,7 +188,7 @@ export class ReplicaSetController {
    */
   syncReplicaSet(key: string, now_ms: number): void {
     const [namespace, name] = splitKey(key);
-    const rs = this.store.get<ReplicaSet>("ReplicaSet", namespace, name);
+    const rs = this.store.get<ReplicaSet>(this.gvk.kind, namespace, name);
     if (rs === undefined) return;
     this.syncs++;
 
@@ -177,6 +211,10 @@ export class ReplicaSetController {
     }
     const requeue_ms = minReadyRequeueAfter_ms(rs, status);
     if (manageReplicasOk && requeue_ms !== null) this.queue.addAfter(key, requeue_ms + this.config.minReadyRequeueSlack_ms);
+    // processNextWorkItem: a failed sync (a refused create) is retried with the rate limiter's
+    // backoff; a good one resets it.
+    if (manageReplicasOk) this.queue.forget(key);
+    else this.queue.addRateLimited(key);
   }
 
   // ControllerRefManager.ClaimPods, release half: an owned pod whose labels no longer match the
@@ -235,58 +273,51 @@ export class ReplicaSetController {
 
   // controller_utils.go RealPodControl.CreatePods: GetPodFromTemplate (labels, annotations and a
   // deep copy of the spec; generateName "<rs>-"), the controller reference, the create, and the
-  // SuccessfulCreate event.
+  // SuccessfulCreate event, or the FailedCreate event of a refused create.
   private createPod(rs: ReplicaSet, now_ms: number): boolean {
     const template = rs.spec.template;
     const name = this.generateName(rs);
-    this.store.create<Pod>({
-      kind: "Pod",
-      metadata: {
-        name,
-        namespace: rs.metadata.namespace,
-        labels: { ...template.metadata.labels },
-        annotations: { ...template.metadata.annotations },
-        ownerReferences: [{ kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
-      },
-      // Each pod owns its containers, conditions and selectors: the kubelet and scheduler mutate
-      // pods in place, which must never reach the template or a sibling.
-      spec: structuredClone(template.spec),
-      status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
-    });
+    try {
+      this.store.create<Pod>({
+        kind: "Pod",
+        metadata: {
+          name,
+          namespace: rs.metadata.namespace,
+          labels: { ...template.metadata.labels },
+          annotations: { ...template.metadata.annotations },
+          ownerReferences: [{ kind: this.gvk.kind, name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
+        },
+        // Each pod owns its containers, conditions and selectors: the kubelet and scheduler mutate
+        // pods in place, which must never reach the template or a sibling.
+        spec: structuredClone(template.spec),
+        status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
+      });
+    } catch (e) {
+      // Admission refused the pod (models/cluster/admission.ts: quota, LimitRange).
+      if (!(e instanceof StoreError) || e.reason !== "Forbidden") throw e;
+      this.events.emit(now_ms, this.gvk.component, this.gvk.kind, rs.metadata.name, "Warning", "FailedCreate", `Error creating: ${e.message}`);
+      return false;
+    }
     this.podsCreated++;
-    this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
+    this.events.emit(now_ms, this.gvk.component, this.gvk.kind, rs.metadata.name, "Normal", "SuccessfulCreate", `Created pod: ${name}`);
     return true;
   }
 
-  // names.SimpleNameGenerator.GenerateName with utilrand.String(5), drawn from the ReplicaSet's
-  // own stream so one ReplicaSet's pods never shift another's names.
+  // Drawn from the ReplicaSet's own stream so one ReplicaSet's pods never shift another's names.
   private generateName(rs: ReplicaSet): string {
-    let base = `${rs.metadata.name}-`;
-    if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
-    const stream = this.nameStream(rs);
-    for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
-      let name = base;
-      for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
-      if (this.store.get("Pod", rs.metadata.namespace, name) === undefined) return name;
-    }
-    throw new StoreError(`could not generate a free pod name for ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name}`, "AlreadyExists");
+    return generatePodName(this.store, this.nameStream(rs), rs.metadata.namespace, `${rs.metadata.name}-`);
   }
 
   private nameStream(rs: ReplicaSet): RandomStream {
-    return this.sim.rng.stream(`replicaset/${rs.metadata.namespace}/${rs.metadata.name}`);
+    // ReplicaSets keep their historical stream names so existing runs do not change.
+    const prefix = this.gvk.kind === "ReplicaSet" ? "replicaset" : "replicationcontroller";
+    return this.sim.rng.stream(`${prefix}/${rs.metadata.namespace}/${rs.metadata.name}`);
   }
 
-  // controller_utils.go RealPodControl.DeletePod: the API server's graceful deletion sets
-  // deletionTimestamp = now + grace and leaves the rest to the kubelet; a pod no kubelet runs
-  // (not bound) is removed at once.
+  // controller_utils.go RealPodControl.DeletePod and the SuccessfulDelete event.
   private deletePod(rs: ReplicaSet, pod: Pod, now_ms: number): void {
-    if (pod.spec.nodeName === "") {
-      this.store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
-    } else {
-      pod.metadata.deletionTimestamp_ms = now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
-      this.store.update(pod);
-    }
+    deletePodGracefully(this.store, pod, now_ms);
     this.podsDeleted++;
-    this.events.emit(now_ms, REPLICASET_COMPONENT, "ReplicaSet", rs.metadata.name, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
+    this.events.emit(now_ms, this.gvk.component, this.gvk.kind, rs.metadata.name, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
   }
 }

@@ -3,6 +3,7 @@
  * IsPodAvailable) and pkg/controller/controller_utils.go (IsPodActive, FilterActivePods,
  * podReadyTime, maxContainerRestarts).
  */
+import type { ClusterStore } from "../cluster/store.js";
 import { getPodCondition, type Pod } from "../cluster/types.js";
 
 // pkg/api/v1/pod/util.go IsPodReady: the Ready condition exists and is True.
@@ -53,4 +54,16 @@ export function maxContainerRestarts(pod: Pod): number {
   let maxRestarts = 0;
   for (const c of pod.status.containerStatuses) maxRestarts = Math.max(maxRestarts, c.restartCount);
   return maxRestarts;
+}
+
+// controller_utils.go RealPodControl.DeletePod as the API server carries it out: graceful
+// deletion sets deletionTimestamp = now + grace and leaves the rest to the kubelet; a pod no
+// kubelet runs (not bound) is removed at once.
+export function deletePodGracefully(store: ClusterStore, pod: Pod, now_ms: number): void {
+  if (pod.spec.nodeName === "") {
+    store.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+  } else {
+    pod.metadata.deletionTimestamp_ms = now_ms + pod.spec.terminationGracePeriodSeconds * 1000;
+    store.update(pod);
+  }
 }

@@ -192,6 +192,7 @@ export class SchedulerController {
       percentageOfNodesToScore: c.percentageOfNodesToScore,
       weights: c.weights,
       legacyTaintReason: c.legacyTaintReason,
+      volumeStore: store,
     };
     this.queue = new SchedulingQueue({
       podInitialBackoff_ms: c.podInitialBackoff_ms,

@@ -3,9 +3,9 @@
  * "0/N nodes are available: <count> <reason>, ... ." message that becomes the pod's
  * PodScheduled=False condition and the FailedScheduling event.
  *
- * PreFilter rejections and the PostFilter (preemption) suffix are kept in the type for
- * completeness, but nothing here sets them: no modelled PreFilter rejects, and preemption is not
- * modelled, so the message never carries upstream's " preemption: ..." tail.
+ * PreFilter rejections come from VolumeBinding only (a missing or unbound Immediate claim). The
+ * PostFilter (preemption) suffix is kept in the type for completeness, but nothing sets it:
+ * preemption is not modelled, so the message never carries upstream's " preemption: ..." tail.
  */
 import { isRejected, type Status } from "./status.js";
 

@@ -6,10 +6,10 @@
  * (RunFilterPlugins stops at the first rejecting plugin; a PreScore Skip drops that plugin's
  * Score; NormalizeScore then weight).
  *
- * Filters: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodeResourcesFit.
+ * Filters: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding.
  * Scores: TaintToleration ×3, NodeAffinity ×2, NodeResourcesFit (LeastAllocated) ×1,
  * NodeResourcesBalancedAllocation ×1. Not modelled (no API fields or out of scope): NodePorts,
- * volume plugins, PodTopologySpread (incl. the default system spreading constraints),
+ * volume plugins other than VolumeBinding, PodTopologySpread (incl. the default system spreading constraints),
  * InterPodAffinity, ImageLocality, DynamicResources, SchedulingGates, preemption
  * (DefaultPreemption PostFilter) and nominated pods.
  *
@@ -30,6 +30,8 @@ import { addPluginStatus, ERR_NO_NODES_AVAILABLE, newDiagnosis } from "./fit-err
 import type { NodeInfo } from "./node-info.js";
 import { defaultNormalizeScore } from "./normalize-score.js";
 import type { RequiredNodeAffinity, ParsedPreferredTerm } from "./node-selector.js";
+import { volumeBindingFilter, volumeBindingPreFilter, type VolumeBindingState } from "./plugins/volume-binding.js";
+import type { ClusterStore } from "../cluster/store.js";
 import { balancedAllocationScore, isBestEffortPod, NODE_RESOURCES_BALANCED_ALLOCATION } from "./plugins/balanced-allocation.js";
 import { NODE_AFFINITY, nodeAffinityFilter, nodeAffinityPreFilter, nodeAffinityPreScore, nodeAffinityScore } from "./plugins/node-affinity.js";
 import { nodeNameFilter } from "./plugins/node-name.js";
@@ -64,6 +66,8 @@ export interface SchedulerConfig {
   weights: ScoreWeights;
   /** Use the ≤1.34 taint reason "node(s) had untolerated taint {k: v}" instead of 1.35's. */
   legacyTaintReason: boolean;
+  /** Where VolumeBinding reads claims, volumes and classes; absent = pods carry no claims to check. */
+  volumeStore?: ClusterStore;
 }
 
 export const DEFAULT_SCORE_WEIGHTS: Readonly<ScoreWeights> = Object.freeze({
@@ -107,6 +111,8 @@ export interface FilterCycleState {
   /** NodeAffinity PreFilter; null = Skip. */
   requiredNodeAffinity: RequiredNodeAffinity | null;
   legacyTaintReason: boolean;
+  /** VolumeBinding PreFilter; null = Skip. */
+  volumeBinding: VolumeBindingState | null;
 }
 
 export function runPreFilterPlugins(pod: Pod, config: Readonly<SchedulerConfig> = DEFAULT_SCHEDULER_CONFIG): FilterCycleState {
@@ -114,6 +120,7 @@ export function runPreFilterPlugins(pod: Pod, config: Readonly<SchedulerConfig> 
     podRequest: computePodResourceRequest(pod),
     requiredNodeAffinity: nodeAffinityPreFilter(pod),
     legacyTaintReason: config.legacyTaintReason,
+    volumeBinding: volumeBindingPreFilter(pod, config.volumeStore),
   };
 }
 
@@ -131,6 +138,10 @@ export function runFilterPlugins(pod: Pod, cycle: FilterCycleState, nodeInfo: No
   }
   s = nodeResourcesFitFilter(cycle.podRequest, nodeInfo);
   if (!isSuccess(s)) return s;
+  if (cycle.volumeBinding !== null) {
+    s = volumeBindingFilter(cycle.volumeBinding, nodeInfo);
+    if (!isSuccess(s)) return s;
+  }
   return SUCCESS;
 }
 
@@ -307,6 +318,16 @@ export function schedulePod(
 
   // findNodesThatFitPod → findNodesThatPassFilters.
   const cycle = runPreFilterPlugins(pod, config);
+  // A PreFilter rejection (VolumeBinding's missing or unbound Immediate claim) ends the attempt
+  // before any node is filtered: every node gets the status, the message is PreFilter's.
+  const preFilterRejection = cycle.volumeBinding?.rejection ?? null;
+  if (preFilterRejection !== null) {
+    const diagnosis = newDiagnosis();
+    for (const nodeInfo of nodeInfos) diagnosis.nodeToStatus.set(nodeInfo.name, preFilterRejection);
+    addPluginStatus(diagnosis, preFilterRejection);
+    diagnosis.preFilterMsg = preFilterRejection.reasons.join(", ");
+    return { kind: "FitError", fitError: { podNamespace: pod.metadata.namespace, podName: pod.metadata.name, numAllNodes, diagnosis } };
+  }
   const numNodesToFind = numFeasibleNodesToFind(config.percentageOfNodesToScore, numAllNodes);
   const { feasible, failedNodes, failedStatuses } = state.scratch();
   const start = state.nextStartNodeIndex;

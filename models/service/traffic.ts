@@ -174,6 +174,16 @@ export class ServiceTraffic {
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
   }
 
+  /**
+   * Re-reads a fluid source's rate now, for a profile whose rate changed without its
+   * nextChangeAfter announcing it (an Ingress's canary weight: models/ingress/router.ts).
+   * Poisson sources read the profile at their next interval anyway.
+   */
+  reapply(namespace: string, name: string, now_ms: number): void {
+    const state = this.get(namespace, name);
+    if (state?.source?.arrivals === "fluid") this.apply(state, now_ms);
+  }
+
   private state(namespace: string, name: string): ServiceState {
     const key = `${namespace}/${name}`;
     let state = this.services.get(key);

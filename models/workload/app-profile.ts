@@ -27,6 +27,16 @@ export interface AppProfile {
   warmup_ms: number;
   /** From SIGTERM until the app has exited (capped by terminationGracePeriodSeconds). */
   shutdown_ms: number;
+  /**
+   * Run-to-completion work (batch apps, Job pods): the app container exits this long after it
+   * starts, having used its baseline CPU meanwhile. Absent or 0: the app serves until stopped.
+   */
+  runDuration_ms?: number;
+  /**
+   * Probability in [0, 1] that a run-to-completion container exits with an error (exit code 1)
+   * instead of 0; drawn per container run from the pod's seeded stream `app-exit/<ns>/<pod>`.
+   */
+  exitFailureProbability?: number;
 }
 
 export const DEFAULT_APP_PROFILE: Readonly<AppProfile> = Object.freeze({
@@ -50,7 +60,7 @@ export class AppCatalog {
 
   add(profile: AppProfile): void {
     for (const [field, value] of Object.entries(profile)) {
-      if (field !== "name" && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+      if (field !== "name" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
         throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
       }
     }
@@ -59,6 +69,9 @@ export class AppCatalog {
     }
     if (!(profile.memoryBaseline_bytes > 0)) {
       throw new RangeError(`app profile "${profile.name}": memoryBaseline_bytes must be > 0 (metrics-server drops a pod whose container reports zero memory)`);
+    }
+    if ((profile.exitFailureProbability ?? 0) > 1) {
+      throw new RangeError(`app profile "${profile.name}": exitFailureProbability must be in [0, 1], got ${profile.exitFailureProbability}`);
     }
     this.profiles.set(profile.name, profile);
   }

@@ -10,11 +10,11 @@ const cli = (...args: string[]) =>
 t.test("--help lists the commands", async (t) => {
   const r = cli("--help");
   t.equal(r.status, 0);
-  for (const command of ["run", "validate", "compare", "sweep", "merge", "oracle", "demo"]) t.match(r.stdout, new RegExp(`\\n  ${command} `), command);
+  for (const command of ["run", "validate", "schema", "compare", "sweep", "merge", "oracle", "demo"]) t.match(r.stdout, new RegExp(`\\n  ${command} `), command);
 });
 
 t.test("each command's --help has an example", async (t) => {
-  for (const command of ["run", "validate", "compare", "sweep", "merge", "oracle", "demo"]) {
+  for (const command of ["run", "validate", "schema", "compare", "sweep", "merge", "oracle", "demo"]) {
     const r = cli(command, "--help");
     t.equal(r.status, 0, `${command} --help exits 0`);
     t.match(r.stdout, /Example/, `${command} --help shows an example`);

@@ -41,7 +41,7 @@ const pinned = JSON.parse(fs.readFileSync(PINS, "utf8")) as typeof actual;
 
 for (const file of SCENARIOS) {
   t.test(file, async (t) => {
-    t.strictSame(Object.keys(actual[file]), ["decisions.csv", "events.csv", "summary.csv", "timeseries.csv"], "every CSV is pinned");
+    t.strictSame(Object.keys(actual[file]), ["decisions.csv", "events.csv", "lag.csv", "summary.csv", "timeseries.csv"], "every CSV is pinned");
     for (const [name, sha] of Object.entries(actual[file])) t.equal(sha, pinned[file]?.[name], `${name} is byte-identical to the pinned output`);
   });
 }

@@ -22,8 +22,8 @@ t.test("run writes every output file, and the same seed gives the same bytes", a
   t.equal(first.status, 0, first.stderr);
   t.equal(cli("run", SCENARIO, "--out", b, "--quiet").status, 0);
   const files = fs.readdirSync(a).sort();
-  t.same(files, ["charts", "decisions.csv", "events.csv", "manifest.json", "report.html", "summary.csv", "timeseries.csv"]);
-  for (const f of ["timeseries.csv", "events.csv", "decisions.csv", "summary.csv", "report.html"]) {
+  t.same(files, ["charts", "decisions.csv", "events.csv", "lag.csv", "manifest.json", "report.html", "summary.csv", "timeseries.csv"]);
+  for (const f of ["timeseries.csv", "events.csv", "decisions.csv", "lag.csv", "summary.csv", "report.html"]) {
     t.equal(fs.readFileSync(path.join(b, f), "utf8"), fs.readFileSync(path.join(a, f), "utf8"), `${f} identical`);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(a, "manifest.json"), "utf8"));

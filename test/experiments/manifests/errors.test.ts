@@ -165,7 +165,7 @@ spec:
   t.match(mixed.errors.map(formatDiagnostic), [/^mixed\.yaml:\d+: YAML syntax error/]);
 });
 
-t.test("unmodelled fields warn once per path per file; unknown fields warn with a hint", async (t) => {
+t.test("unmodelled fields warn at every occurrence (printing summarises them); unknown fields warn with a hint", async (t) => {
   const text = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -195,22 +195,24 @@ spec:
     "web.yaml:14 spec.template.spec.containers[0].env: field is not modelled; ignored",
     "web.yaml:15 spec.template.spec.containers[0].livenessProbe: field is not modelled; ignored",
     "web.yaml:16 spec.template.spec.containers[0].imagePullPolicy: field is not modelled; ignored",
+    "web.yaml:19 spec.template.spec.containers[1].env: field is not modelled; ignored",
     'web.yaml:20 spec.template.spec.containers[1].resource: unknown field "resource", not a Kubernetes field (did you mean "resources"?); ignored',
   ]);
 });
 
-t.test("kinds kubesim does not model yet: one warning per kind, no error", async (t) => {
-  const text = ["StatefulSet", "DaemonSet", "StatefulSet", "ConfigMap", "CronJob"]
+t.test("kinds kubesim does not model yet: a warning per object, no error", async (t) => {
+  const text = ["PodDisruptionBudget", "DaemonSet", "PodDisruptionBudget", "ConfigMap", "Secret"]
     .map((kind, i) => `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: o${i}}\n`)
     .join("---\n");
   const r = loadManifestText(text, "kinds.yaml");
   t.strictSame(r.errors, []);
   t.strictSame(r.objects, []);
   t.strictSame(r.warnings.map(formatDiagnostic), [
-    "kinds.yaml:2 kind: kind StatefulSet is not modelled yet; ignored",
+    "kinds.yaml:2 kind: kind PodDisruptionBudget is not modelled yet; ignored",
     "kinds.yaml:6 kind: kind DaemonSet is not modelled yet; ignored",
+    "kinds.yaml:10 kind: kind PodDisruptionBudget is not modelled yet; ignored",
     "kinds.yaml:14 kind: kind ConfigMap is not modelled yet; ignored",
-    "kinds.yaml:18 kind: kind CronJob is not modelled yet; ignored",
+    "kinds.yaml:18 kind: kind Secret is not modelled yet; ignored",
   ]);
 });
 

@@ -102,9 +102,9 @@ t.test("a malformed timeseries is reported with its row", async (t) => {
 });
 
 t.test("the report a run builds from its recorders is the report of its folder on disk, byte for byte", async (t) => {
-  const { loadScenarioOrFail, reportFiles } = await import("../../../experiments/commands/run.js");
+  const { loadScenariosOrFail, reportFiles } = await import("../../../experiments/commands/run.js");
   const { runScenario } = await import("../../../experiments/runner.js");
-  const loaded = loadScenarioOrFail("experiments/scenarios/php-apache/scenario.yaml", true);
+  const [loaded] = loadScenariosOrFail(["experiments/scenarios/php-apache/scenario.yaml"], "none");
   const output = runScenario({ ...loaded.config, duration_ms: 10 * 60_000 }, { name: "php-apache", description: "d", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-recorded-"));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -23,8 +23,6 @@ cluster:
       readyDelay: 5s
       provisioningFailureProbability: 0.1
 manifests: [web.yaml]
-actions:
-  - {at: 2m, scale: {deployment: web, replicas: 8}}
 components:
   clusterAutoscaler:
     scanInterval: 20s
@@ -49,14 +47,13 @@ components:
   t.same(burst.autoscaling, { min: 0, max: 10 });
   t.same(burst.provisioning, { delayMin_ms: 30_000, delayMax_ms: 45_000, readyDelay_ms: 5_000, failureProbability: 0.1 });
   t.equal(c.nodeGroups[0].autoscaling, undefined, "a group without min/max is not autoscaled");
-  t.same(c.actions, [{ at_ms: 120_000, namespace: "default", deployment: "web", replicas: 8 }]);
   const ca = effectiveComponents(c).clusterAutoscaler;
   t.equal(ca.scanInterval_ms, 20_000);
   t.same(ca.expander, ["priority", "least-waste"]);
   t.same(ca.expanderPriorities, { 10: ["burst"], 1: [".*"] });
   t.equal(ca.scaleDownUnneededTime_ms, 300_000);
   t.equal(ca.scaleDownUtilizationThreshold, 0.6);
-  t.equal(ca.maxGracefulTerminationSec, 120);
+  t.equal(ca.maxGracefulTermination_ms, 120_000);
   t.equal(ca.maxMemoryTotal_bytes, 2 ** 40);
   t.equal(ca.scaleDownDelayAfterAdd_ms, DEFAULT_CLUSTER_AUTOSCALER_CONFIG.scaleDownDelayAfterAdd_ms, "unset flags keep upstream's defaults");
 });
@@ -74,8 +71,6 @@ cluster:
     - {name: d, cpu: "2", memory: 8Gi, count: 2, readyDelay: 5s}
     - {name: e, instanceType: m5.large, cpu: "2", min: 1}
 manifests: [web.yaml]
-actions:
-  - {at: 1m, scale: {deployment: wbe, replicas: 3}}
 components:
   clusterAutoscaler: {expander: least-wasted, scaleDownUtilizationThreshold: 1.5, scanIntervall: 10s}
 `,
@@ -90,9 +85,8 @@ components:
     `${s}:10 cluster.nodeGroups[3].readyDelay: Forbidden: only an autoscaled group (min, max) provisions nodes`,
     `${s}:11 cluster.nodeGroups[4].cpu: Forbidden: give either instanceType or cpu/memory, not both`,
     `${s}:11 cluster.nodeGroups[4].min: Invalid value: min without max (give both to autoscale the group)`,
-    `${s}:14 actions[0].scale.deployment: Deployment "default/wbe" not found in the manifests (did you mean "web"?)`,
-    `${s}:16 components.clusterAutoscaler.scanIntervall: unknown field "scanIntervall" (did you mean "scanInterval"?)`,
-    `${s}:16 components.clusterAutoscaler.expander: unknown expander "least-wasted"; known: random, most-pods, least-nodes, least-waste, price, priority`,
-    `${s}:16 components.clusterAutoscaler.scaleDownUtilizationThreshold: expected a fraction between 0 and 1, got 1.5`,
+    `${s}:14 components.clusterAutoscaler.scanIntervall: unknown field "scanIntervall" (did you mean "scanInterval"?)`,
+    `${s}:14 components.clusterAutoscaler.expander: unknown expander "least-wasted"; known: random, most-pods, least-nodes, least-waste, price, priority`,
+    `${s}:14 components.clusterAutoscaler.scaleDownUtilizationThreshold: expected a fraction between 0 and 1, got 1.5`,
   ]);
 });

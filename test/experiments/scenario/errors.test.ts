@@ -113,7 +113,7 @@ load:
   const s = f.file("s.yaml");
   t.strictSame(loadScenario(s).errors.map(formatDiagnostic), [
     `${s}:8 patches[0].target: no Deployment "api" in the manifests to patch (Deployment objects: "web")`,
-    `${s}:12 load[1].service: Service "other/web" not found in the manifests`,
+    `${s}:12 load[1].service: Service "other/web" not found in the manifests (did you mean "web"?)`,
     `${s}:12 load[1].profile.file: cannot read trace file "${f.file("none.csv")}": no such file`,
     `${f.file("web.yaml")}:40 metadata.name: Duplicate value: Service "default/web" is already defined at line 22`,
     `${f.file("web.yaml")}:46 spec.ports[0].port: expected an integer between 1 and 65535, got 0`,

@@ -1,10 +1,11 @@
-// `kubesim validate`: diagnostics to stderr, one OK line to stdout, exit code 2 on errors.
+// `kubesim validate`: diagnostics to stderr, the OK line and the simulated kinds to stdout, exit code 2 on errors.
 import t from "tap";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { UserError } from "../../../experiments/errors.js";
-import { formatDuration, registerValidate, validateAction } from "../../../experiments/commands/validate.js";
+import { registerValidate, validateAction } from "../../../experiments/commands/validate.js";
+import { formatDuration } from "../../../experiments/scenario/units.js";
 import { fixture, HEADER, WEB_MANIFESTS } from "./helpers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -18,7 +19,7 @@ function capture() {
 t.test("a valid scenario: warnings on stderr, the OK line on stdout", async (t) => {
   const { out, sink } = capture();
   validateAction(path.join(dir, "tuned.yaml"), sink);
-  t.equal(out.stdout, "OK php-apache-tuned: 3 objects, 3 nodes in 1 node group, 1 app, 1 load source, 30m simulated (1 warning)\n");
+  t.equal(out.stdout, "OK php-apache-tuned: 3 objects, 3 nodes in 1 node group, 1 app, 1 load source, 30m simulated (1 warning)\nsimulated: Deployment 1, HorizontalPodAutoscaler 1, Service 1\n");
   t.equal(out.stderr, `warning: ${path.join(dir, "php-apache.yaml")}:20 spec.template.spec.containers[0].ports: field is not modelled; ignored\n`);
 });
 
@@ -58,5 +59,11 @@ t.test("registered on the program with an example in its help", async (t) => {
 });
 
 t.test("formatDuration", async (t) => {
-  t.strictSame([0, 1500, 60_000, 1_800_000, 5_400_000, 3_661_000].map(formatDuration), ["0s", "1.5s", "1m", "30m", "1h30m", "1h1m1s"]);
+  t.strictSame([0, 10, 1500, 60_000, 1_800_000, 5_400_000, 3_661_000].map(formatDuration), ["0s", "10ms", "1.5s", "1m", "30m", "1h30m", "1h1m1s"]);
+});
+
+t.test("validate lists the kinds it simulates, with counts; unmodelled kinds stay warnings", async (t) => {
+  const { out, sink } = capture();
+  validateAction(path.join(root, "experiments/scenarios/canary/scenario.yaml"), sink);
+  t.match(out.stdout, /^OK canary: 8 objects, .*\nsimulated: Deployment 2, HorizontalPodAutoscaler 2, Ingress 2, Service 2\n$/);
 });

@@ -77,7 +77,7 @@ t.before(async () => {
 t.test("every replication folder carries its digest, written with it", async (t) => {
   const rep = path.join(reference, reps(reference)[0]);
   const lines = fs.readFileSync(path.join(rep, "files.sha256"), "utf8").trim().split("\n");
-  t.same(lines.map((l) => l.slice(66)), ["decisions.csv", "events.csv", "manifest.json", "summary.csv", "timeseries.csv"]);
+  t.same(lines.map((l) => l.slice(66)), ["decisions.csv", "events.csv", "lag.csv", "manifest.json", "summary.csv", "timeseries.csv"]);
 });
 
 t.test("merge refuses a damaged shard, naming the shard and the file, and writes nothing", async (t) => {
