@@ -46,6 +46,9 @@ const MEASURE: Record<string, string> = {
   cpu_utilization_true_pct: "true",
   latency_p95_ms: "p95",
   latency_p50_ms: "p50",
+  nodes: "registered",
+  nodes_ready: "ready",
+  target_size: "target size",
 };
 
 interface LabelledPoint extends Point {
@@ -111,6 +114,57 @@ export function replicasChart(timeseries: SeriesSource): Chart {
           resolve: { scale: { y: "independent" } },
         };
   return { name: "replicas", title, spec };
+}
+
+/**
+ * Cluster Autoscaler: each autoscaled node group's target size, registered and Ready nodes (left
+ * axis) against the cluster's pending pods (right axis, grey).
+ */
+export function nodesChart(timeseries: SeriesSource): Chart {
+  const groups = timeseries.select("NodeGroup", ["target_size", "nodes", "nodes_ready"]);
+  const top = topNames(groups, "target_size");
+  const title = "Nodes against pending pods" + topNote(top, "node groups", "target size");
+  const nodeData = labelled(thinAll(keepNames(groups, top.names))).map((p) => ({ ...p, kind: "NodeGroup" }));
+  const pendingData = thinAll(timeseries.select("Cluster", ["pods_pending"])).map((p) => ({ ...p, measure: "pending pods", kind: "Cluster" }));
+  const nodesLayer = {
+    transform: [{ filter: { field: "kind", equal: "NodeGroup" } }],
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "nodes" },
+      color: { field: "name", type: "nominal" as const, title: "node group" },
+      strokeDash: { field: "measure", type: "nominal" as const, title: "nodes", scale: { domain: ["target size", "registered", "ready"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "node group" },
+        { field: "measure", type: "nominal" as const, title: "nodes" },
+        { field: "value", type: "quantitative" as const, title: "count" },
+      ],
+    },
+  };
+  const pendingLayer = {
+    transform: [{ filter: { field: "kind", equal: "Cluster" } }],
+    mark: { type: "line" as const, interpolate: "step-after" as const, color: "#9e9e9e", strokeWidth: 1.5, opacity: 0.8 },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: "pending pods (grey)", axis: { orient: "right" as const } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "value", type: "quantitative" as const, title: "pending pods" },
+      ],
+    },
+  };
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CHART_CONFIG,
+    data: { values: [...nodeData, ...pendingData] },
+    layer: [pendingLayer, nodesLayer],
+    resolve: { scale: { y: "independent" } },
+  };
+  return { name: "nodes", title, spec };
 }
 
 /** (b) CPU utilization as the HPA saw it against true utilization, one panel per Deployment. */
@@ -399,6 +453,7 @@ export function defaultCharts(run: RunData): Chart[] {
   if (hasKind(ts, "Deployment", ["replicas_spec", "replicas_ready"])) charts.push(replicasChart(ts));
   if (hasKind(ts, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(ts));
   if (hasKind(ts, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(ts, run.manifest.slo?.latencyP95_ms));
+  if (hasKind(ts, "NodeGroup", ["target_size"])) charts.push(nodesChart(ts));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
   // Only when some rise of load reached at least its first stage: an empty bar chart says nothing.
   if (run.lag.some((r) => r.direction === "up" && r.after_step_s !== null)) charts.push(lagChart(run.lag));

@@ -21,6 +21,7 @@ const AXIS_TITLES: Record<string, string[]> = {
   latency: ["time (s)", "latency (ms)"],
   decisions: ["time (s)", "desired replicas"],
   comparison: ["time (s)", "replicas"],
+  nodes: ["time (s)", "nodes", "pending pods (grey)"],
 };
 
 async function checkChart(t: Test, chart: Chart): Promise<void> {
@@ -175,4 +176,20 @@ t.test("topNames ranks by mean, ties by name", async (t) => {
     { name: "e", metric: "other", value: [100] },
   ];
   t.same(topNames(series, "m", 3), { names: ["c", "a", "b"], total: 5 }, "no value ranks last; another metric's values do not count");
+});
+
+t.test("a run with an autoscaled node group gets the nodes-against-pending-pods chart", async (t) => {
+  const f = runTexts();
+  const rows = ["0,NodeGroup,ng,target_size,3", "0,NodeGroup,ng,nodes,3", "0,NodeGroup,ng,nodes_ready,3", "0,Cluster,,pods_pending,0",
+    "10,NodeGroup,ng,target_size,6", "10,NodeGroup,ng,nodes,3", "10,NodeGroup,ng,nodes_ready,3", "10,Cluster,,pods_pending,22",
+    "90,NodeGroup,ng,target_size,6", "90,NodeGroup,ng,nodes,6", "90,NodeGroup,ng,nodes_ready,6", "90,Cluster,,pods_pending,13"];
+  const run = parseRun({ timeseries: f["timeseries.csv"] + rows.join("\n") + "\n", events: f["events.csv"], decisions: f["decisions.csv"], summary: f["summary.csv"], manifest: f["manifest.json"] });
+  const charts = defaultCharts(run);
+  t.same(charts.map((c) => c.name), ["replicas", "cpu-utilization", "latency", "nodes", "decisions"]);
+  const nodes = charts.find((c) => c.name === "nodes")!;
+  const values = (nodes.spec as { data: { values: { measure: string; value: number; time_s: number }[] } }).data.values;
+  t.same(values.filter((v) => v.measure === "target size").map((v) => v.value), [3, 6, 6]);
+  const pending = values.filter((v) => v.measure === "pending pods").map((v) => v.value);
+  t.ok(pending.includes(22) && pending.includes(13), "the cluster's pending pods on the right axis");
+  await checkChart(t, nodes);
 });
