@@ -105,11 +105,6 @@ interface CachedNodeInfo {
   info: NodeInfo;
 }
 
-interface Deletion {
-  group: string;
-  drain: boolean;
-}
-
 interface Backoff {
   duration_ms: number;
   until_ms: number;
@@ -130,7 +125,8 @@ export class ClusterAutoscaler {
   private readonly nodeInfos = new Map<string, CachedNodeInfo>();
   private readonly unneededSince = new Map<string, number>();
   private readonly utilizations = new WeakMap<NodeInfo, UtilizationResult>();
-  private readonly deleting = new Map<string, Deletion>();
+  /** Nodes being drained (empty nodes are deleted at once), with their node group. */
+  private readonly deleting = new Map<string, string>();
   private readonly backoff = new Map<string, Backoff>();
   /** The NotTriggerScaleUp message last emitted per pod: the event recorder folds repeats into one. */
   private readonly notTriggered = new Map<string, string>();
@@ -583,11 +579,7 @@ export class ClusterAutoscaler {
     const cooldown = this.cooldown(now_ms);
     row.cooldown = cooldown;
     const deletionsInProgress = new Map<string, number>();
-    let drainsInProgress = 0;
-    for (const d of this.deleting.values()) {
-      deletionsInProgress.set(d.group, (deletionsInProgress.get(d.group) ?? 0) + 1);
-      if (d.drain) drainsInProgress++;
-    }
+    for (const group of this.deleting.values()) deletionsInProgress.set(group, (deletionsInProgress.get(group) ?? 0) + 1);
     const removable =
       cooldown === ""
         ? removableAt({
@@ -619,7 +611,7 @@ export class ClusterAutoscaler {
     for (const v of emptyNodes) {
       if (this.deleteEmptyNode(v, now_ms)) removed.push(`${v.name} (empty)`);
     }
-    const drainRoom = Math.max(0, Math.min(budget, c.maxDrainParallelism - drainsInProgress));
+    const drainRoom = Math.max(0, Math.min(budget, c.maxDrainParallelism - this.deleting.size));
     const byName = new Map(this.categorized.removable.map((r) => [r.node, r]));
     for (const v of removable.drain.slice(0, drainRoom)) {
       const plan = byName.get(v.name) as NodeToBeRemoved;
@@ -708,7 +700,7 @@ export class ClusterAutoscaler {
   private drainNode(v: UnneededNode, plan: NodeToBeRemoved, utilization: number, now_ms: number): boolean {
     const group = v.group as string;
     if (this.markToBeDeleted(v.name, now_ms) === null) return false;
-    this.deleting.set(v.name, { group, drain: true });
+    this.deleting.set(v.name, group);
     this.deletions++;
     this.unneededSince.delete(v.name);
     this.events.emit(now_ms, CA_COMPONENT, "ConfigMap", STATUS_OBJECT, "Normal", "ScaleDown",

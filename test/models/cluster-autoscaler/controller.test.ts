@@ -137,3 +137,17 @@ t.test("two groups: the expander chain picks, and ca-decisions.csv says which an
   const nodes = run({ clusterAutoscaler: { expander: ["least-nodes"] } });
   t.equal(nodes[col("expander_choice")], "big");
 });
+
+t.test("enforce-node-group-min-size: a group below its min grows to it, without pending pods", async (t) => {
+  const below = group({ count: 0, autoscaling: { min: 2, max: 4 } });
+  const off = new ClusterSimulation(config([below], []));
+  off.run(60_000);
+  t.equal(off.cloud!.targetSize("ng"), 0, "off by default (upstream's default)");
+  const on = new ClusterSimulation(config([below], [], { components: { clusterAutoscaler: { enforceNodeGroupMinSize: true } } }));
+  on.run(11_000);
+  t.equal(on.cloud!.targetSize("ng"), 2);
+  t.equal(events(on, "ScaledUpGroup")[0][6], "Scale-up: setting group ng size to 2 instead of 0 (max: 4)");
+  t.equal(on.clusterAutoscaler!.decisions.all()[0][CA_DECISION_COLUMNS.indexOf("scale_up")], "ng 0->2 (min size)");
+  on.run(11_000 + 71_000);
+  t.equal(on.store.count("Node"), 2, "both registered and Ready after the provisioning delay");
+});
