@@ -20,7 +20,7 @@ import type { ComponentConfig } from "../simulator.js";
 import { unknownKeyErrors } from "./strict.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
-import { duration, memoryOrZero, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
+import { duration, memoryTotal, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
 import type { ClusterAutoscalerConfig } from "../../models/cluster-autoscaler/config.js";
 import { EXPANDER_NAMES, parseExpanderChain, type ExpanderName } from "../../models/cluster-autoscaler/expander/expander.js";
 import { DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, type NodeGroupDifferenceRatios } from "../../models/cluster-autoscaler/nodegroupset.js";
@@ -120,11 +120,12 @@ export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
   reportRateWindow: param("reportRateWindow", bool, "Report a rule's rate window as the metric's window (upstream reports none)."),
 };
 
-/** --expander: one name or a comma-separated chain ("priority,least-waste"). */
+/** --expander: one name, a comma-separated chain ("priority,least-waste"), or the chain as a list. */
 const expanderChain: Codec<ExpanderName[]> = leaf("expander", (u) => {
-  if (typeof u !== "string") return bad(`expected an expander name or a comma-separated chain (${EXPANDER_NAMES.join(", ")}), got ${describe(u)}`);
+  const text = Array.isArray(u) && u.length > 0 && u.every((x) => typeof x === "string") ? u.join(",") : u;
+  if (typeof text !== "string") return bad(`expected an expander name or a chain (${EXPANDER_NAMES.join(", ")}), got ${describe(u)}`);
   try {
-    return ok(parseExpanderChain(u));
+    return ok(parseExpanderChain(text));
   } catch (e) {
     return bad((e as Error).message);
   }
@@ -171,8 +172,8 @@ export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
   maxNodesTotal: param("maxNodesTotal", int(0), "--max-nodes-total (0 = no limit)."),
   minCoresTotal: param("minCoresTotal", int(0), "--cores-total minimum, whole cores: scale-down keeps at least this."),
   maxCoresTotal: param("maxCoresTotal", int(0), "--cores-total maximum, whole cores."),
-  minMemoryTotal: param("minMemoryTotal_bytes", memoryOrZero, "--memory-total minimum."),
-  maxMemoryTotal: param("maxMemoryTotal_bytes", memoryOrZero, "--memory-total maximum (upstream default 6400000Gi; at most 1Pi can be written)."),
+  minMemoryTotal: param("minMemoryTotal_bytes", memoryTotal, "--memory-total minimum."),
+  maxMemoryTotal: param("maxMemoryTotal_bytes", memoryTotal, "--memory-total maximum (upstream's default: 6400000Gi)."),
   newPodScaleUpDelay: param("newPodScaleUpDelay_ms", duration, "--new-pod-scale-up-delay: pods younger than this do not trigger a scale-up."),
   maxNodesPerScaleUp: param("maxNodesPerScaleUp", int(1), "--max-nodes-per-scaleup."),
   maxNodeGroupBinpackingDuration: param("maxNodeGroupBinpackingDuration_ms", positiveDuration, "--max-nodegroup-binpacking-duration."),

@@ -160,6 +160,12 @@ export const memory: Codec<number> = boundedQuantity(memoryQuantity, "memory qua
 /** Memory in bytes, ≥ 0 and ≤ 1Pi. */
 export const memoryOrZero: Codec<number> = boundedQuantity(memoryQuantity, "memory quantity", "64Mi, 16Gi", "≥ 0", MAX_MEMORY_BYTES, "1Pi", showMemory);
 
+/**
+ * A cluster-wide memory total (the Cluster Autoscaler's --memory-total), ≥ 0 and ≤ 8Pi: upstream's
+ * default maximum is 6400000Gi (6.1Pi), and 8Pi (2^53 bytes) is as far as doubles stay exact.
+ */
+export const memoryTotal: Codec<number> = boundedQuantity(memoryQuantity, "memory quantity", "64Gi, 100Ti", "≥ 0", 2 ** 53, "8Pi", showMemory);
+
 /** A map of free-form keys to values of one codec (kubelet imagePull: image -> pull time). */
 export function record<A>(name: string, value: Codec<A>): Codec<Record<string, A>> {
   const codec = new t.Type<Record<string, A>, unknown, unknown>(
