@@ -140,7 +140,7 @@ export class ClusterAutoscaler {
   private loopEvent: ScheduledEvent | null = null;
   /** Bumped on every Node or Pod change: the removal simulation is reused while it stands still. */
   private clusterVersion = 0;
-  private categorized: { version: number; eligible: string; removable: NodeToBeRemoved[]; unremovable: Map<string, UnremovableReason> } | null = null;
+  private categorized: { version: number; eligible: string; removable: NodeToBeRemoved[]; unremovable: Map<string, string> } | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -549,7 +549,7 @@ export class ClusterAutoscaler {
         version: this.clusterVersion,
         eligible: eligibleKey,
         removable: result.removable,
-        unremovable: new Map(result.unremovable.map((u) => [u.node, u.reason])),
+        unremovable: new Map(result.unremovable.map((u) => [u.node, u.blockingPod === undefined ? u.reason : `${u.reason} (${u.blockingPod.pod}: ${u.blockingPod.reason})`])),
       };
     }
     for (const [node, reason] of this.categorized.unremovable) reasons.set(node, reason);
@@ -593,15 +593,20 @@ export class ClusterAutoscaler {
           })
         : { empty: [], drain: [], unremovable: [] };
     for (const u of removable.unremovable) reasons.set(u.node, u.reason);
-    row.scale_down_candidates = candidates
+    // Every candidate with its utilization and reason; those above the threshold (the bulk of a
+    // busy fleet) only as a count, so a row stays short at any cluster size.
+    const busy = candidates.filter((i) => reasons.get(i.node.name) === "NotUnderutilized").length;
+    const listed = candidates
+      .filter((i) => reasons.get(i.node.name) !== "NotUnderutilized")
       .map((i) => {
         const name = i.node.name;
         const util = eligibility.utilization.get(name);
         const u = util === undefined ? "" : ` util ${util.utilization.toFixed(3)}`;
-        const why = reasons.get(name) ?? (since.has(name) ? `unneeded ${Math.round((now_ms - (since.get(name) as number)) / 1000)}s` : "");
-        return `${name}:${u} ${why}`.trim();
-      })
-      .join("; ");
+        const why = reasons.get(name) ?? (since.has(name) ? `unneeded ${Math.round((now_ms - (since.get(name) as number)) / 1000)}s` : "not simulated (unneeded-node limit)");
+        return `${name}:${u} ${why}`;
+      });
+    if (busy > 0) listed.push(`${busy} node(s) NotUnderutilized`);
+    row.scale_down_candidates = listed.join("; ");
 
     // Actuation: empty nodes in bulk, then drains, within the parallelism limits.
     let budget = c.maxScaleDownParallelism - this.deleting.size;

@@ -5,7 +5,8 @@
  */
 import t from "tap";
 import { ClusterSimulation, type NodeGroup, type SimulationConfig } from "../../../experiments/simulator.js";
-import { deployment } from "../../../experiments/builders.js";
+import { cpuHpa, deployment, service } from "../../../experiments/builders.js";
+import { step } from "../../../models/workload/load-profiles.js";
 import type { Node, Pod } from "../../../models/cluster/types.js";
 import { CA_DECISION_COLUMNS } from "../../../models/cluster-autoscaler/controller.js";
 
@@ -150,4 +151,26 @@ t.test("enforce-node-group-min-size: a group below its min grows to it, without 
   t.equal(on.clusterAutoscaler!.decisions.all()[0][CA_DECISION_COLUMNS.indexOf("scale_up")], "ng 0->2 (min size)");
   on.run(11_000 + 71_000);
   t.equal(on.store.count("Node"), 2, "both registered and Ready after the provisioning delay");
+});
+
+t.test("HPA + CA: a load step scales the Deployment past the nodes, CA adds nodes, the pods run", async (t) => {
+  const objects = [
+    deployment({ name: "api", replicas: 1, app: "api", containers: [{ request_mcores: 500, limit_mcores: 1000 }] }),
+    service("api"),
+    cpuHpa({ name: "api", target: "api", minReplicas: 1, maxReplicas: 10, cpuUtilization_percent: 60 }),
+  ];
+  const sim = new ClusterSimulation(
+    config([group({ count: 1, autoscaling: { min: 1, max: 5 } })], objects, {
+      apps: [{ name: "api", cpuPerRequest_mcore_s: 30, baselineCpu_mcores: 2, memoryBaseline_bytes: 64 * 2 ** 20, memoryPerInflight_bytes: 1024, queueCapacity_requests: 1000, warmup_ms: 0, shutdown_ms: 500 }],
+      // 100 rps × 30 mcore·s = 3 cores: 10 pods at 60 % of 500m; a 2-core node holds 3 such pods.
+      traffic: [{ namespace: "default", service: "api", profile: step([{ at_ms: 60_000, rate_rps: 100 }], 0), arrivals: "fluid", interval_ms: 1000, spread: "round-robin" }],
+    }),
+  );
+  sim.run(20 * 60_000);
+  t.ok(events(sim, "ScaledUpGroup").length >= 1, "CA scaled the group up");
+  t.ok(sim.cloud!.targetSize("ng") >= 3, `target size ${sim.cloud!.targetSize("ng")}: room for the HPA's replicas`);
+  const pods = sim.store.list<Pod>("Pod").filter((p) => p.metadata.deletionTimestamp_ms === null);
+  t.ok(pods.length >= 7, `${pods.length} replicas`);
+  t.equal(pods.filter((p) => p.status.phase !== "Running").length, 0, "every replica runs: none left pending");
+  t.ok(events(sim, "TriggeredScaleUp").length >= 1);
 });
