@@ -34,7 +34,7 @@ import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, type ClusterAutoscalerConfig } from 
 import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
 import type { ExpansionOption } from "./expander/expander.js";
 import { podRequests } from "./pod.js";
-import { filterOutUnremovable, type UnremovableReason } from "./scaledown/eligibility.js";
+import { filterOutUnremovable } from "./scaledown/eligibility.js";
 import { categorizeNodes, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
 import { calculateUtilization, type UtilizationResult } from "./scaledown/utilization.js";
 import { removableAt, type UnneededNode } from "./scaledown/unneeded.js";
