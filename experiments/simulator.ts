@@ -277,6 +277,7 @@ export class ClusterSimulation {
       metadata: {
         name,
         labels: { "kubernetes.io/hostname": name, [NODE_GROUP_LABEL]: group.name, ...(group.labels ?? {}) },
+        annotations: {},
       },
       spec: { unschedulable: false, taints },
       status: {

@@ -120,10 +120,6 @@ export class CloudProvider {
     return this.state(group).target;
   }
 
-  instances(group: string): IterableIterator<Instance> {
-    return this.state(group).instances.values();
-  }
-
   /** Instances requested and not registered (provisioning, or failed and not yet given back). */
   unregistered(group: string): Instance[] {
     return [...this.state(group).instances.values()].filter((i) => i.state !== "registered");
