@@ -3,7 +3,14 @@
  * histograms, with the pod minimum split over the containers. Ported from kubernetes/autoscaler
  * vertical-pod-autoscaler/pkg/recommender/logic/recommender.go (VPA 1.8).
  */
-import { getControlledResources, type AggregateContainerState } from "./aggregate-container-state.js";
+import {
+  aggregateStateByContainerName,
+  getControlledResources,
+  updateFromPolicy,
+  type AggregateContainerState,
+} from "./aggregate-container-state.js";
+import { getContainerResourcePolicy } from "./api.js";
+import { applyVPAPolicy } from "./capping.js";
 import {
   newPercentileCPUEstimator,
   newPercentileMemoryEstimator,
@@ -18,7 +25,7 @@ import {
 } from "./estimator.js";
 import { quantityFromResourceAmount } from "./quantity.js";
 import { cpuAmountFromCores, memoryAmountFromBytes, scaleResource } from "./resource-amount.js";
-import type { RecommendedPodResources, ResourceList, ResourceName, Resources } from "./types.js";
+import type { PodResourcePolicy, RecommendedPodResources, ResourceList, ResourceName, Resources } from "./types.js";
 
 const DAY_MS = 86_400_000;
 
@@ -184,4 +191,39 @@ export function mapToListOfRecommendedContainerResources(resources: RecommendedP
       };
     }),
   };
+}
+
+/**
+ * routines/vpa.go GetContainerNameToAggregateStateMap: the VPA's aggregates merged per container
+ * name, without containers whose policy mode is Off, each updated from its container policy.
+ */
+export function getContainerNameToAggregateStateMap(
+  aggregates: Iterable<readonly [containerName: string, aggregate: AggregateContainerState]>,
+  resourcePolicy: PodResourcePolicy | null,
+  now_ms: number,
+): Map<string, AggregateContainerState> {
+  const filtered = new Map<string, AggregateContainerState>();
+  for (const [containerName, state] of aggregateStateByContainerName(aggregates, now_ms)) {
+    const containerResourcePolicy = getContainerResourcePolicy(containerName, resourcePolicy);
+    if (containerResourcePolicy?.mode === "Off") continue;
+    updateFromPolicy(state, containerResourcePolicy);
+    filtered.set(containerName, state);
+  }
+  return filtered;
+}
+
+/**
+ * The recommendation part of routines/recommender.go processVPAUpdate: estimate per container,
+ * list it sorted by name, then the capping post-processor (ApplyVPAPolicy with the
+ * --container-recommendation-max-allowed-* flags as globalMaxAllowed).
+ */
+export function computeVpaRecommendation(
+  recommender: PodResourceRecommender,
+  aggregates: Iterable<readonly [containerName: string, aggregate: AggregateContainerState]>,
+  resourcePolicy: PodResourcePolicy | null,
+  globalMaxAllowed: ResourceList | null,
+  now_ms: number,
+): RecommendedPodResources {
+  const resources = getRecommendedPodResources(recommender, getContainerNameToAggregateStateMap(aggregates, resourcePolicy, now_ms));
+  return applyVPAPolicy(mapToListOfRecommendedContainerResources(resources), resourcePolicy, globalMaxAllowed)!;
 }
