@@ -42,6 +42,7 @@ import {
   type TimestampedScaleEvent,
 } from "../models/hpa/types.js";
 import { UserError } from "./errors.js";
+import { isVpaCase, runVpaCase, VpaCaseError } from "./oracle/vpa.js";
 
 /** The evaluation instant of every oracle case. */
 const NOW_MS = 0;
@@ -595,6 +596,15 @@ function runControllerCase(c: Json): Record<string, unknown> {
 export function runOracleCase(raw: unknown): OracleResult {
   const c = obj(raw, "case");
   const id = str(c.id, "id");
+  // VPA cases (../shared/oracle/vpa/) also have function+inputs: recognise them by family first.
+  if (isVpaCase(c)) {
+    try {
+      return { id, result: runVpaCase(c) };
+    } catch (err) {
+      if (err instanceof VpaCaseError) throw new OracleCaseError(`case ${id}: ${err.message}`);
+      throw err;
+    }
+  }
   try {
     const kind = caseKind(c);
     let full: Record<string, unknown>;

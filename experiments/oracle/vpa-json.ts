@@ -15,6 +15,7 @@ import type {
   RecommendedPodResources,
   ResourceList,
   ResourceName,
+  UpdateMode,
   VpaContainer,
   VpaContainerStatus,
   VpaPod,
@@ -69,6 +70,16 @@ export function secondsToMs(x: unknown, what: string): number {
 /** A time in seconds since the epoch → ms; null is Go's zero time. */
 export function timeToMs(x: unknown, what: string): number {
   return x === null || x === undefined ? GO_ZERO_TIME_MS : secondsToMs(x, what);
+}
+
+const UPDATE_MODES: readonly string[] = ["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate", "InPlace"];
+
+/** An updateMode; null/absent = not set. */
+export function updateModeOf(x: unknown, what: string): UpdateMode | null {
+  if (x === undefined || x === null) return null;
+  const mode = str(x, what);
+  if (!UPDATE_MODES.includes(mode)) throw new VpaCaseError(`${what}: unknown update mode ${JSON.stringify(mode)}`);
+  return mode as UpdateMode;
 }
 
 // ---- quantities ------------------------------------------------------------------------------

@@ -14,17 +14,8 @@ import {
 } from "../../models/vpa/update-priority.js";
 import { STARTUP_CPU_BOOST_ANNOTATION_PREFIX } from "../../models/vpa/eviction-restriction.js";
 import { updaterModeDecision } from "../../models/vpa/updater.js";
-import type { RecommendedPodResources, UpdateMode, VpaPod, VpaSpecView } from "../../models/vpa/types.js";
-import { arr, bool, buildPod, buildRecommendationList, buildResourcePolicy, num, obj, optional, secondsToMs, str, timeToMs, VpaCaseError, type Json } from "./vpa-json.js";
-
-const UPDATE_MODES: readonly string[] = ["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate", "InPlace"];
-
-function updateModeOf(x: unknown, what: string): UpdateMode | null {
-  if (x === undefined || x === null) return null;
-  const mode = str(x, what);
-  if (!UPDATE_MODES.includes(mode)) throw new VpaCaseError(`${what}: unknown update mode ${JSON.stringify(mode)}`);
-  return mode as UpdateMode;
-}
+import type { RecommendedPodResources, VpaPod, VpaSpecView } from "../../models/vpa/types.js";
+import { arr, bool, buildPod, buildRecommendationList, buildResourcePolicy, num, obj, optional, secondsToMs, str, timeToMs, updateModeOf, VpaCaseError, type Json } from "./vpa-json.js";
 
 function recommendationOf(x: unknown, what: string): RecommendedPodResources | null {
   return x === undefined || x === null ? null : { containerRecommendations: buildRecommendationList(x, what) };

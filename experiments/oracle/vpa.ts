@@ -69,6 +69,7 @@ import {
   secondsToMs,
   str,
   timeToMs,
+  updateModeOf,
   VpaCaseError,
   type Json,
 } from "./vpa-json.js";
@@ -130,7 +131,11 @@ function runHistogramOptions(inputs: Json): Json {
       case "findBucket":
         return options.findBucket(num(q.value, `inputs.queries[${i}].value`));
       case "bucketStart":
-        return options.getBucketStart(num(q.bucket, `inputs.queries[${i}].bucket`));
+        try {
+          return options.getBucketStart(num(q.bucket, `inputs.queries[${i}].bucket`));
+        } catch (err) {
+          throw new VpaCaseError(`inputs.queries[${i}].bucket: ${(err as Error).message}`); // upstream panics
+        }
       case "epsilon":
         return options.epsilon();
       default:
@@ -161,9 +166,15 @@ function replayHistogram(x: Json, what: string, shared: { json: string; options:
         else h.subtractSample(value, weight, t);
         return;
       }
-      case "merge":
-        h.merge(replayHistogram(obj(op.other, `${w}.other`), `${w}.other`, own, []));
+      case "merge": {
+        const other = replayHistogram(obj(op.other, `${w}.other`), `${w}.other`, own, []);
+        try {
+          h.merge(other);
+        } catch (err) {
+          throw new VpaCaseError(`${w}: ${(err as Error).message}`); // upstream panics
+        }
         return;
+      }
       case "percentile":
         results.push(h.percentile(num(op.p, `${w}.p`)));
         return;
@@ -484,7 +495,7 @@ function buildVpa(x: unknown, what: string) {
   const v = obj(x, what);
   const mode = optional(v.updateMode);
   return {
-    updatePolicy: mode === null ? null : { updateMode: str(mode, `${what}.updateMode`) as never, minReplicas: null },
+    updatePolicy: mode === null ? null : { updateMode: updateModeOf(mode, `${what}.updateMode`), minReplicas: null },
     resourcePolicy: buildResourcePolicy(v.resourcePolicy, `${what}.resourcePolicy`),
     recommendation: v.recommendation === null || v.recommendation === undefined ? null : { containerRecommendations: buildRecommendationList(v.recommendation, `${what}.recommendation`) },
     hasStartupBoost: false,
