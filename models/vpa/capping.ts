@@ -326,10 +326,12 @@ function applyPodLimitRange(
   let targetTotalLimit = 0n;
   if (minLimit > sumLimit) targetTotalLimit = minLimit;
   if (maxLimit !== 0n && maxLimit < sumLimit) targetTotalLimit = maxLimit;
-  for (const { container, recommendation: rec } of zipped) {
-    const limit = rec === null ? (containerRequestsAndLimits(container.name, pod).limits?.[resourceName] ?? 0n) : (rec[field]?.[resourceName] ?? 0n);
-    // Upstream writes through a nil recommendation here, which would panic; skip it instead.
+  for (const { recommendation: rec } of zipped) {
+    // Upstream dereferences the missing recommendation of a container here and panics; such a
+    // container cannot occur after insertRequestsForMissingRecommendations unless it has no
+    // requests, and it is skipped.
     if (rec === null) continue;
+    const limit = rec[field]?.[resourceName] ?? 0n;
     set(
       rec,
       resourceName === "memory"
