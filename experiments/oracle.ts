@@ -44,6 +44,7 @@ import {
 import { UserError } from "./errors.js";
 import { isClusterAutoscalerCase, runClusterAutoscalerCase } from "./oracle/cluster-autoscaler.js";
 import { arr, num, obj, OracleCaseError, str, type Json } from "./oracle/json.js";
+import { isVpaCase, runVpaCase, VpaCaseError } from "./oracle/vpa.js";
 
 /** The evaluation instant of every oracle case. */
 const NOW_MS = 0;
@@ -567,6 +568,15 @@ function runControllerCase(c: Json): Record<string, unknown> {
 export function runOracleCase(raw: unknown): OracleResult {
   const c = obj(raw, "case");
   const id = str(c.id, "id");
+  // VPA cases (../shared/oracle/vpa/) also have function+inputs: recognise them by family first.
+  if (isVpaCase(c)) {
+    try {
+      return { id, result: runVpaCase(c) };
+    } catch (err) {
+      if (err instanceof VpaCaseError) throw new OracleCaseError(`case ${id}: ${err.message}`);
+      throw err;
+    }
+  }
   try {
     if (isClusterAutoscalerCase(c)) return { id, result: runClusterAutoscalerCase(c) };
     const kind = caseKind(c);

@@ -15,6 +15,8 @@ export function registerOracle(program: Command): void {
 Each output line is {"id":...,"result":{...}} with the keys of the case's "expected"
 (an expected "errorContains" becomes "error"). int64 values beyond 2^53 print as strings.
 Exits 0 when every case was computed, even if a result differs from expected.
+VPA cases (../shared/oracle/vpa/*.json) are recognised by their "family" and replayed
+through the VPA model (models/vpa/), e.g. kubesim oracle ../shared/oracle/vpa/*.json
 
 Example:
   $ kubesim oracle ../shared/oracle/hpa_k8s_cases.json ../shared/oracle/hpa_behavior_cases.json
