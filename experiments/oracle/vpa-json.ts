@@ -22,35 +22,11 @@ import type {
   VpaPodPhase,
 } from "../../models/vpa/types.js";
 
-export type Json = Record<string, unknown>;
+import { arr, num, obj, OracleCaseError, str, type Json } from "./json.js";
 
-/** A malformed case; the dispatcher names the case. */
-export class VpaCaseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "VpaCaseError";
-  }
-}
-
-export function obj(x: unknown, what: string): Json {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) throw new VpaCaseError(`${what} must be an object`);
-  return x as Json;
-}
-
-export function arr(x: unknown, what: string): unknown[] {
-  if (!Array.isArray(x)) throw new VpaCaseError(`${what} must be an array`);
-  return x;
-}
-
-export function num(x: unknown, what: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new VpaCaseError(`${what} must be a number`);
-  return x;
-}
-
-export function str(x: unknown, what: string): string {
-  if (typeof x !== "string") throw new VpaCaseError(`${what} must be a string`);
-  return x;
-}
+export { arr, num, obj, str, type Json };
+/** A malformed case: the shared OracleCaseError (the dispatcher prefixes the case id). */
+export const VpaCaseError = OracleCaseError;
 
 export function bool(x: unknown, what: string): boolean {
   if (typeof x !== "boolean") throw new VpaCaseError(`${what} must be true or false`);
