@@ -44,6 +44,7 @@ import {
 import { UserError } from "./errors.js";
 import { isClusterAutoscalerCase, runClusterAutoscalerCase } from "./oracle/cluster-autoscaler.js";
 import { arr, num, obj, OracleCaseError, str, type Json } from "./oracle/json.js";
+import { isKedaCase, runKedaCase } from "./oracle/keda.js";
 import { isVpaCase, runVpaCase, VpaCaseError } from "./oracle/vpa.js";
 
 /** The evaluation instant of every oracle case. */
@@ -579,6 +580,7 @@ export function runOracleCase(raw: unknown): OracleResult {
   }
   try {
     if (isClusterAutoscalerCase(c)) return { id, result: runClusterAutoscalerCase(c) };
+    if (isKedaCase(c)) return { id, result: runKedaCase(c) };
     const kind = caseKind(c);
     let full: Record<string, unknown>;
     switch (kind) {
