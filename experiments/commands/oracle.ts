@@ -1,4 +1,4 @@
-/** `kubesim oracle FILE...`: replays upstream test vectors (HPA, Cluster Autoscaler) through the real models. */
+/** `kubesim oracle FILE...`: replays upstream test vectors (HPA, Cluster Autoscaler, VPA, KEDA) through the real models. */
 import type { Command } from "commander";
 import { formatOracleResult, runOracleFiles } from "../oracle.js";
 
@@ -6,7 +6,7 @@ export function registerOracle(program: Command): void {
   program
     .command("oracle")
     .description(
-      "Replay oracle cases (upstream test vectors: HPA, Cluster Autoscaler) through kubesim's models and print one JSON result per case",
+      "Replay oracle cases (upstream test vectors: HPA, Cluster Autoscaler, VPA, KEDA) through kubesim's models and print one JSON result per case",
     )
     .argument("<files...>", "oracle case files (JSON arrays of cases)")
     .addHelpText(
@@ -17,6 +17,8 @@ Each output line is {"id":...,"result":{...}} with the keys of the case's "expec
 Exits 0 when every case was computed, even if a result differs from expected.
 VPA cases (../shared/oracle/vpa/*.json) are recognised by their "family" and replayed
 through the VPA model (models/vpa/), e.g. kubesim oracle ../shared/oracle/vpa/*.json
+KEDA cases (../shared/oracle/keda/*.json, families keda.*) are replayed through the KEDA
+model (models/keda/), e.g. kubesim oracle ../shared/oracle/keda/*.json
 
 Example:
   $ kubesim oracle ../shared/oracle/hpa_k8s_cases.json ../shared/oracle/hpa_behavior_cases.json
