@@ -17,12 +17,34 @@ export function generateMetricNameWithIndex(triggerIndex: number, metricName: st
 
 /**
  * A float as resource.MustParse(fmt.Sprintf("%.3f", v)).MilliValue(): rounded to 3 decimals of its
- * exact binary value (toFixed does the same), then in milli-units. Negative, NaN and ±Inf become 0
+ * exact binary value (as toFixed, with Go's half-to-even on exact ties), then in milli-units. Negative, NaN and ±Inf become 0
  * (GenerateMetricInMili), as upstream refuses to serve them.
  */
 export function floatToMilli(value: number): number {
   if (!Number.isFinite(value) || value < 0) return 0;
+  // An exact tie (value × 1000 ends in exactly .5, e.g. 0.0625): Go rounds half to even, while
+  // toFixed rounds up.
+  const twice = exactTimes2000(value);
+  if (twice !== null && twice % 2n === 1n) {
+    const floor = Number((twice - 1n) / 2n);
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
   return Math.round(Number(value.toFixed(3)) * 1000);
+}
+
+/** value × 2000 when it is exactly an integer (from the double's mantissa and exponent), else null. */
+function exactTimes2000(value: number): bigint | null {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? 1 : biased) - 1075; // value = mantissa × 2^exponent
+  const scaled = mantissa * 2000n;
+  if (exponent >= 0) return scaled << BigInt(exponent);
+  const divisor = 1n << BigInt(-exponent);
+  return scaled % divisor === 0n ? scaled / divisor : null;
 }
 
 /** scaler.go GenerateMetricInMili: the value an External metric carries, in milli-units. */
