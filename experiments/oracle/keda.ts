@@ -14,20 +14,16 @@ import { checkReplicaCountBoundsAreValid, getHPAMaxReplicas, getHPAMinReplicas, 
 import { pollScaledObject } from "../../models/keda/poll.js";
 import { requestScale } from "../../models/keda/executor.js";
 import { getScaledObjectState, type TriggerState } from "../../models/keda/scale-handler.js";
-import { cronMetricsAndActivity, cronMetricSpec, parseCronMetadata } from "../../models/keda/scalers/cron.js";
 import {
   findFactors,
   getLagForPartition,
   getNextFactorThatBalancesConsumersToTopicPartitions,
-  kafkaMetricsAndActivity,
-  kafkaMetricSpec,
   parseKafkaMetadata,
   parsePartitionLimitation,
   type PartitionOffsets,
 } from "../../models/keda/scalers/kafka.js";
-import type { TriggerObservation } from "../../models/keda/scalers/index.js";
-import { executePromQuery, parsePrometheusMetadata, prometheusMetricsAndActivity, prometheusMetricSpec } from "../../models/keda/scalers/prometheus.js";
-import { parseRedisMetadata, redisMetricsAndActivity, redisMetricSpec } from "../../models/keda/scalers/redis.js";
+import { buildScaler, type TriggerObservation } from "../../models/keda/scalers/index.js";
+import { executePromQuery } from "../../models/keda/scalers/prometheus.js";
 import { KedaConfigError, type ExternalTarget, type Fallback, type HpaBehaviorConfig, type ScaledObject, type ScaleTriggers } from "../../models/keda/types.js";
 import { arr, num, obj, OracleCaseError, str, type Json } from "./json.js";
 
@@ -209,38 +205,32 @@ function runPipeline(inputs: Json): Json {
   };
 }
 
-/** The scaler families: `parse` turns a KedaConfigError into {error:true}; other ops run on parsed metadata. */
+/**
+ * The scaler families, through buildScaler (the simulator's entry point) where the op is the
+ * scaler interface's; a KedaConfigError (parse/validate) is {error:true}.
+ */
 function runScaler(family: string, inputs: Json): Json {
   const op = str(inputs.op, "inputs.op");
   const t = trigger({ type: family.slice("keda.".length), metadata: inputs.metadata ?? {} }, "inputs", { metricType: inputs.metricType, authParams: inputs.authParams });
   const index = inputs.triggerIndex === undefined ? 0 : num(inputs.triggerIndex, "triggerIndex");
   try {
+    switch (op) {
+      case "parse":
+        if (family !== "keda.kafka") {
+          buildScaler(t);
+          return { error: false };
+        }
+        break;
+      case "metricSpec":
+        return { ...buildScaler(t).getMetricSpecForScaling(index) };
+      case "metricsAndActivity":
+        return { ...buildScaler(t).getMetricsAndActivity(observation(inputs, "inputs")) };
+    }
     switch (`${family} ${op}`) {
-      case "keda.redis parse":
-        parseRedisMetadata(t);
-        return { error: false };
-      case "keda.redis metricSpec":
-        return { ...redisMetricSpec(parseRedisMetadata(t), index, t.metricType) };
-      case "keda.redis metricsAndActivity":
-        return { ...redisMetricsAndActivity(parseRedisMetadata(t), num(inputs.listLength, "listLength")) };
-      case "keda.prometheus parse":
-        parsePrometheusMetadata(t);
-        return { error: false };
-      case "keda.prometheus metricSpec":
-        return { ...prometheusMetricSpec(parsePrometheusMetadata(t), index, t.metricType) };
-      case "keda.prometheus metricsAndActivity":
-        return { ...prometheusMetricsAndActivity(parsePrometheusMetadata(t), num(inputs.queryValue, "queryValue")) };
       case "keda.prometheus executePromQuery": {
         const r = executePromQuery({ ignoreNullValues: inputs.ignoreNullValues !== false, query: "" }, num(inputs.httpStatus, "httpStatus"), str(inputs.body, "body"));
         return { value: r.value, error: r.error !== null };
       }
-      case "keda.cron parse":
-        parseCronMetadata(t);
-        return { error: false };
-      case "keda.cron metricSpec":
-        return { ...cronMetricSpec(parseCronMetadata(t), index, t.metricType) };
-      case "keda.cron metricsAndActivity":
-        return { ...cronMetricsAndActivity(parseCronMetadata(t), num(inputs.now, "now")) };
       case "keda.kafka parse": {
         const m = parseKafkaMetadata(t);
         return {
@@ -255,10 +245,6 @@ function runScaler(family: string, inputs: Json): Json {
           error: false,
         };
       }
-      case "keda.kafka metricSpec":
-        return { ...kafkaMetricSpec(parseKafkaMetadata(t), index, t.metricType) };
-      case "keda.kafka metricsAndActivity":
-        return { ...kafkaMetricsAndActivity(parseKafkaMetadata(t), partitions(inputs.partitions)) };
       case "keda.kafka FindFactors":
         return { factors: findFactors(num(inputs.n, "n")) };
       case "keda.kafka getNextFactorThatBalancesConsumersToTopicPartitions":
@@ -289,7 +275,11 @@ function runScaler(family: string, inputs: Json): Json {
         throw new OracleCaseError(`unknown op ${op} for family ${family}`);
     }
   } catch (err) {
-    if (err instanceof KedaConfigError) return { error: true };
+    // Only the parsing ops report a config error as a result; elsewhere it means a malformed case.
+    if (err instanceof KedaConfigError) {
+      if (op === "parse" || op === "parsePartitionLimitation") return { error: true };
+      throw new OracleCaseError(err.message);
+    }
     throw err;
   }
 }

@@ -93,6 +93,11 @@ export function getHPABehavior(so: ScaledObject): HpaBehaviorConfig | null {
   return behavior;
 }
 
+/** A label value holds at most 63 characters: newHPAForScaledObject cuts the name and trims trailing non-alphanumerics. */
+export function hpaNameLabel(name: string): string {
+  return name.length <= 63 ? name : name.slice(0, 63).replace(/[^\p{L}\p{N}]+$/u, "");
+}
+
 /** newHPAForScaledObject: the HPA the operator creates or updates for `so`. */
 export function newHPAForScaledObject(so: ScaledObject, scaleTarget: { kind: string; apiVersion: string }): KedaHpa {
   const name = getHPAName(so);
@@ -102,7 +107,7 @@ export function newHPAForScaledObject(so: ScaledObject, scaleTarget: { kind: str
     maxReplicas: getHPAMaxReplicas(so),
     metrics: getScaledObjectMetricSpecs(so),
     behavior: getHPABehavior(so),
-    labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": so.name, "app.kubernetes.io/managed-by": "keda-operator", ...so.labels },
+    labels: { "app.kubernetes.io/name": hpaNameLabel(name), "app.kubernetes.io/part-of": so.name, "app.kubernetes.io/managed-by": "keda-operator", ...so.labels },
     annotations: so.annotations === null ? null : { ...so.annotations },
     scaleTargetRef: { kind: scaleTarget.kind, apiVersion: scaleTarget.apiVersion, name: so.spec.scaleTargetRef.name },
   };

@@ -106,3 +106,10 @@ t.test("an unknown keda.* family or op is reported, not guessed", async (t) => {
   t.throws(() => runOracleCase({ id: "x", family: "keda.nope", inputs: {}, expected: {} }), /case x: unknown family keda\.nope/);
   t.throws(() => runOracleCase({ id: "y", family: "keda.redis", inputs: { op: "frobnicate", metadata: {} }, expected: {} }), /case y: unknown op frobnicate for family keda\.redis/);
 });
+
+t.test("a scaler case missing its observation is a malformed case, not a parse error", async (t) => {
+  t.throws(
+    () => runOracleCase({ id: "z", family: "keda.redis", inputs: { op: "metricsAndActivity", metadata: { listName: "q", address: "r:1" } }, expected: {} }),
+    /case z: a redis trigger's observation needs "listLength"/,
+  );
+});

@@ -63,8 +63,9 @@ export function parseKafkaMetadata(trigger: ScaleTriggers): KafkaMetadata {
   const consumerGroup = reqString(meta, "consumerGroup");
   const topic = optString(meta, "topic") ?? "";
   const limitationText = optString(meta, "partitionLimitation");
-  // Without a topic the limitation is dropped; a blank one means "all partitions".
-  const partitionLimitation = topic !== "" && limitationText !== undefined && limitationText.trim() !== "" ? parsePartitionLimitation(limitationText) : null;
+  // A blank limitation means "all partitions"; without a topic a parsed one is dropped (Validate).
+  const parsedLimitation = limitationText !== undefined && limitationText.trim() !== "" ? parsePartitionLimitation(limitationText) : null;
+  const partitionLimitation = topic === "" ? null : parsedLimitation;
   const offsetResetPolicy = optString(meta, "offsetResetPolicy") ?? "latest";
   if (offsetResetPolicy !== "latest" && offsetResetPolicy !== "earliest") throw new KedaConfigError(`err offsetResetPolicy policy ${JSON.stringify(offsetResetPolicy)} given (use "latest" or "earliest")`);
   const lagThreshold = optInt(meta, "lagThreshold", DEFAULT_LAG_THRESHOLD);

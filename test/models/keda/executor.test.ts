@@ -100,3 +100,10 @@ t.test("fallback: threshold, condition from any failing metric, Value targets ov
   const ok = getMetricsWithFallback({ ...base, scalerResult: { metricValueMilli: 7 }, health: { ...base.health, other: { numberOfFailures: 9, status: "Failing" } } });
   t.same(ok, { metricValueMilli: 7, error: null, fallbackActive: false, health: { numberOfFailures: 0, status: "Happy" }, fallbackCondition: "True" });
 });
+
+t.test("the HPA name label is cut to 63 characters without a trailing dash", async (t) => {
+  const long = so({}, { name: "a".repeat(54) + "-bcdef" });
+  const hpa = newHPAForScaledObject(long, { kind: "Deployment", apiVersion: "apps/v1" });
+  t.equal(hpa.name, `keda-hpa-${"a".repeat(54)}-bcdef`);
+  t.equal(hpa.labels["app.kubernetes.io/name"], `keda-hpa-${"a".repeat(54)}`);
+});
