@@ -17,10 +17,10 @@ export function generateMetricNameWithIndex(triggerIndex: number, metricName: st
 
 /**
  * A float as resource.MustParse(fmt.Sprintf("%.3f", v)).MilliValue(): rounded to 3 decimals of its
- * exact binary value (as toFixed, with Go's half-to-even on exact ties), then in milli-units. Negative, NaN and ±Inf become 0
- * (GenerateMetricInMili), as upstream refuses to serve them.
+ * exact binary value (as toFixed, with Go's half-to-even on exact ties), then in milli-units.
+ * Negative, NaN and ±Inf become 0 (GenerateMetricInMili), as upstream refuses to serve them.
  */
-export function floatToMilli(value: number): number {
+function floatToMilli(value: number): number {
   if (!Number.isFinite(value) || value < 0) return 0;
   // An exact tie (value × 1000 ends in exactly .5, e.g. 0.0625): Go rounds half to even, while
   // toFixed rounds up.
@@ -47,7 +47,7 @@ function exactTimes2000(value: number): bigint | null {
   return scaled % divisor === 0n ? scaled / divisor : null;
 }
 
-/** scaler.go GenerateMetricInMili: the value an External metric carries, in milli-units. */
+/** scaler.go GenerateMetricInMili: the value an External metric carries, in milli-units (`%.3f`-rounded). */
 export function generateMetricInMili(value: number): number {
   return floatToMilli(value);
 }

@@ -1,5 +1,5 @@
 import t from "tap";
-import { floatToMilli, getMetricTargetMili, normalizeString } from "../../../models/keda/metrics.js";
+import { generateMetricInMili, getMetricTargetMili, normalizeString } from "../../../models/keda/metrics.js";
 import { cronMetricSpec, cronMetricsAndActivity, parseCronMetadata, parseCronTimeFormat } from "../../../models/keda/scalers/cron.js";
 import { buildScaler } from "../../../models/keda/scalers/index.js";
 import { getTotalLag, kafkaMetricsAndActivity, parseKafkaMetadata, parsePartitionLimitation, type PartitionOffsets } from "../../../models/keda/scalers/kafka.js";
@@ -22,7 +22,7 @@ t.test("metric values are %.3f milli-quantities; negative, NaN and Inf become 0"
     [0.1875, 188],
     [1.0625, 1062],
   ];
-  for (const [v, milli] of rows) t.equal(floatToMilli(v), milli, `${v}`);
+  for (const [v, milli] of rows) t.equal(generateMetricInMili(v), milli, `${v}`);
   t.same(getMetricTargetMili("Value", 2.5), { type: "Value", valueMilli: 2500 });
   t.throws(() => getMetricTargetMili("Utilization", 1), KedaConfigError, "Utilization is only for cpu/memory");
   t.equal(normalizeString("a/b.c:d%e(f)"), "a-b-c-d-e-f-");
