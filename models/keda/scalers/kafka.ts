@@ -76,6 +76,9 @@ export function parseKafkaMetadata(trigger: ScaleTriggers): KafkaMetadata {
   const limitToPartitionsWithLag = optBool(meta, "limitToPartitionsWithLag", false);
   if (allowIdleConsumers && limitToPartitionsWithLag) throw new KedaConfigError('"allowIdleConsumers" and "limitToPartitionsWithLag" cannot both be true');
   if (limitToPartitionsWithLag && topic === "") throw new KedaConfigError('"limitToPartitionsWithLag" needs a "topic"');
+  const ensureEvenDistributionOfPartitions = optBool(meta, "ensureEvenDistributionOfPartitions", false);
+  if (limitToPartitionsWithLag && ensureEvenDistributionOfPartitions) throw new KedaConfigError('"limitToPartitionsWithLag" and "ensureEvenDistributionOfPartitions" cannot both be true');
+  if (ensureEvenDistributionOfPartitions && topic === "") throw new KedaConfigError('"ensureEvenDistributionOfPartitions" needs a "topic"');
   const fullMetadata = optBool(meta, "fullMetadata", true);
   if (!fullMetadata && topic === "") throw new KedaConfigError('"fullMetadata" false needs a "topic"');
   const version = optString(meta, "version");
@@ -91,7 +94,7 @@ export function parseKafkaMetadata(trigger: ScaleTriggers): KafkaMetadata {
     allowIdleConsumers,
     excludePersistentLag: optBool(meta, "excludePersistentLag", false),
     limitToPartitionsWithLag,
-    ensureEvenDistributionOfPartitions: optBool(meta, "ensureEvenDistributionOfPartitions", false),
+    ensureEvenDistributionOfPartitions,
     scaleToZeroOnInvalidOffset: optBool(meta, "scaleToZeroOnInvalidOffset", false),
     fullMetadata,
   };
@@ -153,12 +156,15 @@ export function getNextFactorThatBalancesConsumersToTopicPartitions(totalLag: nu
 
 /**
  * getTotalLag over the topic's partitions (limited to partitionLimitation): [metric lag, activity
- * lag]. Unless idle consumers are allowed, the metric lag is capped at partitions × lagThreshold
+ * lag]. Unless idle consumers are allowed (and neither limitToPartitionsWithLag nor
+ * ensureEvenDistributionOfPartitions is set), the metric lag is capped at partitions × lagThreshold
  * (or partitions with lag × lagThreshold) — with Go's integer division in the comparison.
  */
 export function getTotalLag(meta: KafkaMetadata, partitions: readonly PartitionOffsets[]): [number, number] {
   const limit = meta.partitionLimitation;
-  const selected = limit === null ? partitions : partitions.filter((p) => limit.includes(p.id));
+  // Upstream walks the broker's latest-offset answer, so a partition missing from it neither adds
+  // lag nor counts towards the partition cap.
+  const selected = partitions.filter((p) => p.latestOffset !== null && (limit === null || limit.includes(p.id)));
   let totalLag = 0;
   let totalLagWithPersistent = 0;
   let partitionsWithLag = 0;
@@ -169,7 +175,7 @@ export function getTotalLag(meta: KafkaMetadata, partitions: readonly PartitionO
     if (lag > 0) partitionsWithLag++;
   }
   const totalTopicPartitions = selected.length;
-  if (!meta.allowIdleConsumers || meta.limitToPartitionsWithLag) {
+  if (!meta.allowIdleConsumers || meta.limitToPartitionsWithLag || meta.ensureEvenDistributionOfPartitions) {
     let upperBound = totalTopicPartitions;
     if (meta.ensureEvenDistributionOfPartitions) {
       totalLag = getNextFactorThatBalancesConsumersToTopicPartitions(totalLag, totalTopicPartitions, meta.lagThreshold) * meta.lagThreshold;

@@ -40,6 +40,10 @@ t.test("kafka: partition limitation, even distribution and persistent lag", asyn
   // A partition whose committed offset did not move since the last poll: out of the metric, kept for activity.
   const stuck = kafkaMetricsAndActivity(meta({ excludePersistentLag: "true", activationLagThreshold: "5" }), partitions([8, 0], [100, 90]));
   t.same(stuck, { metricValueMilli: 0, isActive: true });
+  // A partition missing from the broker's answer neither adds lag nor counts for the cap (2 × 10).
+  t.same(getTotalLag(meta({}), [...partitions([30, 30]), { id: 2, consumerOffset: 0, latestOffset: null }]), [20, 60]);
+  // ensureEvenDistributionOfPartitions and limitToPartitionsWithLag exclude each other (Validate).
+  t.throws(() => meta({ ensureEvenDistributionOfPartitions: "true", limitToPartitionsWithLag: "true" }), /cannot both be true/);
   // limitToPartitionsWithLag caps at partitions with lag (1) × threshold.
   t.same(getTotalLag(meta({ limitToPartitionsWithLag: "true" }), partitions([50, 0, 0])), [10, 50]);
   t.throws(() => parsePartitionLimitation("4-2"), KedaConfigError, "a backwards range is an error");
