@@ -4,6 +4,7 @@
  * data path), the initial objects, the load, and the recorders. The YAML scenario loader turns a
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
+import { DEFAULT_VPA_CONFIG, type VpaConfig } from "../models/vpa/object.js";
 import { Simulation, TimeSeries } from "../engine/index.js";
 import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
@@ -78,6 +79,8 @@ export interface ComponentConfig {
   prometheusAdapter: AdapterConfig;
   /** Runs only when a node group has `autoscaling`. */
   clusterAutoscaler: ClusterAutoscalerConfig;
+  /** Runs only when the objects include a VerticalPodAutoscaler. */
+  vpa: VpaConfig;
 }
 
 export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze({
@@ -91,6 +94,7 @@ export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze
   prometheus: DEFAULT_PROMETHEUS_CONFIG,
   prometheusAdapter: DEFAULT_ADAPTER_CONFIG,
   clusterAutoscaler: DEFAULT_CLUSTER_AUTOSCALER_CONFIG,
+  vpa: DEFAULT_VPA_CONFIG,
 });
 
 export interface SimulationConfig {
@@ -132,6 +136,7 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
     prometheus: merge(DEFAULT_PROMETHEUS_CONFIG, c.prometheus as Partial<PrometheusConfig>),
     prometheusAdapter: merge(DEFAULT_ADAPTER_CONFIG, c.prometheusAdapter as Partial<AdapterConfig>),
     clusterAutoscaler: merge(DEFAULT_CLUSTER_AUTOSCALER_CONFIG, c.clusterAutoscaler as Partial<ClusterAutoscalerConfig>),
+    vpa: merge(DEFAULT_VPA_CONFIG, c.vpa as Partial<VpaConfig>),
   };
 }
 
