@@ -5,6 +5,7 @@
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
 import { DEFAULT_VPA_CONFIG, type VpaConfig } from "../models/vpa/object.js";
+import { VpaRecommender } from "../models/vpa/recommender-controller.js";
 import { Simulation, TimeSeries } from "../engine/index.js";
 import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
@@ -181,6 +182,8 @@ export class ClusterSimulation {
   /** The cloud provider and the Cluster Autoscaler; null when no node group is autoscaled. */
   readonly cloud: CloudProvider | null = null;
   readonly clusterAutoscaler: ClusterAutoscaler | null = null;
+  /** The VPA components; null when the run has no VerticalPodAutoscaler. */
+  readonly vpaRecommender: VpaRecommender | null;
   private readonly groupsByName: Map<string, NodeGroup>;
 
   constructor(readonly config: SimulationConfig) {
@@ -215,6 +218,7 @@ export class ClusterSimulation {
       : null;
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
+    this.vpaRecommender = hasKind(config, "VerticalPodAutoscaler") ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa) : null;
 
     this.groupsByName = new Map(config.nodeGroups.map((g) => [g.name, g]));
     for (const group of config.nodeGroups) {
