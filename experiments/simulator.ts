@@ -6,6 +6,8 @@
  */
 import { DEFAULT_VPA_CONFIG, type VpaConfig } from "../models/vpa/object.js";
 import { VpaRecommender } from "../models/vpa/recommender-controller.js";
+import { VpaAdmissionController } from "../models/vpa/admission-controller.js";
+import { VpaUpdater } from "../models/vpa/updater-controller.js";
 import { Simulation, TimeSeries } from "../engine/index.js";
 import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
@@ -184,13 +186,16 @@ export class ClusterSimulation {
   readonly clusterAutoscaler: ClusterAutoscaler | null = null;
   /** The VPA components; null when the run has no VerticalPodAutoscaler. */
   readonly vpaRecommender: VpaRecommender | null;
+  readonly vpaAdmission: VpaAdmissionController | null;
+  readonly vpaUpdater: VpaUpdater | null;
   private readonly groupsByName: Map<string, NodeGroup>;
 
   constructor(readonly config: SimulationConfig) {
     const components = (this.components = effectiveComponents(config));
     this.sim = new Simulation({ seed: config.seed });
     this.store = new ClusterStore(this.sim, components.watchDelay_ms);
-    installAdmission(this.store);
+    this.vpaAdmission = hasKind(config, "VerticalPodAutoscaler") ? new VpaAdmissionController(this.store) : null;
+    installAdmission(this.store, this.vpaAdmission === null ? [] : [this.vpaAdmission.admit]);
     new ResourceQuotaController(this.sim, this.store);
     this.apps = new AppCatalog(config.apps);
     this.runtime = new PodRuntime(this.apps);
@@ -218,7 +223,9 @@ export class ClusterSimulation {
       : null;
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
-    this.vpaRecommender = hasKind(config, "VerticalPodAutoscaler") ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa) : null;
+    const vpa = hasKind(config, "VerticalPodAutoscaler");
+    this.vpaRecommender = vpa ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa) : null;
+    this.vpaUpdater = vpa ? new VpaUpdater(this.sim, this.store, this.events, components.vpa) : null;
 
     this.groupsByName = new Map(config.nodeGroups.map((g) => [g.name, g]));
     for (const group of config.nodeGroups) {

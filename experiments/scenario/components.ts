@@ -231,6 +231,7 @@ export const VPA_PARAMS: ParamTable<VpaConfig> = {
   oomBumpUpRatio: param("oomBumpUpRatio", positive("a factor, e.g. 1.2"), "--oom-bump-up-ratio: memory sample recorded after an OOM kill, as a factor of the memory request…"),
   oomMinBumpUp: param("oomMinBumpUp_bytes", nonNegative("bytes"), "…or --oom-min-bump-up-bytes above it, whichever is more."),
   updaterInterval: param("updaterInterval_ms", period, "updater --updater-interval."),
+  updaterPhase: param("updaterPhase_ms", duration, "Delay to the updater's first loop (it starts independently of the recommender)."),
   minReplicas: param("minReplicas", int(1), "updater --min-replicas: fewer live replicas than this and no pod is evicted (a VPA's updatePolicy.minReplicas overrides it)."),
   evictionTolerance: param("evictionTolerance", fraction, "updater --eviction-tolerance: the fraction of a workload's replicas that may be down for eviction at once."),
   podUpdateThreshold: param("podUpdateThreshold", nonNegative("a fraction, e.g. 0.1"), "updater --pod-update-threshold: the relative change of requests below which a pod inside its bounds is not updated."),

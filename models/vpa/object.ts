@@ -83,6 +83,8 @@ export interface VpaConfig {
   // ---- updater ----
   /** --updater-interval. */
   updaterInterval_ms: number;
+  /** Delay to the updater's first loop (the two processes start independently). */
+  updaterPhase_ms: number;
   /** --min-replicas. */
   minReplicas: number;
   /** --eviction-tolerance. */
@@ -119,6 +121,7 @@ export const DEFAULT_VPA_CONFIG: Readonly<VpaConfig> = Object.freeze({
   oomBumpUpRatio: DEFAULT_AGGREGATIONS_CONFIG.oomBumpUpRatio,
   oomMinBumpUp_bytes: DEFAULT_AGGREGATIONS_CONFIG.oomMinBumpUp_bytes,
   updaterInterval_ms: 60_000,
+  updaterPhase_ms: 60_000,
   minReplicas: DEFAULT_MIN_REPLICAS,
   evictionTolerance: DEFAULT_EVICTION_TOLERANCE_FRACTION,
   podUpdateThreshold: DEFAULT_UPDATE_CONFIG.minChangePriority,

@@ -41,6 +41,67 @@ t.test("recommender: first recommendation at 60 s, the bounds of every loop as t
   t.strictSame(vpa.status.conditions.map((c) => [c.type, c.status, c.lastTransitionTime_ms]), [["RecommendationProvided", "True", 60_000]]);
 });
 
+t.test("updater and admission: pod-a evicted at 210 s, pod-b at 270 s, replacements get 587m / 250Mi, nothing more", async (t) => {
+  const loaded = loadScenario(SCENARIO);
+  const sim = new ClusterSimulation(loaded.config!);
+  sim.run(1_000);
+  const original = sim.store.list<Pod>("Pod").map((p) => p.metadata.name);
+  t.equal(original.length, 2);
+  sim.run(loaded.config!.duration_ms);
+  const evictions = [...sim.events.recorder.rows()].filter((r) => r[5] === "EvictedByVPA").map((r) => [r[0], r[3]]);
+  t.strictSame(evictions, [[210, original[0]], [270, original[1]]], "one eviction per loop: the 2-replica budget tolerates one pod down");
+  const live = sim.store.list<Pod>("Pod").filter((p) => p.metadata.deletionTimestamp_ms === null);
+  t.equal(live.length, 2);
+  for (const pod of live) {
+    t.notOk(original.includes(pod.metadata.name), "a replacement");
+    t.strictSame(pod.spec.containers[0].resources, { requests: { cpu_mcores: 587, memory_bytes: 262_144_000 }, limits: {} }, "requests from the target, no limits");
+    t.equal(pod.metadata.annotations.vpaObservedContainers, "app");
+    t.equal(pod.metadata.annotations.vpaUpdates, "Pod resources updated by app: container 0: cpu request, memory request");
+  }
+  const rows = [...sim.vpaUpdater!.decisions.rows()];
+  const at210 = rows.filter((r) => r[0] === 210).map((r) => [r[2], r[7], r[8]]);
+  t.strictSame(at210, [
+    [original[0], "evicted", "requests outside the recommended range"],
+    [original[1], "kept", "eviction budget exhausted (eviction tolerance)"],
+  ]);
+  t.ok(rows.filter((r) => r[0] === 90).every((r) => r[8] === "short-lived pod within recommended range"), "at 90 s 100m is inside [25m, 1e14]: the 12 h rule holds");
+});
+
+t.test("updater: a 1-replica Deployment is never evicted (min-replicas 2) unless its VPA sets minReplicas 1", async (t) => {
+  for (const [minReplicas, expected] of [[null, 0], [1, 1]] as const) {
+    const loaded = loadScenario(SCENARIO);
+    const config = structuredClone(loaded.config!);
+    for (const o of config.objects as unknown as { kind: string; spec: Record<string, unknown> }[]) {
+      if (o.kind === "Deployment") o.spec.replicas = 1;
+      if (o.kind === "VerticalPodAutoscaler" && minReplicas !== null) (o.spec.updatePolicy as { minReplicas: number | null }).minReplicas = minReplicas;
+    }
+    const sim = new ClusterSimulation({ ...config, duration_ms: 600_000 });
+    sim.run(600_000);
+    t.equal(sim.events.count("vpa-updater", "Normal", "EvictedByVPA"), expected, `minReplicas ${minReplicas}: ${expected} eviction(s)`);
+    t.ok(sim.store.get<StoredVerticalPodAutoscaler>("VerticalPodAutoscaler", "default", "app")!.status.recommendation !== null, "the recommendation is still published");
+  }
+});
+
+t.test("admission: a 200m limit keeps its ratio (1174m), or under RequestsOnly stays and caps the request (200m)", async (t) => {
+  for (const [controlledValues, expected] of [
+    [null, { requests: { cpu_mcores: 587, memory_bytes: 262_144_000 }, limits: { cpu_mcores: 1174 } }],
+    ["RequestsOnly", { requests: { cpu_mcores: 200, memory_bytes: 262_144_000 }, limits: { cpu_mcores: 200 } }],
+  ] as const) {
+    const config = structuredClone(loadScenario(SCENARIO).config!);
+    for (const o of config.objects as unknown as { kind: string; spec: Record<string, any> }[]) {
+      if (o.kind === "Deployment") o.spec.template.spec.containers[0].resources.limits = { cpu_mcores: 200 };
+      if (o.kind === "VerticalPodAutoscaler" && controlledValues !== null) {
+        o.spec.resourcePolicy = { containerPolicies: [{ containerName: "app", mode: null, minAllowed: null, maxAllowed: null, controlledResources: null, controlledValues }] };
+      }
+    }
+    const sim = new ClusterSimulation({ ...config, duration_ms: 300_000 });
+    sim.run(300_000);
+    const live = sim.store.list<Pod>("Pod").filter((p) => p.metadata.deletionTimestamp_ms === null);
+    t.equal(sim.events.count("vpa-updater", "Normal", "EvictedByVPA"), 2);
+    for (const pod of live) t.strictSame(pod.spec.containers[0].resources, expected, `controlledValues ${controlledValues ?? "RequestsAndLimits"}`);
+  }
+});
+
 t.test("recommender: an OOM kill bumps the memory recommendation above the request", async (t) => {
   const f = fixture({
     "w.yaml": `apiVersion: apps/v1
