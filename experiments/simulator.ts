@@ -224,7 +224,7 @@ export class ClusterSimulation {
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
     const vpa = hasKind(config, "VerticalPodAutoscaler");
-    this.vpaRecommender = vpa ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa) : null;
+    this.vpaRecommender = vpa ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa, this.timeseries) : null;
     this.vpaUpdater = vpa ? new VpaUpdater(this.sim, this.store, this.events, components.vpa) : null;
 
     this.groupsByName = new Map(config.nodeGroups.map((g) => [g.name, g]));

@@ -22,7 +22,7 @@
  * of aggregates without samples for 8 days, memory-saver mode (pods without a VPA are not
  * tracked at all, which gives the same recommendations).
  */
-import type { Simulation } from "../../engine/index.js";
+import type { Simulation, TimeSeries } from "../../engine/index.js";
 import { labelSelectorMatches } from "../cluster/labels.js";
 import type { ClusterStore } from "../cluster/store.js";
 import type { Pod } from "../cluster/types.js";
@@ -30,7 +30,7 @@ import type { PodMetrics } from "../metrics-server/types.js";
 import { aggregatorOf, newAggregateContainerState, type AggregateContainerState } from "./aggregate-container-state.js";
 import { newAggregationsConfig, type AggregationsConfig } from "./aggregations-config.js";
 import { containerAddSample, newContainerState, recordOOM, type ContainerState } from "./container-state.js";
-import { podsOfTarget, targetSelector } from "./convert.js";
+import { cpuMcoresOf, memoryBytesOf, podsOfTarget, targetSelector } from "./convert.js";
 import { DEFAULT_VPA_CONFIG, type StoredVerticalPodAutoscaler, type VpaCondition, type VpaConfig } from "./object.js";
 import { computeVpaRecommendation, createPodResourceRecommender, type PodResourceRecommender } from "./recommender.js";
 import type { RecommendedPodResources } from "./types.js";
@@ -100,6 +100,7 @@ export class VpaRecommender {
     private readonly store: ClusterStore,
     private readonly metrics: PodMetricsSource,
     private readonly config: Readonly<VpaConfig> = DEFAULT_VPA_CONFIG,
+    private readonly series: TimeSeries | null = null,
   ) {
     this.aggregations = newAggregationsConfig(
       config.memoryAggregationInterval_ms,
@@ -196,7 +197,31 @@ export class VpaRecommender {
 
     // UpdateVPAs.
     for (const { vpa, selector } of vpas) this.updateVpa(vpa, selector, now_ms);
+    if (this.series !== null) for (const { vpa, selector } of vpas) this.record(this.series, vpa, selector, now_ms);
     this.onLoop?.(now_ms);
+  }
+
+  /**
+   * Outputs, per VPA and container (`<vpa>/<container>`): the published bounds and target, and
+   * the mean requests of the target's live pods (what the admission controller and the updater
+   * have made of them so far).
+   */
+  private record(series: TimeSeries, vpa: StoredVerticalPodAutoscaler, selector: ReturnType<typeof targetSelector>, now_ms: number): void {
+    const pods = selector === null ? [] : podsOfTarget(this.store, vpa, selector).filter((p) => p.metadata.deletionTimestamp_ms === null);
+    const names = new Set<string>([...(vpa.status.recommendation?.containerRecommendations ?? []).map((c) => c.containerName), ...pods.flatMap((p) => p.spec.containers.map((c) => c.name))]);
+    for (const container of [...names].sort()) {
+      const name = `${vpa.metadata.name}/${container}`;
+      const rec = vpa.status.recommendation?.containerRecommendations.find((c) => c.containerName === container);
+      for (const [bound, list] of [["lower", rec?.lowerBound], ["target", rec?.target], ["upper", rec?.upperBound]] as const) {
+        if (list?.cpu !== undefined) series.add(now_ms, "VerticalPodAutoscaler", name, `recommendation_${bound}_cpu_mcores`, cpuMcoresOf(list.cpu));
+        if (list?.memory !== undefined) series.add(now_ms, "VerticalPodAutoscaler", name, `recommendation_${bound}_memory_bytes`, memoryBytesOf(list.memory));
+      }
+      const specs = pods.map((p) => p.spec.containers.find((c) => c.name === container)).filter((c) => c !== undefined);
+      if (specs.length === 0) continue;
+      const mean = (f: (c: (typeof specs)[number]) => number | undefined) => specs.reduce((sum, c) => sum + (f(c) ?? 0), 0) / specs.length;
+      series.add(now_ms, "VerticalPodAutoscaler", name, "requests_cpu_mcores", mean((c) => c.resources.requests.cpu_mcores));
+      series.add(now_ms, "VerticalPodAutoscaler", name, "requests_memory_bytes", mean((c) => c.resources.requests.memory_bytes));
+    }
   }
 
   private addOrUpdatePod(key: string, pod: Pod, now_ms: number): void {

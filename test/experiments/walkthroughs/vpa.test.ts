@@ -64,6 +64,11 @@ t.test("updater and admission: pod-a evicted at 210 s, pod-b at 270 s, replaceme
     [original[0], "evicted", "requests outside the recommended range"],
     [original[1], "kept", "eviction budget exhausted (eviction tolerance)"],
   ]);
+  // Outputs: per VPA and container, the bounds and the live pods' mean requests at each recommender loop.
+  const at = (metric: string) => new Map(sim.timeseries.get("VerticalPodAutoscaler", "app/app", metric).map(([ms, v]) => [ms / 1000, v]));
+  t.strictSame([at("recommendation_target_cpu_mcores").get(60), at("recommendation_lower_cpu_mcores").get(180), at("recommendation_upper_cpu_mcores").get(120)], [587, 198, 845867]);
+  const requests = at("requests_cpu_mcores");
+  t.strictSame([requests.get(180), requests.get(240), requests.get(300)], [100, (100 + 587) / 2, 587], "one pod replaced by 240 s, both by 300 s");
   t.ok(rows.filter((r) => r[0] === 90).every((r) => r[8] === "short-lived pod within recommended range"), "at 90 s 100m is inside [25m, 1e14]: the 12 h rule holds");
 });
 
