@@ -173,3 +173,46 @@ manifests: [w.yaml]
     ["RecommendationProvided", "False", "NoPodsMatched", "No pods match this VPA object"],
   ]);
 });
+
+// LimitRanger defaults the missing limit to the max (400m, ratio 4 to the 100m request); the
+// capping keeps limit/request, so the limit's max caps the CPU target at 400m / 4 = 100m: nothing
+// to evict. Had the calculator kept the wide 2-core max instead of the lowest, the target would be
+// 587m × 2000 / 2348 = 500m and both pods would go.
+t.test("updater: the lowest LimitRange max caps the recommendation in proportion to the limit (no eviction)", async (t) => {
+  const workload = (await import("node:fs")).readFileSync(new URL("../../../experiments/scenarios/vpa/workload.yaml", import.meta.url), "utf8");
+  const f = fixture({
+    "w.yaml": `${workload}---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: wide}
+spec:
+  limits: [{type: Container, max: {cpu: "2"}}]
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: narrow}
+spec:
+  limits: [{type: Container, max: {cpu: 400m}}]
+`,
+    "s.yaml": `${HEADER}metadata: {name: lr}
+duration: 5m
+cluster: {nodeGroups: [{name: pool, count: 2, cpu: "4", memory: 16Gi}]}
+manifests: [w.yaml]
+apps: [{name: app, deployments: [app], baselineCpu: 500m, memory: 200Mi}]
+components:
+  kubelet: {defaultImagePull: 0s, containerStartMin: 0s, containerStartMax: 0s}
+  metricsServer: {metricResolution: 60s, phase: 0s, scrapeLatency: 0s}
+  vpa: {updaterPhase: 30s}
+`,
+  });
+  const loaded = loadScenario(f.file("s.yaml"));
+  t.strictSame(loaded.errors, []);
+  const sim = new ClusterSimulation(loaded.config!);
+  sim.run(300_000);
+  t.equal(sim.events.count("vpa-updater", "Normal", "EvictedByVPA"), 0);
+  const live = sim.store.list<Pod>("Pod").filter((p) => p.metadata.deletionTimestamp_ms === null);
+  t.strictSame(live.map((p) => p.spec.containers[0].resources), [0, 1].map(() => ({ requests: { cpu_mcores: 100, memory_bytes: 268_435_456 }, limits: { cpu_mcores: 400 } })));
+  // Only memory differs: |262144000 − 268435456| / 268435456.
+  const last = [...sim.vpaUpdater!.decisions.rows()].slice(-2).map((r) => [r[4], r[6], r[7], r[8]]);
+  t.strictSame(last, [0, 1].map(() => ["false", 0.023438, "kept", "short-lived pod within recommended range"]));
+});
