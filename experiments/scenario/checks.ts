@@ -9,6 +9,7 @@ import type { Deployment, Pod, PodTemplateSpec, Service } from "../../models/clu
 import { setSelectorMatches } from "../../models/cluster/labels.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 import type { StoredVerticalPodAutoscaler } from "../../models/vpa/object.js";
+import { VPA_TARGET_KINDS } from "../manifests/vpa.js";
 import { computePodResourceRequest } from "../../models/scheduler/resource.js";
 import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
@@ -114,7 +115,8 @@ export function checkVpaTargets(objects: readonly DecodedObject[], report: Repor
     const vpa = o.object as unknown as StoredVerticalPodAutoscaler;
     const ref = vpa.spec.targetRef;
     const target = { namespace: vpa.metadata.namespace ?? "default", name: ref.name };
-    if (findObject(objects, ref.kind, target) !== undefined) continue;
+    // A kind kubesim does not run VPA on is warned about where it is decoded.
+    if (!(VPA_TARGET_KINDS as readonly string[]).includes(ref.kind) || findObject(objects, ref.kind, target) !== undefined) continue;
     report.warnAt(o.site(["spec", "targetRef", "name"]), `${notFound(objects, ref.kind, target)}; the VPA will report ConfigUnsupported (Cannot read targetRef) and recommend nothing`);
   }
 }
