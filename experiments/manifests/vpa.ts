@@ -17,7 +17,8 @@
  * reports ConfigUnsupported); experiments/scenario/checks.ts warns about it.
  */
 import type { NewObject } from "../../models/cluster/store.js";
-import type { ContainerResourcePolicy, ResourceList as VpaResourceList, ResourceName } from "../../models/vpa/types.js";
+import { toVpaResourceList } from "../../models/vpa/convert.js";
+import type { ContainerResourcePolicy, ResourceName } from "../../models/vpa/types.js";
 import type { StoredVerticalPodAutoscaler, VpaTargetRef } from "../../models/vpa/object.js";
 import { array, def, int, oneOf, opt, req, str, struct, type Codec } from "./codec.js";
 import { objectMeta } from "./common.js";
@@ -31,14 +32,6 @@ export const VPA_UPDATE_MODES = ["Off", "Initial", "Recreate", "InPlaceOrRecreat
 
 /** The workload kinds a VPA can target in kubesim (the scale subresource's owners that exist here). */
 export const VPA_TARGET_KINDS = ["Deployment", "ReplicaSet", "StatefulSet"] as const;
-
-/** A decoded ResourceList (millicores, bytes) as the VPA's exact milli-unit Quantities. */
-function toVpaResources(list: { cpu_mcores?: number; memory_bytes?: number }): VpaResourceList {
-  const out: VpaResourceList = {};
-  if (list.cpu_mcores !== undefined) out.cpu = BigInt(Math.round(list.cpu_mcores));
-  if (list.memory_bytes !== undefined) out.memory = BigInt(Math.round(list.memory_bytes)) * 1000n;
-  return out;
-}
 
 const targetRef: Codec<VpaTargetRef> = struct(
   "CrossVersionObjectReference",
@@ -71,8 +64,8 @@ const containerPolicy: Codec<ContainerResourcePolicy> = struct(
     unmodelled: ["oomBumpUpRatio", "oomMinBumpUp", "startupBoost"],
     build: (f, ctx) => {
       if (f.containerName === "") ctx.error(["containerName"], "Required value: containerPolicies.ContainerName is required");
-      const minAllowed = f.minAllowed === undefined ? null : toVpaResources(f.minAllowed);
-      const maxAllowed = f.maxAllowed === undefined ? null : toVpaResources(f.maxAllowed);
+      const minAllowed = f.minAllowed === undefined ? null : toVpaResourceList(f.minAllowed);
+      const maxAllowed = f.maxAllowed === undefined ? null : toVpaResourceList(f.maxAllowed);
       for (const resource of ["cpu", "memory"] as const) {
         const min = minAllowed?.[resource];
         const max = maxAllowed?.[resource];

@@ -16,11 +16,11 @@ import type { ClusterStore, NewObject } from "../cluster/store.js";
 import type { OwnerReference, Pod, ReplicaSet } from "../cluster/types.js";
 import { getUpdateMode } from "./api.js";
 import { newCappingRecommendationProcessor, type LimitRangeCalculator, type RecommendationProcessor } from "./capping.js";
-import { cpuMcoresOf, memoryBytesOf, targetSelector, toVpaResourceList } from "./convert.js";
+import { cpuMcoresOf, memoryBytesOf, targetSelector, toVpaPod } from "./convert.js";
 import { storeLimitRangeCalculator } from "./limit-range-calculator.js";
 import { vpaSpecView, type StoredVerticalPodAutoscaler } from "./object.js";
 import { getContainersResourcesForPod } from "./recommendation-provider.js";
-import type { ResourceList, VpaPod } from "./types.js";
+import type { ResourceList } from "./types.js";
 import { VPA_OBSERVED_CONTAINERS_ANNOTATION } from "./update-priority.js";
 
 /** annotations.go VpaUpdatesAnnotation. */
@@ -69,17 +69,7 @@ export class VpaAdmissionController {
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
     const vpa = controllingVpa(this.store, namespace, labels, owner);
     if (vpa === null) return;
-    const view: VpaPod = {
-      namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid ?? "",
-      annotations: pod.metadata.annotations ?? {},
-      controllerRef: owner === undefined ? null : { kind: owner.kind, name: owner.name },
-      containers: pod.spec.containers.map((c) => ({ name: c.name, requests: toVpaResourceList(c.resources.requests), limits: toVpaResourceList(c.resources.limits) })),
-      containerStatuses: [],
-      phase: "Pending",
-      startTime_ms: null,
-    };
+    const view = toVpaPod(pod, namespace);
     const result = getContainersResourcesForPod(view, vpaSpecView(vpa), this.processor, this.limitRanges);
     // Upstream fails the webhook; with failurePolicy Ignore the pod is created unchanged.
     if (result.error !== null) return;

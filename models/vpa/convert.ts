@@ -3,7 +3,7 @@
  * Quantities), the selector of a VPA's target, and back from Quantities to kubesim's units.
  */
 import { labelSelectorMatches } from "../cluster/labels.js";
-import type { ClusterStore } from "../cluster/store.js";
+import type { ClusterStore, NewObject } from "../cluster/store.js";
 import type { LabelSelector, Pod, ResourceList as PodResourceList } from "../cluster/types.js";
 import type { StoredVerticalPodAutoscaler } from "./object.js";
 import type { Quantity, ResourceList, VpaPod } from "./types.js";
@@ -26,22 +26,27 @@ export function memoryBytesOf(q: Quantity): number {
   return Number((q + 999n) / 1000n);
 }
 
-export function toVpaPod(pod: Pod): VpaPod {
-  const owner = pod.metadata.ownerReferences.find((r) => r.controller);
+/**
+ * A pod as the VPA reads it; `namespace` for a pod being created (admission), whose metadata the
+ * API server has not filled in yet and which has no status.
+ */
+export function toVpaPod(pod: Pod | NewObject<Pod>, namespace = pod.metadata.namespace ?? "default"): VpaPod {
+  const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
+  const status = (pod as Partial<Pod>).status;
   return {
-    namespace: pod.metadata.namespace,
+    namespace,
     name: pod.metadata.name,
-    uid: pod.metadata.uid,
-    annotations: pod.metadata.annotations,
+    uid: pod.metadata.uid ?? "",
+    annotations: pod.metadata.annotations ?? {},
     controllerRef: owner === undefined ? null : { kind: owner.kind, name: owner.name },
     containers: pod.spec.containers.map((c) => ({ name: c.name, requests: toVpaResourceList(c.resources.requests), limits: toVpaResourceList(c.resources.limits) })),
-    containerStatuses: pod.status.containerStatuses.map((s) => ({
+    containerStatuses: (status?.containerStatuses ?? []).map((s) => ({
       name: s.name,
       resources: null,
       lastTerminated: s.lastTerminated === undefined ? null : { reason: s.lastTerminated.reason, startedAt_ms: s.lastTerminated.startedAt_ms, finishedAt_ms: s.lastTerminated.finishedAt_ms },
     })),
-    phase: pod.status.phase,
-    startTime_ms: pod.status.startTime_ms,
+    phase: status?.phase ?? "Pending",
+    startTime_ms: status?.startTime_ms ?? null,
   };
 }
 

@@ -92,7 +92,7 @@ export class VpaUpdater {
       const view = vpaSpecView(vpa);
       const path = updaterModeDecision(view, { inPlace: false }).path;
       const fallback = path === "inPlace" ? "in-place resize is not modelled; falling back to eviction as for an infeasible resize" : "";
-      const vpaPods = livePods.map(toVpaPod);
+      const vpaPods = livePods.map((p) => toVpaPod(p));
       const restriction = getCreatorMaps(vpaPods, view, { minReplicas: this.config.minReplicas, evictionToleranceFraction: this.config.evictionTolerance, inPlaceSkipDisruptionBudget: false }, this.replicaCount);
       const calc = newUpdatePriorityCalculator(view, {
         minChangePriority: this.config.podUpdateThreshold,
