@@ -99,7 +99,7 @@ export class VpaUpdater {
         podLifetimeUpdateThreshold_ms: this.config.podLifetimeUpdateThreshold_ms,
         evictAfterOOMThreshold_ms: this.config.evictAfterOomThreshold_ms,
       }, this.processor);
-      const byUid = new Map(livePods.map((p, i) => [p.metadata.uid, { pod: p, view: vpaPods[i] }]));
+      const byUid = new Map(livePods.map((p) => [p.metadata.uid, p]));
       const reasons = new Map<string, { priority: PodPriority | null; decision: string; reason: string }>();
       for (const vpaPod of vpaPods) {
         // filterNonEvictablePods, then AddPod.
@@ -114,7 +114,7 @@ export class VpaUpdater {
       }
       for (const vpaPod of getSortedPods(calc, () => true)) {
         const entry = reasons.get(vpaPod.uid)!;
-        const pod = byUid.get(vpaPod.uid)!.pod;
+        const pod = byUid.get(vpaPod.uid)!;
         const refused = evict(restriction, vpaPod);
         if (refused !== null) {
           reasons.set(vpaPod.uid, { ...entry, decision: "kept", reason: "eviction budget exhausted (eviction tolerance)" });
@@ -125,7 +125,13 @@ export class VpaUpdater {
           reasons.set(vpaPod.uid, { ...entry, decision: "kept", reason: `eviction refused: ${result.message}` });
           continue;
         }
-        const why = entry.priority!.outsideRecommendedRange ? "requests outside the recommended range" : "requests differ from the target by more than pod-update-threshold";
+        // AddPod queued it for one of three reasons: outside the bounds, a quick OOM, or old enough with a large change.
+        const young = pod.status.startTime_ms === null || now_ms < pod.status.startTime_ms + this.config.podLifetimeUpdateThreshold_ms;
+        const why = entry.priority!.outsideRecommendedRange
+          ? "requests outside the recommended range"
+          : young
+            ? "a container was OOM-killed within evict-after-oom-threshold of its start"
+            : "requests differ from the target by more than pod-update-threshold";
         reasons.set(vpaPod.uid, { ...entry, decision: "evicted", reason: fallback === "" ? why : `${why}; ${fallback}` });
         this.events.emit(now_ms, VPA_UPDATER_COMPONENT, "Pod", pod.metadata.name, "Normal", "EvictedByVPA", "Pod was evicted by VPA Updater to apply resource recommendation.");
         this.events.emit(now_ms, VPA_UPDATER_COMPONENT, "VerticalPodAutoscaler", vpa.metadata.name, "Normal", "EvictedPod", `VPA Updater evicted Pod ${pod.metadata.name} to apply resource recommendation.`);
