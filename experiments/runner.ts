@@ -1,7 +1,8 @@
 /**
  * Runs one simulation and produces its output files (in memory, written atomically by the
  * caller): timeseries.csv, events.csv, decisions.csv (HPA), ca-decisions.csv (Cluster Autoscaler,
- * when a node group is autoscaled), lag.csv, summary.csv, manifest.json.
+ * when a node group is autoscaled), vpa-decisions.csv (VPA updater, when there is a VPA; one row
+ * per pod and updater loop: priority and why it was evicted or not), lag.csv, summary.csv, manifest.json.
  *
  * The run is played in slices of virtual time so a progress callback can report between them;
  * slicing does not change results (events are processed in the same order whatever the slices).
@@ -135,6 +136,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       "events.csv": chunks(() => simulation.events.recorder.csvChunks()),
       "decisions.csv": chunks(() => simulation.hpa.decisions.csvChunks()),
       ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
+      ...(simulation.vpaUpdater !== null && { "vpa-decisions.csv": chunks(() => simulation.vpaUpdater!.decisions.csvChunks()) }),
       "lag.csv": lagCsv(lag),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",

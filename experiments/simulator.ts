@@ -4,6 +4,10 @@
  * data path), the initial objects, the load, and the recorders. The YAML scenario loader turns a
  * scenario file into this configuration; tests and benchmarks build it directly.
  */
+import { DEFAULT_VPA_CONFIG, type VpaConfig } from "../models/vpa/object.js";
+import { VpaRecommender } from "../models/vpa/recommender-controller.js";
+import { VpaAdmissionController } from "../models/vpa/admission-controller.js";
+import { VpaUpdater } from "../models/vpa/updater-controller.js";
 import { Simulation, TimeSeries } from "../engine/index.js";
 import { ClusterStore, StoreError, type NewObject, type StoredObject } from "../models/cluster/store.js";
 import { EventLog } from "../models/cluster/events.js";
@@ -78,6 +82,8 @@ export interface ComponentConfig {
   prometheusAdapter: AdapterConfig;
   /** Runs only when a node group has `autoscaling`. */
   clusterAutoscaler: ClusterAutoscalerConfig;
+  /** Runs only when the objects include a VerticalPodAutoscaler. */
+  vpa: VpaConfig;
 }
 
 export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze({
@@ -91,6 +97,7 @@ export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze
   prometheus: DEFAULT_PROMETHEUS_CONFIG,
   prometheusAdapter: DEFAULT_ADAPTER_CONFIG,
   clusterAutoscaler: DEFAULT_CLUSTER_AUTOSCALER_CONFIG,
+  vpa: DEFAULT_VPA_CONFIG,
 });
 
 export interface SimulationConfig {
@@ -132,6 +139,7 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
     prometheus: merge(DEFAULT_PROMETHEUS_CONFIG, c.prometheus as Partial<PrometheusConfig>),
     prometheusAdapter: merge(DEFAULT_ADAPTER_CONFIG, c.prometheusAdapter as Partial<AdapterConfig>),
     clusterAutoscaler: merge(DEFAULT_CLUSTER_AUTOSCALER_CONFIG, c.clusterAutoscaler as Partial<ClusterAutoscalerConfig>),
+    vpa: merge(DEFAULT_VPA_CONFIG, c.vpa as Partial<VpaConfig>),
   };
 }
 
@@ -176,13 +184,18 @@ export class ClusterSimulation {
   /** The cloud provider and the Cluster Autoscaler; null when no node group is autoscaled. */
   readonly cloud: CloudProvider | null = null;
   readonly clusterAutoscaler: ClusterAutoscaler | null = null;
+  /** The VPA components; null when the run has no VerticalPodAutoscaler. */
+  readonly vpaRecommender: VpaRecommender | null;
+  readonly vpaAdmission: VpaAdmissionController | null;
+  readonly vpaUpdater: VpaUpdater | null;
   private readonly groupsByName: Map<string, NodeGroup>;
 
   constructor(readonly config: SimulationConfig) {
     const components = (this.components = effectiveComponents(config));
     this.sim = new Simulation({ seed: config.seed });
     this.store = new ClusterStore(this.sim, components.watchDelay_ms);
-    installAdmission(this.store);
+    this.vpaAdmission = hasKind(config, "VerticalPodAutoscaler") ? new VpaAdmissionController(this.store) : null;
+    installAdmission(this.store, this.vpaAdmission === null ? [] : [this.vpaAdmission.admit]);
     new ResourceQuotaController(this.sim, this.store);
     this.apps = new AppCatalog(config.apps);
     this.runtime = new PodRuntime(this.apps);
@@ -210,6 +223,9 @@ export class ClusterSimulation {
       : null;
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
+    const vpa = hasKind(config, "VerticalPodAutoscaler");
+    this.vpaRecommender = vpa ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa, this.timeseries) : null;
+    this.vpaUpdater = vpa ? new VpaUpdater(this.sim, this.store, this.events, components.vpa) : null;
 
     this.groupsByName = new Map(config.nodeGroups.map((g) => [g.name, g]));
     for (const group of config.nodeGroups) {

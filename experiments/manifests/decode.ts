@@ -22,6 +22,7 @@ import { limitRangeCodec, namespaceCodec, resourceQuotaCodec } from "./policy.js
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
+import { vpaCodec } from "./vpa.js";
 import { deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
@@ -57,6 +58,7 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
       ["autoscaling/v1", hpaV1Codec],
     ]),
   ],
+  ["VerticalPodAutoscaler", new Map([["autoscaling.k8s.io/v1", vpaCodec]])],
 ]);
 
 // kubectl's List wrapper (`kubectl get -o yaml` of several objects) nests at most once in practice.

@@ -49,6 +49,10 @@ const MEASURE: Record<string, string> = {
   nodes: "registered",
   nodes_ready: "ready",
   target_size: "target size",
+  recommendation_lower_cpu_mcores: "lower bound",
+  recommendation_target_cpu_mcores: "target",
+  recommendation_upper_cpu_mcores: "upper bound",
+  requests_cpu_mcores: "pods' request",
 };
 
 interface LabelledPoint extends Point {
@@ -439,6 +443,41 @@ function perDeployment(title: string, names: readonly string[], values: unknown[
   return { $schema: SCHEMA, title: singleTitle, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec;
 }
 
+const VPA_CPU_METRICS = ["recommendation_lower_cpu_mcores", "recommendation_target_cpu_mcores", "recommendation_upper_cpu_mcores", "requests_cpu_mcores"] as const;
+
+/**
+ * VPA: per VPA and container, the CPU recommendation (lower bound, target, upper bound) against
+ * the live pods' mean request, on a log scale (the upper bound starts at 1e14m with no history).
+ */
+export function vpaChart(timeseries: SeriesSource): Chart {
+  const series = timeseries.select("VerticalPodAutoscaler", VPA_CPU_METRICS);
+  const top = topNames(series, "recommendation_target_cpu_mcores");
+  const title = "VPA CPU recommendation against requests" + topNote(top, "containers", "target");
+  const values = labelled(thinAll(keepNames(series, top.names)));
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CHART_CONFIG,
+    data: { values },
+    mark: { type: "line", interpolate: "step-after" },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative", title: "CPU (millicores, log scale)", scale: { type: "log" } },
+      color: { field: "name", type: "nominal", title: "VPA/container" },
+      strokeDash: { field: "measure", type: "nominal", title: "series", scale: { domain: ["target", "lower bound", "upper bound", "pods' request"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative", title: "time (s)" },
+        { field: "name", type: "nominal", title: "VPA/container" },
+        { field: "measure", type: "nominal", title: "series" },
+        { field: "value", type: "quantitative", title: "millicores" },
+      ],
+    },
+  };
+  return { name: "vpa", title, spec };
+}
+
 /** Whether any series of `kind` and `metrics` has a value (a chart of gaps alone would draw nothing, and vega warns of its empty extent). */
 const hasKind = (timeseries: SeriesSource, kind: string, metrics: readonly string[]): boolean =>
   timeseries.select(kind, metrics).some((s) => s.value.some((v) => !Number.isNaN(v)));
@@ -454,6 +493,7 @@ export function defaultCharts(run: RunData): Chart[] {
   if (hasKind(ts, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(ts));
   if (hasKind(ts, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(ts, run.manifest.slo?.latencyP95_ms));
   if (hasKind(ts, "NodeGroup", ["target_size"])) charts.push(nodesChart(ts));
+  if (hasKind(ts, "VerticalPodAutoscaler", VPA_CPU_METRICS)) charts.push(vpaChart(ts));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
   // Only when some rise of load reached at least its first stage: an empty bar chart says nothing.
   if (run.lag.some((r) => r.direction === "up" && r.after_step_s !== null)) charts.push(lagChart(run.lag));

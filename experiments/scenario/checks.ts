@@ -8,6 +8,8 @@
 import type { Deployment, Pod, PodTemplateSpec, Service } from "../../models/cluster/types.js";
 import { setSelectorMatches } from "../../models/cluster/labels.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
+import type { StoredVerticalPodAutoscaler } from "../../models/vpa/object.js";
+import { VPA_TARGET_KINDS } from "../manifests/vpa.js";
 import { computePodResourceRequest } from "../../models/scheduler/resource.js";
 import { APP_ANNOTATION } from "../../models/workload/app-profile.js";
 import type { NodeGroup } from "../simulator.js";
@@ -98,6 +100,24 @@ export function checkHpaTargets(objects: readonly DecodedObject[], report: Repor
       o.site(["spec", "scaleTargetRef", "name"]),
       `${notFound(objects, ref.kind, target)}; the HPA will report FailedGetScale and not scale`,
     );
+  }
+}
+
+/**
+ * A VPA whose targetRef is not in the manifests: accepted by a real cluster (the CRD and the
+ * webhook do not look it up); the recommender then sets ConfigUnsupported "Cannot read
+ * targetRef" and recommends nothing. Containers its policies name that the target's pod template
+ * lacks are harmless upstream (the policy is never looked up), so they pass.
+ */
+export function checkVpaTargets(objects: readonly DecodedObject[], report: Report): void {
+  for (const o of objects) {
+    if (o.object.kind !== "VerticalPodAutoscaler") continue;
+    const vpa = o.object as unknown as StoredVerticalPodAutoscaler;
+    const ref = vpa.spec.targetRef;
+    const target = { namespace: vpa.metadata.namespace ?? "default", name: ref.name };
+    // A kind kubesim does not run VPA on is warned about where it is decoded.
+    if (!(VPA_TARGET_KINDS as readonly string[]).includes(ref.kind) || findObject(objects, ref.kind, target) !== undefined) continue;
+    report.warnAt(o.site(["spec", "targetRef", "name"]), `${notFound(objects, ref.kind, target)}; the VPA will report ConfigUnsupported (Cannot read targetRef) and recommend nothing`);
   }
 }
 

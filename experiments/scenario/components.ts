@@ -23,6 +23,7 @@ import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
 import { duration, memoryTotal, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
 import type { ClusterAutoscalerConfig } from "../../models/cluster-autoscaler/config.js";
 import { EXPANDER_NAMES, parseExpanderChain, type ExpanderName } from "../../models/cluster-autoscaler/expander/expander.js";
+import type { VpaConfig } from "../../models/vpa/object.js";
 import { DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, type NodeGroupDifferenceRatios } from "../../models/cluster-autoscaler/nodegroupset.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
@@ -208,6 +209,37 @@ export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
   blockingSystemPodDisruptionTimeout: param("blockingSystemPodDisruptionTimeout_ms", duration, "--blocking-system-pod-distruption-timeout: kube-system pods without a PDB block a node's removal until this long after their creation."),
 };
 
+/** The flags of the VPA recommender, updater and admission controller (main.go of pkg/recommender, pkg/updater, pkg/admission-controller; VPA 1.8), camelCased. */
+export const VPA_PARAMS: ParamTable<VpaConfig> = {
+  recommenderInterval: param("recommenderInterval_ms", period, "recommender --recommender-interval: how often every VPA's recommendation is recomputed."),
+  recommenderName: param("recommenderName", str, "recommender --recommender-name: VPAs whose spec.recommenders name another recommender are left alone."),
+  targetCpuPercentile: param("targetCpuPercentile", fraction, "--target-cpu-percentile."),
+  lowerBoundCpuPercentile: param("lowerBoundCpuPercentile", fraction, "--recommendation-lower-bound-cpu-percentile."),
+  upperBoundCpuPercentile: param("upperBoundCpuPercentile", fraction, "--recommendation-upper-bound-cpu-percentile."),
+  targetMemoryPercentile: param("targetMemoryPercentile", fraction, "--target-memory-percentile."),
+  lowerBoundMemoryPercentile: param("lowerBoundMemoryPercentile", fraction, "--recommendation-lower-bound-memory-percentile."),
+  upperBoundMemoryPercentile: param("upperBoundMemoryPercentile", fraction, "--recommendation-upper-bound-memory-percentile."),
+  safetyMarginFraction: param("safetyMarginFraction", nonNegative("a fraction, e.g. 0.15"), "--recommendation-margin-fraction: added to every estimate."),
+  podMinCpu: param("podMinCpu_mcores", nonNegative("millicores"), "--pod-recommendation-min-cpu-millicores: the pod's minimum CPU, split over its containers."),
+  podMinMemory: param("podMinMemory_mb", nonNegative("MiB"), "--pod-recommendation-min-memory-mb (MiB): the pod's minimum memory, split over its containers."),
+  confidenceIntervalCpu: param("confidenceIntervalCpu_ms", positiveDuration, "--confidence-interval-cpu: history over which the CPU bounds' confidence grows."),
+  confidenceIntervalMemory: param("confidenceIntervalMemory_ms", positiveDuration, "--confidence-interval-memory."),
+  memoryAggregationInterval: param("memoryAggregationInterval_ms", positiveDuration, "--memory-aggregation-interval: one memory peak per container per interval."),
+  memoryAggregationIntervalCount: param("memoryAggregationIntervalCount", int(1), "--memory-aggregation-interval-count."),
+  cpuHistogramDecayHalfLife: param("cpuHistogramDecayHalfLife_ms", positiveDuration, "--cpu-histogram-decay-half-life."),
+  memoryHistogramDecayHalfLife: param("memoryHistogramDecayHalfLife_ms", positiveDuration, "--memory-histogram-decay-half-life."),
+  oomBumpUpRatio: param("oomBumpUpRatio", positive("a factor, e.g. 1.2"), "--oom-bump-up-ratio: memory sample recorded after an OOM kill, as a factor of the memory request…"),
+  oomMinBumpUp: param("oomMinBumpUp_bytes", nonNegative("bytes"), "…or --oom-min-bump-up-bytes above it, whichever is more."),
+  updaterInterval: param("updaterInterval_ms", period, "updater --updater-interval."),
+  updaterPhase: param("updaterPhase_ms", duration, "Delay to the updater's first loop (it starts independently of the recommender)."),
+  minReplicas: param("minReplicas", int(1), "updater --min-replicas: fewer live replicas than this and no pod is evicted (a VPA's updatePolicy.minReplicas overrides it)."),
+  evictionTolerance: param("evictionTolerance", fraction, "updater --eviction-tolerance: the fraction of a workload's replicas that may be down for eviction at once."),
+  podUpdateThreshold: param("podUpdateThreshold", nonNegative("a fraction, e.g. 0.1"), "updater --pod-update-threshold: the relative change of requests below which a pod inside its bounds is not updated."),
+  podLifetimeUpdateThreshold: param("podLifetimeUpdateThreshold_ms", duration, "updater --in-recommendation-bounds-eviction-lifetime-threshold: pods younger than this are updated only when outside their bounds."),
+  evictAfterOomThreshold: param("evictAfterOomThreshold_ms", duration, "updater --evict-after-oom-threshold: a container OOM-killed within this of its start gets its pod evicted for a memory increase."),
+  inPlaceOrRecreate: param("inPlaceOrRecreate", bool, "Feature gate InPlaceOrRecreate of the updater and the admission controller."),
+};
+
 // ---- the codec ---------------------------------------------------------------------------------
 
 /** The overrides a scenario gives; each component is merged over its defaults by the simulator. */
@@ -222,6 +254,7 @@ export interface ComponentOverrides {
   prometheus?: Partial<PrometheusConfig>;
   prometheusAdapter?: Partial<AdapterConfig>;
   clusterAutoscaler?: Partial<ClusterAutoscalerConfig>;
+  vpa?: Partial<VpaConfig>;
 }
 
 /**
@@ -278,6 +311,7 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
   prometheus: paramTable("prometheus", PROMETHEUS_PARAMS),
   prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS),
   clusterAutoscaler: paramTable("clusterAutoscaler", CLUSTER_AUTOSCALER_PARAMS),
+  vpa: paramTable("vpa", VPA_PARAMS),
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
@@ -291,6 +325,7 @@ const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   prometheus: param("prometheus", COMPONENT_TABLES.prometheus, "Prometheus, built only when an HPA reads Pods, Object or External metrics."),
   prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter, "prometheus-adapter, which serves those metrics to the HPA."),
   clusterAutoscaler: param("clusterAutoscaler", COMPONENT_TABLES.clusterAutoscaler, "The Cluster Autoscaler, run when a node group has min and max (cluster-autoscaler flags, camelCased)."),
+  vpa: param("vpa", COMPONENT_TABLES.vpa, "The Vertical Pod Autoscaler's recommender, updater and admission controller, run when the manifests have a VerticalPodAutoscaler (their flags, camelCased)."),
 };
 
 export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;

@@ -482,7 +482,7 @@ export const LAYER_FIELDS = {
   seed: { field: "seed", codec: int(0, Number.MAX_SAFE_INTEGER), list: false, default: 0, doc: "Seed of every random stream of the run (`run --seed` overrides it)." },
   duration: { field: "duration_ms", codec: positiveDuration, list: false, required: "chain", doc: "Simulated time of the run." },
   cluster: { field: "cluster", codec: cluster, list: false, required: "chain", doc: "The nodes." },
-  manifests: { field: "manifests", codec: str, list: true, doc: "Kubernetes YAML files (Deployment, ReplicaSet, Pod, Service, HorizontalPodAutoscaler v1/v2), relative to this file." },
+  manifests: { field: "manifests", codec: str, list: true, doc: "Kubernetes YAML files (Deployment, ReplicaSet, Pod, Service, HorizontalPodAutoscaler v1/v2, VerticalPodAutoscaler), relative to this file." },
   apps: { field: "apps", codec: app, list: true, doc: "What the program in a Deployment's pods does per request." },
   load: { field: "load", codec: load, list: true, doc: "Requests offered to Services over time." },
   components: { field: "components", codec: components, list: false, doc: "Parameters of the component models, in human units; each overrides the default shown." },

@@ -12,18 +12,25 @@ import { StoreError, type ClusterStore, type NewObject, type StoredObject } from
 import { applyLimitRangeDefaults, LIMIT_RANGER_ANNOTATION, limitRangesOf, validateLimitRanges } from "../quota/limit-ranger.js";
 import { admitPodQuota } from "../quota/resource-quota.js";
 
-export function installAdmission(store: ClusterStore): void {
+/** A mutating admission webhook on pod create (the VPA admission controller): mutates the pod in place. */
+export type PodWebhook = (pod: NewObject<Pod>, namespace: string) => void;
+
+export function installAdmission(store: ClusterStore, podWebhooks: readonly PodWebhook[] = []): void {
   store.admission = (object, namespace) => {
-    if (object.kind === "Pod") admitPod(store, object as NewObject<Pod> & NewObject<StoredObject>, namespace);
+    if (object.kind === "Pod") admitPod(store, object as NewObject<Pod> & NewObject<StoredObject>, namespace, podWebhooks);
   };
 }
 
-function admitPod(store: ClusterStore, pod: NewObject<Pod>, namespace: string): void {
+function admitPod(store: ClusterStore, pod: NewObject<Pod>, namespace: string, podWebhooks: readonly PodWebhook[]): void {
   const forbidden = (reason: string) => new StoreError(`pods "${pod.metadata.name}" is forbidden: ${reason}`, "Forbidden");
   const ranges = limitRangesOf(store, namespace);
   if (ranges.length > 0) {
     const set = applyLimitRangeDefaults(ranges, pod.spec);
     if (set !== null) pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [LIMIT_RANGER_ANNOTATION]: set };
+  }
+  // MutatingAdmissionWebhook runs after the built-in mutating plugins, before any validation.
+  for (const webhook of podWebhooks) webhook(pod, namespace);
+  if (ranges.length > 0) {
     const invalid = validateLimitRanges(ranges, pod.spec);
     if (invalid !== null) throw forbidden(invalid);
   }

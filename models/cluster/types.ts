@@ -158,6 +158,8 @@ export interface ContainerStatus {
    * none does.
    */
   containerID: string;
+  /** lastState.terminated of the previous run (reason OOMKilled, Error, ...); absent before the first exit. */
+  lastTerminated?: { reason: string; startedAt_ms: number; finishedAt_ms: number };
   /** The exit code of a terminated container (run-to-completion apps); absent otherwise. */
   exitCode?: number;
 }

@@ -144,6 +144,7 @@ export class Kubelets {
       status.containerID = "";
       if (status.name === containerName) {
         status.restartCount++;
+        status.lastTerminated = { reason, startedAt_ms: now_ms - ran_ms, finishedAt_ms: now_ms };
         status.state = "waiting";
         status.reason = "CrashLoopBackOff";
       }

@@ -9,6 +9,7 @@ import {
   updateFromPolicy,
   type AggregateContainerState,
 } from "./aggregate-container-state.js";
+import { DEFAULT_AGGREGATIONS_CONFIG, type AggregationsConfig } from "./aggregations-config.js";
 import { getContainerResourcePolicy } from "./api.js";
 import { applyVPAPolicy } from "./capping.js";
 import {
@@ -201,9 +202,10 @@ export function getContainerNameToAggregateStateMap(
   aggregates: Iterable<readonly [containerName: string, aggregate: AggregateContainerState]>,
   resourcePolicy: PodResourcePolicy | null,
   now_ms: number,
+  config: Readonly<AggregationsConfig> = DEFAULT_AGGREGATIONS_CONFIG,
 ): Map<string, AggregateContainerState> {
   const filtered = new Map<string, AggregateContainerState>();
-  for (const [containerName, state] of aggregateStateByContainerName(aggregates, now_ms)) {
+  for (const [containerName, state] of aggregateStateByContainerName(aggregates, now_ms, config)) {
     const containerResourcePolicy = getContainerResourcePolicy(containerName, resourcePolicy);
     if (containerResourcePolicy?.mode === "Off") continue;
     updateFromPolicy(state, containerResourcePolicy);
@@ -223,7 +225,8 @@ export function computeVpaRecommendation(
   resourcePolicy: PodResourcePolicy | null,
   globalMaxAllowed: ResourceList | null,
   now_ms: number,
+  config: Readonly<AggregationsConfig> = DEFAULT_AGGREGATIONS_CONFIG,
 ): RecommendedPodResources {
-  const resources = getRecommendedPodResources(recommender, getContainerNameToAggregateStateMap(aggregates, resourcePolicy, now_ms));
+  const resources = getRecommendedPodResources(recommender, getContainerNameToAggregateStateMap(aggregates, resourcePolicy, now_ms, config));
   return applyVPAPolicy(mapToListOfRecommendedContainerResources(resources), resourcePolicy, globalMaxAllowed)!;
 }
