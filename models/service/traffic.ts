@@ -28,7 +28,8 @@ import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
-import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "./latency.js";
+import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
+import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 
 export interface TrafficSource {
@@ -165,10 +166,9 @@ export class ServiceTraffic {
       if (slot < 0) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
-      const mu = pool.serviceRate_rps(slot);
-      const shift_ms = mu > 0 ? (pool.queue_requests(slot) / mu) * 1000 : 0;
-      const mean_ms = pool.meanResponseTime_ms(slot);
-      pods.push({ weight: rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
+      const component = pool.latency(slot, scratchLatency());
+      component.weight = rate_rps;
+      pods.push(component);
     }
     const components = mixtureComponents(pods);
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };

@@ -1,0 +1,222 @@
+/**
+ * A Service's response-time quantiles from its endpoints. A request's response time at one pod
+ * is the sum of three parts (models/workload/pod-server.ts `latency`):
+ * - a deterministic wait behind the pod's fluid queue (q/μ), exact when the pod is overloaded;
+ * - a random wait in queue, zero with probability 1 − p and exponential with mean θ otherwise
+ *   (M/G/1's waiting time has P(wait > 0) = ρ and a tail close to exponential; p·θ is the pod's
+ *   relaxed mean wait, so it rises and drains with the load instead of jumping to its steady state);
+ * - its own service time: the app's work (exponential, deterministic or lognormal) stretched by
+ *   CFS quota periods when the pod's limit is below what one request could use.
+ * The Service's distribution is the mixture of its pods weighted by the traffic each receives.
+ *
+ * A Service's endpoints mostly share one state (equal traffic shares, empty queues), so the pods
+ * are first merged into the mixture's distinct components, weights summed. Quantiles are solved
+ * on the mixture's survival function by Newton steps kept inside a bisection bracket.
+ */
+import { cfsServiceTime_s, workQuantile, type ServiceTimeDistribution } from "./service-time.js";
+
+export interface PodLatency {
+  weight: number;
+  /** Deterministic wait behind the fluid queue, ms. */
+  shift_ms: number;
+  /** Probability that a request waits in the random queue, and that wait's mean when it does, ms. */
+  waitProbability: number;
+  waitMean_ms: number;
+  /** How the work varies (cv: lognormal's coefficient of variation) and its mean at full speed, ms. */
+  distribution: ServiceTimeDistribution;
+  cv: number;
+  work_ms: number;
+  /** Full-speed ms of work the CFS quota allows per period (Infinity: never throttled), and the period, ms. */
+  quota_ms: number;
+  period_ms: number;
+}
+
+/**
+ * Above this many distinct components, merging costs more than it saves (a linear search per
+ * pod): the pods are then the components.
+ */
+const MAX_MERGED_COMPONENTS = 16;
+
+/** Points (equal probability) standing for a service-time distribution without a closed form. */
+const SERVICE_POINTS = 256;
+
+function sameState(a: PodLatency, b: PodLatency): boolean {
+  return a.shift_ms === b.shift_ms && a.waitProbability === b.waitProbability && a.waitMean_ms === b.waitMean_ms &&
+    a.distribution === b.distribution && a.cv === b.cv && a.work_ms === b.work_ms && a.quota_ms === b.quota_ms && a.period_ms === b.period_ms;
+}
+
+/** The distinct states among pods with traffic, weights summed, first seen first. */
+export function mixtureComponents(pods: readonly PodLatency[]): PodLatency[] {
+  const components: PodLatency[] = [];
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
+    if (p.weight <= 0) continue;
+    let k = 0;
+    while (k < components.length && !sameState(components[k], p)) k++;
+    if (k < components.length) components[k].weight += p.weight;
+    else if (components.length < MAX_MERGED_COMPONENTS) components.push({ ...p });
+    else return pods.filter((pod) => pod.weight > 0);
+  }
+  return components;
+}
+
+/** Own service time of work `w_ms` (full-speed ms) under the component's CFS quota, ms. */
+function stretched_ms(c: PodLatency, w_ms: number): number {
+  if (!(w_ms > c.quota_ms)) return w_ms;
+  // cfsServiceTime_s in ms units: speed 1, cap = quota / period.
+  return cfsServiceTime_s(w_ms, 1, c.quota_ms / c.period_ms, c.period_ms);
+}
+
+/**
+ * One component made ready for repeated evaluation: closed forms for a deterministic service
+ * time and for an exponential one that CFS does not stretch; otherwise service times at
+ * SERVICE_POINTS equal-probability points of the work's distribution.
+ */
+interface Prepared {
+  c: PodLatency;
+  /** 0: deterministic (service = `fixed_ms`), 1: exponential (mean `work_ms`), 2: points. */
+  form: 0 | 1 | 2;
+  fixed_ms: number;
+  points: Float64Array | null;
+  meanService_ms: number;
+}
+
+function prepare(c: PodLatency): Prepared {
+  if (c.distribution === "deterministic") {
+    const fixed_ms = stretched_ms(c, c.work_ms);
+    return { c, form: 0, fixed_ms, points: null, meanService_ms: fixed_ms };
+  }
+  if (c.distribution === "exponential" && c.quota_ms === Infinity) return { c, form: 1, fixed_ms: 0, points: null, meanService_ms: c.work_ms };
+  const points = new Float64Array(SERVICE_POINTS);
+  let sum = 0;
+  for (let k = 0; k < SERVICE_POINTS; k++) {
+    points[k] = stretched_ms(c, c.work_ms * workQuantile(c.distribution, c.cv, (k + 0.5) / SERVICE_POINTS));
+    sum += points[k];
+  }
+  return { c, form: 2, fixed_ms: 0, points, meanService_ms: sum / SERVICE_POINTS };
+}
+
+/** P(response > x) and its density at x, of one component, into `out` [survival, density]. */
+function evaluate(pc: Prepared, x_ms: number, out: Float64Array): void {
+  const c = pc.c;
+  const y = x_ms - c.shift_ms;
+  const p = c.waitMean_ms > 0 ? c.waitProbability : 0;
+  const theta = c.waitMean_ms;
+  if (!(y > 0)) {
+    out[0] = 1;
+    out[1] = 0;
+    return;
+  }
+  if (pc.form === 0) {
+    const t = y - pc.fixed_ms;
+    if (t < 0) {
+      out[0] = 1;
+      out[1] = 0;
+    } else if (p > 0) {
+      const e = p * Math.exp(-t / theta);
+      out[0] = e;
+      out[1] = e / theta;
+    } else {
+      out[0] = 0;
+      out[1] = 0;
+    }
+    return;
+  }
+  if (pc.form === 1) {
+    // Service ~ Exp(mean m), wait ~ p·Exp(θ): P(S + W > y) = e^{−by} + p·b·(e^{−by} − e^{−ay})/(a − b), a = 1/θ, b = 1/m.
+    const b = 1 / c.work_ms;
+    const eb = Math.exp(-b * y);
+    if (p === 0) {
+      out[0] = eb;
+      out[1] = b * eb;
+      return;
+    }
+    const a = 1 / theta;
+    if (Math.abs(a - b) <= 1e-9 * b) {
+      // θ = m: the convolution's limit, p·b·y·e^{−by}.
+      out[0] = eb + p * b * y * eb;
+      out[1] = b * eb - p * b * eb + p * b * b * y * eb;
+      return;
+    }
+    const ea = Math.exp(-a * y);
+    out[0] = eb + (p * b * (eb - ea)) / (a - b);
+    out[1] = b * eb + (p * b * (b * eb - a * ea)) / (a - b);
+    return;
+  }
+  const points = pc.points!;
+  let survival = 0;
+  let density = 0;
+  for (let k = 0; k < points.length; k++) {
+    const t = y - points[k];
+    if (t < 0) survival += 1;
+    else if (p > 0) {
+      const e = p * Math.exp(-t / theta);
+      survival += e;
+      density += e / theta;
+    }
+  }
+  out[0] = survival / points.length;
+  out[1] = density / points.length;
+}
+
+/** Mean response time of one component, ms. */
+export function componentMean_ms(c: PodLatency): number {
+  return c.shift_ms + (c.waitMean_ms > 0 ? c.waitProbability * c.waitMean_ms : 0) + prepare(c).meanService_ms;
+}
+
+const EVAL = new Float64Array(2);
+
+/**
+ * The q-quantile (0 < q < 1) of a mixture given by its components (weights > 0, as
+ * `mixtureComponents` returns them), ms; NaN when there are none.
+ */
+export function componentsQuantile_ms(components: readonly PodLatency[], q: number): number {
+  if (components.length === 0) return NaN;
+  const prepared = components.map(prepare);
+  let totalWeight = 0;
+  let low = Infinity;
+  let guess = 0;
+  for (const pc of prepared) {
+    const c = pc.c;
+    if (!(c.shift_ms < Infinity) || !(pc.meanService_ms < Infinity)) return Infinity;
+    totalWeight += c.weight;
+    low = Math.min(low, c.shift_ms);
+    guess = Math.max(guess, componentMean_ms(c));
+  }
+  const tail = 1 - q;
+  const f = (x: number): number => {
+    let s = 0;
+    let d = 0;
+    for (const pc of prepared) {
+      evaluate(pc, x, EVAL);
+      s += pc.c.weight * EVAL[0];
+      d += pc.c.weight * EVAL[1];
+    }
+    EVAL[1] = d / totalWeight;
+    return s / totalWeight - tail;
+  };
+  // A bracket: f(low) >= 0 (nothing finishes before the shortest wait); grow `high` until f < 0.
+  let high = Math.max(guess, low + 1e-9) * 2;
+  while (f(high) > 0) high *= 2;
+  let x = (low + high) / 2;
+  for (let i = 0; i < 200; i++) {
+    const fx = f(x);
+    const slope = -EVAL[1];
+    if (fx > 0) low = x;
+    else high = x;
+    if (high - low <= 1e-12 * high) break;
+    let next = slope < 0 ? x - fx / slope : NaN;
+    if (!(next > low && next < high)) next = (low + high) / 2;
+    if (Math.abs(next - x) <= 1e-13 * next) {
+      x = next;
+      break;
+    }
+    x = next;
+  }
+  return x;
+}
+
+/** The q-quantile (0 < q < 1) of the traffic-weighted mixture, ms; NaN when nothing is served. */
+export function mixtureQuantile_ms(pods: readonly PodLatency[], q: number): number {
+  return componentsQuantile_ms(mixtureComponents(pods), q);
+}
