@@ -12,9 +12,9 @@
  *
  * What the fluid model loses is randomness: at λ < μ its queue is empty, while a real server
  * still queues. That shows up only in the latency *estimates*, never in the counters: each pod
- * also carries the mean of that random wait, which moves towards its steady state (M/G/1, for
- * the app's service-time distribution) with the queue's relaxation time whenever the load or
- * the CPU cap changes, so latency rises and drains as a real queue's does (`latency`).
+ * also carries the mean number of requests a real queue would hold (service-time.ts, PSFFA:
+ * exact at steady state for the app's service-time distribution, and moving between steady
+ * states as a real queue's mean does), so latency rises and drains as a real queue's does.
  *
  * CPU: every served request consumes `cost` mcore·s, so CPU used = served × cost and the usage
  * rate never exceeds the cap (served ≤ μ·dt). CFS throttling within a 100 ms period is below
@@ -31,8 +31,8 @@ import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
-  DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, RHO_MAX, relaxedWait_s, serviceTimeCv2,
-  type ServiceTimeDistribution,
+  DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
+  variabilityFactor, waitTailDecay, type ServiceTimeDistribution,
 } from "./service-time.js";
 
 export interface PodServerParams {
@@ -160,12 +160,12 @@ const DROPPED = 9;
 const QUEUE_AREA = 10;
 /** Seconds since the regime (rate, cap, queue capacity) last changed. */
 const REGIME_AGE = 11;
-/** Mean random wait (s) when the regime last changed; relaxes from there (stochasticWait_s). */
-const WAIT_AT_CHANGE = 12;
+/** The PSFFA utilization-state r when the regime last changed (service-time.ts psffaUtilization). */
+const R_AT_CHANGE = 12;
 const MEM_BASE = 13;
 const MEM_PER_REQ = 14;
 const PER_REQUEST = 15;
-const CV2 = 16;
+const VARIABILITY = 16; // c = (1 + cv²)/2
 const DISTRIBUTION = 17;
 const CV = 18;
 const CFS_PERIOD = 19;
@@ -257,10 +257,10 @@ export class PodServerPool {
     st[b + CPU_USED] = 0;
     st[b + QUEUE_AREA] = 0;
     st[b + REGIME_AGE] = 0;
-    st[b + WAIT_AT_CHANGE] = 0;
+    st[b + R_AT_CHANGE] = 0;
     st[b + DISTRIBUTION] = DISTRIBUTION_CODE[distribution];
     st[b + CV] = cv;
-    st[b + CV2] = serviceTimeCv2(distribution, cv);
+    st[b + VARIABILITY] = variabilityFactor(serviceTimeCv2(distribution, cv));
     st[b + CFS_PERIOD] = period_ms;
     this.liveCount++;
   }
@@ -300,24 +300,22 @@ export class PodServerPool {
   }
 
   /**
-   * The random wait's regime (rate, cap, queue capacity) is about to change, at the time of the
-   * last advance: fold its relaxation so far into the starting point of the next. Callers change
-   * a cap or a rate only at the time the pod was advanced to, so the fold sees the whole regime.
+   * The queue's regime (rate, cap, queue capacity) is about to change, at the time of the last
+   * advance: fold its PSFFA state so far into the starting point of the next. Callers change a
+   * cap or a rate only at the time the pod was advanced to, so the fold sees the whole regime.
    */
   private changeRegime(b: number): void {
     const st = this.state;
-    st[b + WAIT_AT_CHANGE] = this.stochasticWait_s(b);
+    st[b + R_AT_CHANGE] = this.utilizationState(b);
     st[b + REGIME_AGE] = 0;
   }
 
-  /** The mean random wait now (at the last advance), seconds: relaxed over the regime's age. */
-  private stochasticWait_s(b: number): number {
+  /** The PSFFA utilization-state r now (at the last advance): the regime's start, aged. */
+  private utilizationState(b: number): number {
     const st = this.state;
-    const cap = st[b + CAP];
-    const cost = st[b + COST];
-    return relaxedWait_s(
-      st[b + WAIT_AT_CHANGE], st[b + REGIME_AGE], st[b + LAST_RATE], cap / cost,
-      serviceTime_s(cost, cap, st[b + PER_REQUEST]), st[b + CV2], st[b + QUEUE_CAP],
+    return psffaUtilization(
+      st[b + R_AT_CHANGE], st[b + REGIME_AGE], st[b + LAST_RATE], st[b + CAP] / st[b + COST],
+      st[b + VARIABILITY], st[b + QUEUE_CAP] + 1,
     );
   }
 
@@ -499,14 +497,14 @@ export class PodServerPool {
    * The response time of a request arriving now (as of the last advance), as a component of a
    * Service's latency mixture (response-time.ts), written into `out` (weight 0: the caller
    * weighs it by the pod's traffic):
-   * - the fluid queue's wait q/μ, exact when the pod is overloaded;
-   * - the random wait: its mean relaxes towards M/G/1's steady state (Pollaczek–Khinchine, with
-   *   the app's service-time variability) whenever rate, cap or queue capacity change; a request
-   *   waits with probability ρ (clamped at RHO_MAX), exponentially with that mean over ρ;
+   * - a deterministic wait: the fluid queue's q/μ, exact when the pod is overloaded;
+   * - a random wait: the PSFFA mean wait (service-time.ts meanWait_s) beyond the fluid part,
+   *   exponential with the tail's decay rate at the present utilization (waitTailDecay), taken
+   *   with the probability that gives that mean (lognormal service: probability r);
    * - its own service time: the work at up to `perRequestCpu` (one core), in CFS quota periods
    *   when the pod's cap is below that.
-   * The waiting terms use the single-server service time s = cost / min(cap, perRequestCpu),
-   * so a multi-core pod's wait is somewhat overestimated (M/M/c waits less).
+   * The waits are a single server's at rate μ = cap/cost, so a multi-core pod's wait is somewhat
+   * overestimated (M/M/c waits less).
    */
   latency(id: number, out: PodLatency): PodLatency {
     this.check(id);
@@ -517,13 +515,28 @@ export class PodServerPool {
     const perRequest = st[b + PER_REQUEST];
     const mu = cap / cost;
     const q = st[b + QUEUE];
-    const rho = Math.min(st[b + LAST_RATE] / mu, RHO_MAX);
-    const wait_s = mu === Infinity ? 0 : this.stochasticWait_s(b);
+    const distribution = DISTRIBUTION_OF_CODE[st[b + DISTRIBUTION]];
+    let fluid_s = q === 0 ? 0 : q / mu; // μ = 0 with a queue: Infinity, as it should be
+    let random_s = 0;
+    let probability = 0;
+    if (mu < Infinity) {
+      const r = this.utilizationState(b);
+      const wait_s = meanWait_s(r, mu, st[b + VARIABILITY]);
+      random_s = wait_s > fluid_s ? wait_s - fluid_s : 0;
+      if (random_s === Infinity) {
+        // No CPU: nothing arriving now is ever served.
+        fluid_s = Infinity;
+        random_s = 0;
+      } else if (random_s > 0) {
+        const decay = waitTailDecay(r, mu, distribution);
+        probability = Number.isNaN(decay) ? r : Math.min(1, random_s * decay);
+      }
+    }
     out.weight = 0;
-    out.shift_ms = q === 0 ? 0 : (q / mu) * 1000; // μ = 0 with a queue: Infinity, as it should be
-    out.waitProbability = rho > 0 && wait_s > 0 ? rho : 0;
-    out.waitMean_ms = out.waitProbability > 0 ? (wait_s / rho) * 1000 : 0;
-    out.distribution = DISTRIBUTION_OF_CODE[st[b + DISTRIBUTION]];
+    out.shift_ms = fluid_s * 1000;
+    out.waitProbability = probability;
+    out.waitMean_ms = probability > 0 ? (random_s / probability) * 1000 : 0;
+    out.distribution = distribution;
     out.cv = st[b + CV];
     out.work_ms = (cost / perRequest) * 1000;
     const period_ms = st[b + CFS_PERIOD];

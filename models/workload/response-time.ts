@@ -3,10 +3,11 @@
  * is the sum of three parts (models/workload/pod-server.ts `latency`):
  * - a deterministic wait behind the pod's fluid queue (q/μ), exact when the pod is overloaded;
  * - a random wait in queue, zero with probability 1 − p and exponential with mean θ otherwise
- *   (M/G/1's waiting time has P(wait > 0) = ρ and a tail close to exponential; p·θ is the pod's
- *   relaxed mean wait, so it rises and drains with the load instead of jumping to its steady state);
+ *   (the tail of M/G/1's waiting time is close to exponential; p·θ is the pod's PSFFA mean wait
+ *   beyond the fluid part, so it rises and drains with the load instead of jumping to a steady state);
  * - its own service time: the app's work (exponential, deterministic or lognormal) stretched by
- *   CFS quota periods when the pod's limit is below what one request could use.
+ *   CFS quota periods when the pod's limit is below what one request could use (exactly for
+ *   deterministic and lognormal work; exponential work keeps its shape with the stretched mean).
  * The Service's distribution is the mixture of its pods weighted by the traffic each receives.
  *
  * A Service's endpoints mostly share one state (equal traffic shares, empty queues), so the pods
@@ -86,14 +87,22 @@ function prepare(c: PodLatency): Prepared {
     const fixed_ms = stretched_ms(c, c.work_ms);
     return { c, form: 0, fixed_ms, points: null, meanService_ms: fixed_ms };
   }
-  if (c.distribution === "exponential" && c.quota_ms === Infinity) return { c, form: 1, fixed_ms: 0, points: null, meanService_ms: c.work_ms };
+  if (c.distribution === "exponential") {
+    // Under a CFS quota, taken as exponential with the stretched mean: each quota a request
+    // exhausts adds the period's throttled rest, E[T] = m + (P − a)·Σ_j e^{−ja/m}.
+    const m = c.work_ms;
+    const more = c.quota_ms === Infinity ? 0 : Math.exp(-c.quota_ms / m);
+    const mean_ms = more === 0 ? m : m + ((c.period_ms - c.quota_ms) * more) / (1 - more);
+    return { c, form: 1, fixed_ms: 0, points: null, meanService_ms: mean_ms };
+  }
   const points = new Float64Array(SERVICE_POINTS);
   let sum = 0;
   for (let k = 0; k < SERVICE_POINTS; k++) {
     points[k] = stretched_ms(c, c.work_ms * workQuantile(c.distribution, c.cv, (k + 0.5) / SERVICE_POINTS));
     sum += points[k];
   }
-  return { c, form: 2, fixed_ms: 0, points, meanService_ms: sum / SERVICE_POINTS };
+  // Unstretched, the mean is the work's own (the points miss a heavy tail's far end).
+  return { c, form: 2, fixed_ms: 0, points, meanService_ms: c.quota_ms === Infinity ? c.work_ms : sum / SERVICE_POINTS };
 }
 
 /** P(response > x) and its density at x, of one component, into `out` [survival, density]. */
@@ -124,7 +133,7 @@ function evaluate(pc: Prepared, x_ms: number, out: Float64Array): void {
   }
   if (pc.form === 1) {
     // Service ~ Exp(mean m), wait ~ p·Exp(θ): P(S + W > y) = e^{−by} + p·b·(e^{−by} − e^{−ay})/(a − b), a = 1/θ, b = 1/m.
-    const b = 1 / c.work_ms;
+    const b = 1 / pc.meanService_ms;
     const eb = Math.exp(-b * y);
     if (p === 0) {
       out[0] = eb;

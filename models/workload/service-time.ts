@@ -19,12 +19,6 @@ export const DISTRIBUTION_OF_CODE: readonly ServiceTimeDistribution[] = ["expone
 export const DEFAULT_CFS_PERIOD_MS = 100;
 
 /**
- * Utilization above which the steady-state waiting term stops growing (M/M/1: ρ/(1−ρ) = 99
- * service times at this value). Past it the fluid queue, which is exact, carries the wait.
- */
-export const RHO_MAX = 0.99;
-
-/**
  * Squared coefficient of variation of the service time: 1 for exponential, 0 for deterministic,
  * cv² for lognormal.
  */
@@ -33,46 +27,147 @@ export function serviceTimeCv2(distribution: ServiceTimeDistribution, cv: number
 }
 
 /**
- * Mean wait in queue at steady state, seconds, for arrivals λ and service rate μ (requests/s),
- * service time s (seconds) with squared coefficient of variation cv2: the Pollaczek–Khinchine
- * formula for M/G/1, W = s·ρ·(1 + cv²) / (2(1 − ρ)) (M/M/1: s·ρ/(1−ρ); M/D/1: half that), with ρ
- * clamped at RHO_MAX and no more than a full queue takes to drain (Q/μ: an admitted request
- * waits behind at most Q others).
+ * The waiting-room dynamics: the pointwise stationary fluid flow approximation (PSFFA; Wang,
+ * Tipper & Sundaresan 1996, after Rider 1976) of a pod's mean number of requests in system, x.
+ * Requests arrive at λ and leave at μ·r, where r = G(x) is the utilization at which a stationary
+ * M/G/1 queue would hold x (Pollaczek–Khinchine: x = L(r) = r + c·r²/(1−r), c = (1 + cv²)/2):
+ *   dx/dt = λ − μ·G(x).
+ * It is exact at steady state (x → L(λ/μ)), grows at λ − μ in overload like the fluid queue, and
+ * moves between the two as a real queue's mean does: fast at first after a step up, draining at
+ * about μ − λ after an overload. Integrated in closed form (below), so a pod changes state only
+ * when its rate or cap changes, not per time step.
  */
-export function steadyStateWait_s(lambda: number, mu: number, s: number, cv2: number, Q: number): number {
-  if (lambda === 0 || mu === Infinity) return 0;
-  if (mu === 0) return Infinity; // no CPU: nothing is ever served
-  const rho = Math.min(lambda / mu, RHO_MAX);
-  const wait = (s * rho * (1 + cv2)) / (2 * (1 - rho));
-  const bound = Q / mu;
-  return wait < bound ? wait : bound;
+
+/** c = (1 + cv²)/2: M/M/1 1, M/D/1 ½. */
+export function variabilityFactor(cv2: number): number {
+  return (1 + cv2) / 2;
+}
+
+/** Mean number in system of a stationary M/G/1 queue at utilization r < 1: L(r) = r + c·r²/(1−r). */
+export function systemSize(r: number, c: number): number {
+  return r + (c * r * r) / (1 - r);
+}
+
+/** G = L⁻¹: the utilization whose stationary M/G/1 queue holds `x` on average (the root in [0, 1)). */
+export function utilizationOfSize(x: number, c: number): number {
+  if (!(x > 0)) return 0;
+  if (x === Infinity) return 1;
+  // (c − 1)·r² + (1 + x)·r − x = 0, rationalized so that c = 1 needs no special case.
+  const b = 1 + x;
+  return (2 * x) / (b + Math.sqrt(b * b + 4 * (c - 1) * x));
 }
 
 /**
- * How long the mean wait takes to move (by a factor e) towards a new steady state, seconds:
- * the relaxation time of M/M/1, s / (1 − √ρ)² (Morse 1958; Odoni & Roth 1983 use it for
- * time-dependent queues), with ρ clamped at RHO_MAX. At ρ = 0.5 that is 11.7 service times; at
- * 0.9, 380; so a queue that a steady-state formula would put at 9 service times needs minutes to
- * get there after a step in load, as a real one does.
+ * Solves f(z) = 0 for an increasing f on [lo, hi] (f(lo) <= 0 <= f(hi)): Newton steps, with a
+ * bisection step whenever Newton would leave the bracket.
  */
-export function relaxationTime_s(lambda: number, mu: number, s: number): number {
-  const rho = mu === 0 ? RHO_MAX : Math.min(lambda / mu, RHO_MAX);
-  const gap = 1 - Math.sqrt(rho);
-  return s / (gap * gap);
+function solveIncreasing(f: (z: number) => number, df: (z: number) => number, lo: number, hi: number, z: number): number {
+  for (let i = 0; i < 100; i++) {
+    const fz = f(z);
+    if (fz === 0) return z;
+    if (fz < 0) lo = z;
+    else hi = z;
+    let next = z - fz / df(z);
+    if (!(next > lo && next < hi)) next = lo + (hi - lo) / 2;
+    if (Math.abs(next - z) <= 1e-14 * Math.max(1, Math.abs(z)) || hi - lo <= 1e-14 * Math.max(1, Math.abs(lo))) return next;
+    z = next;
+  }
+  return z;
 }
 
 /**
- * The mean random wait after `t_s` seconds in a regime (λ, μ, s, cv², Q), starting from `w0_s`:
- * an exponential approach to the regime's steady state with its relaxation time. Exact at both
- * ends (w0 at t = 0, the steady state as t → ∞) and composes: two steps of t/2 give one step of t.
+ * The PSFFA state after `t_s` seconds at arrival rate λ and service rate μ (requests/s),
+ * starting from utilization-state r0 (x0 = L(r0)), with at most `xMax` in system (the queue's
+ * capacity plus the one in service): the new r. In u = 1 − r the equation separates,
+ *   dt = −[(1−c) + c/u²] du / (μ (u − u0)),  u0 = 1 − λ/μ,
+ * whose integral F (partial fractions) is solved for u by safeguarded Newton steps: in
+ * ln|u − u0| while the queue approaches a steady state (u0 > 0), in 1/u in overload (u0 <= 0,
+ * where x grows without bound).
  */
-export function relaxedWait_s(w0_s: number, t_s: number, lambda: number, mu: number, s: number, cv2: number, Q: number): number {
-  const target_s = steadyStateWait_s(lambda, mu, s, cv2, Q);
-  if (target_s === Infinity) return Infinity;
-  // A wait left infinite by a regime without CPU starts from the most this regime allows.
-  const from_s = w0_s === Infinity ? steadyStateWait_s(mu, mu, s, cv2, Q) : w0_s;
-  if (t_s === 0 || from_s === target_s) return from_s;
-  return target_s + (from_s - target_s) * Math.exp(-t_s / relaxationTime_s(lambda, mu, s));
+export function psffaUtilization(r0: number, t_s: number, lambda: number, mu: number, c: number, xMax: number): number {
+  const clamp = (r: number): number => (systemSize(r, c) > xMax ? utilizationOfSize(xMax, c) : r);
+  if (mu === Infinity) return 0;
+  if (mu === 0) return clamp(utilizationOfSize(systemSize(r0, c) + lambda * t_s, c));
+  if (t_s === 0) return clamp(r0);
+  const u0 = 1 - lambda / mu;
+  const us = 1 - r0;
+  if (us === u0) return clamp(r0);
+  const target = -mu * t_s; // F(u) − F(us)
+  if (u0 > 0) {
+    // Towards the steady state r = λ/μ. z = ln|u − u0|, u = u0 + σ·e^z; F is increasing in z.
+    const sigma = us > u0 ? 1 : -1;
+    const k = c / (u0 * u0);
+    const a = 1 - c + k;
+    const F = (u: number, z: number) => a * z - k * Math.log(u) + c / (u0 * u);
+    const zs = Math.log(Math.abs(us - u0));
+    const Fs = F(us, zs);
+    const f = (z: number) => {
+      const u = u0 + sigma * Math.exp(z);
+      return F(u, z) - Fs - target;
+    };
+    const df = (z: number) => {
+      const u = u0 + sigma * Math.exp(z);
+      return 1 - c + c / (u * u);
+    };
+    // Near the steady state F ≈ a·z: that guess, then a bracket below it.
+    const guess = zs + target / a;
+    let lo = guess - 1;
+    while (f(lo) > 0) {
+      lo = zs + (lo - zs) * 2;
+      if (lo < zs - 800) return clamp(1 - u0); // converged below double precision
+    }
+    const z = solveIncreasing(f, df, lo, zs, Math.min(Math.max(guess, lo), zs));
+    return clamp(1 - (u0 + sigma * Math.exp(z)));
+  }
+  // Overload or critical load: u decreases towards 0 (x grows). y = 1/u; F is decreasing in y.
+  const k = u0 === 0 ? 0 : c / (u0 * u0);
+  const a = 1 - c + k;
+  const F = (y: number) =>
+    u0 === 0 ? -(1 - c) * Math.log(y) - (c * y * y) / 2 : a * Math.log(1 / y - u0) + k * Math.log(y) + (c / u0) * y;
+  const ys = 1 / us;
+  const Fs = F(ys);
+  const g = (y: number) => Fs + target - F(y); // increasing in y
+  const dg = (y: number) => {
+    const u = 1 / y;
+    return ((1 - c) * u * u + c) / (u - u0);
+  };
+  const guess = Math.max(ys + ((lambda - mu) * t_s) / c, Math.sqrt(ys * ys + (2 * mu * t_s) / c));
+  let hi = guess + 1;
+  while (g(hi) < 0) hi *= 2;
+  const y = solveIncreasing(g, dg, ys, hi, guess);
+  return clamp(1 - 1 / y);
+}
+
+/**
+ * Mean wait in queue of a request arriving when the PSFFA state is r, seconds: the number
+ * waiting, x − r = c·r²/(1−r), served at μ·r (Little's law): c·r / (μ(1 − r)). At steady state
+ * this is Pollaczek–Khinchine's W = ρ·s·(1 + cv²) / (2(1 − ρ)), s = 1/μ.
+ */
+export function meanWait_s(r: number, mu: number, c: number): number {
+  if (r === 0) return 0;
+  return (c * r) / (mu * (1 - r));
+}
+
+/**
+ * The exponential decay rate η (1/s) of the waiting time's tail at utilization r, P(W > t) ~
+ * e^{−ηt} (Cramér–Lundberg: η solves λ·(E[e^{ηS}] − 1) = η, λ = rμ): μ(1 − r) for exponential
+ * service times, μ·z with r(e^z − 1) = z for deterministic ones; lognormal service times have no
+ * exponential tail (NaN: the caller matches the mean instead).
+ */
+export function waitTailDecay(r: number, mu: number, distribution: ServiceTimeDistribution): number {
+  if (distribution === "exponential") return mu * (1 - r);
+  if (distribution === "lognormal" || !(r > 0)) return NaN;
+  const g = (z: number) => r * (Math.exp(z) - 1) - z;
+  // g is convex with g(0) = 0 and g'(0) = r − 1 < 0: from a point right of the root, Newton
+  // descends monotonically onto it.
+  let z = Math.max(1, (2 * (1 - r)) / r);
+  while (g(z) <= 0) z *= 2;
+  for (let i = 0; i < 100; i++) {
+    const next = z - g(z) / (r * Math.exp(z) - 1);
+    if (!(next < z) || z - next <= 1e-14 * z) break;
+    z = next;
+  }
+  return mu * z;
 }
 
 /**
