@@ -32,7 +32,7 @@ import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } fro
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
   DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
-  variabilityFactor, waitTailDecay, type ServiceTimeDistribution,
+  thirdMomentFactor, variabilityFactor, waitTailShare, type ServiceTimeDistribution,
 } from "./service-time.js";
 
 export interface PodServerParams {
@@ -169,6 +169,7 @@ const VARIABILITY = 16; // c = (1 + cv²)/2
 const DISTRIBUTION = 17;
 const CV = 18;
 const CFS_PERIOD = 19;
+const THIRD_MOMENT = 20; // E[S³]/E[S]³
 const STRIDE = 24;
 
 /** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
@@ -262,6 +263,7 @@ export class PodServerPool {
     st[b + CV] = cv;
     st[b + VARIABILITY] = variabilityFactor(serviceTimeCv2(distribution, cv));
     st[b + CFS_PERIOD] = period_ms;
+    st[b + THIRD_MOMENT] = thirdMomentFactor(distribution, cv);
     this.liveCount++;
   }
 
@@ -499,8 +501,8 @@ export class PodServerPool {
    * weighs it by the pod's traffic):
    * - a deterministic wait: the fluid queue's q/μ, exact when the pod is overloaded;
    * - a random wait: the PSFFA mean wait (service-time.ts meanWait_s) beyond the fluid part,
-   *   exponential with the tail's decay rate at the present utilization (waitTailDecay), taken
-   *   with the probability that gives that mean (lognormal service: probability r);
+   *   met with probability r (the PSFFA utilization), then a shifted exponential with M/G/1's
+   *   first two moments at r (waitTailShare);
    * - its own service time: the work at up to `perRequestCpu` (one core), in CFS quota periods
    *   when the pod's cap is below that.
    * The waits are a single server's at rate μ = cap/cost, so a multi-core pod's wait is somewhat
@@ -518,24 +520,27 @@ export class PodServerPool {
     const distribution = DISTRIBUTION_OF_CODE[st[b + DISTRIBUTION]];
     let fluid_s = q === 0 ? 0 : q / mu; // μ = 0 with a queue: Infinity, as it should be
     let random_s = 0;
-    let probability = 0;
+    let r = 0;
     if (mu < Infinity) {
-      const r = this.utilizationState(b);
-      const wait_s = meanWait_s(r, mu, st[b + VARIABILITY]);
+      r = this.utilizationState(b);
+      // No admitted request waits behind more than a full queue (Q/μ).
+      const wait_s = Math.min(meanWait_s(r, mu, st[b + VARIABILITY]), st[b + QUEUE_CAP] / mu);
       random_s = wait_s > fluid_s ? wait_s - fluid_s : 0;
       if (random_s === Infinity) {
         // No CPU: nothing arriving now is ever served.
         fluid_s = Infinity;
         random_s = 0;
-      } else if (random_s > 0) {
-        const decay = waitTailDecay(r, mu, distribution);
-        probability = Number.isNaN(decay) ? r : Math.min(1, random_s * decay);
       }
     }
+    // A request waits with probability r, then a shifted exponential with mean random_s / r.
+    const waiting = random_s > 0 && r > 0;
+    const conditional_ms = waiting ? (random_s / r) * 1000 : 0;
+    const tailShare = waiting ? waitTailShare(r, st[b + VARIABILITY], st[b + THIRD_MOMENT]) : 0;
     out.weight = 0;
     out.shift_ms = fluid_s * 1000;
-    out.waitProbability = probability;
-    out.waitMean_ms = probability > 0 ? (random_s / probability) * 1000 : 0;
+    out.waitProbability = waiting ? r : 0;
+    out.waitShift_ms = conditional_ms * (1 - tailShare);
+    out.waitTail_ms = conditional_ms * tailShare;
     out.distribution = distribution;
     out.cv = st[b + CV];
     out.work_ms = (cost / perRequest) * 1000;
@@ -560,7 +565,7 @@ export class PodServerPool {
 
 /** A blank latency component for `PodServerPool.latency` to fill. */
 export function scratchLatency(): PodLatency {
-  return { weight: 0, shift_ms: 0, waitProbability: 0, waitMean_ms: 0, distribution: "exponential", cv: 1, work_ms: 0, quota_ms: Infinity, period_ms: DEFAULT_CFS_PERIOD_MS };
+  return { weight: 0, shift_ms: 0, waitProbability: 0, waitShift_ms: 0, waitTail_ms: 0, distribution: "exponential", cv: 1, work_ms: 0, quota_ms: Infinity, period_ms: DEFAULT_CFS_PERIOD_MS };
 }
 
 /** One pod's fluid server: the pool's model over a pool of one. */

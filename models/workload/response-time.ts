@@ -2,8 +2,8 @@
  * A Service's response-time quantiles from its endpoints. A request's response time at one pod
  * is the sum of three parts (models/workload/pod-server.ts `latency`):
  * - a deterministic wait behind the pod's fluid queue (q/μ), exact when the pod is overloaded;
- * - a random wait in queue, zero with probability 1 − p and exponential with mean θ otherwise
- *   (the tail of M/G/1's waiting time is close to exponential; p·θ is the pod's PSFFA mean wait
+ * - a random wait in queue, zero with probability 1 − p and otherwise a shifted exponential,
+ *   a + Exp(θ), with M/G/1's first two moments (its mean p·(a + θ) is the pod's PSFFA mean wait
  *   beyond the fluid part, so it rises and drains with the load instead of jumping to a steady state);
  * - its own service time: the app's work (exponential, deterministic or lognormal) stretched by
  *   CFS quota periods when the pod's limit is below what one request could use (exactly for
@@ -20,9 +20,10 @@ export interface PodLatency {
   weight: number;
   /** Deterministic wait behind the fluid queue, ms. */
   shift_ms: number;
-  /** Probability that a request waits in the random queue, and that wait's mean when it does, ms. */
+  /** Probability that a request waits in the random queue; that wait is waitShift + Exp(mean waitTail), ms. */
   waitProbability: number;
-  waitMean_ms: number;
+  waitShift_ms: number;
+  waitTail_ms: number;
   /** How the work varies (cv: lognormal's coefficient of variation) and its mean at full speed, ms. */
   distribution: ServiceTimeDistribution;
   cv: number;
@@ -42,7 +43,7 @@ const MAX_MERGED_COMPONENTS = 16;
 const SERVICE_POINTS = 256;
 
 function sameState(a: PodLatency, b: PodLatency): boolean {
-  return a.shift_ms === b.shift_ms && a.waitProbability === b.waitProbability && a.waitMean_ms === b.waitMean_ms &&
+  return a.shift_ms === b.shift_ms && a.waitProbability === b.waitProbability && a.waitShift_ms === b.waitShift_ms && a.waitTail_ms === b.waitTail_ms &&
     a.distribution === b.distribution && a.cv === b.cv && a.work_ms === b.work_ms && a.quota_ms === b.quota_ms && a.period_ms === b.period_ms;
 }
 
@@ -105,72 +106,92 @@ function prepare(c: PodLatency): Prepared {
   return { c, form: 2, fixed_ms: 0, points, meanService_ms: c.quota_ms === Infinity ? c.work_ms : sum / SERVICE_POINTS };
 }
 
-/** P(response > x) and its density at x, of one component, into `out` [survival, density]. */
+/**
+ * P(response > x) and its density at x, of one component, into `out` [survival, density]:
+ * (1 − p)·P(S > y) + p·P(S + a + Exp(θ) > y), y = x − shift.
+ */
 function evaluate(pc: Prepared, x_ms: number, out: Float64Array): void {
   const c = pc.c;
   const y = x_ms - c.shift_ms;
-  const p = c.waitMean_ms > 0 ? c.waitProbability : 0;
-  const theta = c.waitMean_ms;
+  const p = c.waitProbability;
+  const a = c.waitShift_ms;
+  const theta = c.waitTail_ms;
+  let survival = 0;
+  let density = 0;
+  if (pc.form === 2) {
+    const points = pc.points!;
+    for (let k = 0; k < points.length; k++) {
+      const [s, d] = serviceThenWait(points[k], y, p, a, theta);
+      survival += s;
+      density += d;
+    }
+    out[0] = survival / points.length;
+    out[1] = density / points.length;
+    return;
+  }
+  if (pc.form === 0) {
+    const [s, d] = serviceThenWait(pc.fixed_ms, y, p, a, theta);
+    out[0] = s;
+    out[1] = d;
+    return;
+  }
+  // Exponential service (rate β): P(S > y) = e^{−βy}; P(S + Exp(θ) > z) = (α e^{−βz} − β e^{−αz})/(α − β), α = 1/θ.
+  const beta = 1 / pc.meanService_ms;
   if (!(y > 0)) {
     out[0] = 1;
     out[1] = 0;
     return;
   }
-  if (pc.form === 0) {
-    const t = y - pc.fixed_ms;
-    if (t < 0) {
-      out[0] = 1;
-      out[1] = 0;
-    } else if (p > 0) {
-      const e = p * Math.exp(-t / theta);
-      out[0] = e;
-      out[1] = e / theta;
+  const eb = Math.exp(-beta * y);
+  survival = (1 - p) * eb;
+  density = (1 - p) * beta * eb;
+  if (p > 0) {
+    const z = y - a;
+    if (!(z > 0)) survival += p;
+    else if (!(theta > 0)) {
+      const e = Math.exp(-beta * z);
+      survival += p * e;
+      density += p * beta * e;
     } else {
-      out[0] = 0;
-      out[1] = 0;
+      const alpha = 1 / theta;
+      const ebz = Math.exp(-beta * z);
+      if (Math.abs(alpha - beta) <= 1e-9 * beta) {
+        survival += p * (1 + beta * z) * ebz;
+        density += p * beta * beta * z * ebz;
+      } else {
+        const eaz = Math.exp(-alpha * z);
+        survival += (p * (alpha * ebz - beta * eaz)) / (alpha - beta);
+        density += (p * alpha * beta * (ebz - eaz)) / (alpha - beta);
+      }
     }
-    return;
   }
-  if (pc.form === 1) {
-    // Service ~ Exp(mean m), wait ~ p·Exp(θ): P(S + W > y) = e^{−by} + p·b·(e^{−by} − e^{−ay})/(a − b), a = 1/θ, b = 1/m.
-    const b = 1 / pc.meanService_ms;
-    const eb = Math.exp(-b * y);
-    if (p === 0) {
-      out[0] = eb;
-      out[1] = b * eb;
-      return;
-    }
-    const a = 1 / theta;
-    if (Math.abs(a - b) <= 1e-9 * b) {
-      // θ = m: the convolution's limit, p·b·y·e^{−by}.
-      out[0] = eb + p * b * y * eb;
-      out[1] = b * eb - p * b * eb + p * b * b * y * eb;
-      return;
-    }
-    const ea = Math.exp(-a * y);
-    out[0] = eb + (p * b * (eb - ea)) / (a - b);
-    out[1] = b * eb + (p * b * (b * eb - a * ea)) / (a - b);
-    return;
-  }
-  const points = pc.points!;
-  let survival = 0;
+  out[0] = survival;
+  out[1] = density;
+}
+
+const PAIR: [number, number] = [0, 0];
+
+/** A fixed service time `s` then the wait (0 w.p. 1 − p, else a + Exp(θ)): [P(> y), density at y]. */
+function serviceThenWait(s: number, y: number, p: number, a: number, theta: number): [number, number] {
+  let survival = y < s ? 1 - p : 0;
   let density = 0;
-  for (let k = 0; k < points.length; k++) {
-    const t = y - points[k];
-    if (t < 0) survival += 1;
-    else if (p > 0) {
+  if (p > 0) {
+    const t = y - s - a;
+    if (t < 0) survival += p;
+    else if (theta > 0) {
       const e = p * Math.exp(-t / theta);
       survival += e;
-      density += e / theta;
+      density = e / theta;
     }
   }
-  out[0] = survival / points.length;
-  out[1] = density / points.length;
+  PAIR[0] = survival;
+  PAIR[1] = density;
+  return PAIR;
 }
 
 /** Mean response time of one component, ms. */
 export function componentMean_ms(c: PodLatency): number {
-  return c.shift_ms + (c.waitMean_ms > 0 ? c.waitProbability * c.waitMean_ms : 0) + prepare(c).meanService_ms;
+  return c.shift_ms + c.waitProbability * (c.waitShift_ms + c.waitTail_ms) + prepare(c).meanService_ms;
 }
 
 const EVAL = new Float64Array(2);

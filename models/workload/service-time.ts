@@ -148,26 +148,22 @@ export function meanWait_s(r: number, mu: number, c: number): number {
   return (c * r) / (mu * (1 - r));
 }
 
+/** E[S³]/E[S]³ of the service time: 6 for exponential, 1 for deterministic, (1 + cv²)³ for lognormal. */
+export function thirdMomentFactor(distribution: ServiceTimeDistribution, cv: number): number {
+  return distribution === "exponential" ? 6 : distribution === "deterministic" ? 1 : (1 + cv * cv) ** 3;
+}
+
 /**
- * The exponential decay rate η (1/s) of the waiting time's tail at utilization r, P(W > t) ~
- * e^{−ηt} (Cramér–Lundberg: η solves λ·(E[e^{ηS}] − 1) = η, λ = rμ): μ(1 − r) for exponential
- * service times, μ·z with r(e^z − 1) = z for deterministic ones; lognormal service times have no
- * exponential tail (NaN: the caller matches the mean instead).
+ * The shape of a waiting request's wait at utilization r: W given W > 0 is taken as a shifted
+ * exponential, a + Exp(b), matching M/G/1's first two moments (Takács: E[W²] = 2W² +
+ * λE[S³]/(3(1−ρ)), P(W > 0) = ρ). Returns b's share of the conditional mean a + b:
+ * √(cv²) of the conditional wait, cv² = 2r + k3(1−r)/(3c²) − 1 (M/M/1: 1, an exponential; M/D/1
+ * at low load: about 0.6, the residual of one service in progress), capped at 1 (a wait more
+ * variable than exponential is taken as exponential).
  */
-export function waitTailDecay(r: number, mu: number, distribution: ServiceTimeDistribution): number {
-  if (distribution === "exponential") return mu * (1 - r);
-  if (distribution === "lognormal" || !(r > 0)) return NaN;
-  const g = (z: number) => r * (Math.exp(z) - 1) - z;
-  // g is convex with g(0) = 0 and g'(0) = r − 1 < 0: from a point right of the root, Newton
-  // descends monotonically onto it.
-  let z = Math.max(1, (2 * (1 - r)) / r);
-  while (g(z) <= 0) z *= 2;
-  for (let i = 0; i < 100; i++) {
-    const next = z - g(z) / (r * Math.exp(z) - 1);
-    if (!(next < z) || z - next <= 1e-14 * z) break;
-    z = next;
-  }
-  return mu * z;
+export function waitTailShare(r: number, c: number, k3: number): number {
+  const cv2 = 2 * r + (k3 * (1 - r)) / (3 * c * c) - 1;
+  return cv2 >= 1 ? 1 : cv2 > 0 ? Math.sqrt(cv2) : 0;
 }
 
 /**
