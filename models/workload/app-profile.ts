@@ -6,6 +6,7 @@
  * default profile.
  */
 import type { Pod } from "../cluster/types.js";
+import type { ServiceTimeDistribution } from "./service-time.js";
 
 export const APP_ANNOTATION = "sim.kubesim.io/app";
 
@@ -19,6 +20,14 @@ export interface AppProfile {
    */
   baselineCpu_mcores: number;
   memoryBaseline_bytes: number;
+  /**
+   * How one request's CPU work varies: exponential (the default), deterministic (a fixed loop,
+   * like php-apache's), or lognormal with `serviceTimeCv`. Shapes the latency estimates only
+   * (the waiting time's moments and the response-time quantiles), not the CPU counters.
+   */
+  serviceTime?: ServiceTimeDistribution;
+  /** Lognormal service times: coefficient of variation (standard deviation / mean). */
+  serviceTimeCv?: number;
   /** Extra memory per request in flight (waiting or in service). */
   memoryPerInflight_bytes: number;
   /** Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped. */
@@ -60,7 +69,7 @@ export class AppCatalog {
 
   add(profile: AppProfile): void {
     for (const [field, value] of Object.entries(profile)) {
-      if (field !== "name" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+      if (field !== "name" && field !== "serviceTime" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
         throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
       }
     }
