@@ -57,22 +57,9 @@ export function utilizationOfSize(x: number, c: number): number {
   return (2 * x) / (b + Math.sqrt(b * b + 4 * (c - 1) * x));
 }
 
-/**
- * Solves f(z) = 0 for an increasing f on [lo, hi] (f(lo) <= 0 <= f(hi)): Newton steps, with a
- * bisection step whenever Newton would leave the bracket.
- */
-function solveIncreasing(f: (z: number) => number, df: (z: number) => number, lo: number, hi: number, z: number): number {
-  for (let i = 0; i < 100; i++) {
-    const fz = f(z);
-    if (fz === 0) return z;
-    if (fz < 0) lo = z;
-    else hi = z;
-    let next = z - fz / df(z);
-    if (!(next > lo && next < hi)) next = lo + (hi - lo) / 2;
-    if (Math.abs(next - z) <= 1e-14 * Math.max(1, Math.abs(z)) || hi - lo <= 1e-14 * Math.max(1, Math.abs(lo))) return next;
-    z = next;
-  }
-  return z;
+/** r, or the utilization that holds `xMax` if r's stationary queue would hold more. */
+function clampToCapacity(r: number, c: number, xMax: number): number {
+  return systemSize(r, c) > xMax ? utilizationOfSize(xMax, c) : r;
 }
 
 /**
@@ -80,62 +67,72 @@ function solveIncreasing(f: (z: number) => number, df: (z: number) => number, lo
  * starting from utilization-state r0 (x0 = L(r0)), with at most `xMax` in system (the queue's
  * capacity plus the one in service): the new r. In u = 1 − r the equation separates,
  *   dt = −[(1−c) + c/u²] du / (μ (u − u0)),  u0 = 1 − λ/μ,
- * whose integral F (partial fractions) is solved for u by safeguarded Newton steps: in
- * ln|u − u0| while the queue approaches a steady state (u0 > 0), in 1/u in overload (u0 <= 0,
- * where x grows without bound).
+ * whose integral F (partial fractions) is solved for u by Newton steps: in z = ln|u − u0| while
+ * the queue approaches a steady state (u0 > 0; F is nearly linear in z there), in y = 1/u in
+ * overload (u0 <= 0, where x ≈ c·y grows without bound). A pod folds its state with this at
+ * every change of rate or cap, so it is written without closures or allocation.
  */
 export function psffaUtilization(r0: number, t_s: number, lambda: number, mu: number, c: number, xMax: number): number {
-  const clamp = (r: number): number => (systemSize(r, c) > xMax ? utilizationOfSize(xMax, c) : r);
   if (mu === Infinity) return 0;
-  if (mu === 0) return clamp(utilizationOfSize(systemSize(r0, c) + lambda * t_s, c));
-  if (t_s === 0) return clamp(r0);
-  const u0 = 1 - lambda / mu;
+  if (mu === 0) return clampToCapacity(utilizationOfSize(systemSize(r0, c) + lambda * t_s, c), c, xMax);
+  // Within 1e-9 of critical load, F's terms in 1/u0² cancel catastrophically: take u0 = 0.
+  const u0 = Math.abs(1 - lambda / mu) < 1e-9 ? 0 : 1 - lambda / mu;
   const us = 1 - r0;
-  if (us === u0) return clamp(r0);
+  if (t_s === 0 || us === u0) return clampToCapacity(r0, c, xMax);
   const target = -mu * t_s; // F(u) − F(us)
   if (u0 > 0) {
-    // Towards the steady state r = λ/μ. z = ln|u − u0|, u = u0 + σ·e^z; F is increasing in z.
+    // Towards the steady state r = λ/μ: u = u0 + σ·e^z, F(z) = a·z − k·ln u + c/(u0·u), dF/dz = (1−c) + c/u².
     const sigma = us > u0 ? 1 : -1;
     const k = c / (u0 * u0);
     const a = 1 - c + k;
-    const F = (u: number, z: number) => a * z - k * Math.log(u) + c / (u0 * u);
     const zs = Math.log(Math.abs(us - u0));
-    const Fs = F(us, zs);
-    const f = (z: number) => {
+    const goal = a * zs - k * Math.log(us) + c / (u0 * us) + target;
+    // Newton from the slope at us (the curve steepens towards u0, so the first step undershoots
+    // or lands close), kept inside a bracket [lo, hi]: hi = zs, where F − goal = −target > 0; lo
+    // found on the way (F − goal < 0 there).
+    // Below zs − 745, e^z underflows: u = u0 to double precision.
+    const floor = zs - 745;
+    let lo = floor;
+    let hi = zs;
+    let z = Math.max(floor, zs + target / (1 - c + c / (us * us)));
+    for (let i = 0; i < 100; i++) {
       const u = u0 + sigma * Math.exp(z);
-      return F(u, z) - Fs - target;
-    };
-    const df = (z: number) => {
-      const u = u0 + sigma * Math.exp(z);
-      return 1 - c + c / (u * u);
-    };
-    // Near the steady state F ≈ a·z: that guess, then a bracket below it.
-    const guess = zs + target / a;
-    let lo = guess - 1;
-    while (f(lo) > 0) {
-      lo = zs + (lo - zs) * 2;
-      if (lo < zs - 800) return clamp(1 - u0); // converged below double precision
+      const g = a * z - k * Math.log(u) + c / (u0 * u) - goal;
+      if (g > 0) {
+        if (z === floor) return clampToCapacity(1 - u0, c, xMax); // the steady state
+        hi = z;
+      } else lo = z;
+      let next = z - g / (1 - c + c / (u * u));
+      if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+      if (Math.abs(next - z) <= 1e-11 * Math.max(1, Math.abs(z))) {
+        z = next;
+        break;
+      }
+      z = next;
     }
-    const z = solveIncreasing(f, df, lo, zs, Math.min(Math.max(guess, lo), zs));
-    return clamp(1 - (u0 + sigma * Math.exp(z)));
+    return clampToCapacity(1 - (u0 + sigma * Math.exp(z)), c, xMax);
   }
-  // Overload or critical load: u decreases towards 0 (x grows). y = 1/u; F is decreasing in y.
+  // Overload or critical load: u falls towards 0, x grows. y = 1/u; F(y) decreases:
+  // u0 < 0: F = a·ln(1/y − u0) + k·ln y + (c/u0)·y; u0 = 0: F = −(1−c)·ln y − c·y²/2.
   const k = u0 === 0 ? 0 : c / (u0 * u0);
   const a = 1 - c + k;
-  const F = (y: number) =>
-    u0 === 0 ? -(1 - c) * Math.log(y) - (c * y * y) / 2 : a * Math.log(1 / y - u0) + k * Math.log(y) + (c / u0) * y;
   const ys = 1 / us;
-  const Fs = F(ys);
-  const g = (y: number) => Fs + target - F(y); // increasing in y
-  const dg = (y: number) => {
+  const Fs = u0 === 0 ? -(1 - c) * Math.log(ys) - (c * ys * ys) / 2 : a * Math.log(us - u0) + k * Math.log(ys) + (c / u0) * ys;
+  const goal = Fs + target;
+  let y = Math.max(ys + ((lambda - mu) * t_s) / c, Math.sqrt(ys * ys + (2 * mu * t_s) / c));
+  for (let i = 0; i < 50; i++) {
     const u = 1 / y;
-    return ((1 - c) * u * u + c) / (u - u0);
-  };
-  const guess = Math.max(ys + ((lambda - mu) * t_s) / c, Math.sqrt(ys * ys + (2 * mu * t_s) / c));
-  let hi = guess + 1;
-  while (g(hi) < 0) hi *= 2;
-  const y = solveIncreasing(g, dg, ys, hi, guess);
-  return clamp(1 - 1 / y);
+    const F = u0 === 0 ? -(1 - c) * Math.log(y) - (c * y * y) / 2 : a * Math.log(u - u0) + k * Math.log(y) + (c / u0) * y;
+    // dF/dy = −((1−c)u² + c)/(u − u0)
+    const step = (F - goal) / (-((1 - c) * u * u + c) / (u - u0));
+    const next = y - step < ys ? (y + ys) / 2 : y - step;
+    if (Math.abs(next - y) <= 1e-11 * y) {
+      y = next;
+      break;
+    }
+    y = next;
+  }
+  return clampToCapacity(1 - 1 / y, c, xMax);
 }
 
 /**
