@@ -327,7 +327,7 @@ export const load: Codec<LoadSpec> = strictStruct(
     ingress: doc("An Ingress host and path whose rules route the load to Services (ingress-nginx semantics, canaries included), instead of `service`.", opt(ingressTarget)),
     requests: doc("With `ingress`: shares of the requests that carry canary headers or cookies.", def(array(requestMix), () => [])),
     arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean.", def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const)),
-    interval: doc("With `poisson` arrivals: how often a count is drawn.", def(period, () => 1000)),
+    interval: doc("With `poisson` arrivals: how often a count is drawn; with a `users` profile: how often the users' rate is re-read from the simulated response time.", def(period, () => 1000)),
     spread: doc("How requests are shared over the Service's ready pods: evenly, or (poisson arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
     profile: doc("The offered rate over time: a map with a `type` (see the load profiles below).", req(profile)),
   },

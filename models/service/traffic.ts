@@ -15,6 +15,10 @@
  *   remainder rotating), independently at random for `random`; each pod then sees its count
  *   as a constant rate over the interval.
  * Requests offered while a Service has no endpoints are dropped (connection refused).
+ *
+ * A `users` profile is a closed population (Locust): each user waits for its response before
+ * thinking and sending the next, so the Service re-reads its rate every `interval_ms` from its
+ * endpoints' simulated mean response time (UsersProfile.closedLoopRate_rps).
  */
 import type { Simulation } from "../../engine/index.js";
 import type { RandomStream } from "../../engine/rng.js";
@@ -27,8 +31,8 @@ import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
-import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
-import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
+import { integrateRate, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
+import { componentMean_ms, componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
 import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 
@@ -119,6 +123,8 @@ export class ServiceTraffic {
         this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
       } else {
         this.sim.schedule(0, (now_ms) => this.onProfileChange(state, now_ms));
+        // A closed user population re-reads its rate from the response time every interval.
+        if (state.source.profile instanceof UsersProfile) this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
       }
     }
   }
@@ -172,6 +178,26 @@ export class ServiceTraffic {
     }
     const components = mixtureComponents(pods);
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
+  }
+
+  /**
+   * Mean response time (s) of a request the Service's endpoints get now, averaged over them with
+   * equal weights (the share round-robin and random spreading give each); 0 without endpoints
+   * (the connection is refused at once). Advances the pods to now first.
+   */
+  private meanResponseTime_s(state: ServiceState, now_ms: number): number {
+    this.runtime.advanceAll(now_ms);
+    const pool = this.runtime.pool;
+    const component = scratchLatency();
+    let sum_ms = 0;
+    let n = 0;
+    for (let i = 0; i < state.endpoints.length; i++) {
+      const slot = this.endpointSlot(state, i);
+      if (slot < 0) continue;
+      sum_ms += componentMean_ms(pool.latency(slot, component));
+      n++;
+    }
+    return n === 0 ? 0 : sum_ms / n / 1000;
   }
 
   /**
@@ -286,7 +312,9 @@ export class ServiceTraffic {
   private apply(state: ServiceState, now_ms: number): void {
     const source = state.source!;
     this.integrateNoEndpoints(state, now_ms);
-    const rate_rps = source.profile.rateAt(now_ms);
+    const rate_rps = source.profile instanceof UsersProfile
+      ? source.profile.closedLoopRate_rps(now_ms, this.meanResponseTime_s(state, now_ms))
+      : source.profile.rateAt(now_ms);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) {
       throw new RangeError(`load profile of Service ${state.key} gave an invalid rate ${rate_rps} at ${now_ms / 1000}s`);
     }
@@ -307,7 +335,7 @@ export class ServiceTraffic {
       return;
     }
     const interval_s = source.interval_ms / 1000;
-    const mean = integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
+    const mean = source.profile instanceof UsersProfile ? state.rate_rps * interval_s : integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
     if (source.spread === "random") {
       for (let i = 0; i < n; i++) this.setEndpointRate(state, i, state.rng.poisson(mean / n) / interval_s, now_ms);
       return;
