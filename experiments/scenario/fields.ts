@@ -206,6 +206,15 @@ const nonNegativeNumber: Codec<number> = leaf("number", (u) =>
   typeof u === "number" && Number.isFinite(u) && u >= 0 ? ok(u) : bad(`expected a number ≥ 0, got ${describe(u)}`),
 );
 
+const call = strictStruct(
+  "calls",
+  {
+    service: doc("The Service called (name or namespace/name).", req(objectRef)),
+    perRequest: doc("Calls to it per request the app serves (synchronous: the caller's response waits for them).", def(positive("calls per request"), () => 1)),
+  },
+  { build: (f) => ({ namespace: f.service.namespace, service: f.service.name, perRequest: f.perRequest }) },
+);
+
 /** A lognormal needs its spread; the others have theirs fixed (exponential 1, deterministic 0). */
 function checkServiceTime(distribution: ServiceTimeDistribution, cv: number | undefined, ctx: { error(path: string[], message: string): void }): void {
   if (distribution === "lognormal" && !(cv !== undefined && cv > 0)) ctx.error(["serviceTimeCv"], "Required value: serviceTime lognormal needs serviceTimeCv > 0 (e.g. 0.5)");
@@ -227,6 +236,7 @@ export const app: Codec<AppSpec> = strictStruct(
       "How one request's CPU work varies: `exponential`, `deterministic` (a fixed loop, like php-apache's) or `lognormal` (with `serviceTimeCv`). Shapes the latency estimates (waiting-time moments, response-time quantiles), not the CPU counters.",
       def(oneOf(SERVICE_TIME_DISTRIBUTIONS), () => "exponential" as const),
     ),
+    calls: doc("Services the app calls for each request it serves (a call graph): the callee's load is the caller's rate × perRequest, and the caller's latency adds the callees' response times.", def(array(call), () => [])),
     serviceTimeCv: doc("With `serviceTime: lognormal`: the coefficient of variation (standard deviation / mean) of the work, > 0.", opt(nonNegativeNumber)),
     queueCapacity: doc("Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped.", def(int(0), () => d.queueCapacity_requests)),
     warmup: doc("From container start until the app answers its readiness probe.", def(duration, () => d.warmup_ms)),
@@ -249,6 +259,7 @@ export const app: Codec<AppSpec> = strictStruct(
           memoryPerInflight_bytes: f.memoryPerRequest,
           ...(f.serviceTime !== "exponential" && { serviceTime: f.serviceTime }),
           ...(f.serviceTimeCv !== undefined && { serviceTimeCv: f.serviceTimeCv }),
+          ...(f.calls.length > 0 && { calls: f.calls }),
           queueCapacity_requests: f.queueCapacity,
           warmup_ms: f.warmup,
           shutdown_ms: f.shutdown,
