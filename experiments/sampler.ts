@@ -174,7 +174,7 @@ export class Sampler {
     }
 
     for (const state of this.traffic.all()) {
-      if (!state.source) continue;
+      if (!this.traffic.isLoaded(state)) continue;
       const totals = this.traffic.totals(state, now_ms);
       const mark = this.serviceMarks.get(state.key) ?? { offered: 0, served: 0, dropped: 0 };
       const rate = (now: number, before: number) => (dt_s > 0 ? round3((now - before) / dt_s) : 0);

@@ -46,6 +46,8 @@ export interface AppRefs {
   deployments: (ObjectRef | null)[];
   /** Each `statefulSets` item, likewise. */
   statefulSets: (ObjectRef | null)[];
+  /** Each `calls` item's Service, likewise. */
+  calls: (ObjectRef | null)[];
   site(...path: (string | number)[]): Site;
 }
 
@@ -58,6 +60,9 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
   const claimedBy = new Map<DecodedObject, string>();
   const names = new Set<string>();
   for (const app of apps) {
+    app.calls.forEach((ref, k) => {
+      if (ref !== null && findObject(objects, "Service", ref) === undefined) report.errorAt(app.site("calls", k, "service"), notFound(objects, "Service", ref));
+    });
     if (app.name !== null) {
       if (names.has(app.name)) report.errorAt(app.site("name"), `Duplicate value: ${JSON.stringify(app.name)}`);
       names.add(app.name);

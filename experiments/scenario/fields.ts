@@ -5,6 +5,7 @@
  */
 import type { Taint } from "../../models/cluster/types.js";
 import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
+import { SERVICE_TIME_DISTRIBUTIONS, type ServiceTimeDistribution } from "../../models/workload/service-time.js";
 import type { NodeGroup } from "../simulator.js";
 import { array, bad, checkedString, def, describe, doc, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
 import { labels } from "../manifests/common.js";
@@ -201,6 +202,25 @@ export interface AppSpec {
 
 const d = DEFAULT_APP_PROFILE;
 
+const nonNegativeNumber: Codec<number> = leaf("number", (u) =>
+  typeof u === "number" && Number.isFinite(u) && u >= 0 ? ok(u) : bad(`expected a number ≥ 0, got ${describe(u)}`),
+);
+
+const call = strictStruct(
+  "calls",
+  {
+    service: doc("The Service called (name or namespace/name).", req(objectRef)),
+    perRequest: doc("Calls to it per request the app serves (synchronous: the caller's response waits for them).", def(positive("calls per request"), () => 1)),
+  },
+  { build: (f) => ({ namespace: f.service.namespace, service: f.service.name, perRequest: f.perRequest }) },
+);
+
+/** A lognormal needs its spread; the others have theirs fixed (exponential 1, deterministic 0). */
+function checkServiceTime(distribution: ServiceTimeDistribution, cv: number | undefined, ctx: { error(path: string[], message: string): void }): void {
+  if (distribution === "lognormal" && !(cv !== undefined && cv > 0)) ctx.error(["serviceTimeCv"], "Required value: serviceTime lognormal needs serviceTimeCv > 0 (e.g. 0.5)");
+  if (distribution !== "lognormal" && cv !== undefined) ctx.error(["serviceTimeCv"], `Invalid value: serviceTimeCv applies only to serviceTime lognormal (${distribution} has its own)`);
+}
+
 export const app: Codec<AppSpec> = strictStruct(
   "app",
   {
@@ -212,6 +232,12 @@ export const app: Codec<AppSpec> = strictStruct(
     baselineCpu: doc("CPU used with no traffic (runtime, GC, health checks); > 0, as metrics-server drops a pod that reports zero.", def(cpu, () => d.baselineCpu_mcores)),
     memory: doc("Memory used with no traffic.", def(memory, () => d.memoryBaseline_bytes)),
     memoryPerRequest: doc("Extra memory per request in flight (waiting or in service).", def(memoryOrZero, () => d.memoryPerInflight_bytes)),
+    serviceTime: doc(
+      "How one request's CPU work varies: `exponential`, `deterministic` (a fixed loop, like php-apache's) or `lognormal` (with `serviceTimeCv`). Shapes the latency estimates (waiting-time moments, response-time quantiles), not the CPU counters.",
+      def(oneOf(SERVICE_TIME_DISTRIBUTIONS), () => "exponential" as const),
+    ),
+    calls: doc("Services the app calls for each request it serves (a call graph): the callee's load is the caller's rate × perRequest, and the caller's latency adds the callees' response times.", def(array(call), () => [])),
+    serviceTimeCv: doc("With `serviceTime: lognormal`: the coefficient of variation (standard deviation / mean) of the work, > 0.", opt(nonNegativeNumber)),
     queueCapacity: doc("Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped.", def(int(0), () => d.queueCapacity_requests)),
     warmup: doc("From container start until the app answers its readiness probe.", def(duration, () => d.warmup_ms)),
     shutdown: doc("From SIGTERM until the app has exited (capped by terminationGracePeriodSeconds).", def(duration, () => d.shutdown_ms)),
@@ -220,21 +246,27 @@ export const app: Codec<AppSpec> = strictStruct(
     failureProbability: doc("Run-to-completion apps: the chance that a run exits with code 1 instead of 0 (drawn per run from the pod's seeded stream).", def(probability, () => 0)),
   },
   {
-    build: (f) => ({
-      deployments: f.deployments,
-      statefulSets: f.statefulSets,
-      profile: {
-        name: f.name,
-        cpuPerRequest_mcore_s: f.cpuPerRequest,
-        baselineCpu_mcores: f.baselineCpu,
-        memoryBaseline_bytes: f.memory,
-        memoryPerInflight_bytes: f.memoryPerRequest,
-        queueCapacity_requests: f.queueCapacity,
-        warmup_ms: f.warmup,
-        shutdown_ms: f.shutdown,
-        ...(f.runDuration > 0 ? { runDuration_ms: f.runDuration, exitFailureProbability: f.failureProbability } : {}),
-      },
-    }),
+    build: (f, ctx) => {
+      checkServiceTime(f.serviceTime, f.serviceTimeCv, ctx);
+      return {
+        deployments: f.deployments,
+        statefulSets: f.statefulSets,
+        profile: {
+          name: f.name,
+          cpuPerRequest_mcore_s: f.cpuPerRequest,
+          baselineCpu_mcores: f.baselineCpu,
+          memoryBaseline_bytes: f.memory,
+          memoryPerInflight_bytes: f.memoryPerRequest,
+          ...(f.serviceTime !== "exponential" && { serviceTime: f.serviceTime }),
+          ...(f.serviceTimeCv !== undefined && { serviceTimeCv: f.serviceTimeCv }),
+          ...(f.calls.length > 0 && { calls: f.calls }),
+          queueCapacity_requests: f.queueCapacity,
+          warmup_ms: f.warmup,
+          shutdown_ms: f.shutdown,
+          ...(f.runDuration > 0 ? { runDuration_ms: f.runDuration, exitFailureProbability: f.failureProbability } : {}),
+        },
+      };
+    },
   },
 );
 
@@ -306,7 +338,7 @@ export const load: Codec<LoadSpec> = strictStruct(
     ingress: doc("An Ingress host and path whose rules route the load to Services (ingress-nginx semantics, canaries included), instead of `service`.", opt(ingressTarget)),
     requests: doc("With `ingress`: shares of the requests that carry canary headers or cookies.", def(array(requestMix), () => [])),
     arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean.", def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const)),
-    interval: doc("With `poisson` arrivals: how often a count is drawn.", def(period, () => 1000)),
+    interval: doc("With `poisson` arrivals: how often a count is drawn; with a `users` profile: how often the users' rate is re-read from the simulated response time.", def(period, () => 1000)),
     spread: doc("How requests are shared over the Service's ready pods: evenly, or (poisson arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
     profile: doc("The offered rate over time: a map with a `type` (see the load profiles below).", req(profile)),
   },

@@ -11,6 +11,7 @@
  *   (here)        build the load profiles (reading traces) and the config
  * Bad input never throws; the config is null when there is any error.
  */
+import { isPlainObject } from "../manifests/codec.js";
 import path from "node:path";
 import { RngRegistry } from "../../engine/rng.js";
 import { parseTraceCsv, trace, TraceCsvError, type LoadProfile } from "../../models/workload/load-profiles.js";
@@ -120,6 +121,7 @@ export function loadScenario(file: string): LoadedScenario {
       name: typeof item.name === "string" ? item.name : null,
       deployments: Array.isArray(item.deployments) ? item.deployments.map(decodeRef) : [],
       statefulSets: Array.isArray(item.statefulSets) ? item.statefulSets.map(decodeRef) : [],
+      calls: Array.isArray(item.calls) ? item.calls.map((c: unknown) => decodeRef(isPlainObject(c) ? c.service : undefined)) : [],
       site: (...rest) => appLayer.site(["apps", index, ...rest]),
     }));
     annotateApps(refs, objects, report);

@@ -154,7 +154,7 @@ const usersProfile = strictStruct(
     users: doc("Number of simulated users.", req(int(0))),
     spawnRate: doc("Users started per second until all run.", req(positive("users/s"))),
     thinkTime: doc("Pause of a user between a response and its next request.", req(duration)),
-    responseTime: doc("Assumed response time (each user sends one request per thinkTime + responseTime).", req(duration)),
+    responseTime: doc("Time per request beyond the servers' simulated response (network, the client itself): each user sends its next request thinkTime after the response, and the response takes this plus the Service's simulated response time (the loop is closed: offered load falls when latency rises).", req(duration)),
     start: doc("When the first user starts.", def(duration, () => 0)),
   },
   {

@@ -257,6 +257,8 @@ export class PodRuntime implements ContainerRuntime {
       queueCapacity_requests: app.queueCapacity_requests,
       memoryBaseline_bytes: app.memoryBaseline_bytes,
       memoryPerRequest_bytes: app.memoryPerInflight_bytes,
+      ...(app.serviceTime !== undefined && { serviceTime: app.serviceTime }),
+      ...(app.serviceTimeCv !== undefined && { serviceTimeCv: app.serviceTimeCv }),
     });
     const running: RunningPod = {
       handle, slot, started_ms: now_ms, app,

@@ -15,6 +15,10 @@
  *   remainder rotating), independently at random for `random`; each pod then sees its count
  *   as a constant rate over the interval.
  * Requests offered while a Service has no endpoints are dropped (connection refused).
+ *
+ * A `users` profile is a closed population (Locust): each user waits for its response before
+ * thinking and sending the next, so the Service re-reads its rate every `interval_ms` from its
+ * endpoints' simulated mean response time (UsersProfile.closedLoopRate_rps).
  */
 import type { Simulation } from "../../engine/index.js";
 import type { RandomStream } from "../../engine/rng.js";
@@ -27,8 +31,10 @@ import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
-import { integrateRate, type LoadProfile } from "../workload/load-profiles.js";
-import { componentsQuantile_ms, mixtureComponents, type PodLatency } from "./latency.js";
+import { integrateRate, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
+import type { AppProfile, ServiceCall } from "../workload/app-profile.js";
+import { componentMean_ms, componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
+import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 
 export interface TrafficSource {
@@ -61,8 +67,14 @@ export interface ServiceState {
    * checked before use, whose index is the pod's runtime slot.
    */
   endpointHandles: Float64Array;
-  /** Offered rate now (requests/s). */
+  /** Offered rate now (requests/s): its own load's plus what its callers send it. */
   rate_rps: number;
+  /** Its own load profile's rate now (0 without one). */
+  ownRate_rps: number;
+  /** What each calling Service sends it now (their rate × calls per request), requests/s. */
+  incoming: Map<ServiceState, number>;
+  /** The calls its pods' app makes per request, as last seen on a running endpoint. */
+  calls: readonly ServiceCall[];
   /** Requests dropped for want of endpoints, integrated up to `noEndpoints_ms`. */
   droppedNoEndpoints: number;
   offeredNoEndpoints: number;
@@ -70,6 +82,9 @@ export interface ServiceState {
   rng: RandomStream;
   rotation: number;
 }
+
+/** How many Services deep calls are followed (a cycle of calls is cut there). */
+const MAX_CALL_DEPTH = 32;
 
 export class ServiceTraffic {
   private readonly services = new Map<string, ServiceState>();
@@ -118,6 +133,8 @@ export class ServiceTraffic {
         this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
       } else {
         this.sim.schedule(0, (now_ms) => this.onProfileChange(state, now_ms));
+        // A closed user population re-reads its rate from the response time every interval.
+        if (state.source.profile instanceof UsersProfile) this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
       }
     }
   }
@@ -160,18 +177,63 @@ export class ServiceTraffic {
   latency(state: ServiceState): { p50_ms: number; p95_ms: number } {
     const pods: PodLatency[] = [];
     const pool = this.runtime.pool;
+    const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
       if (slot < 0) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
-      const mu = pool.serviceRate_rps(slot);
-      const shift_ms = mu > 0 ? (pool.queue_requests(slot) / mu) * 1000 : 0;
-      const mean_ms = pool.meanResponseTime_ms(slot);
-      pods.push({ weight: rate_rps, mean_ms, shift_ms: Math.min(shift_ms, mean_ms) });
+      const component = pool.latency(slot, scratchLatency());
+      component.weight = rate_rps;
+      component.shift_ms += downstream_ms;
+      pods.push(component);
     }
     const components = mixtureComponents(pods);
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
+  }
+
+  /**
+   * Mean response time (s) of a request the Service's endpoints get now, averaged over them with
+   * equal weights (the share round-robin and random spreading give each); 0 without endpoints
+   * (the connection is refused at once). Advances the pods to now first.
+   */
+  private meanResponseTime_s(state: ServiceState, now_ms: number): number {
+    this.runtime.advanceAll(now_ms);
+    return this.meanResponse_ms(state, 0) / 1000;
+  }
+
+  /** `meanResponseTime_s` as of the pods' last advance, ms, with the calls the Service makes. */
+  private meanResponse_ms(state: ServiceState, depth: number): number {
+    const pool = this.runtime.pool;
+    const component = scratchLatency();
+    let sum_ms = 0;
+    let n = 0;
+    for (let i = 0; i < state.endpoints.length; i++) {
+      const slot = this.endpointSlot(state, i);
+      if (slot < 0) continue;
+      sum_ms += componentMean_ms(pool.latency(slot, component));
+      n++;
+    }
+    return n === 0 ? 0 : sum_ms / n + this.downstream_ms(state, depth);
+  }
+
+  /**
+   * What a request waits for the Services its app calls, ms: calls per request × each callee's
+   * mean response time, one after another (synchronous calls), with their own calls in turn.
+   */
+  private downstream_ms(state: ServiceState, depth: number): number {
+    if (depth >= MAX_CALL_DEPTH) return 0;
+    let wait_ms = 0;
+    for (const call of state.calls) {
+      const callee = this.get(call.namespace, call.service);
+      if (callee !== undefined) wait_ms += call.perRequest * this.meanResponse_ms(callee, depth + 1);
+    }
+    return wait_ms;
+  }
+
+  /** Whether the Service carries traffic: its own load, or calls from other Services. */
+  isLoaded(state: ServiceState): boolean {
+    return state.source !== null || state.incoming.size > 0;
   }
 
   /**
@@ -191,7 +253,7 @@ export class ServiceTraffic {
       state = {
         index: this.ordered.length, key, namespace, name, service: null, source: null,
         endpoints: [], endpointHandles: new Float64Array(0),
-        rate_rps: 0, droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
+        rate_rps: 0, ownRate_rps: 0, incoming: new Map(), calls: [], droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
         rng: this.sim.rng.stream(`service/${key}`), rotation: 0,
       };
       this.services.set(key, state);
@@ -231,7 +293,8 @@ export class ServiceTraffic {
       this.events.emit(now_ms, "endpoint-controller", "Service", state.name, "Warning", "NoEndpoints",
         `Service ${state.key} has no ready endpoints: its traffic is dropped`);
     }
-    if (state.source && state.source.arrivals === "fluid") this.spread(state, now_ms);
+    if ((state.source?.arrivals ?? "fluid") === "fluid") this.spread(state, now_ms);
+    this.propagateCalls(state, now_ms, 0);
   }
 
   /**
@@ -285,29 +348,72 @@ export class ServiceTraffic {
   /** Takes the profile's rate at `now_ms` (fluid) or draws this interval's arrivals (poisson). */
   private apply(state: ServiceState, now_ms: number): void {
     const source = state.source!;
-    this.integrateNoEndpoints(state, now_ms);
-    const rate_rps = source.profile.rateAt(now_ms);
+    const rate_rps = source.profile instanceof UsersProfile
+      ? source.profile.closedLoopRate_rps(now_ms, this.meanResponseTime_s(state, now_ms))
+      : source.profile.rateAt(now_ms);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) {
       throw new RangeError(`load profile of Service ${state.key} gave an invalid rate ${rate_rps} at ${now_ms / 1000}s`);
     }
+    state.ownRate_rps = rate_rps;
+    this.updateRate(state, now_ms, 0);
+  }
+
+  /** The Service's rate is its own load's plus its callers'; spread it and pass it on to its callees. */
+  private updateRate(state: ServiceState, now_ms: number, depth: number): void {
+    this.integrateNoEndpoints(state, now_ms);
+    let rate_rps = state.ownRate_rps;
+    for (const from of state.incoming.values()) rate_rps += from;
     state.rate_rps = rate_rps;
     this.spread(state, now_ms);
+    this.propagateCalls(state, now_ms, depth);
+  }
+
+  /**
+   * Sends each Service the caller's app calls its share: the caller's rate × calls per request
+   * while the caller has endpoints (requests refused at the caller call nothing). A cycle of
+   * calls would feed itself: past MAX_CALL_DEPTH Services deep it is reported and cut.
+   */
+  private propagateCalls(caller: ServiceState, now_ms: number, depth: number): void {
+    const app = this.appOfEndpoints(caller);
+    if (app !== null) caller.calls = app.calls ?? [];
+    for (const call of caller.calls) {
+      const callee = this.state(call.namespace, call.service);
+      const sends_rps = caller.endpoints.length > 0 ? caller.rate_rps * call.perRequest : 0;
+      if (callee.incoming.get(caller) === sends_rps) continue;
+      if (depth >= MAX_CALL_DEPTH) {
+        this.events.emit(now_ms, "kubesim", "Service", caller.name, "Warning", "CallCycle",
+          `calls from Service ${caller.key} go more than ${MAX_CALL_DEPTH} Services deep (a cycle?): not followed further`);
+        return;
+      }
+      callee.incoming.set(caller, sends_rps);
+      this.updateRate(callee, now_ms, depth + 1);
+    }
+  }
+
+  /** The app of the Service's first running endpoint, or null. */
+  private appOfEndpoints(state: ServiceState): Readonly<AppProfile> | null {
+    for (let i = 0; i < state.endpoints.length; i++) {
+      const running = this.runtime.get(state.endpoints[i].metadata.uid);
+      if (running !== undefined) return running.app;
+    }
+    return null;
   }
 
   /** Divides the current rate over the endpoints and hands each pod its share. */
   private spread(state: ServiceState, now_ms: number): void {
     const source = state.source;
-    if (!source) return;
+    if (!source && state.incoming.size === 0) return;
     const endpoints = state.endpoints;
     const n = endpoints.length;
     if (n === 0) return;
-    if (source.arrivals === "fluid") {
+    if (!source || source.arrivals === "fluid") {
       const share = state.rate_rps / n;
       for (let i = 0; i < n; i++) this.setEndpointRate(state, i, share, now_ms);
       return;
     }
     const interval_s = source.interval_ms / 1000;
-    const mean = integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
+    const own = source.profile instanceof UsersProfile ? state.ownRate_rps * interval_s : integrateRate(source.profile, now_ms, now_ms + source.interval_ms);
+    const mean = own + (state.rate_rps - state.ownRate_rps) * interval_s;
     if (source.spread === "random") {
       for (let i = 0; i < n; i++) this.setEndpointRate(state, i, state.rng.poisson(mean / n) / interval_s, now_ms);
       return;

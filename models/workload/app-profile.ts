@@ -6,6 +6,7 @@
  * default profile.
  */
 import type { Pod } from "../cluster/types.js";
+import type { ServiceTimeDistribution } from "./service-time.js";
 
 export const APP_ANNOTATION = "sim.kubesim.io/app";
 
@@ -19,6 +20,20 @@ export interface AppProfile {
    */
   baselineCpu_mcores: number;
   memoryBaseline_bytes: number;
+  /**
+   * How one request's CPU work varies: exponential (the default), deterministic (a fixed loop,
+   * like php-apache's), or lognormal with `serviceTimeCv`. Shapes the latency estimates only
+   * (the waiting time's moments and the response-time quantiles), not the CPU counters.
+   */
+  serviceTime?: ServiceTimeDistribution;
+  /** Lognormal service times: coefficient of variation (standard deviation / mean). */
+  serviceTimeCv?: number;
+  /**
+   * Services this app calls, synchronously, for each request it serves (a call graph, like
+   * Online Boutique's frontend calling its backends): `perRequest` calls to each, so the
+   * callee's load is the caller's rate × perRequest and the caller's response waits for them.
+   */
+  calls?: readonly ServiceCall[];
   /** Extra memory per request in flight (waiting or in service). */
   memoryPerInflight_bytes: number;
   /** Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped. */
@@ -37,6 +52,12 @@ export interface AppProfile {
    * instead of 0; drawn per container run from the pod's seeded stream `app-exit/<ns>/<pod>`.
    */
   exitFailureProbability?: number;
+}
+
+export interface ServiceCall {
+  namespace: string;
+  service: string;
+  perRequest: number;
 }
 
 export const DEFAULT_APP_PROFILE: Readonly<AppProfile> = Object.freeze({
@@ -60,7 +81,7 @@ export class AppCatalog {
 
   add(profile: AppProfile): void {
     for (const [field, value] of Object.entries(profile)) {
-      if (field !== "name" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+      if (field !== "name" && field !== "serviceTime" && field !== "calls" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
         throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
       }
     }

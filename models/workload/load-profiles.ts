@@ -443,22 +443,29 @@ export interface UsersOptions {
   spawnRate_users_per_s: number;
   /** Mean wait between a user's requests (Locust wait_time). */
   thinkTime_s: number;
-  /** Nominal response time of one request; the loop is request, response, think. */
+  /**
+   * Time per request beyond the servers' own response (network, the client itself). The
+   * simulator closes the loop: each user offers 1 / (think + this + the Service's simulated
+   * mean response time) requests/s (models/service/traffic.ts); `rateAt` alone uses this as
+   * the whole response time (the rate with instant servers).
+   */
   responseTime_s: number;
   start_ms?: number;
 }
 
 /**
  * N users spawned one at a time at `spawnRate` per second, each looping request → response →
- * think, so each offers 1 / (think + response) requests/s. The response time is a given nominal
- * value: the profile does not see the servers' latency (that closed-loop feedback is not
- * modelled), so this is an open-loop approximation of a closed population.
+ * think (Locust's semantics). On its own the profile is the population's rate with instant
+ * servers, 1 / (think + responseTime) per user; the Service's traffic closes the loop with the
+ * simulated response time (`closedLoopRate_rps`), so offered load falls when latency rises.
  */
 export class UsersProfile implements LoadProfile {
   readonly users: number;
   readonly spawnRate_users_per_s: number;
   readonly perUser_rps: number;
   readonly start_ms: number;
+  readonly thinkTime_s: number;
+  readonly responseTime_s: number;
 
   constructor(o: UsersOptions) {
     if (!Number.isSafeInteger(o.users) || o.users < 0) throw new RangeError(`users.users must be an integer >= 0, got ${o.users}`);
@@ -469,7 +476,20 @@ export class UsersProfile implements LoadProfile {
     const loop_s = o.thinkTime_s + o.responseTime_s;
     if (!(loop_s > 0)) throw new RangeError("users.thinkTime_s + users.responseTime_s must be > 0");
     this.perUser_rps = 1 / loop_s;
+    this.thinkTime_s = o.thinkTime_s;
+    this.responseTime_s = o.responseTime_s;
     this.start_ms = requireTime("users.start_ms", o.start_ms ?? 0);
+  }
+
+  /**
+   * The population's rate when the servers answer in `serverResponse_s` on average: by Little's
+   * law on the user loop, users / (think + responseTime + serverResponse). 0 when the servers
+   * never answer.
+   */
+  closedLoopRate_rps(t_ms: number, serverResponse_s: number): number {
+    const n = this.activeUsers(t_ms);
+    if (n === 0 || !(serverResponse_s < Infinity)) return 0;
+    return n / (this.thinkTime_s + this.responseTime_s + serverResponse_s);
   }
 
   /** Start time of user i (0-based). */

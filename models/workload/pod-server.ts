@@ -11,12 +11,15 @@
  * autoscalers see (CPU usage, saturation, queue growth, drops) exact to floating point.
  *
  * What the fluid model loses is randomness: at λ < μ its queue is empty, while a real server
- * still queues. That shows up only in the latency *estimates*, which add an M/M/1 waiting term
- * (documented at `meanResponseTime_ms`), never in the counters.
+ * still queues. That shows up only in the latency *estimates*, never in the counters: each pod
+ * also carries the mean number of requests a real queue would hold (service-time.ts, PSFFA:
+ * exact at steady state for the app's service-time distribution, and moving between steady
+ * states as a real queue's mean does), so latency rises and drains as a real queue's does.
  *
  * CPU: every served request consumes `cost` mcore·s, so CPU used = served × cost and the usage
  * rate never exceeds the cap (served ≤ μ·dt). CFS throttling within a 100 ms period is below
- * this model's resolution: a capped pod simply serves at μ (k8s-fidelity.md §9).
+ * the counters' resolution: a capped pod simply serves at μ (k8s-fidelity.md §9); a single
+ * request's own service time does see the periods (service-time.ts cfsServiceTime_s).
  *
  * Memory: baseline + bytes per in-flight request, in-flight = queued + in service, with in
  * service = serving rate × service time (Little's law on the service stage).
@@ -26,6 +29,11 @@
  */
 import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
+import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
+import {
+  DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
+  thirdMomentFactor, variabilityFactor, waitTailShare, type ServiceTimeDistribution,
+} from "./service-time.js";
 
 export interface PodServerParams {
   /** CPU one request needs, in mcore·s (millicore-seconds): 50 = 50 ms on one core. */
@@ -41,25 +49,18 @@ export interface PodServerParams {
    * cost / min(cap, this), so an unlimited pod still takes time per request.
    */
   perRequestCpu_mcores?: number;
+  /** How the CPU work varies from request to request: exponential (default), deterministic, lognormal. */
+  serviceTime?: ServiceTimeDistribution;
+  /** Lognormal service times: coefficient of variation (standard deviation / mean). */
+  serviceTimeCv?: number;
+  /** CFS quota period (the kubelet's --cpu-cfs-quota-period, 100 ms). */
+  cfsPeriod_ms?: number;
 }
 
 /** ln 20: p95 of an exponential distribution in units of its mean. */
 export const LN20 = Math.log(20);
-/**
- * Utilization above which the M/M/1 waiting term stops growing (it is ρ/(1−ρ) service times:
- * 99 at this value). Past it the fluid queue, which is exact, takes over.
- */
-export const RHO_MAX = 0.99;
 
 /** Outcome of one exact step, written into a reused scratch object: the hot path allocates nothing. */
-/** Inputs of the response-time estimates, seconds and requests/s. */
-interface Waits {
-  s: number;
-  mu: number;
-  wFluid: number;
-  wStoch: number;
-}
-
 interface StepResult {
   queue: number;
   served: number;
@@ -135,21 +136,6 @@ function serviceTime_s(cost: number, cap: number, perRequest: number): number {
   return cost / Math.min(cap, perRequest);
 }
 
-function fluidWait_s(q: number, mu: number): number {
-  if (q === 0) return 0;
-  return q / mu; // μ = 0 with a queue: Infinity, as it should be
-}
-
-function stochasticWait_s(lambda: number, mu: number, s: number, Q: number): number {
-  if (lambda === 0 || mu === Infinity) return 0;
-  if (mu === 0) return Infinity; // no CPU: nothing is ever served
-  const rho = Math.min(lambda / mu, RHO_MAX);
-  const wait = (s * rho) / (1 - rho);
-  // An admitted request waits behind at most Q others (M/M/1/K bound).
-  const bound = Q / mu;
-  return wait < bound ? wait : bound;
-}
-
 const GROW = 2;
 
 /** Indices into `PodServerPool.stepIncrements`. */
@@ -172,10 +158,19 @@ const SERVED = 7;
 const OFFERED = 8;
 const DROPPED = 9;
 const QUEUE_AREA = 10;
-const MEM_BASE = 11;
-const MEM_PER_REQ = 12;
-const PER_REQUEST = 13;
-const STRIDE = 16;
+/** Seconds since the regime (rate, cap, queue capacity) last changed. */
+const REGIME_AGE = 11;
+/** The PSFFA utilization-state r when the regime last changed (service-time.ts psffaUtilization). */
+const R_AT_CHANGE = 12;
+const MEM_BASE = 13;
+const MEM_PER_REQ = 14;
+const PER_REQUEST = 15;
+const VARIABILITY = 16; // c = (1 + cv²)/2
+const DISTRIBUTION = 17;
+const CV = 18;
+const CFS_PERIOD = 19;
+const THIRD_MOMENT = 20; // E[S³]/E[S]³
+const STRIDE = 24;
 
 /** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
 export class PodServerPool {
@@ -187,7 +182,6 @@ export class PodServerPool {
   private placedByCaller = false;
   /** Slot `id`'s fields are `state[id * STRIDE + FIELD]` (parameters and state alike). */
   private state: Float64Array;
-  private readonly waitsScratch: Waits = { s: 0, mu: 0, wFluid: 0, wStoch: 0 };
 
   constructor(initialCapacity = 64) {
     this.capacity = Math.max(1, Math.floor(initialCapacity));
@@ -244,6 +238,9 @@ export class PodServerPool {
     requireNonNegative("memoryBaseline_bytes", p.memoryBaseline_bytes);
     requireNonNegative("memoryPerRequest_bytes", p.memoryPerRequest_bytes);
     const perRequest = requirePositive("perRequestCpu_mcores", p.perRequestCpu_mcores ?? 1000);
+    const distribution = p.serviceTime ?? "exponential";
+    const cv = requireNonNegative("serviceTimeCv", p.serviceTimeCv ?? (distribution === "exponential" ? 1 : 0));
+    const period_ms = requirePositive("cfsPeriod_ms", p.cfsPeriod_ms ?? DEFAULT_CFS_PERIOD_MS);
     const st = this.state;
     const b = id * STRIDE;
     st[b + COST] = p.cost_mcore_s;
@@ -260,6 +257,13 @@ export class PodServerPool {
     st[b + DROPPED] = 0;
     st[b + CPU_USED] = 0;
     st[b + QUEUE_AREA] = 0;
+    st[b + REGIME_AGE] = 0;
+    st[b + R_AT_CHANGE] = 0;
+    st[b + DISTRIBUTION] = DISTRIBUTION_CODE[distribution];
+    st[b + CV] = cv;
+    st[b + VARIABILITY] = variabilityFactor(serviceTimeCv2(distribution, cv));
+    st[b + CFS_PERIOD] = period_ms;
+    st[b + THIRD_MOMENT] = thirdMomentFactor(distribution, cv);
     this.liveCount++;
   }
 
@@ -282,13 +286,39 @@ export class PodServerPool {
   /** Changes the CPU cap (a new limit, or a new share of a contended node). */
   setCpuCap(id: number, cap_mcores: number): void {
     this.check(id);
-    this.state[id * STRIDE + CAP] = requireNonNegativeOrInfinity("cap_mcores", cap_mcores);
+    requireNonNegativeOrInfinity("cap_mcores", cap_mcores);
+    const b = id * STRIDE;
+    if (this.state[b + CAP] !== cap_mcores) this.changeRegime(b);
+    this.state[b + CAP] = cap_mcores;
   }
 
   /** Changes the queue capacity; a queue longer than the new capacity loses the excess on the next advance. */
   setQueueCapacity(id: number, queueCapacity_requests: number): void {
     this.check(id);
-    this.state[id * STRIDE + QUEUE_CAP] = requireNonNegativeOrInfinity("queueCapacity_requests", queueCapacity_requests);
+    requireNonNegativeOrInfinity("queueCapacity_requests", queueCapacity_requests);
+    const b = id * STRIDE;
+    if (this.state[b + QUEUE_CAP] !== queueCapacity_requests) this.changeRegime(b);
+    this.state[b + QUEUE_CAP] = queueCapacity_requests;
+  }
+
+  /**
+   * The queue's regime (rate, cap, queue capacity) is about to change, at the time of the last
+   * advance: fold its PSFFA state so far into the starting point of the next. Callers change a
+   * cap or a rate only at the time the pod was advanced to, so the fold sees the whole regime.
+   */
+  private changeRegime(b: number): void {
+    const st = this.state;
+    st[b + R_AT_CHANGE] = this.utilizationState(b);
+    st[b + REGIME_AGE] = 0;
+  }
+
+  /** The PSFFA utilization-state r now (at the last advance): the regime's start, aged. */
+  private utilizationState(b: number): number {
+    const st = this.state;
+    return psffaUtilization(
+      st[b + R_AT_CHANGE], st[b + REGIME_AGE], st[b + LAST_RATE], st[b + CAP] / st[b + COST],
+      st[b + VARIABILITY], st[b + QUEUE_CAP] + 1,
+    );
   }
 
   /**
@@ -318,6 +348,13 @@ export class PodServerPool {
     const st = this.state;
     const b = id * STRIDE;
     const T_s = dt_ms / 1000;
+    if (rate_rps !== st[b + LAST_RATE]) {
+      // A new arrival rate from the start of this step: the previous regime ends here.
+      this.changeRegime(b);
+      st[b + REGIME_AGE] = T_s;
+    } else {
+      st[b + REGIME_AGE] += T_s;
+    }
     const cost = st[b + COST];
     const mu = st[b + CAP] / cost;
     const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP]);
@@ -459,50 +496,76 @@ export class PodServerPool {
   }
 
   /**
-   * Mean response time estimate for a request arriving now, ms:
-   *   service time s = cost / min(cap, perRequestCpu)
-   *   + max(fluid wait q/μ, M/M/1 wait s·ρ/(1−ρ)),
-   * with ρ = λ/μ clamped at RHO_MAX and the M/M/1 wait bounded by Q/μ (no request waits behind
-   * more than a full queue). The fluid queue is exact when overloaded; the M/M/1 term stands in
-   * for the random queueing a fluid model cannot see at ρ < 1. The M/M/1 term is a steady state:
-   * after a sudden rise in load a real queue needs a while to get there, so the estimate leads
-   * the fluid queue; when overloaded (ρ ≥ 1, clamped) it reads as the full-queue wait Q/μ the
-   * fluid queue is heading for. Treating a multi-core pod as one server overestimates its wait
-   * somewhat (M/M/c waits less).
+   * The response time of a request arriving now (as of the last advance), as a component of a
+   * Service's latency mixture (response-time.ts), written into `out` (weight 0: the caller
+   * weighs it by the pod's traffic):
+   * - a deterministic wait: the fluid queue's q/μ, exact when the pod is overloaded;
+   * - a random wait: the PSFFA mean wait (service-time.ts meanWait_s) beyond the fluid part,
+   *   met with probability r (the PSFFA utilization), then a shifted exponential with M/G/1's
+   *   first two moments at r (waitTailShare);
+   * - its own service time: the work at up to `perRequestCpu` (one core), in CFS quota periods
+   *   when the pod's cap is below that.
+   * The waits are a single server's at rate μ = cap/cost, so a multi-core pod's wait is somewhat
+   * overestimated (M/M/c waits less).
    */
-  meanResponseTime_ms(id: number): number {
-    const { s, wFluid, wStoch } = this.waits(id);
-    return (s + (wFluid > wStoch ? wFluid : wStoch)) * 1000;
-  }
-
-  /**
-   * p95 response time estimate, ms: the larger of
-   * - the M/M/1 sojourn tail: sojourn ~ Exponential with mean s + W_mm1, so p95 = ln 20 × mean,
-   *   but no more than a full queue's wait Q/μ plus ln 20 × s;
-   * - the fluid queue: every arrival waits q/μ, plus the tail of its own service (ln 20 × s).
-   */
-  p95ResponseTime_ms(id: number): number {
-    const { s, mu, wFluid, wStoch } = this.waits(id);
-    let stochastic = LN20 * (s + wStoch);
-    // No admitted request waits longer than a full queue takes to drain.
-    const longest = this.state[id * STRIDE + QUEUE_CAP] / mu + LN20 * s;
-    if (stochastic > longest) stochastic = longest;
-    const fluid = wFluid + LN20 * s;
-    return (stochastic > fluid ? stochastic : fluid) * 1000;
-  }
-  /** Service time s, μ, and the fluid and M/M/1 waits of server `id` (into a reused record). */
-  private waits(id: number): Readonly<Waits> {
+  latency(id: number, out: PodLatency): PodLatency {
     this.check(id);
     const st = this.state;
     const b = id * STRIDE;
-    const w = this.waitsScratch;
-    w.s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
-    w.mu = st[b + CAP] / st[b + COST];
-    w.wFluid = fluidWait_s(st[b + QUEUE], w.mu);
-    w.wStoch = stochasticWait_s(st[b + LAST_RATE], w.mu, w.s, st[b + QUEUE_CAP]);
-    return w;
+    const cost = st[b + COST];
+    const cap = st[b + CAP];
+    const perRequest = st[b + PER_REQUEST];
+    const mu = cap / cost;
+    const q = st[b + QUEUE];
+    const distribution = DISTRIBUTION_OF_CODE[st[b + DISTRIBUTION]];
+    let fluid_s = q === 0 ? 0 : q / mu; // μ = 0 with a queue: Infinity, as it should be
+    let random_s = 0;
+    let r = 0;
+    if (mu < Infinity) {
+      r = this.utilizationState(b);
+      // No admitted request waits behind more than a full queue (Q/μ).
+      const wait_s = Math.min(meanWait_s(r, mu, st[b + VARIABILITY]), st[b + QUEUE_CAP] / mu);
+      random_s = wait_s > fluid_s ? wait_s - fluid_s : 0;
+      if (random_s === Infinity) {
+        // No CPU: nothing arriving now is ever served.
+        fluid_s = Infinity;
+        random_s = 0;
+      }
+    }
+    // A request waits with probability r, then a shifted exponential with mean random_s / r.
+    const waiting = random_s > 0 && r > 0;
+    const conditional_ms = waiting ? (random_s / r) * 1000 : 0;
+    const tailShare = waiting ? waitTailShare(r, st[b + VARIABILITY], st[b + THIRD_MOMENT]) : 0;
+    out.weight = 0;
+    out.shift_ms = fluid_s * 1000;
+    out.waitProbability = waiting ? r : 0;
+    out.waitShift_ms = conditional_ms * (1 - tailShare);
+    out.waitTail_ms = conditional_ms * tailShare;
+    out.distribution = distribution;
+    out.cv = st[b + CV];
+    out.work_ms = (cost / perRequest) * 1000;
+    const period_ms = st[b + CFS_PERIOD];
+    out.quota_ms = cap >= perRequest ? Infinity : (period_ms * cap) / perRequest;
+    out.period_ms = period_ms;
+    return out;
   }
 
+  /** Mean response time of a request arriving now, ms (see `latency`). */
+  meanResponseTime_ms(id: number): number {
+    return componentMean_ms(this.latency(id, scratchLatency()));
+  }
+
+  /** p95 response time of a request arriving now, ms (see `latency`). */
+  p95ResponseTime_ms(id: number): number {
+    const c = this.latency(id, scratchLatency());
+    c.weight = 1;
+    return componentsQuantile_ms([c], 0.95);
+  }
+}
+
+/** A blank latency component for `PodServerPool.latency` to fill. */
+export function scratchLatency(): PodLatency {
+  return { weight: 0, shift_ms: 0, waitProbability: 0, waitShift_ms: 0, waitTail_ms: 0, distribution: "exponential", cv: 1, work_ms: 0, quota_ms: Infinity, period_ms: DEFAULT_CFS_PERIOD_MS };
 }
 
 /** One pod's fluid server: the pool's model over a pool of one. */

@@ -32,6 +32,7 @@ t.test("php-apache scenario.yaml", async (t) => {
       baselineCpu_mcores: 1,
       memoryBaseline_bytes: 64 * 2 ** 20,
       memoryPerInflight_bytes: 256 * 1024,
+      serviceTime: "deterministic",
       queueCapacity_requests: 1000,
       warmup_ms: 0,
       shutdown_ms: 1000,

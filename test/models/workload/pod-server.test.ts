@@ -1,6 +1,7 @@
 import t from "tap";
 import { RngRegistry } from "../../../engine/rng.js";
 import { fluidStep, LN20, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
+import { meanWait_s, psffaUtilization } from "../../../models/workload/service-time.js";
 
 const close = (a: number, b: number, tol = 1e-9) => (a === b ? true : Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)));
 
@@ -59,44 +60,90 @@ t.test("a pod through underload, overload, a full queue and a drain", async (t) 
 });
 
 t.test("latency and memory estimates", async (t) => {
-  const s_ms = 200; // 100 mcore·s at min(500, 1000) mcores
+  // One request may use 500m (= the cap): no CFS stretch, service time s = 200 ms, μ = 5/s.
+  const s_ms = 200;
+  const oneCore = { perRequestCpu_mcores: 500 };
+  // The PSFFA mean wait after `t_s` at λ from idle (μ = 5, M/M/1, at most Q + 1 in system).
+  const psffaWait_ms = (t_s: number, lambda: number, Q = 100) => Math.min(meanWait_s(psffaUtilization(0, t_s, lambda, 5, 1, Q + 1), 5, 1), Q / 5) * 1000;
   const rows: { name: string; over?: Partial<PodServerParams>; steps: [number, number][]; mean_ms: number; p95_ms: number; inFlight: number }[] = [
     { name: "idle: service time only", steps: [], mean_ms: s_ms, p95_ms: LN20 * s_ms, inFlight: 0 },
-    { name: "ρ=0.6: M/M/1 wait s·ρ/(1−ρ)", steps: [[10_000, 3]], mean_ms: 500, p95_ms: LN20 * 500, inFlight: 0.6 },
+    // M/M/1 at steady state: the sojourn is exponential with mean s/(1−ρ); exact.
+    { name: "ρ=0.6 at steady state: M/M/1", steps: [[200_000, 3]], mean_ms: 500, p95_ms: LN20 * 500, inFlight: 0.6 },
     {
-      name: "overloaded: ρ clamped, bounded by the full queue",
+      name: "ρ=0.6, 2 s after a step from idle: the wait has relaxed part of the way",
+      steps: [[2000, 3]],
+      mean_ms: s_ms + psffaWait_ms(2, 3),
+      p95_ms: NaN,
+      inFlight: 0.6,
+    },
+    {
+      name: "overloaded 10 s: about the fluid queue's 30 requests at 5/s, not a steady-state formula",
       steps: [[10_000, 8]],
-      mean_ms: s_ms + 0.2 * 99 * 1000,
-      p95_ms: 20_000 + LN20 * s_ms,
+      mean_ms: psffaWait_ms(10, 8) + s_ms,
+      p95_ms: NaN,
       inFlight: 31,
     },
     {
-      name: "unbounded queue: the fluid wait takes over once it is longer",
+      name: "unbounded queue: the fluid wait",
       over: { queueCapacity_requests: Infinity },
       steps: [[100_000, 8]],
-      mean_ms: s_ms + (300 / 5) * 1000,
-      p95_ms: (300 / 5) * 1000 + LN20 * s_ms,
+      mean_ms: psffaWait_ms(100, 8, Infinity) + s_ms,
+      p95_ms: NaN,
       inFlight: 301,
     },
     { name: "no queue: no waiting, only drops", over: { queueCapacity_requests: 0 }, steps: [[1000, 8]], mean_ms: s_ms, p95_ms: LN20 * s_ms, inFlight: 1 },
     {
       name: "unlimited CPU: one thread per request",
-      over: { cap_mcores: Infinity },
+      over: { cap_mcores: Infinity, perRequestCpu_mcores: 1000 },
       steps: [[1000, 50]],
       mean_ms: 100,
       p95_ms: LN20 * 100,
       inFlight: 5,
     },
     { name: "no CPU: infinite latency", over: { cap_mcores: 0 }, steps: [[1000, 1]], mean_ms: Infinity, p95_ms: Infinity, inFlight: 1 },
+    // CFS: a request that may use a whole core runs at full speed until the quota (50 ms of
+    // each 100 ms period at 500m) is spent: 100 ms of work takes 100 + 50 = 150 ms, not 200.
+    { name: "CFS: deterministic 100 ms of work under 500m", over: { perRequestCpu_mcores: 1000, serviceTime: "deterministic" }, steps: [], mean_ms: 150, p95_ms: 150, inFlight: 0 },
+    {
+      name: "CFS: a 15 ms request under a 200m limit takes 15 ms",
+      over: { perRequestCpu_mcores: 1000, cost_mcore_s: 15, cap_mcores: 200, serviceTime: "deterministic" },
+      steps: [],
+      mean_ms: 15,
+      p95_ms: 15,
+      inFlight: 0,
+    },
+    { name: "M/D/1 at steady state: half M/M/1's wait", over: { ...oneCore, serviceTime: "deterministic" }, steps: [[200_000, 3]], mean_ms: 200 + 150, p95_ms: NaN, inFlight: 0.6 },
   ];
   for (const r of rows) {
-    const pod = new PodServer(params(r.over));
+    const pod = new PodServer(params({ ...oneCore, ...r.over }));
     for (const [dt, rate] of r.steps) pod.advance(dt, rate);
     t.ok(close(pod.meanResponseTime_ms, r.mean_ms), `${r.name}: mean ${pod.meanResponseTime_ms} ms, want ${r.mean_ms}`);
-    t.ok(close(pod.p95ResponseTime_ms, r.p95_ms), `${r.name}: p95 ${pod.p95ResponseTime_ms} ms, want ${r.p95_ms}`);
+    if (!Number.isNaN(r.p95_ms)) t.ok(close(pod.p95ResponseTime_ms, r.p95_ms), `${r.name}: p95 ${pod.p95ResponseTime_ms} ms, want ${r.p95_ms}`);
+    else t.ok(pod.p95ResponseTime_ms > pod.meanResponseTime_ms, `${r.name}: p95 ${pod.p95ResponseTime_ms} above the mean`);
     t.ok(close(pod.inFlight_requests, r.inFlight), `${r.name}: in flight ${pod.inFlight_requests}, want ${r.inFlight}`);
     t.ok(close(pod.memory_bytes, 100e6 + 1e6 * r.inFlight), `${r.name}: memory`);
   }
+});
+
+t.test("the random wait rises and drains with the load, and splitting a step changes nothing", async (t) => {
+  const oneCore = { perRequestCpu_mcores: 500 };
+  const whole = new PodServer(params(oneCore));
+  const split = new PodServer(params(oneCore));
+  whole.advance(30_000, 4);
+  for (let i = 0; i < 30; i++) split.advance(1000, 4);
+  t.ok(close(whole.meanResponseTime_ms, split.meanResponseTime_ms, 1e-12), "one 30 s step = thirty 1 s steps");
+  const means: number[] = [];
+  const pod = new PodServer(params(oneCore));
+  for (let i = 0; i < 6; i++) {
+    pod.advance(10_000, 4);
+    means.push(pod.meanResponseTime_ms);
+  }
+  t.ok(means.every((m, i) => i === 0 || m > means[i - 1]), `rises towards the steady state: ${means.map((m) => m.toFixed(1))}`);
+  t.ok(means[5] < 200 / (1 - 0.8) && means[5] > 0.9 * (200 / (1 - 0.8)), `near M/M/1's 1000 ms after a minute: ${means[5]}`);
+  pod.advance(10_000, 1); // ρ = 0.2
+  const after = pod.meanResponseTime_ms;
+  pod.advance(10_000, 1);
+  t.ok(pod.meanResponseTime_ms < after && after < means[5], "drains after the load falls");
 });
 
 t.test("conservation and CPU ≤ cap over random sequences", async (t) => {
