@@ -254,19 +254,33 @@ function checkReplicaBounds(minReplicas: number | undefined, maxReplicas: number
   if (minReplicas !== undefined && maxReplicas !== undefined && maxReplicas < minReplicas) ctx.error(["maxReplicas"], invalidValue(maxReplicas, "must be greater than or equal to `minReplicas`"));
 }
 
+/**
+ * validation.go validateMetrics: minReplicas 0 needs an Object or External metric (a pod metric
+ * cannot bring a target back from zero pods). Whether minReplicas may be 0 at all is the
+ * HPAScaleToZero gate's (scenario/checks.ts checkHpaScaleToZero).
+ */
+function checkScaleToZeroMetrics(minReplicas: number | undefined, metrics: readonly MetricSpec[], ctx: BuildContext): void {
+  if (minReplicas !== 0) return;
+  if (metrics.some((m) => m.type === "Object" || m.type === "External")) return;
+  ctx.error(["metrics"], "Forbidden: must specify at least one Object or External metric to support scaling to zero replicas");
+}
+
 const hpaSpecV2: Codec<HorizontalPodAutoscalerSpec> = struct(
   "HorizontalPodAutoscalerSpec",
   {
     scaleTargetRef: req(crossVersionObjectReference),
-    // minReplicas 0 needs the HPAScaleToZero alpha gate, off by default: >= 1.
-    minReplicas: def(int(1), () => 1),
+    // 0 only under the HPAScaleToZero gate (checked with the scenario's components).
+    minReplicas: def(int(0), () => 1),
     maxReplicas: req(int(1)),
     metrics: def(array(metricSpec), () => []),
     behavior: opt(behavior),
   },
   {
     unmodelled: ["selectionStrategy"],
-    check: (f, ctx) => checkReplicaBounds(f.minReplicas, f.maxReplicas, ctx),
+    check: (f, ctx) => {
+      checkReplicaBounds(f.minReplicas, f.maxReplicas, ctx);
+      checkScaleToZeroMetrics(f.minReplicas, f.metrics ?? [], ctx);
+    },
     build: (f) => {
       return {
         scaleTargetRef: f.scaleTargetRef,
@@ -291,7 +305,7 @@ const hpaSpecV1: Codec<HorizontalPodAutoscalerSpec> = struct(
   "HorizontalPodAutoscalerSpecV1",
   {
     scaleTargetRef: req(crossVersionObjectReference),
-    minReplicas: def(int(1), () => 1),
+    minReplicas: def(int(0), () => 1),
     maxReplicas: req(int(1)),
     targetCPUUtilizationPercentage: opt(int(1)),
   },
@@ -301,6 +315,7 @@ const hpaSpecV1: Codec<HorizontalPodAutoscalerSpec> = struct(
     accepted: V2_ONLY_SPEC_FIELDS,
     check: (f, ctx, raw) => {
       checkReplicaBounds(f.minReplicas, f.maxReplicas, ctx);
+      checkScaleToZeroMetrics(f.minReplicas, defaultMetrics(), ctx); // v1 has only its CPU metric
       for (const key of V2_ONLY_SPEC_FIELDS) {
         if (key in raw) ctx.error([key], `${key} is not a field of autoscaling/v1; write apiVersion: autoscaling/v2 to use it`);
       }

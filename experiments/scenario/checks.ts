@@ -93,6 +93,22 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
   }
 }
 
+/**
+ * minReplicas 0 without the HPAScaleToZero feature gate: the API server's validation
+ * (validateHorizontalPodAutoscalerSpec with MinReplicasLowerBound 1) refuses the object.
+ */
+export function checkHpaScaleToZero(objects: readonly DecodedObject[], gateOn: boolean, report: Report): void {
+  if (gateOn) return;
+  for (const o of objects) {
+    if (o.object.kind !== "HorizontalPodAutoscaler") continue;
+    if ((o.object as unknown as StoredHorizontalPodAutoscaler).spec.minReplicas !== 0) continue;
+    report.errorAt(
+      o.site(["spec", "minReplicas"]),
+      "Invalid value: 0: must be greater than or equal to 1 (minReplicas 0 needs the HPAScaleToZero feature gate: components: {hpa: {scaleToZero: true}})",
+    );
+  }
+}
+
 /** An HPA whose scale target is not in the manifests: accepted by a real cluster, then FailedGetScale. */
 export function checkHpaTargets(objects: readonly DecodedObject[], report: Report): void {
   for (const o of objects) {

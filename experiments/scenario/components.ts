@@ -71,6 +71,7 @@ export const METRICS_SERVER_PARAMS: ParamTable<MetricsServerConfig> = {
 
 export const HPA_PARAMS: ParamTable<HpaControllerConfig> = {
   syncPeriod: param("syncPeriod_ms", period, "kube-controller-manager `--horizontal-pod-autoscaler-sync-period`: how often every HPA is evaluated."),
+  scaleToZero: param("scaleToZero", bool, "Feature gate HPAScaleToZero (alpha, off): the API server accepts `minReplicas: 0` for an HPA with an Object or External metric, which then scales its target to zero and back."),
   firstSyncDelay: param("firstSyncDelay_ms", nullableDuration, "Delay from an HPA's creation to its first sync; null draws it uniformly in [0, syncPeriod) per HPA."),
   tolerance: param("tolerance", nonNegative("a fraction, e.g. 0.1"), "`--horizontal-pod-autoscaler-tolerance`: a usage ratio within 1 ± tolerance does not rescale."),
   downscaleStabilization: param("downscaleStabilisationWindow_ms", duration, "`--horizontal-pod-autoscaler-downscale-stabilization`: the scale-down window of an HPA without `behavior`."),

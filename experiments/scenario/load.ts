@@ -19,7 +19,7 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaRequests, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { annotateApps, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -127,6 +127,7 @@ export function loadScenario(file: string): LoadedScenario {
     annotateApps(refs, objects, report);
   }
   checkHpaTargets(objects, report);
+  checkHpaScaleToZero(objects, fields.components?.hpa?.scaleToZero ?? false, report);
   checkVpaTargets(objects, report);
   checkHpaRequests(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);

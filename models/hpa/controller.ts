@@ -46,12 +46,19 @@ export interface HpaControllerConfig extends HorizontalControllerConfig {
    * moments are not phase-aligned with each other or with metrics-server.
    */
   firstSyncDelay_ms: number | null;
+  /**
+   * The HPAScaleToZero feature gate (alpha, off by default): the API server then accepts
+   * minReplicas 0 for an HPA with an Object or External metric, and the HPA scales its target
+   * to zero and back (reconcile's ScalingDisabled applies only when minReplicas is not 0).
+   */
+  scaleToZero: boolean;
 }
 
 export const DEFAULT_HPA_CONTROLLER_CONFIG: Readonly<HpaControllerConfig> = Object.freeze({
   ...DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   syncPeriod_ms: 15_000,
   firstSyncDelay_ms: null,
+  scaleToZero: false,
 });
 
 /** A workload the HPA can scale: anything with spec.replicas, status.replicas and a selector. */

@@ -64,8 +64,9 @@ t.test("all errors of a file, in line order, with exact paths and lines", async 
     "php-apache.yaml:24 spec.template.spec.containers[1].image: Required value",
     // scaleTargetRef.name is missing: the line of scaleTargetRef.
     "php-apache.yaml:31 spec.scaleTargetRef.name: Required value",
-    "php-apache.yaml:33 spec.minReplicas: expected an integer ≥ 1, got 0",
     "php-apache.yaml:34 spec.maxReplicas: expected an integer ≥ 1, got -3",
+    // minReplicas 0 decodes (the HPAScaleToZero gate is the scenario's to check), but only with an Object or External metric.
+    "php-apache.yaml:35 spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas",
     "php-apache.yaml:42 spec.metrics[0].resource.target.averageValue: Forbidden: may not set both a target raw value and a target utilization",
   ]);
 });

@@ -78,6 +78,15 @@ t.test("reconcileAutoscaler paths and conditions", async (t) => {
       conditions: [["AbleToScale", "True", "SucceededGetScale"], ["ScalingActive", "False", "ScalingDisabled"]],
     },
     {
+      // HPAScaleToZero: with minReplicas 0, zero replicas is a state to scale from, not
+      // "autoscaling disabled"; getUsageRatioReplicaCount takes ceil(usageRatio) = 1000/250.
+      name: "minReplicas 0: scales from zero on an External metric",
+      in: input({ spec: 0, min: 0, metrics: [external(250)] }),
+      desired: 4,
+      rescale: true,
+      conditions: [["AbleToScale", "True", "SucceededRescale"], ["ScalingActive", "True", "ValidMetricFound"], ["ScalingLimited", "False", "DesiredWithinRange"]],
+    },
+    {
       name: "above max goes to max without reading metrics",
       in: input({ spec: 12, max: 10 }),
       desired: 10,
