@@ -23,6 +23,7 @@ import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
+import { DaemonSetController } from "../models/daemonset/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
 import { JobController } from "../models/job/controller.js";
@@ -176,6 +177,7 @@ export class ClusterSimulation {
   readonly cronJobs: CronJobController | null;
   readonly replicationControllers: ReplicaSetController | null;
   readonly statefulSets: StatefulSetController | null;
+  readonly daemonSets: DaemonSetController | null;
   readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
   readonly ingress: IngressRouter;
@@ -213,6 +215,7 @@ export class ClusterSimulation {
       ? new ReplicaSetController(this.sim, this.store, this.events, DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND)
       : null;
     this.statefulSets = hasKind(config, "StatefulSet") ? new StatefulSetController(this.sim, this.store, this.events) : null;
+    this.daemonSets = hasKind(config, "DaemonSet") ? new DaemonSetController(this.sim, this.store, this.events) : null;
     this.volumes = hasKind(config, "StatefulSet", "PersistentVolumeClaim") ? new PersistentVolumeController(this.sim, this.store, this.events) : null;
     const ingresses = config.objects.filter((o) => o.kind === "Ingress") as unknown as Ingress[];
     this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));

@@ -23,7 +23,7 @@ import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
 import { vpaCodec } from "./vpa.js";
-import { deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
+import { daemonSetCodec, deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
 export { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
@@ -40,6 +40,7 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ["Deployment", new Map([["apps/v1", deploymentCodec]])],
   ["ReplicaSet", new Map([["apps/v1", replicaSetCodec]])],
   ["StatefulSet", new Map([["apps/v1", statefulSetCodec]])],
+  ["DaemonSet", new Map([["apps/v1", daemonSetCodec]])],
   ["ReplicationController", new Map([["v1", replicationControllerCodec]])],
   ["PersistentVolumeClaim", new Map([["v1", persistentVolumeClaimCodec]])],
   ["StorageClass", new Map([["storage.k8s.io/v1", storageClassCodec]])],

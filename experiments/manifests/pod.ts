@@ -215,10 +215,28 @@ const nodeSelectorRequirement: Codec<NodeSelectorRequirement> = struct(
   },
 );
 
+/** validation.go ValidateNodeFieldSelectorRequirement: only metadata.name, In or NotIn, one value. */
+const nodeFieldSelectorRequirement: Codec<NodeSelectorRequirement> = struct(
+  "NodeFieldSelectorRequirement",
+  {
+    key: req(str),
+    operator: req(oneOf(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"] as const)),
+    values: def(array(str), () => []),
+  },
+  {
+    build: (f, ctx) => {
+      if (f.operator !== "In" && f.operator !== "NotIn") ctx.error(["operator"], `Invalid value: ${JSON.stringify(f.operator)}: not a valid selector operator`);
+      if (f.values.length !== 1) ctx.error(["values"], "Required value: must be only one value when `operator` is 'In' or 'NotIn' for node field selector");
+      if (f.key !== "metadata.name") ctx.error(["key"], `Invalid value: ${JSON.stringify(f.key)}: not a valid field selector key`);
+      return { key: f.key, operator: f.operator, values: f.values };
+    },
+  },
+);
+
 const nodeSelectorTerm: Codec<NodeSelectorTerm> = struct(
   "NodeSelectorTerm",
-  { matchExpressions: def(array(nodeSelectorRequirement), () => []) },
-  { unmodelled: ["matchFields"], build: (f) => ({ matchExpressions: f.matchExpressions }) },
+  { matchExpressions: def(array(nodeSelectorRequirement), () => []), matchFields: def(array(nodeFieldSelectorRequirement), () => []) },
+  { build: (f) => ({ matchExpressions: f.matchExpressions, ...(f.matchFields.length > 0 && { matchFields: f.matchFields }) }) },
 );
 
 const requiredNodeSelector: Codec<NodeSelectorTerm[]> = struct(

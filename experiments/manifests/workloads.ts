@@ -5,6 +5,7 @@
  */
 import type { NewObject } from "../../models/cluster/store.js";
 import type {
+  DaemonSet,
   Deployment,
   LabelSelector,
   Labels,
@@ -159,6 +160,66 @@ export const replicaSetCodec: Codec<NewObject<ReplicaSet>> = struct(
       metadata: f.metadata,
       spec: f.spec,
       status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, observedGeneration: 0 },
+    }),
+  },
+);
+
+// ---- DaemonSet --------------------------------------------------------------------------------
+
+/** A DaemonSet as created: metadata.generation 1. */
+export type NewDaemonSet = NewObject<DaemonSet> & { metadata: { generation: number } };
+
+const daemonSetUpdateStrategy: Codec<DaemonSet["spec"]["updateStrategy"]> = struct(
+  "DaemonSetUpdateStrategy",
+  {
+    type: def(oneOf(["RollingUpdate", "OnDelete"] as const), () => "RollingUpdate" as const),
+    rollingUpdate: opt(struct("RollingUpdateDaemonSet", { maxUnavailable: def(intOrPercent, () => 1), maxSurge: def(intOrPercent, () => 0) }, { build: (f) => f })),
+  },
+  {
+    build: (f, ctx) => {
+      // apps/v1 SetDefaults_DaemonSet (maxUnavailable 1, maxSurge 0) and ValidateRollingUpdateDaemonSet.
+      const ru = f.rollingUpdate ?? { maxUnavailable: 1, maxSurge: 0 };
+      const zero = (v: number | string) => v === 0 || v === "0%";
+      if (f.type === "RollingUpdate" && zero(ru.maxUnavailable) && zero(ru.maxSurge)) {
+        ctx.error(["rollingUpdate", "maxUnavailable"], invalidValue(ru.maxUnavailable, "may not be 0 when maxSurge is 0"));
+      }
+      return { type: f.type, maxUnavailable: ru.maxUnavailable, maxSurge: ru.maxSurge };
+    },
+  },
+);
+
+const daemonSetSpec: Codec<DaemonSet["spec"]> = struct(
+  "DaemonSetSpec",
+  {
+    selector: req(labelSelector),
+    template: req(podTemplateSpec),
+    updateStrategy: def(daemonSetUpdateStrategy, () => ({ type: "RollingUpdate" as const, maxUnavailable: 1, maxSurge: 0 })),
+    minReadySeconds: def(int(0), () => 0),
+    revisionHistoryLimit: def(int(0), () => 10),
+  },
+  {
+    check: (f, ctx, raw) => {
+      checkSelectorAndTemplate(f.selector, f.template, raw, ctx);
+    },
+    build: (f) => f,
+  },
+);
+
+/** apps/v1 DaemonSet (ValidateDaemonSetName = NameIsDNSSubdomain). */
+export const daemonSetCodec: Codec<NewDaemonSet> = struct(
+  "DaemonSet",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(daemonSetSpec) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({
+      kind: "DaemonSet" as const,
+      metadata: { ...f.metadata, generation: 1 },
+      spec: f.spec,
+      status: {
+        observedGeneration: 0, desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0,
+        numberReady: 0, numberAvailable: 0, numberUnavailable: 0, updatedNumberScheduled: 0,
+      },
     }),
   },
 );

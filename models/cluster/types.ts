@@ -84,6 +84,11 @@ export interface NodeSelectorRequirement {
 
 export interface NodeSelectorTerm {
   matchExpressions: NodeSelectorRequirement[];
+  /**
+   * Requirements on the node's fields: only `metadata.name`, In or NotIn one value (what the
+   * DaemonSet controller writes to pin a pod to its node). Absent = none.
+   */
+  matchFields?: NodeSelectorRequirement[];
 }
 
 /** core/v1 PreferredSchedulingTerm: a weight in 1..100 added to a node's score when it matches. */
@@ -359,6 +364,32 @@ export type StatefulSetUpdateStrategy =
   | { type: "OnDelete" };
 
 /** apps/v1 StatefulSet. */
+/** apps/v1 DaemonSet: one pod on every node its template may run on. */
+export interface DaemonSet {
+  kind: "DaemonSet";
+  metadata: ObjectMeta & { generation: number };
+  spec: {
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    updateStrategy: { type: "RollingUpdate" | "OnDelete"; maxUnavailable: number | string; maxSurge: number | string };
+    minReadySeconds: number;
+    revisionHistoryLimit: number;
+  };
+  status: {
+    observedGeneration: number;
+    /** Nodes that should run the daemon pod. */
+    desiredNumberScheduled: number;
+    /** Nodes that should run it and do. */
+    currentNumberScheduled: number;
+    /** Nodes that run it but should not. */
+    numberMisscheduled: number;
+    numberReady: number;
+    numberAvailable: number;
+    numberUnavailable: number;
+    updatedNumberScheduled: number;
+  };
+}
+
 export interface StatefulSet {
   kind: "StatefulSet";
   metadata: ObjectMeta & { generation: number };

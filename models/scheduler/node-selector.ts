@@ -6,8 +6,7 @@
  * Requirement.Matches, including Gt/Lt).
  *
  * Terms are parsed once per scheduling cycle (Gt/Lt thresholds become bigints), then matched
- * against each node's labels without allocating. matchFields (metadata.name) are not in the
- * model's NodeSelectorTerm, so they are not ported.
+ * against each node's labels (and, for matchFields, its name) without allocating.
  */
 import type { Labels, NodeSelectorRequirement, NodeSelectorTerm, Pod, PreferredSchedulingTerm } from "../cluster/types.js";
 
@@ -22,6 +21,8 @@ interface ParsedRequirement {
 /** A parsed term: null requirements mean a parse error, and such a term matches nothing. */
 export interface ParsedNodeSelectorTerm {
   requirements: ParsedRequirement[] | null;
+  /** matchFields on metadata.name: [In or NotIn, the name]; empty when none. */
+  nameRequirements: ReadonlyArray<readonly ["In" | "NotIn", string]>;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -63,10 +64,16 @@ export function parseNodeSelectorTerm(term: NodeSelectorTerm): ParsedNodeSelecto
   const requirements: ParsedRequirement[] = [];
   for (const r of term.matchExpressions) {
     const parsed = parseRequirement(r);
-    if (parsed === null) return { requirements: null };
+    if (parsed === null) return { requirements: null, nameRequirements: [] };
     requirements.push(parsed);
   }
-  return { requirements };
+  // nodeSelectorRequirementsAsFieldSelector: metadata.name only, In or NotIn, one value.
+  const nameRequirements: (readonly ["In" | "NotIn", string])[] = [];
+  for (const r of term.matchFields ?? []) {
+    if (r.key !== "metadata.name" || r.values.length !== 1 || (r.operator !== "In" && r.operator !== "NotIn")) return { requirements: null, nameRequirements: [] };
+    nameRequirements.push([r.operator, r.values[0]]);
+  }
+  return { requirements, nameRequirements };
 }
 
 // labels selector.go Requirement.Matches.
@@ -90,16 +97,20 @@ function requirementMatches(r: ParsedRequirement, labels: Labels): boolean {
   }
 }
 
-/** nodeaffinity.go nodeSelectorTerm.match: every requirement holds; a parse error never matches. */
-export function nodeSelectorTermMatches(term: ParsedNodeSelectorTerm, labels: Labels): boolean {
+/**
+ * nodeaffinity.go nodeSelectorTerm.match: every requirement holds, on the node's labels and (for
+ * matchFields) its name; a parse error never matches.
+ */
+export function nodeSelectorTermMatches(term: ParsedNodeSelectorTerm, labels: Labels, nodeName = ""): boolean {
   if (term.requirements === null) return false;
   for (const r of term.requirements) if (!requirementMatches(r, labels)) return false;
+  for (const [operator, name] of term.nameRequirements) if ((nodeName === name) !== (operator === "In")) return false;
   return true;
 }
 
-// nodeaffinity.go isEmptyNodeSelectorTerm: no expressions (and, here, never fields).
+// nodeaffinity.go isEmptyNodeSelectorTerm: no expressions and no fields.
 function isEmptyNodeSelectorTerm(term: NodeSelectorTerm): boolean {
-  return term.matchExpressions.length === 0;
+  return term.matchExpressions.length === 0 && (term.matchFields?.length ?? 0) === 0;
 }
 
 /**
@@ -130,12 +141,12 @@ export function getRequiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
 }
 
 /** nodeaffinity.go RequiredNodeAffinity.Match (parse errors ignored, as the plugin does). */
-export function requiredNodeAffinityMatches(s: RequiredNodeAffinity, labels: Labels): boolean {
+export function requiredNodeAffinityMatches(s: RequiredNodeAffinity, labels: Labels, nodeName = ""): boolean {
   if (s.labelSelector !== null) {
     for (const [k, v] of s.labelSelector) if (!hasLabel(labels, k) || labels[k] !== v) return false;
   }
   if (s.nodeSelector !== null) {
-    for (const term of s.nodeSelector) if (nodeSelectorTermMatches(term, labels)) return true;
+    for (const term of s.nodeSelector) if (nodeSelectorTermMatches(term, labels, nodeName)) return true;
     return false;
   }
   return true;
@@ -162,8 +173,8 @@ export function newPreferredSchedulingTerms(terms: readonly PreferredSchedulingT
 }
 
 /** nodeaffinity.go PreferredSchedulingTerms.Score: sum of the weights of the matching terms. */
-export function preferredSchedulingTermsScore(terms: readonly ParsedPreferredTerm[], labels: Labels): number {
+export function preferredSchedulingTermsScore(terms: readonly ParsedPreferredTerm[], labels: Labels, nodeName = ""): number {
   let score = 0;
-  for (const t of terms) if (nodeSelectorTermMatches(t.term, labels)) score += t.weight;
+  for (const t of terms) if (nodeSelectorTermMatches(t.term, labels, nodeName)) score += t.weight;
   return score;
 }

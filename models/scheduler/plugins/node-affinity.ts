@@ -31,7 +31,7 @@ export function nodeAffinityPreFilter(pod: Pod): RequiredNodeAffinity | null {
 
 /** NodeAffinity.Filter. */
 export function nodeAffinityFilter(state: RequiredNodeAffinity, nodeInfo: NodeInfo): Status {
-  return requiredNodeAffinityMatches(state, nodeInfo.node.metadata.labels) ? SUCCESS : REJECTED;
+  return requiredNodeAffinityMatches(state, nodeInfo.node.metadata.labels, nodeInfo.node.metadata.name) ? SUCCESS : REJECTED;
 }
 
 /**
@@ -48,5 +48,5 @@ export function nodeAffinityPreScore(pod: Pod): ParsedPreferredTerm[] | null {
 
 /** NodeAffinity.Score (before NormalizeScore). */
 export function nodeAffinityScore(terms: readonly ParsedPreferredTerm[], nodeInfo: NodeInfo): number {
-  return preferredSchedulingTermsScore(terms, nodeInfo.node.metadata.labels);
+  return preferredSchedulingTermsScore(terms, nodeInfo.node.metadata.labels, nodeInfo.node.metadata.name);
 }
