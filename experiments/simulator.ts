@@ -24,6 +24,7 @@ import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type Schedule
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
 import { DaemonSetController } from "../models/daemonset/controller.js";
+import { DisruptionController } from "../models/disruption/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
 import { JobController } from "../models/job/controller.js";
@@ -178,6 +179,7 @@ export class ClusterSimulation {
   readonly replicationControllers: ReplicaSetController | null;
   readonly statefulSets: StatefulSetController | null;
   readonly daemonSets: DaemonSetController | null;
+  readonly disruption: DisruptionController | null;
   readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
   readonly ingress: IngressRouter;
@@ -216,6 +218,7 @@ export class ClusterSimulation {
       : null;
     this.statefulSets = hasKind(config, "StatefulSet") ? new StatefulSetController(this.sim, this.store, this.events) : null;
     this.daemonSets = hasKind(config, "DaemonSet") ? new DaemonSetController(this.sim, this.store, this.events) : null;
+    this.disruption = hasKind(config, "PodDisruptionBudget") ? new DisruptionController(this.sim, this.store, this.events) : null;
     this.volumes = hasKind(config, "StatefulSet", "PersistentVolumeClaim") ? new PersistentVolumeController(this.sim, this.store, this.events) : null;
     const ingresses = config.objects.filter((o) => o.kind === "Ingress") as unknown as Ingress[];
     this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));

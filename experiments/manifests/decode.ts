@@ -18,7 +18,7 @@ import { readInputFile } from "./input-file.js";
 import { cronJobCodec, jobCodec } from "./batch.js";
 import { hpaV1Codec, hpaV2Codec } from "./hpa.js";
 import { ingressCodec } from "./ingress.js";
-import { limitRangeCodec, namespaceCodec, resourceQuotaCodec } from "./policy.js";
+import { limitRangeCodec, namespaceCodec, podDisruptionBudgetCodec, resourceQuotaCodec } from "./policy.js";
 import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
@@ -52,6 +52,7 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ["Namespace", new Map([["v1", namespaceCodec]])],
   ["ResourceQuota", new Map([["v1", resourceQuotaCodec]])],
   ["LimitRange", new Map([["v1", limitRangeCodec]])],
+  ["PodDisruptionBudget", new Map([["policy/v1", podDisruptionBudgetCodec]])],
   [
     "HorizontalPodAutoscaler",
     new Map([

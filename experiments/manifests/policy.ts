@@ -6,8 +6,9 @@
 import type { NewObject } from "../../models/cluster/store.js";
 import type { ResourceList } from "../../models/cluster/types.js";
 import { POD_QUOTA_RESOURCES, type LimitRange, type LimitRangeItem, type Namespace, type QuotaList, type QuotaResourceName, type ResourceQuota } from "../../models/quota/types.js";
-import { array, def, oneOf, req, struct, type Codec } from "./codec.js";
-import { cpuQuantity, memoryQuantity, objectMeta, plainQuantity } from "./common.js";
+import { array, def, oneOf, opt, req, struct, type Codec } from "./codec.js";
+import { cpuQuantity, intOrPercent, labelSelector, memoryQuantity, objectMeta, plainQuantity } from "./common.js";
+import type { PodDisruptionBudget } from "../../models/disruption/types.js";
 import { resourceList } from "./pod.js";
 import { isDNS1123Label, isDNS1123Subdomain } from "./validation.js";
 import { formatCpu, formatMemory } from "../../models/quota/quantity-format.js";
@@ -131,4 +132,48 @@ export const limitRangeCodec: Codec<NewObject<LimitRange>> = struct(
   "LimitRange",
   { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(struct("LimitRangeSpec", { limits: req(array(limitRangeItem)) }, { build: (f) => ({ limits: f.limits }) })) },
   { accepted: ["apiVersion", "kind"], build: (f) => ({ kind: "LimitRange" as const, metadata: f.metadata, spec: f.spec }) },
+);
+
+// ---- PodDisruptionBudget ----------------------------------------------------------------------
+
+const pdbSpec: Codec<PodDisruptionBudget["spec"]> = struct(
+  "PodDisruptionBudgetSpec",
+  {
+    minAvailable: opt(intOrPercent),
+    maxUnavailable: opt(intOrPercent),
+    selector: opt(labelSelector),
+    unhealthyPodEvictionPolicy: def(oneOf(["IfHealthyBudget", "AlwaysAllow"] as const), () => "IfHealthyBudget" as const),
+  },
+  {
+    build: (f, ctx) => {
+      // policy validation.go ValidatePodDisruptionBudgetSpec.
+      if (f.minAvailable !== undefined && f.maxUnavailable !== undefined) ctx.error(["minAvailable"], "Invalid value: minAvailable and maxUnavailable cannot be both set");
+      for (const key of ["minAvailable", "maxUnavailable"] as const) {
+        const v = f[key];
+        if (typeof v === "string" && Number(v.slice(0, -1)) > 100) ctx.error([key], `Invalid value: ${JSON.stringify(v)}: must not be greater than 100%`);
+      }
+      return {
+        minAvailable: f.minAvailable ?? null,
+        maxUnavailable: f.maxUnavailable ?? null,
+        selector: f.selector ?? null,
+        unhealthyPodEvictionPolicy: f.unhealthyPodEvictionPolicy,
+      };
+    },
+  },
+);
+
+/** policy/v1 PodDisruptionBudget. */
+export const podDisruptionBudgetCodec: Codec<NewObject<PodDisruptionBudget>> = struct(
+  "PodDisruptionBudget",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: def(pdbSpec, () => ({ minAvailable: null, maxUnavailable: null, selector: null, unhealthyPodEvictionPolicy: "IfHealthyBudget" as const })) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({
+      kind: "PodDisruptionBudget" as const,
+      metadata: { ...f.metadata, generation: 1 },
+      spec: f.spec,
+      status: { observedGeneration: 0, disruptedPods: {}, disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, disruptionAllowedReason: "" as const },
+    }),
+  },
 );

@@ -28,7 +28,8 @@ import { Recorder, type ScheduledEvent, type Simulation, type TimeSeries } from 
 import type { EventLog } from "../cluster/events.js";
 import { evictPod } from "../cluster/eviction.js";
 import type { ClusterStore } from "../cluster/store.js";
-import type { Node, Pod, ReplicaSet } from "../cluster/types.js";
+import type { DaemonSet, Node, Pod, ReplicaSet } from "../cluster/types.js";
+import { daemonPodSpec, nodeShouldRunDaemonPod } from "../daemonset/predicates.js";
 import type { CloudProvider } from "./cloud-provider.js";
 import { DEFAULT_CLUSTER_AUTOSCALER_CONFIG, type ClusterAutoscalerConfig } from "./config.js";
 import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
@@ -42,6 +43,7 @@ import { nodeCoresAndMemory } from "./scaleup/quotas.js";
 import { buildPodGroups, scaleUp, scaleUpToNodeGroupMinSize, type ScaleUpStatus, type SkippedReason } from "./scaleup/orchestrator.js";
 import { ClusterSnapshot, newNodeInfo, sanitizedNodeInfo, type NodeInfo, type SchedulingError } from "./snapshot.js";
 import type { CaNode, CaPod, NodeGroup } from "./types.js";
+import type { PodDisruptionBudget as StoredPdb } from "../disruption/types.js";
 
 export const CA_COMPONENT = "cluster-autoscaler";
 /** The status ConfigMap CA's own (not per-object) events are recorded on. */
@@ -156,6 +158,8 @@ export class ClusterAutoscaler {
     store.addIndex<Pod>("Pod", POD_NODE_INDEX, (pod) => (pod.spec.nodeName !== "" ? [pod.spec.nodeName] : NO_KEYS));
     store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
     store.watch<Node>("Node", () => this.clusterVersion++);
+    // A budget's disruptionsAllowed decides which nodes can be drained.
+    store.watch<StoredPdb>("PodDisruptionBudget", () => this.clusterVersion++);
     this.loopEvent = sim.schedule(this.config.scanInterval_ms, (t) => this.runOnce(t));
   }
 
@@ -277,9 +281,11 @@ export class ClusterAutoscaler {
 
   /** Upstream cloudprovider.NodeGroup views of the autoscaled groups, with their current target sizes. */
   private nodeGroups(): NodeGroup[] {
+    const daemonSets = this.store.list<DaemonSet>("DaemonSet");
     return this.cloud.groupNames().map((name) => {
       const spec = this.cloud.spec(name);
-      return { name, min: spec.min, max: spec.max, targetSize: this.cloud.targetSize(name), template: this.templates.get(name) as CaNode, templatePods: [] };
+      const template = this.templates.get(name) as CaNode;
+      return { name, min: spec.min, max: spec.max, targetSize: this.cloud.targetSize(name), template, templatePods: templateDaemonPods(template, daemonSets) };
     });
   }
 
@@ -538,8 +544,8 @@ export class ClusterAutoscaler {
             minReplicaCount: c.minReplicaCount,
             bspDisruptionTimeout_ms: c.blockingSystemPodDisruptionTimeout_ms,
           },
-          // No PodDisruptionBudget kind in kubesim yet: nothing to respect in the simulation.
-          pdbs: [],
+          // The budgets as the disruption controller keeps them (drain.go reads disruptionsAllowed).
+          pdbs: this.store.list<StoredPdb>("PodDisruptionBudget").map((p) => ({ namespace: p.metadata.namespace, selector: p.spec.selector, disruptionsAllowed: p.status.disruptionsAllowed })),
           listers: this.listers(),
           now_ms,
         },
@@ -783,4 +789,29 @@ export class ClusterAutoscaler {
 
 function formatDuration(s: number): string {
   return s % 60 === 0 ? `${s / 60}m0s` : `${s}s`;
+}
+
+/**
+ * simulator/node_info_utils.go (via daemonset.GetDaemonSetPodsForNode): the daemon pods a new
+ * node of the group would run from its start, so the binpacking estimator counts their requests
+ * against the template node's allocatable.
+ */
+function templateDaemonPods(template: CaNode, daemonSets: readonly DaemonSet[]): CaPod[] {
+  const node = { kind: "Node", metadata: { name: template.name, labels: template.labels }, spec: { unschedulable: false, taints: template.taints } } as unknown as Node;
+  const pods: CaPod[] = [];
+  for (const ds of daemonSets) {
+    if (!nodeShouldRunDaemonPod(node, ds).shouldRun) continue;
+    pods.push(toCaPod({
+      kind: "Pod",
+      metadata: {
+        name: `${ds.metadata.name}-${template.name}`, namespace: ds.metadata.namespace, uid: "", resourceVersion: 0, generation: 0,
+        labels: ds.spec.template.metadata.labels, annotations: ds.spec.template.metadata.annotations,
+        ownerReferences: [{ kind: "DaemonSet", name: ds.metadata.name, uid: ds.metadata.uid, controller: true }],
+        creationTimestamp_ms: 0, deletionTimestamp_ms: null,
+      },
+      spec: { ...daemonPodSpec(ds), nodeName: template.name },
+      status: { phase: "Pending", conditions: [], startTime_ms: null, containerStatuses: [] },
+    } as unknown as Pod));
+  }
+  return pods;
 }

@@ -3,20 +3,15 @@
  * `evictPod`, so the PodDisruptionBudget check has one place to live.
  *
  * Upstream (pkg/registry/core/pod/storage/eviction.go): the API server refuses with 429
- * TooManyRequests when a PDB selecting the pod has disruptionsAllowed < 1, otherwise it deletes
- * the pod gracefully (deletionTimestamp = now + grace; the kubelet stops it) and a pod not bound
- * to a node is removed at once. kubesim has no PodDisruptionBudget kind yet, so no eviction is
- * refused; the PDB check goes in `checkDisruptionBudgets`.
+ * TooManyRequests when the PDB selecting the pod has no disruption left (and spends one
+ * otherwise: models/disruption/budgets.ts), then deletes the pod gracefully (deletionTimestamp =
+ * now + grace; the kubelet stops it); a pod not bound to a node is removed at once.
  */
+import { checkAndDecrementBudget } from "../disruption/budgets.js";
 import type { ClusterStore } from "./store.js";
 import type { Pod } from "./types.js";
 
-export type EvictionResult = { evicted: true } | { evicted: false; reason: "TooManyRequests" | "NotFound"; message: string };
-
-/** The PDB check of the eviction subresource; null = the eviction may proceed. */
-function checkDisruptionBudgets(_store: ClusterStore, _pod: Pod): EvictionResult | null {
-  return null;
-}
+export type EvictionResult = { evicted: true } | { evicted: false; reason: "TooManyRequests" | "InternalError" | "NotFound"; message: string };
 
 /** Evicts a pod: `gracePeriodSeconds` overrides the pod's terminationGracePeriodSeconds (DeleteOptions). */
 export function evictPod(store: ClusterStore, pod: Pod, now_ms: number, gracePeriodSeconds?: number): EvictionResult {
@@ -25,8 +20,8 @@ export function evictPod(store: ClusterStore, pod: Pod, now_ms: number, gracePer
   if (store.get<Pod>("Pod", ns, name) !== pod) return { evicted: false, reason: "NotFound", message: `pods "${name}" not found` };
   // An already-terminating pod is accepted without a second deletion (eviction.go: "the pod is already being deleted").
   if (pod.metadata.deletionTimestamp_ms !== null) return { evicted: true };
-  const refused = checkDisruptionBudgets(store, pod);
-  if (refused !== null) return refused;
+  const refused = checkAndDecrementBudget(store, pod, now_ms);
+  if (refused !== null) return { evicted: false, ...refused };
   if (pod.spec.nodeName === "") {
     store.delete("Pod", ns, name);
   } else {
