@@ -8,6 +8,7 @@ import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js"
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
 import { evictPod } from "../../../models/cluster/eviction.js";
+import type { ClusterStore } from "../../../models/cluster/store.js";
 import type { Node, Pod } from "../../../models/cluster/types.js";
 import { getScaledValueFromIntOrPercent } from "../../../models/disruption/budgets.js";
 import type { PodDisruptionBudget } from "../../../models/disruption/types.js";
@@ -102,7 +103,7 @@ t.test("the Cluster Autoscaler does not drain a node whose pod the budget protec
 cluster:
   nodeGroups: [{name: burst, instanceType: m5.xlarge, min: 1, max: 3, count: 2}]
 `);
-  const nodesAtEnd = (store: { list<T>(kind: string): T[] }) => store.list<Node>("Node").length;
+  const nodesAtEnd = (store: ClusterStore) => store.list<Node>("Node").length;
   const free = scenario("");
   const guarded = scenario(`---\n${pdb("minAvailable: 2")}`);
   t.equal(nodesAtEnd(free.store), 1, "without a budget: consolidated to one node");
