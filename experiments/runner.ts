@@ -137,6 +137,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       "decisions.csv": chunks(() => simulation.hpa.decisions.csvChunks()),
       ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
       ...(simulation.vpaUpdater !== null && { "vpa-decisions.csv": chunks(() => simulation.vpaUpdater!.decisions.csvChunks()) }),
+      ...(simulation.keda !== null && { "keda-decisions.csv": chunks(() => simulation.keda!.decisions.csvChunks()) }),
       "lag.csv": lagCsv(lag),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",

@@ -19,11 +19,12 @@ import { MetricsServer, DEFAULT_METRICS_SERVER_CONFIG, type MetricsServerConfig 
 import { ServiceTraffic, DEFAULT_TRAFFIC_CONFIG, type TrafficConfig, type TrafficSource } from "../models/service/traffic.js";
 import { AppCatalog, type AppProfile } from "../models/workload/app-profile.js";
 import { HorizontalController, DEFAULT_HPA_CONTROLLER_CONFIG, type HpaControllerConfig } from "../models/hpa/controller.js";
-import { metricsClientFactory } from "../models/hpa/metrics-apis.js";
+import { metricsClientFactory, withExternalMetrics } from "../models/hpa/metrics-apis.js";
 import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type SchedulerControllerConfig } from "../models/scheduler/controller.js";
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
 import { DaemonSetController } from "../models/daemonset/controller.js";
+import { KedaOperator } from "../models/keda/operator.js";
 import { DisruptionController } from "../models/disruption/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
@@ -179,6 +180,7 @@ export class ClusterSimulation {
   readonly replicationControllers: ReplicaSetController | null;
   readonly statefulSets: StatefulSetController | null;
   readonly daemonSets: DaemonSetController | null;
+  readonly keda: KedaOperator | null;
   readonly disruption: DisruptionController | null;
   readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
@@ -227,7 +229,11 @@ export class ClusterSimulation {
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
       : null;
-    this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, custom), components.hpa);
+    // KEDA's metrics server, when there is a ScaledObject, is the external.metrics.k8s.io API
+    // (one APIService per group: prometheus-adapter keeps custom.metrics.k8s.io).
+    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events) : null;
+    const metricsApis = this.keda === null ? custom : withExternalMetrics(custom, this.keda);
+    this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, metricsApis), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);
     const vpa = hasKind(config, "VerticalPodAutoscaler");
     this.vpaRecommender = vpa ? new VpaRecommender(this.sim, this.store, this.metricsServer, components.vpa, this.timeseries) : null;

@@ -7,6 +7,7 @@
  */
 import type { Deployment, Pod, PodTemplateSpec, Service } from "../../models/cluster/types.js";
 import { setSelectorMatches } from "../../models/cluster/labels.js";
+import type { StoredScaledObject } from "../../models/keda/operator.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 import type { StoredVerticalPodAutoscaler } from "../../models/vpa/object.js";
 import { VPA_TARGET_KINDS } from "../manifests/vpa.js";
@@ -140,6 +141,43 @@ export function checkVpaTargets(objects: readonly DecodedObject[], report: Repor
     if (!(VPA_TARGET_KINDS as readonly string[]).includes(ref.kind) || findObject(objects, ref.kind, target) !== undefined) continue;
     report.warnAt(o.site(["spec", "targetRef", "name"]), `${notFound(objects, ref.kind, target)}; the VPA will report ConfigUnsupported (Cannot read targetRef) and recommend nothing`);
   }
+}
+
+/**
+ * KEDA's admission webhook (scaledobject_webhook.go verifyHpas) refuses a ScaledObject whose
+ * target an HPA of the manifests already scales; a ScaledObject whose target does not exist is
+ * accepted and stays not Ready. Returns the objects without the refused ScaledObjects.
+ */
+export function admitScaledObjects(objects: readonly DecodedObject[], report: Report): DecodedObject[] {
+  const kept: DecodedObject[] = [];
+  for (const o of objects) {
+    if (o.object.kind !== "ScaledObject") {
+      kept.push(o);
+      continue;
+    }
+    const so = o.object as unknown as StoredScaledObject;
+    const ns = so.metadata.namespace ?? "default";
+    const ref = so.spec.scaleTargetRef;
+    const kind = ref.kind ?? "Deployment";
+    const target = { namespace: ns, name: ref.name };
+    if (findObject(objects, kind, target) === undefined) {
+      report.warnAt(o.site(["spec", "scaleTargetRef", "name"]), `${notFound(objects, kind, target)}; the ScaledObject will not be Ready and scales nothing`);
+    }
+    const hpa = objects.find((h) => {
+      if (h.object.kind !== "HorizontalPodAutoscaler") return false;
+      const r = (h.object as unknown as StoredHorizontalPodAutoscaler).spec.scaleTargetRef;
+      return (h.object.metadata.namespace ?? "default") === ns && r.kind === kind && r.name === ref.name;
+    });
+    if (hpa === undefined) {
+      kept.push(o);
+      continue;
+    }
+    report.warnAt(
+      o.site(["spec", "scaleTargetRef", "name"]),
+      `admission webhook "vscaledobject.kb.io" denied the request: the workload '${ref.name}' of type '${ref.apiVersion ?? "apps/v1"}.${kind}' is already managed by the hpa '${hpa.object.metadata.name}'; the ScaledObject is left out`,
+    );
+  }
+  return kept;
 }
 
 const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;

@@ -19,7 +19,7 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { annotateApps, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { admitScaledObjects, annotateApps, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -110,7 +110,7 @@ export function loadScenario(file: string): LoadedScenario {
     raws.push(...readManifestFile(target, ref, itemSite(manifestLayer!, "manifests", i), report, files));
   });
   for (const p of patches) if (p.spec.at_ms === undefined) applyPatch(raws, p.spec, p.site, report);
-  const objects = orderForCreate(decodeObjects(raws, report));
+  const objects = admitScaledObjects(orderForCreate(decodeObjects(raws, report)), report);
   const updates = timedUpdates(raws, patches.filter((p) => p.spec.at_ms !== undefined), report);
 
   // References are read from the items as written, so an item with an unrelated error still

@@ -36,6 +36,18 @@ export interface CustomMetricsProvider {
 
 const NO_CUSTOM_METRICS: MetricsApiError = { error: "the server could not find the requested resource (no custom metrics adapter is installed)" };
 
+/**
+ * The metrics APIs when another server owns external.metrics.k8s.io (KEDA's metrics server: an
+ * API group has one APIService), `custom` (if any) keeping custom.metrics.k8s.io.
+ */
+export function withExternalMetrics(custom: CustomMetricsProvider | null, external: Pick<CustomMetricsProvider, "external">): CustomMetricsProvider {
+  return {
+    pods: (namespace, podNames, metricName, selector) => (custom ? custom.pods(namespace, podNames, metricName, selector) : NO_CUSTOM_METRICS),
+    object: (namespace, metricName, ref, selector) => (custom ? custom.object(namespace, metricName, ref, selector) : NO_CUSTOM_METRICS),
+    external: (namespace, metricName, selector) => external.external(namespace, metricName, selector),
+  };
+}
+
 export function metricsClientFactory(metricsServer: MetricsServer, custom: CustomMetricsProvider | null = null): MetricsClientFactory {
   return (namespace: string, podNames: readonly string[], podHandles?: Float64Array): MetricsClient =>
     new StaticMetricsClient(new ApiSnapshot(metricsServer, custom, namespace, podNames, podHandles));

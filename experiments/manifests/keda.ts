@@ -1,0 +1,96 @@
+/**
+ * keda.sh/v1alpha1 ScaledObject, loaded as KEDA's admission webhook and operator would take it
+ * (apis/keda/v1alpha1 scaledobject_types.go, scaledobject_webhook.go): triggers parsed by their
+ * scalers (an unknown type or a missing field is an error here, not at the first poll), replica
+ * bounds checked (CheckReplicaCountBoundsAreValid).
+ */
+import type { NewObject } from "../../models/cluster/store.js";
+import { checkReplicaCountBoundsAreValid } from "../../models/keda/hpa.js";
+import { cpuMemoryMetricSpec } from "../../models/keda/scalers/cpu-memory.js";
+import { buildScaler, RESOURCE_TRIGGER_TYPES } from "../../models/keda/scalers/index.js";
+import { KedaConfigError, type ScaledObjectSpec, type ScaleTriggers } from "../../models/keda/types.js";
+import type { StoredScaledObject } from "../../models/keda/operator.js";
+import { array, def, int, oneOf, opt, req, str, stringMap, struct, type Codec } from "./codec.js";
+import { objectMeta } from "./common.js";
+import { isDNS1123Subdomain } from "./validation.js";
+
+/** Trigger types whose event source kubesim simulates (the others need a broker or query source: planned). */
+export const SIMULATED_TRIGGER_TYPES: readonly string[] = ["cpu", "memory", "cron"];
+
+const anyStrings = (name: string) => stringMap(name, () => [], () => []);
+
+const trigger: Codec<ScaleTriggers> = struct(
+  "ScaleTriggers",
+  {
+    type: req(str),
+    name: opt(str),
+    metricType: opt(oneOf(["AverageValue", "Value", "Utilization"] as const)),
+    metadata: def(anyStrings("metadata"), () => ({})),
+  },
+  {
+    unmodelled: ["authenticationRef", "useCachedMetrics"],
+    build: (f, ctx) => {
+      const t: ScaleTriggers = { type: f.type, metadata: f.metadata, ...(f.name !== undefined && { name: f.name }), ...(f.metricType !== undefined && { metricType: f.metricType }) };
+      try {
+        if (RESOURCE_TRIGGER_TYPES.includes(t.type)) cpuMemoryMetricSpec(t);
+        else buildScaler(t).getMetricSpecForScaling(0);
+      } catch (e) {
+        if (!(e instanceof KedaConfigError)) throw e;
+        ctx.error([e.message.startsWith("unknown trigger type") ? "type" : "metadata"], e.message);
+        return t;
+      }
+      if (!SIMULATED_TRIGGER_TYPES.includes(t.type)) {
+        ctx.error(["type"], `Unsupported value: ${JSON.stringify(t.type)}: kubesim simulates the event sources of ${SIMULATED_TRIGGER_TYPES.join(", ")} triggers so far (queues and Prometheus queries for KEDA are planned)`);
+      }
+      return t;
+    },
+  },
+);
+
+const scaledObjectSpec: Codec<ScaledObjectSpec> = struct(
+  "ScaledObjectSpec",
+  {
+    scaleTargetRef: req(struct("ScaleTarget", { name: req(str), kind: def(str, () => "Deployment"), apiVersion: def(str, () => "apps/v1") }, { unmodelled: ["envSourceContainerName"], build: (f) => f })),
+    pollingInterval: def(int(1), () => 30),
+    cooldownPeriod: def(int(0), () => 300),
+    initialCooldownPeriod: def(int(0), () => 0),
+    idleReplicaCount: opt(int(0)),
+    minReplicaCount: def(int(0), () => 0),
+    maxReplicaCount: def(int(0), () => 100),
+    triggers: req(array(trigger)),
+  },
+  {
+    unmodelled: ["fallback", "advanced"],
+    build: (f, ctx) => {
+      if (f.triggers.length === 0) ctx.error(["triggers"], "Required value: at least one trigger");
+      const spec: ScaledObjectSpec = {
+        scaleTargetRef: f.scaleTargetRef,
+        pollingInterval: f.pollingInterval,
+        cooldownPeriod: f.cooldownPeriod,
+        initialCooldownPeriod: f.initialCooldownPeriod,
+        minReplicaCount: f.minReplicaCount,
+        maxReplicaCount: f.maxReplicaCount,
+        ...(f.idleReplicaCount !== undefined && { idleReplicaCount: f.idleReplicaCount }),
+        triggers: f.triggers,
+      };
+      const bounds = checkReplicaCountBoundsAreValid({ name: "", namespace: "", labels: {}, annotations: null, creationTimestamp: null, spec, status: { lastActiveTime: null } });
+      if (bounds !== null) ctx.error(["minReplicaCount"], `Invalid value: ${bounds}`);
+      if (f.minReplicaCount === 0 && f.triggers.every((t) => RESOURCE_TRIGGER_TYPES.includes(t.type))) {
+        // scaledobject_webhook.go verifyCPUMemoryScalers: cpu/memory alone cannot bring a target back from zero.
+        ctx.error(["minReplicaCount"], "Invalid value: 0: scaledobject has only cpu/memory triggers AND minReplica is 0 (scale to zero doesn't work in this case)");
+      }
+      return spec;
+    },
+  },
+);
+
+/** keda.sh/v1alpha1 ScaledObject. */
+export const scaledObjectCodec: Codec<NewObject<StoredScaledObject>> = struct(
+  "ScaledObject",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(scaledObjectSpec) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({ kind: "ScaledObject" as const, metadata: f.metadata, spec: f.spec, status: { lastActiveTime: null, active: false, ready: false } }),
+  },
+);

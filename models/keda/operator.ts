@@ -1,0 +1,192 @@
+/**
+ * The KEDA operator, scale loop and metrics adapter on the kernel (kedacore/keda 2.x):
+ * controllers/keda/scaledobject_controller.go (reconcileScaledObject: create the HPA with
+ * newHPAForScaledObject, start the scale loop), pkg/scaling/scale_handler.go (one loop per
+ * ScaledObject every pollingInterval: checkScalers, then the executor's RequestScale) and
+ * pkg/metricsservice / the keda-metrics-apiserver (external.metrics.k8s.io answered by asking
+ * the ScaledObject's scaler when the HPA reads, as without useCachedMetrics).
+ *
+ * The decisions are the pure functions of this folder (poll.ts, executor.ts, hpa.ts, scalers/);
+ * this module only reads and writes the store. Event sources simulated so far: cpu and memory
+ * (read by the generated HPA from metrics-server) and cron (the simulated clock); the loader
+ * refuses other trigger types until their brokers exist.
+ */
+import { Recorder, type Simulation } from "../../engine/index.js";
+import type { EventLog } from "../cluster/events.js";
+import type { ClusterStore } from "../cluster/store.js";
+import type { LabelSelector, ObjectMeta } from "../cluster/types.js";
+import { setDefaultsHorizontalPodAutoscalerBehavior } from "../hpa/defaults.js";
+import type { MetricsApiError, TimestampedValue } from "../hpa/metrics-client.js";
+import type { HorizontalPodAutoscalerBehavior, HPAScalingRules, MetricSpec } from "../hpa/types.js";
+import type { StoredHorizontalPodAutoscaler } from "../hpa/controller.js";
+import { newHPAForScaledObject, SCALED_OBJECT_NAME_LABEL, type KedaHpaMetricSpec } from "./hpa.js";
+import { pollScaledObject } from "./poll.js";
+import { buildScaler, RESOURCE_TRIGGER_TYPES, type TriggerObservation } from "./scalers/index.js";
+import type { HpaBehaviorConfig, ScaledObject, ScaledObjectSpec } from "./types.js";
+
+export const KEDA_COMPONENT = "keda-operator";
+
+/** A ScaledObject as kubesim stores it. */
+export interface StoredScaledObject {
+  kind: "ScaledObject";
+  metadata: ObjectMeta;
+  spec: ScaledObjectSpec;
+  status: {
+    /** Unix seconds; null = never active. */
+    lastActiveTime: number | null;
+    active: boolean;
+    ready: boolean;
+  };
+}
+
+/** A scalable target as the scale subresource shows it. */
+interface Scalable {
+  kind: string;
+  metadata: ObjectMeta;
+  spec: { replicas: number };
+}
+
+export interface KedaOperatorConfig {
+  /** The wall-clock instant (Unix ms) of virtual time 0 (cron triggers read it). */
+  epoch_ms: number;
+}
+
+export const DEFAULT_KEDA_OPERATOR_CONFIG: Readonly<KedaOperatorConfig> = Object.freeze({ epoch_ms: Date.UTC(2025, 0, 1) });
+
+export const KEDA_DECISION_COLUMNS = ["time_s", "scaledobject", "triggers", "active", "current_replicas", "action", "scale_to"] as const;
+
+function milliTarget(target: { type: "AverageValue"; averageValueMilli: number } | { type: "Value"; valueMilli: number }) {
+  return target.type === "AverageValue"
+    ? { type: "AverageValue" as const, value_milli: null, averageValue_milli: target.averageValueMilli, averageUtilization_percent: null }
+    : { type: "Value" as const, value_milli: target.valueMilli, averageValue_milli: null, averageUtilization_percent: null };
+}
+
+/** KedaHpaMetricSpec → the autoscaling/v2 MetricSpec the HPA reads. */
+function toMetricSpec(m: KedaHpaMetricSpec): MetricSpec {
+  if (m.type === "External") {
+    return { type: "External", external: { metric: { name: m.metricName, selector: { matchLabels: m.selector, matchExpressions: [] } }, target: milliTarget(m.target) } };
+  }
+  const target = m.target.type === "Utilization"
+    ? { type: "Utilization" as const, value_milli: null, averageValue_milli: null, averageUtilization_percent: m.target.averageUtilization }
+    : { type: "AverageValue" as const, value_milli: null, averageValue_milli: m.target.averageValueMilli, averageUtilization_percent: null };
+  return { type: "Resource", resource: { name: m.resourceName, target } };
+}
+
+/** KEDA writes a partial behavior; the API server's defaulting fills the rest. */
+function toBehavior(b: HpaBehaviorConfig | null): HorizontalPodAutoscalerBehavior | null {
+  if (b === null) return null;
+  const rules = (r: Partial<HPAScalingRules> | undefined): HPAScalingRules | null =>
+    r === undefined ? null : { selectPolicy: r.selectPolicy ?? null, stabilizationWindowSeconds: r.stabilizationWindowSeconds ?? null, policies: r.policies ?? null, tolerance: r.tolerance ?? null } as HPAScalingRules;
+  return setDefaultsHorizontalPodAutoscalerBehavior({ scaleUp: rules(b.scaleUp), scaleDown: rules(b.scaleDown) });
+}
+
+export class KedaOperator {
+  /** keda-decisions.csv: one row per poll of each ScaledObject. */
+  readonly decisions = new Recorder(KEDA_DECISION_COLUMNS);
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: ClusterStore,
+    private readonly events: EventLog,
+    private readonly config: Readonly<KedaOperatorConfig> = DEFAULT_KEDA_OPERATOR_CONFIG,
+  ) {
+    store.watch<StoredScaledObject>("ScaledObject", (type, so) => {
+      if (type === "ADDED") this.reconcile(so);
+    });
+  }
+
+  private now_s(now_ms: number): number {
+    return Math.floor((this.config.epoch_ms + now_ms) / 1000);
+  }
+
+  /** The pure functions' view of a stored ScaledObject. */
+  private view(so: StoredScaledObject): ScaledObject {
+    return {
+      name: so.metadata.name,
+      namespace: so.metadata.namespace,
+      labels: so.metadata.labels,
+      annotations: so.metadata.annotations,
+      creationTimestamp: this.now_s(so.metadata.creationTimestamp_ms),
+      spec: so.spec,
+      status: { lastActiveTime: so.status.lastActiveTime },
+    };
+  }
+
+  /** reconcileScaledObject: the generated HPA, then the scale loop (first poll at once). */
+  private reconcile(so: StoredScaledObject): void {
+    const ref = so.spec.scaleTargetRef;
+    const hpa = newHPAForScaledObject(this.view(so), { kind: ref.kind ?? "Deployment", apiVersion: ref.apiVersion ?? "apps/v1" });
+    if (this.store.get("HorizontalPodAutoscaler", so.metadata.namespace, hpa.name) === undefined) {
+      this.store.create<StoredHorizontalPodAutoscaler>({
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: hpa.name, namespace: so.metadata.namespace, labels: hpa.labels, annotations: hpa.annotations ?? {}, ownerReferences: [{ kind: "ScaledObject", name: so.metadata.name, uid: so.metadata.uid, controller: true }] },
+        spec: { scaleTargetRef: hpa.scaleTargetRef, minReplicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas, metrics: hpa.metrics.map(toMetricSpec), behavior: toBehavior(hpa.behavior) },
+        status: { currentReplicas: 0, desiredReplicas: 0, lastScaleTime_ms: null, currentMetrics: [], conditions: [] },
+      } as never);
+    }
+    const uid = so.metadata.uid;
+    const loop = this.sim.every(so.spec.pollingInterval! * 1000, (now_ms) => {
+      const current = this.store.get<StoredScaledObject>("ScaledObject", so.metadata.namespace, so.metadata.name);
+      if (current === undefined || current.metadata.uid !== uid) {
+        loop.cancel();
+        return;
+      }
+      this.poll(current, now_ms);
+    }, { phase_ms: 0 });
+  }
+
+  /** What trigger i observes now (cpu/memory: nothing, the HPA reads them). */
+  private observation(type: string, now_ms: number): TriggerObservation {
+    return type === "cron" ? { now: this.now_s(now_ms) } : {};
+  }
+
+  /** One scale-loop iteration: checkScalers, RequestScale, the status and the decision row. */
+  private poll(so: StoredScaledObject, now_ms: number): void {
+    const ref = so.spec.scaleTargetRef;
+    const target = this.store.get<Scalable>(ref.kind ?? "Deployment", so.metadata.namespace, ref.name);
+    if (target === undefined) return; // upstream: the ScaledObject stays not Ready (target not found)
+    const observations = so.spec.triggers.map((t) => this.observation(t.type, now_ms));
+    const result = pollScaledObject(this.view(so), target.spec.replicas, observations, this.now_s(now_ms));
+    const d = result.decision;
+    const from = target.spec.replicas;
+    if (d.scaleTo !== null && d.scaleTo !== from) {
+      target.spec.replicas = d.scaleTo;
+      this.store.update(target);
+      // eventreason.KEDAScaleTargetActivated / KEDAScaleTargetDeactivated.
+      const up = d.scaleTo > from;
+      this.events.emit(now_ms, KEDA_COMPONENT, "ScaledObject", so.metadata.name, "Normal", up ? "KEDAScaleTargetActivated" : "KEDAScaleTargetDeactivated",
+        `${up ? "Scaled" : "Deactivated"} ${ref.kind ?? "Deployment"} ${so.metadata.namespace}/${ref.name} from ${from} to ${d.scaleTo}`);
+    }
+    const active = result.state.isActive;
+    const lastActiveTime = d.lastActiveTime ?? so.status.lastActiveTime;
+    if (so.status.active !== active || so.status.lastActiveTime !== lastActiveTime || !so.status.ready) {
+      so.status = { lastActiveTime, active, ready: true };
+      this.store.update(so);
+    }
+    this.decisions.add([
+      now_ms / 1000, `${so.metadata.namespace}/${so.metadata.name}`,
+      result.triggers.map((t) => `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`).join("; "),
+      String(active), from, d.action, d.scaleTo ?? "",
+    ]);
+  }
+
+  /**
+   * external.metrics.k8s.io as KEDA's metrics server answers the HPA: the ScaledObject named by
+   * the selector's scaledobject.keda.sh/name label, its trigger whose metric this is, asked now.
+   */
+  external(namespace: string, metricName: string, selector: LabelSelector | null): readonly TimestampedValue[] | MetricsApiError {
+    const name = selector?.matchLabels[SCALED_OBJECT_NAME_LABEL];
+    const so = name === undefined ? undefined : this.store.get<StoredScaledObject>("ScaledObject", namespace, name);
+    if (so === undefined) return { error: `scaledobjects.keda.sh "${name ?? ""}" not found` };
+    const now_ms = this.sim.now_ms;
+    for (let i = 0; i < so.spec.triggers.length; i++) {
+      const trigger = so.spec.triggers[i];
+      if (RESOURCE_TRIGGER_TYPES.includes(trigger.type)) continue;
+      const scaler = buildScaler(trigger);
+      if (scaler.getMetricSpecForScaling(i).metricName !== metricName) continue;
+      const r = scaler.getMetricsAndActivity(this.observation(trigger.type, now_ms));
+      return [{ timestamp_ms: now_ms, value_milli: r.metricValueMilli }];
+    }
+    return { error: `no metric ${metricName} for scaledobject ${namespace}/${so.metadata.name}` };
+  }
+}

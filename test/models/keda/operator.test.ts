@@ -1,0 +1,145 @@
+/**
+ * The KEDA operator on the kernel: the HPA it generates, the scale loop that takes a target to
+ * and from zero, the External metrics its metrics server answers, keda-decisions.csv; and the
+ * loader's refusals.
+ */
+import t from "tap";
+import { parse } from "csv-parse/sync";
+import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
+import { runScenario } from "../../../experiments/runner.js";
+import { loadScenario } from "../../../experiments/scenario/index.js";
+import type { Deployment } from "../../../models/cluster/types.js";
+import type { StoredHorizontalPodAutoscaler } from "../../../models/hpa/controller.js";
+import { fixture, HEADER } from "../../experiments/scenario/helpers.js";
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+      - {name: worker, image: busybox, resources: {requests: {cpu: 200m, memory: 128Mi}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: worker}
+spec:
+  selector: {app: worker}
+  ports: [{port: 80}]
+`;
+
+const scaledObject = (spec: string) => `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: worker}
+spec:
+  scaleTargetRef: {name: worker}
+${spec}`;
+
+function load(manifests: string, rest = "") {
+  const f = fixture({
+    "app.yaml": manifests,
+    "scenario.yaml": `${HEADER}metadata: {name: keda}
+duration: 15m
+cluster:
+  nodeGroups: [{name: p, count: 2, cpu: "8", memory: 32Gi}]
+manifests: [app.yaml]
+${rest}`,
+  });
+  return { f, loaded: loadScenario(f.file("scenario.yaml")) };
+}
+
+function run(manifests: string, rest = "") {
+  const { loaded } = load(manifests, rest);
+  if (loaded.config === null) throw new Error(loaded.errors.map(formatDiagnostic).join("\n"));
+  const output = runScenario(loaded.config, { name: "keda", description: "", sloLatencyP95_ms: 1000, files: loaded.scenario.files });
+  const text = (name: string) => {
+    const file = output.files[name];
+    return typeof file === "string" ? file : [...(file ?? [])].join("");
+  };
+  return { output, store: output.simulation.store, text };
+}
+
+t.test("a cpu trigger: KEDA's HPA, min 1 / max 10, scales the Deployment on load", async (t) => {
+  const { store } = run(
+    `${DEPLOYMENT}---\n${scaledObject(`  minReplicaCount: 1
+  maxReplicaCount: 10
+  triggers:
+  - {type: cpu, metricType: Utilization, metadata: {value: "50"}}
+`)}`,
+    `apps: [{name: worker, deployments: [worker], cpuPerRequest: 100ms}]
+load: [{service: worker, profile: {type: constant, rps: 10}}]
+`,
+  );
+  const hpa = store.get<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", "default", "keda-hpa-worker")!;
+  t.ok(hpa, "keda-hpa-worker exists");
+  t.equal(hpa.spec.minReplicas, 1);
+  t.equal(hpa.spec.maxReplicas, 10);
+  t.strictSame(hpa.spec.metrics.map((m) => [m.type, m.resource?.name, m.resource?.target.averageUtilization_percent]), [["Resource", "cpu", 50]]);
+  t.equal(hpa.metadata.labels["app.kubernetes.io/managed-by"], "keda-operator");
+  // 10 rps × 100 ms = 1000m over pods of 200m at 50 %: 10 pods.
+  t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 10, "scaled out to max by the HPA");
+});
+
+t.test("a cron trigger: to zero, activated 0 -> 1 by KEDA, 1 -> 3 by the HPA, back to zero after the cooldown", async (t) => {
+  // Virtual time 0 is 2025-01-01T00:00Z: the window 00:03-00:07 wants 3 replicas.
+  const { store, text, output } = run(`${DEPLOYMENT}---\n${scaledObject(`  minReplicaCount: 0
+  maxReplicaCount: 5
+  pollingInterval: 15
+  cooldownPeriod: 60
+  triggers:
+  - type: cron
+    metadata: {timezone: Etc/UTC, start: "3 0 * * *", end: "7 0 * * *", desiredReplicas: "3"}
+`)}`);
+  const hpa = store.get<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", "default", "keda-hpa-worker")!;
+  t.strictSame(hpa.spec.metrics.map((m) => [m.type, m.external?.metric.name, m.external?.target.averageValue_milli]), [["External", "s0-cron-Etc-UTC-30xxx-70xxx", 1000]]);
+  const rows = parse(text("keda-decisions.csv"), { columns: true }) as Record<string, string>[];
+  const first = (pred: (r: Record<string, string>) => boolean) => rows.find(pred);
+  // At 0 s the initial cooldown (creation + initialCooldownPeriod 0, strictly before now) holds;
+  // at the next poll, never active, it goes to zero.
+  t.strictSame([rows[0].action, rows[0].current_replicas], ["cooldown", "2"]);
+  t.strictSame([rows[1].time_s, rows[1].action, rows[1].scale_to], ["15", "scaleToZeroOrIdle", "0"]);
+  t.equal(first((r) => r.active === "true")?.time_s, "180", "active from the first poll in the window (00:03)");
+  t.equal(first((r) => r.action === "scaleFromZeroOrIdle")?.scale_to, "1", "KEDA takes it 0 -> 1");
+  const events = [...output.simulation.events.recorder.rows()];
+  const rescales = events.filter((e) => e[5] === "SuccessfulRescale" && e[3] === "keda-hpa-worker").map((e) => [e[0], e[6]]);
+  t.ok(rescales.some(([, m]) => String(m).startsWith("New size: 3")), `the HPA reads the External metric and goes to 3: ${JSON.stringify(rescales)}`);
+  const back = first((r) => r.action === "scaleToZeroOrIdle" && Number(r.time_s) > 420);
+  t.ok(back !== undefined && Number(back.time_s) >= 420 + 60, `to zero again after the 60 s cooldown: ${back?.time_s}`);
+  t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 0);
+});
+
+t.test("the loader refuses what KEDA's webhook and scalers would, with file:line", async (t) => {
+  const cases: [string, RegExp][] = [
+    ["  triggers:\n  - {type: rabbitmq, metadata: {queueName: q}}\n", /spec\.triggers\[0\]\.type: unknown trigger type "rabbitmq"/],
+    ["  triggers:\n  - {type: cron, metadata: {timezone: Etc/UTC, start: \"0 1 * * *\", end: \"0 2 * * *\"}}\n", /spec\.triggers\[0\]\.metadata: missing required parameter "desiredReplicas"/],
+    ["  minReplicaCount: 5\n  maxReplicaCount: 2\n  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: MinReplicaCount=5 must be less than MaxReplicaCount=2/],
+    ["  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: 0: scaledobject has only cpu\/memory triggers AND minReplica is 0 \(scale to zero doesn't work in this case\)/],
+    ["  triggers:\n  - {type: redis, metadata: {listName: jobs, listLength: \"5\", address: \"redis:6379\"}}\n", /spec\.triggers\[0\]\.type: Unsupported value: "redis": kubesim simulates the event sources of cpu, memory, cron triggers so far/],
+  ];
+  for (const [spec, want] of cases) {
+    const { loaded } = load(`${DEPLOYMENT}---\n${scaledObject(spec)}`);
+    t.equal(loaded.config, null);
+    t.match(loaded.errors.map(formatDiagnostic).join("\n"), want, want.source);
+  }
+});
+
+t.test("KEDA's webhook refuses a ScaledObject on a workload an HPA already scales (warning; left out)", async (t) => {
+  const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: worker-hpa}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}
+  minReplicas: 1
+  maxReplicas: 3
+`;
+  const { f, loaded } = load(`${DEPLOYMENT}---\n${hpa}---\n${scaledObject("  minReplicaCount: 1\n  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n")}`);
+  t.strictSame(loaded.errors, []);
+  t.ok(loaded.warnings.map(formatDiagnostic).includes(
+    `${f.file("app.yaml")}:32 spec.scaleTargetRef.name: admission webhook "vscaledobject.kb.io" denied the request: the workload 'worker' of type 'apps/v1.Deployment' is already managed by the hpa 'worker-hpa'; the ScaledObject is left out`,
+  ), loaded.warnings.map(formatDiagnostic).join("\n"));
+  t.notOk(loaded.config!.objects.some((o) => o.kind === "ScaledObject"));
+});
