@@ -25,7 +25,7 @@ import type {
 } from "../../models/hpa/types.js";
 import { array, def, int, oneOf, opt, req, str, struct, type BuildContext, type Codec } from "./codec.js";
 import { labelSelector, milliQuantity, objectMeta, plainQuantity, type DecodedMeta } from "./common.js";
-import { invalidValue, isDNS1123Subdomain, isValidPathSegmentName, notSupported } from "./validation.js";
+import { checkCrossVersionObjectReference, invalidValue, isDNS1123Subdomain, notSupported } from "./validation.js";
 
 export type NewHorizontalPodAutoscaler = NewObject<StoredHorizontalPodAutoscaler>;
 
@@ -40,10 +40,7 @@ const crossVersionObjectReference: Codec<CrossVersionObjectReference> = struct(
   { kind: req(str), name: req(str), apiVersion: def(str, () => "") },
   {
     build: (f, ctx) => {
-      for (const key of ["kind", "name"] as const) {
-        if (f[key] === "") ctx.error([key], "Required value");
-        for (const m of isValidPathSegmentName(f[key])) ctx.error([key], invalidValue(f[key], m));
-      }
+      checkCrossVersionObjectReference(f, (path, message) => ctx.error(path, message));
       return { kind: f.kind, name: f.name, apiVersion: f.apiVersion };
     },
   },

@@ -115,3 +115,14 @@ export function invalidValue(value: unknown, message: string): string {
 export function notSupported(value: unknown, supported: readonly string[]): string {
   return `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((s) => JSON.stringify(s)).join(", ")}`;
 }
+
+/**
+ * ValidateCrossVersionObjectReference: kind and name required, each a valid path segment. For an
+ * HPA's scaleTargetRef and a VPA's targetRef alike; `error` is the codec's ctx.error.
+ */
+export function checkCrossVersionObjectReference(ref: { kind: string; name: string }, error: (path: string[], message: string) => void): void {
+  for (const key of ["kind", "name"] as const) {
+    if (ref[key] === "") error([key], "Required value");
+    for (const m of isValidPathSegmentName(ref[key])) error([key], invalidValue(ref[key], m));
+  }
+}

@@ -23,7 +23,7 @@ import type { StoredVerticalPodAutoscaler, VpaTargetRef } from "../../models/vpa
 import { array, def, int, oneOf, opt, req, str, struct, type Codec } from "./codec.js";
 import { objectMeta } from "./common.js";
 import { resourceList } from "./pod.js";
-import { isDNS1123Subdomain, isValidPathSegmentName, invalidValue } from "./validation.js";
+import { checkCrossVersionObjectReference, isDNS1123Subdomain } from "./validation.js";
 
 export type NewVerticalPodAutoscaler = NewObject<StoredVerticalPodAutoscaler>;
 
@@ -38,10 +38,7 @@ const targetRef: Codec<VpaTargetRef> = struct(
   { kind: req(str), name: req(str), apiVersion: def(str, () => "") },
   {
     build: (f, ctx) => {
-      for (const key of ["kind", "name"] as const) {
-        if (f[key] === "") ctx.error([key], "Required value");
-        for (const m of isValidPathSegmentName(f[key])) ctx.error([key], invalidValue(f[key], m));
-      }
+      checkCrossVersionObjectReference(f, (path, message) => ctx.error(path, message));
       if (f.kind !== "" && !(VPA_TARGET_KINDS as readonly string[]).includes(f.kind)) {
         ctx.warn(["kind"], `targetRef kind ${JSON.stringify(f.kind)} is not modelled (kubesim runs VPA on ${VPA_TARGET_KINDS.join(", ")}); the VPA will never find its pods`);
       }
