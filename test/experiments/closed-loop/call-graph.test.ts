@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
-import { fixture, HEADER } from "../scenario/helpers.js";
+import { fixture, HEADER, outputText } from "../scenario/helpers.js";
 
 const tier = (name: string, replicas: number) => `apiVersion: apps/v1
 kind: Deployment
@@ -51,8 +51,7 @@ t.test("backend load = frontend rps × calls per request; frontend latency inclu
   const loaded = loadScenario(f.file("scenario.yaml"));
   t.strictSame(loaded.errors.map(formatDiagnostic), []);
   const output = runScenario(loaded.config!, { name: "two-tier", description: "", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
-  const file = output.files["timeseries.csv"];
-  const rows = parse(typeof file === "string" ? file : [...file].join(""), { columns: true }) as Record<string, string>[];
+  const rows = parse(outputText(output.files, "timeseries.csv"), { columns: true }) as Record<string, string>[];
   const value = (name: string, metric: string, time: number) => Number(rows.find((r) => r.kind === "Service" && r.name === name && r.metric === metric && Number(r.time_s) === time)!.value);
   for (const time of [120, 240, 360, 540]) {
     const front = value("frontend", "rps_offered", time);

@@ -11,6 +11,7 @@ import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
 import type { SimulationConfig } from "../../../experiments/simulator.js";
 import { users } from "../../../models/workload/load-profiles.js";
+import { outputText } from "../scenario/helpers.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const loaded = loadScenario(path.join(ROOT, "experiments/scenarios/php-apache/scenario.yaml"));
@@ -18,8 +19,7 @@ const base = loaded.config!;
 
 function series(config: SimulationConfig, metric: string): Map<number, number> {
   const output = runScenario(config, { name: "php-apache", description: "", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
-  const file = output.files["timeseries.csv"];
-  const text = typeof file === "string" ? file : [...file].join("");
+  const text = outputText(output.files, "timeseries.csv");
   const rows = parse(text, { columns: true }) as Record<string, string>[];
   const out = new Map<number, number>();
   for (const r of rows) if (r.kind === "Service" && r.metric === metric && r.value !== "") out.set(Number(r.time_s), Number(r.value));

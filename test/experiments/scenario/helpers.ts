@@ -3,6 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+/** A run output file's whole text (the CSVs stream as chunks). */
+export function outputText(files: Record<string, string | Iterable<string>>, name: string): string {
+  const file = files[name];
+  return file === undefined ? "" : typeof file === "string" ? file : [...file].join("");
+}
+
 export function fixture(files: Record<string, string>): { dir: string; file: (name: string) => string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-scenario-"));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);

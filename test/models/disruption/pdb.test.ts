@@ -12,7 +12,7 @@ import type { ClusterStore } from "../../../models/cluster/store.js";
 import type { Node, Pod } from "../../../models/cluster/types.js";
 import { getScaledValueFromIntOrPercent } from "../../../models/disruption/budgets.js";
 import type { PodDisruptionBudget } from "../../../models/disruption/types.js";
-import { fixture, HEADER } from "../../experiments/scenario/helpers.js";
+import { fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
 
 const web = (replicas: number, cpu = "500m") => `apiVersion: apps/v1
 kind: Deployment
@@ -108,8 +108,7 @@ cluster:
   const guarded = scenario(`---\n${pdb("minAvailable: 2")}`);
   t.equal(nodesAtEnd(free.store), 1, "without a budget: consolidated to one node");
   t.equal(nodesAtEnd(guarded.store), 2, "with minAvailable 2 of 2: no pod may be evicted, both nodes stay");
-  const file = guarded.output.files["ca-decisions.csv"];
-  const text = typeof file === "string" ? file : [...(file ?? [])].join("");
+  const text = outputText(guarded.output.files, "ca-decisions.csv");
   const rows = parse(text, { columns: true }) as Record<string, string>[];
   t.ok(text.includes("NotEnoughPdb"), `the decision log names the budget: ${Object.keys(rows[0] ?? {}).join(",")}`);
 });

@@ -10,7 +10,7 @@ import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
 import type { Deployment } from "../../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../../models/hpa/controller.js";
-import { fixture, HEADER } from "../../experiments/scenario/helpers.js";
+import { fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -56,10 +56,7 @@ function run(manifests: string, rest = "") {
   const { loaded } = load(manifests, rest);
   if (loaded.config === null) throw new Error(loaded.errors.map(formatDiagnostic).join("\n"));
   const output = runScenario(loaded.config, { name: "keda", description: "", sloLatencyP95_ms: 1000, files: loaded.scenario.files });
-  const text = (name: string) => {
-    const file = output.files[name];
-    return typeof file === "string" ? file : [...(file ?? [])].join("");
-  };
+  const text = (name: string) => outputText(output.files, name);
   return { output, store: output.simulation.store, text };
 }
 
