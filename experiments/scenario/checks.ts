@@ -6,7 +6,8 @@
  * show exactly that.
  */
 import type { Deployment, Pod, PodTemplateSpec, Service } from "../../models/cluster/types.js";
-import { setSelectorMatches } from "../../models/cluster/labels.js";
+import { labelSelectorMatches, setSelectorMatches } from "../../models/cluster/labels.js";
+import type { PodDisruptionBudget } from "../../models/disruption/types.js";
 import type { StoredScaledObject } from "../../models/keda/operator.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
 import type { StoredVerticalPodAutoscaler } from "../../models/vpa/object.js";
@@ -257,7 +258,8 @@ export function checkPodsFit(objects: readonly DecodedObject[], nodeGroups: read
  * A Service whose selector matches the labels of no pod or pod template in the manifests: a real
  * cluster accepts it and the Service simply has no endpoints, so its traffic is dropped.
  */
-export function checkServiceSelectors(objects: readonly DecodedObject[], report: Report): void {
+/** The labels of every pod the manifests define or template, with their namespace. */
+function podTemplateLabels(objects: readonly DecodedObject[]): { namespace: string; labels: Record<string, string> }[] {
   const podLabels: { namespace: string; labels: Record<string, string> }[] = [];
   for (const o of objects) {
     const namespace = o.object.metadata.namespace ?? "default";
@@ -266,6 +268,31 @@ export function checkServiceSelectors(objects: readonly DecodedObject[], report:
       podLabels.push({ namespace, labels: (o.object as unknown as Deployment).spec.template.metadata.labels });
     }
   }
+  return podLabels;
+}
+
+/**
+ * A PodDisruptionBudget that selects no pod of the manifests: the API server accepts it, and it
+ * protects nothing (its status stays at 0 expected pods), so a warning.
+ */
+export function checkDisruptionBudgetSelectors(objects: readonly DecodedObject[], report: Report): void {
+  const podLabels = podTemplateLabels(objects);
+  for (const o of objects) {
+    if (o.object.kind !== "PodDisruptionBudget") continue;
+    const selector = (o.object as unknown as PodDisruptionBudget).spec.selector;
+    const namespace = o.object.metadata.namespace ?? "default";
+    if (selector !== null && podLabels.some((p) => p.namespace === namespace && labelSelectorMatches(selector, p.labels))) continue;
+    report.warnAt(
+      o.site(["spec", "selector"]),
+      selector === null
+        ? "no selector: the budget selects no pod and protects nothing"
+        : `selector ${JSON.stringify(selector.matchExpressions.length === 0 ? selector.matchLabels : selector)} matches no pod template in the manifests; the budget protects nothing`,
+    );
+  }
+}
+
+export function checkServiceSelectors(objects: readonly DecodedObject[], report: Report): void {
+  const podLabels = podTemplateLabels(objects);
   for (const o of objects) {
     if (o.object.kind !== "Service") continue;
     const selector = (o.object as unknown as Service).spec.selector;

@@ -19,7 +19,7 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { admitScaledObjects, annotateApps, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { admitScaledObjects, annotateApps, checkDisruptionBudgetSelectors, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -132,6 +132,7 @@ export function loadScenario(file: string): LoadedScenario {
   checkHpaRequests(objects, report);
   checkPodsFit(objects, fields.cluster?.nodeGroups ?? [], report);
   checkServiceSelectors(objects, report);
+  checkDisruptionBudgetSelectors(objects, report);
   checkIngressBackends(objects, report);
   const limits: Limits = { ...DEFAULT_LIMITS, ...fields.limits };
   const durationSite = from.get("duration_ms")?.site(["duration"]);

@@ -30,7 +30,7 @@ export interface RawObject {
 }
 
 /** Kinds whose spec.template is a pod template and spec.replicas its pod count (the checks read both). */
-export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"]);
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "DaemonSet"]);
 
 /** A decoded object and where it was written. */
 export interface DecodedObject {

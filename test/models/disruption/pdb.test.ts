@@ -86,6 +86,15 @@ t.test("the eviction API spends the budget and then refuses with 429", async (t)
   t.equal(pods[1].metadata.deletionTimestamp_ms, null, "the refused pod keeps running");
 });
 
+t.test("a budget that selects no pod of the manifests: a warning with file:line", async (t) => {
+  const { f, loaded } = load(`${web(1)}---\n${pdb("minAvailable: 1").replace("{app: web}", "{app: wbe}")}`, `duration: 1m\ncluster:\n  nodeGroups: [{name: p, count: 1, cpu: "4", memory: 16Gi}]\n`);
+  t.strictSame(loaded.errors, []);
+  t.ok(
+    loaded.warnings.map(formatDiagnostic).includes(`${f.file("app.yaml")}:17 spec.selector: selector {"app":"wbe"} matches no pod template in the manifests; the budget protects nothing`),
+    loaded.warnings.map(formatDiagnostic).join("\n"),
+  );
+});
+
 t.test("manifest errors: both minAvailable and maxUnavailable; over 100 %", async (t) => {
   const { f, loaded } = load(`${web(1)}---\n${pdb("minAvailable: 1\n  maxUnavailable: 150%")}`, `duration: 1m\ncluster:\n  nodeGroups: [{name: p, count: 1, cpu: "4", memory: 16Gi}]\n`);
   t.equal(loaded.config, null);
