@@ -57,15 +57,22 @@ export function paretoFront(points: readonly [number, number][]): Set<number> {
   return front;
 }
 
+/**
+ * Cost against SLO violations, the Pareto front highlighted. Cost is the node bill (`cost_usd`)
+ * when the cells priced their nodes (autoscaled node groups with a price per hour), else
+ * pod-hours.
+ */
 export function paretoChart(cells: readonly CellStats[]): Chart {
-  const points = cells.map((c) => [c.stats.pod_hours.mean, c.stats.slo_violation_s.mean] as [number, number]);
+  const dollars = cells.some((c) => c.stats.cost_usd !== undefined && c.stats.cost_usd.mean > 0);
+  const cost = dollars ? "cost_usd" : "pod_hours";
+  const points = cells.map((c) => [c.stats[cost].mean, c.stats.slo_violation_s.mean] as [number, number]);
   const front = paretoFront(points);
   const rows = cells
-    .map((c, i) => ({ cell: cellLabel(c), pod_hours: points[i][0], slo_violation_s: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
-    .filter((r) => Number.isFinite(r.pod_hours) && Number.isFinite(r.slo_violation_s));
-  const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.pod_hours - b.pod_hours || a.slo_violation_s - b.slo_violation_s);
+    .map((c, i) => ({ cell: cellLabel(c), cost: points[i][0], slo_violation_s: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
+    .filter((r) => Number.isFinite(r.cost) && Number.isFinite(r.slo_violation_s));
+  const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.cost - b.cost || a.slo_violation_s - b.slo_violation_s);
   const xy = {
-    x: { field: "pod_hours", type: "quantitative" as const, title: "pod-hours (mean)", scale: { zero: false } },
+    x: { field: "cost", type: "quantitative" as const, title: dollars ? "node cost (USD, mean)" : "pod-hours (mean)", scale: { zero: false } },
     y: { field: "slo_violation_s", type: "quantitative" as const, title: "SLO violation (s, mean)", scale: { zero: false } },
   };
   return {
@@ -78,7 +85,7 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
       height: 300,
       config: CHART_CONFIG,
       layer: [
-        { data: { values: line }, mark: { type: "line", color: "#d62728" }, encoding: { ...xy, order: { field: "pod_hours", type: "quantitative" } } },
+        { data: { values: line }, mark: { type: "line", color: "#d62728" }, encoding: { ...xy, order: { field: "cost", type: "quantitative" } } },
         {
           data: { values: rows },
           mark: { type: "point", filled: true, size: 80 },
