@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { QUEUE_SUMMARY_COLUMNS } from "../models/queue/broker.js";
 import { stringify } from "csv-stringify/sync";
 import { CSV_CAST } from "../engine/index.js";
 import { ClusterSimulation, effectiveComponents, type SimulationConfig } from "./simulator.js";
@@ -138,6 +139,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
       ...(simulation.vpaUpdater !== null && { "vpa-decisions.csv": chunks(() => simulation.vpaUpdater!.decisions.csvChunks()) }),
       ...(simulation.keda !== null && { "keda-decisions.csv": chunks(() => simulation.keda!.decisions.csvChunks()) }),
+      ...(simulation.queues !== null && { "queues.csv": stringify(simulation.queues.summaryRows(), { header: true, columns: [...QUEUE_SUMMARY_COLUMNS], cast: CSV_CAST }) }),
       "lag.csv": lagCsv(lag),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),
       "manifest.json": JSON.stringify(manifest, jsonReplacer, 2) + "\n",

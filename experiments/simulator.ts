@@ -24,7 +24,8 @@ import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type Schedule
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
 import { DaemonSetController } from "../models/daemonset/controller.js";
-import { KedaOperator } from "../models/keda/operator.js";
+import { DEFAULT_KEDA_OPERATOR_CONFIG, KedaOperator } from "../models/keda/operator.js";
+import { QueueBrokers, type QueueSpec } from "../models/queue/broker.js";
 import { DisruptionController } from "../models/disruption/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
 import { DeploymentController } from "../models/deployment/controller.js";
@@ -113,6 +114,8 @@ export interface SimulationConfig {
   traffic: TrafficSource[];
   /** Load sent to an Ingress host and path (models/ingress/router.ts). */
   ingressTraffic?: IngressTrafficSource[];
+  /** Message queues (Redis lists, Kafka topics) and their producers; apps consume them (AppProfile.consumes). */
+  queues?: QueueSpec[];
   /** Objects replaced in the store at a time (a scenario's timed patches), in time order. */
   updates?: { at_ms: number; object: NewObject<StoredObject> }[];
   /** Time-series sampling interval (default 15 s). */
@@ -181,6 +184,8 @@ export class ClusterSimulation {
   readonly statefulSets: StatefulSetController | null;
   readonly daemonSets: DaemonSetController | null;
   readonly keda: KedaOperator | null;
+  /** The scenario's message queues; null when it has none. */
+  readonly queues: QueueBrokers | null;
   readonly disruption: DisruptionController | null;
   readonly volumes: PersistentVolumeController | null;
   readonly traffic: ServiceTraffic;
@@ -231,7 +236,10 @@ export class ClusterSimulation {
       : null;
     // KEDA's metrics server, when there is a ScaledObject, is the external.metrics.k8s.io API
     // (one APIService per group: prometheus-adapter keeps custom.metrics.k8s.io).
-    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events) : null;
+    this.queues = (config.queues ?? []).length > 0
+      ? new QueueBrokers(this.sim, this.store, this.runtime, this.apps, config.queues!, this.timeseries, config.sampleInterval_ms)
+      : null;
+    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, DEFAULT_KEDA_OPERATOR_CONFIG, this.queues) : null;
     const metricsApis = this.keda === null ? custom : withExternalMetrics(custom, this.keda);
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, metricsApis), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);

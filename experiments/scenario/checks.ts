@@ -181,6 +181,33 @@ export function admitScaledObjects(objects: readonly DecodedObject[], report: Re
   return kept;
 }
 
+/**
+ * KEDA redis and kafka triggers read the scenario's queues: a trigger naming no queue of its
+ * broker (a redis listName, a kafka topic and consumerGroup) is an error, as it would poll
+ * nothing kubesim simulates.
+ */
+export function checkQueueTriggers(objects: readonly DecodedObject[], queues: ReadonlyMap<string, { broker: unknown; consumerGroup: unknown }>, report: Report): void {
+  for (const o of objects) {
+    if (o.object.kind !== "ScaledObject") continue;
+    (o.object as unknown as StoredScaledObject).spec.triggers.forEach((t, i) => {
+      if (t.type !== "redis" && t.type !== "kafka") return;
+      const field = t.type === "redis" ? "listName" : "topic";
+      let name: string | undefined = t.metadata[field];
+      // A kafka trigger without a topic reads every topic of its group.
+      if (t.type === "kafka" && (name ?? "") === "") name = [...queues].find(([, v]) => v.broker === "kafka" && v.consumerGroup === t.metadata.consumerGroup)?.[0];
+      const q = name === undefined ? undefined : queues.get(name);
+      const site = o.site(["spec", "triggers", i, "metadata", field]);
+      const ofBroker = [...queues].filter(([, v]) => v.broker === t.type).map(([k]) => k);
+      if (q === undefined || q.broker !== t.type) {
+        const best = name === undefined ? null : closest(name, ofBroker);
+        report.errorAt(site, `no ${t.type} queue named ${JSON.stringify(name ?? "")} in the scenario's \`queues\`${best !== null ? ` (did you mean ${JSON.stringify(best)}?)` : ofBroker.length === 0 ? ` (it has no ${t.type} queue)` : ""}`);
+      } else if (t.type === "kafka" && t.metadata.consumerGroup !== q.consumerGroup) {
+        report.errorAt(o.site(["spec", "triggers", i, "metadata", "consumerGroup"]), `the consumer group of topic ${JSON.stringify(name)} is ${JSON.stringify(q.consumerGroup)} in the scenario's \`queues\`, not ${JSON.stringify(t.metadata.consumerGroup)}`);
+      }
+    });
+  }
+}
+
 const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
 
 /**

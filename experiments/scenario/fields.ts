@@ -221,6 +221,17 @@ function checkServiceTime(distribution: ServiceTimeDistribution, cv: number | un
   if (distribution !== "lognormal" && cv !== undefined) ctx.error(["serviceTimeCv"], `Invalid value: serviceTimeCv applies only to serviceTime lognormal (${distribution} has its own)`);
 }
 
+const nonEmpty = checkedString("non-empty string", (t) => (t === "" ? ["must not be empty"] : []));
+
+const consumes = strictStruct(
+  "consumes",
+  {
+    queue: doc("The queue (a `queues` item) whose items the app's pods take.", req(nonEmpty)),
+    concurrency: doc("Items one pod works on at once (its worker threads; each uses at most one core).", def(int(1), () => 1)),
+  },
+  { build: (f) => ({ queue: f.queue, concurrency: f.concurrency }) },
+);
+
 export const app: Codec<AppSpec> = strictStruct(
   "app",
   {
@@ -237,6 +248,7 @@ export const app: Codec<AppSpec> = strictStruct(
       def(oneOf(SERVICE_TIME_DISTRIBUTIONS), () => "exponential" as const),
     ),
     calls: doc("Services the app calls for each request it serves (a call graph): the callee's load is the caller's rate × perRequest, and the caller's latency adds the callees' response times.", def(array(call), () => [])),
+    consumes: doc("A queue consumer: the app's pods take items from this queue (each item costs `cpuPerRequest`) instead of serving requests.", opt(consumes)),
     serviceTimeCv: doc("With `serviceTime: lognormal`: the coefficient of variation (standard deviation / mean) of the work, > 0.", opt(nonNegativeNumber)),
     queueCapacity: doc("Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped.", def(int(0), () => d.queueCapacity_requests)),
     warmup: doc("From container start until the app answers its readiness probe.", def(duration, () => d.warmup_ms)),
@@ -260,6 +272,7 @@ export const app: Codec<AppSpec> = strictStruct(
           ...(f.serviceTime !== "exponential" && { serviceTime: f.serviceTime }),
           ...(f.serviceTimeCv !== undefined && { serviceTimeCv: f.serviceTimeCv }),
           ...(f.calls.length > 0 && { calls: f.calls }),
+          ...(f.consumes !== undefined && { consumes: f.consumes }),
           queueCapacity_requests: f.queueCapacity,
           warmup_ms: f.warmup,
           shutdown_ms: f.shutdown,
@@ -360,6 +373,66 @@ export const load: Codec<LoadSpec> = strictStruct(
         interval_ms: f.interval,
         spread: f.spread,
         profile: f.profile,
+      };
+    },
+  },
+);
+
+// ---- queues ------------------------------------------------------------------------------------
+
+export interface QueueFields {
+  name: string;
+  broker: "redis" | "kafka";
+  partitions: number;
+  consumerGroup: string;
+  produce?: ProfileSpec;
+  batches: { at_ms: number; items: number }[];
+  rebalancePause_ms: number;
+  autoOffsetReset: "latest" | "earliest";
+}
+
+const batch = strictStruct(
+  "batches",
+  {
+    at: doc("When the items are pushed.", req(duration)),
+    items: doc("How many items.", req(positive("items"))),
+  },
+  { build: (f) => ({ at_ms: f.at, items: f.items }) },
+);
+
+/** Kafka's heartbeat.interval.ms default: members hear of a rebalance at their next heartbeat. */
+const DEFAULT_REBALANCE_PAUSE_MS = 3000;
+
+export const queue: Codec<QueueFields> = strictStruct(
+  "queue",
+  {
+    name: doc("The Redis list's name (a redis trigger's `listName`) or the Kafka topic (a kafka trigger's `topic`).", req(nonEmpty)),
+    broker: doc("`redis`: a list every consumer pops from; `kafka`: a topic whose partitions a consumer group shares.", req(oneOf(["redis", "kafka"] as const))),
+    partitions: doc("Kafka: the topic's partitions (the producer spreads items evenly over them; each is read by one member of the group).", def(int(1), () => 1)),
+    consumerGroup: doc("Kafka: the group id of the topic's consumers (a kafka trigger's `consumerGroup`).", opt(nonEmpty)),
+    produce: doc("Items produced per second over time: a load profile (see `load[].profile`; its rate is items/s).", opt(profile)),
+    batches: doc("Items pushed at once, at given times.", def(array(batch), () => [])),
+    rebalancePause: doc("Kafka: how long the whole group stops consuming whenever its members change (a rebalance; members hear of it at their next heartbeat, 3 s apart by default).", def(duration, () => DEFAULT_REBALANCE_PAUSE_MS)),
+    autoOffsetReset: doc("Kafka: where a member starts on a partition its group never committed: `latest` (the clients' default) skips the items already there, `earliest` reads them.", def(oneOf(["latest", "earliest"] as const), () => "latest" as const)),
+  },
+  {
+    build: (f, ctx, raw) => {
+      if (f.broker === "redis") {
+        for (const key of ["partitions", "consumerGroup", "rebalancePause", "autoOffsetReset"]) {
+          if (raw[key] !== undefined) ctx.error([key], `Forbidden: ${key} applies to broker kafka only`);
+        }
+      } else if (f.consumerGroup === undefined) {
+        ctx.error(["consumerGroup"], "Required value: a kafka topic needs the consumerGroup of its consumers");
+      }
+      return {
+        name: f.name,
+        broker: f.broker,
+        partitions: f.partitions,
+        consumerGroup: f.consumerGroup ?? "",
+        ...(f.produce !== undefined && { produce: f.produce }),
+        batches: [...f.batches].sort((a, b) => a.at_ms - b.at_ms),
+        rebalancePause_ms: f.rebalancePause,
+        autoOffsetReset: f.autoOffsetReset,
       };
     },
   },
@@ -495,6 +568,7 @@ export interface LayerFields {
   manifests: string[];
   apps: AppSpec[];
   load: LoadSpec[];
+  queues: QueueFields[];
   components: ComponentOverrides;
   outputs: Outputs;
   limits: Partial<Limits>;
@@ -517,6 +591,7 @@ export const LAYER_FIELDS = {
   manifests: { field: "manifests", codec: str, list: true, doc: "Kubernetes YAML files (Deployment, ReplicaSet, Pod, Service, HorizontalPodAutoscaler v1/v2, VerticalPodAutoscaler), relative to this file." },
   apps: { field: "apps", codec: app, list: true, doc: "What the program in a Deployment's pods does per request." },
   load: { field: "load", codec: load, list: true, doc: "Requests offered to Services over time." },
+  queues: { field: "queues", codec: queue, list: true, doc: "Message queues (Redis lists, Kafka topics): their producers, and the apps that consume them (`apps[].consumes`)." },
   components: { field: "components", codec: components, list: false, doc: "Parameters of the component models, in human units; each overrides the default shown." },
   outputs: { field: "outputs", codec: outputs, list: false, doc: "What the run records and reports." },
   limits: { field: "limits", codec: limits, list: false, doc: "Raises (or lowers) the limits on what one run may ask for." },

@@ -19,7 +19,10 @@ import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
 import type { SimulationConfig } from "../simulator.js";
-import { admitScaledObjects, annotateApps, checkDisruptionBudgetSelectors, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import type { QueueSpec } from "../../models/queue/broker.js";
+import type { ProfileSpec } from "./profiles.js";
+import { closest } from "./strict.js";
+import { admitScaledObjects, annotateApps, checkDisruptionBudgetSelectors, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -175,12 +178,15 @@ export function loadScenario(file: string): LoadedScenario {
   }
   (fields.load ?? []).forEach((spec, i) => {
     const site = (...rest: (string | number)[]) => itemSite(loadLayer!, "load", i, ...rest);
-    const profile = buildProfile(spec, seed, loadLayer!, site, report, files);
+    const target = spec.service !== undefined ? formatRef(spec.service) : `ingress/${spec.ingress!.host}${spec.ingress!.path}`;
+    const profile = buildProfile(spec.profile, target, seed, loadLayer!, site, report, files);
     if (profile === null) return;
     const how = { profile, arrivals: spec.arrivals, interval_ms: spec.interval_ms, spread: spec.spread };
     if (spec.ingress !== undefined) ingressTraffic.push({ host: spec.ingress.host, path: spec.ingress.path, requests: spec.requests, ...how });
     else traffic.push({ namespace: spec.service!.namespace, service: spec.service!.name, ...how });
   });
+
+  const queues = buildQueues(fields, from, chain, objects, seed, report, files);
 
   const scenario: ScenarioInfo = {
     name: fields.metadata?.name ?? "",
@@ -205,6 +211,7 @@ export function loadScenario(file: string): LoadedScenario {
     apps: (fields.apps ?? []).map((a) => a.profile),
     traffic,
     ...(ingressTraffic.length > 0 && { ingressTraffic }),
+    ...(queues.length > 0 && { queues }),
     ...(updates.length > 0 && { updates }),
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
     ...(fields.outputs?.lagMinStep !== undefined && { lagMinStep: fields.outputs.lagMinStep }),
@@ -212,6 +219,54 @@ export function loadScenario(file: string): LoadedScenario {
     components: fields.components ?? {},
   };
   return { config, scenario, warnings, errors };
+}
+
+/**
+ * The `queues` items as the broker model takes them, with their cross-references checked: each
+ * name once, every `apps[].consumes.queue` and every KEDA redis/kafka trigger naming one.
+ */
+function buildQueues(
+  fields: Partial<LayerFields>,
+  from: Map<keyof LayerFields, Layer>,
+  chain: readonly Layer[],
+  objects: readonly DecodedObject[],
+  seed: number,
+  report: Report,
+  files: string[],
+): QueueSpec[] {
+  const queueLayer = from.get("queues") ?? lastWith(chain, "queues");
+  const raw = queueLayer === undefined ? [] : rawItems(queueLayer, "queues");
+  const named = new Map<string, { broker: unknown; consumerGroup: unknown }>();
+  for (const { index, item } of raw) {
+    if (typeof item.name !== "string") continue;
+    if (named.has(item.name)) report.errorAt(queueLayer!.site(["queues", index, "name"]), `Duplicate value: a queue named ${JSON.stringify(item.name)} already exists`);
+    else named.set(item.name, { broker: item.broker, consumerGroup: item.consumerGroup });
+  }
+  const appLayer = from.get("apps") ?? lastWith(chain, "apps");
+  for (const { index, item } of appLayer === undefined ? [] : rawItems(appLayer, "apps")) {
+    const name = isPlainObject(item.consumes) ? item.consumes.queue : undefined;
+    if (typeof name !== "string" || named.has(name)) continue;
+    const best = closest(name, [...named.keys()]);
+    report.errorAt(appLayer!.site(["apps", index, "consumes", "queue"]), `no queue named ${JSON.stringify(name)} in \`queues\`${best !== null ? ` (did you mean ${JSON.stringify(best)}?)` : ""}`);
+  }
+  checkQueueTriggers(objects, named, report);
+  const specs: QueueSpec[] = [];
+  (fields.queues ?? []).forEach((q, i) => {
+    const site = (...rest: (string | number)[]) => itemSite(queueLayer!, "queues", i, ...rest);
+    const produce = q.produce === undefined ? null : buildProfile(q.produce, `queue/${q.name}`, seed, queueLayer!, (...rest) => site("produce", ...rest.slice(1)), report, files);
+    if (q.produce !== undefined && produce === null) return;
+    specs.push({
+      name: q.name,
+      broker: q.broker,
+      partitions: q.partitions,
+      consumerGroup: q.consumerGroup,
+      produce,
+      batches: q.batches,
+      rebalancePause_ms: q.rebalancePause_ms,
+      autoOffsetReset: q.autoOffsetReset,
+    });
+  });
+  return specs;
 }
 
 function decodeRef(u: unknown): ObjectRef | null {
@@ -272,14 +327,15 @@ function lastWith(chain: readonly Layer[], key: string): Layer | undefined {
 
 /** The load profile of one `load` entry; null (with an error) when it cannot be built. */
 function buildProfile(
-  spec: LoadSpec,
+  p: ProfileSpec,
+  /** Names the profile's random stream: the Service, Ingress route or queue it drives. */
+  target: string,
   seed: number,
   layer: Layer,
   site: (...rest: (string | number)[]) => Site,
   report: Report,
   files: string[],
 ): LoadProfile | null {
-  const p = spec.profile;
   if (p.type === "trace") {
     const traceFile = inputPath(layer.file, p.file);
     const read = readInputFile(traceFile);
@@ -297,8 +353,7 @@ function buildProfile(
     }
   }
   try {
-    // A stream per Service, derived from the run seed and the name only (engine/rng.ts).
-    const target = spec.service !== undefined ? formatRef(spec.service) : `ingress/${spec.ingress!.host}${spec.ingress!.path}`;
+    // A stream per Service (or route, or queue), derived from the run seed and the name only (engine/rng.ts).
     return p.make(() => new RngRegistry(seed).stream(`load/${target}/profile`));
   } catch (e) {
     // The codecs check what the constructors check; this is a safety net, not a path users take.

@@ -22,7 +22,8 @@ import type { StoredHorizontalPodAutoscaler } from "../hpa/controller.js";
 import { newHPAForScaledObject, SCALED_OBJECT_NAME_LABEL, type KedaHpaMetricSpec } from "./hpa.js";
 import { pollScaledObject } from "./poll.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES, type TriggerObservation } from "./scalers/index.js";
-import type { HpaBehaviorConfig, ScaledObject, ScaledObjectSpec } from "./types.js";
+import type { PartitionOffsets } from "./scalers/kafka.js";
+import type { HpaBehaviorConfig, ScaledObject, ScaledObjectSpec, ScaleTriggers } from "./types.js";
 
 export const KEDA_COMPONENT = "keda-operator";
 
@@ -49,9 +50,25 @@ interface Scalable {
 export interface KedaOperatorConfig {
   /** The wall-clock instant (Unix ms) of virtual time 0 (cron triggers read it). */
   epoch_ms: number;
+  /**
+   * From a poll's tick to the executor reading the clock (the scalers' queries take time). Above
+   * 0, a cooldown that ends exactly on a poll tick is over at that poll, as in a real operator
+   * (lastActiveTime keeps whole seconds and is compared with a later instant).
+   */
+  pollLatency_ms: number;
 }
 
-export const DEFAULT_KEDA_OPERATOR_CONFIG: Readonly<KedaOperatorConfig> = Object.freeze({ epoch_ms: Date.UTC(2025, 0, 1) });
+export const DEFAULT_KEDA_OPERATOR_CONFIG: Readonly<KedaOperatorConfig> = Object.freeze({ epoch_ms: Date.UTC(2025, 0, 1), pollLatency_ms: 1 });
+
+/** What redis and kafka triggers read: the scenario's queues (models/queue/broker.ts). */
+export interface QueueReader {
+  /** LLEN of a list. */
+  listLength(name: string): number;
+  /** A topic's partitions: the group's committed offsets and the log end offsets. */
+  offsets(topic: string): PartitionOffsets[];
+  /** The topic a consumer group reads (a kafka trigger without a topic). */
+  topicOfGroup(group: string): string | undefined;
+}
 
 export const KEDA_DECISION_COLUMNS = ["time_s", "scaledobject", "triggers", "active", "current_replicas", "action", "scale_to"] as const;
 
@@ -89,14 +106,16 @@ export class KedaOperator {
     private readonly store: ClusterStore,
     private readonly events: EventLog,
     private readonly config: Readonly<KedaOperatorConfig> = DEFAULT_KEDA_OPERATOR_CONFIG,
+    private readonly queues: QueueReader | null = null,
   ) {
     store.watch<StoredScaledObject>("ScaledObject", (type, so) => {
       if (type === "ADDED") this.reconcile(so);
     });
   }
 
+  /** Unix seconds at `now_ms`, exact (the executor keeps whole seconds where upstream does). */
   private now_s(now_ms: number): number {
-    return Math.floor((this.config.epoch_ms + now_ms) / 1000);
+    return (this.config.epoch_ms + now_ms) / 1000;
   }
 
   /** The pure functions' view of a stored ScaledObject. */
@@ -106,7 +125,7 @@ export class KedaOperator {
       namespace: so.metadata.namespace,
       labels: so.metadata.labels,
       annotations: so.metadata.annotations,
-      creationTimestamp: this.now_s(so.metadata.creationTimestamp_ms),
+      creationTimestamp: Math.floor(this.now_s(so.metadata.creationTimestamp_ms)),
       spec: so.spec,
       status: { lastActiveTime: so.status.lastActiveTime },
     };
@@ -132,12 +151,29 @@ export class KedaOperator {
         return;
       }
       this.poll(current, now_ms);
-    }, { phase_ms: 0 });
+    }, { phase_ms: this.config.pollLatency_ms });
   }
 
-  /** What trigger i observes now (cpu/memory: nothing, the HPA reads them). */
-  private observation(type: string, now_ms: number): TriggerObservation {
-    return type === "cron" ? { now: this.now_s(now_ms) } : {};
+  /** What a trigger observes now (cpu/memory: nothing, the HPA reads them). */
+  private observation(trigger: ScaleTriggers, now_ms: number): TriggerObservation {
+    switch (trigger.type) {
+      case "cron":
+        return { now: Math.floor(this.now_s(now_ms)) };
+      case "redis":
+        return { listLength: this.queueReader().listLength(trigger.metadata.listName) };
+      case "kafka": {
+        const q = this.queueReader();
+        const topic = trigger.metadata.topic || q.topicOfGroup(trigger.metadata.consumerGroup);
+        return { partitions: topic === undefined ? [] : q.offsets(topic) };
+      }
+      default:
+        return {};
+    }
+  }
+
+  private queueReader(): QueueReader {
+    if (this.queues === null) throw new Error("a redis or kafka trigger without the scenario's queues (the loader checks they exist)");
+    return this.queues;
   }
 
   /** One scale-loop iteration: checkScalers, RequestScale, the status and the decision row. */
@@ -145,7 +181,7 @@ export class KedaOperator {
     const ref = so.spec.scaleTargetRef;
     const target = this.store.get<Scalable>(ref.kind ?? "Deployment", so.metadata.namespace, ref.name);
     if (target === undefined) return; // upstream: the ScaledObject stays not Ready (target not found)
-    const observations = so.spec.triggers.map((t) => this.observation(t.type, now_ms));
+    const observations = so.spec.triggers.map((t) => this.observation(t, now_ms));
     const result = pollScaledObject(this.view(so), target.spec.replicas, observations, this.now_s(now_ms));
     const d = result.decision;
     const from = target.spec.replicas;
@@ -184,7 +220,7 @@ export class KedaOperator {
       if (RESOURCE_TRIGGER_TYPES.includes(trigger.type)) continue;
       const scaler = buildScaler(trigger);
       if (scaler.getMetricSpecForScaling(i).metricName !== metricName) continue;
-      const r = scaler.getMetricsAndActivity(this.observation(trigger.type, now_ms));
+      const r = scaler.getMetricsAndActivity(this.observation(trigger, now_ms));
       return [{ timestamp_ms: now_ms, value_milli: r.metricValueMilli }];
     }
     return { error: `no metric ${metricName} for scaledobject ${namespace}/${so.metadata.name}` };

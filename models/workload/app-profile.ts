@@ -34,6 +34,11 @@ export interface AppProfile {
    * callee's load is the caller's rate × perRequest and the caller's response waits for them.
    */
   calls?: readonly ServiceCall[];
+  /**
+   * A queue consumer (models/queue/broker.ts): the app takes items from this queue, each costing
+   * cpuPerRequest, with `concurrency` workers per pod.
+   */
+  consumes?: { queue: string; concurrency: number };
   /** Extra memory per request in flight (waiting or in service). */
   memoryPerInflight_bytes: number;
   /** Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped. */
@@ -81,7 +86,7 @@ export class AppCatalog {
 
   add(profile: AppProfile): void {
     for (const [field, value] of Object.entries(profile)) {
-      if (field !== "name" && field !== "serviceTime" && field !== "calls" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+      if (field !== "name" && field !== "serviceTime" && field !== "calls" && field !== "consumes" && value !== undefined && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
         throw new RangeError(`app profile "${profile.name}": ${field} must be a finite number >= 0, got ${value}`);
       }
     }

@@ -95,17 +95,18 @@ t.test("a cron trigger: to zero, activated 0 -> 1 by KEDA, 1 -> 3 by the HPA, ba
   t.strictSame(hpa.spec.metrics.map((m) => [m.type, m.external?.metric.name, m.external?.target.averageValue_milli]), [["External", "s0-cron-Etc-UTC-30xxx-70xxx", 1000]]);
   const rows = parse(text("keda-decisions.csv"), { columns: true }) as Record<string, string>[];
   const first = (pred: (r: Record<string, string>) => boolean) => rows.find(pred);
-  // At 0 s the initial cooldown (creation + initialCooldownPeriod 0, strictly before now) holds;
-  // at the next poll, never active, it goes to zero.
-  t.strictSame([rows[0].action, rows[0].current_replicas], ["cooldown", "2"]);
-  t.strictSame([rows[1].time_s, rows[1].action, rows[1].scale_to], ["15", "scaleToZeroOrIdle", "0"]);
-  t.equal(first((r) => r.active === "true")?.time_s, "180", "active from the first poll in the window (00:03)");
+  // Each poll reads the clock a little after its tick (pollLatency 1 ms): at the first poll the
+  // initial cooldown (creation 0 + initialCooldownPeriod 0, strictly before now) is over, and
+  // the Deployment, never active, goes to zero at once.
+  t.strictSame([rows[0].time_s, rows[0].action, rows[0].current_replicas, rows[0].scale_to], ["0.001", "scaleToZeroOrIdle", "2", "0"]);
+  t.equal(first((r) => r.active === "true")?.time_s, "180.001", "active from the first poll in the window (00:03)");
   t.equal(first((r) => r.action === "scaleFromZeroOrIdle")?.scale_to, "1", "KEDA takes it 0 -> 1");
   const events = [...output.simulation.events.recorder.rows()];
   const rescales = events.filter((e) => e[5] === "SuccessfulRescale" && e[3] === "keda-hpa-worker").map((e) => [e[0], e[6]]);
   t.ok(rescales.some(([, m]) => String(m).startsWith("New size: 3")), `the HPA reads the External metric and goes to 3: ${JSON.stringify(rescales)}`);
-  const back = first((r) => r.action === "scaleToZeroOrIdle" && Number(r.time_s) > 420);
-  t.ok(back !== undefined && Number(back.time_s) >= 420 + 60, `to zero again after the 60 s cooldown: ${back?.time_s}`);
+  // The last active poll is at 405 s (the window ends at 420 s, exclusive): lastActiveTime 405,
+  // and 405 + 60 is before the poll at 465.001.
+  t.equal(first((r) => r.action === "scaleToZeroOrIdle" && Number(r.time_s) > 420)?.time_s, "465.001", "to zero again cooldownPeriod after the last active poll");
   t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 0);
 });
 
@@ -115,7 +116,8 @@ t.test("the loader refuses what KEDA's webhook and scalers would, with file:line
     ["  triggers:\n  - {type: cron, metadata: {timezone: Etc/UTC, start: \"0 1 * * *\", end: \"0 2 * * *\"}}\n", /spec\.triggers\[0\]\.metadata: missing required parameter "desiredReplicas"/],
     ["  minReplicaCount: 5\n  maxReplicaCount: 2\n  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: MinReplicaCount=5 must be less than MaxReplicaCount=2/],
     ["  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: 0: scaledobject has only cpu\/memory triggers AND minReplica is 0 \(scale to zero doesn't work in this case\)/],
-    ["  triggers:\n  - {type: redis, metadata: {listName: jobs, listLength: \"5\", address: \"redis:6379\"}}\n", /spec\.triggers\[0\]\.type: Unsupported value: "redis": kubesim simulates the event sources of cpu, memory, cron triggers so far/],
+    ["  triggers:\n  - {type: redis, metadata: {listName: jobs, listLength: \"5\", address: \"redis:6379\"}}\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.listName: no redis queue named "jobs" in the scenario's `queues` \(it has no redis queue\)/],
+    ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"up\", threshold: \"1\"}}\n", /spec\.triggers\[0\]\.type: Unsupported value: "prometheus": kubesim simulates the event sources of cpu, memory, cron, redis, kafka triggers so far/],
   ];
   for (const [spec, want] of cases) {
     const { loaded } = load(`${DEPLOYMENT}---\n${scaledObject(spec)}`);
