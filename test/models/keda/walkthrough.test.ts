@@ -52,5 +52,7 @@ t.test("queues.csv: every item taken; the burst's last item waited 25.25 s", asy
   t.equal(row.backlog_max, "100");
   // 100 items at 195 s, taken at 1/s by one pod until 200 s, 4 pods (3 from 201 s), 8 (4 from 216 s): empty at 220.25 s.
   t.equal(row.wait_max_s, "25.25");
-  t.equal(Number(row.latency_p99_s) - Number(row.wait_p99_s), 1, "each item then takes its worker 1 s");
+  // Each item then takes its worker 1 s (quantiles are read within a 2.3 % histogram bucket).
+  const p99 = Number(row.wait_p99_s);
+  t.ok(Math.abs(Number(row.latency_p99_s) - (p99 + 1)) <= 0.025 * (p99 + 1), `latency p99 ${row.latency_p99_s} = wait p99 ${p99} + 1 s`);
 });
