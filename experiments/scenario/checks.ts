@@ -96,6 +96,23 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
 }
 
 /**
+ * A timed patch replaces an object's spec with the patched manifest's; the pod template keeps the
+ * app annotation the scenario gave the object (or the patch would roll its pods out to the
+ * default app).
+ */
+export function carryAppAnnotations(updates: readonly { object: { kind: string; metadata: { namespace?: string; name: string } } }[], objects: readonly DecodedObject[]): void {
+  for (const { object } of updates) {
+    const template = (object as unknown as Partial<Deployment>).spec?.template;
+    if (template === undefined) continue;
+    const initial = findObject(objects, object.kind, { namespace: object.metadata.namespace ?? "default", name: object.metadata.name });
+    const app = (initial?.object as unknown as Partial<Deployment> | undefined)?.spec?.template?.metadata.annotations[APP_ANNOTATION];
+    if (app !== undefined && template.metadata.annotations[APP_ANNOTATION] === undefined) {
+      template.metadata.annotations = { ...template.metadata.annotations, [APP_ANNOTATION]: app };
+    }
+  }
+}
+
+/**
  * minReplicas 0 without the HPAScaleToZero feature gate: the API server's validation
  * (validateHorizontalPodAutoscalerSpec with MinReplicasLowerBound 1) refuses the object.
  */

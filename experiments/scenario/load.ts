@@ -22,7 +22,7 @@ import type { SimulationConfig } from "../simulator.js";
 import type { QueueSpec } from "../../models/queue/broker.js";
 import type { ProfileSpec } from "./profiles.js";
 import { closest } from "./strict.js";
-import { admitScaledObjects, annotateApps, checkDisruptionBudgetSelectors, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { admitScaledObjects, annotateApps, carryAppAnnotations, checkDisruptionBudgetSelectors, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -128,6 +128,7 @@ export function loadScenario(file: string): LoadedScenario {
       site: (...rest) => appLayer.site(["apps", index, ...rest]),
     }));
     annotateApps(refs, objects, report);
+    carryAppAnnotations(updates, objects);
   }
   checkHpaTargets(objects, report);
   checkHpaScaleToZero(objects, fields.components?.hpa?.scaleToZero ?? false, report);
