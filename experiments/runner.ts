@@ -110,6 +110,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     requestsDropped: dropped,
     nodeHours: nodes.node_hours,
     costUsd: nodes.cost_usd,
+    queues: simulation.queues?.totals() ?? null,
   });
 
   const manifest = {

@@ -23,6 +23,11 @@
  * - steps_up: the rises counted; steps_up_without_rescale: those no scale-up answered before the
  *   next step (or the end), which the means above leave out.
  *
+ * From the queues (models/queue/broker.ts), over the whole run:
+ * - item_latency_p95_s: the 95th percentile of the items' time from being produced to being
+ *   processed (waiting in the broker, then a worker's time), over every item of every queue
+ *   taken by a consumer; items_waiting: items still in the queues at the end (NaN without queues).
+ *
  * A NaN figure is an empty cell in summary.csv (engine/record/csv.ts: no cell is NaN or Infinity).
  */
 import type { TimeSeries } from "../engine/index.js";
@@ -32,7 +37,7 @@ import type { LagRow, LagStage } from "./lag/anatomy.js";
 export const SUMMARY_COLUMNS = [
   "seed", "duration_s", "slo_violation_s", "latency_p95_ms", "replicas_mean", "replicas_max", "pod_hours",
   "scale_events", "time_to_scale_s", "time_to_metrics_s", "time_to_serving_s", "steps_up", "steps_up_without_rescale",
-  "requests_offered", "requests_dropped", "node_hours", "cost_usd",
+  "requests_offered", "requests_dropped", "node_hours", "cost_usd", "item_latency_p95_s", "items_waiting",
 ] as const;
 
 export type Summary = Record<(typeof SUMMARY_COLUMNS)[number], number>;
@@ -52,6 +57,8 @@ export interface SummaryInputs {
   nodeHours: number;
   costUsd: number;
   lag: readonly LagRow[];
+  /** The queues' figures; null when the run has no queue. */
+  queues: { itemLatencyP95_s: number; itemsWaiting: number } | null;
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
@@ -123,6 +130,8 @@ export function summarize(inputs: SummaryInputs): Summary {
     requests_dropped: round3(inputs.requestsDropped),
     node_hours: round3(inputs.nodeHours),
     cost_usd: round3(inputs.costUsd),
+    item_latency_p95_s: round3(inputs.queues?.itemLatencyP95_s ?? NaN),
+    items_waiting: round3(inputs.queues?.itemsWaiting ?? NaN),
   };
 }
 

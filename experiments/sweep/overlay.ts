@@ -8,8 +8,9 @@
  *   outputs.<key>[...], metadata.<key>, duration
  *   load.<i>.<...>, apps.<i>.<...>, cluster.<...>   list/struct fields a derived file replaces
  *       whole: the base's value is copied and the one leaf changed
- *   patch:<Kind>/<name>:<dotted.path>   (or <Kind>/<namespace>/<name>) a strategic merge patch
- *       of that object setting the leaf (numeric segments index lists)
+ *   patch:<Kind>/<name>:<dotted.path>   (or <Kind>/<namespace>/<name>) a patch of that object
+ *       setting the leaf: a merge patch, or through lists (numeric segments index them) an
+ *       RFC 6902 patch
  */
 import { stringify } from "yaml";
 import { readChain } from "../scenario/layer.js";
@@ -112,7 +113,11 @@ export function cellOverlay(cell: Cell, base: Record<string, unknown>, extendsRe
     }
     if (target.kind === "patch") {
       sites.push(["patches", patches.length]);
-      patches.push({ target: target.patchTarget, patch: nested(target.path, value) });
+      // A path through a list (a numeric segment) is an RFC 6902 patch: a merge patch would
+      // replace the list with a map.
+      patches.push(target.path.some((seg) => typeof seg === "number")
+        ? { target: target.patchTarget, jsonPatch: [listPathPatch(target.path, value)] }
+        : { target: target.patchTarget, patch: nested(target.path, value) });
       return;
     }
     const top = String(target.path[0]);
@@ -127,6 +132,12 @@ export function cellOverlay(cell: Cell, base: Record<string, unknown>, extendsRe
   });
   if (patches.length > 0) doc.patches = patches;
   return { text: `${header}${stringify(doc, { lineWidth: 0 })}`, sites, problems };
+}
+
+/** Sets the leaf under a list item: `add` on a map key (creating or replacing it), `replace` on a list item. */
+function listPathPatch(path: readonly PathSegment[], value: FactorValue): { op: string; path: string; value: FactorValue } {
+  const pointer = path.map((seg) => "/" + String(seg).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  return { op: typeof path[path.length - 1] === "number" ? "replace" : "add", path: pointer, value };
 }
 
 function nested(path: readonly PathSegment[], value: FactorValue): Record<string, unknown> {

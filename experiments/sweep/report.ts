@@ -10,7 +10,12 @@ import { escapeHtml, renderSvg } from "../report/index.js";
 import type { CellStats } from "./aggregate.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-export const MAIN_METRICS = ["slo_violation_s", "time_to_scale_s", "pod_hours", "scale_events", "latency_p95_ms", "replicas_mean"] as const;
+export const MAIN_METRICS = ["slo_violation_s", "time_to_scale_s", "pod_hours", "scale_events", "latency_p95_ms", "item_latency_p95_s", "replicas_mean"] as const;
+
+/** Whether any cell has a value of the metric (a run without Services has no request latency, one without queues no item latency). */
+function measured(cells: readonly CellStats[], metric: string): boolean {
+  return cells.some((c) => Number.isFinite(c.stats[metric]?.mean));
+}
 
 interface Chart {
   name: string;
@@ -58,29 +63,34 @@ export function paretoFront(points: readonly [number, number][]): Set<number> {
 }
 
 /**
- * Cost against SLO violations, the Pareto front highlighted. Cost is the node bill (`cost_usd`)
+ * Cost against service quality, the Pareto front highlighted. Cost is the node bill (`cost_usd`)
  * when the cells priced their nodes (autoscaled node groups with a price per hour), else
- * pod-hours.
+ * pod-hours; quality is SLO violations, or for runs whose work is queue items and not requests
+ * (no request latency in any cell), the items' p95 latency.
  */
 export function paretoChart(cells: readonly CellStats[]): Chart {
   const dollars = cells.some((c) => c.stats.cost_usd !== undefined && c.stats.cost_usd.mean > 0);
   const cost = dollars ? "cost_usd" : "pod_hours";
-  const points = cells.map((c) => [c.stats[cost].mean, c.stats.slo_violation_s.mean] as [number, number]);
+  const items = !measured(cells, "latency_p95_ms") && measured(cells, "item_latency_p95_s");
+  const quality = items ? "item_latency_p95_s" : "slo_violation_s";
+  const qualityTitle = items ? "item latency p95 (s, mean)" : "SLO violation (s, mean)";
+  const title = `Cost against ${items ? "item latency" : "SLO violations"} (Pareto front highlighted)`;
+  const points = cells.map((c) => [c.stats[cost].mean, c.stats[quality].mean] as [number, number]);
   const front = paretoFront(points);
   const rows = cells
-    .map((c, i) => ({ cell: cellLabel(c), cost: points[i][0], slo_violation_s: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
-    .filter((r) => Number.isFinite(r.cost) && Number.isFinite(r.slo_violation_s));
-  const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.cost - b.cost || a.slo_violation_s - b.slo_violation_s);
+    .map((c, i) => ({ cell: cellLabel(c), cost: points[i][0], quality: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
+    .filter((r) => Number.isFinite(r.cost) && Number.isFinite(r.quality));
+  const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.cost - b.cost || a.quality - b.quality);
   const xy = {
     x: { field: "cost", type: "quantitative" as const, title: dollars ? "node cost (USD, mean)" : "pod-hours (mean)", scale: { zero: false } },
-    y: { field: "slo_violation_s", type: "quantitative" as const, title: "SLO violation (s, mean)", scale: { zero: false } },
+    y: { field: "quality", type: "quantitative" as const, title: qualityTitle, scale: { zero: false } },
   };
   return {
     name: "pareto",
-    title: "Cost against SLO violations (Pareto front highlighted)",
+    title,
     spec: {
       $schema: SCHEMA,
-      title: "Cost against SLO violations (Pareto front highlighted)",
+      title,
       width: 480,
       height: 300,
       config: CHART_CONFIG,
@@ -98,7 +108,7 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
 }
 
 export async function sweepReportFiles(title: string, description: string, cells: readonly CellStats[]): Promise<Record<string, string>> {
-  const charts = [...MAIN_METRICS.map((m) => errorBarChart(cells, m)), paretoChart(cells)];
+  const charts = [...MAIN_METRICS.filter((m) => measured(cells, m)).map((m) => errorBarChart(cells, m)), paretoChart(cells)];
   const files: Record<string, string> = {};
   const sections: string[] = [];
   // Sequential: rendering is CPU-bound, and a fixed order keeps the files independent of timing.

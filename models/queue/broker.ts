@@ -171,6 +171,18 @@ export class QueueBrokers implements QueueReader {
     }));
   }
 
+  /** Every queue's items as one: the p95 of their latency, and how many still wait (after advancing to now). */
+  totals(): { itemLatencyP95_s: number; itemsWaiting: number } {
+    const all = new WaitHistogram();
+    let waiting = 0;
+    for (const q of this.queues.values()) {
+      this.advance(q, this.sim.now_ms);
+      all.addAll(q.latencies);
+      waiting += q.backlog();
+    }
+    return { itemLatencyP95_s: all.quantile_s(0.95), itemsWaiting: waiting };
+  }
+
   /** The queues' rows of queues.csv (after advancing them to now). */
   summaryRows(): (string | number)[][] {
     const now_ms = this.sim.now_ms;

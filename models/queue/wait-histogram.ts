@@ -71,6 +71,15 @@ export class WaitHistogram {
     }
   }
 
+  /** Adds every item of `other` (several queues' items as one distribution). */
+  addAll(other: WaitHistogram): void {
+    for (let b = 0; b <= LOG_BUCKETS; b++) this.mass[b] += other.mass[b];
+    this.zero += other.zero;
+    this.count_ += other.count_;
+    this.sum_s += other.sum_s;
+    if (other.max_s > this.max_s) this.max_s = other.max_s;
+  }
+
   /** The wait (s) at quantile q in [0, 1]; NaN with no item. Linear within a bucket. */
   quantile_s(q: number): number {
     if (!(this.count_ > 0)) return NaN;
