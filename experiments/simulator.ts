@@ -24,7 +24,7 @@ import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type Schedule
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
 import { DaemonSetController } from "../models/daemonset/controller.js";
-import { DEFAULT_KEDA_OPERATOR_CONFIG, KedaOperator } from "../models/keda/operator.js";
+import { DEFAULT_KEDA_OPERATOR_CONFIG, KedaOperator, type KedaOperatorConfig } from "../models/keda/operator.js";
 import { QueueBrokers, type QueueSpec } from "../models/queue/broker.js";
 import { DisruptionController } from "../models/disruption/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
@@ -88,6 +88,8 @@ export interface ComponentConfig {
   clusterAutoscaler: ClusterAutoscalerConfig;
   /** Runs only when the objects include a VerticalPodAutoscaler. */
   vpa: VpaConfig;
+  /** Runs only when the objects include a ScaledObject. */
+  keda: KedaOperatorConfig;
 }
 
 export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze({
@@ -102,6 +104,7 @@ export const DEFAULT_COMPONENT_CONFIG: Readonly<ComponentConfig> = Object.freeze
   prometheusAdapter: DEFAULT_ADAPTER_CONFIG,
   clusterAutoscaler: DEFAULT_CLUSTER_AUTOSCALER_CONFIG,
   vpa: DEFAULT_VPA_CONFIG,
+  keda: DEFAULT_KEDA_OPERATOR_CONFIG,
 });
 
 export interface SimulationConfig {
@@ -146,6 +149,7 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
     prometheusAdapter: merge(DEFAULT_ADAPTER_CONFIG, c.prometheusAdapter as Partial<AdapterConfig>),
     clusterAutoscaler: merge(DEFAULT_CLUSTER_AUTOSCALER_CONFIG, c.clusterAutoscaler as Partial<ClusterAutoscalerConfig>),
     vpa: merge(DEFAULT_VPA_CONFIG, c.vpa as Partial<VpaConfig>),
+    keda: merge(DEFAULT_KEDA_OPERATOR_CONFIG, c.keda as Partial<KedaOperatorConfig>),
   };
 }
 
@@ -239,7 +243,7 @@ export class ClusterSimulation {
     this.queues = (config.queues ?? []).length > 0
       ? new QueueBrokers(this.sim, this.store, this.runtime, this.apps, config.queues!, this.timeseries, config.sampleInterval_ms)
       : null;
-    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, DEFAULT_KEDA_OPERATOR_CONFIG, this.queues) : null;
+    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, components.keda, this.queues) : null;
     const metricsApis = this.keda === null ? custom : withExternalMetrics(custom, this.keda);
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, metricsApis), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);

@@ -24,6 +24,7 @@ import { duration, memoryTotal, nonNegative, nullableDuration, period, periodAtL
 import type { ClusterAutoscalerConfig } from "../../models/cluster-autoscaler/config.js";
 import { EXPANDER_NAMES, parseExpanderChain, type ExpanderName } from "../../models/cluster-autoscaler/expander/expander.js";
 import type { VpaConfig } from "../../models/vpa/object.js";
+import type { KedaOperatorConfig } from "../../models/keda/operator.js";
 import { DEFAULT_NODE_GROUP_DIFFERENCE_RATIOS, type NodeGroupDifferenceRatios } from "../../models/cluster-autoscaler/nodegroupset.js";
 
 // Hoisted above the tables: they call paramTable while the module initialises.
@@ -241,6 +242,10 @@ export const VPA_PARAMS: ParamTable<VpaConfig> = {
   inPlaceOrRecreate: param("inPlaceOrRecreate", bool, "Feature gate InPlaceOrRecreate of the updater and the admission controller."),
 };
 
+export const KEDA_PARAMS: ParamTable<KedaOperatorConfig> = {
+  pollLatency: param("pollLatency_ms", duration, "From a poll's tick to the executor reading the clock (the scalers' queries take time): above 0, a cooldown that ends on a poll tick is over at that poll, as in a real operator."),
+};
+
 // ---- the codec ---------------------------------------------------------------------------------
 
 /** The overrides a scenario gives; each component is merged over its defaults by the simulator. */
@@ -256,6 +261,7 @@ export interface ComponentOverrides {
   prometheusAdapter?: Partial<AdapterConfig>;
   clusterAutoscaler?: Partial<ClusterAutoscalerConfig>;
   vpa?: Partial<VpaConfig>;
+  keda?: Partial<KedaOperatorConfig>;
 }
 
 /**
@@ -313,6 +319,7 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
   prometheusAdapter: paramTable("prometheusAdapter", PROMETHEUS_ADAPTER_PARAMS),
   clusterAutoscaler: paramTable("clusterAutoscaler", CLUSTER_AUTOSCALER_PARAMS),
   vpa: paramTable("vpa", VPA_PARAMS),
+  keda: paramTable("keda", KEDA_PARAMS),
 };
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
@@ -327,6 +334,7 @@ const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   prometheusAdapter: param("prometheusAdapter", COMPONENT_TABLES.prometheusAdapter, "prometheus-adapter, which serves those metrics to the HPA."),
   clusterAutoscaler: param("clusterAutoscaler", COMPONENT_TABLES.clusterAutoscaler, "The Cluster Autoscaler, run when a node group has min and max (cluster-autoscaler flags, camelCased)."),
   vpa: param("vpa", COMPONENT_TABLES.vpa, "The Vertical Pod Autoscaler's recommender, updater and admission controller, run when the manifests have a VerticalPodAutoscaler (their flags, camelCased)."),
+  keda: param("keda", COMPONENT_TABLES.keda, "The KEDA operator and its scale loops, run when the manifests have a ScaledObject."),
 };
 
 export const components: Codec<ComponentOverrides> = paramTable("components", TOP_PARAMS) as Codec<ComponentOverrides>;

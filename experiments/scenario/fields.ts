@@ -410,7 +410,7 @@ export const queue: Codec<QueueFields> = strictStruct(
     broker: doc("`redis`: a list every consumer pops from; `kafka`: a topic whose partitions a consumer group shares.", req(oneOf(["redis", "kafka"] as const))),
     partitions: doc("Kafka: the topic's partitions (the producer spreads items evenly over them; each is read by one member of the group).", def(int(1), () => 1)),
     consumerGroup: doc("Kafka: the group id of the topic's consumers (a kafka trigger's `consumerGroup`).", opt(nonEmpty)),
-    produce: doc("Items produced per second over time: a load profile (see `load[].profile`; its rate is items/s).", opt(profile)),
+    produce: doc("Items produced over time: a load profile whose rates count items per second.", opt(profile)),
     batches: doc("Items pushed at once, at given times.", def(array(batch), () => [])),
     rebalancePause: doc("Kafka: how long the whole group stops consuming whenever its members change (a rebalance; members hear of it at their next heartbeat, 3 s apart by default).", def(duration, () => DEFAULT_REBALANCE_PAUSE_MS)),
     autoOffsetReset: doc("Kafka: where a member starts on a partition its group never committed: `latest` (the clients' default) skips the items already there, `earliest` reads them.", def(oneOf(["latest", "earliest"] as const), () => "latest" as const)),

@@ -22,21 +22,31 @@ function compound(codec: Codec<unknown>): Extract<Shape, { kind: "struct" | "tab
   return null;
 }
 
+/**
+ * One rendering: what to call for every key, and where each map's section is (a codec used by two
+ * fields, like the load profile of `load[]` and of `queues[]`, is described once).
+ */
+interface Ctx {
+  visit: Visit;
+  sectionOf: Map<Codec<unknown>, string>;
+}
+
 /** The type column: the leaf's form in words, or where the map is described. */
-function typeOf(codec: Codec<unknown>, path: string): string {
+function typeOf(codec: Codec<unknown>, path: string, ctx: Ctx): string {
   const shape = shapeOf(codec);
+  const at = ctx.sectionOf.get(codec) ?? path;
   switch (shape?.kind) {
     case "leaf":
       return shape.type;
     case "list":
-      return `list of ${typeOf(shape.item, path)}`;
+      return `list of ${typeOf(shape.item, path, ctx)}`;
     case "map":
-      return shape.value === null ? "map" : `map of name → ${typeOf(shape.value, path)}`;
+      return shape.value === null ? "map" : `map of name → ${typeOf(shape.value, path, ctx)}`;
     case "struct":
     case "table":
-      return `map, see ${code(path)}`;
+      return `map, see ${code(at)}`;
     case "oneOf":
-      return `map with a ${code(shape.tag)}, see ${code(path)}`;
+      return `map with a ${code(shape.tag)}, see ${code(at)}`;
     default:
       return codec.name;
   }
@@ -70,55 +80,56 @@ type Visit = (path: string, key: string, doc: string | undefined, shown: ShownDe
  */
 const TABLE_DEFAULTS: Readonly<Record<string, unknown>> = { components: DEFAULT_COMPONENT_CONFIG };
 
-function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, visit: Visit, skip?: string): string[] {
+function structTable(shape: Extract<Shape, { kind: "struct" }>, path: string, ctx: Ctx, skip?: string): string[] {
   const rows = ["| field | type | default | description |", "|---|---|---|---|"];
   for (const [key, f] of Object.entries(shape.props)) {
     if (key === skip) continue;
     const shown = fieldDefault(f);
-    visit(path, key, f.doc, shown);
+    ctx.visit(path, key, f.doc, shown);
     const dflt = f.kind === "req" ? "required" : showDefault(shown);
-    rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec)))} | ${cell(dflt)} | ${cell(f.doc ?? "")} |`);
+    rows.push(`| ${code(key)} | ${cell(typeOf(f.codec, childPath(path, key, f.codec), ctx))} | ${cell(dflt)} | ${cell(f.doc ?? "")} |`);
   }
   return rows;
 }
 
-function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string, defaults: unknown, visit: Visit): string[] {
+function tableTable(shape: Extract<Shape, { kind: "table" }>, path: string, defaults: unknown, ctx: Ctx): string[] {
   const rows = ["| parameter | type | default | description |", "|---|---|---|---|"];
   for (const e of shape.entries) {
     const value = fieldOf(defaults, e.field);
     const shown = compound(e.codec) === null && value !== undefined ? { codec: e.codec, value } : null;
-    visit(path, e.key, e.doc, shown);
-    rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec)))} | ${cell(showDefault(shown))} | ${cell(e.doc)} |`);
+    ctx.visit(path, e.key, e.doc, shown);
+    rows.push(`| ${code(e.key)} | ${cell(typeOf(e.codec, childPath(path, e.key, e.codec), ctx))} | ${cell(showDefault(shown))} | ${cell(e.doc)} |`);
   }
   return rows;
 }
 
 const fieldOf = (defaults: unknown, field: string): unknown => (isPlainObject(defaults) ? defaults[field] : undefined);
 
-/** One section per map, depth first, in the order the keys are declared. */
-function sections(path: string, codec: Codec<unknown>, defaults: unknown, level: number, out: string[], visit: Visit): void {
+/** One section per map, depth first, in the order the keys are declared; a map described already is not again. */
+function sections(path: string, codec: Codec<unknown>, defaults: unknown, level: number, out: string[], ctx: Ctx): void {
   const shape = compound(codec);
-  if (shape === null) return;
+  if (shape === null || ctx.sectionOf.has(codec)) return;
+  ctx.sectionOf.set(codec, path);
   const hashes = "#".repeat(Math.min(level, 6));
   if (shape.kind === "oneOf") {
     out.push(`${hashes} ${code(path)}`, "", `One of these maps, chosen by ${code(shape.tag)}:`, "");
     for (const v of shape.variants) {
       const vs = shapeOf(v.codec);
-      visit(path, `${shape.tag}: ${v.name}`, v.doc, null);
+      ctx.visit(path, `${shape.tag}: ${v.name}`, v.doc, null);
       out.push(`${"#".repeat(Math.min(level + 1, 6))} ${code(`${shape.tag}: ${v.name}`)}`, "", v.doc, "");
       if (vs?.kind !== "struct") continue;
-      out.push(...structTable(vs, path, visit, shape.tag), "");
-      for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 2, out, visit);
+      out.push(...structTable(vs, path, ctx, shape.tag), "");
+      for (const [key, f] of Object.entries(vs.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 2, out, ctx);
     }
     return;
   }
   out.push(`${hashes} ${code(path)}`, "");
   if (shape.kind === "struct") {
-    out.push(...structTable(shape, path, visit), "");
-    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 1, out, visit);
+    out.push(...structTable(shape, path, ctx), "");
+    for (const [key, f] of Object.entries(shape.props)) sections(childPath(path, key, f.codec), f.codec, undefined, level + 1, out, ctx);
   } else {
-    out.push(...tableTable(shape, path, defaults, visit), "");
-    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, fieldOf(defaults, e.field), level + 1, out, visit);
+    out.push(...tableTable(shape, path, defaults, ctx), "");
+    for (const e of shape.entries) sections(childPath(path, e.key, e.codec), e.codec, fieldOf(defaults, e.field), level + 1, out, ctx);
   }
 }
 
@@ -149,6 +160,7 @@ export function shownDefaults(): ({ path: string } & ShownDefault)[] {
 }
 
 function render(fields: TopFields, visit: Visit): string {
+  const ctx: Ctx = { visit, sectionOf: new Map() };
   const out: string[] = [
     "# Scenario reference",
     "",
@@ -175,12 +187,12 @@ function render(fields: TopFields, visit: Visit): string {
   for (const [key, spec] of Object.entries(fields)) {
     const codec = spec.codec as Codec<unknown>;
     const path = spec.list ? `${key}[]` : key;
-    const type = spec.list ? `list of ${typeOf(codec, path)}` : typeOf(codec, path);
+    const type = spec.list ? `list of ${typeOf(codec, path, ctx)}` : typeOf(codec, path, ctx);
     visit("", key, spec.doc, "default" in spec ? { codec, value: spec.default } : null);
     const required = "required" in spec ? (spec.required === "file" ? "in every file" : "yes (here or in a base)") : "default" in spec ? `no (default ${code(showValue(codec, spec.default))})` : "no";
     out.push(`| ${code(key)} | ${cell(type)} | ${cell(required)} | ${cell(spec.doc)} |`);
   }
   out.push("");
-  for (const [key, spec] of Object.entries(fields)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, TABLE_DEFAULTS[key], 2, out, visit);
+  for (const [key, spec] of Object.entries(fields)) sections(spec.list ? `${key}[]` : key, spec.codec as Codec<unknown>, TABLE_DEFAULTS[key], 2, out, ctx);
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -57,3 +57,10 @@ t.test("the reference names every top-level key, load profile and component para
   t.match(doc, "| `metricResolution` | duration ≥ 10s | `15s` | metrics-server `--metric-resolution`");
   t.match(doc, "| `cpuPerRequest` | CPU time on one core (200ms, 1.5s) | `10ms` |");
 });
+
+t.test("a map two fields share is described once: the queues' producer points at the load profile", async (t) => {
+  const doc = scenarioReference();
+  t.match(doc, /\| `produce` \| map with a `type`, see `load\[\]\.profile` \|/);
+  t.notMatch(doc, /`queues\[\]\.produce`/, "no second copy of the profiles");
+  t.equal(doc.match(/^#### `type: poissonSpikes`$/gm)?.length, 1);
+});

@@ -9,7 +9,8 @@ import { parse } from "csv-parse/sync";
 import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
-import { outputText } from "../../experiments/scenario/helpers.js";
+import path from "node:path";
+import { fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
 
 const loaded = loadScenario("experiments/scenarios/keda-redis/scenario.yaml");
 if (loaded.config === null) throw new Error(loaded.errors.map(formatDiagnostic).join("\n"));
@@ -55,4 +56,15 @@ t.test("queues.csv: every item taken; the burst's last item waited 25.25 s", asy
   // Each item then takes its worker 1 s (quantiles are read within a 2.3 % histogram bucket).
   const p99 = Number(row.wait_p99_s);
   t.ok(Math.abs(Number(row.latency_p99_s) - (p99 + 1)) <= 0.025 * (p99 + 1), `latency p99 ${row.latency_p99_s} = wait p99 ${p99} + 1 s`);
+});
+
+t.test("components.keda.pollLatency 0: the poll reads the clock on its tick, and the cooldown ending at 510 s holds until 540 s", async (t) => {
+  const f = fixture({
+    "on-tick.yaml": `${HEADER}extends: ${path.resolve("experiments/scenarios/keda-redis/scenario.yaml")}\ncomponents: {keda: {pollLatency: 0s}}\n`,
+  });
+  const onTick = loadScenario(f.file("on-tick.yaml"));
+  if (onTick.config === null) throw new Error(onTick.errors.map(formatDiagnostic).join("\n"));
+  const out = runScenario(onTick.config, { name: "on-tick", description: "", sloLatencyP95_ms: 500, files: onTick.scenario.files });
+  const rows = parse(outputText(out.files, "keda-decisions.csv"), { columns: true }) as Record<string, string>[];
+  t.strictSame(rows.filter((r) => r.scale_to !== "").map((r) => [r.time_s, r.scale_to]), [["60", "1"], ["540", "0"]]);
 });
