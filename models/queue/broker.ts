@@ -115,7 +115,22 @@ class QueueState {
     for (const p of this.partitions) total += p.backlog;
     return total;
   }
+
+  produced(): number {
+    let total = 0;
+    for (const p of this.partitions) total += p.produced;
+    return total;
+  }
+
+  /** Items the group's position moved past: taken by consumers, or skipped. */
+  taken(): number {
+    let total = 0;
+    for (const p of this.partitions) total += p.taken;
+    return total;
+  }
 }
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Whole items of a fluid count (an item partly taken still counts). */
 function wholeItems(items: number): number {
@@ -189,13 +204,8 @@ export class QueueBrokers implements QueueReader {
     const rows: (string | number)[][] = [];
     for (const q of this.queues.values()) {
       this.advance(q, now_ms);
-      let produced = 0;
-      let taken = 0;
-      for (const p of q.partitions) {
-        produced += p.produced;
-        taken += p.taken;
-      }
-      const r3 = (x: number) => Math.round(x * 1000) / 1000;
+      const produced = q.produced();
+      const taken = q.taken();
       rows.push([
         q.spec.name, q.spec.broker, r3(produced), r3(taken - q.skipped), r3(q.skipped), r3(q.backlog()), r3(q.backlogMax),
         r3(q.waits.mean_s), r3(q.waits.quantile_s(0.5)), r3(q.waits.quantile_s(0.95)), r3(q.waits.quantile_s(0.99)), r3(q.waits.max),
@@ -368,16 +378,12 @@ export class QueueBrokers implements QueueReader {
   private sample(series: TimeSeries, now_ms: number): void {
     for (const q of this.queues.values()) {
       this.advance(q, now_ms);
-      let produced = 0;
-      let taken = 0;
-      for (const p of q.partitions) {
-        produced += p.produced;
-        taken += p.taken;
-      }
+      const produced = q.produced();
+      const taken = q.taken();
       series.add(now_ms, "Queue", q.spec.name, "items", wholeItems(q.backlog()));
       series.add(now_ms, "Queue", q.spec.name, "consumers", q.members.length);
-      series.add(now_ms, "Queue", q.spec.name, "items_produced", Math.round((produced - q.sampledProduced) * 1000) / 1000);
-      series.add(now_ms, "Queue", q.spec.name, "items_taken", Math.round((taken - q.sampledTaken) * 1000) / 1000);
+      series.add(now_ms, "Queue", q.spec.name, "items_produced", r3(produced - q.sampledProduced));
+      series.add(now_ms, "Queue", q.spec.name, "items_taken", r3(taken - q.sampledTaken));
       q.sampledProduced = produced;
       q.sampledTaken = taken;
     }

@@ -7,22 +7,9 @@ import { parse } from "csv-parse/sync";
 import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
-import { fixture, HEADER, outputText } from "../scenario/helpers.js";
+import { deploymentYaml, fixture, HEADER, outputText } from "../scenario/helpers.js";
 
-const tier = (name: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      containers:
-      - name: ${name}
-        image: nginx
-        resources: {requests: {cpu: 500m, memory: 128Mi}, limits: {cpu: "1"}}
----
+const tier = (name: string, replicas: number) => `${deploymentYaml(name, replicas)}---
 apiVersion: v1
 kind: Service
 metadata: {name: ${name}}

@@ -15,6 +15,22 @@ export function fixture(files: Record<string, string>): { dir: string; file: (na
   return { dir, file: (name) => path.join(dir, name) };
 }
 
+/** A Deployment whose one container requests 500m / 128Mi with a 1-core limit. */
+export const deploymentYaml = (name: string, replicas: number, image = "nginx") => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+      - name: ${name}
+        image: ${image}
+        resources: {requests: {cpu: 500m, memory: 128Mi}, limits: {cpu: "1"}}
+`;
+
 export const WEB_MANIFESTS = `apiVersion: apps/v1
 kind: Deployment
 metadata:

@@ -9,20 +9,9 @@ import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js"
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
 import type { Deployment, Pod } from "../../../models/cluster/types.js";
-import { fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
+import { deploymentYaml, fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
 
-const consumer = (name: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      containers:
-      - {name: w, image: worker, resources: {requests: {cpu: 500m, memory: 128Mi}, limits: {cpu: "1"}}}
-`;
+const consumer = (name: string, replicas: number) => deploymentYaml(name, replicas, "worker");
 
 function load(manifests: string, rest: string) {
   const f = fixture({
