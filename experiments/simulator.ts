@@ -24,7 +24,7 @@ import { SchedulerController, DEFAULT_SCHEDULER_CONTROLLER_CONFIG, type Schedule
 import { DEFAULT_REPLICASET_CONTROLLER_CONFIG, REPLICATION_CONTROLLER_KIND, ReplicaSetController } from "../models/replicaset/controller.js";
 import { StatefulSetController } from "../models/statefulset/controller.js";
 import { DaemonSetController } from "../models/daemonset/controller.js";
-import { DEFAULT_KEDA_OPERATOR_CONFIG, KedaOperator, type KedaOperatorConfig } from "../models/keda/operator.js";
+import { DEFAULT_KEDA_OPERATOR_CONFIG, KedaOperator, type KedaOperatorConfig, type StoredScaledObject } from "../models/keda/operator.js";
 import { QueueBrokers, type QueueSpec } from "../models/queue/broker.js";
 import { DisruptionController } from "../models/disruption/controller.js";
 import { PersistentVolumeController } from "../models/volume/pv-controller.js";
@@ -153,9 +153,10 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
   };
 }
 
-/** Whether any HPA of the run reads custom or external metrics (so Prometheus must run). */
+/** Whether any HPA of the run reads custom or external metrics, or a ScaledObject queries Prometheus (so Prometheus must run). */
 export function needsCustomMetrics(config: SimulationConfig): boolean {
   for (const object of config.objects) {
+    if (object.kind === "ScaledObject" && (object as unknown as StoredScaledObject).spec.triggers.some((t) => t.type === "prometheus")) return true;
     if (object.kind !== "HorizontalPodAutoscaler") continue;
     const hpa = object as unknown as StoredHorizontalPodAutoscaler;
     if (hpa.spec.metrics.some((m) => m.type === "Pods" || m.type === "Object" || m.type === "External")) return true;
@@ -243,7 +244,7 @@ export class ClusterSimulation {
     this.queues = (config.queues ?? []).length > 0
       ? new QueueBrokers(this.sim, this.store, this.runtime, this.apps, config.queues!, this.timeseries, config.sampleInterval_ms)
       : null;
-    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, components.keda, this.queues) : null;
+    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, components.keda, this.queues, custom?.prometheus ?? null) : null;
     const metricsApis = this.keda === null ? custom : withExternalMetrics(custom, this.keda);
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, metricsApis), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);

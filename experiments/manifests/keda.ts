@@ -14,8 +14,8 @@ import { array, def, int, oneOf, opt, req, str, stringMap, struct, type Codec } 
 import { objectMeta } from "./common.js";
 import { isDNS1123Subdomain } from "./validation.js";
 
-/** Trigger types whose event source kubesim simulates (redis and kafka read the scenario's `queues`; prometheus needs a query source: planned). */
-export const SIMULATED_TRIGGER_TYPES: readonly string[] = ["cpu", "memory", "cron", "redis", "kafka"];
+/** Trigger types whose event source kubesim simulates (redis and kafka read the scenario's `queues`, prometheus kubesim's Prometheus). */
+export const SIMULATED_TRIGGER_TYPES: readonly string[] = ["cpu", "memory", "cron", "redis", "kafka", "prometheus"];
 
 const anyStrings = (name: string) => stringMap(name, () => [], () => []);
 
@@ -40,7 +40,7 @@ const trigger: Codec<ScaleTriggers> = struct(
         return t;
       }
       if (!SIMULATED_TRIGGER_TYPES.includes(t.type)) {
-        ctx.error(["type"], `Unsupported value: ${JSON.stringify(t.type)}: kubesim simulates the event sources of ${SIMULATED_TRIGGER_TYPES.join(", ")} triggers so far (Prometheus queries for KEDA are planned)`);
+        ctx.error(["type"], `Unsupported value: ${JSON.stringify(t.type)}: kubesim simulates the event sources of ${SIMULATED_TRIGGER_TYPES.join(", ")} triggers`);
       }
       return t;
     },

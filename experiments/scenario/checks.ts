@@ -21,6 +21,8 @@ import { POD_TEMPLATE_KINDS, type DecodedObject } from "./manifests.js";
 import type { Report, Site } from "./report.js";
 import { closest } from "./strict.js";
 import { parseCanary } from "../../models/ingress/canary.js";
+import { EXPOSED_METRICS } from "../../models/prometheus-adapter/prometheus.js";
+import { parseQuery, QueryError, type Query } from "../../models/prometheus-adapter/query.js";
 import type { Ingress } from "../../models/ingress/types.js";
 
 export function findObject(objects: readonly DecodedObject[], kind: string, ref: ObjectRef): DecodedObject | undefined {
@@ -220,6 +222,30 @@ export function checkQueueTriggers(objects: readonly DecodedObject[], queues: Re
         report.errorAt(site, `no ${t.type} queue named ${JSON.stringify(name ?? "")} in the scenario's \`queues\`${best !== null ? ` (did you mean ${JSON.stringify(best)}?)` : ofBroker.length === 0 ? ` (it has no ${t.type} queue)` : ""}`);
       } else if (t.type === "kafka" && t.metadata.consumerGroup !== q.consumerGroup) {
         report.errorAt(o.site(["spec", "triggers", i, "metadata", "consumerGroup"]), `the consumer group of topic ${JSON.stringify(name)} is ${JSON.stringify(q.consumerGroup)} in the scenario's \`queues\`, not ${JSON.stringify(t.metadata.consumerGroup)}`);
+      }
+    });
+  }
+}
+
+/**
+ * KEDA prometheus triggers query kubesim's Prometheus: a query it cannot evaluate, or a range
+ * longer than the samples it keeps (components.prometheus.retention), is an error at the query.
+ */
+export function checkPrometheusTriggers(objects: readonly DecodedObject[], retention_ms: number, report: Report): void {
+  const known = new Set(EXPOSED_METRICS.keys());
+  const longest = (q: Query): number => (q.kind === "aggregate" ? longest(q.inner) : q.kind === "rate" ? q.window_ms : 0);
+  for (const o of objects) {
+    if (o.object.kind !== "ScaledObject") continue;
+    (o.object as unknown as StoredScaledObject).spec.triggers.forEach((t, i) => {
+      const text = t.metadata.query;
+      if (t.type !== "prometheus" || text === undefined) return;
+      const site = o.site(["spec", "triggers", i, "metadata", "query"]);
+      try {
+        const window_ms = longest(parseQuery(text, known));
+        if (window_ms > retention_ms) report.errorAt(site, `the range [${window_ms / 1000}s] is longer than kubesim's Prometheus keeps samples (components.prometheus.retention ${retention_ms / 1000}s): raise the retention`);
+      } catch (e) {
+        if (!(e instanceof QueryError)) throw e;
+        report.errorAt(site, `Invalid value: ${JSON.stringify(text)}: ${e.message}`);
       }
     });
   }

@@ -22,7 +22,8 @@ import type { SimulationConfig } from "../simulator.js";
 import type { QueueSpec } from "../../models/queue/broker.js";
 import type { ProfileSpec } from "./profiles.js";
 import { closest } from "./strict.js";
-import { admitScaledObjects, annotateApps, carryAppAnnotations, checkDisruptionBudgetSelectors, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { DEFAULT_PROMETHEUS_CONFIG } from "../../models/prometheus-adapter/prometheus.js";
+import { admitScaledObjects, annotateApps, carryAppAnnotations, checkDisruptionBudgetSelectors, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -131,6 +132,7 @@ export function loadScenario(file: string): LoadedScenario {
     carryAppAnnotations(updates, objects);
   }
   checkHpaTargets(objects, report);
+  checkPrometheusTriggers(objects, fields.components?.prometheus?.retention_ms ?? DEFAULT_PROMETHEUS_CONFIG.retention_ms, report);
   checkHpaScaleToZero(objects, fields.components?.hpa?.scaleToZero ?? false, report);
   checkVpaTargets(objects, report);
   checkHpaRequests(objects, report);

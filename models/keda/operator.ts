@@ -7,9 +7,9 @@
  * the ScaledObject's scaler when the HPA reads, as without useCachedMetrics).
  *
  * The decisions are the pure functions of this folder (poll.ts, executor.ts, hpa.ts, scalers/);
- * this module only reads and writes the store. Event sources simulated so far: cpu and memory
- * (read by the generated HPA from metrics-server) and cron (the simulated clock); the loader
- * refuses other trigger types until their brokers exist.
+ * this module only reads and writes the store. Event sources: cpu and memory (read by the
+ * generated HPA from metrics-server), cron (the simulated clock), redis and kafka (the scenario's
+ * queues, models/queue/) and prometheus (kubesim's Prometheus, asked through its query API).
  */
 import { Recorder, type Simulation } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
@@ -23,6 +23,7 @@ import { newHPAForScaledObject, SCALED_OBJECT_NAME_LABEL, type KedaHpaMetricSpec
 import { pollScaledObject } from "./poll.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES, type TriggerObservation } from "./scalers/index.js";
 import type { PartitionOffsets } from "./scalers/kafka.js";
+import { executePromQuery, parsePrometheusMetadata } from "./scalers/prometheus.js";
 import type { HpaBehaviorConfig, ScaledObject, ScaledObjectSpec, ScaleTriggers } from "./types.js";
 
 export const KEDA_COMPONENT = "keda-operator";
@@ -59,6 +60,11 @@ export interface KedaOperatorConfig {
 }
 
 export const DEFAULT_KEDA_OPERATOR_CONFIG: Readonly<KedaOperatorConfig> = Object.freeze({ epoch_ms: Date.UTC(2025, 0, 1), pollLatency_ms: 1 });
+
+/** What prometheus triggers ask: Prometheus' /api/v1/query (models/prometheus-adapter/prometheus.ts). */
+export interface PromQueryApi {
+  queryApi(query: string, now_ms: number): { status: number; body: string };
+}
 
 /** What redis and kafka triggers read: the scenario's queues (models/queue/broker.ts). */
 export interface QueueReader {
@@ -107,6 +113,7 @@ export class KedaOperator {
     private readonly events: EventLog,
     private readonly config: Readonly<KedaOperatorConfig> = DEFAULT_KEDA_OPERATOR_CONFIG,
     private readonly queues: QueueReader | null = null,
+    private readonly prometheus: PromQueryApi | null = null,
   ) {
     store.watch<StoredScaledObject>("ScaledObject", (type, so) => {
       if (type === "ADDED") this.reconcile(so);
@@ -166,6 +173,14 @@ export class KedaOperator {
         const topic = trigger.metadata.topic || q.topicOfGroup(trigger.metadata.consumerGroup);
         return { partitions: topic === undefined ? [] : q.offsets(topic) };
       }
+      case "prometheus": {
+        // GetMetricsAndActivity's ExecutePromQuery: the HTTP answer, then the scaler's reading of it.
+        if (this.prometheus === null) throw new Error("a prometheus trigger without Prometheus (the simulator builds it for one)");
+        const meta = parsePrometheusMetadata(trigger);
+        const { status, body } = this.prometheus.queryApi(meta.query, now_ms);
+        const r = executePromQuery(meta, status, body);
+        return r.error === null ? { queryValue: r.value } : { error: r.error };
+      }
       default:
         return {};
     }
@@ -201,7 +216,7 @@ export class KedaOperator {
     }
     this.decisions.add([
       now_ms / 1000, `${so.metadata.namespace}/${so.metadata.name}`,
-      result.triggers.map((t) => `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`).join("; "),
+      result.triggers.map((t) => (t.error !== undefined ? `${t.metricName}: error: ${t.error}` : `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`)).join("; "),
       String(active), from, d.action, d.scaleTo ?? "",
     ]);
   }
@@ -220,7 +235,9 @@ export class KedaOperator {
       if (RESOURCE_TRIGGER_TYPES.includes(trigger.type)) continue;
       const scaler = buildScaler(trigger);
       if (scaler.getMetricSpecForScaling(i).metricName !== metricName) continue;
-      const r = scaler.getMetricsAndActivity(this.observation(trigger, now_ms));
+      const observation = this.observation(trigger, now_ms);
+      if (observation.error !== undefined) return { error: `error getting metric for scaler: ${observation.error}` };
+      const r = scaler.getMetricsAndActivity(observation);
       return [{ timestamp_ms: now_ms, value_milli: r.metricValueMilli }];
     }
     return { error: `no metric ${metricName} for scaledobject ${namespace}/${so.metadata.name}` };

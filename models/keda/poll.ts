@@ -10,8 +10,11 @@ import type { ScaledObject } from "./types.js";
 
 export interface TriggerPoll {
   metricName: string;
+  /** NaN when the trigger failed. */
   metricValueMilli: number;
   isActive: boolean;
+  /** Why the trigger could not be read, if it could not. */
+  error?: string;
 }
 
 export interface PollResult {
@@ -32,7 +35,14 @@ export function pollScaledObject(so: ScaledObject, currentReplicas: number, obse
     }
     const scaler = buildScaler(trigger);
     const { metricName } = scaler.getMetricSpecForScaling(i);
-    const r = scaler.getMetricsAndActivity(observations[i] ?? {});
+    const observation = observations[i] ?? {};
+    if (observation.error !== undefined) {
+      // checkScalers: the trigger's error makes the ScaledObject's state an error.
+      triggers.push({ metricName, metricValueMilli: NaN, isActive: false, error: observation.error });
+      states.push({ type: trigger.type, metricName, error: true });
+      return;
+    }
+    const r = scaler.getMetricsAndActivity(observation);
     triggers.push({ metricName, metricValueMilli: r.metricValueMilli, isActive: r.isActive });
     states.push({ type: trigger.type, metricName, isActive: r.isActive });
   });

@@ -40,7 +40,9 @@ import { setSelectorMatches } from "../cluster/labels.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { isPodTerminal } from "../kubelet/pod-status.js";
 import type { ServiceState, ServiceTraffic } from "../service/traffic.js";
+import { parseQuery, QueryError, type Query } from "./query.js";
 import {
+  aggregate,
   compileMatcher,
   extrapolatedRate,
   type LabelMatcher,
@@ -365,6 +367,39 @@ export class Prometheus {
     return out;
   }
 
+  /** A parsed query (query.ts) evaluated at `now_ms`: an instant vector. */
+  evaluate(query: Query, now_ms: number): VectorSample[] {
+    switch (query.kind) {
+      case "aggregate":
+        return aggregate(query.op, query.by, this.evaluate(query.inner, now_ms));
+      case "rate":
+        return this.rate(query.metric, query.matchers, query.window_ms, now_ms, query.fn === "rate");
+      case "selector":
+        return this.instant(query.metric, query.matchers, now_ms);
+    }
+  }
+
+  /**
+   * GET /api/v1/query?query=<text> at `now_ms`: the HTTP status and JSON body Prometheus answers
+   * (web/api/v1 api.go query: a vector result, each sample `[unix seconds, "value"]`; a query it
+   * cannot parse is 400 bad_data). What KEDA's prometheus scaler reads.
+   */
+  queryApi(text: string, now_ms: number): { status: number; body: string } {
+    let query: Query;
+    try {
+      query = parseQuery(text, new Set(EXPOSED_METRICS.keys()));
+    } catch (e) {
+      if (!(e instanceof QueryError)) throw e;
+      return { status: 400, body: JSON.stringify({ status: "error", errorType: "bad_data", error: e.message }) };
+    }
+    const result = this.evaluate(query, now_ms).map((s) => {
+      const metric: Record<string, string> = {};
+      for (const name of ["namespace", "pod", "service"] as const) if (s.labels[name] !== "") metric[name] = s.labels[name];
+      return { metric, value: [now_ms / 1000, formatSampleValue(s.value)] };
+    });
+    return { status: 200, body: JSON.stringify({ status: "success", data: { resultType: "vector", result } }) };
+  }
+
   /** Copies one series' samples with start < t <= end into the scratch arrays; returns how many. */
   private window(slot: number, column: number, start_ms: number, end_ms: number): number {
     const size = this.ringSize;
@@ -398,4 +433,12 @@ function matches(tests: readonly { name: string; test: ValueTest }[], labels: Se
     if (!test(value)) return false;
   }
   return true;
+}
+
+/** A sample value as Prometheus' JSON writes it: NaN and ±Inf spelled out. */
+function formatSampleValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  return String(v);
 }

@@ -1,6 +1,7 @@
 /**
  * The few PromQL pieces the adapter's queries need, as pure functions: range-vector rate
- * (Prometheus' extrapolatedRate), label matchers, and `sum`/`avg ... by (labels)` aggregation.
+ * (Prometheus' extrapolatedRate), label matchers, and `sum`/`avg`/`min`/`max`/`count ... by (labels)`
+ * aggregation.
  *
  * Semantics are Prometheus 3.x: a range `[w]` evaluated at t selects the samples with
  * t - w < ts <= t (left-open since 3.0, promql/engine.go matrixIterSlice keeps `T > mint`), and an
@@ -158,12 +159,13 @@ export interface VectorSample {
 export const EMPTY_LABELS: SeriesLabels = Object.freeze({ namespace: "", pod: "", service: "" });
 
 /**
- * `sum by (by) (vector)` / `avg by (by) (vector)` (promql/engine.go aggregation): groups by the
- * values of the `by` labels; the result keeps only those labels. Groups come out in the order
- * first seen (the input's order), which the engine does not promise but keeps runs reproducible.
+ * `<op> by (by) (vector)` for sum, avg, min, max and count (promql/engine.go aggregation): groups
+ * by the values of the `by` labels; the result keeps only those labels. Groups come out in the
+ * order first seen (the input's order), which the engine does not promise but keeps runs
+ * reproducible.
  */
-export function aggregate(op: "sum" | "avg", by: readonly LabelName[], vector: readonly VectorSample[]): VectorSample[] {
-  const groups = new Map<string, { labels: SeriesLabels; sum: number; count: number }>();
+export function aggregate(op: "sum" | "avg" | "min" | "max" | "count", by: readonly LabelName[], vector: readonly VectorSample[]): VectorSample[] {
+  const groups = new Map<string, { labels: SeriesLabels; sum: number; count: number; min: number; max: number }>();
   for (const s of vector) {
     let key = "";
     for (const name of by) key += `${s.labels[name]}\u0000`;
@@ -171,13 +173,18 @@ export function aggregate(op: "sum" | "avg", by: readonly LabelName[], vector: r
     if (!g) {
       const labels = { namespace: "", pod: "", service: "" };
       for (const name of by) labels[name] = s.labels[name];
-      g = { labels, sum: 0, count: 0 };
+      g = { labels, sum: 0, count: 0, min: Infinity, max: -Infinity };
       groups.set(key, g);
     }
     g.sum += s.value;
     g.count++;
+    if (s.value < g.min) g.min = s.value;
+    if (s.value > g.max) g.max = s.value;
   }
   const out: VectorSample[] = [];
-  for (const g of groups.values()) out.push({ labels: g.labels, value: op === "sum" ? g.sum : g.sum / g.count });
+  for (const g of groups.values()) {
+    const value = op === "sum" ? g.sum : op === "avg" ? g.sum / g.count : op === "min" ? g.min : op === "max" ? g.max : g.count;
+    out.push({ labels: g.labels, value });
+  }
   return out;
 }

@@ -19,6 +19,8 @@ export interface TriggerObservation {
   partitions?: PartitionOffsets[];
   /** cron: Unix seconds. */
   now?: number;
+  /** The event source could not be read (a failed query): GetMetricsAndActivity's error. */
+  error?: string;
 }
 
 export interface ExternalScaler {

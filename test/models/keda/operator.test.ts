@@ -110,6 +110,31 @@ t.test("a cron trigger: to zero, activated 0 -> 1 by KEDA, 1 -> 3 by the HPA, ba
   t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 0);
 });
 
+t.test("a prometheus trigger: KEDA asks kubesim's Prometheus, the HPA scales on requests per second", async (t) => {
+  const so = (query: string) => `${DEPLOYMENT}---\n${scaledObject(`  minReplicaCount: 1
+  maxReplicaCount: 10
+  pollingInterval: 15
+  triggers:
+  - type: prometheus
+    metadata: {serverAddress: "http://prometheus:9090", threshold: "10", query: '${query}'}
+`)}`;
+  const rest = `apps: [{name: worker, deployments: [worker], cpuPerRequest: 20ms}]
+load: [{service: worker, profile: {type: constant, rps: 50}}]
+components: {prometheus: {scrapeInterval: 15s}}
+`;
+  const { store, text } = run(so('sum(rate(http_requests_total{service="worker"}[1m]))'), rest);
+  t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 5, "50 requests/s at 10 per replica");
+  const rows = parse(text("keda-decisions.csv"), { columns: true }) as Record<string, string>[];
+  t.match(rows[rows.length - 1].triggers, /^s0-prometheus=(49|50)(\.\d+)? \(active\)$/, "the rate as KEDA read it");
+  // One element per pod: KEDA's ExecutePromQuery refuses it; the ScaledObject is in error and the HPA cannot read the metric.
+  const perPod = run(so("sum by (pod) (rate(http_requests_total[1m]))"), rest);
+  const errRows = parse(perPod.text("keda-decisions.csv"), { columns: true }) as Record<string, string>[];
+  t.match(errRows[errRows.length - 1].triggers, /^s0-prometheus: error: prometheus query sum by \(pod\) \(rate\(http_requests_total\[1m\]\)\) returned multiple elements$/);
+  t.equal(perPod.store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 2, "nothing scaled it");
+  const failed = [...perPod.output.simulation.events.recorder.rows()].filter((e) => e[5] === "FailedGetExternalMetric");
+  t.ok(failed.length > 0, "the HPA reports FailedGetExternalMetric");
+});
+
 t.test("the loader refuses what KEDA's webhook and scalers would, with file:line", async (t) => {
   const cases: [string, RegExp][] = [
     ["  triggers:\n  - {type: rabbitmq, metadata: {queueName: q}}\n", /spec\.triggers\[0\]\.type: unknown trigger type "rabbitmq"/],
@@ -117,7 +142,9 @@ t.test("the loader refuses what KEDA's webhook and scalers would, with file:line
     ["  minReplicaCount: 5\n  maxReplicaCount: 2\n  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: MinReplicaCount=5 must be less than MaxReplicaCount=2/],
     ["  triggers:\n  - {type: cpu, metadata: {value: \"50\"}}\n", /spec\.minReplicaCount: Invalid value: 0: scaledobject has only cpu\/memory triggers AND minReplica is 0 \(scale to zero doesn't work in this case\)/],
     ["  triggers:\n  - {type: redis, metadata: {listName: jobs, listLength: \"5\", address: \"redis:6379\"}}\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.listName: no redis queue named "jobs" in the scenario's `queues` \(it has no redis queue\)/],
-    ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"up\", threshold: \"1\"}}\n", /spec\.triggers\[0\]\.type: Unsupported value: "prometheus": kubesim simulates the event sources of cpu, memory, cron, redis, kafka triggers so far/],
+    ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"up\", threshold: \"1\"}}\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.query: Invalid value: "up": no series "up" is scraped/],
+    ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"sum(rate(http_requests_total[1h]))\", threshold: \"1\"}}\n", /spec\.triggers\[0\]\.metadata\.query: the range \[3600s\] is longer than kubesim's Prometheus keeps samples \(components\.prometheus\.retention 600s\): raise the retention/],
+    ["  triggers:\n  - {type: rabbitmq, metadata: {queueName: q}}\n", /spec\.triggers\[0\]\.type: unknown trigger type "rabbitmq"; known: redis, kafka, prometheus, cron, cpu, memory/],
   ];
   for (const [spec, want] of cases) {
     const { loaded } = load(`${DEPLOYMENT}---\n${scaledObject(spec)}`);

@@ -3,6 +3,7 @@ import t from "tap";
 import { constant } from "../../../models/workload/load-profiles.js";
 import type { LabelMatcher } from "../../../models/prometheus-adapter/promql.js";
 import { cluster } from "./fixtures.js";
+import { executePromQuery } from "../../../models/keda/scalers/prometheus.js";
 
 const pod = (name: string): LabelMatcher[] => [{ name: "pod", op: "=", value: name }];
 const custom = (phase_ms: number) => ({ prometheus: { phase_ms } });
@@ -73,4 +74,30 @@ t.test("memory: ring slots of gone pods are reused", async (t) => {
   // Retention 10 min, one pod per minute: about 11 gone pods kept at once, plus web-0 and the ingress.
   t.ok(c.prometheus.slotsAllocated <= 16, `slots allocated ${c.prometheus.slotsAllocated} stay bounded over 60 pods`);
   t.equal(c.prometheus.ringSize, 22, "ring holds 10 min of 30 s samples plus slack");
+});
+
+t.test("the query API: what KEDA's prometheus scaler reads, as Prometheus' JSON", async (t) => {
+  const c = cluster(constant(20), { custom: custom(5_000) });
+  c.sim.run(185_000);
+  const now = c.sim.now_ms;
+  const meta = { ignoreNullValues: true, query: "" };
+  const ok = c.prometheus.queryApi('sum(rate(http_requests_total{service="web"}[2m]))', now);
+  t.equal(ok.status, 200);
+  const body = JSON.parse(ok.body);
+  t.equal(body.status, "success");
+  t.equal(body.data.resultType, "vector");
+  t.strictSame(body.data.result[0].metric, {}, "sum without by: no labels");
+  t.equal(body.data.result[0].value[0], now / 1000);
+  const rate = c.prometheus.evaluate({ kind: "aggregate", op: "sum", by: [], inner: { kind: "rate", fn: "rate", metric: "http_requests_total", matchers: [{ name: "service", op: "=", value: "web" }], window_ms: 120_000 } }, now)[0].value;
+  t.ok(Math.abs(rate - 20) < 1.5, `about the offered 20 rps: ${rate}`);
+  t.strictSame(executePromQuery(meta, ok.status, ok.body), { value: rate, error: null }, "the scaler reads back the exact value");
+  const perPod = c.prometheus.queryApi("sum by (pod) (http_requests_queued)", now);
+  t.match(executePromQuery(meta, perPod.status, perPod.body).error, /returned multiple elements/, "two pods, two elements: KEDA refuses it");
+  t.strictSame(JSON.parse(perPod.body).data.result.map((r: { metric: { pod: string } }) => r.metric.pod), ["web-0", "web-1"]);
+  const bad = c.prometheus.queryApi("up", now);
+  t.equal(bad.status, 400);
+  t.equal(JSON.parse(bad.body).errorType, "bad_data");
+  t.match(executePromQuery(meta, bad.status, bad.body).error, /status: 400/);
+  const none = c.prometheus.queryApi('http_requests_queued{pod="nope"}', now);
+  t.strictSame(executePromQuery(meta, none.status, none.body), { value: 0, error: null }, "empty result: 0 with ignoreNullValues");
 });
