@@ -228,7 +228,8 @@ const scalingRules: Codec<HPAScalingRules> = struct(
   },
 );
 
-const behavior: Codec<HorizontalPodAutoscalerBehavior> = struct(
+/** autoscaling/v2 HorizontalPodAutoscalerBehavior, validated as the API server does (KEDA's advanced section reuses it). */
+export const behavior: Codec<HorizontalPodAutoscalerBehavior> = struct(
   "HorizontalPodAutoscalerBehavior",
   { scaleUp: opt(scalingRules), scaleDown: opt(scalingRules) },
   { build: (f) => ({ scaleUp: f.scaleUp ?? null, scaleDown: f.scaleDown ?? null }) },

@@ -8,7 +8,9 @@ import type { NewObject } from "../../models/cluster/store.js";
 import { checkReplicaCountBoundsAreValid } from "../../models/keda/hpa.js";
 import { cpuMemoryMetricSpec } from "../../models/keda/scalers/cpu-memory.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES } from "../../models/keda/scalers/index.js";
-import { KedaConfigError, type ScaledObjectSpec, type ScaleTriggers } from "../../models/keda/types.js";
+import { KedaConfigError, type Fallback, type HpaBehaviorConfig, type ScaledObjectSpec, type ScaleTriggers } from "../../models/keda/types.js";
+import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from "../../models/hpa/types.js";
+import { behavior as hpaBehavior } from "./hpa.js";
 import type { StoredScaledObject } from "../../models/keda/operator.js";
 import { array, def, int, oneOf, opt, req, str, stringMap, struct, type Codec } from "./codec.js";
 import { objectMeta } from "./common.js";
@@ -47,6 +49,56 @@ const trigger: Codec<ScaleTriggers> = struct(
   },
 );
 
+/** The behavior as written: only the rules and fields given (KEDA passes it on; the API server defaults the rest). */
+function writtenBehavior(b: HorizontalPodAutoscalerBehavior): HpaBehaviorConfig {
+  const rules = (r: HPAScalingRules | null): Partial<HPAScalingRules> | undefined =>
+    r === null ? undefined : (Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Partial<HPAScalingRules>);
+  const out: HpaBehaviorConfig = {};
+  const up = rules(b.scaleUp);
+  const down = rules(b.scaleDown);
+  if (up !== undefined) out.scaleUp = up;
+  if (down !== undefined) out.scaleDown = down;
+  return out;
+}
+
+const advanced = struct(
+  "AdvancedConfig",
+  {
+    horizontalPodAutoscalerConfig: opt(struct(
+      "HorizontalPodAutoscalerConfig",
+      { name: opt(str), behavior: opt(hpaBehavior) },
+      { build: (f) => ({ ...(f.name !== undefined && { name: f.name }), ...(f.behavior !== undefined && { behavior: writtenBehavior(f.behavior) }) }) },
+    )),
+  },
+  { unmodelled: ["restoreToOriginalReplicaCount", "scalingModifiers"], build: (f) => (f.horizontalPodAutoscalerConfig === undefined ? {} : { horizontalPodAutoscalerConfig: f.horizontalPodAutoscalerConfig }) },
+);
+
+const fallback: Codec<Fallback> = struct(
+  "Fallback",
+  {
+    failureThreshold: req(int(-(2 ** 31))),
+    replicas: req(int(-(2 ** 31))),
+    behavior: def(oneOf(["static", "currentReplicas", "currentReplicasIfHigher", "currentReplicasIfLower"] as const), () => "static" as const),
+  },
+  { build: (f) => ({ failureThreshold: f.failureThreshold, replicas: f.replicas, behavior: f.behavior }) },
+);
+
+/**
+ * scaledobject_types.go CheckFallbackValid: non-negative threshold and replicas; not with cpu or
+ * memory triggers; only AverageValue or Value targets (the fallback metric is derived from them).
+ */
+function checkFallbackValid(spec: ScaledObjectSpec): string | null {
+  const f = spec.fallback;
+  if (f === undefined) return null;
+  if (f.failureThreshold < 0 || f.replicas < 0) return `FailureThreshold=${f.failureThreshold} & Replicas=${f.replicas} must both be greater than or equal to 0`;
+  for (const t of spec.triggers) {
+    if (RESOURCE_TRIGGER_TYPES.includes(t.type)) return `type is ${t.type}, but fallback it is not supported by the CPU & memory scalers`;
+    const metricType = t.metricType ?? "AverageValue";
+    if (metricType !== "AverageValue" && metricType !== "Value") return `MetricType=${metricType}, but Fallback can only be enabled for triggers with metric of type AverageValue or Value`;
+  }
+  return null;
+}
+
 const scaledObjectSpec: Codec<ScaledObjectSpec> = struct(
   "ScaledObjectSpec",
   {
@@ -58,9 +110,10 @@ const scaledObjectSpec: Codec<ScaledObjectSpec> = struct(
     minReplicaCount: def(int(0), () => 0),
     maxReplicaCount: def(int(0), () => 100),
     triggers: req(array(trigger)),
+    fallback: opt(fallback),
+    advanced: opt(advanced),
   },
   {
-    unmodelled: ["fallback", "advanced"],
     build: (f, ctx) => {
       if (f.triggers.length === 0) ctx.error(["triggers"], "Required value: at least one trigger");
       const spec: ScaledObjectSpec = {
@@ -71,8 +124,12 @@ const scaledObjectSpec: Codec<ScaledObjectSpec> = struct(
         minReplicaCount: f.minReplicaCount,
         maxReplicaCount: f.maxReplicaCount,
         ...(f.idleReplicaCount !== undefined && { idleReplicaCount: f.idleReplicaCount }),
+        ...(f.fallback !== undefined && { fallback: f.fallback }),
+        ...(f.advanced !== undefined && { advanced: f.advanced }),
         triggers: f.triggers,
       };
+      const fallbackProblem = checkFallbackValid(spec);
+      if (fallbackProblem !== null) ctx.error(["fallback"], `Invalid value: ${fallbackProblem}`);
       const bounds = checkReplicaCountBoundsAreValid({ name: "", namespace: "", labels: {}, annotations: null, creationTimestamp: null, spec, status: { lastActiveTime: null } });
       if (bounds !== null) ctx.error(["minReplicaCount"], `Invalid value: ${bounds}`);
       if (f.minReplicaCount === 0 && f.triggers.every((t) => RESOURCE_TRIGGER_TYPES.includes(t.type))) {
@@ -91,6 +148,6 @@ export const scaledObjectCodec: Codec<NewObject<StoredScaledObject>> = struct(
   {
     accepted: ["apiVersion", "kind"],
     unmodelled: ["status"],
-    build: (f) => ({ kind: "ScaledObject" as const, metadata: f.metadata, spec: f.spec, status: { lastActiveTime: null, active: false, ready: false } }),
+    build: (f) => ({ kind: "ScaledObject" as const, metadata: f.metadata, spec: f.spec, status: { lastActiveTime: null, active: false, ready: false, health: {}, fallback: false } }),
   },
 );

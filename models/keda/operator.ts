@@ -21,6 +21,7 @@ import type { HorizontalPodAutoscalerBehavior, HPAScalingRules, MetricSpec } fro
 import type { StoredHorizontalPodAutoscaler } from "../hpa/controller.js";
 import { newHPAForScaledObject, SCALED_OBJECT_NAME_LABEL, type KedaHpaMetricSpec } from "./hpa.js";
 import { pollScaledObject } from "./poll.js";
+import { getMetricsWithFallback, type HealthStatus } from "./fallback.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES, type TriggerObservation } from "./scalers/index.js";
 import type { PartitionOffsets } from "./scalers/kafka.js";
 import { executePromQuery, parsePrometheusMetadata } from "./scalers/prometheus.js";
@@ -38,6 +39,10 @@ export interface StoredScaledObject {
     lastActiveTime: number | null;
     active: boolean;
     ready: boolean;
+    /** status.health: consecutive failures per metric (kept only with a fallback). */
+    health: Record<string, HealthStatus>;
+    /** The Fallback condition: a metric is served the fallback value. */
+    fallback: boolean;
   };
 }
 
@@ -46,6 +51,7 @@ interface Scalable {
   kind: string;
   metadata: ObjectMeta;
   spec: { replicas: number };
+  status?: { readyReplicas?: number };
 }
 
 export interface KedaOperatorConfig {
@@ -211,7 +217,7 @@ export class KedaOperator {
     const active = result.state.isActive;
     const lastActiveTime = d.lastActiveTime ?? so.status.lastActiveTime;
     if (so.status.active !== active || so.status.lastActiveTime !== lastActiveTime || !so.status.ready) {
-      so.status = { lastActiveTime, active, ready: true };
+      so.status = { ...so.status, lastActiveTime, active, ready: true };
       this.store.update(so);
     }
     this.decisions.add([
@@ -219,6 +225,34 @@ export class KedaOperator {
       result.triggers.map((t) => (t.error !== undefined ? `${t.metricName}: error: ${t.error}` : `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`)).join("; "),
       String(active), from, d.action, d.scaleTo ?? "",
     ]);
+  }
+
+  /**
+   * fallback.go GetMetricsWithFallback for trigger i's answer: after failureThreshold consecutive
+   * errors the HPA is served the metric that makes it compute fallback.replicas; the failures are
+   * counted in status.health and the Fallback condition set (updateStatus).
+   */
+  private withFallback(so: StoredScaledObject, i: number, metricName: string, scalerResult: { metricValueMilli: number } | { error: string }) {
+    const ref = so.spec.scaleTargetRef;
+    const target = this.store.get<Scalable>(ref.kind ?? "Deployment", so.metadata.namespace, ref.name);
+    const r = getMetricsWithFallback({
+      fallback: so.spec.fallback ?? null,
+      metricName,
+      target: buildScaler(so.spec.triggers[i]).getMetricSpecForScaling(i).target,
+      scalerResult,
+      health: so.status.health,
+      currentReplicas: target?.spec.replicas ?? 0,
+      readyReplicas: target?.status?.readyReplicas ?? 0,
+    });
+    const health = r.health === null ? so.status.health : { ...so.status.health, [metricName]: r.health };
+    const fallback = r.fallbackCondition === null ? so.status.fallback : r.fallbackCondition === "True";
+    const changed = fallback !== so.status.fallback || JSON.stringify(health) !== JSON.stringify(so.status.health);
+    if (changed) {
+      // fallback.go updateStatus: the health and the Fallback condition (no event upstream).
+      so.status = { ...so.status, health, fallback };
+      this.store.update(so);
+    }
+    return r;
   }
 
   /**
@@ -236,8 +270,9 @@ export class KedaOperator {
       const scaler = buildScaler(trigger);
       if (scaler.getMetricSpecForScaling(i).metricName !== metricName) continue;
       const observation = this.observation(trigger, now_ms);
-      if (observation.error !== undefined) return { error: `error getting metric for scaler: ${observation.error}` };
-      const r = scaler.getMetricsAndActivity(observation);
+      const scalerResult = observation.error !== undefined ? { error: observation.error } : { metricValueMilli: scaler.getMetricsAndActivity(observation).metricValueMilli };
+      const r = this.withFallback(so, i, metricName, scalerResult);
+      if (r.metricValueMilli === null) return { error: `error getting metric for scaler: ${r.error}` };
       return [{ timestamp_ms: now_ms, value_milli: r.metricValueMilli }];
     }
     return { error: `no metric ${metricName} for scaledobject ${namespace}/${so.metadata.name}` };

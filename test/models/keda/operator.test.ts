@@ -10,6 +10,7 @@ import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
 import type { Deployment } from "../../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../../models/hpa/controller.js";
+import type { StoredScaledObject } from "../../../models/keda/operator.js";
 import { fixture, HEADER, outputText } from "../../experiments/scenario/helpers.js";
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -135,6 +136,50 @@ components: {prometheus: {scrapeInterval: 15s}}
   t.ok(failed.length > 0, "the HPA reports FailedGetExternalMetric");
 });
 
+t.test("fallback: after failureThreshold failed reads the HPA is served the metric of fallback.replicas", async (t) => {
+  const { store, output } = run(`${DEPLOYMENT}---\n${scaledObject(`  minReplicaCount: 1
+  maxReplicaCount: 10
+  fallback: {failureThreshold: 3, replicas: 6}
+  triggers:
+  - type: prometheus
+    metadata: {serverAddress: "http://prometheus:9090", threshold: "10", query: 'sum by (pod) (rate(http_requests_total[1m]))'}
+`)}`, `apps: [{name: worker, deployments: [worker], cpuPerRequest: 20ms}]
+load: [{service: worker, profile: {type: constant, rps: 50}}]
+`);
+  const so = store.get<StoredScaledObject>("ScaledObject", "default", "worker")!;
+  t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 6, "the fallback's 6 replicas");
+  t.equal(so.status.fallback, true, "the Fallback condition");
+  t.equal(so.status.health["s0-prometheus"].status, "Failing");
+  t.ok(so.status.health["s0-prometheus"].numberOfFailures > 3);
+  // The fallback metric is 6 × the target: from 2 replicas the HPA goes 2 → 4 (the legacy limit) → 6.
+  const sizes = [...output.simulation.events.recorder.rows()].filter((e) => e[5] === "SuccessfulRescale").map((e) => String(e[6]).match(/^New size: (\d+); reason: external metric s0-prometheus/)?.[1]);
+  t.strictSame(sizes, ["4", "6"]);
+});
+
+t.test("advanced.horizontalPodAutoscalerConfig: the HPA's name and behavior as written, defaulted by the API server", async (t) => {
+  const { store } = run(`${DEPLOYMENT}---\n${scaledObject(`  minReplicaCount: 1
+  maxReplicaCount: 10
+  advanced:
+    horizontalPodAutoscalerConfig:
+      name: worker-hpa
+      behavior:
+        scaleDown:
+          stabilizationWindowSeconds: 30
+          policies: [{type: Pods, value: 1, periodSeconds: 60}]
+  triggers:
+  - {type: cpu, metricType: Utilization, metadata: {value: "50"}}
+`)}`, `apps: [{name: worker, deployments: [worker], cpuPerRequest: 100ms}]
+load: [{service: worker, profile: {type: constant, rps: 1}}]
+`);
+  t.equal(store.get("HorizontalPodAutoscaler", "default", "keda-hpa-worker"), undefined, "not the default name");
+  const hpa = store.get<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", "default", "worker-hpa")!;
+  t.equal(hpa.spec.behavior!.scaleDown!.stabilizationWindowSeconds, 30);
+  t.strictSame(hpa.spec.behavior!.scaleDown!.policies, [{ type: "Pods", value: 1, periodSeconds: 60 }]);
+  t.equal(hpa.spec.behavior!.scaleUp!.stabilizationWindowSeconds, 0, "scaleUp defaulted (setDefaultsHorizontalPodAutoscalerBehavior)");
+  // 1 rps × 100 ms = 100m over 200m pods at 50 %: 1 pod, reached one pod a minute.
+  t.equal(store.get<Deployment>("Deployment", "default", "worker")!.spec.replicas, 1);
+});
+
 t.test("the loader refuses what KEDA's webhook and scalers would, with file:line", async (t) => {
   const cases: [string, RegExp][] = [
     ["  triggers:\n  - {type: rabbitmq, metadata: {queueName: q}}\n", /spec\.triggers\[0\]\.type: unknown trigger type "rabbitmq"/],
@@ -145,6 +190,9 @@ t.test("the loader refuses what KEDA's webhook and scalers would, with file:line
     ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"up\", threshold: \"1\"}}\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.query: Invalid value: "up": no series "up" is scraped/],
     ["  triggers:\n  - {type: prometheus, metadata: {serverAddress: \"http://p:9090\", query: \"sum(rate(http_requests_total[1h]))\", threshold: \"1\"}}\n", /spec\.triggers\[0\]\.metadata\.query: the range \[3600s\] is longer than kubesim's Prometheus keeps samples \(components\.prometheus\.retention 600s\): raise the retention/],
     ["  triggers:\n  - {type: rabbitmq, metadata: {queueName: q}}\n", /spec\.triggers\[0\]\.type: unknown trigger type "rabbitmq"; known: redis, kafka, prometheus, cron, cpu, memory/],
+    ["  minReplicaCount: 1\n  fallback: {failureThreshold: 3, replicas: 2}\n  triggers:\n  - {type: cpu, metricType: Utilization, metadata: {value: \"50\"}}\n", /spec\.fallback: Invalid value: type is cpu, but fallback it is not supported by the CPU & memory scalers/],
+    ["  fallback: {failureThreshold: -1, replicas: 2}\n  triggers:\n  - {type: cron, metadata: {timezone: Etc/UTC, start: \"0 1 * * *\", end: \"0 2 * * *\", desiredReplicas: \"2\"}}\n", /spec\.fallback: Invalid value: FailureThreshold=-1 & Replicas=2 must both be greater than or equal to 0/],
+    ["  advanced: {horizontalPodAutoscalerConfig: {behavior: {scaleDown: {policies: []}}}}\n  triggers:\n  - {type: cron, metadata: {timezone: Etc/UTC, start: \"0 1 * * *\", end: \"0 2 * * *\", desiredReplicas: \"2\"}}\n", /spec\.advanced\.horizontalPodAutoscalerConfig\.behavior\.scaleDown\.policies: Required value: must specify at least one Policy/],
   ];
   for (const [spec, want] of cases) {
     const { loaded } = load(`${DEPLOYMENT}---\n${scaledObject(spec)}`);
