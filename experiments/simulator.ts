@@ -156,7 +156,7 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
 /** Whether any HPA of the run reads custom or external metrics, or a ScaledObject queries Prometheus (so Prometheus must run). */
 export function needsCustomMetrics(config: SimulationConfig): boolean {
   for (const object of config.objects) {
-    if (object.kind === "ScaledObject" && (object as unknown as StoredScaledObject).spec.triggers.some((t) => t.type === "prometheus")) return true;
+    if ((object.kind === "ScaledObject" || object.kind === "ScaledJob") && (object as unknown as StoredScaledObject).spec.triggers.some((t) => t.type === "prometheus")) return true;
     if (object.kind !== "HorizontalPodAutoscaler") continue;
     const hpa = object as unknown as StoredHorizontalPodAutoscaler;
     if (hpa.spec.metrics.some((m) => m.type === "Pods" || m.type === "Object" || m.type === "External")) return true;
@@ -222,7 +222,7 @@ export class ClusterSimulation {
     this.scheduler = new SchedulerController(this.sim, this.store, this.events, components.scheduler);
     this.replicaSets = new ReplicaSetController(this.sim, this.store, this.events);
     this.deployments = new DeploymentController(this.sim, this.store, this.events);
-    this.jobs = hasKind(config, "Job", "CronJob") ? new JobController(this.sim, this.store, this.events, this.timeseries) : null;
+    this.jobs = hasKind(config, "Job", "CronJob", "ScaledJob") ? new JobController(this.sim, this.store, this.events, this.timeseries) : null;
     if (this.jobs !== null) new TtlAfterFinishedController(this.sim, this.store);
     this.cronJobs = hasKind(config, "CronJob") ? new CronJobController(this.sim, this.store, this.events) : null;
     this.replicationControllers = hasKind(config, "ReplicationController")
@@ -242,9 +242,9 @@ export class ClusterSimulation {
     // KEDA's metrics server, when there is a ScaledObject, is the external.metrics.k8s.io API
     // (one APIService per group: prometheus-adapter keeps custom.metrics.k8s.io).
     this.queues = (config.queues ?? []).length > 0
-      ? new QueueBrokers(this.sim, this.store, this.runtime, this.apps, config.queues!, this.timeseries, config.sampleInterval_ms)
+      ? new QueueBrokers(this.sim, this.store, this.runtime, this.apps, config.queues!, this.timeseries, config.sampleInterval_ms, (pod, now_ms) => this.kubelets.appCompleted(pod, now_ms))
       : null;
-    this.keda = hasKind(config, "ScaledObject") ? new KedaOperator(this.sim, this.store, this.events, components.keda, this.queues, custom?.prometheus ?? null) : null;
+    this.keda = hasKind(config, "ScaledObject", "ScaledJob") ? new KedaOperator(this.sim, this.store, this.events, components.keda, this.queues, custom?.prometheus ?? null) : null;
     const metricsApis = this.keda === null ? custom : withExternalMetrics(custom, this.keda);
     this.hpa = new HorizontalController(this.sim, this.store, this.events, metricsClientFactory(this.metricsServer, metricsApis), components.hpa);
     new Sampler(this.sim, this.store, this.runtime, this.traffic, this.hpa, this.timeseries, config.sampleInterval_ms);

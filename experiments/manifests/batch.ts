@@ -69,7 +69,8 @@ function checkJobSpec(
   }
 }
 
-const jobSpec: Codec<JobSpec> = struct(
+/** batch/v1 JobSpec, validated and defaulted as the API server does (KEDA's ScaledJob embeds one). */
+export const jobSpec: Codec<JobSpec> = struct(
   "JobSpec",
   {
     parallelism: opt(int(0)),

@@ -23,7 +23,7 @@ import { podCodec } from "./pod.js";
 import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
 import { vpaCodec } from "./vpa.js";
-import { scaledObjectCodec } from "./keda.js";
+import { scaledJobCodec, scaledObjectCodec } from "./keda.js";
 import { daemonSetCodec, deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
@@ -63,6 +63,7 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ],
   ["VerticalPodAutoscaler", new Map([["autoscaling.k8s.io/v1", vpaCodec]])],
   ["ScaledObject", new Map([["keda.sh/v1alpha1", scaledObjectCodec]])],
+  ["ScaledJob", new Map([["keda.sh/v1alpha1", scaledJobCodec]])],
 ]);
 
 // kubectl's List wrapper (`kubectl get -o yaml` of several objects) nests at most once in practice.

@@ -8,11 +8,15 @@ import type { NewObject } from "../../models/cluster/store.js";
 import { checkReplicaCountBoundsAreValid } from "../../models/keda/hpa.js";
 import { cpuMemoryMetricSpec } from "../../models/keda/scalers/cpu-memory.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES } from "../../models/keda/scalers/index.js";
-import { KedaConfigError, type Fallback, type HpaBehaviorConfig, type ScaledObjectSpec, type ScaleTriggers } from "../../models/keda/types.js";
+import { KedaConfigError, type Fallback, type HpaBehaviorConfig, type ScaledJobSpec, type ScaledObjectSpec, type ScaleTriggers } from "../../models/keda/types.js";
+import type { ScalingStrategy } from "../../models/keda/scaled-job.js";
+import { jobSpec } from "./batch.js";
 import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from "../../models/hpa/types.js";
 import { behavior as hpaBehavior } from "./hpa.js";
-import type { StoredScaledObject } from "../../models/keda/operator.js";
-import { array, def, int, oneOf, opt, req, str, stringMap, struct, type Codec } from "./codec.js";
+import type { StoredScaledJob, StoredScaledObject } from "../../models/keda/operator.js";
+import * as t from "io-ts";
+import { array, def, int, isPlainObject, oneOf, opt, req, str, stringMap, struct, type Codec } from "./codec.js";
+import type { JobSpec } from "../../models/job/types.js";
 import { objectMeta } from "./common.js";
 import { isDNS1123Subdomain } from "./validation.js";
 
@@ -149,5 +153,77 @@ export const scaledObjectCodec: Codec<NewObject<StoredScaledObject>> = struct(
     accepted: ["apiVersion", "kind"],
     unmodelled: ["status"],
     build: (f) => ({ kind: "ScaledObject" as const, metadata: f.metadata, spec: f.spec, status: { lastActiveTime: null, active: false, ready: false, health: {}, fallback: false } }),
+  },
+);
+
+const scalingStrategy = struct(
+  "ScalingStrategy",
+  {
+    strategy: def(oneOf(["default", "custom", "accurate", "eager"] as const), () => "default" as const),
+    customScalingQueueLengthDeduction: opt(int(-(2 ** 31))),
+    customScalingRunningJobPercentage: opt(str),
+    multipleScalersCalculation: def(oneOf(["max", "min", "avg", "sum"] as const), () => "max" as const),
+  },
+  {
+    unmodelled: ["pendingPodConditions"],
+    build: (f): ScalingStrategy => ({
+      strategy: f.strategy,
+      multipleScalersCalculation: f.multipleScalersCalculation,
+      ...(f.customScalingQueueLengthDeduction !== undefined && { customScalingQueueLengthDeduction: f.customScalingQueueLengthDeduction }),
+      ...(f.customScalingRunningJobPercentage !== undefined && { customScalingRunningJobPercentage: f.customScalingRunningJobPercentage }),
+    }),
+  },
+);
+
+/**
+ * generateJobs: "Job doesn't allow RestartPolicyAlways": a jobTargetRef whose pod template sets
+ * no restartPolicy gets OnFailure (before the pod defaulting would make it Always).
+ */
+const jobTargetRef: Codec<JobSpec> = new t.Type<JobSpec, unknown, unknown>(
+  "JobSpec",
+  (_u): _u is JobSpec => false,
+  (u, c) => {
+    const spec = isPlainObject(u) && isPlainObject(u.template) && isPlainObject(u.template.spec) ? u.template.spec : null;
+    if (spec === null || spec.restartPolicy !== undefined) return jobSpec.validate(u, c);
+    const template = u as { template: { spec: Record<string, unknown> } };
+    return jobSpec.validate({ ...template, template: { ...template.template, spec: { ...spec, restartPolicy: "OnFailure" } } }, c);
+  },
+  t.identity,
+);
+
+const scaledJobSpec: Codec<ScaledJobSpec> = struct(
+  "ScaledJobSpec",
+  {
+    jobTargetRef: req(jobTargetRef),
+    pollingInterval: def(int(1), () => 30),
+    successfulJobsHistoryLimit: def(int(0), () => 100),
+    failedJobsHistoryLimit: def(int(0), () => 100),
+    minReplicaCount: def(int(0), () => 0),
+    maxReplicaCount: def(int(0), () => 100),
+    scalingStrategy: def(scalingStrategy, () => ({ strategy: "default" as const, multipleScalersCalculation: "max" as const })),
+    triggers: req(array(trigger)),
+  },
+  {
+    unmodelled: ["rollout", "rolloutStrategy", "envSourceContainerName"],
+    build: (f, ctx) => {
+      if (f.triggers.length === 0) ctx.error(["triggers"], "Required value: at least one trigger");
+      f.triggers.forEach((t, i) => {
+        // getScaledJobMetrics skips metric specs without External: cpu/memory scale nothing here.
+        if (RESOURCE_TRIGGER_TYPES.includes(t.type)) ctx.error(["triggers", i, "type"], `Unsupported value: ${JSON.stringify(t.type)}: a ScaledJob scales on external metrics only (cpu and memory triggers give it none)`);
+      });
+      if (f.minReplicaCount > f.maxReplicaCount) ctx.error(["minReplicaCount"], `Invalid value: MinReplicaCount=${f.minReplicaCount} must be less than MaxReplicaCount=${f.maxReplicaCount}`);
+      return { ...f };
+    },
+  },
+);
+
+/** keda.sh/v1alpha1 ScaledJob. */
+export const scaledJobCodec: Codec<NewObject<StoredScaledJob>> = struct(
+  "ScaledJob",
+  { metadata: req(objectMeta(isDNS1123Subdomain)), spec: req(scaledJobSpec) },
+  {
+    accepted: ["apiVersion", "kind"],
+    unmodelled: ["status"],
+    build: (f) => ({ kind: "ScaledJob" as const, metadata: f.metadata, spec: f.spec, status: { lastActiveTime: null, active: false } }),
   },
 );

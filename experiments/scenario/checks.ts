@@ -207,7 +207,7 @@ export function admitScaledObjects(objects: readonly DecodedObject[], report: Re
  */
 export function checkQueueTriggers(objects: readonly DecodedObject[], queues: ReadonlyMap<string, { broker: unknown; consumerGroup: unknown }>, report: Report): void {
   for (const o of objects) {
-    if (o.object.kind !== "ScaledObject") continue;
+    if (o.object.kind !== "ScaledObject" && o.object.kind !== "ScaledJob") continue;
     (o.object as unknown as StoredScaledObject).spec.triggers.forEach((t, i) => {
       if (t.type !== "redis" && t.type !== "kafka") return;
       const field = t.type === "redis" ? "listName" : "topic";
@@ -235,7 +235,7 @@ export function checkPrometheusTriggers(objects: readonly DecodedObject[], reten
   const known = new Set(EXPOSED_METRICS.keys());
   const longest = (q: Query): number => (q.kind === "aggregate" ? longest(q.inner) : q.kind === "rate" ? q.window_ms : 0);
   for (const o of objects) {
-    if (o.object.kind !== "ScaledObject") continue;
+    if (o.object.kind !== "ScaledObject" && o.object.kind !== "ScaledJob") continue;
     (o.object as unknown as StoredScaledObject).spec.triggers.forEach((t, i) => {
       const text = t.metadata.query;
       if (t.type !== "prometheus" || text === undefined) return;

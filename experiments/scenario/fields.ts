@@ -228,8 +228,9 @@ const consumes = strictStruct(
   {
     queue: doc("The queue (a `queues` item) whose items the app's pods take.", req(nonEmpty)),
     concurrency: doc("Items one pod works on at once (its worker threads; each uses at most one core).", def(int(1), () => 1)),
+    itemsPerPod: doc("Run-to-completion consumers (a Job's pods, e.g. a KEDA ScaledJob's): the app exits (code 0) once it has taken and processed this many items; absent = it takes items until stopped.", opt(int(1))),
   },
-  { build: (f) => ({ queue: f.queue, concurrency: f.concurrency }) },
+  { build: (f) => ({ queue: f.queue, concurrency: f.concurrency, ...(f.itemsPerPod !== undefined && { itemsPerPod: f.itemsPerPod }) }) },
 );
 
 export const app: Codec<AppSpec> = strictStruct(

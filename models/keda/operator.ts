@@ -20,12 +20,16 @@ import type { MetricsApiError, TimestampedValue } from "../hpa/metrics-client.js
 import type { HorizontalPodAutoscalerBehavior, HPAScalingRules, MetricSpec } from "../hpa/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../hpa/controller.js";
 import { newHPAForScaledObject, SCALED_OBJECT_NAME_LABEL, type KedaHpaMetricSpec } from "./hpa.js";
-import { pollScaledObject } from "./poll.js";
+import { pollScaledObject, type TriggerPoll } from "./poll.js";
+import { calculateQueueLengthAndMaxValue, isScaledJobActive, jobsBeyondHistoryLimit, jobsToCreate, type ScalerMetrics } from "./scaled-job.js";
+import { emptyJobStatus, isJobFinished, jobFinishedType, type Job } from "../job/types.js";
+import type { Pod } from "../cluster/types.js";
+import { ensureControllerIndex, generateName, listControlledBy } from "../replicaset/controller.js";
 import { getMetricsWithFallback, type HealthStatus } from "./fallback.js";
 import { buildScaler, RESOURCE_TRIGGER_TYPES, type TriggerObservation } from "./scalers/index.js";
 import type { PartitionOffsets } from "./scalers/kafka.js";
 import { executePromQuery, parsePrometheusMetadata } from "./scalers/prometheus.js";
-import type { HpaBehaviorConfig, ScaledObject, ScaledObjectSpec, ScaleTriggers } from "./types.js";
+import type { HpaBehaviorConfig, ScaledJobSpec, ScaledObject, ScaledObjectSpec, ScaleTriggers } from "./types.js";
 
 export const KEDA_COMPONENT = "keda-operator";
 
@@ -82,7 +86,28 @@ export interface QueueReader {
   topicOfGroup(group: string): string | undefined;
 }
 
-export const KEDA_DECISION_COLUMNS = ["time_s", "scaledobject", "triggers", "active", "current_replicas", "action", "scale_to"] as const;
+/** keda-decisions.csv: a ScaledObject's poll (replicas, the executor's action, the replicas written) or a ScaledJob's (running Jobs, `createJobs` or `noChange`, the Jobs created). */
+export const KEDA_DECISION_COLUMNS = ["time_s", "kind", "name", "triggers", "active", "current_replicas", "action", "scale_to"] as const;
+
+/** A ScaledJob as kubesim stores it. */
+export interface StoredScaledJob {
+  kind: "ScaledJob";
+  metadata: ObjectMeta;
+  spec: ScaledJobSpec;
+  status: {
+    /** Unix seconds; null = never active. */
+    lastActiveTime: number | null;
+    active: boolean;
+  };
+}
+
+/** generateJobs: the label every Job (and its pods' template) of a ScaledJob carries. */
+export const SCALED_JOB_NAME_LABEL = "scaledjob.keda.sh/name";
+
+/** One trigger's poll as keda-decisions.csv shows it. */
+function formatTrigger(t: TriggerPoll): string {
+  return t.error !== undefined ? `${t.metricName}: error: ${t.error}` : `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`;
+}
 
 function milliTarget(target: { type: "AverageValue"; averageValueMilli: number } | { type: "Value"; valueMilli: number }) {
   return target.type === "AverageValue"
@@ -123,6 +148,12 @@ export class KedaOperator {
   ) {
     store.watch<StoredScaledObject>("ScaledObject", (type, so) => {
       if (type === "ADDED") this.reconcile(so);
+    });
+    // The Jobs a ScaledJob owns and their pods, by controller (ScaledJobs list them each poll).
+    ensureControllerIndex(store, "Job");
+    ensureControllerIndex(store, "Pod");
+    store.watch<StoredScaledJob>("ScaledJob", (type, sj) => {
+      if (type === "ADDED") this.reconcileJob(sj);
     });
   }
 
@@ -221,10 +252,104 @@ export class KedaOperator {
       this.store.update(so);
     }
     this.decisions.add([
-      now_ms / 1000, `${so.metadata.namespace}/${so.metadata.name}`,
-      result.triggers.map((t) => (t.error !== undefined ? `${t.metricName}: error: ${t.error}` : `${t.metricName}=${t.metricValueMilli / 1000}${t.isActive ? " (active)" : ""}`)).join("; "),
+      now_ms / 1000, "ScaledObject", `${so.metadata.namespace}/${so.metadata.name}`,
+      result.triggers.map(formatTrigger).join("; "),
       String(active), from, d.action, d.scaleTo ?? "",
     ]);
+  }
+
+  /** The ScaledJob's scale loop (scaledjob_controller.go reconcile → the scale handler's job loop). */
+  private reconcileJob(sj: StoredScaledJob): void {
+    const uid = sj.metadata.uid;
+    const loop = this.sim.every(sj.spec.pollingInterval * 1000, (now_ms) => {
+      const current = this.store.get<StoredScaledJob>("ScaledJob", sj.metadata.namespace, sj.metadata.name);
+      if (current === undefined || current.metadata.uid !== uid) {
+        loop.cancel();
+        return;
+      }
+      this.pollJob(current, now_ms);
+    }, { phase_ms: this.config.pollLatency_ms });
+  }
+
+  /**
+   * One ScaledJob poll: scale_handler.go getScaledJobState (each trigger's queue length and the
+   * Jobs it asks for, combined by multipleScalersCalculation), then scale_jobs.go RequestJobScale
+   * (running and pending Jobs, the strategy's count, createJobs, cleanUp).
+   */
+  private pollJob(sj: StoredScaledJob, now_ms: number): void {
+    const triggers: TriggerPoll[] = [];
+    const metrics: ScalerMetrics[] = [];
+    sj.spec.triggers.forEach((trigger, i) => {
+      const scaler = buildScaler(trigger);
+      const spec = scaler.getMetricSpecForScaling(i);
+      const observation = this.observation(trigger, now_ms);
+      if (observation.error !== undefined) {
+        triggers.push({ metricName: spec.metricName, metricValueMilli: NaN, isActive: false, error: observation.error });
+        return;
+      }
+      const r = scaler.getMetricsAndActivity(observation);
+      triggers.push({ metricName: spec.metricName, metricValueMilli: r.metricValueMilli, isActive: r.isActive });
+      const target = spec.target.type === "AverageValue" ? spec.target.averageValueMilli / 1000 : 0;
+      metrics.push({ ...calculateQueueLengthAndMaxValue(r.metricValueMilli / 1000, target, sj.spec.maxReplicaCount), isActive: r.isActive });
+    });
+    const state = isScaledJobActive(metrics, sj.spec.scalingStrategy.multipleScalersCalculation, sj.spec.minReplicaCount, sj.spec.maxReplicaCount);
+    const jobs = listControlledBy<Job>(this.store, "Job", sj.metadata.uid);
+    const running = jobs.filter((j) => !isJobFinished(j));
+    // getPendingJobCount: unfinished Jobs none of whose pods is Running or Succeeded yet.
+    const pending = running.filter((j) => !listControlledBy<Pod>(this.store, "Pod", j.metadata.uid).some((p) => p.status.phase === "Running" || p.status.phase === "Succeeded"));
+    const create = jobsToCreate(sj.spec.scalingStrategy, state.isActive, running.length, pending.length, state.queueLength, state.maxValue, sj.spec.minReplicaCount, sj.spec.maxReplicaCount);
+    for (let k = 0; k < create; k++) this.createJob(sj);
+    if (create > 0) this.events.emit(now_ms, KEDA_COMPONENT, "ScaledJob", sj.metadata.name, "Normal", "KEDAJobsCreated", `Created ${create} jobs`);
+    this.cleanUpJobs(sj, jobs, now_ms);
+    const lastActiveTime = state.isActive ? Math.floor(this.now_s(now_ms)) : sj.status.lastActiveTime;
+    if (sj.status.active !== state.isActive || sj.status.lastActiveTime !== lastActiveTime) {
+      if (sj.status.active !== state.isActive) {
+        const reason = state.isActive ? "ScaledJobActive" : "ScaledJobInactive";
+        this.events.emit(now_ms, KEDA_COMPONENT, "ScaledJob", sj.metadata.name, "Normal", reason, state.isActive ? "Scaling is performed because triggers are active" : "Scaling is not performed because triggers are not active");
+      }
+      sj.status = { lastActiveTime, active: state.isActive };
+      this.store.update(sj);
+    }
+    this.decisions.add([
+      now_ms / 1000, "ScaledJob", `${sj.metadata.namespace}/${sj.metadata.name}`, triggers.map(formatTrigger).join("; "),
+      String(state.isActive), running.length, create > 0 ? "createJobs" : "noChange", create,
+    ]);
+  }
+
+  /** generateJobs: the ScaledJob's labels, `scaledjob.keda.sh/name` on the Job and its pod template, the ScaledJob as controller. */
+  private createJob(sj: StoredScaledJob): void {
+    const spec = structuredClone(sj.spec.jobTargetRef);
+    spec.template.metadata.labels = { ...spec.template.metadata.labels, [SCALED_JOB_NAME_LABEL]: sj.metadata.name };
+    const stream = this.sim.rng.stream(`scaledjob/${sj.metadata.namespace}/${sj.metadata.name}`);
+    this.store.create<Job>({
+      kind: "Job",
+      metadata: {
+        name: generateName(this.store, "Job", stream, sj.metadata.namespace, `${sj.metadata.name}-`),
+        namespace: sj.metadata.namespace,
+        labels: {
+          "app.kubernetes.io/name": sj.metadata.name,
+          "app.kubernetes.io/part-of": sj.metadata.name,
+          "app.kubernetes.io/managed-by": "keda-operator",
+          [SCALED_JOB_NAME_LABEL]: sj.metadata.name,
+          ...sj.metadata.labels,
+        },
+        annotations: { ...sj.metadata.annotations },
+        ownerReferences: [{ kind: "ScaledJob", name: sj.metadata.name, uid: sj.metadata.uid, controller: true }],
+      },
+      spec,
+      status: emptyJobStatus(),
+    });
+  }
+
+  /** cleanUp: finished Jobs beyond successfulJobsHistoryLimit / failedJobsHistoryLimit, oldest completion first, deleted in the background. */
+  private cleanUpJobs(sj: StoredScaledJob, jobs: readonly Job[], now_ms: number): void {
+    for (const [type, limit] of [["Complete", sj.spec.successfulJobsHistoryLimit], ["Failed", sj.spec.failedJobsHistoryLimit]] as const) {
+      const finished = jobs.filter((j) => jobFinishedType(j) === type).map((job) => ({ job, completedAt_ms: job.status.completionTime_ms ?? finishedAt(job) }));
+      for (const { job } of jobsBeyondHistoryLimit(finished, limit)) {
+        this.store.delete("Job", job.metadata.namespace, job.metadata.name);
+        this.events.emit(now_ms, KEDA_COMPONENT, "ScaledJob", sj.metadata.name, "Normal", "SuccessfulDelete", `Deleted job ${job.metadata.name}`);
+      }
+    }
   }
 
   /**
@@ -277,4 +402,10 @@ export class KedaOperator {
     }
     return { error: `no metric ${metricName} for scaledobject ${namespace}/${so.metadata.name}` };
   }
+}
+
+/** A finished Job's completion time, or when its finished condition was set (a failed Job has no completionTime). */
+function finishedAt(job: Job): number {
+  for (const c of job.status.conditions) if ((c.type === "Complete" || c.type === "Failed") && c.status === "True") return c.lastTransitionTime_ms;
+  return job.metadata.creationTimestamp_ms;
 }

@@ -3,6 +3,8 @@
  * functions of models/keda/ read them. Times are Unix seconds; null = Go's zero time / a nil pointer.
  */
 import type { HPAScalingRules } from "../hpa/types.js";
+import type { JobSpec } from "../job/types.js";
+import type { ScalingStrategy } from "./scaled-job.js";
 
 /** advanced.horizontalPodAutoscalerConfig.behavior as written (before API-server defaulting): only the fields given. */
 export interface HpaBehaviorConfig {
@@ -39,6 +41,19 @@ export interface ScaledObjectSpec {
   maxReplicaCount?: number;
   fallback?: Fallback;
   advanced?: { horizontalPodAutoscalerConfig?: { name?: string; behavior?: HpaBehaviorConfig } };
+  triggers: ScaleTriggers[];
+}
+
+/** keda.sh/v1alpha1 ScaledJobSpec (scaledjob_types.go), with KEDA's defaults applied. */
+export interface ScaledJobSpec {
+  /** The Job each scale-out creates. */
+  jobTargetRef: JobSpec;
+  pollingInterval: number;
+  successfulJobsHistoryLimit: number;
+  failedJobsHistoryLimit: number;
+  minReplicaCount: number;
+  maxReplicaCount: number;
+  scalingStrategy: ScalingStrategy;
   triggers: ScaleTriggers[];
 }
 

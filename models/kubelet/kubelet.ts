@@ -127,6 +127,14 @@ export class Kubelets {
     this.restartAfterExit(record, containerName, now_ms, "Killing", "OOMKilled", `container ${containerName} exceeded its memory limit`);
   }
 
+  /** A run-to-completion app finished its work early (a queue consumer that processed its items): it exits as at the end of runDuration. */
+  appCompleted(pod: Pod, now_ms: number): void {
+    const record = this.pods.get(pod.metadata.uid);
+    if (!record || record.terminating || record.containersStarted_ms === null) return;
+    if (record.pending) this.sim.cancel(record.pending);
+    this.appExited(record, now_ms);
+  }
+
   /** A container exited and its restartPolicy restarts it: CrashLoopBackOff, then a new start. */
   private restartAfterExit(record: PodRecord, containerName: string, now_ms: number, event: string, reason: string, message: string): void {
     const pod = record.pod;

@@ -19,6 +19,9 @@
  * terminating: it stops taking items at SIGTERM (a consumer that finishes its in-flight items
  * before exiting; they are not modelled as lost).
  *
+ * A run-to-completion consumer (`itemsPerPod`: a Job's pods, e.g. a KEDA ScaledJob's) stops taking
+ * items once it has taken that many, and its app exits 0 when its workers have processed them.
+ *
  * - Redis list: one FIFO every consumer pops from (BRPOP/LPOP); LLEN is the items not yet popped.
  * - Kafka topic: `partitions` FIFOs, the producer spreading items evenly over them; the consumer
  *   group's members (its consumer pods, ids in pod-name order) own partitions by the range
@@ -70,6 +73,9 @@ interface Member {
   processing_s: number;
   /** The rate last routed to the pod. */
   routed_ips: number;
+  pod: Pod;
+  /** A run-to-completion consumer's items still to take (Infinity: a server that takes items until stopped). */
+  itemsLeft: number;
 }
 
 
@@ -97,6 +103,8 @@ class QueueState {
   skipped = 0;
   backlogMax = 0;
   next: ScheduledEvent | null = null;
+  /** When the members' routed rates were last set. */
+  plannedAt_ms = 0;
   /** produced / taken at the last sample. */
   sampledProduced = 0;
   sampledTaken = 0;
@@ -139,6 +147,8 @@ function wholeItems(items: number): number {
 
 export class QueueBrokers implements QueueReader {
   private readonly queues = new Map<string, QueueState>();
+  /** Run-to-completion consumers that took their items: the container start they did it in (a restarted container takes items again). */
+  private readonly finished = new Map<string, number>();
 
   constructor(
     private readonly sim: Simulation,
@@ -148,6 +158,8 @@ export class QueueBrokers implements QueueReader {
     specs: readonly QueueSpec[],
     series: TimeSeries | null = null,
     sampleInterval_ms = 15_000,
+    /** A run-to-completion consumer took its items and processed them: its app exits 0 (the kubelet's part). */
+    private readonly onConsumerDone: ((pod: Pod, now_ms: number) => void) | null = null,
   ) {
     for (const spec of specs) {
       if (this.queues.has(spec.name)) throw new RangeError(`two queues named ${spec.name}`);
@@ -268,7 +280,8 @@ export class QueueBrokers implements QueueReader {
       this.sim.scheduleAt(warm_ms, () => this.onPod("MODIFIED", pod));
       return;
     }
-    const consuming = running !== undefined && isPodServing(pod);
+    const consuming = running !== undefined && isPodServing(pod) && this.finished.get(pod.metadata.uid) !== running.started_ms;
+    if (type === "DELETED") this.finished.delete(pod.metadata.uid);
     const at = q.members.findIndex((m) => m.uid === pod.metadata.uid);
     if (consuming === at >= 0) return;
     this.advance(q, now_ms);
@@ -278,7 +291,10 @@ export class QueueBrokers implements QueueReader {
       const cap_mcores = Math.max(0, running!.limit_mcores - app.baselineCpu_mcores);
       const perWorker_mcores = Math.min(1000, cap_mcores / concurrency);
       const processing_s = perWorker_mcores > 0 ? Math.max(app.cpuPerRequest_mcore_s, 1e-9) / perWorker_mcores : Infinity;
-      const member: Member = { key, uid: pod.metadata.uid, capacity_ips: processing_s === Infinity ? 0 : concurrency / processing_s, processing_s, routed_ips: 0 };
+      const member: Member = {
+        key, uid: pod.metadata.uid, capacity_ips: processing_s === Infinity ? 0 : concurrency / processing_s, processing_s, routed_ips: 0,
+        pod, itemsLeft: app.consumes!.itemsPerPod ?? Infinity,
+      };
       let i = 0;
       while (i < q.members.length && q.members[i].key < key) i++;
       q.members.splice(i, 0, member);
@@ -295,6 +311,7 @@ export class QueueBrokers implements QueueReader {
    * rate to its pod, and schedules the next change of plan (a backlog emptying, a pause ending).
    */
   private plan(q: QueueState, now_ms: number): void {
+    this.settleMembers(q, now_ms);
     const n = q.partitions.length;
     for (let p = 0; p < n; p++) q.arrival_ips[p] = q.produce_ips / n;
     const rates = new Array<number>(q.members.length).fill(0);
@@ -313,6 +330,28 @@ export class QueueBrokers implements QueueReader {
       this.runtime.setArrivalRate(m.uid, rates[i], -1, now_ms);
     }
     this.scheduleNext(q, now_ms);
+  }
+
+  /**
+   * Counts what each member took since the last plan; a run-to-completion consumer that has taken
+   * its items leaves the queue, and its app exits once its workers have processed the last one.
+   */
+  private settleMembers(q: QueueState, now_ms: number): void {
+    const dt_s = (now_ms - q.plannedAt_ms) / 1000;
+    q.plannedAt_ms = now_ms;
+    for (let i = 0; i < q.members.length; i++) {
+      const m = q.members[i];
+      if (m.itemsLeft === Infinity) continue;
+      m.itemsLeft -= m.routed_ips * dt_s;
+      if (m.itemsLeft > EMPTY_ITEMS) continue;
+      q.members.splice(i--, 1);
+      const running = this.runtime.get(m.uid);
+      if (running !== undefined) this.finished.set(m.uid, running.started_ms);
+      if (m.routed_ips !== 0) this.runtime.setArrivalRate(m.uid, 0, -1, now_ms);
+      if (q.spec.broker === "kafka" && q.spec.rebalancePause_ms > 0) q.pausedUntil_ms = now_ms + q.spec.rebalancePause_ms;
+      const done = this.onConsumerDone;
+      if (done !== null) this.sim.scheduleAt(now_ms + Math.ceil(m.processing_s * 1000), (t) => done(m.pod, t));
+    }
   }
 
   /** One list every member pops from, each as fast as its workers go (all of what arrives once it is empty). */
@@ -366,6 +405,8 @@ export class QueueBrokers implements QueueReader {
       const net = q.take_ips[p] - q.arrival_ips[p];
       if (backlog > EMPTY_ITEMS && net > 0) next_ms = Math.min(next_ms, now_ms + (backlog / net) * 1000);
     }
+    // A run-to-completion consumer taking its last item.
+    for (const m of q.members) if (m.itemsLeft !== Infinity && m.routed_ips > 0) next_ms = Math.min(next_ms, now_ms + (m.itemsLeft / m.routed_ips) * 1000);
     if (!Number.isFinite(next_ms)) return;
     q.next = this.sim.scheduleAt(Math.max(now_ms + 1, Math.ceil(next_ms)), (t) => {
       q.next = null;

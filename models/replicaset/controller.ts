@@ -108,16 +108,21 @@ export function listControlledBy<T extends StoredObject>(store: ClusterStore, ki
 
 /**
  * names.SimpleNameGenerator.GenerateName with utilrand.String(5): `base` (cut to 58 characters)
- * and five characters from `stream`, redrawn while a pod of that name exists.
+ * and five characters from `stream`, redrawn while an object of `kind` of that name exists.
  */
-export function generatePodName(store: ClusterStore, stream: RandomStream, namespace: string, base: string): string {
+export function generateName(store: ClusterStore, kind: string, stream: RandomStream, namespace: string, base: string): string {
   if (base.length > MAX_GENERATED_NAME_BASE_LENGTH) base = base.slice(0, MAX_GENERATED_NAME_BASE_LENGTH);
   for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
     let name = base;
     for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) name += NAME_SUFFIX_ALPHABET[stream.integer(0, NAME_SUFFIX_ALPHABET.length - 1)];
-    if (store.get("Pod", namespace, name) === undefined) return name;
+    if (store.get(kind, namespace, name) === undefined) return name;
   }
-  throw new StoreError(`could not generate a free pod name from "${base}" in namespace ${namespace}`, "AlreadyExists");
+  throw new StoreError(`could not generate a free ${kind.toLowerCase()} name from "${base}" in namespace ${namespace}`, "AlreadyExists");
+}
+
+/** generateName for a Pod. */
+export function generatePodName(store: ClusterStore, stream: RandomStream, namespace: string, base: string): string {
+  return generateName(store, "Pod", stream, namespace, base);
 }
 
 function splitKey(key: string): [string, string] {

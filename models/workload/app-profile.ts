@@ -36,9 +36,10 @@ export interface AppProfile {
   calls?: readonly ServiceCall[];
   /**
    * A queue consumer (models/queue/broker.ts): the app takes items from this queue, each costing
-   * cpuPerRequest, with `concurrency` workers per pod.
+   * cpuPerRequest, with `concurrency` workers per pod; with `itemsPerPod` it exits 0 once it has
+   * processed that many (a Job's pods).
    */
-  consumes?: { queue: string; concurrency: number };
+  consumes?: { queue: string; concurrency: number; itemsPerPod?: number };
   /** Extra memory per request in flight (waiting or in service). */
   memoryPerInflight_bytes: number;
   /** Requests a pod holds waiting (its accept backlog); arrivals beyond it are dropped. */
