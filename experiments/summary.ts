@@ -28,6 +28,12 @@
  *   processed (waiting in the broker, then a worker's time), over every item of every queue
  *   taken by a consumer; items_waiting: items still in the queues at the end (NaN without queues).
  *
+ * - oom_kills: containers OOM-killed (the kubelet's OOMKilled events); cpu_throttled_s: seconds
+ *   pods spent throttled at their CPU limit with work waiting, summed over pods;
+ *   cpu_requested_core_hours: the CPU the nodes' pods request, integrated over the run from the
+ *   samples (the mean of the Nodes' summed cpu_requested_mcores × the duration): what right-sizing
+ *   saves, where pod-hours do not move.
+ *
  * A NaN figure is an empty cell in summary.csv (engine/record/csv.ts: no cell is NaN or Infinity).
  */
 import type { TimeSeries } from "../engine/index.js";
@@ -38,6 +44,7 @@ export const SUMMARY_COLUMNS = [
   "seed", "duration_s", "slo_violation_s", "latency_p95_ms", "replicas_mean", "replicas_max", "pod_hours",
   "scale_events", "time_to_scale_s", "time_to_metrics_s", "time_to_serving_s", "steps_up", "steps_up_without_rescale",
   "requests_offered", "requests_dropped", "node_hours", "cost_usd", "item_latency_p95_s", "items_waiting",
+  "oom_kills", "cpu_throttled_s", "cpu_requested_core_hours",
 ] as const;
 
 export type Summary = Record<(typeof SUMMARY_COLUMNS)[number], number>;
@@ -57,6 +64,7 @@ export interface SummaryInputs {
   nodeHours: number;
   costUsd: number;
   lag: readonly LagRow[];
+  cpuThrottled_s: number;
   /** The queues' figures; null when the run has no queue. */
   queues: { itemLatencyP95_s: number; itemsWaiting: number } | null;
 }
@@ -94,6 +102,14 @@ export function summarize(inputs: SummaryInputs): Summary {
       weighted.push([r.value, servedAt.get(`${r.name}@${r.time_ms}`) ?? 0]);
     }
   }
+  // Requested CPU per sample time, over every node.
+  const requestedAt = new Map<number, number>();
+  for (const r of rows()) {
+    if (r.kind === "Node" && r.metric === "cpu_requested_mcores" && r.time_ms % inputs.sampleInterval_ms === 0) requestedAt.set(r.time_ms, (requestedAt.get(r.time_ms) ?? 0) + r.value);
+  }
+  let requestedSum_mcores = 0;
+  for (const v of requestedAt.values()) requestedSum_mcores += v;
+  const cpuRequestedCoreHours = requestedAt.size > 0 ? ((requestedSum_mcores / requestedAt.size) * inputs.duration_ms) / 1000 / 3_600_000 : NaN;
   for (const [time_ms, perDeployment] of replicasAt) {
     let total = 0;
     for (const v of perDeployment.values()) total += v;
@@ -132,6 +148,9 @@ export function summarize(inputs: SummaryInputs): Summary {
     cost_usd: round3(inputs.costUsd),
     item_latency_p95_s: round3(inputs.queues?.itemLatencyP95_s ?? NaN),
     items_waiting: round3(inputs.queues?.itemsWaiting ?? NaN),
+    oom_kills: inputs.events.count("kubelet", "Killing", "OOMKilled"),
+    cpu_throttled_s: round3(inputs.cpuThrottled_s),
+    cpu_requested_core_hours: round3(cpuRequestedCoreHours),
   };
 }
 

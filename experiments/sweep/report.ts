@@ -10,11 +10,23 @@ import { escapeHtml, renderSvg } from "../report/index.js";
 import type { CellStats } from "./aggregate.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-export const MAIN_METRICS = ["slo_violation_s", "time_to_scale_s", "pod_hours", "scale_events", "latency_p95_ms", "item_latency_p95_s", "replicas_mean"] as const;
+export const MAIN_METRICS = [
+  "slo_violation_s", "time_to_scale_s", "pod_hours", "scale_events", "latency_p95_ms", "item_latency_p95_s", "replicas_mean",
+  "oom_kills", "cpu_throttled_s", "cpu_requested_core_hours",
+] as const;
+
+/** Metrics charted only when some cell has more than zero of them (most runs have no OOM kill). */
+const WHEN_NONZERO: readonly string[] = ["oom_kills", "cpu_throttled_s"];
 
 /** Whether any cell has a value of the metric (a run without Services has no request latency, one without queues no item latency). */
 function measured(cells: readonly CellStats[], metric: string): boolean {
-  return cells.some((c) => Number.isFinite(c.stats[metric]?.mean));
+  return cells.some((c) => Number.isFinite(c.stats[metric]?.mean) && (!WHEN_NONZERO.includes(metric) || c.stats[metric].mean > 0));
+}
+
+/** The cells all ask for the same replicas (they size pods, not count them): mean replicas within 1 %. */
+function sameReplicas(cells: readonly CellStats[]): boolean {
+  const replicas = cells.map((c) => c.stats.replicas_mean?.mean).filter((r): r is number => Number.isFinite(r));
+  return replicas.length > 1 && Math.max(...replicas) - Math.min(...replicas) <= 0.01 * Math.max(...replicas);
 }
 
 interface Chart {
@@ -64,13 +76,15 @@ export function paretoFront(points: readonly [number, number][]): Set<number> {
 
 /**
  * Cost against service quality, the Pareto front highlighted. Cost is the node bill (`cost_usd`)
- * when the cells priced their nodes (autoscaled node groups with a price per hour), else
- * pod-hours; quality is SLO violations, or for runs whose work is queue items and not requests
+ * when the cells priced their nodes (autoscaled node groups with a price per hour), the CPU the
+ * pods request when the cells differ in how pods are sized rather than how many run (the same
+ * replicas: a VPA sweep), else pod-hours; quality is SLO violations, or for runs whose work is queue items and not requests
  * (no request latency in any cell), the items' p95 latency.
  */
 export function paretoChart(cells: readonly CellStats[]): Chart {
   const dollars = cells.some((c) => c.stats.cost_usd !== undefined && c.stats.cost_usd.mean > 0);
-  const cost = dollars ? "cost_usd" : "pod_hours";
+  const sizing = !dollars && sameReplicas(cells) && measured(cells, "cpu_requested_core_hours");
+  const cost = dollars ? "cost_usd" : sizing ? "cpu_requested_core_hours" : "pod_hours";
   const items = !measured(cells, "latency_p95_ms") && measured(cells, "item_latency_p95_s");
   const quality = items ? "item_latency_p95_s" : "slo_violation_s";
   const qualityTitle = items ? "item latency p95 (s, mean)" : "SLO violation (s, mean)";
@@ -82,7 +96,7 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
     .filter((r) => Number.isFinite(r.cost) && Number.isFinite(r.quality));
   const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.cost - b.cost || a.quality - b.quality);
   const xy = {
-    x: { field: "cost", type: "quantitative" as const, title: dollars ? "node cost (USD, mean)" : "pod-hours (mean)", scale: { zero: false } },
+    x: { field: "cost", type: "quantitative" as const, title: dollars ? "node cost (USD, mean)" : sizing ? "CPU requested (core-hours, mean)" : "pod-hours (mean)", scale: { zero: false } },
     y: { field: "quality", type: "quantitative" as const, title: qualityTitle, scale: { zero: false } },
   };
   return {

@@ -166,6 +166,8 @@ export class PodRuntime implements ContainerRuntime {
   private readonly weight: number[] = [];
   private readonly allocation: number[] = [];
   private readonly order: number[] = [];
+  /** countThrottled's running sum, pod·s. */
+  private throttled_s = 0;
   /** ∫ running pods dt, in pod·ms, up to `podTime_ms` (for pod-hours). */
   private podTimeIntegral_pod_ms = 0;
   private podTime_ms = 0;
@@ -503,6 +505,8 @@ export class PodRuntime implements ContainerRuntime {
     const b = slot * SLOT_FIELDS;
     const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
+    const ceiling_mcores = st[b + CEILING];
+    if (ceiling_mcores !== Infinity) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
     this.pool.step(slot, dt_ms, st[b + RATE]);
     const s = st[b + SERVICE];
@@ -513,6 +517,25 @@ export class PodRuntime implements ContainerRuntime {
       this.totals.dropped[s] += inc[STEP_DROPPED];
     }
     st[b + ADVANCED] = now_ms;
+  }
+
+  /**
+   * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds): the time a pod with a CPU
+   * limit runs at that limit with work waiting, over the step about to be integrated: all of it
+   * when requests arrive at least as fast as the limit serves them, else until the backlog
+   * drains. A pod held below its limit by a contended node is starved, not throttled.
+   */
+  private countThrottled(slot: number, ceiling_mcores: number, rate_rps: number, cost_mcore_s: number, dt_ms: number): void {
+    const mu = this.pool.serviceRate_rps(slot);
+    if (mu * Math.max(cost_mcore_s, 1e-9) < ceiling_mcores * (1 - 1e-12)) return;
+    const dt_s = dt_ms / 1000;
+    this.throttled_s += rate_rps >= mu ? dt_s : Math.min(dt_s, this.pool.queue_requests(slot) / (mu - rate_rps));
+  }
+
+  /** Seconds pods spent throttled at their CPU limit (countThrottled), summed over pods, up to `now_ms`. */
+  cpuThrottledSeconds(now_ms: number): number {
+    this.advanceAll(now_ms);
+    return this.throttled_s;
   }
 
   private capacity(node: NodeSlots): number {

@@ -141,6 +141,7 @@ apps: [{name: hog, deployments: [hog], baselineCpu: 100m, memory: 400Mi}]
   sim.run(180_000);
   const pod = sim.store.list<Pod>("Pod")[0];
   t.equal(pod.status.containerStatuses[0].lastTerminated?.reason, "OOMKilled", "the kubelet OOM-killed the container");
+  t.ok(sim.events.count("kubelet", "Killing", "OOMKilled") >= 1, "an OOMKilled event, which summary.csv's oom_kills counts");
   const b = bounds(sim, "hog")!;
   // RecordOOM: max(300Mi + 100Mi, 300Mi × 1.2) = 400Mi as a memory peak, then the histogram
   // bucket's end plus the 15 % margin: well above the 300Mi request.

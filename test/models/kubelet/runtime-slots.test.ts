@@ -185,3 +185,21 @@ t.test("a restart under the same uid does not take the node's CPU counter down",
   const after = cadvisor.resourceMetrics("n1")!.node!.cumulativeCpuUsed_mcore_ms;
   t.equal(after, before + 4_000, "plus the new pod's 4 s (the old one's last 5 s are lost with its cgroup)");
 });
+
+t.test("CFS throttling: seconds at the CPU limit with work waiting, until the backlog drains; none without a limit", async (t) => {
+  const { runtime, make } = harness();
+  // APP: 10 mcore·s a request; limit 501m less 1m baseline: 50 requests/s at the limit.
+  const limited = make("limited", [container("app", 100, 501)]);
+  const unlimited = make("unlimited", [container("app", 100)]);
+  runtime.startPod(limited, "n1", 0);
+  runtime.startPod(unlimited, "n1", 0);
+  runtime.setArrivalRate(limited.metadata.uid, 40, -1, 0);
+  runtime.setArrivalRate(unlimited.metadata.uid, 80, -1, 0);
+  t.equal(runtime.cpuThrottledSeconds(10_000), 0, "below the limit: never throttled");
+  // 60 requests/s for 2 s: throttled all along, 20 requests queue up…
+  runtime.setArrivalRate(limited.metadata.uid, 60, -1, 10_000);
+  t.ok(Math.abs(runtime.cpuThrottledSeconds(12_000) - 2) < 1e-9, "2 s at the limit");
+  // …then 40 requests/s: the 20 queued drain at 50 − 40 = 10 a second, 2 s more at the limit.
+  runtime.setArrivalRate(limited.metadata.uid, 40, -1, 12_000);
+  t.ok(Math.abs(runtime.cpuThrottledSeconds(30_000) - 4) < 1e-9, `4 s in all: ${runtime.cpuThrottledSeconds(30_000)}`);
+});
