@@ -98,3 +98,32 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   }
   return h;
 }
+
+export interface PairedDifference {
+  /** Mean of the per-replication differences (other − baseline). */
+  mean: number;
+  low: number;
+  high: number;
+  /** Two-sided p-value of "the mean difference is 0" (paired Student t); NaN with fewer than two pairs. */
+  p: number;
+  n: number;
+}
+
+/**
+ * A paired comparison over replications that share their seeds (common random numbers): the
+ * differences' mean with a Student-t interval, and the two-sided p-value of a zero mean. Pairs
+ * with a NaN on either side are left out. Identical differences give a zero-width interval and
+ * p = 0 (or 1 when they are all 0).
+ */
+export function pairedDifference(baseline: readonly number[], other: readonly number[], level = 0.95): PairedDifference {
+  const d: number[] = [];
+  for (let i = 0; i < Math.min(baseline.length, other.length); i++) {
+    if (!Number.isNaN(baseline[i]) && !Number.isNaN(other[i])) d.push(other[i] - baseline[i]);
+  }
+  const ci = confidenceInterval(d, level);
+  const n = d.length;
+  if (n < 2) return { mean: ci.mean, low: NaN, high: NaN, p: NaN, n };
+  if (ci.stddev === 0) return { mean: ci.mean, low: ci.mean, high: ci.mean, p: ci.mean === 0 ? 1 : 0, n };
+  const t = ci.mean / (ci.stddev / Math.sqrt(n));
+  return { mean: ci.mean, low: ci.low, high: ci.high, p: 2 * (1 - studentTCdf(Math.abs(t), n - 1)), n };
+}

@@ -63,3 +63,37 @@ t.test("compare refuses a folder that is not a comparison, and a run folder in t
   t.equal(blocked.stderr.split("\n")[0], `kubesim: cannot write to ${path.join(forced, "runs", "php-apache")}: it exists and is not a kubesim run folder (no manifest.json written by kubesim)`);
   t.notOk(fs.existsSync(path.join(forced, "index.html")), "nothing run or written");
 });
+
+t.test("--replications: common seeds per replication, means with intervals, paired differences marked when significant", async (t) => {
+  const same = path.join(tmp, "same.yaml");
+  fs.writeFileSync(same, `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: same}
+extends: ${path.relative(tmp, path.resolve(SCENARIO))}
+`);
+  const out = path.join(tmp, "cmp-reps");
+  const r = cli("compare", SCENARIO, same, "experiments/scenarios/php-apache/tuned.yaml", "--replications", "4", "--seed", "9", "--out", out, "--quiet");
+  t.equal(r.status, 0, r.stderr);
+  t.same(fs.readdirSync(out).sort(), ["comparison.json", "differences.csv", "index.html", "runs", "summary.csv"]);
+  t.same(fs.readdirSync(path.join(out, "runs", "same")).sort(), ["rep-0", "rep-1", "rep-2", "rep-3"]);
+  const seed = (name: string, k: number) => JSON.parse(fs.readFileSync(path.join(out, "runs", name, `rep-${k}`, "manifest.json"), "utf8")).seed;
+  t.equal(seed("php-apache", 2), seed("php-apache-tuned", 2), "replication k of every scenario has one seed");
+  t.not(seed("php-apache", 1), seed("php-apache", 2), "replications differ");
+  const rows = (file: string) => {
+    const [head, ...lines] = fs.readFileSync(path.join(out, file), "utf8").trim().split("\n");
+    const keys = head.split(",");
+    return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [keys[i], v])));
+  };
+  const summary = rows("summary.csv");
+  t.same(summary.map((s) => [s.scenario, s.replications]), [["php-apache", "4"], ["same", "4"], ["php-apache-tuned", "4"]]);
+  t.ok(Number(summary[0].pod_hours_ci95_high) > Number(summary[0].pod_hours_ci95_low), "an interval, not a point");
+  const diff = rows("differences.csv");
+  const of = (name: string, metric: string) => diff.find((d) => d.scenario === name && d.metric === metric)!;
+  t.same([of("same", "pod_hours").difference_mean, of("same", "pod_hours").p_value, of("same", "pod_hours").significant], ["0", "1", "false"], "the same scenario: no difference");
+  t.equal(of("php-apache-tuned", "pod_hours").significant, "true", "the tuned behavior saves pod-hours, significantly");
+  t.ok(Number(of("php-apache-tuned", "pod_hours").difference_ci95_high) < 0, "its whole interval below zero");
+  t.match(fs.readFileSync(path.join(out, "index.html"), "utf8"), /<td>php-apache-tuned<\/td>.*\d \*<\/td>/, "the page marks it");
+  const bad = cli("compare", SCENARIO, same, "--replications", "0", "--out", path.join(tmp, "bad"));
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /--replications must be an integer from 1 to 1000, got "0"/);
+});
