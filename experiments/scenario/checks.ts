@@ -251,6 +251,35 @@ export function checkPrometheusTriggers(objects: readonly DecodedObject[], reten
   }
 }
 
+/**
+ * An HPA asking prometheus-adapter for a metric none of its rules serves: a real cluster accepts
+ * the HPA, which then reports FailedGetPodsMetric / FailedGetObjectMetric / FailedGetExternalMetric
+ * on every sync and never scales on it (a warning: the run shows exactly that). External metrics
+ * are KEDA's when the manifests have a ScaledObject.
+ */
+export function checkAdapterMetrics(objects: readonly DecodedObject[], rules: readonly { metricName: string }[], externalRules: readonly { metricName: string }[], report: Report): void {
+  const served = new Set(rules.map((r) => r.metricName));
+  const servedExternal = new Set(externalRules.map((r) => r.metricName));
+  const keda = objects.some((o) => o.object.kind === "ScaledObject");
+  for (const o of objects) {
+    if (o.object.kind !== "HorizontalPodAutoscaler") continue;
+    (o.object as unknown as StoredHorizontalPodAutoscaler).spec.metrics.forEach((m, i) => {
+      const source = m.type === "Pods" ? m.pods : m.type === "Object" ? m.object : m.type === "External" && !keda ? m.external : undefined;
+      if (source === undefined) return;
+      const name = source.metric.name;
+      const known = m.type === "External" ? servedExternal : served;
+      if (known.has(name)) return;
+      const key = m.type === "Pods" ? "pods" : m.type === "Object" ? "object" : "external";
+      const field = m.type === "External" ? "externalRules" : "rules";
+      const best = closest(name, [...known]);
+      report.warnAt(
+        o.site(["spec", "metrics", i, key, "metric", "name"]),
+        `no prometheus-adapter rule serves the ${key} metric ${JSON.stringify(name)}${best !== null ? ` (did you mean ${JSON.stringify(best)}?)` : ""}; the HPA will report FailedGet${m.type}Metric and not scale on it: add a rule under components.prometheusAdapter.${field} (served: ${[...known].join(", ") || "none"})`,
+      );
+    });
+  }
+}
+
 const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
 
 /**

@@ -17,7 +17,10 @@ import type { SchedulerControllerConfig } from "../../models/scheduler/controlle
 import { DEFAULT_SCORE_WEIGHTS, type ScoreWeights } from "../../models/scheduler/schedule-one.js";
 import type { TrafficConfig } from "../../models/service/traffic.js";
 import type { ComponentConfig } from "../simulator.js";
-import { unknownKeyErrors } from "./strict.js";
+import { strictStruct, unknownKeyErrors } from "./strict.js";
+import { doc, opt, req } from "../manifests/codec.js";
+import { EXPOSED_METRICS } from "../../models/prometheus-adapter/prometheus.js";
+import { customRule, externalRule, RuleConfigError, type RuleConfig } from "../../models/prometheus-adapter/rules.js";
 import type { PrometheusConfig } from "../../models/prometheus-adapter/prometheus.js";
 import type { AdapterConfig } from "../../models/prometheus-adapter/adapter.js";
 import { duration, memoryTotal, nonNegative, nullableDuration, period, periodAtLeast, positive, positiveDuration, record } from "./units.js";
@@ -115,12 +118,55 @@ export const PROMETHEUS_PARAMS: ParamTable<PrometheusConfig> = {
   lookbackDelta: param("lookbackDelta_ms", positiveDuration, "Prometheus `--query.lookback-delta`: how old the newest sample an instant selector takes may be."),
 };
 
+const ruleName = strictStruct(
+  "name",
+  {
+    matches: doc("A regular expression the series name must match (default `.*`).", opt(str)),
+    as: doc("The metric's name, with the match's groups as `$1` / `${1}` (default `$1`, or the whole name without a group).", opt(str)),
+  },
+  { build: (f) => f },
+);
+
+const KNOWN_SERIES: ReadonlySet<string> = new Set(EXPOSED_METRICS.keys());
+
+/** One rule of prometheus-adapter's config file, compiled by models/prometheus-adapter/rules.ts (errors at their field). */
+function adapterRule<R>(name: string, compile: (rule: RuleConfig) => R): Codec<R> {
+  return strictStruct(
+    name,
+    {
+      seriesQuery: doc(`The series the rule discovers: a selector of one of the series kubesim's Prometheus scrapes (${[...KNOWN_SERIES].join(", ")}).`, req(str)),
+      name: doc("How the metric is named from the series name (`matches`, `as`).", opt(ruleName)),
+      metricsQuery: doc("The query template: `sum`/`avg`/`min`/`max` of `rate(<<.Series>>{<<.LabelMatchers>>}[window])` or of `<<.Series>>{<<.LabelMatchers>>}`, `by (<<.GroupBy>>)` (or, for external rules, by literal labels).", req(str)),
+      resources: doc("`overrides` / `template` are accepted (kubesim's series carry the namespace, pod and service labels); for external rules `namespaced` (default true) adds the HPA's namespace to the matchers.", opt(leaf("map", (u) => (isPlainObject(u) ? ok(u) : bad(`expected a map, got ${describe(u)}`))))),
+    },
+    {
+      build: (f, ctx) => {
+        const rule: RuleConfig = {
+          seriesQuery: f.seriesQuery,
+          metricsQuery: f.metricsQuery,
+          ...(f.name !== undefined && { name: f.name }),
+          ...(typeof f.resources?.namespaced === "boolean" && { namespaced: f.resources.namespaced }),
+        };
+        try {
+          return compile(rule);
+        } catch (e) {
+          if (!(e instanceof RuleConfigError)) throw e;
+          ctx.error([e.field], `Invalid value: ${e.message}`);
+          return undefined as never;
+        }
+      },
+    },
+  );
+}
+
 export const PROMETHEUS_ADAPTER_PARAMS: ParamTable<AdapterConfig> = {
   relistInterval: param("relistInterval_ms", period, "prometheus-adapter `--metrics-relist-interval`."),
   maxAge: param("maxAge_ms", nullableDuration, "prometheus-adapter `--metrics-max-age`; null = the relist interval."),
   relistPhase: param("relistPhase_ms", nullableDuration, "Delay to the first relist; null draws it uniformly in [0, relistInterval)."),
   warmStart: param("warmStart", bool, "true: the adapter ran before the simulation, so every rule's metric is registered at t = 0; false: a fresh adapter knows nothing until a relist sees series."),
   reportRateWindow: param("reportRateWindow", bool, "Report a rule's rate window as the metric's window (upstream reports none)."),
+  rules: param("rules", array(adapterRule("rules", (r) => customRule(r, KNOWN_SERIES))), "The adapter's `rules` (custom.metrics.k8s.io) as in its config file; given, they replace the default rules (http_requests_per_second, http_requests_dropped_per_second, http_requests_queued)."),
+  externalRules: param("externalRules", array(adapterRule("externalRules", (r) => externalRule(r, KNOWN_SERIES))), "The adapter's `externalRules` (external.metrics.k8s.io); given, they replace the default ones (queue_length, service_requests_per_second)."),
 };
 
 /** --expander: one name, a comma-separated chain ("priority,least-waste"), or the chain as a list. */

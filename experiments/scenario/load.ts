@@ -23,7 +23,8 @@ import type { QueueSpec } from "../../models/queue/broker.js";
 import type { ProfileSpec } from "./profiles.js";
 import { closest } from "./strict.js";
 import { DEFAULT_PROMETHEUS_CONFIG } from "../../models/prometheus-adapter/prometheus.js";
-import { admitScaledObjects, annotateApps, carryAppAnnotations, checkDisruptionBudgetSelectors, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { DEFAULT_ADAPTER_RULES, DEFAULT_EXTERNAL_RULES } from "../../models/prometheus-adapter/adapter.js";
+import { admitScaledObjects, annotateApps, carryAppAnnotations, checkAdapterMetrics, checkDisruptionBudgetSelectors, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -132,6 +133,7 @@ export function loadScenario(file: string): LoadedScenario {
     carryAppAnnotations(updates, objects);
   }
   checkHpaTargets(objects, report);
+  checkAdapterMetrics(objects, fields.components?.prometheusAdapter?.rules ?? DEFAULT_ADAPTER_RULES, fields.components?.prometheusAdapter?.externalRules ?? DEFAULT_EXTERNAL_RULES, report);
   checkPrometheusTriggers(objects, fields.components?.prometheus?.retention_ms ?? DEFAULT_PROMETHEUS_CONFIG.retention_ms, report);
   checkHpaScaleToZero(objects, fields.components?.hpa?.scaleToZero ?? false, report);
   checkVpaTargets(objects, report);

@@ -40,7 +40,7 @@ export interface AdapterRule {
   /** The name in the API (`name: {matches, as}`). */
   metricName: string;
   /** The metricsQuery's outer aggregation. */
-  aggregation: "sum" | "avg";
+  aggregation: "sum" | "avg" | "min" | "max";
   /** `rate(series[window])` for counters; null = the series' instant value (gauges). */
   rateWindow_ms: number | null;
 }
