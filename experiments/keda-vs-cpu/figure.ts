@@ -76,7 +76,7 @@ export function kedaVsCpuChart(points: readonly Point[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-if (process.argv[1]?.endsWith("figure.ts")) {
+if (/figure\.(ts|js)$/.test(process.argv[1] ?? "")) {
   const [keda, cpu, out] = process.argv.slice(2);
   if (out === undefined) {
     console.error("usage: figure.ts <keda sweep folder> <cpu sweep folder> <output folder>");

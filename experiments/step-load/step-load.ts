@@ -66,15 +66,18 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[lo] + (sorted[Math.ceil(i)] - sorted[lo]) * (i - lo);
 }
 
-if (process.argv[1]?.endsWith("step-load.ts")) {
-  const seeds = Number(process.argv[2] ?? 100);
-  const delays = Array.from({ length: seeds }, (_, i) => measureStepDelay(i + 1));
+/** The delays' distribution over seeds: min, quartiles, max and mean. */
+export function delayStats(delays: readonly number[]) {
   const sorted = [...delays].sort((a, b) => a - b);
   const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
-  const stats = { seeds, min_s: sorted[0], p25_s: quantile(sorted, 0.25), median_s: quantile(sorted, 0.5), p75_s: quantile(sorted, 0.75), max_s: sorted[sorted.length - 1], mean_s: Math.round(mean * 1000) / 1000 };
-  const spec = {
+  return { seeds: delays.length, min_s: sorted[0], p25_s: quantile(sorted, 0.25), median_s: quantile(sorted, 0.5), p75_s: quantile(sorted, 0.75), max_s: sorted[sorted.length - 1], mean_s: Math.round(mean * 1000) / 1000 };
+}
+
+/** The histogram of the delays (results/step-load/delay.*, the README's figure). */
+export function delayChart(delays: readonly number[]) {
+  return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: `Delay from a 30 % -> 150 % load step to the metrics API showing it (${seeds} seeds; cAdvisor 10 s, resolution 15 s)`,
+    title: `Delay from a 30 % -> 150 % load step to the metrics API showing it (${delays.length} seeds; cAdvisor 10 s, resolution 15 s)`,
     width: 600,
     height: 250,
     data: { values: delays.map((delay_s, i) => ({ seed: i + 1, delay_s })) },
@@ -85,6 +88,13 @@ if (process.argv[1]?.endsWith("step-load.ts")) {
     },
     config: { font: "DejaVu Sans" },
   };
+}
+
+if (process.argv[1]?.endsWith("step-load.ts")) {
+  const seeds = Number(process.argv[2] ?? 100);
+  const delays = Array.from({ length: seeds }, (_, i) => measureStepDelay(i + 1));
+  const stats = delayStats(delays);
+  const spec = delayChart(delays);
   const svg = await renderSvg(spec as never, "step-load");
   writeFilesAtomically("results/step-load", {
     "delays.csv": stringify(delays.map((d, i) => [i + 1, d]), { header: true, columns: ["seed", "delay_s"], cast: CSV_CAST }),
