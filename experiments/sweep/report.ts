@@ -35,15 +35,31 @@ interface Chart {
   spec: TopLevelSpec;
 }
 
-/** A cell's label on an axis: its factor values (short), ids would be unreadable. */
-export function cellLabel(c: CellStats): string {
-  return c.values.map(([name, v]) => `${name.split(/[.:/]/).pop()}=${String(v)}`).join(", ");
+const shortName = (name: string) => name.split(/[.:/]/).pop()!;
+
+/**
+ * A cell's label on an axis: its factor values (short names; ids would be unreadable). Factors
+ * that take the same value in every cell of `cells` (a list design moving two knobs together)
+ * share one entry: `targetCpuPercentile=targetMemoryPercentile=0.9`.
+ */
+export function cellLabel(c: CellStats, cells: readonly CellStats[] = [c]): string {
+  const names = c.values.map(([name]) => name);
+  const tied = (a: number, b: number) => cells.every((x) => x.values[a][1] === x.values[b][1]);
+  const parts: string[] = [];
+  const done = new Set<number>();
+  names.forEach((name, i) => {
+    if (done.has(i)) return;
+    const group = names.map((_, j) => j).filter((j) => j >= i && !done.has(j) && (j === i || tied(i, j)));
+    for (const j of group) done.add(j);
+    parts.push(`${group.map((j) => shortName(names[j])).join("=")}=${String(c.values[i][1])}`);
+  });
+  return parts.join(", ");
 }
 
 export function errorBarChart(cells: readonly CellStats[], metric: string): Chart {
   const rows = cells
     .filter((c) => Number.isFinite(c.stats[metric].mean))
-    .map((c) => ({ cell: cellLabel(c), mean: c.stats[metric].mean, low: finiteOr(c.stats[metric].low, c.stats[metric].mean), high: finiteOr(c.stats[metric].high, c.stats[metric].mean) }));
+    .map((c) => ({ cell: cellLabel(c, cells), mean: c.stats[metric].mean, low: finiteOr(c.stats[metric].low, c.stats[metric].mean), high: finiteOr(c.stats[metric].high, c.stats[metric].mean) }));
   const x = { field: "cell", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -30, labelLimit: 260 } };
   return {
     name: `ci-${metric}`,
@@ -92,9 +108,16 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
   const points = cells.map((c) => [c.stats[cost].mean, c.stats[quality].mean] as [number, number]);
   const front = paretoFront(points);
   const rows = cells
-    .map((c, i) => ({ cell: cellLabel(c), cost: points[i][0], quality: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
+    .map((c, i) => ({ cell: cellLabel(c, cells), cost: points[i][0], quality: points[i][1], pareto: front.has(i) ? "Pareto front" : "dominated" }))
     .filter((r) => Number.isFinite(r.cost) && Number.isFinite(r.quality));
   const line = rows.filter((r) => r.pareto === "Pareto front").sort((a, b) => a.cost - b.cost || a.quality - b.quality);
+  // Cells at the same point (identical outcomes) get one label naming them all.
+  const labels: typeof line = [];
+  for (const r of line) {
+    const same = labels.find((l) => l.cost === r.cost && l.quality === r.quality);
+    if (same === undefined) labels.push({ ...r });
+    else same.cell += ` | ${r.cell}`;
+  }
   const xy = {
     x: { field: "cost", type: "quantitative" as const, title: dollars ? "node cost (USD, mean)" : sizing ? "CPU requested (core-hours, mean)" : "pod-hours (mean)", scale: { zero: false } },
     y: { field: "quality", type: "quantitative" as const, title: qualityTitle, scale: { zero: false } },
@@ -115,7 +138,9 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
           mark: { type: "point", filled: true, size: 80 },
           encoding: { ...xy, color: { field: "pareto", type: "nominal", title: null, scale: { domain: ["Pareto front", "dominated"], range: ["#d62728", "#7f7f7f"] } } },
         },
-        { data: { values: rows }, mark: { type: "text", align: "left", dx: 6, dy: -6, fontSize: 9 }, encoding: { ...xy, text: { field: "cell" } } },
+        // Only the front is labelled (the dominated cells are in the table and the CSV): labels of a
+        // dozen cells would overlap.
+        { data: { values: labels }, mark: { type: "text", align: "left", dx: 6, dy: -6, fontSize: 9 }, encoding: { ...xy, text: { field: "cell" } } },
       ],
     } as TopLevelSpec,
   };
