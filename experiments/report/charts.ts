@@ -15,6 +15,8 @@ export interface Chart {
   spec: TopLevelSpec;
 }
 
+/** Replica counts are whole: integer ticks, never 2.5. */
+const REPLICA_AXIS = { tickMinStep: 1, format: "d" };
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 640;
 const HEIGHT = 240;
@@ -78,7 +80,7 @@ export function replicasChart(timeseries: SeriesSource): Chart {
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
       x: TIME_X,
-      y: { field: "value", type: "quantitative" as const, title: "replicas" },
+      y: { field: "value", type: "quantitative" as const, title: "replicas", axis: REPLICA_AXIS },
       color: { field: "name", type: "nominal" as const, title: "Deployment" },
       strokeDash: { field: "measure", type: "nominal" as const, title: "replicas", scale: { domain: ["spec", "ready"] } },
       tooltip: [
@@ -195,7 +197,7 @@ export function cpuChart(timeseries: SeriesSource): Chart {
   return { name: "cpu-utilization", title, spec };
 }
 
-/** (c) Latency p95 (solid) and p50 (dashed) per Service, with the SLO as a red rule. */
+/** (c) Latency p95 (solid) and p50 (dashed) per Service on a log axis, with the SLO as a red rule. */
 export function latencyChart(timeseries: SeriesSource, sloP95_ms?: number): Chart {
   const series = timeseries.select("Service", ["latency_p95_ms", "latency_p50_ms"]);
   const top = topNames(series, "latency_p95_ms");
@@ -206,7 +208,8 @@ export function latencyChart(timeseries: SeriesSource, sloP95_ms?: number): Char
     mark: { type: "line" as const },
     encoding: {
       x: TIME_X,
-      y: { field: "value", type: "quantitative" as const, title: "latency (ms)" },
+      // Log scale: a transient's seconds and a steady state's milliseconds on one axis.
+      y: { field: "value", type: "quantitative" as const, title: "latency (ms, log scale)", scale: { type: "log" as const } },
       color: { field: "name", type: "nominal" as const, title: "Service" },
       strokeDash: { field: "measure", type: "nominal" as const, title: "quantile", scale: { domain: ["p95", "p50"] } },
       tooltip: [
@@ -299,7 +302,7 @@ export function decisionsChart(decisions: readonly DecisionRow[]): Chart {
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
       x: TIME_X,
-      y: { field: "value", type: "quantitative" as const, title: "desired replicas" },
+      y: { field: "value", type: "quantitative" as const, title: "desired replicas", axis: REPLICA_AXIS },
       color: { field: "name", type: "nominal" as const, title: "HPA" },
       tooltip,
     },
@@ -410,7 +413,7 @@ export function comparisonChart(runs: readonly ComparisonRun[], metric = "replic
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
       x: TIME_X,
-      y: { field: "value", type: "quantitative" as const, title: "replicas" },
+      y: { field: "value", type: "quantitative" as const, title: "replicas", axis: REPLICA_AXIS },
       color: { field: "run", type: "nominal" as const, title: "run", scale: { domain: labels }, sort: labels },
       tooltip: [
         { field: "time_s", type: "quantitative" as const, title: "time (s)" },

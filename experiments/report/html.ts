@@ -54,6 +54,18 @@ function decisionsTable(decisions: readonly DecisionRow[], n: number): string {
   return table(headers, rows, "decisions");
 }
 
+/** The rescales first (what a reader looks for), then the most recent syncs. */
+function decisionsSection(decisions: readonly DecisionRow[], n: number): string {
+  const rescales = decisions.filter((d) => d.rescale);
+  return [
+    "<h3>Rescales</h3>",
+    rescales.length === 0 ? `<p class="note">No rescale in this run.</p>` : `${lastNote(rescales.length, n, "rescales")}\n${decisionsTable(rescales, n)}`,
+    "<h3>Recent syncs</h3>",
+    lastNote(decisions.length, n, "decisions"),
+    decisionsTable(decisions, n),
+  ].join("\n");
+}
+
 function eventsTable(events: readonly EventRow[], n: number): string {
   const rows = events.slice(-n).map((e) => [e.time_s, e.component, e.kind, e.name, e.event, e.reason, e.message]);
   return table(["time (s)", "component", "kind", "name", "event", "reason", "message"], rows, "events");
@@ -127,8 +139,7 @@ ${charts.length === 0 ? `<p class="note">No chart: the run recorded no Deploymen
 </section>
 <section id="decisions">
 <h2>HPA decisions</h2>
-${lastNote(run.decisions.length, n, "decisions")}
-${run.decisions.length === 0 ? `<p class="note">No HPA decisions in this run.</p>` : decisionsTable(run.decisions, n)}
+${run.decisions.length === 0 ? `<p class="note">No HPA decisions in this run.</p>` : decisionsSection(run.decisions, n)}
 </section>
 <section id="events">
 <h2>Events</h2>

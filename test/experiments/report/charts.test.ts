@@ -18,7 +18,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const AXIS_TITLES: Record<string, string[]> = {
   replicas: ["time (s)", "replicas", "offered load (req/s, grey)"],
   "cpu-utilization": ["time (s)", "CPU utilization (%)"],
-  latency: ["time (s)", "latency (ms)"],
+  latency: ["time (s)", "latency (ms, log scale)"],
   decisions: ["time (s)", "desired replicas"],
   comparison: ["time (s)", "replicas"],
   nodes: ["time (s)", "nodes", "pending pods (grey)"],
@@ -192,4 +192,12 @@ t.test("a run with an autoscaled node group gets the nodes-against-pending-pods 
   const pending = values.filter((v) => v.measure === "pending pods").map((v) => v.value);
   t.ok(pending.includes(22) && pending.includes(13), "the cluster's pending pods on the right axis");
   await checkChart(t, nodes);
+});
+
+t.test("readable axes: latency on a log scale, whole replica ticks", async (t) => {
+  const run = fixtureRun();
+  const charts = defaultCharts(run);
+  const spec = (name: string) => JSON.stringify(charts.find((c) => c.name === name)!.spec);
+  t.match(spec("latency"), /"scale":\{"type":"log"\}/, "latency: log scale");
+  t.match(spec("replicas"), /"axis":\{"tickMinStep":1,"format":"d"\}/, "replicas: integer ticks");
 });

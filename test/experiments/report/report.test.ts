@@ -45,6 +45,8 @@ t.test("report.html escapes all free text", async (t) => {
   t.notMatch(html, /(src|href)="(https?:)?\/\//, "no network resources");
   t.equal((html.match(/<figure /g) ?? []).length, 4, "every chart inline");
   t.match(html, /The last 10 of \d+ decisions/);
+  const decisions = html.slice(html.indexOf('<section id="decisions">'), html.indexOf('<section id="events">'));
+  t.ok(decisions.indexOf("<h3>Rescales</h3>") >= 0 && decisions.indexOf("<h3>Rescales</h3>") < decisions.indexOf("<h3>Recent syncs</h3>"), "the rescales first, then the recent syncs");
   // Every id on the page is unique: several inline SVGs must not share clip ids.
   const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
   t.equal(new Set(ids).size, ids.length, "unique ids");
