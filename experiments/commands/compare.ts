@@ -71,17 +71,21 @@ export async function compareCommand(files: string[], options: CompareOptions): 
     runs.map((r) => [r.name, ...SUMMARY_COLUMNS.map((c) => r.summary[c])]),
     { header: true, columns: ["scenario", ...SUMMARY_COLUMNS], cast: CSV_CAST },
   );
-  const rows = runs
-    .map((r) => `<tr><td><a href="runs/${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.description)}</td>` +
-      SUMMARY_COLUMNS.map((c) => `<td>${escapeHtml(csvNumber(r.summary[c]))}</td>`).join("") + "</tr>")
-    .join("\n");
+  // One column per run and one row per figure: a handful of runs fit a laptop's width, where a
+  // column per figure did not.
+  const head = runs.map((r) => `<th><a href="runs/${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a></th>`).join("");
+  const rows = SUMMARY_COLUMNS.map((c) => `<tr><th>${escapeHtml(c)}</th>${runs.map((r) => `<td>${escapeHtml(csvNumber(r.summary[c]))}</td>`).join("")}</tr>`).join("\n");
+  const descriptions = runs.map((r) => `<li><a href="runs/${encodeURIComponent(r.name)}/report.html">${escapeHtml(r.name)}</a>: ${escapeHtml(r.description)}</li>`).join("\n");
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>kubesim comparison</title>
-<style>body{font-family:"DejaVu Sans",sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,td:nth-child(2){text-align:left}</style>
+<style>body{font-family:"DejaVu Sans",sans-serif;margin:2em auto;max-width:1200px;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child{text-align:left;font-weight:normal}thead th{text-align:right}.chart svg{max-width:100%;height:auto}</style>
 </head><body>
 <h1>kubesim comparison</h1>
+<ul>
+${descriptions}
+</ul>
 <div class="chart">${svg}</div>
-<table><thead><tr><th>scenario</th><th>description</th>${SUMMARY_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>
+<table><thead><tr><th>summary.csv</th>${head}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

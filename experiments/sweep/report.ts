@@ -60,7 +60,8 @@ export function errorBarChart(cells: readonly CellStats[], metric: string): Char
   const rows = cells
     .filter((c) => Number.isFinite(c.stats[metric].mean))
     .map((c) => ({ cell: cellLabel(c, cells), mean: c.stats[metric].mean, low: finiteOr(c.stats[metric].low, c.stats[metric].mean), high: finiteOr(c.stats[metric].high, c.stats[metric].mean) }));
-  const x = { field: "cell", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -30, labelLimit: 260 } };
+  // Full labels (no ellipsis): a reader needs every factor's value to tell the cells apart.
+  const x = { field: "cell", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -30, labelLimit: 0 } };
   return {
     name: `ci-${metric}`,
     title: `${metric}: mean and 95 % CI per cell`,
@@ -147,7 +148,8 @@ export function paretoChart(cells: readonly CellStats[]): Chart {
 }
 
 export async function sweepReportFiles(title: string, description: string, cells: readonly CellStats[]): Promise<Record<string, string>> {
-  const charts = [...MAIN_METRICS.filter((m) => measured(cells, m)).map((m) => errorBarChart(cells, m)), paretoChart(cells)];
+  const shown = MAIN_METRICS.filter((m) => measured(cells, m));
+  const charts = [...shown.map((m) => errorBarChart(cells, m)), paretoChart(cells)];
   const files: Record<string, string> = {};
   const sections: string[] = [];
   // Sequential: rendering is CPU-bound, and a fixed order keeps the files independent of timing.
@@ -157,9 +159,9 @@ export async function sweepReportFiles(title: string, description: string, cells
     files[`charts/${chart.name}.svg`] = svg;
     sections.push(`<section><h2>${escapeHtml(chart.title)}</h2>\n${svg}\n</section>`);
   }
-  const head = ["cell", ...(cells[0]?.values.map(([n]) => n) ?? []), "n", ...MAIN_METRICS];
+  const head = ["cell", ...(cells[0]?.values.map(([n]) => n) ?? []), "n", ...shown];
   const body = cells.map((c) => {
-    const cols = [c.id, ...c.values.map(([, v]) => String(v)), String(c.replications), ...MAIN_METRICS.map((m) => ciText(c.stats[m]))];
+    const cols = [c.id, ...c.values.map(([, v]) => String(v)), String(c.replications), ...shown.map((m) => ciText(c.stats[m]))];
     return `<tr>${cols.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`;
   });
   files["report.html"] = `<!doctype html>
