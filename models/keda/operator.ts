@@ -187,14 +187,22 @@ export class KedaOperator {
         status: { currentReplicas: 0, desiredReplicas: 0, lastScaleTime_ms: null, currentMetrics: [], conditions: [] },
       } as never);
     }
-    const uid = so.metadata.uid;
-    const loop = this.sim.every(so.spec.pollingInterval! * 1000, (now_ms) => {
-      const current = this.store.get<StoredScaledObject>("ScaledObject", so.metadata.namespace, so.metadata.name);
-      if (current === undefined || current.metadata.uid !== uid) {
+    this.scaleLoop(so, so.spec.pollingInterval!, (current, now_ms) => this.poll(current, now_ms));
+  }
+
+  /**
+   * The scale handler's loop for one object: every pollingInterval from now, reading the clock
+   * pollLatency after the tick, until the object is deleted (or replaced by one of another uid).
+   */
+  private scaleLoop<T extends StoredScaledObject | StoredScaledJob>(object: T, pollingInterval_s: number, poll: (current: T, now_ms: number) => void): void {
+    const { kind, metadata } = object;
+    const loop = this.sim.every(pollingInterval_s * 1000, (now_ms) => {
+      const current = this.store.get<T>(kind, metadata.namespace, metadata.name);
+      if (current === undefined || current.metadata.uid !== metadata.uid) {
         loop.cancel();
         return;
       }
-      this.poll(current, now_ms);
+      poll(current, now_ms);
     }, { phase_ms: this.config.pollLatency_ms });
   }
 
@@ -260,15 +268,7 @@ export class KedaOperator {
 
   /** The ScaledJob's scale loop (scaledjob_controller.go reconcile → the scale handler's job loop). */
   private reconcileJob(sj: StoredScaledJob): void {
-    const uid = sj.metadata.uid;
-    const loop = this.sim.every(sj.spec.pollingInterval * 1000, (now_ms) => {
-      const current = this.store.get<StoredScaledJob>("ScaledJob", sj.metadata.namespace, sj.metadata.name);
-      if (current === undefined || current.metadata.uid !== uid) {
-        loop.cancel();
-        return;
-      }
-      this.pollJob(current, now_ms);
-    }, { phase_ms: this.config.pollLatency_ms });
+    this.scaleLoop(sj, sj.spec.pollingInterval, (current, now_ms) => this.pollJob(current, now_ms));
   }
 
   /**
