@@ -172,10 +172,6 @@ export class QueueBrokers implements QueueReader {
     if (series !== null && specs.length > 0) sim.every(sampleInterval_ms, (now_ms) => this.sample(series, now_ms), { phase_ms: 0, priority: 100 });
   }
 
-  has(name: string): boolean {
-    return this.queues.has(name);
-  }
-
   /** LLEN of a Redis list now (items not yet popped). */
   listLength(name: string): number {
     const q = this.advanced(name);
