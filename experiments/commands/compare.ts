@@ -2,7 +2,7 @@
  * `kubesim compare SCENARIO... [--out DIR] [--force]`: runs several scenarios (e.g. one workload
  * under two HPA policies) and writes each run's folder under DIR/runs/<scenario-name>/, plus a
  * side-by-side comparison at the top of DIR: comparison.{vl.json,svg,png} (replicas of every run
- * over time), summary.csv (one row per run), index.html linking the reports, and
+ * over time; comparison-cpu.* and comparison-latency.* likewise, when the runs have them), summary.csv (one row per run), index.html linking the reports, and
  * comparison.json (what makes DIR a comparison folder kubesim may write into again). Run folders
  * live under runs/ so no scenario name can collide with the comparison's files.
  * `npm start` runs it on the php-apache walkthrough with the default and a tuned behavior.
@@ -13,7 +13,7 @@ import { stringify } from "csv-stringify/sync";
 import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
-import type { SeriesSource } from "../report/index.js";
+import type { ComparedMetric, SeriesSource } from "../report/index.js";
 import { CSV_CAST, csvNumber } from "../../engine/index.js";
 import { loadScenariosOrFail, reportFiles } from "./run.js";
 import { warningsMode, WARNINGS_FLAG, WARNINGS_HELP } from "./warnings.js";
@@ -42,7 +42,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
   }
   if (replications > 1) return compareReplicated(loaded, replications, options);
   // Loaded only when a comparison is written (see reportFiles in run.ts).
-  const { comparisonChart, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml } = await import("../report/index.js");
+  const { comparisonChart, COMPARED, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml } = await import("../report/index.js");
   const runDir = (name: string) => path.join(options.out, "runs", name);
   claimOutputFolder(options.out, "comparison", { force: options.force });
   for (const name of names) claimOutputFolder(runDir(name), "run", { force: options.force });
@@ -60,13 +60,20 @@ export async function compareCommand(files: string[], options: CompareOptions): 
     });
     const report = await reportFiles(output);
     writeFilesAtomically(runDir(l.scenario.name), { ...output.files, ...report }, { marker: markerFile("run") });
-    // Only what the comparison chart draws is kept, not the whole run.
-    const timeseries = seriesList(recordedSeries(output.simulation.timeseries).select("Deployment", ["replicas_spec"]));
+    // Only what the comparison charts draw is kept, not the whole run.
+    const recorded = recordedSeries(output.simulation.timeseries);
+    const timeseries = seriesList([...recorded.select("Deployment", ["replicas_spec", "cpu_utilization_pct"]), ...recorded.select("Service", ["latency_p95_ms"])]);
     runs.push({ name: l.scenario.name, description: l.scenario.description, summary: output.summary, timeseries });
   }
 
-  const chart = comparisonChart(runs.map((r) => ({ label: r.name, timeseries: r.timeseries })));
-  const svg = await renderSvg(chart.spec, "comparison");
+  // Replicas always; CPU utilization and latency when some run has them.
+  const compared = runs.map((r) => ({ label: r.name, timeseries: r.timeseries }));
+  const metrics = (Object.keys(COMPARED) as ComparedMetric[]).filter((m) => m === "replicas_spec" || runs.some((r) => r.timeseries.select(COMPARED[m].kind, [m]).length > 0));
+  const charts: { name: string; spec: unknown; svg: string }[] = [];
+  for (const m of metrics) {
+    const chart = comparisonChart(compared, m);
+    charts.push({ name: chart.name, spec: chart.spec, svg: await renderSvg(chart.spec, chart.name) });
+  }
   const summaryCsv = stringify(
     runs.map((r) => [r.name, ...SUMMARY_COLUMNS.map((c) => r.summary[c])]),
     { header: true, columns: ["scenario", ...SUMMARY_COLUMNS], cast: CSV_CAST },
@@ -84,7 +91,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
 <ul>
 ${descriptions}
 </ul>
-<div class="chart">${svg}</div>
+${charts.map((c) => `<div class="chart">${c.svg}</div>`).join("\n")}
 <table><thead><tr><th>summary.csv</th>${head}</tr></thead>
 <tbody>
 ${rows}
@@ -93,9 +100,11 @@ ${rows}
 `;
   // The comparison files go in last, beside the run folders already written.
   writeFilesAtomically(options.out, {
-    "comparison.vl.json": JSON.stringify(chart.spec, null, 2) + "\n",
-    "comparison.svg": svg,
-    "comparison.png": svgToPng(svg),
+    ...Object.fromEntries(charts.flatMap((c) => [
+      [`${c.name}.vl.json`, JSON.stringify(c.spec, null, 2) + "\n"],
+      [`${c.name}.svg`, c.svg],
+      [`${c.name}.png`, svgToPng(c.svg)],
+    ])),
     "summary.csv": summaryCsv,
     "index.html": html,
   });

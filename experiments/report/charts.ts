@@ -394,51 +394,61 @@ export interface ComparisonRun {
   timeseries: SeriesSource;
 }
 
+/** What a comparison chart can overlay: the series, the axis, and the chart's file name. */
+export const COMPARED = {
+  replicas_spec: { kind: "Deployment", name: "comparison", what: "Replicas", unit: "replicas", axis: { axis: REPLICA_AXIS } },
+  cpu_utilization_pct: { kind: "Deployment", name: "comparison-cpu", what: "CPU utilization as the HPA saw it", unit: "% of the CPU request", axis: {} },
+  latency_p95_ms: { kind: "Service", name: "comparison-latency", what: "p95 latency", unit: "ms, log scale", axis: { scale: { type: "log" as const } } },
+} as const;
+
+export type ComparedMetric = keyof typeof COMPARED;
+
 /**
- * Replicas of several runs overlaid (an A/B of two HPA policies): colour is the run; with
- * several Deployments, one panel per Deployment.
+ * One metric of several runs overlaid (an A/B of two HPA policies): colour is the run; with
+ * several Deployments (or Services), one panel each.
  */
-export function comparisonChart(runs: readonly ComparisonRun[], metric = "replicas_spec"): Chart {
+export function comparisonChart(runs: readonly ComparisonRun[], metric: ComparedMetric = "replicas_spec"): Chart {
+  const { kind, name, what, unit, axis } = COMPARED[metric];
   const shownRuns = runs.slice(0, MAX_SERIES);
   const runNote = runs.length > shownRuns.length ? ` (first ${shownRuns.length} of ${runs.length} runs)` : "";
-  const perRun = shownRuns.map((r) => ({ label: r.label, series: r.timeseries.select("Deployment", [metric]) }));
+  const perRun = shownRuns.map((r) => ({ label: r.label, series: r.timeseries.select(kind, [metric]) }));
   const top = topNames(
     perRun.flatMap((r) => r.series),
     metric,
   );
   const labels = shownRuns.map((r) => r.label);
-  const title = `Replicas (${MEASURE[metric] ?? metric}): ${labels.join(" vs ")}` + runNote + topNote(top, "Deployments", "replicas");
+  const title = `${what}${metric === "replicas_spec" ? " (spec)" : ""}: ${labels.join(" vs ")}` + runNote + topNote(top, `${kind}s`, what.toLowerCase());
   const values = perRun.flatMap((r) => thinAll(keepNames(r.series, top.names)).map((p) => ({ ...p, run: r.label })));
   const layerSpec = {
     mark: { type: "line" as const, interpolate: "step-after" as const },
     encoding: {
       x: TIME_X,
-      y: { field: "value", type: "quantitative" as const, title: "replicas", axis: REPLICA_AXIS },
+      y: { field: "value", type: "quantitative" as const, title: unit, ...axis },
       color: { field: "run", type: "nominal" as const, title: "run", scale: { domain: labels }, sort: labels },
       tooltip: [
         { field: "time_s", type: "quantitative" as const, title: "time (s)" },
         { field: "run", type: "nominal" as const, title: "run" },
-        { field: "name", type: "nominal" as const, title: "Deployment" },
-        { field: "value", type: "quantitative" as const, title: "replicas" },
+        { field: "name", type: "nominal" as const, title: kind },
+        { field: "value", type: "quantitative" as const, title: unit },
       ],
     },
   };
-  const spec = perDeployment(title, top.names, values, layerSpec, title);
-  return { name: "comparison", title, spec };
+  const spec = perDeployment(title, top.names, values, layerSpec, title, kind);
+  return { name, title, spec };
 }
 
 /**
  * One panel per Deployment (two columns) when several are shown, else a single full-size chart
  * titled `singleTitle`.
  */
-function perDeployment(title: string, names: readonly string[], values: unknown[], layerSpec: object, singleTitle: string): TopLevelSpec {
+function perDeployment(title: string, names: readonly string[], values: unknown[], layerSpec: object, singleTitle: string, kind = "Deployment"): TopLevelSpec {
   if (names.length > 1) {
     return {
       $schema: SCHEMA,
       title,
       config: CHART_CONFIG,
       data: { values },
-      facet: { field: "name", type: "nominal", title: "Deployment", sort: [...names] },
+      facet: { field: "name", type: "nominal", title: kind, sort: [...names] },
       columns: 2,
       spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
     } as TopLevelSpec;

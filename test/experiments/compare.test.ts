@@ -26,7 +26,14 @@ duration: 5m
   const out = path.join(tmp, "cmp");
   const r = cli("compare", SCENARIO, named, "--out", out, "--quiet");
   t.equal(r.status, 0, r.stderr);
-  t.same(fs.readdirSync(out).sort(), ["comparison.json", "comparison.png", "comparison.svg", "comparison.vl.json", "index.html", "runs", "summary.csv"]);
+  t.same(fs.readdirSync(out).sort(), [
+    "comparison-cpu.png", "comparison-cpu.svg", "comparison-cpu.vl.json",
+    "comparison-latency.png", "comparison-latency.svg", "comparison-latency.vl.json",
+    "comparison.json", "comparison.png", "comparison.svg", "comparison.vl.json", "index.html", "runs", "summary.csv",
+  ], "replicas, and CPU utilization and latency since the runs have them");
+  const latency = JSON.parse(fs.readFileSync(path.join(out, "comparison-latency.vl.json"), "utf8"));
+  t.same(latency.encoding.y.scale, { type: "log" }, "latency on a log axis");
+  t.match(latency.title, /^p95 latency: php-apache vs comparison/);
   t.same(fs.readdirSync(path.join(out, "runs")).sort(), ["comparison", "php-apache"]);
   t.equal(JSON.parse(fs.readFileSync(path.join(out, "runs", "comparison", "manifest.json"), "utf8")).scenario.name, "comparison");
   t.equal(JSON.parse(fs.readFileSync(path.join(out, "runs", "php-apache", "manifest.json"), "utf8")).duration_s, 1800);

@@ -24,7 +24,7 @@ t.test("the comparison pages and a sweep report in headless chromium", { timeout
   const pages: [string, string, number][] = [];
   let r = cli("compare", "experiments/scenarios/php-apache/scenario.yaml", short, "--out", path.join(tmp, "compare"), "--quiet");
   t.equal(r.status, 0, r.stderr);
-  pages.push(["compare", path.join(tmp, "compare", "index.html"), 1]);
+  pages.push(["compare", path.join(tmp, "compare", "index.html"), 3]);
   r = cli("compare", "experiments/scenarios/php-apache/scenario.yaml", short, "--replications", "2", "--out", path.join(tmp, "compare-reps"), "--quiet");
   t.equal(r.status, 0, r.stderr);
   pages.push(["compare-replications", path.join(tmp, "compare-reps", "index.html"), 0]);
