@@ -78,8 +78,15 @@ export function annotateApps(apps: readonly AppRefs[], objects: readonly Decoded
     refs.forEach(({ ref, kind, field, k }) => {
       if (ref === null) return;
       const site = app.site(field, k);
-      const found = findObject(objects, kind, ref);
-      if (found === undefined) return report.errorAt(site, notFound(objects, kind, ref));
+      let found = findObject(objects, kind, ref);
+      if (found === undefined) {
+        // Another kind of pod template of that name (guestbook-go's ReplicationController listed
+        // under `deployments`): its pods run the app, with a warning rather than an error.
+        const other = [...POD_TEMPLATE_KINDS].filter((k) => k !== kind).map((k) => findObject(objects, k, ref)).find((o) => o !== undefined);
+        if (other === undefined) return report.errorAt(site, notFound(objects, kind, ref));
+        report.warnAt(site, `${JSON.stringify(formatRef(ref))} is a ${other.object.kind}, not a ${kind}; its pods run app ${JSON.stringify(app.name ?? "")}`);
+        found = other;
+      }
       if (app.name === null) return;
       const previous = claimedBy.get(found);
       if (previous !== undefined) return report.errorAt(site, `${kind} ${JSON.stringify(formatRef(ref))} already belongs to app ${JSON.stringify(previous)}`);

@@ -88,3 +88,30 @@ spec:
     `${unpatched.f.file("web.yaml")}:33 spec.targetCPUUtilizationPercentage: scales on cpu utilization, but container "web" of Deployment "default/web" has no cpu request; the HPA will report FailedGetResourceMetric (missing request for cpu) and not scale: set resources.requests.cpu`,
   ]);
 });
+
+t.test("a ReplicationController listed under an app's deployments: a warning, and its pods run the app", async (t) => {
+  const f = fixture({
+    "rc.yaml": `apiVersion: v1
+kind: ReplicationController
+metadata: {name: guestbook}
+spec:
+  replicas: 2
+  selector: {app: guestbook}
+  template:
+    metadata: {labels: {app: guestbook}}
+    spec:
+      containers: [{name: guestbook, image: guestbook, resources: {requests: {cpu: 100m}}}]
+`,
+    "s.yaml": `${HEADER}metadata: {name: rc}
+duration: 1m
+cluster: {nodeGroups: [{name: p, count: 1, cpu: "4", memory: 8Gi}]}
+manifests: [rc.yaml]
+apps: [{name: guestbook, deployments: [guestbook], cpuPerRequest: 20ms}]
+`,
+  });
+  const loaded = loadScenario(f.file("s.yaml"));
+  t.strictSame(loaded.errors, []);
+  t.match(loaded.warnings.map(formatDiagnostic).join("\n"), /s\.yaml:7 apps\[0\]\.deployments\[0\]: "default\/guestbook" is a ReplicationController, not a Deployment; its pods run app "guestbook"/);
+  const rc = loaded.config!.objects.find((o) => o.kind === "ReplicationController") as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+  t.equal(rc.spec.template.metadata.annotations["sim.kubesim.io/app"], "guestbook");
+});
