@@ -24,6 +24,7 @@ import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
 import { vpaCodec } from "./vpa.js";
 import { scaledJobCodec, scaledObjectCodec } from "./keda.js";
+import { inertCodec, INERT_KINDS } from "./inert.js";
 import { daemonSetCodec, deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
@@ -64,6 +65,7 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ["VerticalPodAutoscaler", new Map([["autoscaling.k8s.io/v1", vpaCodec]])],
   ["ScaledObject", new Map([["keda.sh/v1alpha1", scaledObjectCodec]])],
   ["ScaledJob", new Map([["keda.sh/v1alpha1", scaledJobCodec]])],
+  ...INERT_KINDS.map(([kind, version, content]) => [kind, new Map([[version, inertCodec(kind, content)]])] as const),
 ]);
 
 // kubectl's List wrapper (`kubectl get -o yaml` of several objects) nests at most once in practice.

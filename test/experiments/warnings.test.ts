@@ -28,7 +28,7 @@ spec:
 
 function setup() {
   return fixture({
-    "shop.yaml": `${deployment("cart")}---\n${deployment("checkout")}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: shop}\n`,
+    "shop.yaml": `${deployment("cart")}---\n${deployment("checkout")}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: shop}\n`,
     "scenario.yaml": `${HEADER}metadata: {name: shop}\nduration: 1m\ncluster: {nodeGroups: [{name: p, count: 1, cpu: "4", memory: 16Gi}]}\nmanifests: [shop.yaml]\n`,
   });
 }
@@ -46,7 +46,7 @@ t.test("summary (the default): one line per kind of unmodelled field, with a cou
     validate(f.file("scenario.yaml")).stderr,
     `warning: 4 × spec.template.spec.containers[].livenessProbe: field is not modelled; ignored (first at ${shop}:12; --warnings=all lists each)\n` +
       `warning: 2 × spec.template.spec.containers[].resourcse: unknown field "resourcse", not a Kubernetes field (did you mean "resources"?); ignored (first at ${shop}:17; --warnings=all lists each)\n` +
-      `warning: ${shop}:38 kind: kind ServiceAccount is not modelled yet; ignored\n`,
+      `warning: ${shop}:38 kind: kind NetworkPolicy is not modelled yet; ignored\n`,
   );
 });
 

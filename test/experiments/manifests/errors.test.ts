@@ -202,17 +202,48 @@ spec:
 });
 
 t.test("kinds kubesim does not model yet: a warning per object, no error", async (t) => {
-  const text = ["ConfigMap", "Secret", "ConfigMap"]
+  const text = ["NetworkPolicy", "PriorityClass", "NetworkPolicy"]
     .map((kind, i) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: o${i}}\n`)
     .join("---\n");
   const r = loadManifestText(text, "kinds.yaml");
   t.strictSame(r.errors, []);
   t.strictSame(r.objects, []);
   t.strictSame(r.warnings.map(formatDiagnostic), [
-    "kinds.yaml:2 kind: kind ConfigMap is not modelled yet; ignored",
-    "kinds.yaml:6 kind: kind Secret is not modelled yet; ignored",
-    "kinds.yaml:10 kind: kind ConfigMap is not modelled yet; ignored",
+    "kinds.yaml:2 kind: kind NetworkPolicy is not modelled yet; ignored",
+    "kinds.yaml:6 kind: kind PriorityClass is not modelled yet; ignored",
+    "kinds.yaml:10 kind: kind NetworkPolicy is not modelled yet; ignored",
   ]);
+});
+
+t.test("ConfigMaps, Secrets, ServiceAccounts and RBAC: stored as the API server stores them, their content accepted without a warning", async (t) => {
+  const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {level: debug}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token}
+type: Opaque
+stringData: {key: value}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app}
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: app}
+subjects: [{kind: ServiceAccount, name: app}]
+roleRef: {kind: Role, name: app, apiGroup: rbac.authorization.k8s.io}
+`;
+  const r = loadManifestText(text, "config.yaml");
+  t.strictSame(r.errors, []);
+  t.strictSame(r.warnings, []);
+  t.strictSame(r.objects.map((o) => [o.kind, o.metadata.name]), [["ConfigMap", "settings"], ["Secret", "token"], ["ServiceAccount", "app"], ["RoleBinding", "app"]]);
+  const bad = loadManifestText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n", "bad.yaml");
+  t.equal(bad.errors.length, 1, "the name is still validated");
 });
 
 t.test("removed API versions, missing kind, non-objects, duplicates", async (t) => {
