@@ -160,6 +160,10 @@ export class Sampler {
       series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_spec", set.spec.replicas);
       series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_ready", set.status.readyReplicas);
     }
+    for (const rc of this.store.list<ReplicaSet>("ReplicationController")) {
+      series.add(now_ms, "ReplicationController", rc.metadata.name, "replicas_spec", rc.spec.replicas);
+      series.add(now_ms, "ReplicationController", rc.metadata.name, "replicas_ready", rc.status.readyReplicas);
+    }
 
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
       const name = hpa.metadata.name;

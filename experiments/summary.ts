@@ -9,7 +9,8 @@
  *   its SLO: p95 latency above the SLO, or requests dropped.
  * - latency_p95_ms: the 95th percentile of the Services' sampled p95 latency, each sample
  *   weighted by the requests it served (NaN when nothing was served).
- * - replicas_mean / replicas_max: of the Deployments' summed spec.replicas over the samples (the
+ * - replicas_mean / replicas_max: of the Deployments', StatefulSets' and ReplicationControllers'
+ *   summed spec.replicas over the samples (the
  *   whole run: start-up pods cost as much as any).
  * - pod_hours: running pods integrated over time (exact, from the container runtime).
  * - scale_events: successful rescales of every HPA.
@@ -72,7 +73,7 @@ export interface SummaryInputs {
 export function summarize(inputs: SummaryInputs): Summary {
   // Two passes over the recorder's rows, none of them kept: a 28-day run has millions.
   const rows = () => inputs.timeseries.rows();
-  // Replicas per sample time and workload (Deployments and StatefulSets; a change recorded at a
+  // Replicas per sample time and workload (Deployments, StatefulSets, ReplicationControllers; a change recorded at a
   // sample instant and the sample itself are one value, not two).
   const replicasAt = new Map<number, Map<string, number>>();
   const byTime = new Map<number, { replicas: number; violated: boolean }>();
@@ -90,7 +91,7 @@ export function summarize(inputs: SummaryInputs): Summary {
   for (const r of rows()) {
     let slot = byTime.get(r.time_ms);
     if (!slot) byTime.set(r.time_ms, (slot = { replicas: 0, violated: false }));
-    if ((r.kind === "Deployment" || r.kind === "StatefulSet") && r.metric === "replicas_spec") {
+    if ((r.kind === "Deployment" || r.kind === "StatefulSet" || r.kind === "ReplicationController") && r.metric === "replicas_spec") {
       let perDeployment = replicasAt.get(r.time_ms);
       if (!perDeployment) replicasAt.set(r.time_ms, (perDeployment = new Map()));
       perDeployment.set(`${r.kind}/${r.name}`, r.value);

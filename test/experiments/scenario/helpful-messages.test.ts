@@ -4,6 +4,7 @@
 import t from "tap";
 import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
+import { runScenario } from "../../../experiments/runner.js";
 import { fixture, HEADER, WEB_MANIFESTS } from "./helpers.js";
 
 const scenario = (manifests: string, rest = "") => `${HEADER}metadata: {name: s}
@@ -114,4 +115,6 @@ apps: [{name: guestbook, deployments: [guestbook], cpuPerRequest: 20ms}]
   t.match(loaded.warnings.map(formatDiagnostic).join("\n"), /s\.yaml:7 apps\[0\]\.deployments\[0\]: "default\/guestbook" is a ReplicationController, not a Deployment; its pods run app "guestbook"/);
   const rc = loaded.config!.objects.find((o) => o.kind === "ReplicationController") as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
   t.equal(rc.spec.template.metadata.annotations["sim.kubesim.io/app"], "guestbook");
+  const output = runScenario(loaded.config!, { name: "rc", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
+  t.equal(output.summary.replicas_mean, 2, "its replicas count in the summary");
 });
