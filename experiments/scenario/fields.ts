@@ -227,7 +227,7 @@ const consumes = strictStruct(
   "consumes",
   {
     queue: doc("The queue (a `queues` item) whose items the app's pods take.", req(nonEmpty)),
-    concurrency: doc("Items one pod works on at once (its worker threads; each uses at most one core).", def(int(1), () => 1)),
+    concurrency: doc("Items one pod works on at once (its worker threads; each uses at most one core); at most 10,000.", def(int(1, 10_000), () => 1)),
     itemsPerPod: doc("Run-to-completion consumers (a Job's pods, e.g. a KEDA ScaledJob's): the app exits (code 0) once it has taken and processed this many items; absent = it takes items until stopped.", opt(int(1))),
   },
   { build: (f) => ({ queue: f.queue, concurrency: f.concurrency, ...(f.itemsPerPod !== undefined && { itemsPerPod: f.itemsPerPod }) }) },
@@ -409,7 +409,7 @@ export const queue: Codec<QueueFields> = strictStruct(
   {
     name: doc("The Redis list's name (a redis trigger's `listName`) or the Kafka topic (a kafka trigger's `topic`).", req(nonEmpty)),
     broker: doc("`redis`: a list every consumer pops from; `kafka`: a topic whose partitions a consumer group shares.", req(oneOf(["redis", "kafka"] as const))),
-    partitions: doc("Kafka: the topic's partitions (the producer spreads items evenly over them; each is read by one member of the group).", def(int(1), () => 1)),
+    partitions: doc("Kafka: the topic's partitions (the producer spreads items evenly over them; each is read by one member of the group); at most 10,000.", def(int(1, 10_000), () => 1)),
     consumerGroup: doc("Kafka: the group id of the topic's consumers (a kafka trigger's `consumerGroup`).", opt(nonEmpty)),
     produce: doc("Items produced over time: a load profile whose rates count items per second.", opt(profile)),
     batches: doc("Items pushed at once, at given times.", def(array(batch), () => [])),
