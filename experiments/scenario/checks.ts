@@ -287,6 +287,26 @@ export function checkAdapterMetrics(objects: readonly DecodedObject[], rules: re
   }
 }
 
+/**
+ * A pod either serves requests or takes queue items (both would drive its one request server):
+ * the pods of an app that consumes a queue must not be endpoints of a Service with a load.
+ */
+export function checkConsumersNotServing(objects: readonly DecodedObject[], consumers: ReadonlyMap<string, Site>, loaded: ReadonlySet<string>, report: Report): void {
+  const services = objects.filter((o) => o.object.kind === "Service" && loaded.has(formatRef({ namespace: o.object.metadata.namespace ?? "default", name: o.object.metadata.name })));
+  for (const o of objects) {
+    if (!POD_TEMPLATE_KINDS.has(o.object.kind)) continue;
+    const template = (o.object as unknown as Deployment).spec.template;
+    const app = template.metadata.annotations[APP_ANNOTATION];
+    const site = app === undefined ? undefined : consumers.get(app);
+    if (site === undefined) continue;
+    for (const svc of services) {
+      const selector = (svc.object as unknown as Service).spec.selector;
+      if ((svc.object.metadata.namespace ?? "default") !== (o.object.metadata.namespace ?? "default") || selector === null || !setSelectorMatches(selector, template.metadata.labels)) continue;
+      report.errorAt(site, `app ${JSON.stringify(app)} takes queue items, but its pods (${o.object.kind} ${o.object.metadata.name}) are endpoints of Service ${svc.object.metadata.name}, which has a load: a pod either serves requests or takes items; use two Deployments`);
+    }
+  }
+}
+
 const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
 
 /**

@@ -24,7 +24,7 @@ import type { ProfileSpec } from "./profiles.js";
 import { closest } from "./strict.js";
 import { DEFAULT_PROMETHEUS_CONFIG } from "../../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_RULES, DEFAULT_EXTERNAL_RULES } from "../../models/prometheus-adapter/adapter.js";
-import { admitScaledObjects, annotateApps, carryAppAnnotations, checkAdapterMetrics, checkDisruptionBudgetSelectors, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { admitScaledObjects, annotateApps, carryAppAnnotations, checkAdapterMetrics, checkDisruptionBudgetSelectors, checkConsumersNotServing, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -255,6 +255,12 @@ function buildQueues(
     report.errorAt(appLayer!.site(["apps", index, "consumes", "queue"]), `no queue named ${JSON.stringify(name)} in \`queues\`${best !== null ? ` (did you mean ${JSON.stringify(best)}?)` : ""}`);
   }
   checkQueueTriggers(objects, named, report);
+  const consumers = new Map<string, Site>();
+  (fields.apps ?? []).forEach((a, i) => {
+    if (a.profile.consumes !== undefined) consumers.set(a.profile.name, itemSite(appLayer!, "apps", i, "consumes"));
+  });
+  const loaded = new Set((fields.load ?? []).flatMap((l) => (l.service === undefined ? [] : [formatRef(l.service)])));
+  checkConsumersNotServing(objects, consumers, loaded, report);
   const specs: QueueSpec[] = [];
   (fields.queues ?? []).forEach((q, i) => {
     const site = (...rest: (string | number)[]) => itemSite(queueLayer!, "queues", i, ...rest);

@@ -139,6 +139,11 @@ spec:
     [redisTrigger('redis, metadata: {address: "r:6379", listName: job}'), "queues: [{name: jobs, broker: redis}]\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.listName: no redis queue named "job" in the scenario's `queues` \(did you mean "jobs"\?\)/],
     [redisTrigger('kafka, metadata: {bootstrapServers: "k:9092", consumerGroup: other, topic: orders, lagThreshold: "5"}'), "queues: [{name: orders, broker: kafka, consumerGroup: workers}]\n", /app\.yaml:\d+ spec\.triggers\[0\]\.metadata\.consumerGroup: the consumer group of topic "orders" is "workers" in the scenario's `queues`, not "other"/],
   ];
+  cases.push([
+    "---\napiVersion: v1\nkind: Service\nmetadata: {name: worker}\nspec: {selector: {app: worker}, ports: [{port: 80}]}\n",
+    "queues: [{name: jobs, broker: redis}]\napps: [{name: w, deployments: [worker], consumes: {queue: jobs}}]\nload: [{service: worker, profile: {type: constant, rps: 5}}]\n",
+    /scenario\.yaml:\d+ apps\[0\]\.consumes: app "w" takes queue items, but its pods \(Deployment worker\) are endpoints of Service worker, which has a load/,
+  ]);
   for (const [extra, rest, want] of cases) {
     const loaded = load(consumer("worker", 1) + extra, rest);
     t.equal(loaded.config, null, want.source);
