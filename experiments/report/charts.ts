@@ -456,6 +456,46 @@ function perDeployment(title: string, names: readonly string[], values: unknown[
   return { $schema: SCHEMA, title: singleTitle, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec;
 }
 
+/**
+ * Queues: each queue's items waiting (left axis) against its consumer pods (right axis, grey
+ * steps), so a reader sees the backlog rise, the autoscaler add consumers, and the drain.
+ */
+export function queueChart(timeseries: SeriesSource): Chart {
+  const items = timeseries.select("Queue", ["items"]);
+  const top = topNames(items, "items");
+  const title = "Queue items against consumers" + topNote(top, "queues", "items waiting");
+  const itemData = thinAll(keepNames(items, top.names)).map((p) => ({ ...p, kind: "items" }));
+  const consumerData = thinAll(keepNames(timeseries.select("Queue", ["consumers"]), top.names)).map((p) => ({ ...p, kind: "consumers" }));
+  const layer = (kind: string, title: string, extra: object, axis: object) => ({
+    transform: [{ filter: { field: "kind", equal: kind } }],
+    mark: { type: "line" as const, interpolate: "step-after" as const, ...extra },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title, ...axis },
+      color: { field: "name", type: "nominal" as const, title: "queue" },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "name", type: "nominal" as const, title: "queue" },
+        { field: "value", type: "quantitative" as const, title },
+      ],
+    },
+  });
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CHART_CONFIG,
+    data: { values: [...itemData, ...consumerData] },
+    layer: [
+      layer("consumers", "consumer pods (dashed)", { strokeDash: [4, 3], opacity: 0.8 }, { axis: { orient: "right" as const, ...REPLICA_AXIS } }),
+      layer("items", "items waiting", {}, {}),
+    ],
+    resolve: { scale: { y: "independent" } },
+  };
+  return { name: "queues", title, spec };
+}
+
 const VPA_CPU_METRICS = ["recommendation_lower_cpu_mcores", "recommendation_target_cpu_mcores", "recommendation_upper_cpu_mcores", "requests_cpu_mcores"] as const;
 
 /**
@@ -506,6 +546,7 @@ export function defaultCharts(run: RunData): Chart[] {
   if (hasKind(ts, "Deployment", ["cpu_utilization_pct", "cpu_utilization_true_pct"])) charts.push(cpuChart(ts));
   if (hasKind(ts, "Service", ["latency_p95_ms", "latency_p50_ms"])) charts.push(latencyChart(ts, run.manifest.slo?.latencyP95_ms));
   if (hasKind(ts, "NodeGroup", ["target_size"])) charts.push(nodesChart(ts));
+  if (hasKind(ts, "Queue", ["items"])) charts.push(queueChart(ts));
   if (hasKind(ts, "VerticalPodAutoscaler", VPA_CPU_METRICS)) charts.push(vpaChart(ts));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
   // Only when some rise of load reached at least its first stage: an empty bar chart says nothing.

@@ -1,6 +1,8 @@
 import type { Test } from "tap";
 import t from "tap";
-import { comparisonChart, defaultCharts, type Chart } from "../../../experiments/report/charts.js";
+import { comparisonChart, defaultCharts, queueChart, type Chart } from "../../../experiments/report/charts.js";
+import { recordedSeries } from "../../../experiments/report/series.js";
+import { TimeSeries } from "../../../engine/index.js";
 import { parseRun } from "../../../experiments/report/parse.js";
 import { compileSpec, renderSvg, stableIds, svgToPng } from "../../../experiments/report/render.js";
 import { thinSeries, topNames } from "../../../experiments/report/select.js";
@@ -200,4 +202,17 @@ t.test("readable axes: latency on a log scale, whole replica ticks", async (t) =
   const spec = (name: string) => JSON.stringify(charts.find((c) => c.name === name)!.spec);
   t.match(spec("latency"), /"scale":\{"type":"log"\}/, "latency: log scale");
   t.match(spec("replicas"), /"axis":\{"tickMinStep":1,"format":"d"\}/, "replicas: integer ticks");
+});
+
+t.test("a run with queues gets the queue chart: items waiting against consumer pods", async (t) => {
+  const ts = new TimeSeries();
+  for (const [time_ms, items, consumers] of [[0, 0, 0], [60_000, 1, 1], [200_000, 95, 4], [230_000, 0, 10]]) {
+    ts.add(time_ms, "Queue", "jobs", "items", items);
+    ts.add(time_ms, "Queue", "jobs", "consumers", consumers);
+  }
+  const chart = queueChart(recordedSeries(ts));
+  t.equal(chart.name, "queues");
+  const svg = await renderSvg(chart.spec, "queues");
+  for (const title of ["items waiting", "consumer pods (dashed)", "time (s)"]) t.ok(svg.includes(`>${title}</text>`), `axis title "${title}"`);
+  t.match(JSON.stringify(chart.spec), /"tickMinStep":1/, "whole consumer ticks");
 });
