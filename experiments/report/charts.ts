@@ -17,6 +17,11 @@ export interface Chart {
 
 /** Replica counts are whole: integer ticks, never 2.5. */
 const REPLICA_AXIS = { tickMinStep: 1, format: "d" };
+
+/** A chart of two quantities with different units over time: one layer per quantity, each with its own y scale and axis. */
+function dualAxisSpec(title: string, values: unknown[], layer: object[]): TopLevelSpec {
+  return { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, layer, resolve: { scale: { y: "independent" } } } as TopLevelSpec;
+}
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 640;
 const HEIGHT = 240;
@@ -108,17 +113,7 @@ export function replicasChart(timeseries: SeriesSource): Chart {
   const spec: TopLevelSpec =
     demandData.length === 0
       ? { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values: replicaData }, layer: [replicasLayer] }
-      : {
-          $schema: SCHEMA,
-          title,
-          width: WIDTH,
-          height: HEIGHT,
-          config: CHART_CONFIG,
-          data: { values: [...replicaData, ...demandData] },
-          layer: [demandLayer, replicasLayer],
-          // Two quantities with different units: each layer gets its own y scale and axis.
-          resolve: { scale: { y: "independent" } },
-        };
+      : dualAxisSpec(title, [...replicaData, ...demandData], [demandLayer, replicasLayer]);
   return { name: "replicas", title, spec };
 }
 
@@ -160,16 +155,7 @@ export function nodesChart(timeseries: SeriesSource): Chart {
       ],
     },
   };
-  const spec: TopLevelSpec = {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CHART_CONFIG,
-    data: { values: [...nodeData, ...pendingData] },
-    layer: [pendingLayer, nodesLayer],
-    resolve: { scale: { y: "independent" } },
-  };
+  const spec = dualAxisSpec(title, [...nodeData, ...pendingData], [pendingLayer, nodesLayer]);
   return { name: "nodes", title, spec };
 }
 
@@ -480,19 +466,10 @@ export function queueChart(timeseries: SeriesSource): Chart {
       ],
     },
   });
-  const spec: TopLevelSpec = {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CHART_CONFIG,
-    data: { values: [...itemData, ...consumerData] },
-    layer: [
-      layer("consumers", "consumer pods (dashed)", { strokeDash: [4, 3], opacity: 0.8 }, { axis: { orient: "right" as const, ...REPLICA_AXIS } }),
-      layer("items", "items waiting", {}, {}),
-    ],
-    resolve: { scale: { y: "independent" } },
-  };
+  const spec = dualAxisSpec(title, [...itemData, ...consumerData], [
+    layer("consumers", "consumer pods (dashed)", { strokeDash: [4, 3], opacity: 0.8 }, { axis: { orient: "right" as const, ...REPLICA_AXIS } }),
+    layer("items", "items waiting", {}, {}),
+  ]);
   return { name: "queues", title, spec };
 }
 
