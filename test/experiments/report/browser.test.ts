@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import t from "tap";
 import { chromium } from "playwright-core";
 import { writeReport } from "../../../experiments/report/index.js";
-import { CHROMIUM_ARGS, ensureChromium } from "./chromium.js";
+import { CHROMIUM_ARGS, ensureChromium, watchPage } from "./chromium.js";
 import { writeRunDir } from "./fixtures.js";
 
 // Installing chromium (first run on a fresh machine) and starting it on a busy one take time.
@@ -26,19 +26,7 @@ t.test("report.html in headless chromium", { timeout: 15 * 60_000 }, async (t) =
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 120_000 });
   t.teardown(() => browser.close());
   const page = await browser.newPage();
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on("request", (req) => {
-    if (!req.url().startsWith("file:") && !req.url().startsWith("data:")) requests.push(req.url());
-  });
+  const { problems, requests } = watchPage(page);
 
   await page.goto(pathToFileURL(path.join(dir, "report.html")).href, { waitUntil: "load", timeout: 60_000 });
   t.same(problems, [], "no console errors, page errors or dialogs (alert from injected text)");

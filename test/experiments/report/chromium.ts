@@ -40,3 +40,24 @@ export function ensureChromium(): string {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is missing`);
   return CHROMIUM_PATH;
 }
+
+/**
+ * Records what a clean offline page must not do: console errors, page errors and dialogs
+ * (`problems`, each dialog dismissed), and requests other than file: and data: (`requests`).
+ */
+export function watchPage(page: import("playwright-core").Page): { problems: string[]; requests: string[] } {
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("request", (req) => {
+    if (!req.url().startsWith("file:") && !req.url().startsWith("data:")) requests.push(req.url());
+  });
+  return { problems, requests };
+}

@@ -11,7 +11,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import t from "tap";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, ensureChromium } from "./chromium.js";
+import { CHROMIUM_ARGS, ensureChromium, watchPage } from "./chromium.js";
 
 t.setTimeout(15 * 60_000);
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
@@ -38,17 +38,9 @@ t.test("the comparison pages and a sweep report in headless chromium", { timeout
   const keep = process.env.KUBESIM_KEEP_SCREENSHOTS;
   for (const [name, file, charts] of pages) {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (msg) => {
-      if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    page.on("request", (req) => {
-      if (!req.url().startsWith("file:") && !req.url().startsWith("data:")) requests.push(req.url());
-    });
+    const { problems, requests } = watchPage(page);
     await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60_000 });
-    t.same(problems, [], `${name}: no console or page errors`);
+    t.same(problems, [], `${name}: no console errors, page errors or dialogs`);
     t.same(requests, [], `${name}: no network requests`);
     const svgs = page.locator("svg");
     t.equal(await svgs.count(), charts, `${name}: ${charts} chart(s)`);
