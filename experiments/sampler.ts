@@ -10,6 +10,7 @@ import type { PodRuntime } from "../models/kubelet/container-runtime.js";
 import { isPodTerminal } from "../models/kubelet/pod-status.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
 import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
+import { hpaMetricSeries } from "./hpa-metric-series.js";
 import { CpuMarks, OwnerTotals } from "./sampler-marks.js";
 
 /** Requests of the pods bound to a node, as summed when its index bucket had version `version`. */
@@ -170,10 +171,13 @@ export class Sampler {
       series.add(now_ms, "HorizontalPodAutoscaler", name, "desired_replicas", hpa.status.desiredReplicas);
       series.add(now_ms, "HorizontalPodAutoscaler", name, "current_replicas", hpa.status.currentReplicas);
       const decision = this.hpa.lastDecision(hpa.metadata.namespace, name);
+      const metricSeries = hpaMetricSeries(hpa.spec.metrics);
       for (const m of decision?.metrics ?? []) {
-        const c = m.current;
-        const value = c?.averageUtilization_percent ?? c?.averageValue_milli ?? c?.value_milli;
-        if (value !== undefined) series.add(now_ms, "HorizontalPodAutoscaler", name, `metric_${m.index}`, Number(value));
+        const s = metricSeries[m.index];
+        const value = m.current === null || s === undefined ? undefined : s.read(m.current);
+        if (value === undefined) continue;
+        series.add(now_ms, "HorizontalPodAutoscaler", name, s.metric, round3(value));
+        if (s.targetValue !== undefined) series.add(now_ms, "HorizontalPodAutoscaler", name, s.targetMetric, round3(s.targetValue));
       }
     }
 

@@ -13,7 +13,8 @@ import { stringify } from "csv-stringify/sync";
 import { claimOutputFolder, markerFile, writeFilesAtomically } from "../output.js";
 import { runScenario } from "../runner.js";
 import { SUMMARY_COLUMNS, type Summary } from "../summary.js";
-import type { ComparedMetric, SeriesSource } from "../report/index.js";
+import type { SeriesSource } from "../report/index.js";
+import { isHpaMetricValue } from "../hpa-metric-series.js";
 import { CSV_CAST, csvNumber } from "../../engine/index.js";
 import { loadScenariosOrFail, reportFiles } from "./run.js";
 import { warningsMode, WARNINGS_FLAG, WARNINGS_HELP } from "./warnings.js";
@@ -42,7 +43,7 @@ export async function compareCommand(files: string[], options: CompareOptions): 
   }
   if (replications > 1) return compareReplicated(loaded, replications, options);
   // Loaded only when a comparison is written (see reportFiles in run.ts).
-  const { comparisonChart, COMPARED, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml } = await import("../report/index.js");
+  const { comparedHpaMetric, comparisonChart, COMPARED, recordedSeries, renderSvg, seriesList, svgToPng, escapeHtml } = await import("../report/index.js");
   const runDir = (name: string) => path.join(options.out, "runs", name);
   claimOutputFolder(options.out, "comparison", { force: options.force });
   for (const name of names) claimOutputFolder(runDir(name), "run", { force: options.force });
@@ -62,16 +63,24 @@ export async function compareCommand(files: string[], options: CompareOptions): 
     writeFilesAtomically(runDir(l.scenario.name), { ...output.files, ...report }, { marker: markerFile("run") });
     // Only what the comparison charts draw is kept, not the whole run.
     const recorded = recordedSeries(output.simulation.timeseries);
-    const timeseries = seriesList([...recorded.select("Deployment", ["replicas_spec", "cpu_utilization_pct"]), ...recorded.select("Service", ["latency_p95_ms"])]);
+    const timeseries = seriesList([
+      ...recorded.select("Deployment", ["replicas_spec", "cpu_utilization_pct"]),
+      ...recorded.select("Service", ["latency_p95_ms"]),
+      ...recorded.select("HorizontalPodAutoscaler", isHpaMetricValue),
+    ]);
     runs.push({ name: l.scenario.name, description: l.scenario.description, summary: output.summary, timeseries });
   }
 
-  // Replicas always; CPU utilization and latency when some run has them.
+  // Replicas always; CPU utilization, latency and each HPA metric (by name and unit) when some run has them.
   const compared = runs.map((r) => ({ label: r.name, timeseries: r.timeseries }));
-  const metrics = (Object.keys(COMPARED) as ComparedMetric[]).filter((m) => m === "replicas_spec" || runs.some((r) => r.timeseries.select(COMPARED[m].kind, [m]).length > 0));
+  const has = (kind: string, metric: string) => runs.some((r) => r.timeseries.select(kind, [metric]).length > 0);
+  const hpaMetrics = [...new Set(runs.flatMap((r) => r.timeseries.select("HorizontalPodAutoscaler", isHpaMetricValue).map((s) => s.metric)))]
+    // A Deployment's cpu_utilization_pct is its HPA's CPU utilization already: one chart of it.
+    .filter((m) => !(m === "cpu_utilization_pct" && has("Deployment", m)));
+  const shown = [...COMPARED, ...hpaMetrics.map(comparedHpaMetric)].filter((c) => c.metric === "replicas_spec" || has(c.kind, c.metric));
   const charts: { name: string; spec: unknown; svg: string }[] = [];
-  for (const m of metrics) {
-    const chart = comparisonChart(compared, m);
+  for (const c of shown) {
+    const chart = comparisonChart(compared, c);
     charts.push({ name: chart.name, spec: chart.spec, svg: await renderSvg(chart.spec, chart.name) });
   }
   const summaryCsv = stringify(

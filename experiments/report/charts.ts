@@ -5,7 +5,8 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { keepNames, thinAll, thinSeries, topNames, topNote, MAX_SERIES, type Point } from "./select.js";
-import type { DecisionRow, LagEntry, RunData, SeriesSource } from "./types.js";
+import { describeHpaSeries, isHpaMetricValue, TARGET_PREFIX } from "../hpa-metric-series.js";
+import type { DecisionRow, LagEntry, MetricFilter, RunData, SeriesSource } from "./types.js";
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -375,26 +376,97 @@ export function lagChart(lag: readonly LagEntry[]): Chart {
   return { name: "lag", title, spec };
 }
 
+/** A panel of the HPA metrics chart: an HPA's metric, as the facet header reads it. */
+function hpaMetricPanel(hpa: string, metric: string): string {
+  const { label, unit } = describeHpaSeries(metric);
+  return `${hpa}: ${label} (${unit})`;
+}
+
+/**
+ * (e) Each HPA metric as the HPA read it (solid) against its target (dashed), one panel per HPA
+ * and metric, each with its own y scale: memory in MiB, CPU in % of request or millicores, a
+ * custom or external metric in its own units.
+ */
+export function hpaMetricsChart(timeseries: SeriesSource): Chart {
+  const current = timeseries.select("HorizontalPodAutoscaler", isHpaMetricValue);
+  const panels = [...new Set(current.map((s) => hpaMetricPanel(s.name, s.metric)))];
+  const shown = panels.slice(0, MAX_SERIES);
+  const note = panels.length > shown.length ? ` (first ${shown.length} of ${panels.length} HPA metrics)` : "";
+  const title = "HPA metrics against their targets" + note;
+  const targets = timeseries.select("HorizontalPodAutoscaler", (m) => m.startsWith(TARGET_PREFIX));
+  const points = (series: typeof current, measure: string, metricOf: (m: string) => string) =>
+    thinAll(series).map((p) => ({ time_s: p.time_s, value: p.value, panel: hpaMetricPanel(p.name, metricOf(p.metric)), measure }));
+  const keep = new Set(shown);
+  const values = [...points(current, "current", (m) => m), ...points(targets, "target", (m) => m.slice(TARGET_PREFIX.length))].filter((v) => keep.has(v.panel));
+  const layerSpec = {
+    mark: { type: "line" as const, interpolate: "step-after" as const },
+    encoding: {
+      x: TIME_X,
+      y: { field: "value", type: "quantitative" as const, title: shown.length === 1 ? shown[0] : "value (unit above)" },
+      strokeDash: { field: "measure", type: "nominal" as const, title: "series", scale: { domain: ["current", "target"] } },
+      color: { field: "measure", type: "nominal" as const, title: "series", scale: { domain: ["current", "target"], range: ["#1f77b4", "#7f7f7f"] } },
+      tooltip: [
+        { field: "time_s", type: "quantitative" as const, title: "time (s)" },
+        { field: "panel", type: "nominal" as const, title: "HPA metric" },
+        { field: "measure", type: "nominal" as const, title: "series" },
+        { field: "value", type: "quantitative" as const, title: "value" },
+      ],
+    },
+  };
+  const spec: TopLevelSpec =
+    shown.length > 1
+      ? ({
+          $schema: SCHEMA,
+          title,
+          config: CHART_CONFIG,
+          data: { values },
+          facet: { field: "panel", type: "nominal", title: null, sort: shown },
+          columns: 2,
+          resolve: { scale: { y: "independent" } },
+          spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...layerSpec },
+        } as TopLevelSpec)
+      : ({ $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, config: CHART_CONFIG, data: { values }, ...layerSpec } as TopLevelSpec);
+  return { name: "hpa-metrics", title, spec };
+}
+
 export interface ComparisonRun {
   label: string;
   timeseries: SeriesSource;
 }
 
-/** What a comparison chart can overlay: the series, the axis, and the chart's file name. */
-export const COMPARED = {
-  replicas_spec: { kind: "Deployment", name: "comparison", what: "Replicas", unit: "replicas", axis: { axis: REPLICA_AXIS } },
-  cpu_utilization_pct: { kind: "Deployment", name: "comparison-cpu", what: "CPU utilization as the HPA saw it", unit: "% of the CPU request", axis: {} },
-  latency_p95_ms: { kind: "Service", name: "comparison-latency", what: "p95 latency", unit: "ms, log scale", axis: { scale: { type: "log" as const } } },
-} as const;
+/** What a comparison chart overlays: the series, what it is (title, unit, axis), and the chart's file name. */
+export interface ComparedSeries {
+  kind: string;
+  metric: string;
+  /** File stem. */
+  name: string;
+  /** The title's subject; `ranked` names the ranking in the "top 10 of" note. */
+  what: string;
+  ranked: string;
+  unit: string;
+  axis: object;
+}
 
-export type ComparedMetric = keyof typeof COMPARED;
+/** The series every comparison may show: replicas always, CPU utilization and latency when some run has them. */
+export const COMPARED: readonly ComparedSeries[] = [
+  { kind: "Deployment", metric: "replicas_spec", name: "comparison", what: "Replicas (spec)", ranked: "replicas", unit: "replicas", axis: { axis: REPLICA_AXIS } },
+  { kind: "Deployment", metric: "cpu_utilization_pct", name: "comparison-cpu", what: "CPU utilization as the HPA saw it", ranked: "cpu utilization as the hpa saw it", unit: "% of the CPU request", axis: {} },
+  { kind: "Service", metric: "latency_p95_ms", name: "comparison-latency", what: "p95 latency", ranked: "p95 latency", unit: "ms, log scale", axis: { scale: { type: "log" as const } } },
+];
+
+/** An HPA metric series (hpa-metric-series.ts) as a comparison: one panel per HPA, in the metric's unit. */
+export function comparedHpaMetric(metric: string): ComparedSeries {
+  const { label, unit } = describeHpaSeries(metric);
+  const stem = metric.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return { kind: "HorizontalPodAutoscaler", metric, name: `comparison-hpa-${stem}`, what: `HPA metric ${label}`, ranked: label, unit, axis: {} };
+}
 
 /**
  * One metric of several runs overlaid (an A/B of two HPA policies): colour is the run; with
- * several Deployments (or Services), one panel each.
+ * several Deployments (or Services, HPAs), one panel each.
  */
-export function comparisonChart(runs: readonly ComparisonRun[], metric: ComparedMetric = "replicas_spec"): Chart {
-  const { kind, name, what, unit, axis } = COMPARED[metric];
+export function comparisonChart(runs: readonly ComparisonRun[], compared: ComparedSeries = COMPARED[0]): Chart {
+  const { kind, metric, name, what, ranked, unit, axis } = compared;
   const shownRuns = runs.slice(0, MAX_SERIES);
   const runNote = runs.length > shownRuns.length ? ` (first ${shownRuns.length} of ${runs.length} runs)` : "";
   const perRun = shownRuns.map((r) => ({ label: r.label, series: r.timeseries.select(kind, [metric]) }));
@@ -403,7 +475,7 @@ export function comparisonChart(runs: readonly ComparisonRun[], metric: Compared
     metric,
   );
   const labels = shownRuns.map((r) => r.label);
-  const title = `${what}${metric === "replicas_spec" ? " (spec)" : ""}: ${labels.join(" vs ")}` + runNote + topNote(top, `${kind}s`, what.toLowerCase());
+  const title = `${what}: ${labels.join(" vs ")}` + runNote + topNote(top, `${kind}s`, ranked);
   const values = perRun.flatMap((r) => thinAll(keepNames(r.series, top.names)).map((p) => ({ ...p, run: r.label })));
   const layerSpec = {
     mark: { type: "line" as const, interpolate: "step-after" as const },
@@ -509,7 +581,7 @@ export function vpaChart(timeseries: SeriesSource): Chart {
 }
 
 /** Whether any series of `kind` and `metrics` has a value (a chart of gaps alone would draw nothing, and vega warns of its empty extent). */
-const hasKind = (timeseries: SeriesSource, kind: string, metrics: readonly string[]): boolean =>
+const hasKind = (timeseries: SeriesSource, kind: string, metrics: MetricFilter): boolean =>
   timeseries.select(kind, metrics).some((s) => s.value.some((v) => !Number.isNaN(v)));
 
 /**
@@ -525,6 +597,7 @@ export function defaultCharts(run: RunData): Chart[] {
   if (hasKind(ts, "NodeGroup", ["target_size"])) charts.push(nodesChart(ts));
   if (hasKind(ts, "Queue", ["items"])) charts.push(queueChart(ts));
   if (hasKind(ts, "VerticalPodAutoscaler", VPA_CPU_METRICS)) charts.push(vpaChart(ts));
+  if (hasKind(ts, "HorizontalPodAutoscaler", isHpaMetricValue)) charts.push(hpaMetricsChart(ts));
   if (run.decisions.length > 0) charts.push(decisionsChart(run.decisions));
   // Only when some rise of load reached at least its first stage: an empty bar chart says nothing.
   if (run.lag.some((r) => r.direction === "up" && r.after_step_s !== null)) charts.push(lagChart(run.lag));

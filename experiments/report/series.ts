@@ -4,12 +4,16 @@
  * parses into and what `compare` keeps of each run).
  */
 import type { TimeSeries } from "../../engine/index.js";
-import type { Series, SeriesSource } from "./types.js";
+import type { MetricFilter, Series, SeriesSource } from "./types.js";
+
+/** `metrics` as a predicate. */
+const metricTest = (metrics: MetricFilter): ((metric: string) => boolean) => (typeof metrics === "function" ? metrics : (m) => metrics.includes(m));
 
 export function seriesList(list: readonly Series[]): SeriesSource {
   return {
     select(kind, metrics) {
-      return list.filter((s) => s.kind === kind && metrics.includes(s.metric));
+      const wanted = metricTest(metrics);
+      return list.filter((s) => s.kind === kind && wanted(s.metric));
     },
   };
 }
@@ -22,7 +26,8 @@ export function seriesList(list: readonly Series[]): SeriesSource {
 export function recordedSeries(timeseries: TimeSeries): SeriesSource {
   return {
     select(kind, metrics) {
-      return timeseries.columns((k, _name, metric) => k === kind && metrics.includes(metric)).map((c) => {
+      const wanted = metricTest(metrics);
+      return timeseries.columns((k, _name, metric) => k === kind && wanted(metric)).map((c) => {
         const time_s = new Float64Array(c.time_ms.length);
         const value = new Float64Array(c.values.length);
         for (let i = 0; i < time_s.length; i++) {

@@ -20,9 +20,11 @@ export interface Series {
  * A run's time series, read a few series at a time: a chart never needs every row (a 28-day
  * run has millions), only the series it draws, which it then thins (report/select.ts).
  */
+export type MetricFilter = readonly string[] | ((metric: string) => boolean);
+
 export interface SeriesSource {
-  /** The series of `kind` whose metric is one of `metrics`, in the order of their first row. */
-  select(kind: string, metrics: readonly string[]): Series[];
+  /** The series of `kind` whose metric is one of `metrics` (or passes it), in the order of their first row. */
+  select(kind: string, metrics: MetricFilter): Series[];
 }
 
 /** One row of events.csv. */

@@ -30,7 +30,7 @@ duration: 5m
     "comparison-cpu.png", "comparison-cpu.svg", "comparison-cpu.vl.json",
     "comparison-latency.png", "comparison-latency.svg", "comparison-latency.vl.json",
     "comparison.json", "comparison.png", "comparison.svg", "comparison.vl.json", "index.html", "runs", "summary.csv",
-  ], "replicas, and CPU utilization and latency since the runs have them");
+  ], "replicas, and CPU utilization and latency since the runs have them (the HPA's CPU metric is the CPU chart, not a second one)");
   const latency = JSON.parse(fs.readFileSync(path.join(out, "comparison-latency.vl.json"), "utf8"));
   t.same(latency.encoding.y.scale, { type: "log" }, "latency on a log axis");
   t.match(latency.title, /^p95 latency: php-apache vs comparison/);
@@ -103,4 +103,27 @@ extends: ${path.relative(tmp, path.resolve(SCENARIO))}
   const bad = cli("compare", SCENARIO, same, "--replications", "0", "--out", path.join(tmp, "bad"));
   t.equal(bad.status, 2);
   t.match(bad.stderr, /--replications must be an integer from 1 to 1000, got "0"/);
+});
+
+t.test("an HPA's metric is compared by name and unit: KEDA's external queue length, two targets", async (t) => {
+  const base = "experiments/scenarios/keda-redis/scenario.yaml";
+  const deeper = path.join(tmp, "keda-deeper.yaml");
+  fs.writeFileSync(deeper, `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: keda-redis-deeper}
+extends: ${path.relative(tmp, path.resolve(base))}
+duration: 5m
+patches:
+  - target: {kind: ScaledObject, name: redis-consumer}
+    patch: {spec: {triggers: [{type: redis, metadata: {address: redis.default.svc:6379, listName: jobs, listLength: "20", activationListLength: "0"}}]}}
+`);
+  const out = path.join(tmp, "cmp-keda");
+  const r = cli("compare", base, deeper, "--out", out, "--quiet");
+  t.equal(r.status, 0, r.stderr);
+  const spec = JSON.parse(fs.readFileSync(path.join(out, "comparison-hpa-s0-redis-jobs-average.vl.json"), "utf8"));
+  t.match(spec.title, /^HPA metric s0-redis-jobs per pod: keda-redis vs keda-redis-deeper/);
+  t.equal(spec.encoding.y.title, "the metric's own units");
+  const values: { run: string; value: number }[] = spec.data.values;
+  t.ok(values.some((v) => v.run === "keda-redis") && values.some((v) => v.run === "keda-redis-deeper"), "both runs drawn");
+  t.ok(fs.existsSync(path.join(out, "comparison-hpa-s0-redis-jobs-average.png")), "rendered");
 });

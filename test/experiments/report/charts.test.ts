@@ -1,6 +1,6 @@
 import type { Test } from "tap";
 import t from "tap";
-import { comparisonChart, defaultCharts, queueChart, type Chart } from "../../../experiments/report/charts.js";
+import { comparedHpaMetric, comparisonChart, defaultCharts, hpaMetricsChart, queueChart, type Chart } from "../../../experiments/report/charts.js";
 import { recordedSeries } from "../../../experiments/report/series.js";
 import { TimeSeries } from "../../../engine/index.js";
 import { parseRun } from "../../../experiments/report/parse.js";
@@ -215,4 +215,50 @@ t.test("a run with queues gets the queue chart: items waiting against consumer p
   const svg = await renderSvg(chart.spec, "queues");
   for (const title of ["items waiting", "consumer pods (dashed)", "time (s)"]) t.ok(svg.includes(`>${title}</text>`), `axis title "${title}"`);
   t.match(JSON.stringify(chart.spec), /"tickMinStep":1/, "whole consumer ticks");
+});
+
+/** Two HPAs' metric series as the sampler writes them (hpa-metric-series.ts), with replicas beside. */
+function hpaSeries(scale = 1): TimeSeries {
+  const ts = new TimeSeries();
+  for (const [time_ms, cpu, mem_mib] of [[15_000, 40, 70], [30_000, 95, 82.5], [45_000, 60, 90]]) {
+    ts.add(time_ms, "HorizontalPodAutoscaler", "web", "desired_replicas", 3);
+    ts.add(time_ms, "HorizontalPodAutoscaler", "web", "cpu_utilization_pct", cpu * scale);
+    ts.add(time_ms, "HorizontalPodAutoscaler", "web", "target_cpu_utilization_pct", 50);
+    ts.add(time_ms, "HorizontalPodAutoscaler", "cache", "memory_average_mib", mem_mib * scale);
+    ts.add(time_ms, "HorizontalPodAutoscaler", "cache", "target_memory_average_mib", 64);
+  }
+  return ts;
+}
+
+t.test("HPA metrics chart: one panel per HPA metric, named with its unit, current against target", async (t) => {
+  const chart = hpaMetricsChart(recordedSeries(hpaSeries()));
+  t.equal(chart.name, "hpa-metrics");
+  t.same(compileSpec(chart.spec).warnings, []);
+  const spec = chart.spec as { facet: { sort: string[] }; resolve: object; data: { values: { panel: string; measure: string; value: number }[] } };
+  t.same(spec.facet.sort, ["web: cpu utilization (% of request)", "cache: memory average (MiB)"], "panels by HPA and metric, with units");
+  t.same(spec.resolve, { scale: { y: "independent" } }, "each panel its own y scale");
+  const mem = spec.data.values.filter((v) => v.panel === "cache: memory average (MiB)");
+  t.same(mem.filter((v) => v.measure === "current").map((v) => v.value), [70, 82.5, 90], "memory in MiB, as written");
+  t.same([...new Set(mem.filter((v) => v.measure === "target").map((v) => v.value))], [64], "its target beside it");
+  t.notOk(spec.data.values.some((v) => v.panel.includes("replicas")), "replica counts are not metrics");
+  const svg = await renderSvg(chart.spec, chart.name);
+  for (const text of ["web: cpu utilization (% of request)", "cache: memory average (MiB)", "time (s)"]) t.ok(svg.includes(`>${text}</text>`), `shows "${text}"`);
+
+  const run = fixtureRun();
+  t.notOk(defaultCharts(run).some((c) => c.name === "hpa-metrics"), "a run without HPA metric series has no such chart");
+});
+
+t.test("compare: an HPA metric overlaid across runs, by name and unit", async (t) => {
+  const compared = comparedHpaMetric("memory_average_mib");
+  t.same({ name: compared.name, what: compared.what, unit: compared.unit }, { name: "comparison-hpa-memory-average-mib", what: "HPA metric memory average", unit: "MiB" });
+  const chart = comparisonChart([
+    { label: "A", timeseries: recordedSeries(hpaSeries()) },
+    { label: "B", timeseries: recordedSeries(hpaSeries(1.5)) },
+  ], compared);
+  t.same(compileSpec(chart.spec).warnings, []);
+  t.match(chart.title, /^HPA metric memory average: A vs B/);
+  const values = (chart.spec as { data: { values: { run: string; name: string; value: number }[] } }).data.values;
+  t.same(values.filter((v) => v.run === "B").map((v) => v.value), [105, 123.75, 135], "run B's values, cache only");
+  const svg = await renderSvg(chart.spec, chart.name);
+  t.ok(svg.includes(">MiB</text>"), "axis says MiB");
 });
