@@ -139,7 +139,11 @@ export interface Volume {
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
 export type ConditionStatus = "True" | "False" | "Unknown";
-export type PodConditionType = "PodScheduled" | "Initialized" | "ContainersReady" | "Ready";
+/**
+ * PodResizePending (reason Deferred or Infeasible) and PodResizeInProgress (reason "" or Error)
+ * are the kubelet's in-place resize conditions (KEP-1287, Kubernetes 1.33+).
+ */
+export type PodConditionType = "PodScheduled" | "Initialized" | "ContainersReady" | "Ready" | "PodResizePending" | "PodResizeInProgress";
 
 export interface PodCondition {
   type: PodConditionType;
@@ -167,6 +171,13 @@ export interface ContainerStatus {
   lastTerminated?: { reason: string; startedAt_ms: number; finishedAt_ms: number };
   /** The exit code of a terminated container (run-to-completion apps); absent otherwise. */
   exitCode?: number;
+  /**
+   * In-place resize (KEP-1287): the requests the kubelet admitted (allocatedResources) and the
+   * resources the container runs with (resources, what the runtime actuated). Set by the kubelet
+   * from admission on; absent before.
+   */
+  allocatedResources?: ResourceList;
+  resources?: ResourceRequirements;
 }
 
 export interface PodStatus {

@@ -29,7 +29,7 @@
  */
 import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import { resized } from "../../engine/typed-arrays.js";
-import type { Pod } from "../cluster/types.js";
+import type { Pod, ResourceRequirements } from "../cluster/types.js";
 import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
@@ -239,15 +239,17 @@ export class PodRuntime implements ContainerRuntime {
     return i === undefined ? 0 : this.nodes[i].stops;
   }
 
-  /** Starts a pod on a node (no-op for a pod already running); returns its handle. */
-  startPod(pod: Pod, nodeName: string, now_ms: number): number {
+  /**
+   * Starts a pod on a node (no-op for a pod already running); returns its handle. `resources` are
+   * the app container's (the kubelet's allocated ones; by default its spec's).
+   */
+  startPod(pod: Pod, nodeName: string, now_ms: number, resources: ResourceRequirements = pod.spec.containers[0].resources): number {
     const nodeIndex = this.nodeIndex.get(nodeName);
     if (nodeIndex === undefined) throw new Error(`container runtime: unknown node ${nodeName}`);
     const already = this.running.get(pod.metadata.uid);
     if (already !== undefined) return already.handle;
     const app = this.apps.forPod(pod);
-    const main = pod.spec.containers[0];
-    const limit_mcores = main.resources.limits.cpu_mcores ?? Infinity;
+    const limit_mcores = resources.limits.cpu_mcores ?? Infinity;
     const node = this.nodes[nodeIndex];
     const handle = this.handles.issue(nodeIndex);
     const slot = handleIndex(handle);
@@ -265,7 +267,7 @@ export class PodRuntime implements ContainerRuntime {
     const running: RunningPod = {
       handle, slot, started_ms: now_ms, app,
       pod, nodeIndex, limit_mcores,
-      weight: milliCpuToShares(main.resources.requests.cpu_mcores ?? 0),
+      weight: milliCpuToShares(resources.requests.cpu_mcores ?? 0),
       stopped: false,
       containerNames: this.internNames(pod.spec.containers.map((c) => c.name)),
     };
@@ -275,7 +277,7 @@ export class PodRuntime implements ContainerRuntime {
     st[b + RATE] = 0;
     st[b + DEMAND] = 0;
     st[b + CEILING] = Math.max(0, limit_mcores - app.baselineCpu_mcores);
-    st[b + MEMORY_LIMIT] = main.resources.limits.memory_bytes ?? Infinity;
+    st[b + MEMORY_LIMIT] = resources.limits.memory_bytes ?? Infinity;
     st[b + APP_CPU] = 0;
     st[b + APP_MEMORY] = 0;
     st[b + SIDECAR_CPU] = 0;
@@ -320,6 +322,40 @@ export class PodRuntime implements ContainerRuntime {
     this.pool.remove(running.slot);
     this.handles.retire(running.handle);
     this.share(node, now_ms);
+  }
+
+  /**
+   * CRI UpdateContainerResources for the app container of a running pod (an in-place resize the
+   * kubelet admitted): its CPU limit (CFS quota), request (CFS weight) and memory limit from now
+   * on; the pod keeps its queue and working set. Returns an error, changing nothing, when the
+   * working set is above the new memory limit: the kernel refuses such a limit (cgroup v1; the
+   * kubelet of 1.34+ checks the same before it lowers a limit), and the kubelet retries later.
+   */
+  updateContainerResources(pod: Pod, resources: ResourceRequirements, now_ms: number): string | null {
+    const running = this.running.get(pod.metadata.uid);
+    if (running === undefined) return null;
+    const slot = running.slot;
+    const b = slot * SLOT_FIELDS;
+    const st = this.slotState;
+    this.advanceSlot(slot, now_ms);
+    const memoryLimit_bytes = resources.limits.memory_bytes ?? Infinity;
+    const workingSet_bytes = Math.round(this.pool.memory_bytes(slot));
+    if (memoryLimit_bytes < st[b + MEMORY_LIMIT] && workingSet_bytes > memoryLimit_bytes) {
+      return `attempting to set memory limit (${memoryLimit_bytes}) below current usage (${workingSet_bytes})`;
+    }
+    const node = this.nodes[running.nodeIndex];
+    running.limit_mcores = resources.limits.cpu_mcores ?? Infinity;
+    running.weight = milliCpuToShares(resources.requests.cpu_mcores ?? 0);
+    st[b + CEILING] = Math.max(0, running.limit_mcores - running.app.baselineCpu_mcores);
+    st[b + WEIGHT] = running.weight;
+    st[b + MEMORY_LIMIT] = memoryLimit_bytes;
+    // An uncontended node's pods run up to their ceiling; share() then changes nothing unless
+    // the new demand no longer fits (or the node was contended), when it water-fills again.
+    if (!node.contended) this.pool.setCpuCap(slot, st[b + CEILING]);
+    this.updateDemand(node, slot);
+    this.share(node, now_ms);
+    this.scheduleOomKill(slot, now_ms);
+    return null;
   }
 
   /** Grows the per-slot arrays to cover `slots` slots. */

@@ -18,6 +18,17 @@
  * - Deletion: the pod stops receiving traffic as soon as deletionTimestamp is set (endpoints drop
  *   terminating pods); the app exits after its shutdown time, capped by the grace period, and
  *   the pod object is removed.
+ * - In-place resize (KEP-1287; pkg/kubelet/allocation allocation_manager.go handlePodResourcesResize
+ *   and canResizePod): when a running pod's spec resources (changed through the resize
+ *   subresource, models/cluster/resize.ts) differ from what the kubelet allocated, it admits the
+ *   resize if the pod's new requests fit beside the other pods' allocated requests on the node,
+ *   defers it if they fit the node's allocatable but not now (condition PodResizePending, reason
+ *   Deferred, re-evaluated at every pod sync: when a pod leaves the node and every syncFrequency),
+ *   and refuses it if they exceed the node's allocatable (reason Infeasible). An admitted resize
+ *   is InProgress (condition PodResizeInProgress) until the runtime has applied it
+ *   (`resizeActuation_ms`), then the container status reports the new resources and a
+ *   ResizeCompleted event is recorded; a memory limit below the working set is refused by the
+ *   runtime (reason Error) and retried at the next pod sync.
  *
  * Simplification, exact for what the other components can observe: once a pod is Ready, the
  * probe worker is parked until the container restarts, since nothing modelled makes a warm
@@ -26,9 +37,9 @@
 import type { PeriodicTimer, RandomStream, ScheduledEvent, Simulation } from "../../engine/index.js";
 import type { ClusterStore } from "../cluster/store.js";
 import type { EventLog } from "../cluster/events.js";
-import type { Node, Pod, Probe } from "../cluster/types.js";
+import { getPodCondition, type Node, type Pod, type Probe, type ResourceList, type ResourceRequirements } from "../cluster/types.js";
 import type { AppCatalog } from "../workload/app-profile.js";
-import { isPodTerminal, setPodCondition } from "./pod-status.js";
+import { isPodTerminal, removePodCondition, setPodCondition } from "./pod-status.js";
 import { containerIdFor } from "./pod-handles.js";
 
 export interface KubeletConfig {
@@ -44,6 +55,13 @@ export interface KubeletConfig {
   crashLoopBackOffMax_ms: number;
   /** A container that ran this long has its back-off reset. */
   crashLoopBackOffReset_ms: number;
+  /**
+   * From admitting an in-place resize to the container status reporting it: the runtime's
+   * UpdateContainerResources and the PLEG relist that reads the new cgroup values (relist period 1 s).
+   */
+  resizeActuation_ms: number;
+  /** kubelet --sync-frequency: every pod is synced this often, which retries deferred and failed resizes. */
+  syncFrequency_ms: number;
 }
 
 export const DEFAULT_KUBELET_CONFIG: Readonly<KubeletConfig> = Object.freeze({
@@ -55,13 +73,17 @@ export const DEFAULT_KUBELET_CONFIG: Readonly<KubeletConfig> = Object.freeze({
   crashLoopBackOffInitial_ms: 10_000,
   crashLoopBackOffMax_ms: 300_000,
   crashLoopBackOffReset_ms: 600_000,
+  resizeActuation_ms: 1_000,
+  syncFrequency_ms: 60_000,
 });
 
 /** Where a running pod's containers consume CPU and memory (models/kubelet/container-runtime.ts). */
 export interface ContainerRuntime {
   /** Starts the pod's containers; returns its pod handle (pod-handles.ts). */
-  startPod(pod: Pod, nodeName: string, now_ms: number): number;
+  startPod(pod: Pod, nodeName: string, now_ms: number, resources?: ResourceRequirements): number;
   stopPod(pod: Pod, now_ms: number): void;
+  /** Applies a resize to the app container of a running pod; an error leaves it as it was. */
+  updateContainerResources(pod: Pod, resources: ResourceRequirements, now_ms: number): string | null;
 }
 
 const READINESS_PROBE_DEFAULTS: Probe = {
@@ -94,6 +116,10 @@ interface PodRecord {
   lastProbeSuccess: boolean | null;
   backOff_ms: number;
   terminating: boolean;
+  /** The resources the kubelet admitted for each container (its allocation checkpoint). */
+  allocated: ResourceRequirements[];
+  /** The pending resize step: actuation, or the next pod sync of a deferred or failed resize. */
+  resize: ScheduledEvent | null;
 }
 
 export class Kubelets {
@@ -190,6 +216,10 @@ export class Kubelets {
       this.admit(pod, nodeName, this.sim.now_ms);
     } else if (pod.metadata.deletionTimestamp_ms !== null && !record.terminating) {
       this.beginTermination(record, this.sim.now_ms);
+    } else if (!record.terminating && resizeRequested(record)) {
+      // A new resize, also while one is deferred or in progress (the kubelet's own status writes
+      // leave the spec equal to what it allocated, so they do not come here).
+      this.handlePodResourcesResize(record, this.sim.now_ms);
     }
   }
 
@@ -198,14 +228,17 @@ export class Kubelets {
     const record: PodRecord = {
       pod, node, nodeName, admitted_ms: now_ms, pending: null, probeTimer: null, containersStarted_ms: null,
       warm_ms: Infinity, probeResultReady: false, probeRun: 0, lastProbeSuccess: null, backOff_ms: 0, terminating: false,
+      allocated: pod.spec.containers.map((c) => copyResources(c.resources)), resize: null,
     };
     this.pods.set(pod.metadata.uid, record);
     pod.status.startTime_ms ??= now_ms;
     setPodCondition(pod, "Initialized", "True", now_ms);
     setPodCondition(pod, "ContainersReady", "False", now_ms, "ContainersNotReady");
     setPodCondition(pod, "Ready", "False", now_ms, "ContainersNotReady");
-    pod.status.containerStatuses = pod.spec.containers.map((c) => ({
+    // Status resources of a container not yet running are its allocated ones (KEP-1287).
+    pod.status.containerStatuses = pod.spec.containers.map((c, i) => ({
       name: c.name, ready: false, started: false, restartCount: 0, state: "waiting" as const, reason: "ContainerCreating", containerID: "",
+      allocatedResources: { ...record.allocated[i].requests }, resources: copyResources(record.allocated[i]),
     }));
     this.store.update(pod);
 
@@ -245,7 +278,8 @@ export class Kubelets {
     record.containersStarted_ms = now_ms;
     record.warm_ms = now_ms + app.warmup_ms;
     pod.status.phase = "Running";
-    const handle = this.runtime.startPod(pod, record.nodeName, now_ms);
+    // A restarted container gets the allocated resources, not a resize still pending.
+    const handle = this.runtime.startPod(pod, record.nodeName, now_ms, record.allocated[0]);
     for (const status of pod.status.containerStatuses) {
       status.state = "running";
       status.reason = "";
@@ -350,10 +384,99 @@ export class Kubelets {
 
   private forget(record: PodRecord, now_ms: number): void {
     if (record.pending) this.sim.cancel(record.pending);
+    this.cancelResize(record);
     this.stopProbing(record);
     if (record.containersStarted_ms !== null) this.runtime.stopPod(record.pod, now_ms);
     record.containersStarted_ms = null;
     this.pods.delete(record.pod.metadata.uid);
+    this.retryPendingResizes(record.nodeName, now_ms);
+  }
+
+  /**
+   * handlePodResourcesResize: admits, defers or refuses the resize the pod's spec asks for
+   * (canResizePod), recording the outcome in the PodResizePending condition.
+   */
+  private handlePodResourcesResize(record: PodRecord, now_ms: number): void {
+    this.cancelResize(record);
+    const pod = record.pod;
+    const node = this.store.get<Node>("Node", "", record.nodeName);
+    if (node === undefined) return;
+    const desired = podRequestsOf(pod.spec.containers.map((c) => c.resources));
+    const allocatable = node.status.allocatable;
+    // canResizePod: beyond the node's allocatable it can never fit.
+    if (desired.cpu_mcores > allocatable.cpu_mcores || desired.memory_bytes > allocatable.memory_bytes) {
+      const what = desired.memory_bytes > allocatable.memory_bytes
+        ? `memory, requested: ${desired.memory_bytes}, capacity: ${allocatable.memory_bytes}`
+        : `cpu, requested: ${desired.cpu_mcores}, capacity: ${allocatable.cpu_mcores}`;
+      this.setResizeStatus(record, "PodResizePending", "Infeasible", `Node didn't have enough capacity: ${what}`, now_ms);
+      return;
+    }
+    // canAdmitPod against the other pods' allocated requests: fits the node, not now.
+    const used = { cpu_mcores: 0, memory_bytes: 0 };
+    for (const other of this.pods.values()) {
+      if (other === record || other.nodeName !== record.nodeName) continue;
+      const requests = podRequestsOf(other.allocated);
+      used.cpu_mcores += requests.cpu_mcores;
+      used.memory_bytes += requests.memory_bytes;
+    }
+    const short = desired.cpu_mcores + used.cpu_mcores > allocatable.cpu_mcores ? "cpu" : desired.memory_bytes + used.memory_bytes > allocatable.memory_bytes ? "memory" : null;
+    if (short !== null) {
+      const [requested, inUse, capacity] = short === "cpu"
+        ? [desired.cpu_mcores, used.cpu_mcores, allocatable.cpu_mcores]
+        : [desired.memory_bytes, used.memory_bytes, allocatable.memory_bytes];
+      this.setResizeStatus(record, "PodResizePending", "Deferred", `Node didn't have enough resource: ${short}, requested: ${requested}, used: ${inUse}, capacity: ${capacity}`, now_ms);
+      record.resize = this.sim.schedule(this.config.syncFrequency_ms, (t) => this.retryResize(record, t));
+      return;
+    }
+    record.allocated = pod.spec.containers.map((c) => copyResources(c.resources));
+    pod.status.containerStatuses.forEach((status, i) => (status.allocatedResources = { ...record.allocated[i].requests }));
+    this.setResizeStatus(record, "PodResizeInProgress", "", "", now_ms);
+    record.resize = this.sim.schedule(this.config.resizeActuation_ms, (t) => this.actuateResize(record, t));
+  }
+
+  /** The runtime applies the allocated resources; the status then reports them. */
+  private actuateResize(record: PodRecord, now_ms: number): void {
+    record.resize = null;
+    const pod = record.pod;
+    // A container not running has nothing to actuate: it starts with the allocated resources.
+    const failure = record.containersStarted_ms === null ? null : this.runtime.updateContainerResources(pod, record.allocated[0], now_ms);
+    if (failure !== null) {
+      this.setResizeStatus(record, "PodResizeInProgress", "Error", failure, now_ms);
+      record.resize = this.sim.schedule(this.config.syncFrequency_ms, (t) => this.actuateResize(record, t));
+      return;
+    }
+    pod.status.containerStatuses.forEach((status, i) => (status.resources = copyResources(record.allocated[i])));
+    removePodCondition(pod, "PodResizeInProgress");
+    this.store.update(pod);
+    this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "ResizeCompleted", "ResizeCompleted", `Pod resize completed: ${describeResources(record.allocated, pod)}`);
+    // Resources it gave back may let a deferred resize through.
+    this.retryPendingResizes(record.nodeName, now_ms);
+  }
+
+  /** A pod sync of a pod whose resize is deferred or failed: evaluate it again. */
+  private retryResize(record: PodRecord, now_ms: number): void {
+    record.resize = null;
+    if (record.terminating || !this.pods.has(record.pod.metadata.uid)) return;
+    if (resizeRequested(record)) this.handlePodResourcesResize(record, now_ms);
+  }
+
+  /** RetryPendingResizes: the deferred resizes of a node, after resources there were freed. */
+  private retryPendingResizes(nodeName: string, now_ms: number): void {
+    for (const other of this.pods.values()) {
+      if (other.nodeName !== nodeName || other.terminating) continue;
+      if (getPodCondition(other.pod, "PodResizePending")?.reason === "Deferred") this.retryResize(other, now_ms);
+    }
+  }
+
+  private setResizeStatus(record: PodRecord, type: "PodResizePending" | "PodResizeInProgress", reason: string, message: string, now_ms: number): void {
+    const other = type === "PodResizePending" ? "PodResizeInProgress" : "PodResizePending";
+    const removed = removePodCondition(record.pod, other);
+    if (setPodCondition(record.pod, type, "True", now_ms, reason, message) || removed) this.store.update(record.pod);
+  }
+
+  private cancelResize(record: PodRecord): void {
+    if (record.resize !== null) this.sim.cancel(record.resize);
+    record.resize = null;
   }
 
   private stopProbing(record: PodRecord): void {
@@ -366,4 +489,40 @@ export class Kubelets {
     const probe = pod.spec.containers[0]?.readinessProbe;
     return probe ? { ...READINESS_PROBE_DEFAULTS, ...probe } : null;
   }
+}
+
+/** Whether the pod's spec resources differ from what the kubelet allocated (a resize to handle). */
+function resizeRequested(record: PodRecord): boolean {
+  const containers = record.pod.spec.containers;
+  for (let i = 0; i < containers.length; i++) {
+    const want = containers[i].resources;
+    const have = record.allocated[i];
+    if (have === undefined) return false;
+    if (!sameList(want.requests, have.requests) || !sameList(want.limits, have.limits)) return true;
+  }
+  return false;
+}
+
+const sameList = (a: ResourceList, b: ResourceList): boolean => a.cpu_mcores === b.cpu_mcores && a.memory_bytes === b.memory_bytes;
+
+const copyResources = (r: ResourceRequirements): ResourceRequirements => ({ requests: { ...r.requests }, limits: { ...r.limits } });
+
+/** The sum of the containers' cpu and memory requests. */
+function podRequestsOf(containers: readonly ResourceRequirements[]): Required<ResourceList> {
+  let cpu_mcores = 0;
+  let memory_bytes = 0;
+  for (const c of containers) {
+    cpu_mcores += c.requests.cpu_mcores ?? 0;
+    memory_bytes += c.requests.memory_bytes ?? 0;
+  }
+  return { cpu_mcores, memory_bytes };
+}
+
+function describeResources(allocated: readonly ResourceRequirements[], pod: Pod): string {
+  return allocated
+    .map((r, i) => {
+      const part = (list: ResourceList) => [list.cpu_mcores !== undefined ? `cpu:${list.cpu_mcores}m` : "", list.memory_bytes !== undefined ? `memory:${list.memory_bytes}` : ""].filter((x) => x !== "").join(",");
+      return `${pod.spec.containers[i].name}{requests:{${part(r.requests)}},limits:{${part(r.limits)}}}`;
+    })
+    .join(" ");
 }

@@ -28,6 +28,14 @@ export function setPodCondition(
   return true;
 }
 
+/** Removes a pod condition; returns true if there was one. */
+export function removePodCondition(pod: Pod, type: PodConditionType): boolean {
+  const i = pod.status.conditions.findIndex((c) => c.type === type);
+  if (i < 0) return false;
+  pod.status.conditions.splice(i, 1);
+  return true;
+}
+
 export function isPodReady(pod: Pod): boolean {
   for (const c of pod.status.conditions) if (c.type === "Ready") return c.status === "True";
   return false;

@@ -11,9 +11,11 @@
  * A ResourceList here is core/v1's map restricted to cpu and memory: an absent field is an absent
  * key, which matters, because the non-zero defaults replace a missing request but not an explicit
  * zero (schedutil.GetRequestForResource: "Override if un-set, but not if explicitly set to zero").
- * Pod overhead and in-place resize status resources are not modelled (no fields for them).
+ * Pod overhead is not modelled (no field for it). In-place resize (KEP-1287): what a node
+ * accounts for a pod (calculateResource) uses the status resources, as upstream with
+ * UseStatusResources (determineContainerReqs).
  */
-import type { Container, Pod, ResourceList } from "../cluster/types.js";
+import { getPodCondition, type Container, type Pod, type ResourceList } from "../cluster/types.js";
 
 /** pkg/scheduler/util/pod_resources.go DefaultMilliCPURequest: 0.1 core. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
@@ -30,6 +32,8 @@ export interface PodResourcesOptions {
   nonMissingContainerRequests?: ResourceList;
   /** Ignore spec.resources (the PodLevelResources gate off). Default false: the gate is on. */
   skipPodLevelResources?: boolean;
+  /** helpers.go UseStatusResources: a container with status resources counts determineContainerReqs. */
+  useStatusResources?: boolean;
 }
 
 /** Milli-CPU and bytes of one pod, the scheduler's framework.Resource restricted to cpu/memory. */
@@ -78,7 +82,10 @@ function isRestartableInitContainer(c: Container): boolean {
 export function aggregateContainerRequests(pod: Pod, opts: PodResourcesOptions = {}): ResourceList {
   const nonMissing = opts.nonMissingContainerRequests;
   const result: ResourceList = {};
-  for (const c of pod.spec.containers) addResourceList(result, applyNonMissing(c.resources.requests, nonMissing));
+  for (const c of pod.spec.containers) {
+    const requests = opts.useStatusResources ? determineContainerReqs(pod, c) : c.resources.requests;
+    addResourceList(result, applyNonMissing(requests, nonMissing));
+  }
 
   const restartableInitContainerResources: ResourceList = {};
   const initContainerResources: ResourceList = {};
@@ -99,6 +106,21 @@ export function aggregateContainerRequests(pod: Pod, opts: PodResourcesOptions =
   }
   maxResourceList(result, initContainerResources);
   return result;
+}
+
+/**
+ * helpers.go determineContainerReqs for a container with status resources: the largest of the
+ * spec's requests (unless the resize is Infeasible: IsPodResizeInfeasible), the requests it runs
+ * with and the ones the kubelet allocated, so a node is charged for a resize in flight both ways.
+ */
+function determineContainerReqs(pod: Pod, c: Container): ResourceList {
+  const status = pod.status.containerStatuses.find((s) => s.name === c.name);
+  if (status?.resources === undefined) return c.resources.requests;
+  const out: ResourceList = {};
+  if (getPodCondition(pod, "PodResizePending")?.reason !== "Infeasible") maxResourceList(out, c.resources.requests);
+  maxResourceList(out, status.resources.requests);
+  if (status.allocatedResources !== undefined) maxResourceList(out, status.allocatedResources);
+  return out;
 }
 
 /** helpers.go IsPodLevelRequestsSet, restricted to the supported cpu/memory. */
@@ -150,13 +172,13 @@ function getNonMissingContainerRequests(requests: ResourceList, podLevelResource
   return out;
 }
 
-/** framework/types.go PodInfo.CalculateResource (PodLevelResources on, no resize status). */
+/** framework/types.go PodInfo.CalculateResource (PodLevelResources and InPlacePodVerticalScaling on). */
 export function calculateResource(pod: Pod): NodePodResource {
-  const requests = podRequests(pod);
+  const requests = podRequests(pod, { useStatusResources: true });
   const nonMissing = getNonMissingContainerRequests(requests, isPodLevelRequestsSet(pod));
   let non0 = requests;
   if (nonMissing.cpu_mcores !== undefined || nonMissing.memory_bytes !== undefined) {
-    non0 = podRequests(pod, { nonMissingContainerRequests: nonMissing });
+    non0 = podRequests(pod, { nonMissingContainerRequests: nonMissing, useStatusResources: true });
   }
   return {
     cpu_mcores: requests.cpu_mcores ?? 0,
