@@ -16,6 +16,14 @@ export function toVpaResourceList(list: PodResourceList): ResourceList {
   return out;
 }
 
+/** Quantities (a recommendation's requests or limits) back as kubesim's cpu and memory; other resources are not modelled. */
+export function toPodResourceList(list: ResourceList | null): PodResourceList {
+  const out: PodResourceList = {};
+  if (list?.cpu !== undefined) out.cpu_mcores = cpuMcoresOf(list.cpu);
+  if (list?.memory !== undefined) out.memory_bytes = memoryBytesOf(list.memory);
+  return out;
+}
+
 /** A CPU Quantity as kubesim's millicores (whole milli-units already). */
 export function cpuMcoresOf(q: Quantity): number {
   return Number(q);
@@ -42,11 +50,12 @@ export function toVpaPod(pod: Pod | NewObject<Pod>, namespace = pod.metadata.nam
     containers: pod.spec.containers.map((c) => ({ name: c.name, requests: toVpaResourceList(c.resources.requests), limits: toVpaResourceList(c.resources.limits) })),
     containerStatuses: (status?.containerStatuses ?? []).map((s) => ({
       name: s.name,
-      resources: null,
+      resources: s.resources === undefined ? null : { requests: toVpaResourceList(s.resources.requests), limits: toVpaResourceList(s.resources.limits) },
       lastTerminated: s.lastTerminated === undefined ? null : { reason: s.lastTerminated.reason, startedAt_ms: s.lastTerminated.startedAt_ms, finishedAt_ms: s.lastTerminated.finishedAt_ms },
     })),
     phase: status?.phase ?? "Pending",
     startTime_ms: status?.startTime_ms ?? null,
+    resizeConditions: (status?.conditions ?? []).flatMap((c) => (c.type === "PodResizePending" || c.type === "PodResizeInProgress" ? [{ type: c.type, status: c.status, reason: c.reason, message: c.message }] : [])),
   };
 }
 

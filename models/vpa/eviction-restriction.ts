@@ -33,6 +33,8 @@ export interface SingleGroupStats {
 export interface PodsEvictionRestriction {
   podToReplicaCreatorMap: Map<string, string>;
   creatorToSingleGroupStatsMap: Map<string, SingleGroupStats>;
+  /** The factory's lastInPlaceAttemptTimeMap and the loop's time, for pods in the middle of a resize. */
+  inPlace: { lastAttempts: LastInPlaceAttemptTimes; now_ms: number };
 }
 
 /**
@@ -56,7 +58,7 @@ function podHasCPUBoostInProgressAnnotation(pod: VpaPod): boolean {
 }
 
 /** getPodID. */
-function getPodID(pod: VpaPod): string {
+export function getPodID(pod: VpaPod): string {
   return `${pod.namespace}/${pod.name}`;
 }
 
@@ -74,6 +76,7 @@ export function getCreatorMaps(
   vpa: VpaSpecView,
   config: RestrictionFactoryConfig,
   getReplicaCount: ReplicaCountLookup,
+  inPlace: PodsEvictionRestriction["inPlace"] = { lastAttempts: new Map(), now_ms: 0 },
 ): PodsEvictionRestriction {
   const livePods = new Map<string, { creator: PodReplicaCreator; pods: VpaPod[] }>();
   for (const pod of pods) {
@@ -118,11 +121,12 @@ export function getCreatorMaps(
     for (const pod of replicas) {
       podToReplicaCreatorMap.set(getPodID(pod), key);
       if (pod.phase === "Pending") stats.pending++;
+      if (isInPlaceUpdating(pod)) stats.inPlaceUpdateOngoing++;
     }
     stats.running = replicas.length - stats.pending;
     creatorToSingleGroupStatsMap.set(key, stats);
   }
-  return { podToReplicaCreatorMap, creatorToSingleGroupStatsMap };
+  return { podToReplicaCreatorMap, creatorToSingleGroupStatsMap, inPlace };
 }
 
 /**
@@ -144,7 +148,55 @@ export function canEvict(e: PodsEvictionRestriction, pod: VpaPod): boolean {
   if (pod.phase === "Pending") return true;
   if (stats === undefined) return false;
   if (stats.belowMinReplicas) return false;
+  if (isInPlaceUpdating(pod)) return canEvictInPlacingPod(pod, stats, e.inPlace.lastAttempts, e.inPlace.now_ms);
   return isPodDisruptable(stats);
+}
+
+/** DeferredResizeUpdateTimeout: a resize the kubelet deferred this long falls back to eviction. */
+export const DEFERRED_RESIZE_UPDATE_TIMEOUT_MS = 5 * 60_000;
+/** InProgressResizeUpdateTimeout: a resize in progress this long falls back to eviction. */
+export const IN_PROGRESS_RESIZE_UPDATE_TIMEOUT_MS = 60 * 60_000;
+
+/**
+ * When the updater first saw each pod (by getPodID) in the middle of an in-place resize: the
+ * factory's lastInPlaceAttemptTimeMap, kept across loops and never cleared, as upstream.
+ */
+export type LastInPlaceAttemptTimes = Map<string, number>;
+
+/** isInPlaceUpdating: the first resize condition of the pod's status says whether a resize is pending or in progress. */
+export function isInPlaceUpdating(pod: VpaPod): boolean {
+  for (const c of pod.resizeConditions ?? []) return c.status === "True";
+  return false;
+}
+
+/**
+ * CanEvictInPlacingPod: a pod in the middle of a resize is evicted when the resize failed
+ * (Infeasible, Error, an unknown reason) or stalled (Deferred over 5 minutes, in progress over
+ * an hour) since the updater first saw it resizing, and its group can spare it.
+ */
+export function canEvictInPlacingPod(pod: VpaPod, stats: SingleGroupStats, lastAttempts: LastInPlaceAttemptTimes, now_ms: number): boolean {
+  if (!isInPlaceUpdating(pod)) return false;
+  const id = getPodID(pod);
+  let lastUpdate_ms = lastAttempts.get(id);
+  if (lastUpdate_ms === undefined) {
+    lastUpdate_ms = now_ms;
+    lastAttempts.set(id, lastUpdate_ms);
+  }
+  if (!isPodDisruptable(stats)) return false;
+  const conditions = pod.resizeConditions ?? [];
+  const pending = conditions.find((c) => c.type === "PodResizePending");
+  if (pending !== undefined) {
+    if (pending.reason === "Deferred") return now_ms - lastUpdate_ms > DEFERRED_RESIZE_UPDATE_TIMEOUT_MS;
+    // Infeasible, or a reason the updater does not know.
+    return true;
+  }
+  const inProgress = conditions.find((c) => c.type === "PodResizeInProgress");
+  if (inProgress !== undefined) {
+    if (inProgress.reason === "" && inProgress.message === "") return now_ms - lastUpdate_ms > IN_PROGRESS_RESIZE_UPDATE_TIMEOUT_MS;
+    // Error, or a reason the updater does not know.
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -133,6 +133,16 @@ export interface VpaPod {
   phase: VpaPodPhase;
   /** status.startTime; null = not set. */
   startTime_ms: number | null;
+  /** The kubelet's in-place resize conditions (PodResizePending, PodResizeInProgress), in status order; absent = none. */
+  resizeConditions?: readonly PodResizeCondition[];
+}
+
+/** A pod condition of an in-place resize. */
+export interface PodResizeCondition {
+  type: "PodResizePending" | "PodResizeInProgress";
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
 }
 
 /** core/v1 LimitRangeItem restricted to the fields the VPA reads; null maps = not set. */
