@@ -58,6 +58,8 @@ export const KUBELET_PARAMS: ParamTable<KubeletConfig> = {
   crashLoopBackOffInitial: param("crashLoopBackOffInitial_ms", period, "First CrashLoopBackOff delay; doubles per crash."),
   crashLoopBackOffMax: param("crashLoopBackOffMax_ms", period, "Longest CrashLoopBackOff delay."),
   crashLoopBackOffReset: param("crashLoopBackOffReset_ms", positiveDuration, "A container that ran this long has its back-off reset."),
+  resizeActuation: param("resizeActuation_ms", duration, "In-place resize: from the kubelet admitting it to the container status reporting the new resources (UpdateContainerResources and a PLEG relist)."),
+  syncFrequency: param("syncFrequency_ms", period, "kubelet `--sync-frequency`: how often every pod is synced, which retries Deferred and failed in-place resizes."),
 };
 
 export const CADVISOR_PARAMS: ParamTable<CadvisorConfig> = {
@@ -370,7 +372,7 @@ const COMPONENT_TABLES: { [K in Exclude<keyof ComponentConfig, "watchDelay_ms">]
 
 const TOP_PARAMS: ParamTable<ComponentOverrides> = {
   watchDelay: param("watchDelay_ms", duration, "Delay of watch notifications (informer lag) for every controller."),
-  kubelet: param("kubelet", COMPONENT_TABLES.kubelet, "The kubelet of every node: image pulls, container starts, CrashLoopBackOff."),
+  kubelet: param("kubelet", COMPONENT_TABLES.kubelet, "The kubelet of every node: image pulls, container starts, CrashLoopBackOff, in-place resizes."),
   cadvisor: param("cadvisor", COMPONENT_TABLES.cadvisor, "cAdvisor in every kubelet: how fresh the container stats are."),
   metricsServer: param("metricsServer", COMPONENT_TABLES.metricsServer, "metrics-server: the resource metrics (CPU, memory) the HPA reads."),
   hpa: param("hpa", COMPONENT_TABLES.hpa, "The HPA controller of kube-controller-manager."),
