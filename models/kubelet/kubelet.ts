@@ -37,7 +37,7 @@
 import type { PeriodicTimer, RandomStream, ScheduledEvent, Simulation } from "../../engine/index.js";
 import type { ClusterStore } from "../cluster/store.js";
 import type { EventLog } from "../cluster/events.js";
-import { getPodCondition, type Node, type Pod, type Probe, type ResourceList, type ResourceRequirements } from "../cluster/types.js";
+import type { Node, Pod, Probe, ResourceList, ResourceRequirements } from "../cluster/types.js";
 import type { AppCatalog } from "../workload/app-profile.js";
 import { isPodTerminal, removePodCondition, setPodCondition } from "./pod-status.js";
 import { containerIdFor } from "./pod-handles.js";
@@ -96,6 +96,10 @@ const READINESS_PROBE_DEFAULTS: Probe = {
 
 interface NodeState {
   rng: RandomStream;
+  /** The pods this node's kubelet runs (admitted, not yet removed): what its resize admission counts. */
+  pods: Set<PodRecord>;
+  /** Its pods whose resize is Deferred, retried when resources on the node are freed. */
+  deferredResizes: Set<PodRecord>;
   /** When each image is (or will be) on the node. */
   imageReady_ms: Map<string, number>;
   /** When the node's (serialized) image puller is free. */
@@ -192,7 +196,7 @@ export class Kubelets {
   private nodeState(name: string): NodeState {
     let state = this.nodes.get(name);
     if (!state) {
-      state = { rng: this.sim.rng.stream(`kubelet/${name}`), imageReady_ms: new Map(), pullerFree_ms: 0 };
+      state = { rng: this.sim.rng.stream(`kubelet/${name}`), pods: new Set(), deferredResizes: new Set(), imageReady_ms: new Map(), pullerFree_ms: 0 };
       this.nodes.set(name, state);
     }
     return state;
@@ -231,6 +235,7 @@ export class Kubelets {
       allocated: pod.spec.containers.map((c) => copyResources(c.resources)), resize: null,
     };
     this.pods.set(pod.metadata.uid, record);
+    node.pods.add(record);
     pod.status.startTime_ms ??= now_ms;
     setPodCondition(pod, "Initialized", "True", now_ms);
     setPodCondition(pod, "ContainersReady", "False", now_ms, "ContainersNotReady");
@@ -332,7 +337,7 @@ export class Kubelets {
     }
     pod.status.phase = failed ? "Failed" : "Succeeded";
     this.setReady(record, false, now_ms, "PodCompleted");
-    this.pods.delete(pod.metadata.uid);
+    this.remove(record);
     this.store.update(pod);
     this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "Terminated", reason, `container ${main} exited with code ${exitCode}`);
   }
@@ -388,8 +393,14 @@ export class Kubelets {
     this.stopProbing(record);
     if (record.containersStarted_ms !== null) this.runtime.stopPod(record.pod, now_ms);
     record.containersStarted_ms = null;
+    this.remove(record);
+    this.retryPendingResizes(record.node, now_ms);
+  }
+
+  private remove(record: PodRecord): void {
     this.pods.delete(record.pod.metadata.uid);
-    this.retryPendingResizes(record.nodeName, now_ms);
+    record.node.pods.delete(record);
+    record.node.deferredResizes.delete(record);
   }
 
   /**
@@ -398,6 +409,7 @@ export class Kubelets {
    */
   private handlePodResourcesResize(record: PodRecord, now_ms: number): void {
     this.cancelResize(record);
+    record.node.deferredResizes.delete(record);
     const pod = record.pod;
     const node = this.store.get<Node>("Node", "", record.nodeName);
     if (node === undefined) return;
@@ -413,8 +425,8 @@ export class Kubelets {
     }
     // canAdmitPod against the other pods' allocated requests: fits the node, not now.
     const used = { cpu_mcores: 0, memory_bytes: 0 };
-    for (const other of this.pods.values()) {
-      if (other === record || other.nodeName !== record.nodeName) continue;
+    for (const other of record.node.pods) {
+      if (other === record) continue;
       const requests = podRequestsOf(other.allocated);
       used.cpu_mcores += requests.cpu_mcores;
       used.memory_bytes += requests.memory_bytes;
@@ -425,6 +437,7 @@ export class Kubelets {
         ? [desired.cpu_mcores, used.cpu_mcores, allocatable.cpu_mcores]
         : [desired.memory_bytes, used.memory_bytes, allocatable.memory_bytes];
       this.setResizeStatus(record, "PodResizePending", "Deferred", `Node didn't have enough resource: ${short}, requested: ${requested}, used: ${inUse}, capacity: ${capacity}`, now_ms);
+      record.node.deferredResizes.add(record);
       record.resize = this.sim.schedule(this.config.syncFrequency_ms, (t) => this.retryResize(record, t));
       return;
     }
@@ -450,22 +463,22 @@ export class Kubelets {
     this.store.update(pod);
     this.events.emit(now_ms, "kubelet", "Pod", pod.metadata.name, "ResizeCompleted", "ResizeCompleted", `Pod resize completed: ${describeResources(record.allocated, pod)}`);
     // Resources it gave back may let a deferred resize through.
-    this.retryPendingResizes(record.nodeName, now_ms);
+    this.retryPendingResizes(record.node, now_ms);
   }
 
   /** A pod sync of a pod whose resize is deferred or failed: evaluate it again. */
   private retryResize(record: PodRecord, now_ms: number): void {
     record.resize = null;
+    record.node.deferredResizes.delete(record);
     if (record.terminating || !this.pods.has(record.pod.metadata.uid)) return;
     if (resizeRequested(record)) this.handlePodResourcesResize(record, now_ms);
+    // The spec went back to what is allocated: nothing is pending any more.
+    else if (removePodCondition(record.pod, "PodResizePending")) this.store.update(record.pod);
   }
 
   /** RetryPendingResizes: the deferred resizes of a node, after resources there were freed. */
-  private retryPendingResizes(nodeName: string, now_ms: number): void {
-    for (const other of this.pods.values()) {
-      if (other.nodeName !== nodeName || other.terminating) continue;
-      if (getPodCondition(other.pod, "PodResizePending")?.reason === "Deferred") this.retryResize(other, now_ms);
-    }
+  private retryPendingResizes(node: NodeState, now_ms: number): void {
+    for (const other of [...node.deferredResizes]) this.retryResize(other, now_ms);
   }
 
   private setResizeStatus(record: PodRecord, type: "PodResizePending" | "PodResizeInProgress", reason: string, message: string, now_ms: number): void {
