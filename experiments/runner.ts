@@ -141,6 +141,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
       ...(simulation.clusterAutoscaler !== null && { "ca-decisions.csv": chunks(() => simulation.clusterAutoscaler!.decisions.csvChunks()) }),
       ...(simulation.vpaUpdater !== null && { "vpa-decisions.csv": chunks(() => simulation.vpaUpdater!.decisions.csvChunks()) }),
       ...(simulation.keda !== null && { "keda-decisions.csv": chunks(() => simulation.keda!.decisions.csvChunks()) }),
+      ...Object.fromEntries([...(simulation.controllers?.decisions ?? [])].map(([name, recorder]) => [`${name}-decisions.csv`, chunks(() => recorder.csvChunks())])),
       ...(simulation.queues !== null && { "queues.csv": stringify(simulation.queues.summaryRows(), { header: true, columns: [...QUEUE_SUMMARY_COLUMNS], cast: CSV_CAST }) }),
       "lag.csv": lagCsv(lag),
       "summary.csv": stringify([SUMMARY_COLUMNS.map((c) => summary[c])], { header: true, columns: [...SUMMARY_COLUMNS], cast: CSV_CAST }),

@@ -33,6 +33,7 @@ import { JobController } from "../models/job/controller.js";
 import { TtlAfterFinishedController } from "../models/job/ttl-after-finished.js";
 import { CronJobController } from "../models/cronjob/controller.js";
 import { createCustomMetricsPipeline } from "../models/prometheus-adapter/pipeline.js";
+import { ControllerHost, type ControllerSpec } from "./plugins/host.js";
 import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from "../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_CONFIG, type AdapterConfig } from "../models/prometheus-adapter/adapter.js";
 import type { StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
@@ -119,6 +120,8 @@ export interface SimulationConfig {
   ingressTraffic?: IngressTrafficSource[];
   /** Message queues (Redis lists, Kafka topics) and their producers; apps consume them (AppProfile.consumes). */
   queues?: QueueSpec[];
+  /** Controller plugins (a scenario's `controllers`), started after the built-in components. */
+  controllers?: ControllerSpec[];
   /** Objects replaced in the store at a time (a scenario's timed patches), in time order. */
   updates?: { at_ms: number; object: NewObject<StoredObject> }[];
   /** Time-series sampling interval (default 15 s). */
@@ -155,6 +158,8 @@ export function effectiveComponents(config: SimulationConfig): ComponentConfig {
 
 /** Whether any HPA of the run reads custom or external metrics, or a ScaledObject queries Prometheus (so Prometheus must run). */
 export function needsCustomMetrics(config: SimulationConfig): boolean {
+  // A controller plugin may query Prometheus or the custom metrics API.
+  if ((config.controllers ?? []).length > 0) return true;
   for (const object of config.objects) {
     if ((object.kind === "ScaledObject" || object.kind === "ScaledJob") && (object as unknown as StoredScaledObject).spec.triggers.some((t) => t.type === "prometheus")) return true;
     if (object.kind !== "HorizontalPodAutoscaler") continue;
@@ -179,6 +184,8 @@ export class ClusterSimulation {
   readonly kubelets: Kubelets;
   readonly cadvisor: Cadvisor;
   readonly metricsServer: MetricsServer;
+  /** The scenario's controller plugins, if any. */
+  readonly controllers: ControllerHost | null;
   readonly scheduler: SchedulerController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
@@ -279,6 +286,12 @@ export class ClusterSimulation {
       const templates = new Map<string, CaNode>(autoscaled.map((g) => [g.name, toCaNode(this.nodeObject(g, `template-node-for-${g.name}`, true) as Node, g.name)]));
       this.clusterAutoscaler = new ClusterAutoscaler(this.sim, this.store, this.events, this.cloud, templates, this.timeseries, components.clusterAutoscaler);
     }
+    this.controllers = (config.controllers ?? []).length > 0
+      ? new ControllerHost(
+          { sim: this.sim, store: this.store, events: this.events, metricsServer: this.metricsServer, customMetrics: metricsApis, prometheus: custom?.prometheus ?? null },
+          config.controllers!,
+        )
+      : null;
     for (const object of config.objects) this.createInitial(structuredClone(object));
     for (const { at_ms, object } of config.updates ?? []) this.sim.scheduleAt(at_ms, () => this.replace(object));
   }

@@ -557,6 +557,24 @@ export const outputs: Codec<Outputs> = strictStruct(
 // ---- the layer ---------------------------------------------------------------------------------
 
 /** What one scenario file says, every field optional. */
+// ---- controllers -------------------------------------------------------------------------------
+
+export interface ControllerFields {
+  module: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export const controller: Codec<ControllerFields> = strictStruct(
+  "controllers",
+  {
+    module: doc("The plugin module, TypeScript or JavaScript, relative to this file (loaded without a build step): it default-exports a factory `(ctx, config) => void` (experiments/plugins/api.ts).", req(nonEmpty)),
+    name: doc("The controller's name: the component of its events, the name of its random streams and of `<name>-decisions.csv`.", req(dnsLabel)),
+    config: doc("The controller's settings, checked by the module's `configSchema` (an io-ts codec).", def(anyMap, () => ({}))),
+  },
+  { build: (f) => ({ module: f.module, name: f.name, config: f.config }) },
+);
+
 export interface LayerFields {
   apiVersion: string;
   kind: string;
@@ -570,6 +588,7 @@ export interface LayerFields {
   apps: AppSpec[];
   load: LoadSpec[];
   queues: QueueFields[];
+  controllers: ControllerFields[];
   components: ComponentOverrides;
   outputs: Outputs;
   limits: Partial<Limits>;
@@ -593,6 +612,7 @@ export const LAYER_FIELDS = {
   apps: { field: "apps", codec: app, list: true, doc: "What the program in a Deployment's pods does per request." },
   load: { field: "load", codec: load, list: true, doc: "Requests offered to Services over time." },
   queues: { field: "queues", codec: queue, list: true, doc: "Message queues (Redis lists, Kafka topics): their producers, and the apps that consume them (`apps[].consumes`)." },
+  controllers: { field: "controllers", codec: controller, list: true, doc: "Your own controllers (autoscaling policies, operators) as TypeScript plugins, run beside the built-in ones (experiments/plugins/api.ts)." },
   components: { field: "components", codec: components, list: false, doc: "Parameters of the component models, in human units; each overrides the default shown." },
   outputs: { field: "outputs", codec: outputs, list: false, doc: "What the run records and reports." },
   limits: { field: "limits", codec: limits, list: false, doc: "Raises (or lowers) the limits on what one run may ask for." },

@@ -35,6 +35,8 @@ import { itemSite, rawItems, readChain, type Layer } from "./layer.js";
 import { applyPatch, decodeObjects, matches, readManifestFile, type DecodedObject, type RawObject } from "./manifests.js";
 import { Report, type Site } from "./report.js";
 import { checkLimits, DEFAULT_LIMITS, type Limits } from "./limits.js";
+import { decodeConfig, loadPluginModule } from "../plugins/load.js";
+import type { ControllerSpec } from "../plugins/host.js";
 
 export interface ScenarioInfo {
   name: string;
@@ -192,6 +194,7 @@ export function loadScenario(file: string): LoadedScenario {
   });
 
   const queues = buildQueues(fields, from, chain, objects, seed, report, files);
+  const controllers = buildControllers(fields, from, report, files);
 
   const scenario: ScenarioInfo = {
     name: fields.metadata?.name ?? "",
@@ -217,6 +220,7 @@ export function loadScenario(file: string): LoadedScenario {
     traffic,
     ...(ingressTraffic.length > 0 && { ingressTraffic }),
     ...(queues.length > 0 && { queues }),
+    ...(controllers.length > 0 && { controllers }),
     ...(updates.length > 0 && { updates }),
     sampleInterval_ms: fields.outputs?.sampleInterval_ms ?? DEFAULT_SAMPLE_INTERVAL_MS,
     ...(fields.outputs?.lagMinStep !== undefined && { lagMinStep: fields.outputs.lagMinStep }),
@@ -276,6 +280,39 @@ function buildQueues(
       rebalancePause_ms: q.rebalancePause_ms,
       autoOffsetReset: q.autoOffsetReset,
     });
+  });
+  return specs;
+}
+
+/**
+ * The `controllers` items as the simulation takes them: each module found, loaded and checked
+ * (a default-exported factory, its decision columns), each config decoded by the module's
+ * schema, each name once. The module files count as scenario files (the run's content hash).
+ */
+function buildControllers(fields: Partial<LayerFields>, from: Map<keyof LayerFields, Layer>, report: Report, files: string[]): ControllerSpec[] {
+  const layer = from.get("controllers");
+  const specs: ControllerSpec[] = [];
+  const names = new Set<string>();
+  (fields.controllers ?? []).forEach((c, i) => {
+    const site = (...rest: (string | number)[]) => itemSite(layer!, "controllers", i, ...rest);
+    if (names.has(c.name)) {
+      report.errorAt(site("name"), `Duplicate value: a controller named ${JSON.stringify(c.name)} already exists`);
+      return;
+    }
+    names.add(c.name);
+    const module = path.resolve(inputPath(layer!.file, c.module));
+    const loaded = loadPluginModule(module);
+    if (!loaded.ok) {
+      report.errorAt(site("module"), loaded.error);
+      return;
+    }
+    files.push(module);
+    const config = decodeConfig(loaded.module, c.config);
+    if (!config.ok) {
+      for (const error of config.errors) report.errorAt(site("config"), `does not match ${c.module}'s configSchema: ${error}`);
+      return;
+    }
+    specs.push({ name: c.name, module, config: c.config });
   });
   return specs;
 }

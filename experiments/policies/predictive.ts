@@ -1,0 +1,114 @@
+/**
+ * A predictive autoscaler as a kubesim controller plugin: it forecasts a Service's request rate
+ * and scales the Deployment ahead of it by the pods' start-up time, where the HPA only reacts to
+ * CPU that has already risen.
+ *
+ * Every `interval` seconds it reads the request rate from Prometheus (`query`, the same numbers a
+ * real operator would scrape), updates Holt's double exponential smoothing (level and trend) and,
+ * with `seasonPeriod` set and a season of history, a seasonal-naive forecast (the rate one season
+ * before the horizon, scaled by how this season's level compares with the last's). The forecast
+ * `leadTime` ahead is the larger of the two; the desired replicas are the larger of what the
+ * forecast and the current rate need at `targetRpsPerPod`, within [minReplicas, maxReplicas].
+ * Scaling up is immediate; scaling down takes the highest desire of the last `scaleDownWindow`
+ * seconds (as the HPA's stabilization window does). It writes the Deployment's scale
+ * subresource and records each step in `predictive-decisions.csv` (its `name`'s).
+ */
+import * as t from "io-ts";
+import type { ControllerContext } from "../plugins/api.js";
+
+export const configSchema = t.intersection([
+  t.type({
+    /** The Deployment to scale. */
+    deployment: t.string,
+    /** PromQL giving the offered request rate, requests/s. */
+    query: t.string,
+    /** Requests per second one pod serves at the wanted utilization. */
+    targetRpsPerPod: t.number,
+  }),
+  t.partial({
+    namespace: t.string,
+    minReplicas: t.number,
+    maxReplicas: t.number,
+    /** Seconds between forecasts. */
+    interval: t.number,
+    /** Seconds ahead to forecast: how long a new pod takes to serve. */
+    leadTime: t.number,
+    /** Holt's smoothing of the level and the trend, in (0, 1]. */
+    alpha: t.number,
+    beta: t.number,
+    /** Seconds in one season (86400: daily); 0 = no seasonal forecast. */
+    seasonPeriod: t.number,
+    scaleDownWindow: t.number,
+  }),
+]);
+
+export type PredictiveConfig = t.TypeOf<typeof configSchema>;
+
+export const decisionColumns = ["deployment", "rate_rps", "forecast_rps", "holt_rps", "seasonal_rps", "desired", "replicas", "action"] as const;
+
+export default function predictive(ctx: ControllerContext, config: PredictiveConfig): void {
+  const c = {
+    namespace: "default", minReplicas: 1, maxReplicas: 100, interval: 15, leadTime: 60, alpha: 0.5, beta: 0.3, seasonPeriod: 0, scaleDownWindow: 300,
+    ...config,
+  };
+  const steps = Math.max(1, Math.round(c.leadTime / c.interval));
+  const seasonSteps = c.seasonPeriod > 0 ? Math.round(c.seasonPeriod / c.interval) : 0;
+  const history: number[] = [];
+  const levels: number[] = [];
+  const desires: { at_ms: number; replicas: number }[] = [];
+  let level: number | null = null;
+  let trend = 0;
+
+  ctx.every(c.interval * 1000, (now_ms) => {
+    const answer = ctx.metrics.prometheus(c.query);
+    const scale = ctx.getScale("Deployment", c.namespace, c.deployment);
+    if (scale === undefined) return;
+    if ("error" in answer || answer.value === null || !Number.isFinite(answer.value)) {
+      ctx.decide({ deployment: c.deployment, rate_rps: null, forecast_rps: null, holt_rps: null, seasonal_rps: null, desired: null, replicas: scale.replicas, action: "no rate" });
+      return;
+    }
+    const rate = answer.value;
+    // Holt's linear method: level and trend per interval.
+    if (level === null) {
+      level = rate;
+    } else {
+      const previous = level;
+      level = c.alpha * rate + (1 - c.alpha) * (level + trend);
+      trend = c.beta * (level - previous) + (1 - c.beta) * trend;
+    }
+    history.push(rate);
+    levels.push(level);
+    const holt = Math.max(0, level + trend * steps);
+    // Seasonal naive: what the rate was one season before the horizon, scaled by the level's change since.
+    let seasonal: number | null = null;
+    const back = history.length - 1 - seasonSteps + steps;
+    if (seasonSteps > 0 && back >= 0 && history.length > seasonSteps) {
+      const then = levels[history.length - 1 - seasonSteps];
+      seasonal = Math.max(0, history[back] * (then > 0 ? level / then : 1));
+    }
+    const forecast = Math.max(holt, seasonal ?? 0);
+    const needed = Math.ceil(Math.max(forecast, rate) / c.targetRpsPerPod);
+    const desired = Math.min(c.maxReplicas, Math.max(c.minReplicas, needed));
+    desires.push({ at_ms: now_ms, replicas: desired });
+    while (desires.length > 0 && desires[0].at_ms <= now_ms - c.scaleDownWindow * 1000) desires.shift();
+    const stabilized = desired >= scale.replicas ? desired : Math.min(scale.replicas, Math.max(...desires.map((d) => d.replicas)));
+    let action = "keep";
+    if (stabilized !== scale.replicas) {
+      const result = ctx.updateScale("Deployment", c.namespace, c.deployment, stabilized);
+      action = result.ok ? (stabilized > scale.replicas ? "scale up" : "scale down") : `refused: ${result.message}`;
+      if (result.ok) ctx.event("Deployment", c.deployment, "Normal", "PredictiveRescale", `New size: ${stabilized}; forecast ${forecast.toFixed(1)} req/s in ${c.leadTime}s`);
+    }
+    ctx.decide({
+      deployment: c.deployment,
+      rate_rps: round(rate),
+      forecast_rps: round(forecast),
+      holt_rps: round(holt),
+      seasonal_rps: seasonal === null ? null : round(seasonal),
+      desired: stabilized,
+      replicas: scale.replicas,
+      action,
+    });
+  });
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
