@@ -20,6 +20,7 @@ export { summarize, type Summary } from "./experiments/summary.js";
 export * as builders from "./experiments/builders.js";
 export * as loadProfiles from "./models/workload/load-profiles.js";
 export { Simulation, RngRegistry, TimeSeries } from "./engine/index.js";
+export type { ControllerContext, MetricsApis, ObjectView, PluginModule, Scale } from "./experiments/plugins/api.js";
 
 export interface SimulateOptions {
   seed?: number;

@@ -106,6 +106,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     timeseries: simulation.timeseries,
     events: simulation.events,
     podHours: simulation.runtime.podHours(now_ms),
+    controllers: (config.controllers ?? []).map((c) => c.name),
     cpuThrottled_s: simulation.runtime.cpuThrottledSeconds(now_ms),
     requestsOffered: offered,
     requestsDropped: dropped,

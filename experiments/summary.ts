@@ -13,7 +13,8 @@
  *   summed spec.replicas over the samples (the
  *   whole run: start-up pods cost as much as any).
  * - pod_hours: running pods integrated over time (exact, from the container runtime).
- * - scale_events: successful rescales of every HPA.
+ * - scale_events: successful rescales of every HPA and of every controller plugin (each scale
+ *   subresource write that changed replicas).
  * - node_hours / cost_usd: nodes integrated over time, and each at its group's price per hour
  *   (autoscaled groups bill from the instance request to its deletion, as a cloud does).
  * From lag.csv (experiments/lag/anatomy.ts), over the rises of offered load (load steps up) of
@@ -68,6 +69,8 @@ export interface SummaryInputs {
   cpuThrottled_s: number;
   /** The queues' figures; null when the run has no queue. */
   queues: { itemLatencyP95_s: number; itemsWaiting: number } | null;
+  /** The names of the run's controller plugins (the components of their rescale events). */
+  controllers: readonly string[];
 }
 
 export function summarize(inputs: SummaryInputs): Summary {
@@ -137,7 +140,7 @@ export function summarize(inputs: SummaryInputs): Summary {
     replicas_mean: round3(samples.length > 0 ? replicasSum / samples.length : NaN),
     replicas_max: replicasMax,
     pod_hours: round3(inputs.podHours),
-    scale_events: inputs.events.count("horizontal-pod-autoscaler", "Normal", "SuccessfulRescale"),
+    scale_events: ["horizontal-pod-autoscaler", ...inputs.controllers].reduce((n, component) => n + inputs.events.count(component, "Normal", "SuccessfulRescale"), 0),
     time_to_scale_s: round3(lag.mean("hpa_rescale")),
     time_to_metrics_s: round3(lag.mean("metrics_90pct")),
     time_to_serving_s: round3(lag.mean("pods_serving")),

@@ -104,8 +104,11 @@ export class ControllerHost {
         const target = SCALABLE.has(kind) ? store.get<StoredObject & { spec: { replicas: number } }>(kind, namespace, name) : undefined;
         if (target === undefined) return { ok: false, message: `${kind} "${namespace}/${name}" has no scale subresource here (not found, or not a Deployment, ReplicaSet, StatefulSet or ReplicationController)` };
         if (target.spec.replicas !== replicas) {
+          const previous = target.spec.replicas;
           target.spec.replicas = replicas;
           store.update(target);
+          // As the HPA records its rescales: events.csv says who scaled, summary.csv counts them.
+          events.emit(sim.now_ms, identity.name, kind, name, "Normal", "SuccessfulRescale", `New size: ${replicas}; was ${previous}`);
         }
         return { ok: true };
       },
