@@ -24,7 +24,7 @@ import { serviceCodec } from "./service.js";
 import { persistentVolumeClaimCodec, storageClassCodec } from "./storage.js";
 import { vpaCodec } from "./vpa.js";
 import { scaledJobCodec, scaledObjectCodec } from "./keda.js";
-import { inertCodec, INERT_KINDS } from "./inert.js";
+import { customResourceCodec, inertCodec, INERT_KINDS, isCustomResourceVersion } from "./inert.js";
 import { daemonSetCodec, deploymentCodec, replicaSetCodec, replicationControllerCodec, statefulSetCodec } from "./workloads.js";
 import { parseManifestYaml, type ManifestDocument } from "./yaml.js";
 
@@ -67,6 +67,9 @@ const CODECS: ReadonlyMap<string, ReadonlyMap<string, Codec<NewObject<StoredObje
   ["ScaledJob", new Map([["keda.sh/v1alpha1", scaledJobCodec]])],
   ...INERT_KINDS.map(([kind, version, content]) => [kind, new Map([[version, inertCodec(kind, content)]])] as const),
 ]);
+
+/** The API groups of the kinds kubesim models: their other kinds are unmodelled, not custom resources. */
+const MODELLED_GROUPS: ReadonlySet<string> = new Set([...CODECS.values()].flatMap((versions) => [...versions.keys()].filter((v) => v.includes("/")).map((v) => v.slice(0, v.indexOf("/")))));
 
 // kubectl's List wrapper (`kubectl get -o yaml` of several objects) nests at most once in practice.
 const MAX_LIST_DEPTH = 4;
@@ -151,14 +154,14 @@ class FileDecoder {
       this.errors.push({ ...at(["kind"]), message: `a Kustomization is not a manifest: run \`kubectl kustomize ${dir} > out.yaml\` and list out.yaml in manifests` });
       return;
     }
-    if (versions === undefined) {
+    if (versions === undefined && !isCustomResourceVersion(version, MODELLED_GROUPS)) {
       this.warnings.push({ ...at(["kind"]), message: `kind ${kindName} is not modelled yet; ignored` });
       return;
     }
-    const codec = versions.get(version);
+    const codec = versions === undefined ? customResourceCodec(kindName, version) : versions.get(version);
     if (codec === undefined) {
       // kubectl's RESTMapper error for a removed or unknown version (e.g. extensions/v1beta1).
-      const supported = [...versions.keys()].join(", ");
+      const supported = [...versions!.keys()].join(", ");
       this.errors.push({ ...at(["apiVersion"]), message: `no matches for kind "${kindName}" in version "${version}" (kubesim reads ${supported})` });
       return;
     }

@@ -5,7 +5,7 @@
  * for their content (`data`, `rules`, ...), so a manifest set loads without noise about them.
  */
 import type { NewObject, StoredObject } from "../../models/cluster/store.js";
-import { req, struct, type Codec } from "./codec.js";
+import { bad, describe, isPlainObject, leaf, ok, req, struct, type Codec } from "./codec.js";
 import { objectMeta } from "./common.js";
 import { isDNS1123Subdomain } from "./validation.js";
 
@@ -27,4 +27,38 @@ export function inertCodec(kind: string, contentFields: readonly string[]): Code
     { metadata: req(objectMeta(isDNS1123Subdomain)) },
     { accepted: ["apiVersion", "kind", ...contentFields], build: (f) => ({ kind, metadata: f.metadata }) as NewObject<StoredObject> },
   );
+}
+
+/**
+ * Custom resources (a kind of a group that is not Kubernetes' own, e.g. policies.kubesim.io/v1alpha1
+ * PredictiveAutoscaler): stored as the API server stores them once their CRD exists, metadata
+ * validated, everything else kept as written, so controller plugins can list and watch them.
+ * kubesim does not check them against a CRD's schema.
+ */
+const CUSTOM_RESOURCES = new WeakSet<object>();
+
+/** Whether the group of `apiVersion` is a custom one: it has a dot and is not *.k8s.io / *.kubernetes.io, nor a group kubesim models. */
+export function isCustomResourceVersion(apiVersion: string, modelledGroups: ReadonlySet<string>): boolean {
+  const slash = apiVersion.indexOf("/");
+  if (slash < 0) return false;
+  const group = apiVersion.slice(0, slash);
+  return group.includes(".") && !group.endsWith(".k8s.io") && !group.endsWith(".kubernetes.io") && !modelledGroups.has(group);
+}
+
+export function customResourceCodec(kind: string, apiVersion: string): Codec<NewObject<StoredObject>> {
+  const meta = objectMeta(isDNS1123Subdomain);
+  return leaf(kind, (u) => {
+    if (!isPlainObject(u)) return bad(`expected a map, got ${describe(u)}`);
+    const decoded = meta.decode(u.metadata);
+    if (decoded._tag === "Left") return bad(`metadata: ${decoded.left.map((e) => e.message ?? "invalid").join("; ")}`);
+    const { apiVersion: _v, kind: _k, metadata: _m, ...content } = u;
+    const object = { ...structuredClone(content), kind, apiVersion, metadata: decoded.right } as unknown as NewObject<StoredObject>;
+    CUSTOM_RESOURCES.add(object);
+    return ok(object);
+  });
+}
+
+/** Whether a decoded object is a custom resource (customResourceCodec's). */
+export function isCustomResource(object: object): boolean {
+  return CUSTOM_RESOURCES.has(object);
 }

@@ -12,12 +12,17 @@
  * Scaling up is immediate; scaling down takes the highest desire of the last `scaleDownWindow`
  * seconds (as the HPA's stabilization window does). It writes the Deployment's scale
  * subresource and records each step in `predictive-decisions.csv` (its `name`'s).
+ *
+ * As an operator: with `config: {fromCustomResources: true}` it runs one such loop per
+ * `PredictiveAutoscaler` custom resource (apiVersion policies.kubesim.io/v1alpha1) in the
+ * manifests, its settings from the resource's spec (`scaleTargetRef.name` is the Deployment, the
+ * other keys as in `config`), following the resource as it is changed or deleted.
  */
 import * as t from "io-ts";
-import type { ControllerContext } from "../plugins/api.js";
+import type { Cancellable, ControllerContext, ObjectView } from "../plugins/api.js";
 
-export const configSchema = t.intersection([
-  t.type({
+const settings = {
+  required: t.type({
     /** The Deployment to scale. */
     deployment: t.string,
     /** PromQL giving the offered request rate, requests/s. */
@@ -25,7 +30,7 @@ export const configSchema = t.intersection([
     /** Requests per second one pod serves at the wanted utilization. */
     targetRpsPerPod: t.number,
   }),
-  t.partial({
+  optional: t.partial({
     namespace: t.string,
     minReplicas: t.number,
     maxReplicas: t.number,
@@ -40,16 +45,48 @@ export const configSchema = t.intersection([
     seasonPeriod: t.number,
     scaleDownWindow: t.number,
   }),
-]);
+};
 
+const direct = t.intersection([settings.required, settings.optional]);
+
+export const configSchema = t.union([direct, t.type({ fromCustomResources: t.literal(true) })]);
+
+export type PredictiveSettings = t.TypeOf<typeof direct>;
 export type PredictiveConfig = t.TypeOf<typeof configSchema>;
+
+/** The PredictiveAutoscaler custom resource's spec, as its settings. */
+const resourceSpec = t.intersection([t.type({ scaleTargetRef: t.type({ name: t.string }), query: t.string, targetRpsPerPod: t.number }), settings.optional]);
+
+export const CUSTOM_RESOURCE_KIND = "PredictiveAutoscaler";
 
 export const decisionColumns = ["deployment", "rate_rps", "forecast_rps", "holt_rps", "seasonal_rps", "desired", "replicas", "action"] as const;
 
 export default function predictive(ctx: ControllerContext, config: PredictiveConfig): void {
+  if (!("fromCustomResources" in config)) {
+    autoscale(ctx, config);
+    return;
+  }
+  const loops = new Map<string, Cancellable>();
+  ctx.watch(CUSTOM_RESOURCE_KIND, (type, object: ObjectView) => {
+    const key = `${object.metadata.namespace}/${object.metadata.name}`;
+    loops.get(key)?.cancel();
+    loops.delete(key);
+    if (type === "DELETED") return;
+    const spec = resourceSpec.decode(object.spec);
+    if (spec._tag === "Left") {
+      ctx.event(CUSTOM_RESOURCE_KIND, object.metadata.name, "Warning", "InvalidSpec", "spec needs scaleTargetRef.name, query and targetRpsPerPod");
+      return;
+    }
+    const { scaleTargetRef, ...rest } = spec.right;
+    loops.set(key, autoscale(ctx, { namespace: object.metadata.namespace, ...rest, deployment: scaleTargetRef.name }));
+  });
+}
+
+/** One Deployment's forecasting loop; cancel it to stop. */
+function autoscale(ctx: ControllerContext, settings: PredictiveSettings): Cancellable {
   const c = {
     namespace: "default", minReplicas: 1, maxReplicas: 100, interval: 15, leadTime: 60, alpha: 0.5, beta: 0.3, seasonPeriod: 0, scaleDownWindow: 300,
-    ...config,
+    ...settings,
   };
   const steps = Math.max(1, Math.round(c.leadTime / c.interval));
   const seasonSteps = c.seasonPeriod > 0 ? Math.round(c.seasonPeriod / c.interval) : 0;
@@ -59,7 +96,7 @@ export default function predictive(ctx: ControllerContext, config: PredictiveCon
   let level: number | null = null;
   let trend = 0;
 
-  ctx.every(c.interval * 1000, (now_ms) => {
+  return ctx.every(c.interval * 1000, (now_ms) => {
     const answer = ctx.metrics.prometheus(c.query);
     const scale = ctx.getScale("Deployment", c.namespace, c.deployment);
     if (scale === undefined) return;

@@ -36,6 +36,7 @@ import { applyPatch, decodeObjects, matches, readManifestFile, type DecodedObjec
 import { Report, type Site } from "./report.js";
 import { checkLimits, DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { decodeConfig, loadPluginModule } from "../plugins/load.js";
+import { isCustomResource } from "../manifests/inert.js";
 import type { ControllerSpec } from "../plugins/host.js";
 
 export interface ScenarioInfo {
@@ -195,6 +196,14 @@ export function loadScenario(file: string): LoadedScenario {
 
   const queues = buildQueues(fields, from, chain, objects, seed, report, files);
   const controllers = buildControllers(fields, from, report, files);
+  // Stored for controller plugins; without any, say that nothing reads them.
+  if (controllers.length === 0) {
+    for (const o of objects) {
+      if (!isCustomResource(o.object)) continue;
+      const apiVersion = (o.object as { apiVersion?: string }).apiVersion;
+      report.warnAt(o.site(["kind"]), `kind ${o.object.kind} (${apiVersion}) is a custom resource: stored, but nothing in this scenario reads it (a controller plugin could)`);
+    }
+  }
 
   const scenario: ScenarioInfo = {
     name: fields.metadata?.name ?? "",

@@ -9,7 +9,9 @@ import predictive, { type PredictiveConfig } from "../../../experiments/policies
 import type { ControllerContext } from "../../../experiments/plugins/api.js";
 import { loadScenario } from "../../../experiments/scenario/load.js";
 import { runScenario } from "../../../experiments/runner.js";
-import { outputText } from "../scenario/helpers.js";
+import { fixture, HEADER, outputText } from "../scenario/helpers.js";
+import { ClusterSimulation } from "../../../experiments/simulator.js";
+import type { StoredObject } from "../../../models/cluster/store.js";
 
 /** A fake context: the request rate at each tick from `rate`, the scale kept here. */
 function drive(config: Partial<PredictiveConfig>, rate: (t_s: number) => number, ticks: number) {
@@ -87,4 +89,32 @@ t.test("the shipped diurnal scenario: the plugin scales up before the HPA does",
   for (const size of [4, 5]) {
     t.ok(plugin.get(size)! < hpa.get(size)!, `${size} replicas: the plugin at ${plugin.get(size)} s, the HPA at ${hpa.get(size)} s`);
   }
+});
+
+t.test("as an operator: a PredictiveAutoscaler custom resource configures the same run as the scenario's config", async (t) => {
+  const decisions = (file: string) => {
+    const loaded = loadScenario(file);
+    t.strictSame(loaded.errors, []);
+    t.strictSame(loaded.warnings.filter((w) => /custom resource/.test(w.message)), [], "a custom resource read by a plugin is not warned about");
+    const out = runScenario({ ...loaded.config!, duration_ms: 900_000 }, { name: "x", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
+    return outputText(out.files, "predictive-decisions.csv");
+  };
+  const fromConfig = decisions("experiments/scenarios/predictive/diurnal.yaml");
+  t.ok(fromConfig.includes("scale up"));
+  t.equal(decisions("experiments/scenarios/predictive/custom-resource.yaml"), fromConfig, "byte-identical decisions");
+});
+
+t.test("a custom resource without a controller to read it: stored, with a warning that nothing reads it", async (t) => {
+  const loaded = loadScenario("experiments/scenarios/predictive/custom-resource.yaml");
+  const sim = new ClusterSimulation({ ...loaded.config!, controllers: [] });
+  sim.run(1_000);
+  const stored = sim.store.list<{ kind: string; apiVersion: string; metadata: { name: string }; spec: { targetRpsPerPod: number } } & StoredObject>("PredictiveAutoscaler");
+  t.strictSame(stored.map((o) => [o.apiVersion, o.metadata.name, o.spec.targetRpsPerPod]), [["policies.kubesim.io/v1alpha1", "shop", 1.25]], "kept as written");
+  const f = fixture({
+    "cr.yaml": `apiVersion: policies.kubesim.io/v1alpha1\nkind: PredictiveAutoscaler\nmetadata: {name: shop}\nspec: {query: q}\n`,
+    "s.yaml": `${HEADER}metadata: {name: cr}\nduration: 1m\ncluster: {nodeGroups: [{name: pool, count: 1, cpu: "1", memory: 1Gi}]}\nmanifests: [cr.yaml]\n`,
+  });
+  t.strictSame(loadScenario(f.file("s.yaml")).warnings.map((w) => `${w.line} ${w.message}`), [
+    "2 kind PredictiveAutoscaler (policies.kubesim.io/v1alpha1) is a custom resource: stored, but nothing in this scenario reads it (a controller plugin could)",
+  ]);
 });
