@@ -152,6 +152,8 @@ const MAX_REPLICATIONS = 1000;
 
 /** Summary metrics the comparison page shows (every one is in summary.csv and differences.csv). */
 const PAGE_METRICS = ["slo_violation_s", "latency_p95_ms", "pod_hours", "replicas_mean", "scale_events", "time_to_scale_s"] as const;
+/** What the replicated comparison's chart shows. */
+const CHART_METRICS = ["slo_violation_s", "latency_p95_ms", "pod_hours", "scale_events"] as const;
 
 /**
  * `compare --replications N`: each scenario N times, replication k of every scenario with the same
@@ -162,7 +164,7 @@ const PAGE_METRICS = ["slo_violation_s", "latency_p95_ms", "pod_hours", "replica
  * and index.html both, with the significant differences marked.
  */
 async function compareReplicated(loaded: ReturnType<typeof loadScenariosOrFail>, replications: number, options: CompareOptions): Promise<void> {
-  const { escapeHtml } = await import("../report/index.js");
+  const { escapeHtml, renderSvg, replicatedComparisonChart, svgToPng } = await import("../report/index.js");
   const baseSeed = options.seed !== undefined ? parseSeed(options.seed) : loaded[0].config.seed;
   const names = loaded.map((l) => l.scenario.name);
   const repDir = (name: string, k: number) => path.join(options.out, "runs", name, `rep-${k}`);
@@ -202,19 +204,33 @@ async function compareReplicated(loaded: ReturnType<typeof loadScenariosOrFail>,
     return `${roundStat(s.mean)}${Number.isFinite(half) ? ` ± ${roundStat(half)}` : ""}${mark}`;
   };
   const rows = cells.map((c) => `<tr><td>${escapeHtml(c.id)}</td>${PAGE_METRICS.map((m) => `<td>${escapeHtml(cellText(c, m))}</td>`).join("")}</tr>`).join("\n");
+  // The figures a policy comparison quotes: service quality, cost and churn, each with its interval.
+  const chart = replicatedComparisonChart(
+    cells.flatMap((c) => CHART_METRICS.map((metric) => ({ scenario: c.id, metric, mean: c.stats[metric].mean, low: c.stats[metric].low, high: c.stats[metric].high }))),
+    replications,
+  );
+  const svg = await renderSvg(chart.spec, chart.name);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>kubesim comparison</title>
 <style>body{font-family:"DejaVu Sans",sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style>
 </head><body>
 <h1>kubesim comparison, ${replications} replications</h1>
 <p>Mean ± 95 % confidence half-width over the replications (replication k of every scenario has the same seed); * marks a mean that differs from ${escapeHtml(baseline)}'s (paired t-test, p &lt; 0.05). Every metric: summary.csv; every difference: differences.csv; the runs: runs/&lt;scenario&gt;/rep-&lt;k&gt;/.</p>
+<div class="chart">${svg}</div>
 <table><thead><tr><th>scenario</th>${PAGE_METRICS.map((m) => `<th>${escapeHtml(m)}</th>`).join("")}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
 </body></html>
 `;
-  writeFilesAtomically(options.out, { "summary.csv": summaryCsv(["scenario"], cells), "differences.csv": differencesCsv, "index.html": html });
+  writeFilesAtomically(options.out, {
+    "summary.csv": summaryCsv(["scenario"], cells),
+    "differences.csv": differencesCsv,
+    "index.html": html,
+    [`${chart.name}.vl.json`]: JSON.stringify(chart.spec, null, 2) + "\n",
+    [`${chart.name}.svg`]: svg,
+    [`${chart.name}.png`]: svgToPng(svg),
+  });
   if (!options.quiet) {
     for (const c of cells) process.stdout.write(`${c.id}: ${PAGE_METRICS.map((m) => `${m} ${cellText(c, m) || "-"}`).join("; ")}\n`);
     process.stdout.write(`report: ${path.join(options.out, "index.html")}\n`);

@@ -495,6 +495,57 @@ export function comparisonChart(runs: readonly ComparisonRun[], compared: Compar
   return { name, title, spec };
 }
 
+/** One scenario's mean and 95 % interval of one summary metric, over its replications. */
+export interface ReplicatedFigure {
+  scenario: string;
+  metric: string;
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * `compare --replications`: each summary metric's mean (dot) and 95 % interval (bar) per
+ * scenario, one panel per metric on its own scale, scenarios in the order given.
+ */
+export function replicatedComparisonChart(figures: readonly ReplicatedFigure[], replications: number): Chart {
+  const scenarios = [...new Set(figures.map((f) => f.scenario))];
+  const metrics = [...new Set(figures.map((f) => f.metric))];
+  const title = `${scenarios.join(" vs ")}: mean and 95 % interval over ${replications} replications`;
+  const values = figures.filter((f) => Number.isFinite(f.mean)).map((f) => ({ ...f, low: Number.isFinite(f.low) ? f.low : f.mean, high: Number.isFinite(f.high) ? f.high : f.mean }));
+  const spec = {
+    $schema: SCHEMA,
+    title,
+    config: CHART_CONFIG,
+    data: { values },
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: metrics } },
+    resolve: { scale: { x: "independent" } },
+    spec: {
+      width: 220,
+      height: Math.max(60, 28 * scenarios.length),
+      layer: [
+        { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "scenario", type: "nominal", title: null, sort: scenarios }, x: { field: "low", type: "quantitative", title: "mean, 95 % interval", scale: { zero: false }, axis: { format: ",~r" } }, x2: { field: "high" }, color: { field: "scenario", type: "nominal", legend: null, sort: scenarios } } },
+        {
+          mark: { type: "point", filled: true, size: 70 },
+          encoding: {
+            y: { field: "scenario", type: "nominal", sort: scenarios },
+            x: { field: "mean", type: "quantitative" },
+            color: { field: "scenario", type: "nominal", legend: null, sort: scenarios },
+            tooltip: [
+              { field: "scenario", type: "nominal" },
+              { field: "metric", type: "nominal" },
+              { field: "mean", type: "quantitative", format: ".3~f" },
+              { field: "low", type: "quantitative", format: ".3~f" },
+              { field: "high", type: "quantitative", format: ".3~f" },
+            ],
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+  return { name: "comparison-replications", title, spec };
+}
+
 /**
  * One panel per Deployment (two columns) when several are shown, else a single full-size chart
  * titled `singleTitle`.

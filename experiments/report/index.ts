@@ -13,7 +13,7 @@ import { parseRun, type RunTexts } from "./parse.js";
 import { renderSvg, svgToPng } from "./render.js";
 import type { RunData } from "./types.js";
 
-export { comparedHpaMetric, comparisonChart, COMPARED, type ComparedSeries, cpuChart, hpaMetricsChart, decisionsChart, defaultCharts, lagChart, latencyChart, replicasChart, type Chart, type ComparisonRun } from "./charts.js";
+export { comparedHpaMetric, comparisonChart, replicatedComparisonChart, type ReplicatedFigure, COMPARED, type ComparedSeries, cpuChart, hpaMetricsChart, decisionsChart, defaultCharts, lagChart, latencyChart, replicasChart, type Chart, type ComparisonRun } from "./charts.js";
 export { escapeHtml, reportHtml, type HtmlOptions, type RenderedChart } from "./html.js";
 export { parseRun, type RunTexts } from "./parse.js";
 export { recordedRun } from "./recorded.js";

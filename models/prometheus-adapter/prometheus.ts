@@ -87,9 +87,12 @@ export const EXPOSED_METRICS: ReadonlyMap<string, MetricInfo> = new Map<string, 
   ["service_requests_total", { kind: "service", column: 0, type: "counter" }],
   ["service_requests_dropped_total", { kind: "service", column: 1, type: "counter" }],
   ["service_requests_queued", { kind: "service", column: 2, type: "gauge" }],
+  // The Service's p95 response time at the scrape, as the sampler's latency_p95_ms (the modelled
+  // latency of the requests being served; a Summary's quantile in client-library terms).
+  ["service_request_latency_p95_seconds", { kind: "service", column: 3, type: "gauge" }],
 ]);
 
-const COLUMNS = 3;
+const COLUMNS = 4;
 
 interface Target {
   kind: TargetKind;
@@ -217,7 +220,7 @@ export class Prometheus {
             target.labels.service = this.serviceOf(target.pod!);
           }
           const slot = running.slot;
-          this.append(target, now_ms, Math.floor(pool.served_requests(slot)), Math.floor(pool.dropped_requests(slot)), pool.queue_requests(slot));
+          this.append(target, now_ms, Math.floor(pool.served_requests(slot)), Math.floor(pool.dropped_requests(slot)), pool.queue_requests(slot), NaN);
           sampled = true;
           sawPod = true;
           if (target.labels.service !== "") sawPodWithService = true;
@@ -225,7 +228,7 @@ export class Prometheus {
       } else {
         if (target.slot < 0) target.slot = this.allocSlot();
         const totals = this.traffic.totals(target.service!, now_ms);
-        this.append(target, now_ms, Math.floor(totals.offered), Math.floor(totals.dropped), totals.queued);
+        this.append(target, now_ms, Math.floor(totals.offered), Math.floor(totals.dropped), totals.queued, this.traffic.latency(target.service!).p95_ms / 1000);
         sampled = true;
         sawService = true;
       }
@@ -264,7 +267,7 @@ export class Prometheus {
     return "";
   }
 
-  private append(target: Target, now_ms: number, c0: number, c1: number, c2: number): void {
+  private append(target: Target, now_ms: number, c0: number, c1: number, c2: number, c3: number): void {
     // Prometheus rejects a sample not newer than the series' last one (storage.ErrOutOfOrderSample).
     if (now_ms <= target.lastSample_ms) return;
     const slot = target.slot;
@@ -273,6 +276,7 @@ export class Prometheus {
     this.values[i * COLUMNS] = c0;
     this.values[i * COLUMNS + 1] = c1;
     this.values[i * COLUMNS + 2] = c2;
+    this.values[i * COLUMNS + 3] = c3;
     this.head[slot] = (this.head[slot] + 1) % this.ringSize;
     if (this.count[slot] < this.ringSize) this.count[slot]++;
     target.lastSample_ms = now_ms;
