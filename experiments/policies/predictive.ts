@@ -128,7 +128,7 @@ function autoscale(ctx: ControllerContext, settings: PredictiveSettings): Cancel
     const desired = Math.min(c.maxReplicas, Math.max(c.minReplicas, needed));
     desires.push({ at_ms: now_ms, replicas: desired });
     while (desires.length > 0 && desires[0].at_ms <= now_ms - c.scaleDownWindow * 1000) desires.shift();
-    const stabilized = desired >= scale.replicas ? desired : Math.min(scale.replicas, Math.max(...desires.map((d) => d.replicas)));
+    const stabilized = desired >= scale.replicas ? desired : Math.min(scale.replicas, Math.max(desired, ...desires.map((d) => d.replicas)));
     let action = "keep";
     if (stabilized !== scale.replicas) {
       const result = ctx.updateScale("Deployment", c.namespace, c.deployment, stabilized);

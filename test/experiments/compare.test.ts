@@ -81,7 +81,15 @@ extends: ${path.relative(tmp, path.resolve(SCENARIO))}
   const out = path.join(tmp, "cmp-reps");
   const r = cli("compare", SCENARIO, same, "experiments/scenarios/php-apache/tuned.yaml", "--replications", "4", "--seed", "9", "--out", out, "--quiet");
   t.equal(r.status, 0, r.stderr);
-  t.same(fs.readdirSync(out).sort(), ["comparison.json", "differences.csv", "index.html", "runs", "summary.csv"]);
+  t.same(fs.readdirSync(out).sort(), [
+    "comparison-replications.png", "comparison-replications.svg", "comparison-replications.vl.json",
+    "comparison.json", "differences.csv", "index.html", "runs", "summary.csv",
+  ]);
+  const chart = JSON.parse(fs.readFileSync(path.join(out, "comparison-replications.vl.json"), "utf8"));
+  const figures: { scenario: string; metric: string; mean: number; low: number; high: number }[] = chart.data.values;
+  t.same([...new Set(figures.map((f) => f.metric))], ["slo_violation_s", "latency_p95_ms", "pod_hours", "scale_events"], "the figures a policy comparison quotes");
+  t.ok(figures.every((f) => f.low <= f.mean && f.mean <= f.high), "each mean inside its interval");
+  t.match(fs.readFileSync(path.join(out, "index.html"), "utf8"), /<svg/, "the page shows the chart");
   t.same(fs.readdirSync(path.join(out, "runs", "same")).sort(), ["rep-0", "rep-1", "rep-2", "rep-3"]);
   const seed = (name: string, k: number) => JSON.parse(fs.readFileSync(path.join(out, "runs", name, `rep-${k}`, "manifest.json"), "utf8")).seed;
   t.equal(seed("php-apache", 2), seed("php-apache-tuned", 2), "replication k of every scenario has one seed");

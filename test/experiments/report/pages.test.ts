@@ -27,7 +27,7 @@ t.test("the comparison pages and a sweep report in headless chromium", { timeout
   pages.push(["compare", path.join(tmp, "compare", "index.html"), 3]);
   r = cli("compare", "experiments/scenarios/php-apache/scenario.yaml", short, "--replications", "2", "--out", path.join(tmp, "compare-reps"), "--quiet");
   t.equal(r.status, 0, r.stderr);
-  pages.push(["compare-replications", path.join(tmp, "compare-reps", "index.html"), 0]);
+  pages.push(["compare-replications", path.join(tmp, "compare-reps", "index.html"), 1]);
   r = cli("sweep", "test/experiments/sweep/fixtures/tiny-grid.yaml", "--out", path.join(tmp, "sweep"));
   t.equal(r.status, 0, r.stderr);
   const sweepCharts = fs.readdirSync(path.join(tmp, "sweep", "charts")).filter((f) => f.endsWith(".svg")).length;
