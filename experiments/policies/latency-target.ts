@@ -14,6 +14,7 @@
  */
 import * as t from "io-ts";
 import type { ControllerContext } from "../plugins/api.js";
+import { applyScale, ScaleDownWindow } from "./scale-down-window.js";
 
 export const configSchema = t.intersection([
   t.type({
@@ -42,7 +43,7 @@ export const decisionColumns = ["deployment", "p95_ms", "target_ms", "desired", 
 
 export default function latencyTarget(ctx: ControllerContext, config: LatencyTargetConfig): void {
   const c = { namespace: "default", minReplicas: 1, maxReplicas: 100, interval: 15, lowWatermark: 0.5, maxScaleUpFactor: 2, scaleDownWindow: 300, ...config };
-  const desires: { at_ms: number; replicas: number }[] = [];
+  const window = new ScaleDownWindow(c.scaleDownWindow);
   ctx.every(c.interval * 1000, (now_ms) => {
     const scale = ctx.getScale("Deployment", c.namespace, c.deployment);
     if (scale === undefined) return;
@@ -58,14 +59,8 @@ export default function latencyTarget(ctx: ControllerContext, config: LatencyTar
     if (p95_ms > c.targetLatencyMs) desired = Math.ceil(current * Math.min(c.maxScaleUpFactor, p95_ms / c.targetLatencyMs));
     else if (p95_ms < c.lowWatermark * c.targetLatencyMs) desired = current - 1;
     desired = Math.min(c.maxReplicas, Math.max(c.minReplicas, desired));
-    desires.push({ at_ms: now_ms, replicas: desired });
-    while (desires.length > 0 && desires[0].at_ms <= now_ms - c.scaleDownWindow * 1000) desires.shift();
-    const stabilized = desired >= scale.replicas ? desired : Math.min(scale.replicas, Math.max(desired, ...desires.map((d) => d.replicas)));
-    let action = "keep";
-    if (stabilized !== scale.replicas) {
-      const result = ctx.updateScale("Deployment", c.namespace, c.deployment, stabilized);
-      action = result.ok ? (stabilized > scale.replicas ? "scale up" : "scale down") : `refused: ${result.message}`;
-    }
+    const stabilized = window.stabilize(now_ms, desired, scale.replicas);
+    const action = applyScale(ctx, c.namespace, c.deployment, scale.replicas, stabilized);
     ctx.decide({ deployment: c.deployment, p95_ms: Math.round(p95_ms * 1000) / 1000, target_ms: c.targetLatencyMs, desired: stabilized, replicas: scale.replicas, action });
   });
 }

@@ -20,6 +20,7 @@
  */
 import * as t from "io-ts";
 import type { Cancellable, ControllerContext, ObjectView } from "../plugins/api.js";
+import { applyScale, ScaleDownWindow } from "./scale-down-window.js";
 
 const settings = {
   required: t.type({
@@ -92,7 +93,7 @@ function autoscale(ctx: ControllerContext, settings: PredictiveSettings): Cancel
   const seasonSteps = c.seasonPeriod > 0 ? Math.round(c.seasonPeriod / c.interval) : 0;
   const history: number[] = [];
   const levels: number[] = [];
-  const desires: { at_ms: number; replicas: number }[] = [];
+  const window = new ScaleDownWindow(c.scaleDownWindow);
   let level: number | null = null;
   let trend = 0;
 
@@ -126,15 +127,8 @@ function autoscale(ctx: ControllerContext, settings: PredictiveSettings): Cancel
     const forecast = Math.max(holt, seasonal ?? 0);
     const needed = Math.ceil(Math.max(forecast, rate) / c.targetRpsPerPod);
     const desired = Math.min(c.maxReplicas, Math.max(c.minReplicas, needed));
-    desires.push({ at_ms: now_ms, replicas: desired });
-    while (desires.length > 0 && desires[0].at_ms <= now_ms - c.scaleDownWindow * 1000) desires.shift();
-    const stabilized = desired >= scale.replicas ? desired : Math.min(scale.replicas, Math.max(desired, ...desires.map((d) => d.replicas)));
-    let action = "keep";
-    if (stabilized !== scale.replicas) {
-      const result = ctx.updateScale("Deployment", c.namespace, c.deployment, stabilized);
-      action = result.ok ? (stabilized > scale.replicas ? "scale up" : "scale down") : `refused: ${result.message}`;
-      if (result.ok) ctx.event("Deployment", c.deployment, "Normal", "PredictiveRescale", `New size: ${stabilized}; forecast ${forecast.toFixed(1)} req/s in ${c.leadTime}s`);
-    }
+    const stabilized = window.stabilize(now_ms, desired, scale.replicas);
+    const action = applyScale(ctx, c.namespace, c.deployment, scale.replicas, stabilized);
     ctx.decide({
       deployment: c.deployment,
       rate_rps: round(rate),
