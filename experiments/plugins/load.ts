@@ -5,10 +5,25 @@
  * evaluates the module afresh: two runs in one process (a sweep's worker) share no module state.
  */
 import fs from "node:fs";
+import Module, { createRequire } from "node:module";
+import path from "node:path";
 import { require as tsxRequire } from "tsx/cjs/api";
 import type { PluginModule } from "./api.js";
 
-export type LoadedPlugin = { ok: true; module: PluginModule } | { ok: false; error: string };
+/** The module, and the files it was read from (itself and the local modules it imports, not packages). */
+export type LoadedPlugin = { ok: true; module: PluginModule; files: string[] } | { ok: false; error: string };
+
+const kubesimRequire = createRequire(import.meta.url);
+const moduleCache = kubesimRequire.cache;
+
+// A plugin may import kubesim's own dependencies (io-ts, fp-ts) from wherever it lives (a user's
+// folder, a sweep's copy under /tmp): kubesim's node_modules is searched last, as NODE_PATH is.
+const kubesimModules = path.dirname(path.dirname(kubesimRequire.resolve("io-ts/package.json")));
+const nodePath = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
+if (!nodePath.includes(kubesimModules)) {
+  process.env.NODE_PATH = [...nodePath, kubesimModules].join(path.delimiter);
+  (Module as unknown as { _initPaths(): void })._initPaths();
+}
 
 const DECISION_COLUMN = /^[a-z][a-z0-9_]*$/;
 
@@ -16,11 +31,22 @@ const DECISION_COLUMN = /^[a-z][a-z0-9_]*$/;
 export function loadPluginModule(file: string): LoadedPlugin {
   if (!fs.existsSync(file)) return { ok: false, error: `module not found: ${file}` };
   let exported: Record<string, unknown>;
+  const before = new Set(Object.keys(moduleCache));
+  const files: string[] = [];
   try {
     exported = tsxRequire(file, import.meta.url) as Record<string, unknown>;
   } catch (e) {
     const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
     return { ok: false, error: `module ${file} failed to load: ${message}` };
+  } finally {
+    // What this load evaluated (tsx keys it by a fresh namespace): note the local files, then
+    // drop the entries, which no later load would reuse.
+    for (const key of Object.keys(moduleCache)) {
+      if (before.has(key)) continue;
+      const loaded = key.replace(/\?namespace=\d+$/, "");
+      if (!loaded.split(path.sep).includes("node_modules")) files.push(loaded);
+      delete moduleCache[key];
+    }
   }
   const factory = exported.default;
   if (typeof factory !== "function") {
@@ -36,7 +62,7 @@ export function loadPluginModule(file: string): LoadedPlugin {
       return { ok: false, error: `module ${file}: decisionColumns must be distinct snake_case names other than time_s` };
     }
   }
-  return { ok: true, module: exported as unknown as PluginModule };
+  return { ok: true, module: exported as unknown as PluginModule, files };
 }
 
 /** io-ts's errors as "at config.<path>: expected <type>, got <value>" lines. */

@@ -315,7 +315,7 @@ function buildControllers(fields: Partial<LayerFields>, from: Map<keyof LayerFie
       report.errorAt(site("module"), loaded.error);
       return;
     }
-    files.push(module);
+    files.push(...loaded.files);
     const config = decodeConfig(loaded.module, c.config);
     if (!config.ok) {
       for (const error of config.errors) report.errorAt(site("config"), `does not match ${c.module}'s configSchema: ${error}`);

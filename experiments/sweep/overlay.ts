@@ -6,12 +6,14 @@
  * Factor paths, in the scenario's own terms:
  *   components.<component>.<param>[...]   merged per key by the loader (like any derived file)
  *   outputs.<key>[...], metadata.<key>, duration
- *   load.<i>.<...>, apps.<i>.<...>, cluster.<...>   list/struct fields a derived file replaces
- *       whole: the base's value is copied and the one leaf changed
+ *   load.<i>.<...>, apps.<i>.<...>, cluster.<...>, controllers.<i>.<...>   list/struct fields a
+ *       derived file replaces whole: the base's value is copied (controllers' module paths
+ *       rebased onto the overlay's folder) and the one leaf changed
  *   patch:<Kind>/<name>:<dotted.path>   (or <Kind>/<namespace>/<name>) a patch of that object
  *       setting the leaf: a merge patch, or through lists (numeric segments index them) an
  *       RFC 6902 patch
  */
+import path from "node:path";
 import { stringify } from "yaml";
 import { readChain } from "../scenario/layer.js";
 import { Report } from "../scenario/report.js";
@@ -33,7 +35,7 @@ const RESERVED = new Map([
 /** Fields the loader merges per key, so an overlay sets only the leaf. */
 const MERGED = new Set(["components", "outputs", "metadata"]);
 /** Fields a derived layer replaces whole: the overlay carries the base's value with the leaf changed. */
-const COPIED = new Set(["load", "apps", "cluster"]);
+const COPIED = new Set(["load", "apps", "cluster", "controllers"]);
 const SCALAR = new Set(["duration"]);
 
 export const FACTOR_FIELDS = [...MERGED, ...COPIED, ...SCALAR, "patch:<Kind>/<name>:<path>"];
@@ -79,12 +81,31 @@ function segments(dotted: string): PathSegment[] | string {
   return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-/** The base scenario's fields as written, derived-most layer winning (for COPIED fields). */
+/**
+ * The base scenario's fields as written, derived-most layer winning (for COPIED fields); the
+ * controllers' module paths relative to the base scenario's own folder, wherever in the chain
+ * they were written (cellOverlay rebases them onto the overlay's folder).
+ */
 export function baseFields(scenarioFile: string): Record<string, unknown> {
   const { chain } = readChain(scenarioFile, new Report(), []);
   const out: Record<string, unknown> = {};
-  for (const layer of chain) for (const [k, v] of Object.entries(layer.raw)) out[k] = v;
+  const baseDir = path.dirname(path.resolve(scenarioFile));
+  for (const layer of chain) {
+    for (const [k, v] of Object.entries(layer.raw)) {
+      out[k] = k === "controllers" ? rebaseModules(v, (m) => path.relative(baseDir, path.resolve(path.dirname(layer.file), m))) : v;
+    }
+  }
   return out;
+}
+
+/** The `controllers` items with each string `module` passed through `rebase` (POSIX separators). */
+function rebaseModules(controllers: unknown, rebase: (module: string) => string): unknown {
+  if (!Array.isArray(controllers)) return controllers;
+  return controllers.map((c) =>
+    c !== null && typeof c === "object" && typeof (c as { module?: unknown }).module === "string"
+      ? { ...c, module: rebase((c as { module: string }).module).split(path.sep).join("/") }
+      : c,
+  );
 }
 
 export interface Overlay {
@@ -123,7 +144,8 @@ export function cellOverlay(cell: Cell, base: Record<string, unknown>, extendsRe
     const top = String(target.path[0]);
     sites.push(target.overlayPath);
     if (COPIED.has(top)) {
-      if (doc[top] === undefined) doc[top] = structuredClone(base[top]);
+      // The base's controllers name their modules from the base's folder; the overlay is elsewhere.
+      if (doc[top] === undefined) doc[top] = top === "controllers" ? rebaseModules(structuredClone(base[top]), (m) => path.posix.join(path.posix.dirname(extendsRef), m)) : structuredClone(base[top]);
       const problem = setIn(doc, target.path, value);
       if (problem !== null) problems.push({ factor: i, message: `unknown factor path ${JSON.stringify(name)}: ${problem}` });
     } else {

@@ -108,3 +108,33 @@ t.test("bad controllers items: errors at file:line", async (t) => {
   ]);
   t.match(errors(`  - {module: ${PLUGINS}/seeded.ts, name: Bad_Name}\n`), [/^10 controllers\[0\]\.name: /]);
 });
+
+t.test("a sweep ranges over a plugin's config; the sweep folder carries the plugin's modules and runs from anywhere", async (t) => {
+  const { spawnSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-plugin-sweep-"));
+  const experiment = path.join(dir, "lead.yaml");
+  fs.writeFileSync(experiment, `apiVersion: kubesim.io/v1alpha1
+kind: Experiment
+metadata: {name: lead, description: "predictive lead time"}
+scenario: ${path.resolve("experiments/scenarios/predictive/spiky.yaml")}
+seed: 7
+replications: 1
+design: grid
+factors:
+  controllers.0.config.leadTime: [30, 120]
+  duration: [10m]
+`);
+  const out = path.join(dir, "out");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", "sweep", experiment, "--out", out, "--no-charts"], { encoding: "utf8" });
+  t.equal(r.status, 0, r.stderr);
+  t.ok(fs.existsSync(path.join(out, "base", "policies", "predictive.ts")) && fs.existsSync(path.join(out, "base", "policies", "scale-down-window.ts")), "the module and the local module it imports are copied with the base scenario");
+  const summary = fs.readFileSync(path.join(out, "sweep-summary.csv"), "utf8").trim().split("\n");
+  t.equal(summary.length, 3, "two cells");
+  const cell = fs.readdirSync(path.join(out, "cells")).find((c) => c.startsWith("leadTime-120"))!;
+  const overlay = fs.readFileSync(path.join(out, "cells", cell, "scenario.yaml"), "utf8");
+  t.match(overlay, /module: \.\.\/\.\.\/base\/policies\/predictive\.ts/, "the cell's module path is rebased onto the copy");
+  t.match(overlay, /leadTime: 120/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
