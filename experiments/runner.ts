@@ -127,6 +127,8 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     parameters: effectiveComponents(config),
     node_groups: config.nodeGroups,
     apps: config.apps,
+    // Which controller plugins ran (their modules relative to the scenario, and their config): their decisions are <name>-decisions.csv.
+    ...((config.controllers ?? []).length > 0 && { controllers: config.controllers!.map((c) => ({ name: c.name, module: path.basename(c.module), config: c.config })) }),
     events_processed: simulation.sim.events_processed,
     // The only field that differs between two runs of the same scenario and seed.
     wall_time_s: Math.round(wall_s * 1000) / 1000,

@@ -4,7 +4,7 @@
  * description, names, event messages, summary cells) goes through `escapeHtml`: a scenario file
  * is user input and must not be able to run script in whoever opens the report.
  */
-import type { DecisionRow, EventRow, RunData } from "./types.js";
+import type { ControllerDecisions, DecisionRow, EventRow, RunData } from "./types.js";
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -55,6 +55,24 @@ function decisionsTable(decisions: readonly DecisionRow[], n: number): string {
 }
 
 /** The rescales first (what a reader looks for), then the most recent syncs. */
+/**
+ * A controller plugin's decisions: with an `action` column, the rows that scaled first (as the
+ * HPA's rescales), then the last rows whatever they say.
+ */
+function controllerSection(c: ControllerDecisions, n: number): string {
+  const action = c.columns.indexOf("action");
+  const scaled = action < 0 ? [] : c.rows.filter((r) => /^scale/.test(r[action] ?? ""));
+  const parts = [`<section id="controller-${escapeHtml(c.name)}">`, `<h2>Controller ${escapeHtml(c.name)}: decisions</h2>`];
+  if (c.rows.length === 0) {
+    parts.push(`<p class="note">No decisions recorded.</p>`);
+  } else {
+    if (action >= 0) parts.push(scaled.length === 0 ? `<p class="note">No rescale in this run.</p>` : `${lastNote(scaled.length, n, "rescales")}\n${table(c.columns, scaled.slice(-n), "decisions")}`);
+    parts.push(lastNote(c.rows.length, n, "decisions"), table(c.columns, c.rows.slice(-n), "decisions"));
+  }
+  parts.push("</section>");
+  return parts.join("\n");
+}
+
 function decisionsSection(decisions: readonly DecisionRow[], n: number): string {
   const rescales = decisions.filter((d) => d.rescale);
   return [
@@ -141,6 +159,7 @@ ${charts.length === 0 ? `<p class="note">No chart: the run recorded no Deploymen
 <h2>HPA decisions</h2>
 ${run.decisions.length === 0 ? `<p class="note">No HPA decisions in this run.</p>` : decisionsSection(run.decisions, n)}
 </section>
+${run.controllerDecisions.map((c) => controllerSection(c, n)).join("\n")}
 <section id="events">
 <h2>Events</h2>
 ${lastNote(run.events.length, n, "events")}

@@ -75,6 +75,11 @@ export function readRunDir(runDir: string): RunData {
     summary: optional("summary.csv"),
     lag: optional("lag.csv"),
   };
+  const controllers = (JSON.parse(texts.manifest) as { controllers?: { name: string }[] }).controllers ?? [];
+  texts.controllerDecisions = Object.fromEntries(controllers.flatMap((c) => {
+    const csv = optional(`${c.name}-decisions.csv`);
+    return csv === undefined ? [] : [[c.name, csv]];
+  }));
   return parseRun(texts);
 }
 

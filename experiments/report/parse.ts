@@ -20,6 +20,8 @@ export interface RunTexts {
   decisions?: string;
   summary?: string;
   lag?: string;
+  /** Each controller plugin's <name>-decisions.csv, by name (manifest.json's `controllers`). */
+  controllerDecisions?: Record<string, string>;
 }
 
 type Record_ = Record<string, string>;
@@ -42,6 +44,9 @@ function num(cell: Cell | undefined): number | null {
 function text(cell: Cell | undefined): string {
   return cell === undefined ? "" : typeof cell === "number" ? csvNumber(cell) : cell;
 }
+
+/** A recorder's cell as its CSV text (the report of a run in memory). */
+export const csvCell = (cell: Cell): string => text(cell);
 
 /** The time column must be a number: a row without a time cannot be placed on any chart. */
 function time(cell: Cell | undefined, file: string, row: number): number {
@@ -143,5 +148,9 @@ export function parseRun(texts: RunTexts): RunData {
     lag: parseLag(texts.lag),
     summary: parseSummary(texts.summary),
     manifest: parseManifest(texts.manifest),
+    controllerDecisions: Object.entries(texts.controllerDecisions ?? {}).map(([name, csv]) => {
+      const rows = parse(csv, { skip_empty_lines: true, bom: true, cast: (cell: string) => csvTextValue(cell) }) as string[][];
+      return { name, columns: rows[0] ?? [], rows: rows.slice(1).map((r) => r.map((c) => text(c))) };
+    }),
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Recorder } from "../../engine/index.js";
 import type { ClusterSimulation } from "../simulator.js";
-import { decisionRow, eventRow, parseLag, parseManifest, parseSummary, type CellOf } from "./parse.js";
+import { csvCell, decisionRow, eventRow, parseLag, parseManifest, parseSummary, type CellOf } from "./parse.js";
 import { recordedSeries } from "./series.js";
 import type { RunData } from "./types.js";
 
@@ -30,5 +30,10 @@ export function recordedRun(simulation: ClusterSimulation, summaryCsv: string, l
     lag: parseLag(lagCsv),
     summary: parseSummary(summaryCsv),
     manifest: parseManifest(manifestJson),
+    controllerDecisions: [...(simulation.controllers?.decisions ?? [])].map(([name, recorder]) => ({
+      name,
+      columns: [...recorder.columns],
+      rows: [...recorder.rows()].map((row) => row.map(csvCell)),
+    })),
   };
 }

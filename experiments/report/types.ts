@@ -85,4 +85,13 @@ export interface RunData {
   /** summary.csv's single row, column -> cell text, in the file's column order. */
   summary: Record<string, string>;
   manifest: Manifest;
+  /** Each controller plugin's decision log (<name>-decisions.csv), in the run's order. */
+  controllerDecisions: ControllerDecisions[];
+}
+
+/** A controller plugin's decision log: its declared columns (time_s first) and rows as text. */
+export interface ControllerDecisions {
+  name: string;
+  columns: string[];
+  rows: string[][];
 }

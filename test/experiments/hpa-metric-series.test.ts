@@ -67,7 +67,7 @@ t.test("a status without the target type's field gives no value", async (t) => {
 });
 
 t.test("the same metric twice (two selectors) gets distinct names, unit still last", async (t) => {
-  const pods = (selector: string): MetricSpec => ({ type: "Pods", pods: { metric: { name: "http_requests", selector: { matchLabels: { path: selector } } }, target: target({ type: "AverageValue", averageValue_milli: 1000 }) } });
+  const pods = (selector: string): MetricSpec => ({ type: "Pods", pods: { metric: { name: "http_requests", selector: { matchLabels: { path: selector }, matchExpressions: [] } }, target: target({ type: "AverageValue", averageValue_milli: 1000 }) } });
   const cpu: MetricSpec = CASES[0].spec;
   t.same(hpaMetricSeries([pods("/a"), cpu, pods("/b"), cpu]).map((s) => s.metric), ["http_requests_average", "cpu_utilization_pct", "http_requests_average_2", "cpu_utilization_3_pct"]);
 });

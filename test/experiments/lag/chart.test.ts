@@ -48,6 +48,7 @@ t.test("a default chart only when a rise of load reached a stage", async (t) => 
     lag: parseLag(lag),
     summary: {},
     manifest: {},
+    controllerDecisions: [],
   });
   t.strictSame(defaultCharts(run(LAG)).map((c) => c.name), ["lag"]);
   t.strictSame(defaultCharts(run(LAG.split("\n").filter((l) => !l.includes(",up,")).join("\n"))).map((c) => c.name), []);

@@ -138,3 +138,27 @@ factors:
   t.match(overlay, /leadTime: 120/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+t.test("the run report shows a plugin's decisions, rescales first, the same from memory and from the run folder", async (t) => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const { readRunDir, buildReportFiles } = await import("../../../experiments/report/index.js");
+  const { writeFilesAtomically } = await import("../../../experiments/output.js");
+  const loaded = load(scenario(`  - module: ${PLUGINS}/fixed-scale.ts
+    name: fixed
+    config: {deployment: web, steps: [[5, 4], [100, 1]]}
+`));
+  const out = runScenario(loaded.config!, { name: "plug", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-plugin-report-"));
+  writeFilesAtomically(dir, out.files);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+  t.strictSame(manifest.controllers, [{ name: "fixed", module: "fixed-scale.ts", config: { deployment: "web", steps: [[5, 4], [100, 1]] } }], "manifest.json says which plugin ran with what");
+  const run = readRunDir(dir);
+  t.strictSame(run.controllerDecisions, [{ name: "fixed", columns: ["time_s", "replicas", "pods_with_metrics", "cpu_mcores"], rows: [["5", "4", "0", "0"], ["100", "1", "4", run.controllerDecisions[0].rows[1][3]]] }]);
+  const html = (await buildReportFiles(run))["report.html"] as string;
+  t.match(html, /<h2>Controller fixed: decisions<\/h2>/);
+  const events = fs.readFileSync(path.join(dir, "events.csv"), "utf8");
+  t.match(events, /5,fixed,Deployment,web,Normal,SuccessfulRescale,New size: 4; was 2/, "the plugin's rescale is an event");
+  t.equal(out.summary.scale_events, 2, "and counts in scale_events");
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -13,7 +13,7 @@ const SCENARIO = new URL("../../../experiments/scenarios/vpa/in-place.yaml", imp
 
 function simulation(nodeCpu_mcores?: number): ClusterSimulation {
   const loaded = loadScenario(SCENARIO);
-  if (loaded.config === undefined) throw new Error(loaded.errors.join("\n"));
+  if (loaded.config === null) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
   const config = structuredClone(loaded.config);
   if (nodeCpu_mcores !== undefined) {
     // One node: both pods share it.

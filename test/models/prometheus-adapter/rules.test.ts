@@ -4,6 +4,7 @@
  * podinfo's chart needs gets its `http_requests` HPA scaling; a bad rule is an error at its field.
  */
 import t from "tap";
+import type { Deployment } from "../../../models/cluster/types.js";
 import { formatDiagnostic } from "../../../experiments/manifests/diagnostics.js";
 import { runScenario } from "../../../experiments/runner.js";
 import { loadScenario } from "../../../experiments/scenario/index.js";
@@ -88,7 +89,7 @@ t.test("a scenario-defined rule serves the metric an HPA asks for, and the HPA s
   t.notMatch(withRule.warnings.map(formatDiagnostic).join("\n"), /no prometheus-adapter rule/);
   const output = runScenario(withRule.config!, { name: "rules", description: "", sloLatencyP95_ms: 500, files: withRule.scenario.files });
   // 20 requests/s at 5 per pod: 4 pods.
-  t.equal(output.simulation.store.get<{ spec: { replicas: number } }>("Deployment", "default", "web")!.spec.replicas, 4);
+  t.equal(output.simulation.store.get<Deployment>("Deployment", "default", "web")!.spec.replicas, 4);
   const bad = load("http_requests", rule.replace("sum(rate(", "count(rate("));
   t.match(bad.errors.map(formatDiagnostic).join("\n"), /scenario\.yaml:\d+ components\.prometheusAdapter\.rules\[0\]\.metricsQuery: Invalid value: kubesim's adapter evaluates/);
 });

@@ -3,13 +3,13 @@
  * from the arrival and take curves, quantiles read back within a bucket's width, the range
  * assignor and the max-min share of a consumer's capacity.
  */
-import t from "tap";
+import t, { type Test } from "tap";
 import { FluidPartition } from "../../../models/queue/partition.js";
 import { WaitHistogram } from "../../../models/queue/wait-histogram.js";
 import { fairShares, rangeAssign } from "../../../models/queue/assignment.js";
 
 /** Within the histogram's resolution (100 buckets a decade: 2.3 %). */
-function near(t: Tap.Test, actual: number, expected: number, what: string): void {
+function near(t: Test, actual: number, expected: number, what: string): void {
   t.ok(Math.abs(actual - expected) <= 0.025 * Math.abs(expected) + 1e-9, `${what}: ${actual} ≈ ${expected}`);
 }
 
