@@ -17,7 +17,7 @@ import { ClusterSimulation, effectiveComponents, type SimulationConfig } from ".
 import { summarize, SUMMARY_COLUMNS, type Summary } from "./summary.js";
 import { UserError } from "./errors.js";
 import { LagObserver } from "./lag/observer.js";
-import { lagAnatomy, lagCsv, rescalesOf } from "./lag/anatomy.js";
+import { lagAnatomy, lagCsv, pluginRescalesOf, rescalesOf } from "./lag/anatomy.js";
 import { DEFAULT_LAG_MIN_STEP, detectLoadSteps, firstLoad_ms } from "./lag/steps.js";
 import type { Service } from "../models/cluster/types.js";
 import { DEFAULT_LIMITS } from "./scenario/limits.js";
@@ -94,7 +94,7 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
     dropped += totals.dropped;
   }
   const nodes = simulation.nodeHoursAndCost();
-  const lag = lagAnatomy(observer, simulation.store, rescalesOf(simulation.hpa.decisions), config.duration_ms);
+  const lag = lagAnatomy(observer, simulation.store, rescalesOf(simulation.hpa.decisions), config.duration_ms, pluginRescalesOf(simulation.controllers?.rescales ?? []));
   const summaryFrom_ms = config.summaryFrom_ms ?? firstLoadOfRun_ms(config);
   const summary = summarize({
     seed: config.seed,

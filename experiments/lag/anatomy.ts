@@ -46,12 +46,26 @@ export interface LagRow {
   pods: number;
 }
 
-/** An HPA's rescale decision, from its decision log. */
+/** An autoscaler's rescale: an HPA's decision (from its decision log), or a controller plugin's scale write. */
 export interface Rescale {
+  /** The HPA (namespace/name), or the plugin's controller name. */
   hpa: string;
   at_ms: number;
   from: number;
   to: number;
+}
+
+/** A controller plugin's rescales, as the anatomy takes them; `targets` are the Deployments it scaled. */
+export interface PluginRescales {
+  rescales: Rescale[];
+  targets: { controller: string; namespace: string; name: string }[];
+}
+
+/** The plugins' scale writes of Deployments (experiments/plugins/host.ts). */
+export function pluginRescalesOf(writes: readonly { controller: string; kind: string; namespace: string; name: string; at_ms: number; from: number; to: number }[]): PluginRescales {
+  const deployments = writes.filter((w) => w.kind === "Deployment");
+  const targets = new Map(deployments.map((w) => [`${w.controller}\u0000${w.namespace}/${w.name}`, { controller: w.controller, namespace: w.namespace, name: w.name }]));
+  return { rescales: deployments.map((w) => ({ hpa: w.controller, at_ms: w.at_ms, from: w.from, to: w.to })), targets: [...targets.values()] };
 }
 
 /** The rescale decisions of a decision log (decisions.csv's recorder), in time order. */
@@ -66,23 +80,29 @@ export function rescalesOf(decisions: Recorder): Rescale[] {
   return out;
 }
 
-/** Each observed Service's own HPAs (namespace/name), with the selector of the Deployment each scales. */
-export function ownHpas(store: ClusterStore, service: ObservedService): { hpa: string; selector: Deployment["spec"]["selector"] }[] {
+/**
+ * Each observed Service's own autoscalers, with the selector of the Deployment each scales: its
+ * HPAs (namespace/name), and the controller plugins that scaled one of its Deployments (by name).
+ */
+export function ownHpas(store: ClusterStore, service: ObservedService, plugins: PluginRescales["targets"] = []): { hpa: string; selector: Deployment["spec"]["selector"] }[] {
   const out: { hpa: string; selector: Deployment["spec"]["selector"] }[] = [];
+  const own = (name: string, deploymentName: string) => {
+    const deployment = store.get<Deployment>("Deployment", service.namespace, deploymentName);
+    if (deployment !== undefined && selects(service.selector, deployment.spec.template.metadata.labels)) out.push({ hpa: name, selector: deployment.spec.selector });
+  };
   for (const hpa of store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", service.namespace)) {
     const ref = hpa.spec.scaleTargetRef;
-    if (ref.kind !== "Deployment") continue;
-    const deployment = store.get<Deployment>("Deployment", service.namespace, ref.name);
-    if (deployment === undefined || !selects(service.selector, deployment.spec.template.metadata.labels)) continue;
-    out.push({ hpa: `${service.namespace}/${hpa.metadata.name}`, selector: deployment.spec.selector });
+    if (ref.kind === "Deployment") own(`${service.namespace}/${hpa.metadata.name}`, ref.name);
   }
+  for (const p of plugins) if (p.namespace === service.namespace) own(p.controller, p.name);
   return out.sort((a, b) => (a.hpa < b.hpa ? -1 : a.hpa > b.hpa ? 1 : 0));
 }
 
-export function lagAnatomy(observer: LagObserver, store: ClusterStore, rescales: readonly Rescale[], duration_ms: number): LagRow[] {
+export function lagAnatomy(observer: LagObserver, store: ClusterStore, hpaRescales: readonly Rescale[], duration_ms: number, plugins: PluginRescales = { rescales: [], targets: [] }): LagRow[] {
   const rows: LagRow[] = [];
+  const rescales = plugins.rescales.length === 0 ? hpaRescales : [...hpaRescales, ...plugins.rescales];
   for (const service of observer.services) {
-    const hpas = ownHpas(store, service);
+    const hpas = ownHpas(store, service, plugins.targets);
     const targets = hpas.length > 0 ? hpas : [null];
     for (const own of targets) {
       service.steps.forEach((step, i) => {

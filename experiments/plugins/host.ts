@@ -44,9 +44,22 @@ const SCALABLE = new Set(["Deployment", "ReplicaSet", "StatefulSet", "Replicatio
 /** Priority of plugin timers: after the built-in components' (0, and 1 for the VPA's loops) at the same instant, so a plugin reads what they just wrote. */
 const PLUGIN_PRIORITY = 2;
 
+/** A scale change a plugin made through the scale subresource. */
+export interface PluginRescale {
+  controller: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  at_ms: number;
+  from: number;
+  to: number;
+}
+
 export class ControllerHost {
   /** Each controller's decision log, by name (<name>-decisions.csv). */
   readonly decisions = new Map<string, Recorder>();
+  /** Every scale change the plugins made, in time order (the lag anatomy's rescales). */
+  readonly rescales: PluginRescale[] = [];
 
   constructor(
     private readonly deps: ControllerHostDeps,
@@ -109,6 +122,7 @@ export class ControllerHost {
           store.update(target);
           // As the HPA records its rescales: events.csv says who scaled, summary.csv counts them.
           events.emit(sim.now_ms, identity.name, kind, name, "Normal", "SuccessfulRescale", `New size: ${replicas}; was ${previous}`);
+          this.rescales.push({ controller: identity.name, kind, namespace, name, at_ms: sim.now_ms, from: previous, to: replicas });
         }
         return { ok: true };
       },

@@ -118,3 +118,13 @@ t.test("a custom resource without a controller to read it: stored, with a warnin
     "2 kind PredictiveAutoscaler (policies.kubesim.io/v1alpha1) is a custom resource: stored, but nothing in this scenario reads it (a controller plugin could)",
   ]);
 });
+
+t.test("lag anatomy follows the plugin: its rescales are the rescale stage, time_to_scale_s is defined", async (t) => {
+  const loaded = loadScenario("experiments/scenarios/predictive/diurnal.yaml");
+  const out = runScenario({ ...loaded.config!, duration_ms: 1_200_000 }, { name: "x", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
+  const lag = outputText(out.files, "lag.csv").trim().split("\n").slice(1).map((l) => l.split(","));
+  t.ok(lag.length > 0 && lag.every((r) => r[1] === "predictive"), "every step is attributed to the plugin");
+  const rescale = lag.find((r) => r[6] === "hpa_rescale" && r[7] !== "")!;
+  t.equal(Number(rescale[7]), 585, "the first rise answered at 585 s, the plugin's first scale-up of the ramp");
+  t.ok(Number.isFinite(out.summary.time_to_scale_s), `time_to_scale_s ${out.summary.time_to_scale_s}`);
+});
