@@ -7,7 +7,7 @@ import type { Taint } from "../../models/cluster/types.js";
 import { DEFAULT_APP_PROFILE, type AppProfile } from "../../models/workload/app-profile.js";
 import { SERVICE_TIME_DISTRIBUTIONS, type ServiceTimeDistribution } from "../../models/workload/service-time.js";
 import type { NodeGroup } from "../simulator.js";
-import { array, bad, checkedString, def, describe, doc, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
+import { array, bad, bool, checkedString, def, describe, doc, int, isPlainObject, leaf, ok, oneOf, opt, req, str, stringMap, type Codec } from "../manifests/codec.js";
 import { labels } from "../manifests/common.js";
 import { isDNS1123Label } from "../manifests/validation.js";
 import { components, type ComponentOverrides } from "./components.js";
@@ -563,6 +563,7 @@ export interface ControllerFields {
   module: string;
   name: string;
   config: Record<string, unknown>;
+  enabled: boolean;
 }
 
 export const controller: Codec<ControllerFields> = strictStruct(
@@ -571,8 +572,9 @@ export const controller: Codec<ControllerFields> = strictStruct(
     module: doc("The plugin module, TypeScript or JavaScript, relative to this file (loaded without a build step): it default-exports a factory `(ctx, config) => void` (experiments/plugins/api.ts).", req(nonEmpty)),
     name: doc("The controller's name: the component of its events, the name of its random streams and of `<name>-decisions.csv`.", req(dnsLabel)),
     config: doc("The controller's settings, checked by the module's `configSchema` (an io-ts codec).", def(anyMap, () => ({}))),
+    enabled: doc("Whether it runs (its module and config are checked either way): a sweep factor `controllers.<i>.enabled` switches controllers on and off.", def(bool, () => true)),
   },
-  { build: (f) => ({ module: f.module, name: f.name, config: f.config }) },
+  { build: (f) => ({ module: f.module, name: f.name, config: f.config, enabled: f.enabled }) },
 );
 
 export interface LayerFields {

@@ -321,7 +321,7 @@ function buildControllers(fields: Partial<LayerFields>, from: Map<keyof LayerFie
       for (const error of config.errors) report.errorAt(site("config"), `does not match ${c.module}'s configSchema: ${error}`);
       return;
     }
-    specs.push({ name: c.name, module, config: c.config });
+    if (c.enabled) specs.push({ name: c.name, module, config: c.config });
   });
   return specs;
 }

@@ -162,3 +162,12 @@ t.test("the run report shows a plugin's decisions, rescales first, the same from
   t.equal(out.summary.scale_events, 2, "and counts in scale_events");
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+t.test("enabled: false checks the controller but does not run it (a sweep factor can switch it)", async (t) => {
+  const loaded = load(scenario(`  - {module: ${PLUGINS}/seeded.ts, name: seeded, config: {deployment: web}, enabled: false}
+`));
+  t.equal(loaded.config!.controllers, undefined, "nothing to run");
+  const out = runScenario(loaded.config!, { name: "plug", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
+  t.notOk("seeded-decisions.csv" in out.files);
+  t.match(loadScenario(scenario(`  - {module: ./nowhere.ts, name: a, enabled: false}\n`)).errors.map((e) => e.message), [/module not found/], "a disabled controller's module is still checked");
+});
