@@ -16,11 +16,15 @@ export type LoadedPlugin = { ok: true; module: PluginModule; files: string[] } |
 const kubesimRequire = createRequire(import.meta.url);
 const moduleCache = kubesimRequire.cache;
 
-// A plugin may import kubesim's own dependencies (io-ts, fp-ts) from wherever it lives (a user's
-// folder, a sweep's copy under /tmp): kubesim's node_modules is searched last, as NODE_PATH is.
-const kubesimModules = path.dirname(path.dirname(kubesimRequire.resolve("io-ts/package.json")));
-const nodePath = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
-if (!nodePath.includes(kubesimModules)) {
+/**
+ * A plugin may import kubesim's own dependencies (io-ts, fp-ts) from wherever it lives (a user's
+ * folder, a sweep's copy under /tmp): kubesim's node_modules is searched last, as NODE_PATH is.
+ * Done at the first plugin load, so a run without plugins leaves the process as it was.
+ */
+function resolveKubesimDependencies(): void {
+  const kubesimModules = path.dirname(path.dirname(kubesimRequire.resolve("io-ts/package.json")));
+  const nodePath = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
+  if (nodePath.includes(kubesimModules)) return;
   process.env.NODE_PATH = [...nodePath, kubesimModules].join(path.delimiter);
   (Module as unknown as { _initPaths(): void })._initPaths();
 }
@@ -30,6 +34,7 @@ const DECISION_COLUMN = /^[a-z][a-z0-9_]*$/;
 /** Loads the module at `file` (an absolute path) and checks its exports. */
 export function loadPluginModule(file: string): LoadedPlugin {
   if (!fs.existsSync(file)) return { ok: false, error: `module not found: ${file}` };
+  resolveKubesimDependencies();
   let exported: Record<string, unknown>;
   const before = new Set(Object.keys(moduleCache));
   const files: string[] = [];
