@@ -13,14 +13,13 @@
  */
 import { labelSelectorMatches } from "../cluster/labels.js";
 import type { ClusterStore, NewObject } from "../cluster/store.js";
-import type { OwnerReference, Pod, ReplicaSet } from "../cluster/types.js";
+import type { OwnerReference, Pod, ReplicaSet, ResourceList } from "../cluster/types.js";
 import { getUpdateMode } from "./api.js";
 import { newCappingRecommendationProcessor, type LimitRangeCalculator, type RecommendationProcessor } from "./capping.js";
-import { cpuMcoresOf, memoryBytesOf, targetSelector, toVpaPod } from "./convert.js";
+import { targetSelector, toPodResourceList, toVpaPod } from "./convert.js";
 import { storeLimitRangeCalculator } from "./limit-range-calculator.js";
 import { vpaSpecView, type StoredVerticalPodAutoscaler } from "./object.js";
 import { getContainersResourcesForPod } from "./recommendation-provider.js";
-import type { ResourceList } from "./types.js";
 import { VPA_OBSERVED_CONTAINERS_ANNOTATION } from "./update-priority.js";
 
 /** annotations.go VpaUpdatesAnnotation. */
@@ -78,18 +77,10 @@ export class VpaAdmissionController {
     pod.spec = { ...pod.spec, containers: pod.spec.containers.map((c) => ({ ...c })) };
     result.containers.forEach((resources, i) => {
       const container = pod.spec.containers[i];
-      const set: string[] = [];
-      const apply = (list: ResourceList | null, into: typeof container.resources.requests, what: "request" | "limit") => {
-        for (const [name, q] of Object.entries(list ?? {})) {
-          if (name === "cpu") into.cpu_mcores = cpuMcoresOf(q);
-          else if (name === "memory") into.memory_bytes = memoryBytesOf(q);
-          else continue;
-          set.push(`${name} ${what}`);
-        }
-      };
-      container.resources = { requests: { ...container.resources.requests }, limits: { ...container.resources.limits } };
-      apply(resources.requests, container.resources.requests, "request");
-      apply(resources.limits, container.resources.limits, "limit");
+      const requests = toPodResourceList(resources.requests);
+      const limits = toPodResourceList(resources.limits);
+      container.resources = { requests: { ...container.resources.requests, ...requests }, limits: { ...container.resources.limits, ...limits } };
+      const set = [...namesOf(requests, "request"), ...namesOf(limits, "limit")];
       if (set.length > 0) updates.push(`container ${i}: ${set.join(", ")}`);
     });
     const annotations: Record<string, string> = { ...(pod.metadata.annotations ?? {}) };
@@ -98,4 +89,9 @@ export class VpaAdmissionController {
     pod.metadata.annotations = annotations;
     this.admitted++;
   };
+}
+
+/** "cpu request", "memory limit", ... for the keys a patch set (the vpaUpdates annotation's words). */
+function namesOf(list: ResourceList, what: "request" | "limit"): string[] {
+  return [...(list.cpu_mcores !== undefined ? [`cpu ${what}`] : []), ...(list.memory_bytes !== undefined ? [`memory ${what}`] : [])];
 }

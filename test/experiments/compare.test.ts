@@ -15,14 +15,19 @@ const SCENARIO = "experiments/scenarios/php-apache/scenario.yaml";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-compare-"));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-t.test("a scenario named comparison gets its own run folder beside the comparison", async (t) => {
-  const named = path.join(tmp, "comparison.yaml");
-  fs.writeFileSync(named, `apiVersion: kubesim.io/v1alpha1
+/** A scenario file in tmp named `name` that extends `base` with `extra` (YAML lines); its path. */
+function derived(name: string, base: string, extra = ""): string {
+  const file = path.join(tmp, `${name}.yaml`);
+  fs.writeFileSync(file, `apiVersion: kubesim.io/v1alpha1
 kind: Scenario
-metadata: {name: comparison}
-extends: ${path.relative(tmp, path.resolve(SCENARIO))}
-duration: 5m
-`);
+metadata: {name: ${name}}
+extends: ${path.relative(tmp, path.resolve(base))}
+${extra}`);
+  return file;
+}
+
+t.test("a scenario named comparison gets its own run folder beside the comparison", async (t) => {
+  const named = derived("comparison", SCENARIO, "duration: 5m\n");
   const out = path.join(tmp, "cmp");
   const r = cli("compare", SCENARIO, named, "--out", out, "--quiet");
   t.equal(r.status, 0, r.stderr);
@@ -72,12 +77,7 @@ t.test("compare refuses a folder that is not a comparison, and a run folder in t
 });
 
 t.test("--replications: common seeds per replication, means with intervals, paired differences marked when significant", async (t) => {
-  const same = path.join(tmp, "same.yaml");
-  fs.writeFileSync(same, `apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-metadata: {name: same}
-extends: ${path.relative(tmp, path.resolve(SCENARIO))}
-`);
+  const same = derived("same", SCENARIO);
   const out = path.join(tmp, "cmp-reps");
   const r = cli("compare", SCENARIO, same, "experiments/scenarios/php-apache/tuned.yaml", "--replications", "4", "--seed", "9", "--out", out, "--quiet");
   t.equal(r.status, 0, r.stderr);
@@ -115,12 +115,7 @@ extends: ${path.relative(tmp, path.resolve(SCENARIO))}
 
 t.test("an HPA's metric is compared by name and unit: KEDA's external queue length, two targets", async (t) => {
   const base = "experiments/scenarios/keda-redis/scenario.yaml";
-  const deeper = path.join(tmp, "keda-deeper.yaml");
-  fs.writeFileSync(deeper, `apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-metadata: {name: keda-redis-deeper}
-extends: ${path.relative(tmp, path.resolve(base))}
-duration: 5m
+  const deeper = derived("keda-redis-deeper", base, `duration: 5m
 patches:
   - target: {kind: ScaledObject, name: redis-consumer}
     patch: {spec: {triggers: [{type: redis, metadata: {address: redis.default.svc:6379, listName: jobs, listLength: "20", activationListLength: "0"}}]}}
