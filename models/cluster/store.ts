@@ -49,7 +49,11 @@ interface Index<T extends StoredObject> {
 
 class Collection<T extends StoredObject> {
   readonly objects = new Map<string, T>();
-  readonly watchers: WatchHandler<T>[] = [];
+  /**
+   * Never mutated: watch and unwatch replace the array, so a notification that captured it
+   * delivers to exactly the watchers subscribed when the write happened.
+   */
+  watchers: readonly WatchHandler<T>[] = [];
   readonly indexes = new Map<string, Index<T>>();
 }
 
@@ -157,11 +161,10 @@ export class ClusterStore {
 
   /** Subscribes to changes of one kind; returns the unsubscribe function. */
   watch<T extends StoredObject>(kind: string, handler: WatchHandler<T>): () => void {
-    const watchers = this.collection<T>(kind).watchers;
-    watchers.push(handler);
+    const collection = this.collection<T>(kind);
+    collection.watchers = [...collection.watchers, handler];
     return () => {
-      const i = watchers.indexOf(handler);
-      if (i >= 0) watchers.splice(i, 1);
+      collection.watchers = collection.watchers.filter((h) => h !== handler);
     };
   }
 
@@ -208,10 +211,18 @@ export class ClusterStore {
     return c as unknown as Collection<T>;
   }
 
+  /**
+   * One kernel event per write delivers it to every watcher of the kind, in subscription order.
+   * The same order as one event per watcher: a watcher's own same-instant events are queued
+   * behind this one either way (no model schedules ahead of priority 0), and a write costs one
+   * queue entry instead of one per watcher.
+   */
   private notify<T extends StoredObject>(collection: Collection<T>, type: WatchEventType, object: T): void {
-    for (const handler of collection.watchers) {
-      this.sim.schedule(this.watchDelay_ms, () => handler(type, object));
-    }
+    const watchers = collection.watchers;
+    if (watchers.length === 0) return;
+    this.sim.schedule(this.watchDelay_ms, () => {
+      for (let i = 0; i < watchers.length; i++) watchers[i](type, object);
+    });
   }
 
   private indexAdd<T extends StoredObject>(index: Index<T>, object: T): void {
