@@ -26,7 +26,9 @@ duration: ${days * 24}h
   const rssFile = path.join(tmp, "maxrss");
   const preload = path.join(tmp, "maxrss.mjs");
   fs.writeFileSync(preload, `import fs from "node:fs";\nprocess.on("exit", () => fs.writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-  const args = [...process.execArgv, "--import", preload, path.resolve("experiments/cli.ts"), "run", scenario, "--quiet", "--out", path.join(tmp, "run")];
+  // The CLI as `npx kubesim` runs it (the build), or its source when this runs from source.
+  const cli = import.meta.url.endsWith(".ts") ? path.resolve("experiments/cli.ts") : path.resolve("dist/experiments/cli.js");
+  const args = [...process.execArgv, "--import", preload, cli, "run", scenario, "--quiet", "--out", path.join(tmp, "run")];
   const started = process.hrtime.bigint();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: "inherit" });

@@ -123,6 +123,10 @@ export class PodStorage {
   private readonly freeSlots: number[] = [];
   /** The name of each record's FIRST container ("" when none). */
   private readonly firstNames: string[] = [];
+  /** Scratch of `visitMetrics`: the record slot of each pod visited. */
+  private visitSlots = new Int32Array(64);
+  /** What `findRecords` read, kept only so its loads stay. */
+  private touched = 0;
 
   /** @param metricResolution_ms --metric-resolution (binary default 60 s; manifests 15 s). */
   constructor(readonly metricResolution_ms: number) {
@@ -384,10 +388,10 @@ export class PodStorage {
     const d = this.points.data;
     const names = this.points.names;
     const next = this.points.next;
+    const slots = this.findRecords(podNames, byName, podHandles);
     for (let p = 0; p < podNames.length; p++) {
       const name = podNames[p];
-      let slot = podHandles === undefined ? -1 : this.byHandle.lookup(podHandles[p]);
-      if (slot < 0) slot = byName.get(name) ?? -1;
+      const slot = slots[p];
       if (slot < 0 || !this.isReturned(slot)) continue;
       let earliestTimestamp_ms = GO_ZERO_TIME_MS;
       let earliestWindow_ms = 0;
@@ -406,6 +410,35 @@ export class PodStorage {
       }
       visitor.pod(namespace, name, earliestTimestamp_ms, earliestWindow_ms);
     }
+  }
+
+  /**
+   * The record slot of each named pod (-1 when none), in `visitSlots`, with each found record's
+   * row and its first container's row brought into the cache. An HPA reads its pods 15 s apart,
+   * when their rows have long left the cache, and each pod's lookup is a chain of three misses
+   * (handle → record → points). Taken one pod at a time the chains run one after another; taken
+   * stage by stage over all the pods, the loads of a stage are independent of each other and the
+   * processor has many of them in flight at once. Reads only: what is visited is unchanged.
+   */
+  private findRecords(podNames: readonly string[], byName: ReadonlyMap<string, number>, podHandles: ArrayLike<number> | undefined): Int32Array {
+    const n = podNames.length;
+    if (this.visitSlots.length < n) this.visitSlots = new Int32Array(Math.max(n, 2 * this.visitSlots.length));
+    const slots = this.visitSlots;
+    for (let p = 0; p < n; p++) slots[p] = podHandles === undefined ? -1 : this.byHandle.lookup(podHandles[p]);
+    const records = this.records;
+    let touched = 0;
+    for (let p = 0; p < n; p++) {
+      if (slots[p] < 0) slots[p] = byName.get(podNames[p]) ?? -1;
+      if (slots[p] >= 0) touched += records[slots[p] * RECORD_FIELDS + FIRST];
+    }
+    const d = this.points.data;
+    for (let p = 0; p < n; p++) {
+      const c = slots[p] < 0 ? NO_CONTAINER : records[slots[p] * RECORD_FIELDS + FIRST];
+      if (c !== NO_CONTAINER) touched += d[c * STRIDE + PREV_KIND];
+    }
+    // Kept, so that the loads above are not optimized away.
+    this.touched = touched;
+    return slots;
   }
 
   /** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
