@@ -23,7 +23,7 @@ import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from "../cluster/typ
 import { WorkQueue } from "../cluster/workqueue.js";
 import { DEFAULT_ACTIVE_PODS_FEATURE_GATES, type ActivePodsFeatureGates } from "./active-pods.js";
 import { BURST_REPLICAS, manageReplicas } from "./manage-replicas.js";
-import { deletePodGracefully, filterActivePods, isPodReady } from "./podutil.js";
+import { deletePodGracefully, isPodActive, isPodReady } from "./podutil.js";
 import { calculateStatus, minReadyRequeueAfter_ms } from "./status.js";
 
 /** Store index (on Pods and ReplicaSets) from an object to its controller's uid. */
@@ -142,6 +142,8 @@ export class ReplicaSetController {
    * current one only).
    */
   private readonly podWasReady = new Map<string, boolean>();
+  /** claimActivePods's list, reused by every sync. */
+  private readonly claimed: Pod[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -197,7 +199,7 @@ export class ReplicaSetController {
     if (rs === undefined) return;
     this.syncs++;
 
-    const filteredPods = this.claimPods(rs, filterActivePods(listControlledBy<Pod>(this.store, "Pod", rs.metadata.uid)));
+    const filteredPods = this.claimActivePods(rs);
     let manageReplicasOk = true;
     if (rs.metadata.deletionTimestamp_ms === null) manageReplicasOk = this.manageReplicas(filteredPods, rs, now_ms);
 
@@ -222,11 +224,19 @@ export class ReplicaSetController {
     else this.queue.addRateLimited(key);
   }
 
-  // ControllerRefManager.ClaimPods, release half: an owned pod whose labels no longer match the
-  // selector is orphaned (its controller reference removed) and no longer counted.
-  private claimPods(rs: ReplicaSet, pods: Pod[]): Pod[] {
-    const claimed: Pod[] = [];
-    for (const pod of pods) {
+  /**
+   * FilterActivePods over the pods the ReplicaSet controls, then ControllerRefManager.ClaimPods's
+   * release half: an owned active pod whose labels no longer match the selector is orphaned (its
+   * controller reference removed) and not counted. One pass over the index bucket, into a list
+   * reused by every sync (read it before the next one; manageReplicas keeps none of it).
+   */
+  private claimActivePods(rs: ReplicaSet): readonly Pod[] {
+    const claimed = this.claimed;
+    claimed.length = 0;
+    // Releasing a pod removes it from the bucket being walked, which a Set allows (the rest of
+    // the walk is unchanged).
+    for (const pod of this.store.byIndex<Pod>("Pod", CONTROLLER_UID_INDEX, rs.metadata.uid)) {
+      if (!isPodActive(pod)) continue;
       if (labelSelectorMatches(rs.spec.selector, pod.metadata.labels)) {
         claimed.push(pod);
         continue;

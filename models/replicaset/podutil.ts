@@ -29,11 +29,6 @@ export function isPodActive(pod: Pod): boolean {
   return pod.status.phase !== "Succeeded" && pod.status.phase !== "Failed" && pod.metadata.deletionTimestamp_ms === null;
 }
 
-// controller_utils.go FilterActivePods: keeps the input order.
-export function filterActivePods(pods: readonly Pod[]): Pod[] {
-  return pods.filter(isPodActive);
-}
-
 // controller_utils.go IsPodTerminating: not terminal but carrying a deletionTimestamp.
 export function isPodTerminating(pod: Pod): boolean {
   return pod.status.phase !== "Succeeded" && pod.status.phase !== "Failed" && pod.metadata.deletionTimestamp_ms !== null;

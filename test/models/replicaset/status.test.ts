@@ -1,6 +1,6 @@
 import t from "tap";
 import { calculateStatus, minReadyRequeueAfter_ms } from "../../../models/replicaset/status.js";
-import { filterActivePods, isPodAvailable } from "../../../models/replicaset/podutil.js";
+import { isPodActive, isPodAvailable } from "../../../models/replicaset/podutil.js";
 import { pod, replicaSet } from "./fixtures.js";
 
 const now_ms = 10_000_000;
@@ -52,7 +52,7 @@ t.test("FilterActivePods drops terminal and terminating pods", async (t) => {
     pod("failed", { phase: "Failed" }),
     pod("deleting", { deleted_ms: 5 }),
   ];
-  t.same(filterActivePods(pods).map((p) => p.metadata.name), ["running", "pending", "unknown"]);
+  t.same(pods.filter(isPodActive).map((p) => p.metadata.name), ["running", "pending", "unknown"]);
 });
 
 t.test("minReadySeconds requeue when ready but not yet available", async (t) => {
