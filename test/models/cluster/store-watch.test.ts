@@ -23,8 +23,8 @@ t.test("every watcher gets every write, after it, in subscription and write orde
   store.watch<Thing>("Thing", (type, o) => log.push(`B ${type} ${o.metadata.name}`));
   store.watch<StoredObject>("Other", () => log.push("other"));
   sim.schedule(0, () => {
-    const x = store.create(thing("x", 1));
-    store.create(thing("y", 2));
+    const x = store.create<Thing>(thing("x", 1));
+    store.create<Thing>(thing("y", 2));
     x.value = 3;
     store.update(x);
     log.push("writer done");
@@ -43,7 +43,7 @@ t.test("a watcher's same-instant event runs after the other watchers of that wri
     sim.schedule(0, () => log.push("A's follow-up"));
   });
   store.watch<Thing>("Thing", () => log.push("B"));
-  sim.schedule(0, () => store.create(thing("x", 1)));
+  sim.schedule(0, () => store.create<Thing>(thing("x", 1)));
   sim.run();
   t.same(log, ["A", "B", "A's follow-up"]);
 });
@@ -54,10 +54,10 @@ t.test("subscriptions are fixed per write: later (un)subscribes change later wri
   const log: string[] = [];
   const stopA = store.watch<Thing>("Thing", (_type, o) => log.push(`A ${o.metadata.name}`));
   sim.schedule(0, () => {
-    store.create(thing("x", 1));
+    store.create<Thing>(thing("x", 1));
     stopA();
     store.watch<Thing>("Thing", (_type, o) => log.push(`B ${o.metadata.name}`));
-    store.create(thing("y", 1));
+    store.create<Thing>(thing("y", 1));
   });
   sim.run();
   t.same(log, ["A x", "B y"]);
@@ -69,7 +69,7 @@ t.test("a delayed watch delivers the object as it is at delivery", async (t) => 
   const seen: Array<[number, number]> = [];
   store.watch<Thing>("Thing", (_type, o) => seen.push([sim.now_ms, o.value]));
   sim.schedule(0, () => {
-    const x = store.create(thing("x", 1));
+    const x = store.create<Thing>(thing("x", 1));
     sim.schedule(50, () => {
       x.value = 2;
       store.update(x);
