@@ -170,6 +170,8 @@ export class ServiceTraffic {
     for (const state of this.ordered) {
       if (!state.source) continue;
       if (state.source.arrivals === "requests") {
+        // The scenario loader refuses it with the file and line; this guards the library API.
+        if (state.source.profile instanceof UsersProfile) throw new RangeError(`Service ${state.key}: arrivals "requests" cannot take a users profile (a closed loop is simulated from the mean response time): use "fluid"`);
         state.arrivalStream = sim.rng.stream(`arrivals/${state.key}`);
         state.responses = new ResponseLog(this.responseWindow_ms / 1000);
         // The profile's changes still set the rate each endpoint is expected to get (its demand).
