@@ -149,7 +149,7 @@ export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
   readonly totals = new TrafficTotals();
   /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
-  readonly requests = new RequestServers((service, completion_s, response_s) => this.served(service, completion_s, response_s));
+  readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
   /** 1 where the slot's server is a per-request one. */
   private requestSlots = new Uint8Array(256);
   /** Set by `serveRequestsFor`: which pods get a per-request server, and what they report to. */
@@ -232,10 +232,10 @@ export class PodRuntime implements ContainerRuntime {
   }
 
   /** A per-request pod completed a request: counted as served for its Service, and reported. */
-  private served(service: number, completion_s: number, response_s: number): void {
+  private served(service: number, arrival_s: number, completion_s: number): void {
     if (service < 0) return;
     this.totals.served[service]++;
-    this.onServed?.(service, completion_s, response_s);
+    this.onServed?.(service, arrival_s, completion_s);
   }
 
   get runningPods(): number {

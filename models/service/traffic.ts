@@ -132,6 +132,12 @@ export class ServiceTraffic {
   private responseWindow_ms = DEFAULT_RESPONSE_WINDOW_MS;
   /** Scratch for a window's quantiles. */
   private readonly quantiles: number[] = [NaN, NaN];
+  /**
+   * Told of every request a Service with `requests` arrivals completes, with its arrival and
+   * completion time (s) and so its response time: the raw data behind its latency outputs, for
+   * an analysis of one's own (arrival-indexed latency, a histogram) and for the tests.
+   */
+  onResponse: ((state: ServiceState, arrival_s: number, completion_s: number) => void) | null = null;
   /** Services already warned of an endpoint that cannot take per-request arrivals. */
   private readonly warnedFluidEndpoint = new Set<ServiceState>();
 
@@ -164,7 +170,11 @@ export class ServiceTraffic {
       runtime.serveRequestsFor(
         (pod) => this.servicesOfPod(pod).some((s) => s.source?.arrivals === "requests"),
         (pod) => sim.rng.stream(`requests/${pod.metadata.namespace}/${pod.metadata.name}`),
-        (service, completion_s, response_s) => this.ordered[service].responses?.record(completion_s, response_s),
+        (service, arrival_s, completion_s) => {
+          const state = this.ordered[service];
+          state.responses?.record(completion_s, completion_s - arrival_s);
+          if (this.onResponse !== null) this.onResponse(state, arrival_s, completion_s);
+        },
       );
     }
     for (const state of this.ordered) {

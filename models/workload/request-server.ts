@@ -23,8 +23,8 @@ import { drawWork_s, RequestQueue, type RequestQueueParams } from "./request-que
 import { DEFAULT_CFS_PERIOD_MS } from "./service-time.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
 
-/** Told of each request a pod completes: its Service (the index it arrived with), when, and its response time. */
-export type ServedSink = (service: number, completion_s: number, response_s: number) => void;
+/** Told of each request a pod completes: its Service (the index it arrived with), when it arrived and when it completed. */
+export type ServedSink = (service: number, arrival_s: number, completion_s: number) => void;
 
 const INITIAL_RING = 16;
 
@@ -164,7 +164,7 @@ export class RequestServers implements PodServers {
     while (s.count > 0 && s.completion_s[s.head] <= now_s) {
       const i = s.head;
       s.served++;
-      this.onServed(s.service[i], s.completion_s[i], s.completion_s[i] - s.arrival_s[i]);
+      this.onServed(s.service[i], s.arrival_s[i], s.completion_s[i]);
       s.head = (i + 1) % n;
       s.count--;
     }
