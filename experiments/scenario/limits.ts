@@ -25,8 +25,9 @@ export interface Limits {
   /** Most kernel events one run may execute; the run stops with an error past it. */
   events: number;
   /**
-   * Most requests the loads with `arrivals: requests` may offer over the run (each is an event
-   * and a draw; ~1 µs to 2 µs each): their profiles' integral, checked when the scenario loads.
+   * Most requests the loads with `arrivals: requests` may offer over the run (each is an event:
+   * a few million a second of wall time), as their profiles' integral, checked when the
+   * scenario loads.
    */
   requests: number;
 }
