@@ -615,10 +615,14 @@ export class PodRuntime implements ContainerRuntime {
     const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
     const ceiling_mcores = st[b + CEILING];
-    if (ceiling_mcores !== Infinity) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
+    const perRequest = this.requestSlots[slot] === 1;
+    if (ceiling_mcores !== Infinity && !perRequest) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
-    const servers = this.serverOf(slot);
+    const servers: PodServers = perRequest ? this.requests : this.pool;
     servers.step(slot, dt_ms, st[b + RATE]);
+    // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
+    // for its share of the node instead, which is starvation, not throttling (countThrottled).
+    if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
     const s = st[b + SERVICE];
     if (s >= 0) {
       const inc = servers.stepIncrements;
@@ -633,7 +637,8 @@ export class PodRuntime implements ContainerRuntime {
    * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds): the time a pod with a CPU
    * limit runs at that limit with work waiting, over the step about to be integrated: all of it
    * when requests arrive at least as fast as the limit serves them, else until the backlog
-   * drains. A pod held below its limit by a contended node is starved, not throttled.
+   * drains. A pod held below its limit by a contended node is starved, not throttled. (A
+   * per-request pod's worker counts its own: see advanceSlot.)
    */
   private countThrottled(slot: number, ceiling_mcores: number, rate_rps: number, cost_mcore_s: number, dt_ms: number): void {
     const servers = this.serverOf(slot);

@@ -57,6 +57,8 @@ export class RequestQueue {
   private free_s = 0;
   /** Work of the stretches before the present one (all of it done), full-speed seconds. */
   private before_s = 0;
+  /** Time the stretches before the present one spent throttled, s. */
+  private throttledBefore_s = 0;
 
   constructor(p: RequestQueueParams) {
     this.period_s = p.cfsPeriod_ms / 1000;
@@ -84,6 +86,22 @@ export class RequestQueue {
     return this.before_s + this.doneBy(t_s);
   }
 
+  /**
+   * Seconds the worker has had work but no quota left, by `t_s` (not before the last arrival or
+   * quota change): the container's CFS throttled time, cAdvisor's
+   * container_cpu_cfs_throttled_seconds_total. Within a stretch the worker is always either
+   * running or waiting for its next period, so this is the stretch's busy time less its work.
+   */
+  throttled_s(t_s: number): number {
+    return this.throttledBefore_s + this.throttledIn(t_s);
+  }
+
+  private throttledIn(t_s: number): number {
+    const end_s = t_s < this.free_s ? t_s : this.free_s;
+    if (!(end_s > this.start_s)) return 0;
+    return Math.max(0, end_s - this.start_s - this.doneBy(end_s));
+  }
+
   /** Full-speed seconds of work given so far: a request's mark is this right after it was served. */
   get workGiven_s(): number {
     return this.before_s + this.given_s;
@@ -109,6 +127,7 @@ export class RequestQueue {
     if (at_s < this.start_s) at_s = this.start_s;
     const done_s = this.doneBy(at_s);
     const used_s = this.usedAt(at_s);
+    this.throttledBefore_s += this.throttledIn(at_s);
     this.before_s += done_s;
     this.given_s -= done_s;
     this.start_s = at_s;
@@ -120,6 +139,7 @@ export class RequestQueue {
   /** The worker is idle at `t_s`: the present stretch is over and the next starts then. */
   private restart(t_s: number): void {
     const used_s = this.usedAt(t_s);
+    this.throttledBefore_s += this.throttledIn(t_s);
     this.before_s += this.given_s;
     this.given_s = 0;
     this.start_s = t_s;

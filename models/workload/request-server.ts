@@ -36,6 +36,8 @@ class RequestServer {
   offered = 0;
   served = 0;
   dropped = 0;
+  /** Its worker's throttled time as of the last advance, s. */
+  throttled_s = 0;
   cap_mcores: number;
   // Requests in flight, oldest first: a ring of `count` entries from `head`.
   arrival_s = new Float64Array(INITIAL_RING);
@@ -96,6 +98,8 @@ export class RequestServers implements PodServers {
   private readonly servers: (RequestServer | undefined)[] = [];
   /** Always 0: requests are counted as they arrive (the runtime) and complete (the sink). */
   readonly stepIncrements = new Float64Array(3);
+  /** The CFS throttled time (RequestQueue.throttled_s) of the server the last `step` advanced, over that step, s. */
+  stepThrottled_s = 0;
 
   constructor(private readonly onServed: ServedSink) {}
 
@@ -160,6 +164,9 @@ export class RequestServers implements PodServers {
     const s = this.at(slot);
     s.advanced_ms += dt_ms;
     const now_s = s.advanced_ms / 1000;
+    const throttled_s = s.queue.throttled_s(now_s);
+    this.stepThrottled_s = throttled_s - s.throttled_s;
+    s.throttled_s = throttled_s;
     const n = s.arrival_s.length;
     while (s.count > 0 && s.completion_s[s.head] <= now_s) {
       const i = s.head;

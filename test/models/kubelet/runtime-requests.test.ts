@@ -60,6 +60,7 @@ t.test("CPU is what the requests ran by the read, in CFS quota periods", async (
   t.ok(served[0][1] === 1 && Math.abs(served[0][2] - 1.15) < 1e-12, `arrived at 1 s, completed at 1.15 s (${served[0][2]})`);
   t.equal(runtime.totals.offered[0], 1);
   t.equal(runtime.totals.served[0], 1);
+  t.ok(Math.abs(runtime.cpuThrottledSeconds(3000) - 0.05) < 1e-12, "throttled 1.05-1.10 s: 50 ms (CFS throttled time)");
 });
 
 t.test("queue capacity, working set, and requests lost with the pod", async (t) => {

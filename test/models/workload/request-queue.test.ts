@@ -14,6 +14,7 @@ class SteppedWorker {
   now_s = 0;
   done_s = 0;
   given_s = 0;
+  throttled_s = 0;
   private period = -1;
   private used_s = 0;
   readonly completions = new Map<number, number>();
@@ -56,6 +57,7 @@ class SteppedWorker {
         this.used_s += run_s;
         this.done_s += run_s;
       } else if (this.quota_s - this.used_s <= 0) {
+        this.throttled_s += Math.min(t_s, end_s) - this.now_s;
         this.now_s = Math.min(t_s, end_s);
       }
       if (this.done_s >= this.marks[0] - 1e-12) {
@@ -78,6 +80,7 @@ t.test("response times and work done match the period-by-period schedule", async
     let arrival_s = 0;
     let worst_response = 0;
     let worst_done = 0;
+    let worst_throttled = 0;
     const responses: [number, number, number][] = [];
     for (let i = 0; i < 400; i++) {
       arrival_s += rng.exponential(0.007 * cap_mcores) // 70 % of what the cap serves;
@@ -87,6 +90,7 @@ t.test("response times and work done match the period-by-period schedule", async
       if (probe_s > ref.now_s) {
         ref.advanceTo(probe_s);
         worst_done = Math.max(worst_done, Math.abs(queue.workDone_s(probe_s) - ref.done_s));
+        worst_throttled = Math.max(worst_throttled, Math.abs(queue.throttled_s(probe_s) - ref.throttled_s));
       }
       const response_s = queue.serve(arrival_s, work_s);
       const mark = ref.serve(arrival_s, work_s);
@@ -97,6 +101,9 @@ t.test("response times and work done match the period-by-period schedule", async
     t.ok(worst_response < 1e-9, `cap ${cap_mcores}m: response times within 1e-9 s (worst ${worst_response.toExponential(2)})`);
     t.ok(worst_done < 1e-9, `cap ${cap_mcores}m: work done within 1e-9 s (worst ${worst_done.toExponential(2)})`);
     t.ok(Math.abs(queue.workDone_s(arrival_s + 10_000) - ref.given_s) < 1e-9, `cap ${cap_mcores}m: all work done in the end`);
+    t.ok(worst_throttled < 1e-9, `cap ${cap_mcores}m: throttled time within 1e-9 s (worst ${worst_throttled.toExponential(2)}; ${ref.throttled_s.toFixed(1)} s in all)`);
+    t.ok(Math.abs(queue.throttled_s(arrival_s + 10_000) - ref.throttled_s) < 1e-9, `cap ${cap_mcores}m: throttled time in the end`);
+    if (cap_mcores < 1000) t.ok(ref.throttled_s > 0, "(it was throttled)");
   }
 });
 
