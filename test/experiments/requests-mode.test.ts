@@ -306,3 +306,19 @@ load:
     `${f.file("scenario.yaml")}:8 load[0].arrivals: the pods of Deployment web are also endpoints of Service "default/web-admin", whose load is a flow (fluid or poisson arrivals): a pod takes requests one way; give both loads arrivals: requests, or use two Deployments`,
   ]);
 });
+
+t.test("through an Ingress: per-request arrivals split by the canary weight as it moves", async (t) => {
+  // The canary walkthrough (weight 10 → 50 → 100 at 15 and 30 min, 20 requests/s) per request.
+  const loaded = loadScenario(path.join(ROOT, "experiments/scenarios/canary/scenario.yaml"));
+  const config: SimulationConfig = { ...loaded.config!, ingressTraffic: loaded.config!.ingressTraffic!.map((s) => ({ ...s, arrivals: "requests" as const })) };
+  const { output, rows } = run(config);
+  const offered = output.summary.requests_offered;
+  t.ok(Math.abs(offered - 54_000) < 3 * Math.sqrt(54_000), `${offered} requests offered: 20/s for 45 min, within 3 σ`);
+  for (const [from, to, weight] of [[60, 900, 0.1], [960, 1800, 0.5], [1860, 2700, 1]] as const) {
+    const canary = sum(rows.filter((r) => r.name === "web-canary" && r.metric === "rps_offered" && Number(r.time_s) >= from && Number(r.time_s) <= to).map((r) => Number(r.value)));
+    const stable = sum(rows.filter((r) => r.name === "web" && r.metric === "rps_offered" && Number(r.time_s) >= from && Number(r.time_s) <= to).map((r) => Number(r.value)));
+    const n = (canary + stable) * 15;
+    const share = canary / (canary + stable);
+    t.ok(Math.abs(share - weight) <= 3 * Math.sqrt((weight * (1 - weight)) / n) + 1e-9, `${from}-${to} s: canary share ${share.toFixed(3)} for weight ${weight * 100} (${Math.round(n)} requests)`);
+  }
+});
