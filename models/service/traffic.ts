@@ -241,7 +241,8 @@ export class ServiceTraffic {
     const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
-      if (slot < 0) continue;
+      // A per-request pod has no fluid estimate (only behind a Service the loader lets through).
+      if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
       const component = pool.latency(slot, scratchLatency());
@@ -292,7 +293,7 @@ export class ServiceTraffic {
     let n = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
-      if (slot < 0) continue;
+      if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       sum_ms += componentMean_ms(pool.latency(slot, component));
       n++;
     }
