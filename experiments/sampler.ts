@@ -70,6 +70,7 @@ export class Sampler {
   private sample(now_ms: number): void {
     const series = this.series;
     const dt_s = (now_ms - this.lastSample_ms) / 1000;
+    const previous_ms = this.lastSample_ms;
     this.lastSample_ms = now_ms;
     this.runtime.advanceAll(now_ms);
 
@@ -190,7 +191,8 @@ export class Sampler {
       series.add(now_ms, "Service", state.name, "rps_served", rate(totals.served, mark.served));
       series.add(now_ms, "Service", state.name, "rps_dropped", rate(totals.dropped, mark.dropped));
       this.serviceMarks.set(state.key, { offered: totals.offered, served: totals.served, dropped: totals.dropped });
-      const latency = this.traffic.latency(state);
+      // Measured latency (arrivals: requests) is of the requests completed since the last sample.
+      const latency = this.traffic.latency(state, previous_ms);
       series.add(now_ms, "Service", state.name, "latency_p50_ms", round3(latency.p50_ms));
       series.add(now_ms, "Service", state.name, "latency_p95_ms", round3(latency.p95_ms));
     }

@@ -243,6 +243,8 @@ export class ClusterSimulation {
     this.ingress = new IngressRouter(this.sim, this.store, this.events, config.ingressTraffic ?? [], config.traffic, ingressBackends(ingresses));
     this.traffic = new ServiceTraffic(this.sim, this.store, this.runtime, this.events, this.ingress.sources, components.traffic);
     this.ingress.connect(this.traffic);
+    // Readers of measured latency (arrivals: requests): the sampler, over its interval, and Prometheus, over its scrape interval.
+    this.traffic.keepResponsesFor(Math.max(config.sampleInterval_ms, components.prometheus.scrapeInterval_ms));
     const custom = needsCustomMetrics(config)
       ? createCustomMetricsPipeline(this.sim, this.runtime, this.traffic, this.store, { prometheus: components.prometheus, adapter: components.prometheusAdapter })
       : null;

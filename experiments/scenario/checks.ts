@@ -307,6 +307,47 @@ export function checkConsumersNotServing(objects: readonly DecodedObject[], cons
   }
 }
 
+/**
+ * Loads with `arrivals: requests` (by Service, with the site of their `arrivals`) give the pods
+ * behind their Service a per-request server, which takes requests one by one: those pods must
+ * not also be endpoints of a Service whose load is a flow (`fluid`, `poisson`), and no call
+ * graph may reach them or leave them (a callee's load is its callers' rate, and a caller's
+ * latency adds its callees' estimated response times: neither is a per-request quantity).
+ */
+export function checkRequestArrivals(
+  objects: readonly DecodedObject[],
+  perRequest: ReadonlyMap<string, Site>,
+  otherLoads: ReadonlySet<string>,
+  appCalls: ReadonlyMap<string, readonly ObjectRef[]>,
+  report: Report,
+): void {
+  if (perRequest.size === 0) return;
+  for (const [app, calls] of appCalls) {
+    for (const ref of calls) {
+      const site = perRequest.get(formatRef(ref));
+      if (site !== undefined) report.errorAt(site, `Service ${JSON.stringify(formatRef(ref))} is called by app ${JSON.stringify(app)} (its calls): a callee's load is its callers' rate, which per-request arrivals do not model; use arrivals: fluid`);
+    }
+  }
+  const services = objects.filter((o) => o.object.kind === "Service");
+  for (const o of objects) {
+    if (!POD_TEMPLATE_KINDS.has(o.object.kind)) continue;
+    const template = (o.object as unknown as Deployment).spec.template;
+    const namespace = o.object.metadata.namespace ?? "default";
+    const behind = services.filter((svc) => {
+      const selector = (svc.object as unknown as Service).spec.selector;
+      return (svc.object.metadata.namespace ?? "default") === namespace && selector !== null && Object.keys(selector).length > 0 && setSelectorMatches(selector, template.metadata.labels);
+    }).map((svc) => formatRef({ namespace, name: svc.object.metadata.name }));
+    for (const key of behind) {
+      const site = perRequest.get(key);
+      if (site === undefined) continue;
+      const flow = behind.find((k) => otherLoads.has(k));
+      if (flow !== undefined) report.errorAt(site, `the pods of ${o.object.kind} ${o.object.metadata.name} are also endpoints of Service ${JSON.stringify(flow)}, whose load is a flow (fluid or poisson arrivals): a pod takes requests one way; give both loads arrivals: requests, or use two Deployments`);
+      const app = template.metadata.annotations[APP_ANNOTATION];
+      if (app !== undefined && (appCalls.get(app)?.length ?? 0) > 0) report.errorAt(site, `app ${JSON.stringify(app)} of its pods (${o.object.kind} ${o.object.metadata.name}) calls other Services (calls): a call graph is not modelled per request; use arrivals: fluid`);
+    }
+  }
+}
+
 const REQUEST_FIELD = { cpu: "cpu_mcores", memory: "memory_bytes" } as const;
 
 /**

@@ -303,7 +303,7 @@ export interface LoadSpec {
   service?: ObjectRef;
   ingress?: IngressTarget;
   requests: RequestMixSpec[];
-  arrivals: "fluid" | "poisson";
+  arrivals: "fluid" | "poisson" | "requests";
   interval_ms: number;
   spread: "round-robin" | "random";
   profile: ProfileSpec;
@@ -351,9 +351,9 @@ export const load: Codec<LoadSpec> = strictStruct(
     service: doc("The Service that receives the load (name or namespace/name); give this or `ingress`.", opt(objectRef)),
     ingress: doc("An Ingress host and path whose rules route the load to Services (ingress-nginx semantics, canaries included), instead of `service`.", opt(ingressTarget)),
     requests: doc("With `ingress`: shares of the requests that carry canary headers or cookies.", def(array(requestMix), () => [])),
-    arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean.", def(oneOf(["fluid", "poisson"] as const), () => "fluid" as const)),
+    arrivals: doc("`fluid`: the rate itself, as a continuous flow; `poisson`: a Poisson count of requests each interval, with the rate as its mean; `requests`: every request an event (a Poisson process at the rate), each served first-come first-served by one pod under its CFS quota, latency measured from the requests' own response times: exact, for small scenarios (at most `limits.requests` requests over the run; not with a `users` profile or call graphs).", def(oneOf(["fluid", "poisson", "requests"] as const), () => "fluid" as const)),
     interval: doc("With `poisson` arrivals: how often a count is drawn; with a `users` profile: how often the users' rate is re-read from the simulated response time.", def(period, () => 1000)),
-    spread: doc("How requests are shared over the Service's ready pods: evenly, or (poisson arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
+    spread: doc("How requests are shared over the Service's ready pods: evenly (with `requests` arrivals: each to the next pod in turn), or (poisson and requests arrivals) each request to a random pod.", def(oneOf(["round-robin", "random"] as const), () => "round-robin" as const)),
     profile: doc("The offered rate over time: a map with a `type` (see the load profiles below).", req(profile)),
   },
   {

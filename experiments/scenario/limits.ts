@@ -24,6 +24,12 @@ export interface Limits {
   nodes: number;
   /** Most kernel events one run may execute; the run stops with an error past it. */
   events: number;
+  /**
+   * Most requests the loads with `arrivals: requests` may offer over the run (each is an event:
+   * a few million a second of wall time), as their profiles' integral, checked when the
+   * scenario loads.
+   */
+  requests: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -31,6 +37,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   pods: 200_000,
   nodes: 20_000,
   events: 1_000_000_000,
+  requests: 10_000_000,
 };
 
 /** Rows of the time series: duration / sampleInterval (each row holds every pod's and node's sample). */
@@ -45,6 +52,7 @@ export const limits = strictStruct(
     pods: doc("Most pods the manifests may ask for: each workload's replicas, or its HPA's maxReplicas when higher.", opt(int(1, 10_000_000)), () => DEFAULT_LIMITS.pods),
     nodes: doc("Most nodes over all node groups.", opt(int(1, 1_000_000)), () => DEFAULT_LIMITS.nodes),
     events: doc("Most kernel events of one run (checked every simulated hour; past it the run stops with an error).", opt(int(1, Number.MAX_SAFE_INTEGER)), () => DEFAULT_LIMITS.events),
+    requests: doc("Most requests the loads with `arrivals: requests` may offer over the run (the profiles' integral, checked when the scenario loads): each is an event.", opt(int(1, Number.MAX_SAFE_INTEGER)), () => DEFAULT_LIMITS.requests),
   },
   {
     build: (f): Partial<Limits> => ({
@@ -52,6 +60,7 @@ export const limits = strictStruct(
       ...(f.pods !== undefined && { pods: f.pods }),
       ...(f.nodes !== undefined && { nodes: f.nodes }),
       ...(f.events !== undefined && { events: f.events }),
+      ...(f.requests !== undefined && { requests: f.requests }),
     }),
   },
 );

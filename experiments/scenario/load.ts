@@ -14,7 +14,7 @@
 import { isPlainObject } from "../manifests/codec.js";
 import path from "node:path";
 import { RngRegistry } from "../../engine/rng.js";
-import { parseTraceCsv, trace, TraceCsvError, type LoadProfile } from "../../models/workload/load-profiles.js";
+import { integrateRate, parseTraceCsv, trace, TraceCsvError, UsersProfile, type LoadProfile } from "../../models/workload/load-profiles.js";
 import type { TrafficSource } from "../../models/service/traffic.js";
 import type { Diagnostic } from "../manifests/diagnostics.js";
 import { inputPath, readInputFile, shownPath } from "../manifests/input-file.js";
@@ -24,7 +24,7 @@ import type { ProfileSpec } from "./profiles.js";
 import { closest } from "./strict.js";
 import { DEFAULT_PROMETHEUS_CONFIG } from "../../models/prometheus-adapter/prometheus.js";
 import { DEFAULT_ADAPTER_RULES, DEFAULT_EXTERNAL_RULES } from "../../models/prometheus-adapter/adapter.js";
-import { admitScaledObjects, annotateApps, carryAppAnnotations, checkAdapterMetrics, checkDisruptionBudgetSelectors, checkConsumersNotServing, checkPrometheusTriggers, checkQueueTriggers, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
+import { admitScaledObjects, annotateApps, carryAppAnnotations, checkAdapterMetrics, checkDisruptionBudgetSelectors, checkConsumersNotServing, checkPrometheusTriggers, checkQueueTriggers, checkRequestArrivals, checkHpaRequests, checkHpaScaleToZero, checkHpaTargets, checkIngressBackends, checkVpaTargets, checkPodsFit, checkServiceSelectors, findObject, notFound, type AppRefs } from "./checks.js";
 import { resolveRoute } from "../../models/ingress/routing.js";
 import type { Ingress } from "../../models/ingress/types.js";
 import type { IngressTrafficSource } from "../../models/ingress/router.js";
@@ -190,9 +190,20 @@ export function loadScenario(file: string): LoadedScenario {
     const profile = buildProfile(spec.profile, target, seed, loadLayer!, site, report, files);
     if (profile === null) return;
     const how = { profile, arrivals: spec.arrivals, interval_ms: spec.interval_ms, spread: spec.spread };
+    if (spec.arrivals === "requests") checkRequestLoad(profile, fields.duration_ms, limits, site("arrivals"), report);
     if (spec.ingress !== undefined) ingressTraffic.push({ host: spec.ingress.host, path: spec.ingress.path, requests: spec.requests, ...how });
     else traffic.push({ namespace: spec.service!.namespace, service: spec.service!.name, ...how });
   });
+
+  const perRequest = new Map<string, Site>();
+  const flowLoads = new Set<string>();
+  (fields.load ?? []).forEach((spec, i) => {
+    if (spec.service === undefined) return;
+    if (spec.arrivals === "requests") perRequest.set(formatRef(spec.service), itemSite(loadLayer!, "load", i, "arrivals"));
+    else flowLoads.add(formatRef(spec.service));
+  });
+  const appCalls = new Map((fields.apps ?? []).map((a) => [a.profile.name, (a.profile.calls ?? []).map((c) => ({ namespace: c.namespace, name: c.service }))]));
+  checkRequestArrivals(objects, perRequest, flowLoads, appCalls, report);
 
   const queues = buildQueues(fields, from, chain, objects, seed, report, files);
   const controllers = buildControllers(fields, from, report, files);
@@ -237,6 +248,31 @@ export function loadScenario(file: string): LoadedScenario {
     components: fields.components ?? {},
   };
   return { config, scenario, warnings, errors };
+}
+
+/**
+ * A load with `arrivals: requests`: an open-loop profile (a `users` population closes its loop
+ * on the Service's mean response time, which the per-request mode does not estimate), and at
+ * most `limits.requests` requests over the run (its integral, summed an hour at a time so a
+ * huge one stops early), since each request is an event.
+ */
+function checkRequestLoad(profile: LoadProfile, duration_ms: number | undefined, limits: Limits, site: Site, report: Report): void {
+  if (profile instanceof UsersProfile) {
+    report.errorAt(site, "Unsupported value: \"requests\" with a users profile (a closed loop of users is simulated from the Service's mean response time, not per request): use arrivals: fluid");
+    return;
+  }
+  if (duration_ms === undefined) return;
+  let requests = 0;
+  let to_ms = 0;
+  while (to_ms < duration_ms && requests <= limits.requests) {
+    const from_ms = to_ms;
+    to_ms = Math.min(duration_ms, from_ms + 3_600_000);
+    requests += integrateRate(profile, from_ms, to_ms);
+  }
+  if (requests > limits.requests) {
+    const counted = to_ms < duration_ms ? `at least ${Math.round(requests).toLocaleString("en-US")} requests in the first ${to_ms / 3_600_000}h` : `${Math.round(requests).toLocaleString("en-US")} requests over the run`;
+    report.errorAt(site, `${counted} (the profile's integral), more than limits.requests (${limits.requests.toLocaleString("en-US")}): per-request arrivals make every request an event; use arrivals: fluid (or poisson) for a load this large, or raise limits.requests`);
+  }
 }
 
 /**

@@ -20,7 +20,7 @@
 import type { Simulation } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
 import type { ClusterStore } from "../cluster/store.js";
-import type { TrafficSource } from "../service/traffic.js";
+import type { Arrivals, TrafficSource } from "../service/traffic.js";
 import type { LoadProfile } from "../workload/load-profiles.js";
 import { canaryProbability, type RequestClass } from "./canary.js";
 import { resolveRoute, type Route, type ServiceRef } from "./routing.js";
@@ -37,7 +37,7 @@ export interface IngressTrafficSource {
   /** Request classes; the remaining fraction carries no header or cookie. */
   requests: RequestMix[];
   profile: LoadProfile;
-  arrivals: "fluid" | "poisson";
+  arrivals: Arrivals;
   interval_ms: number;
   spread: "round-robin" | "random";
 }

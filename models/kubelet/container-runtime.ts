@@ -6,6 +6,10 @@
  * Each running pod's app container is a fluid server (models/workload/pod-server.ts) in one
  * shared typed-array pool. Time is integrated lazily and exactly: a pod is advanced only when its
  * rate changes, when it starts or stops, or when cAdvisor samples its node; no per-second ticks.
+ * A pod behind a Service with `arrivals: requests` gets a per-request server instead
+ * (models/workload/request-server.ts), chosen when it starts (`serveRequestsFor`): the runtime
+ * drives both through one interface (models/workload/pod-servers.ts PodServers), so sharing,
+ * counters and OOM kills below are the same for both; only arrivals differ (`arriveRequest`).
  *
  * Node CPU is shared by CFS weights (cpu-shares.ts). Each pod has a demand: its limit (its
  * ceiling) while it has a backlog, else min(rate x cost, ceiling). While the node's demands fit
@@ -30,7 +34,10 @@
 import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import { resized } from "../../engine/typed-arrays.js";
 import type { Pod, ResourceRequirements } from "../cluster/types.js";
-import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
+import type { RandomStream } from "../../engine/rng.js";
+import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED, type PodServerParams } from "../workload/pod-server.js";
+import type { PodServers } from "../workload/pod-servers.js";
+import { RequestServers, type ServedSink } from "../workload/request-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
 import { milliCpuToShares, waterFill } from "./cpu-shares.js";
@@ -141,6 +148,14 @@ export class TrafficTotals {
 export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
   readonly totals = new TrafficTotals();
+  /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
+  readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
+  /** 1 where the slot's server is a per-request one. */
+  private requestSlots = new Uint8Array(256);
+  /** Set by `serveRequestsFor`: which pods get a per-request server, and what they report to. */
+  private perRequest: ((pod: Pod) => boolean) | null = null;
+  private workStream: ((pod: Pod) => RandomStream) | null = null;
+  private onServed: ServedSink | null = null;
   /** Issued as pods start, retired as they stop; a running pod's slot is its handle's index. */
   readonly handles = new PodHandles();
   private readonly nodes: NodeSlots[] = [];
@@ -193,6 +208,34 @@ export class PodRuntime implements ContainerRuntime {
   killOnOom(clock: Pick<Simulation, "scheduleAt" | "cancel">, onOomKill: (pod: Pod, containerName: string, now_ms: number) => void): void {
     this.oomClock = clock;
     this.onOomKill = onOomKill;
+  }
+
+  /**
+   * From now on a pod for which `perRequest` holds (it is behind a Service with `arrivals:
+   * requests`) gets a per-request server, drawing its requests' work from `workStream(pod)`;
+   * every request such a pod completes is reported to `onServed` (the Service's latency).
+   */
+  serveRequestsFor(perRequest: (pod: Pod) => boolean, workStream: (pod: Pod) => RandomStream, onServed: ServedSink): void {
+    this.perRequest = perRequest;
+    this.workStream = workStream;
+    this.onServed = onServed;
+  }
+
+  /** The server of the pod in `slot` (a running pod's): fluid or per-request. */
+  serverOf(slot: number): PodServers {
+    return this.requestSlots[slot] === 1 ? this.requests : this.pool;
+  }
+
+  /** Whether the pod in `slot` has a per-request server. */
+  isPerRequest(slot: number): boolean {
+    return this.requestSlots[slot] === 1;
+  }
+
+  /** A per-request pod completed a request: counted as served for its Service, and reported. */
+  private served(service: number, arrival_s: number, completion_s: number): void {
+    if (service < 0) return;
+    this.totals.served[service]++;
+    this.onServed?.(service, arrival_s, completion_s);
   }
 
   get runningPods(): number {
@@ -255,7 +298,7 @@ export class PodRuntime implements ContainerRuntime {
     const slot = handleIndex(handle);
     this.ensureSlots(this.handles.capacity);
     this.nodeOfSlot[slot] = nodeIndex;
-    this.pool.addAt(slot, {
+    const params: PodServerParams = {
       cost_mcore_s: Math.max(app.cpuPerRequest_mcore_s, 1e-9),
       cap_mcores: Math.max(0, limit_mcores - app.baselineCpu_mcores),
       queueCapacity_requests: app.queueCapacity_requests,
@@ -263,7 +306,14 @@ export class PodRuntime implements ContainerRuntime {
       memoryPerRequest_bytes: app.memoryPerInflight_bytes,
       ...(app.serviceTime !== undefined && { serviceTime: app.serviceTime }),
       ...(app.serviceTimeCv !== undefined && { serviceTimeCv: app.serviceTimeCv }),
-    });
+    };
+    if (this.perRequest !== null && this.perRequest(pod)) {
+      this.requests.addAt(slot, params, this.workStream!(pod), now_ms);
+      this.requestSlots[slot] = 1;
+    } else {
+      this.pool.addAt(slot, params);
+      this.requestSlots[slot] = 0;
+    }
     const running: RunningPod = {
       handle, slot, started_ms: now_ms, app,
       pod, nodeIndex, limit_mcores,
@@ -315,11 +365,13 @@ export class PodRuntime implements ContainerRuntime {
     node.baseline_mcores -= running.app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     const b = running.slot * SLOT_FIELDS;
     node.demandSum_mcores -= this.slotState[b + DEMAND];
-    // Requests still queued in the pod are lost with it: count them as dropped.
+    // Requests still queued in the pod (for a per-request pod, in flight) are lost with it: count them as dropped.
+    const servers = this.serverOf(running.slot);
     const serviceIndex = this.slotState[b + SERVICE];
-    if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += this.pool.queue_requests(running.slot);
+    if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += servers.abandoned_requests(running.slot);
     this.cancelOomKill(running.slot);
-    this.pool.remove(running.slot);
+    servers.remove(running.slot);
+    this.requestSlots[running.slot] = 0;
     this.handles.retire(running.handle);
     this.share(node, now_ms);
   }
@@ -339,7 +391,7 @@ export class PodRuntime implements ContainerRuntime {
     const st = this.slotState;
     this.advanceSlot(slot, now_ms);
     const memoryLimit_bytes = resources.limits.memory_bytes ?? Infinity;
-    const workingSet_bytes = Math.round(this.pool.memory_bytes(slot));
+    const workingSet_bytes = Math.round(this.serverOf(slot).memory_bytes(slot));
     if (memoryLimit_bytes < st[b + MEMORY_LIMIT] && workingSet_bytes > memoryLimit_bytes) {
       return `attempting to set memory limit (${memoryLimit_bytes}) below current usage (${workingSet_bytes})`;
     }
@@ -351,7 +403,7 @@ export class PodRuntime implements ContainerRuntime {
     st[b + MEMORY_LIMIT] = memoryLimit_bytes;
     // An uncontended node's pods run up to their ceiling; share() then changes nothing unless
     // the new demand no longer fits (or the node was contended), when it water-fills again.
-    if (!node.contended) this.pool.setCpuCap(slot, st[b + CEILING]);
+    if (!node.contended) this.serverOf(slot).setCpuCap(slot, st[b + CEILING]);
     this.updateDemand(node, slot);
     this.share(node, now_ms);
     this.scheduleOomKill(slot, now_ms);
@@ -362,6 +414,7 @@ export class PodRuntime implements ContainerRuntime {
   private ensureSlots(slots: number): void {
     if (slots * SLOT_FIELDS > this.slotState.length) this.slotState = resized(this.slotState, Math.max(slots * SLOT_FIELDS, 2 * this.slotState.length));
     if (slots > this.nodeOfSlot.length) this.nodeOfSlot = resized(this.nodeOfSlot, Math.max(slots, 2 * this.nodeOfSlot.length));
+    if (slots > this.requestSlots.length) this.requestSlots = resized(this.requestSlots, Math.max(slots, 2 * this.requestSlots.length));
   }
 
   /** Sets the request rate routed to a running pod from now on. */
@@ -405,6 +458,26 @@ export class PodRuntime implements ContainerRuntime {
   }
 
   /**
+   * One request of the Service with index `serviceIndex` reaches the per-request pod in `slot`
+   * (a running pod's) at `arrival_s`, within the millisecond that ends at `now_ms`: counted as
+   * offered, and as dropped when the pod's queue is full. Returns whether it was admitted. Its
+   * demand for the node's CPU is left to the next advance that looks (as a fluid pod's backlog
+   * is), so a busy node is not re-divided at every request.
+   */
+  arriveRequest(slot: number, arrival_s: number, serviceIndex: number, now_ms: number): boolean {
+    this.advanceSlot(slot, now_ms);
+    this.totals.ensure(serviceIndex);
+    this.totals.offered[serviceIndex]++;
+    if (!this.requests.arrive(slot, arrival_s, serviceIndex)) {
+      this.totals.dropped[serviceIndex]++;
+      return false;
+    }
+    // One more request in flight: the working set may just have crossed the memory limit.
+    if (this.slotState[slot * SLOT_FIELDS + MEMORY_LIMIT] !== Infinity) this.scheduleOomKill(slot, now_ms);
+    return true;
+  }
+
+  /**
    * (Re)schedules the pod's OOM kill for when its working set will exceed its memory limit on its
    * present course (it was advanced to `now_ms`); none without a limit, without `killOnOom`, or
    * when it never will.
@@ -414,7 +487,7 @@ export class PodRuntime implements ContainerRuntime {
     const b = slot * SLOT_FIELDS;
     const limit_bytes = st[b + MEMORY_LIMIT];
     if (this.oomClock === null || limit_bytes === Infinity) return;
-    const after_s = this.pool.memoryLimitCrossing_s(slot, st[b + RATE], limit_bytes);
+    const after_s = this.serverOf(slot).memoryLimitCrossing_s(slot, st[b + RATE], limit_bytes);
     const at_ms = after_s === Infinity ? Infinity : Math.ceil(now_ms + after_s * 1000);
     if (at_ms === st[b + OOM_AT]) return;
     this.cancelOomKill(slot);
@@ -438,7 +511,7 @@ export class PodRuntime implements ContainerRuntime {
     this.slotState[b + OOM_AT] = Infinity;
     if (!this.handles.isCurrent(handle)) return;
     this.advanceSlot(slot, now_ms);
-    if (Math.round(this.pool.memory_bytes(slot)) > this.slotState[b + MEMORY_LIMIT]) {
+    if (Math.round(this.serverOf(slot).memory_bytes(slot)) > this.slotState[b + MEMORY_LIMIT]) {
       const running = this.podInSlot(slot);
       this.onOomKill!(running.pod, running.containerNames[0], now_ms);
       return;
@@ -482,7 +555,7 @@ export class PodRuntime implements ContainerRuntime {
       const b = slot * SLOT_FIELDS;
       const alive_ms = now_ms - st[b + STARTED];
       st[b + APP_CPU] = this.appCpuAt_mcore_ms(slot, now_ms);
-      st[b + APP_MEMORY] = Math.round(this.pool.memory_bytes(slot));
+      st[b + APP_MEMORY] = Math.round(this.serverOf(slot).memory_bytes(slot));
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
       this.updateDemand(node, slot);
@@ -506,7 +579,7 @@ export class PodRuntime implements ContainerRuntime {
    */
   appCpuAt_mcore_ms(slot: number, now_ms: number): number {
     const b = slot * SLOT_FIELDS;
-    return this.pool.cpuUsed_mcore_ms(slot) + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
+    return this.serverOf(slot).cpuUsed_mcore_ms(slot) + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
   }
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {
@@ -542,12 +615,17 @@ export class PodRuntime implements ContainerRuntime {
     const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
     const ceiling_mcores = st[b + CEILING];
-    if (ceiling_mcores !== Infinity) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
+    const perRequest = this.requestSlots[slot] === 1;
+    if (ceiling_mcores !== Infinity && !perRequest) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
-    this.pool.step(slot, dt_ms, st[b + RATE]);
+    const servers: PodServers = perRequest ? this.requests : this.pool;
+    servers.step(slot, dt_ms, st[b + RATE]);
+    // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
+    // for its share of the node instead, which is starvation, not throttling (countThrottled).
+    if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
     const s = st[b + SERVICE];
     if (s >= 0) {
-      const inc = this.pool.stepIncrements;
+      const inc = servers.stepIncrements;
       this.totals.offered[s] += inc[STEP_OFFERED];
       this.totals.served[s] += inc[STEP_SERVED];
       this.totals.dropped[s] += inc[STEP_DROPPED];
@@ -559,13 +637,15 @@ export class PodRuntime implements ContainerRuntime {
    * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds): the time a pod with a CPU
    * limit runs at that limit with work waiting, over the step about to be integrated: all of it
    * when requests arrive at least as fast as the limit serves them, else until the backlog
-   * drains. A pod held below its limit by a contended node is starved, not throttled.
+   * drains. A pod held below its limit by a contended node is starved, not throttled. (A
+   * per-request pod's worker counts its own: see advanceSlot.)
    */
   private countThrottled(slot: number, ceiling_mcores: number, rate_rps: number, cost_mcore_s: number, dt_ms: number): void {
-    const mu = this.pool.serviceRate_rps(slot);
+    const servers = this.serverOf(slot);
+    const mu = servers.serviceRate_rps(slot);
     if (mu * Math.max(cost_mcore_s, 1e-9) < ceiling_mcores * (1 - 1e-12)) return;
     const dt_s = dt_ms / 1000;
-    this.throttled_s += rate_rps >= mu ? dt_s : Math.min(dt_s, this.pool.queue_requests(slot) / (mu - rate_rps));
+    this.throttled_s += rate_rps >= mu ? dt_s : Math.min(dt_s, servers.queue_requests(slot) / (mu - rate_rps));
   }
 
   /** Seconds pods spent throttled at their CPU limit (countThrottled), summed over pods, up to `now_ms`. */
@@ -582,7 +662,7 @@ export class PodRuntime implements ContainerRuntime {
   private updateDemand(node: NodeSlots, slot: number): void {
     const st = this.slotState;
     const b = slot * SLOT_FIELDS;
-    const backlogged = this.pool.queue_requests(slot) > 0;
+    const backlogged = this.serverOf(slot).queue_requests(slot) > 0;
     const wanted_mcores = st[b + RATE] * st[b + CPU_PER_REQUEST];
     // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
     const ceiling_mcores = Math.min(st[b + CEILING], node.allocatable_mcores);
@@ -604,7 +684,7 @@ export class PodRuntime implements ContainerRuntime {
       // Uncontended pods already have their ceiling (a new pod starts with it).
       if (!node.contended) return;
       for (let i = 0; i < n; i++) this.advanceSlot(slots[i], now_ms);
-      for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], st[slots[i] * SLOT_FIELDS + CEILING]);
+      for (let i = 0; i < n; i++) this.serverOf(slots[i]).setCpuCap(slots[i], st[slots[i] * SLOT_FIELDS + CEILING]);
       node.contended = false;
       this.scheduleOomKills(node, now_ms);
       return;
@@ -616,7 +696,7 @@ export class PodRuntime implements ContainerRuntime {
       this.weight[i] = st[slots[i] * SLOT_FIELDS + WEIGHT];
     }
     waterFill(n, this.demand, this.weight, capacity_mcores, this.allocation, this.order);
-    for (let i = 0; i < n; i++) this.pool.setCpuCap(slots[i], this.allocation[i]);
+    for (let i = 0; i < n; i++) this.serverOf(slots[i]).setCpuCap(slots[i], this.allocation[i]);
     node.contended = true;
     this.scheduleOomKills(node, now_ms);
   }

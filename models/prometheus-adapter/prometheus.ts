@@ -203,7 +203,6 @@ export class Prometheus {
       this.serviceTargets.set(state.key, target);
       this.targets.push(target);
     }
-    const pool = this.runtime.pool;
     let sawPod = false;
     let sawPodWithService = false;
     let sawService = false;
@@ -220,7 +219,8 @@ export class Prometheus {
             target.labels.service = this.serviceOf(target.pod!);
           }
           const slot = running.slot;
-          this.append(target, now_ms, Math.floor(pool.served_requests(slot)), Math.floor(pool.dropped_requests(slot)), pool.queue_requests(slot), NaN);
+          const server = this.runtime.serverOf(slot);
+          this.append(target, now_ms, Math.floor(server.served_requests(slot)), Math.floor(server.dropped_requests(slot)), server.queue_requests(slot), NaN);
           sampled = true;
           sawPod = true;
           if (target.labels.service !== "") sawPodWithService = true;
@@ -228,7 +228,7 @@ export class Prometheus {
       } else {
         if (target.slot < 0) target.slot = this.allocSlot();
         const totals = this.traffic.totals(target.service!, now_ms);
-        this.append(target, now_ms, Math.floor(totals.offered), Math.floor(totals.dropped), totals.queued, this.traffic.latency(target.service!).p95_ms / 1000);
+        this.append(target, now_ms, Math.floor(totals.offered), Math.floor(totals.dropped), totals.queued, this.traffic.latency(target.service!, now_ms - this.config.scrapeInterval_ms).p95_ms / 1000);
         sampled = true;
         sawService = true;
       }

@@ -14,13 +14,21 @@
  *   integral over the interval) is spread over the endpoints: evenly for round-robin (the
  *   remainder rotating), independently at random for `random`; each pod then sees its count
  *   as a constant rate over the interval.
+ * - `requests` arrivals: every request an event, the Poisson process of the profile's rate drawn
+ *   on the Service's stream `arrivals/<ns>/<name>` (load-profiles.ts nextPoissonArrival_ms),
+ *   each sent to one ready endpoint (round-robin: the next in turn; random: uniform on the
+ *   Service's stream) whose pod serves it with a per-request server (FIFO under its CFS quota:
+ *   models/workload/request-server.ts); the runtime gives such a pod that server when it starts.
+ *   Latency is then read from the response times of the requests completed in the reader's
+ *   window (response-log.ts), not estimated. Each endpoint's share of the rate is still handed
+ *   to its pod, as the demand the node's CPU sharing sees.
  * Requests offered while a Service has no endpoints are dropped (connection refused).
  *
  * A `users` profile is a closed population (Locust): each user waits for its response before
  * thinking and sending the next, so the Service re-reads its rate every `interval_ms` from its
  * endpoints' simulated mean response time (UsersProfile.closedLoopRate_rps).
  */
-import type { Simulation } from "../../engine/index.js";
+import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import type { RandomStream } from "../../engine/rng.js";
 import type { EventLog } from "../cluster/events.js";
 import { selectPodsBySet } from "../cluster/pod-index.js";
@@ -31,17 +39,21 @@ import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
-import { integrateRate, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
+import { integrateRate, nextPoissonArrival_ms, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
 import type { AppProfile, ServiceCall } from "../workload/app-profile.js";
 import { componentMean_ms, componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
 import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
+import { ResponseLog } from "./response-log.js";
+
+/** How a Service's load reaches its pods (see the header). */
+export type Arrivals = "fluid" | "poisson" | "requests";
 
 export interface TrafficSource {
   namespace: string;
   service: string;
   profile: LoadProfile;
-  arrivals: "fluid" | "poisson";
+  arrivals: Arrivals;
   /** Poisson arrivals: how often counts are drawn. */
   interval_ms: number;
   spread: "round-robin" | "random";
@@ -81,10 +93,25 @@ export interface ServiceState {
   noEndpoints_ms: number;
   rng: RandomStream;
   rotation: number;
+  /** `requests` arrivals: the process's stream, its next arrival (exact ms; Infinity: none) and the event that delivers it. */
+  arrivalStream: RandomStream | null;
+  nextArrival_ms: number;
+  arrivalEvent: ScheduledEvent | null;
+  /** `requests` arrivals: the latest arrival (offered, whatever became of it), ms. */
+  lastArrival_ms: number;
+  /** `requests` arrivals: the response times of its requests as its pods complete them. */
+  responses: ResponseLog | null;
 }
 
 /** How many Services deep calls are followed (a cycle of calls is cut there). */
 const MAX_CALL_DEPTH = 32;
+
+/**
+ * The longest window a reader asks for a requests-mode Service's latency over, until told
+ * (`keepResponsesFor`): the simulator says its sample interval or Prometheus' scrape interval.
+ */
+const DEFAULT_RESPONSE_WINDOW_MS = 60_000;
+const LATENCY_QUANTILES: readonly number[] = [0.5, 0.95];
 
 export class ServiceTraffic {
   private readonly services = new Map<string, ServiceState>();
@@ -101,6 +128,18 @@ export class ServiceTraffic {
   /** Scratch for `servicesOfPod`. */
   private readonly podServices: ServiceState[] = [];
   private readonly endpointQueue: WorkQueue;
+  /** See DEFAULT_RESPONSE_WINDOW_MS. */
+  private responseWindow_ms = DEFAULT_RESPONSE_WINDOW_MS;
+  /** Scratch for a window's quantiles. */
+  private readonly quantiles: number[] = [NaN, NaN];
+  /**
+   * Told of every request a Service with `requests` arrivals completes, with its arrival and
+   * completion time (s) and so its response time: the raw data behind its latency outputs, for
+   * an analysis of one's own (arrival-indexed latency, a histogram) and for the tests.
+   */
+  onResponse: ((state: ServiceState, arrival_s: number, completion_s: number) => void) | null = null;
+  /** Services already warned of an endpoint that cannot take per-request arrivals. */
+  private readonly warnedFluidEndpoint = new Set<ServiceState>();
 
   constructor(
     private readonly sim: Simulation,
@@ -127,9 +166,28 @@ export class ServiceTraffic {
       // leaving the selector must leave the endpoints too), in `ordered` order.
       for (const state of this.servicesOfPod(pod)) this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
     });
+    if (this.ordered.some((s) => s.source?.arrivals === "requests")) {
+      runtime.serveRequestsFor(
+        (pod) => this.servicesOfPod(pod).some((s) => s.source?.arrivals === "requests"),
+        (pod) => sim.rng.stream(`requests/${pod.metadata.namespace}/${pod.metadata.name}`),
+        (service, arrival_s, completion_s) => {
+          const state = this.ordered[service];
+          state.responses?.record(completion_s, completion_s - arrival_s);
+          if (this.onResponse !== null) this.onResponse(state, arrival_s, completion_s);
+        },
+      );
+    }
     for (const state of this.ordered) {
       if (!state.source) continue;
-      if (state.source.arrivals === "poisson") {
+      if (state.source.arrivals === "requests") {
+        // The scenario loader refuses it with the file and line; this guards the library API.
+        if (state.source.profile instanceof UsersProfile) throw new RangeError(`Service ${state.key}: arrivals "requests" cannot take a users profile (a closed loop is simulated from the mean response time): use "fluid"`);
+        state.arrivalStream = sim.rng.stream(`arrivals/${state.key}`);
+        state.responses = new ResponseLog(this.responseWindow_ms / 1000);
+        // The profile's changes still set the rate each endpoint is expected to get (its demand).
+        this.sim.schedule(0, (now_ms) => this.onProfileChange(state, now_ms));
+        this.sim.schedule(0, (now_ms) => this.drawArrival(state, now_ms, now_ms));
+      } else if (state.source.arrivals === "poisson") {
         this.sim.every(state.source.interval_ms, (now_ms) => this.apply(state, now_ms), { phase_ms: 0 });
       } else {
         this.sim.schedule(0, (now_ms) => this.onProfileChange(state, now_ms));
@@ -159,7 +217,7 @@ export class ServiceTraffic {
     let queued = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
-      if (slot >= 0) queued += this.runtime.pool.queue_requests(slot);
+      if (slot >= 0) queued += this.runtime.serverOf(slot).queue_requests(slot);
     }
     return {
       offered: totals.offered[state.index] + state.offeredNoEndpoints,
@@ -172,15 +230,19 @@ export class ServiceTraffic {
   /**
    * Response-time p50 and p95 (ms) of requests arriving now, over the Service's endpoints
    * weighted by the traffic each gets; NaN without endpoints or traffic. Call
-   * `runtime.advanceAll(now_ms)` first so queues are current.
+   * `runtime.advanceAll(now_ms)` first so queues are current. With `requests` arrivals, those of
+   * the requests completed after `since_ms` (by default the longest window kept) up to now,
+   * NaN when none was offered in that window or none completed.
    */
-  latency(state: ServiceState): { p50_ms: number; p95_ms: number } {
+  latency(state: ServiceState, since_ms?: number): { p50_ms: number; p95_ms: number } {
+    if (state.responses !== null) return this.measuredLatency(state, since_ms ?? this.sim.now_ms - this.responseWindow_ms);
     const pods: PodLatency[] = [];
     const pool = this.runtime.pool;
     const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
-      if (slot < 0) continue;
+      // A per-request pod has no fluid estimate (only behind a Service the loader lets through).
+      if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
       const component = pool.latency(slot, scratchLatency());
@@ -190,6 +252,27 @@ export class ServiceTraffic {
     }
     const components = mixtureComponents(pods);
     return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
+  }
+
+  /**
+   * Tells the Services with `requests` arrivals the longest window (ms, up to the present) that
+   * any reader will ask their latency over: they keep their requests' response times that long.
+   */
+  keepResponsesFor(window_ms: number): void {
+    this.responseWindow_ms = window_ms;
+    for (const state of this.ordered) if (state.responses !== null) state.responses.keep_s = window_ms / 1000;
+  }
+
+  /** `latency` of a requests-mode Service: the quantiles of what completed in (since_ms, now]. */
+  private measuredLatency(state: ServiceState, since_ms: number): { p50_ms: number; p95_ms: number } {
+    const now_ms = this.sim.now_ms;
+    const log = state.responses!;
+    log.forget((now_ms - this.responseWindow_ms) / 1000);
+    // Reported only where traffic was offered, as the fluid estimate is.
+    if (!(state.lastArrival_ms > since_ms)) return { p50_ms: NaN, p95_ms: NaN };
+    const q = this.quantiles;
+    log.quantiles(since_ms / 1000, now_ms / 1000, LATENCY_QUANTILES, q);
+    return { p50_ms: q[0] * 1000, p95_ms: q[1] * 1000 };
   }
 
   /**
@@ -210,7 +293,7 @@ export class ServiceTraffic {
     let n = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
-      if (slot < 0) continue;
+      if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       sum_ms += componentMean_ms(pool.latency(slot, component));
       n++;
     }
@@ -244,6 +327,16 @@ export class ServiceTraffic {
   reapply(namespace: string, name: string, now_ms: number): void {
     const state = this.get(namespace, name);
     if (state?.source?.arrivals === "fluid") this.apply(state, now_ms);
+    if (state?.source?.arrivals === "requests") {
+      this.apply(state, now_ms);
+      // The pending arrival was drawn at the old rate; by memorylessness one drawn afresh from
+      // now is the process at the new rate (one due within this millisecond stands).
+      if (state.nextArrival_ms > now_ms) {
+        if (state.arrivalEvent !== null) this.sim.cancel(state.arrivalEvent);
+        state.arrivalEvent = null;
+        this.drawArrival(state, now_ms, now_ms);
+      }
+    }
   }
 
   private state(namespace: string, name: string): ServiceState {
@@ -255,6 +348,7 @@ export class ServiceTraffic {
         endpoints: [], endpointHandles: new Float64Array(0),
         rate_rps: 0, ownRate_rps: 0, incoming: new Map(), calls: [], droppedNoEndpoints: 0, offeredNoEndpoints: 0, noEndpoints_ms: this.sim.now_ms,
         rng: this.sim.rng.stream(`service/${key}`), rotation: 0,
+        arrivalStream: null, nextArrival_ms: Infinity, arrivalEvent: null, lastArrival_ms: -Infinity, responses: null,
       };
       this.services.set(key, state);
       this.ordered.push(state);
@@ -293,7 +387,7 @@ export class ServiceTraffic {
       this.events.emit(now_ms, "endpoint-controller", "Service", state.name, "Warning", "NoEndpoints",
         `Service ${state.key} has no ready endpoints: its traffic is dropped`);
     }
-    if ((state.source?.arrivals ?? "fluid") === "fluid") this.spread(state, now_ms);
+    if ((state.source?.arrivals ?? "fluid") !== "poisson") this.spread(state, now_ms);
     this.propagateCalls(state, now_ms, 0);
   }
 
@@ -406,7 +500,8 @@ export class ServiceTraffic {
     const endpoints = state.endpoints;
     const n = endpoints.length;
     if (n === 0) return;
-    if (!source || source.arrivals === "fluid") {
+    if (!source || source.arrivals !== "poisson") {
+      // Fluid: the flow itself. Requests: what each endpoint is expected to get (its demand).
       const share = state.rate_rps / n;
       for (let i = 0; i < n; i++) this.setEndpointRate(state, i, share, now_ms);
       return;
@@ -450,8 +545,68 @@ export class ServiceTraffic {
     if (slot >= 0) this.runtime.setSlotArrivalRate(slot, rate_rps, state.index, now_ms);
   }
 
+  /**
+   * `requests` arrivals: draws the Service's next arrival after `from_ms` (the last one's exact
+   * time) and schedules its event, reusing the event object of the one just delivered.
+   */
+  private drawArrival(state: ServiceState, from_ms: number, now_ms: number): void {
+    const next_ms = nextPoissonArrival_ms(state.source!.profile, from_ms, state.arrivalStream!);
+    state.nextArrival_ms = next_ms;
+    if (next_ms === Infinity) return;
+    // The kernel's clock is in whole ms: the event runs in the millisecond the arrival falls in.
+    const at_ms = Math.max(now_ms, Math.ceil(next_ms));
+    const event = state.arrivalEvent;
+    if (event !== null && event.heapIndex < 0 && !event.cancelled) this.sim.reschedule(event, at_ms);
+    else state.arrivalEvent = this.sim.scheduleAt(at_ms, (t) => this.onArrival(state, t));
+  }
+
+  /** `requests` arrivals: one request arrives (at its exact time, within this millisecond). */
+  private onArrival(state: ServiceState, now_ms: number): void {
+    const arrival_ms = state.nextArrival_ms;
+    state.lastArrival_ms = arrival_ms;
+    this.routeRequest(state, arrival_ms / 1000, now_ms);
+    this.drawArrival(state, arrival_ms, now_ms);
+  }
+
+  /**
+   * Sends one request to an endpoint (round-robin: the next in turn; random: uniform), as
+   * kube-proxy picks a backend per connection; refused (dropped) without a ready endpoint, and
+   * dropped by the pod when its queue is full.
+   */
+  private routeRequest(state: ServiceState, arrival_s: number, now_ms: number): void {
+    const n = state.endpoints.length;
+    let slot = -1;
+    if (n > 0) {
+      let i: number;
+      if (state.source!.spread === "random") i = state.rng.integer(0, n - 1);
+      else {
+        i = state.rotation % n;
+        state.rotation = (i + 1) % n;
+      }
+      slot = this.endpointSlot(state, i);
+      if (slot >= 0 && !this.runtime.isPerRequest(slot)) {
+        // Started before any Service with per-request arrivals selected it: it has no queue of
+        // requests to join, so the request is refused as by a pod that does not listen.
+        if (!this.warnedFluidEndpoint.has(state)) {
+          this.warnedFluidEndpoint.add(state);
+          this.events.emit(now_ms, "kubesim", "Service", state.name, "Warning", "FluidEndpoint",
+            `pod ${state.endpoints[i].metadata.name} of Service ${state.key} was started without a per-request server (its Services had no requests arrivals then): the requests sent to it are dropped`);
+        }
+        slot = -1;
+      }
+    }
+    if (slot < 0) {
+      state.offeredNoEndpoints++;
+      state.droppedNoEndpoints++;
+      return;
+    }
+    this.runtime.arriveRequest(slot, arrival_s, state.index, now_ms);
+  }
+
   /** Integrates the traffic dropped while the Service had no endpoints up to `now_ms`. */
   private integrateNoEndpoints(state: ServiceState, now_ms: number): void {
+    // Per-request arrivals count each refused request as it comes (routeRequest).
+    if (state.responses !== null) return;
     if (state.endpoints.length === 0 && now_ms > state.noEndpoints_ms) {
       const lost = (state.rate_rps * (now_ms - state.noEndpoints_ms)) / 1000;
       state.offeredNoEndpoints += lost;

@@ -550,3 +550,27 @@ export class PoissonArrivals {
 export function poisson(profile: LoadProfile, stream: RandomStream): PoissonArrivals {
   return new PoissonArrivals(profile, stream);
 }
+
+/**
+ * The first arrival after `from_ms` of a Poisson process whose rate is the profile's, in ms
+ * (fractional: the exact instant); Infinity when the rate stays 0 for good. Within each piece
+ * of the profile the rate is constant, so a piece's first arrival is an exponential wait from
+ * its start (or from `from_ms`); one that would fall past the piece's end is discarded and the
+ * next piece drawn afresh, which by memorylessness is the same process (exact, not thinned).
+ */
+export function nextPoissonArrival_ms(profile: LoadProfile, from_ms: number, stream: RandomStream): number {
+  let t_ms = from_ms;
+  for (let pieces = 0; pieces < MAX_SEGMENTS_PER_INTEGRAL; pieces++) {
+    const rate_rps = profile.rateAt(t_ms);
+    if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`nextPoissonArrival_ms: the profile gave an invalid rate ${rate_rps} at ${t_ms} ms`);
+    const end_ms = profile.nextChangeAfter(t_ms);
+    if (rate_rps > 0) {
+      const at_ms = t_ms + stream.exponential(rate_rps) * 1000;
+      if (at_ms < end_ms) return at_ms;
+    }
+    if (end_ms === Infinity) return Infinity;
+    if (!(end_ms > t_ms)) throw new Error(`nextPoissonArrival_ms: profile returned next change ${end_ms} not after ${t_ms}`);
+    t_ms = end_ms;
+  }
+  throw new RangeError(`nextPoissonArrival_ms: no arrival within ${MAX_SEGMENTS_PER_INTEGRAL} pieces of the profile after ${from_ms} ms`);
+}

@@ -29,6 +29,7 @@
  */
 import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
+import type { PodServers } from "./pod-servers.js";
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
   DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
@@ -173,7 +174,7 @@ const THIRD_MOMENT = 20; // E[S³]/E[S]³
 const STRIDE = 24;
 
 /** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
-export class PodServerPool {
+export class PodServerPool implements PodServers {
   private capacity: number;
   private liveCount = 0;
   private freeList: number[] = [];
@@ -405,6 +406,11 @@ export class PodServerPool {
   queue_requests(id: number): number {
     this.check(id);
     return this.state[id * STRIDE + QUEUE];
+  }
+
+  /** Requests lost if the pod stopped now: its fluid queue (what is in service is counted served). */
+  abandoned_requests(id: number): number {
+    return this.queue_requests(id);
   }
 
   offered_requests(id: number): number {

@@ -17,6 +17,7 @@ const PINS = path.join(HERE, "golden-digests.json");
 const SCENARIOS = [
   "experiments/scenarios/php-apache/scenario.yaml",
   "experiments/scenarios/php-apache/tuned.yaml",
+  "experiments/scenarios/php-apache/requests.yaml",
   "experiments/scenarios/diurnal/scenario.yaml",
   "experiments/scenarios/spiky/scenario.yaml",
 ];
