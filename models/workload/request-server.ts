@@ -211,10 +211,6 @@ export class RequestServers implements PodServers {
     return this.at(slot).count;
   }
 
-  inFlight_requests(slot: number): number {
-    return this.at(slot).count;
-  }
-
   memory_bytes(slot: number): number {
     const s = this.at(slot);
     return s.memoryBaseline_bytes + s.memoryPerRequest_bytes * s.count;
