@@ -45,7 +45,16 @@ interface Index<T extends StoredObject> {
   keysByUid: Map<string, readonly string[]>;
   /** Per key: bumped whenever an object with that key is added, changed or removed. */
   versions: Map<string, number>;
+  /** Optional flags per object (see addIndex), counted per bucket; null when not asked for. */
+  flagsOf: ((object: T) => number) | null;
+  flagsByUid: Map<string, number>;
+  /** Per key: how many of the bucket's objects have each flag bit set (index = bit). */
+  flagCounts: Map<string, number[]>;
 }
+
+/** How many flag bits an index may count (bit 0 .. INDEX_FLAG_BITS - 1). */
+export const INDEX_FLAG_BITS = 8;
+const NO_FLAG_COUNTS: readonly number[] = Object.freeze(new Array<number>(INDEX_FLAG_BITS).fill(0));
 
 class Collection<T extends StoredObject> {
   readonly objects = new Map<string, T>();
@@ -137,6 +146,7 @@ export class ClusterStore {
       const keys = index.keysByUid.get(object.metadata.uid);
       if (keys !== undefined && sameKeys(keys, index.keysOf(object))) {
         bumpVersions(index, keys);
+        if (index.flagsOf !== null) recountFlags(index, object, keys);
         continue;
       }
       this.indexRemove(index, object);
@@ -171,11 +181,20 @@ export class ClusterStore {
   /**
    * Adds a secondary index (like client-go's Indexers): `keysOf` maps an object to its index
    * keys (e.g. a pod's node name, its controller's uid). Kept current on every write.
+   *
+   * `flagsOf`, when given, maps an object to a few flag bits (below 2^INDEX_FLAG_BITS) that the
+   * index counts per bucket, re-evaluated at every write of the object (see indexFlagCounts).
+   * It must depend only on the object and on state that cannot change without a write of it.
    */
-  addIndex<T extends StoredObject>(kind: string, name: string, keysOf: (object: T) => readonly string[]): void {
+  addIndex<T extends StoredObject>(
+    kind: string,
+    name: string,
+    keysOf: (object: T) => readonly string[],
+    flagsOf: ((object: T) => number) | null = null,
+  ): void {
     const collection = this.collection<T>(kind);
     if (collection.indexes.has(name)) throw new StoreError(`index ${kind}/${name} already exists`, "Invalid");
-    const index: Index<T> = { keysOf, buckets: new Map(), keysByUid: new Map(), versions: new Map() };
+    const index: Index<T> = { keysOf, buckets: new Map(), keysByUid: new Map(), versions: new Map(), flagsOf, flagsByUid: new Map(), flagCounts: new Map() };
     collection.indexes.set(name, index);
     for (const object of collection.objects.values()) this.indexAdd(index, object);
   }
@@ -196,6 +215,19 @@ export class ClusterStore {
     const index = this.collection(kind).indexes.get(name);
     if (!index) throw new StoreError(`no index ${kind}/${name}`, "Invalid");
     return index.versions.get(key) ?? 0;
+  }
+
+  /**
+   * For the bucket `key` of index `name`: element b is how many of its objects had flag bit b
+   * set when last written (all zero for an empty bucket). Lets a controller read a count over a
+   * bucket (e.g. a ReplicaSet's ready pods) without walking it. The array is the index's own:
+   * read it, do not keep it.
+   */
+  indexFlagCounts(kind: string, name: string, key: string): readonly number[] {
+    const index = this.collection(kind).indexes.get(name);
+    if (!index) throw new StoreError(`no index ${kind}/${name}`, "Invalid");
+    if (index.flagsOf === null) throw new StoreError(`index ${kind}/${name} counts no flags`, "Invalid");
+    return index.flagCounts.get(key) ?? NO_FLAG_COUNTS;
   }
 
   hasIndex(kind: string, name: string): boolean {
@@ -229,6 +261,11 @@ export class ClusterStore {
     const keys = index.keysOf(object);
     index.keysByUid.set(object.metadata.uid, keys);
     bumpVersions(index, keys);
+    if (index.flagsOf !== null) {
+      const flags = checkedFlags(index.flagsOf(object));
+      index.flagsByUid.set(object.metadata.uid, flags);
+      addFlagCounts(index, keys, flags, 1);
+    }
     for (const key of keys) {
       let bucket = index.buckets.get(key);
       if (!bucket) {
@@ -244,11 +281,18 @@ export class ClusterStore {
     if (!keys) return;
     index.keysByUid.delete(object.metadata.uid);
     bumpVersions(index, keys);
+    if (index.flagsOf !== null) {
+      addFlagCounts(index, keys, index.flagsByUid.get(object.metadata.uid)!, -1);
+      index.flagsByUid.delete(object.metadata.uid);
+    }
     for (const key of keys) {
       const bucket = index.buckets.get(key);
       if (!bucket) continue;
       bucket.delete(object);
-      if (bucket.size === 0) index.buckets.delete(key);
+      if (bucket.size === 0) {
+        index.buckets.delete(key);
+        index.flagCounts.delete(key);
+      }
     }
   }
 }
@@ -257,6 +301,36 @@ const EMPTY_SET: ReadonlySet<never> = new Set();
 
 function bumpVersions<T extends StoredObject>(index: Index<T>, keys: readonly string[]): void {
   for (const key of keys) index.versions.set(key, (index.versions.get(key) ?? 0) + 1);
+}
+
+// An update that keeps the object's keys: move its flag counts from the old flags to the new.
+function recountFlags<T extends StoredObject>(index: Index<T>, object: T, keys: readonly string[]): void {
+  const uid = object.metadata.uid;
+  const before = index.flagsByUid.get(uid)!;
+  const after = checkedFlags(index.flagsOf!(object));
+  if (after === before) return;
+  index.flagsByUid.set(uid, after);
+  addFlagCounts(index, keys, before, -1);
+  addFlagCounts(index, keys, after, 1);
+}
+
+function checkedFlags(flags: number): number {
+  if (!(Number.isInteger(flags) && flags >= 0 && flags < 2 ** INDEX_FLAG_BITS)) {
+    throw new RangeError(`index flags must be an integer in [0, 2^${INDEX_FLAG_BITS}), got ${flags}`);
+  }
+  return flags;
+}
+
+function addFlagCounts<T extends StoredObject>(index: Index<T>, keys: readonly string[], flags: number, delta: 1 | -1): void {
+  if (flags === 0) return;
+  for (const key of keys) {
+    let counts = index.flagCounts.get(key);
+    if (counts === undefined) {
+      counts = new Array<number>(INDEX_FLAG_BITS).fill(0);
+      index.flagCounts.set(key, counts);
+    }
+    for (let bit = 0; bit < INDEX_FLAG_BITS; bit++) if (flags & (1 << bit)) counts[bit] += delta;
+  }
 }
 
 function sameKeys(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -24,7 +24,7 @@ import { WorkQueue } from "../cluster/workqueue.js";
 import { DEFAULT_ACTIVE_PODS_FEATURE_GATES, type ActivePodsFeatureGates } from "./active-pods.js";
 import { BURST_REPLICAS, manageReplicas } from "./manage-replicas.js";
 import { deletePodGracefully, isPodActive, isPodReady } from "./podutil.js";
-import { calculateStatus, minReadyRequeueAfter_ms } from "./status.js";
+import { calculateStatus, minReadyRequeueAfter_ms, type ReplicaSetReadyCounts } from "./status.js";
 
 /** Store index (on Pods and ReplicaSets) from an object to its controller's uid. */
 export const CONTROLLER_UID_INDEX = "controller-uid";
@@ -92,13 +92,45 @@ export function controllerRefOf(metadata: ObjectMeta): OwnerReference | null {
   return null;
 }
 
-/** Adds the controller-uid index on `kind` unless it exists (both controllers share it). */
+/**
+ * Flags the controller-uid index counts per controller for Pods (store.indexFlagCounts), so a
+ * ReplicaSet sync reads its status counts without walking its pods:
+ * - POD_ACTIVE: IsPodActive;
+ * - POD_CLAIMED: active, and its labels match the selector of the ReplicaSet (or
+ *   ReplicationController) its controller reference names: a pod claimActivePods keeps;
+ * - POD_CLAIMED_READY: claimed and Ready.
+ * The selector is read when the pod is written. A ReplicaSet's selector is immutable in apps/v1
+ * (validation.ValidateReplicaSetUpdate), so only a pod's own write can change these flags; a
+ * pod written before its ReplicaSet existed is not counted as claimed until its next write,
+ * which only sends the sync down the walking path.
+ */
+const POD_ACTIVE_BIT = 0;
+const POD_CLAIMED_BIT = 1;
+const POD_CLAIMED_READY_BIT = 2;
+const POD_ACTIVE = 1 << POD_ACTIVE_BIT;
+const POD_CLAIMED = 1 << POD_CLAIMED_BIT;
+const POD_CLAIMED_READY = 1 << POD_CLAIMED_READY_BIT;
+
+function controlledPodFlags(store: ClusterStore, pod: Pod): number {
+  if (!isPodActive(pod)) return 0;
+  const ref = controllerRefOf(pod.metadata);
+  if (ref === null || (ref.kind !== "ReplicaSet" && ref.kind !== "ReplicationController")) return POD_ACTIVE;
+  const owner = store.get<ReplicaSet>(ref.kind, pod.metadata.namespace, ref.name);
+  if (owner === undefined || owner.metadata.uid !== ref.uid || !labelSelectorMatches(owner.spec.selector, pod.metadata.labels)) return POD_ACTIVE;
+  return isPodReady(pod) ? POD_ACTIVE | POD_CLAIMED | POD_CLAIMED_READY : POD_ACTIVE | POD_CLAIMED;
+}
+
+/**
+ * Adds the controller-uid index on `kind` unless it exists (every workload controller shares
+ * it); on Pods it also counts the flags above per controller.
+ */
 export function ensureControllerIndex(store: ClusterStore, kind: string): void {
   if (store.hasIndex(kind, CONTROLLER_UID_INDEX)) return;
-  store.addIndex<StoredObject>(kind, CONTROLLER_UID_INDEX, (object) => {
+  const keysOf = (object: StoredObject): readonly string[] => {
     const ref = controllerRefOf(object.metadata);
     return ref === null ? [] : [ref.uid];
-  });
+  };
+  store.addIndex<StoredObject>(kind, CONTROLLER_UID_INDEX, keysOf, kind === "Pod" ? (object) => controlledPodFlags(store, object as Pod) : null);
 }
 
 /** Objects of `kind` whose controller has `uid`, in the order they joined the index (a copy). */
@@ -199,11 +231,13 @@ export class ReplicaSetController {
     if (rs === undefined) return;
     this.syncs++;
 
-    const filteredPods = this.claimActivePods(rs);
+    let status: ReplicaSetReadyCounts | null = this.countsWithoutWalking(rs);
     let manageReplicasOk = true;
-    if (rs.metadata.deletionTimestamp_ms === null) manageReplicasOk = this.manageReplicas(filteredPods, rs, now_ms);
-
-    const status = calculateStatus(rs, filteredPods, now_ms);
+    if (status === null) {
+      const filteredPods = this.claimActivePods(rs);
+      if (rs.metadata.deletionTimestamp_ms === null) manageReplicasOk = this.manageReplicas(filteredPods, rs, now_ms);
+      status = calculateStatus(rs, filteredPods, now_ms);
+    }
     // updateReplicaSetStatus: write only when something changed (each write wakes the
     // Deployment controller and this one).
     if (
@@ -222,6 +256,24 @@ export class ReplicaSetController {
     // backoff; a good one resets it.
     if (manageReplicasOk) this.queue.forget(key);
     else this.queue.addRateLimited(key);
+  }
+
+  /**
+   * The sync's status counts from the controller-uid index's flag counts, when they say the
+   * walk would change nothing: every active pod it controls is claimed (none to release), their
+   * number is spec.replicas (nothing to create or delete) or the ReplicaSet is being deleted
+   * (nothing is), and minReadySeconds is 0 (available is ready, with no clock in it). Null
+   * otherwise: then the pods are walked. This keeps a sync O(1) while a ReplicaSet's pods start,
+   * turn ready and run, instead of a walk over all of them at each of their changes.
+   */
+  private countsWithoutWalking(rs: ReplicaSet): ReplicaSetReadyCounts | null {
+    if (rs.spec.minReadySeconds !== 0) return null;
+    const counts = this.store.indexFlagCounts("Pod", CONTROLLER_UID_INDEX, rs.metadata.uid);
+    const claimed = counts[POD_CLAIMED_BIT];
+    if (counts[POD_ACTIVE_BIT] !== claimed) return null;
+    if (rs.metadata.deletionTimestamp_ms === null && claimed !== rs.spec.replicas) return null;
+    const ready = counts[POD_CLAIMED_READY_BIT];
+    return { replicas: claimed, readyReplicas: ready, availableReplicas: ready };
   }
 
   /**

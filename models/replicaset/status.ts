@@ -7,13 +7,17 @@ import { setSelectorMatches } from "../cluster/labels.js";
 import type { Pod, ReplicaSet } from "../cluster/types.js";
 import { isPodAvailable, isPodReady } from "./podutil.js";
 
-export interface ReplicaSetStatusCounts {
+/** The counts the controller writes to rs.status. */
+export interface ReplicaSetReadyCounts {
   replicas: number;
-  /** Pods whose labels include every label of the pod template. */
-  fullyLabeledReplicas: number;
   readyReplicas: number;
   /** Ready for at least minReadySeconds (podutil.IsPodAvailable). */
   availableReplicas: number;
+}
+
+export interface ReplicaSetStatusCounts extends ReplicaSetReadyCounts {
+  /** Pods whose labels include every label of the pod template. */
+  fullyLabeledReplicas: number;
 }
 
 /**
@@ -46,7 +50,7 @@ export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], no
  * replica_set.go syncReplicaSet's last line of defence: when all desired pods are ready but not
  * all available yet, resync after minReadySeconds. Returns the delay, or null for no requeue.
  */
-export function minReadyRequeueAfter_ms(rs: ReplicaSet, status: ReplicaSetStatusCounts): number | null {
+export function minReadyRequeueAfter_ms(rs: ReplicaSet, status: ReplicaSetReadyCounts): number | null {
   if (rs.spec.minReadySeconds > 0 && status.readyReplicas === rs.spec.replicas && status.availableReplicas !== rs.spec.replicas) {
     return rs.spec.minReadySeconds * 1000;
   }
