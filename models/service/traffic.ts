@@ -33,7 +33,7 @@ import type { RandomStream } from "../../engine/rng.js";
 import type { EventLog } from "../cluster/events.js";
 import { selectPodsBySet } from "../cluster/pod-index.js";
 import { setSelectorMatches } from "../cluster/labels.js";
-import type { ClusterStore } from "../cluster/store.js";
+import type { ClusterStore, WatchEventType } from "../cluster/store.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
@@ -123,6 +123,8 @@ export class ServiceTraffic {
    * at every Service. Rebuilt after any Service change (null until then).
    */
   private selectorIndex: Map<string, Map<string, ServiceState[]>> | null = null;
+  /** What each pod's endpoints depend on, as the last event of it showed (podEndpointsChanged). */
+  private readonly podLastSeen = new Map<Pod, { serving: boolean; labels: Labels }>();
   /** The Services each pod is an endpoint of. */
   private readonly endpointOf = new Map<Pod, ServiceState[]>();
   /** Scratch for `servicesOfPod`. */
@@ -161,7 +163,8 @@ export class ServiceTraffic {
       this.selectorIndex = null; // a selector may have changed
       this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
     });
-    store.watch<Pod>("Pod", (_type, pod) => {
+    store.watch<Pod>("Pod", (type, pod) => {
+      if (!this.podEndpointsChanged(type, pod)) return;
       // The Services whose selector matches the pod, and those it is an endpoint of (a pod
       // leaving the selector must leave the endpoints too), in `ordered` order.
       for (const state of this.servicesOfPod(pod)) this.endpointQueue.add(state.key, this.config.endpointsDelay_ms);
@@ -389,6 +392,34 @@ export class ServiceTraffic {
     }
     if ((state.source?.arrivals ?? "fluid") !== "poisson") this.spread(state, now_ms);
     this.propagateCalls(state, now_ms, 0);
+  }
+
+  /**
+   * endpointslice/util/controller_utils.go GetPodUpdateProjectionKey / podEndpointsChanged: an
+   * update concerns the endpoints only when it changed the pod's labels (which Services select
+   * it) or what decides whether it is an endpoint. Upstream compares the deletion timestamp,
+   * readiness and pod IPs; here an endpoint is a serving pod (isPodServing: Running, Ready, not
+   * terminating; Running stands for having an IP), so the inputs are its labels and that bit.
+   * Creates and deletes always concern them. Without this filter every status write of every
+   * pod (scheduled, started, each probe) re-listed its Services' pods, and, with an endpoints
+   * delay, an unrelated write would bring forward a change made after it.
+   */
+  private podEndpointsChanged(type: WatchEventType, pod: Pod): boolean {
+    if (type === "DELETED") {
+      this.podLastSeen.delete(pod);
+      return true;
+    }
+    const serving = isPodServing(pod);
+    const labels = pod.metadata.labels;
+    const seen = this.podLastSeen.get(pod);
+    if (type === "MODIFIED" && seen !== undefined && seen.serving === serving && sameLabels(seen.labels, labels)) return false;
+    // Labels are copied: a writer may change the pod's label map in place.
+    if (seen === undefined) this.podLastSeen.set(pod, { serving, labels: { ...labels } });
+    else {
+      seen.serving = serving;
+      if (!sameLabels(seen.labels, labels)) seen.labels = { ...labels };
+    }
+    return true;
   }
 
   /**
@@ -620,4 +651,15 @@ export class ServiceTraffic {
 function pushMatching(found: ServiceState[], listed: readonly ServiceState[] | undefined, labels: Labels): void {
   if (listed === undefined) return;
   for (const state of listed) if (setSelectorMatches(state.service!.spec.selector!, labels)) found.push(state);
+}
+
+// reflect.DeepEqual of two label maps (values are strings, so a missing key never compares equal).
+function sameLabels(a: Labels, b: Labels): boolean {
+  let n = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
