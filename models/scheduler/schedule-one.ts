@@ -198,7 +198,7 @@ export function runScorePlugins(
 ): void {
   for (let i = 0; i < n; i++) {
     const node = nodes[i];
-    out.taintToleration[i] = countIntolerableTaintsPreferNoSchedule(node.node.spec.taints, cycle.tolerationsPreferNoSchedule);
+    out.taintToleration[i] = countIntolerableTaintsPreferNoSchedule(node.taints, cycle.tolerationsPreferNoSchedule);
     out.nodeAffinity[i] = cycle.preferredTerms === null ? 0 : nodeAffinityScore(cycle.preferredTerms, node);
     out.nodeResourcesFit[i] = leastAllocatedScore(cycle.fitRequest, node);
     out.balancedAllocation[i] = cycle.balancedRequest === null ? 0 : balancedAllocationScore(cycle.balancedRequest, node);

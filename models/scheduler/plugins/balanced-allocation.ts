@@ -44,11 +44,12 @@ export function balancedResourceScorer(requested: readonly number[], allocatable
 
 /** BalancedAllocation.Score for cpu and memory, written out so scoring does not allocate. */
 export function balancedAllocationScore(podRequest: PodResource, nodeInfo: NodeInfo): number {
-  const alloc = nodeInfo.node.status.allocatable;
+  const cpu_mcores = nodeInfo.allocatable_mcores;
+  const memory_bytes = nodeInfo.allocatable_memory_bytes;
   let f0 = -1;
   let f1 = -1;
-  if (alloc.cpu_mcores !== 0) f0 = Math.min((nodeInfo.requested_mcores + podRequest.cpu_mcores) / alloc.cpu_mcores, 1);
-  if (alloc.memory_bytes !== 0) f1 = Math.min((nodeInfo.requested_memory_bytes + podRequest.memory_bytes) / alloc.memory_bytes, 1);
+  if (cpu_mcores !== 0) f0 = Math.min((nodeInfo.requested_mcores + podRequest.cpu_mcores) / cpu_mcores, 1);
+  if (memory_bytes !== 0) f1 = Math.min((nodeInfo.requested_memory_bytes + podRequest.memory_bytes) / memory_bytes, 1);
   // Fewer than two fractions: std is 0 (the upstream scorer's "otherwise" branch).
   const std = f0 >= 0 && f1 >= 0 ? Math.abs((f0 - f1) / 2) : 0;
   return Math.trunc((1 - std) * MAX_NODE_SCORE);

@@ -33,29 +33,28 @@ export interface InsufficientResource {
  */
 export function fitsRequest(podRequest: PodResource, nodeInfo: NodeInfo): InsufficientResource[] {
   const out: InsufficientResource[] = [];
-  const alloc = nodeInfo.node.status.allocatable;
-  if (nodeInfo.podCount + 1 > alloc.pods) {
-    out.push({ resourceName: "pods", reason: "Too many pods", requested: 1, used: nodeInfo.podCount, capacity: alloc.pods, unresolvable: false });
+  if (nodeInfo.podCount + 1 > nodeInfo.allocatable_pods) {
+    out.push({ resourceName: "pods", reason: "Too many pods", requested: 1, used: nodeInfo.podCount, capacity: nodeInfo.allocatable_pods, unresolvable: false });
   }
   if (podRequest.cpu_mcores === 0 && podRequest.memory_bytes === 0) return out;
-  if (podRequest.cpu_mcores > 0 && podRequest.cpu_mcores > alloc.cpu_mcores - nodeInfo.requested_mcores) {
+  if (podRequest.cpu_mcores > 0 && podRequest.cpu_mcores > nodeInfo.allocatable_mcores - nodeInfo.requested_mcores) {
     out.push({
       resourceName: "cpu",
       reason: "Insufficient cpu",
       requested: podRequest.cpu_mcores,
       used: nodeInfo.requested_mcores,
-      capacity: alloc.cpu_mcores,
-      unresolvable: podRequest.cpu_mcores > alloc.cpu_mcores,
+      capacity: nodeInfo.allocatable_mcores,
+      unresolvable: podRequest.cpu_mcores > nodeInfo.allocatable_mcores,
     });
   }
-  if (podRequest.memory_bytes > 0 && podRequest.memory_bytes > alloc.memory_bytes - nodeInfo.requested_memory_bytes) {
+  if (podRequest.memory_bytes > 0 && podRequest.memory_bytes > nodeInfo.allocatable_memory_bytes - nodeInfo.requested_memory_bytes) {
     out.push({
       resourceName: "memory",
       reason: "Insufficient memory",
       requested: podRequest.memory_bytes,
       used: nodeInfo.requested_memory_bytes,
-      capacity: alloc.memory_bytes,
-      unresolvable: podRequest.memory_bytes > alloc.memory_bytes,
+      capacity: nodeInfo.allocatable_memory_bytes,
+      unresolvable: podRequest.memory_bytes > nodeInfo.allocatable_memory_bytes,
     });
   }
   return out;
@@ -79,17 +78,18 @@ function fitStatus(key: number): Status {
 
 /** Fit.Filter: fitsRequest's reasons as one status (the same checks, without allocating). */
 export function nodeResourcesFitFilter(podRequest: PodResource, nodeInfo: NodeInfo): Status {
-  const alloc = nodeInfo.node.status.allocatable;
   let key = 0;
-  if (nodeInfo.podCount + 1 > alloc.pods) key |= 1;
+  if (nodeInfo.podCount + 1 > nodeInfo.allocatable_pods) key |= 1;
   if (podRequest.cpu_mcores !== 0 || podRequest.memory_bytes !== 0) {
-    if (podRequest.cpu_mcores > 0 && podRequest.cpu_mcores > alloc.cpu_mcores - nodeInfo.requested_mcores) {
+    const cpu_mcores = nodeInfo.allocatable_mcores;
+    const memory_bytes = nodeInfo.allocatable_memory_bytes;
+    if (podRequest.cpu_mcores > 0 && podRequest.cpu_mcores > cpu_mcores - nodeInfo.requested_mcores) {
       key |= 2;
-      if (podRequest.cpu_mcores > alloc.cpu_mcores) key |= 8;
+      if (podRequest.cpu_mcores > cpu_mcores) key |= 8;
     }
-    if (podRequest.memory_bytes > 0 && podRequest.memory_bytes > alloc.memory_bytes - nodeInfo.requested_memory_bytes) {
+    if (podRequest.memory_bytes > 0 && podRequest.memory_bytes > memory_bytes - nodeInfo.requested_memory_bytes) {
       key |= 4;
-      if (podRequest.memory_bytes > alloc.memory_bytes) key |= 8;
+      if (podRequest.memory_bytes > memory_bytes) key |= 8;
     }
   }
   return key === 0 ? SUCCESS : fitStatus(key);
@@ -123,15 +123,14 @@ export function leastResourceScorer(requested: readonly number[], allocatable: r
  * false). Written out for two resources so scoring does not allocate.
  */
 export function leastAllocatedScore(podNonZeroRequest: PodResource, nodeInfo: NodeInfo): number {
-  const alloc = nodeInfo.node.status.allocatable;
   let nodeScore = 0;
   let weightSum = 0;
-  if (alloc.cpu_mcores !== 0) {
-    nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested_mcores + podNonZeroRequest.cpu_mcores, alloc.cpu_mcores);
+  if (nodeInfo.allocatable_mcores !== 0) {
+    nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested_mcores + podNonZeroRequest.cpu_mcores, nodeInfo.allocatable_mcores);
     weightSum += 1;
   }
-  if (alloc.memory_bytes !== 0) {
-    nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested_memory_bytes + podNonZeroRequest.memory_bytes, alloc.memory_bytes);
+  if (nodeInfo.allocatable_memory_bytes !== 0) {
+    nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested_memory_bytes + podNonZeroRequest.memory_bytes, nodeInfo.allocatable_memory_bytes);
     weightSum += 1;
   }
   return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);

@@ -18,7 +18,7 @@ const UNSCHEDULABLE_TAINT: Taint = Object.freeze({ key: TAINT_NODE_UNSCHEDULABLE
 const REJECTED = newStatus("UnschedulableAndUnresolvable", NODE_UNSCHEDULABLE, ERR_REASON_UNSCHEDULABLE);
 
 export function nodeUnschedulableFilter(pod: Pod, nodeInfo: NodeInfo): Status {
-  if (!nodeInfo.node.spec.unschedulable) return SUCCESS;
+  if (!nodeInfo.unschedulable) return SUCCESS;
   // "If pod tolerate unschedulable taint, it's also tolerate `node.Spec.Unschedulable`."
   return tolerationsTolerateTaint(pod.spec.tolerations, UNSCHEDULABLE_TAINT) ? SUCCESS : REJECTED;
 }

@@ -29,7 +29,7 @@ export function legacyUntoleratedTaintReason(taint: Taint): string {
  * untolerated taint instead of the 1.35 "taint(s)" wording.
  */
 export function taintTolerationFilter(pod: Pod, nodeInfo: NodeInfo, legacyReason = false): Status {
-  const taint = findMatchingUntoleratedTaint(nodeInfo.node.spec.taints, pod.spec.tolerations, isDoNotScheduleTaint);
+  const taint = findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec.tolerations, isDoNotScheduleTaint);
   if (taint === undefined) return SUCCESS;
   if (!legacyReason) return REJECTED;
   const reason = legacyUntoleratedTaintReason(taint);
