@@ -132,6 +132,9 @@ export class ServiceTraffic {
   private readonly endpointQueue: WorkQueue;
   /** See DEFAULT_RESPONSE_WINDOW_MS. */
   private responseWindow_ms = DEFAULT_RESPONSE_WINDOW_MS;
+  /** Scratch for `latency`: the endpoints' components, and the list of those with traffic. */
+  private readonly latencyScratch: PodLatency[] = [];
+  private readonly latencyPods: PodLatency[] = [];
   /** Scratch for a window's quantiles. */
   private readonly quantiles: number[] = [NaN, NaN];
   /**
@@ -239,7 +242,10 @@ export class ServiceTraffic {
    */
   latency(state: ServiceState, since_ms?: number): { p50_ms: number; p95_ms: number } {
     if (state.responses !== null) return this.measuredLatency(state, since_ms ?? this.sim.now_ms - this.responseWindow_ms);
-    const pods: PodLatency[] = [];
+    // Every endpoint's component is filled into this object's own scratch (mixtureComponents
+    // copies what it keeps): the sampler asks every Service each interval.
+    const pods = this.latencyPods;
+    pods.length = 0;
     const pool = this.runtime.pool;
     const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
@@ -248,7 +254,8 @@ export class ServiceTraffic {
       if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
-      const component = pool.latency(slot, scratchLatency());
+      if (this.latencyScratch.length === pods.length) this.latencyScratch.push(scratchLatency());
+      const component = pool.latency(slot, this.latencyScratch[pods.length]);
       component.weight = rate_rps;
       component.shift_ms += downstream_ms;
       pods.push(component);
