@@ -72,11 +72,8 @@ export function labelSelectorIsEmpty(selector: LabelSelector): boolean {
  */
 export function labelSelectorMatches(selector: LabelSelector, labels: Labels): boolean {
   if (validateLabelSelector(selector) !== null) return false;
-  // for-in visits the own keys in Object.keys order without building the array (label maps are
-  // plain objects), and this runs for every pod a selector is tried on.
-  const matchLabels = selector.matchLabels;
-  for (const key in matchLabels) {
-    if (!hasLabel(labels, key) || labels[key] !== matchLabels[key]) return false;
+  for (const key of Object.keys(selector.matchLabels)) {
+    if (!hasLabel(labels, key) || labels[key] !== selector.matchLabels[key]) return false;
   }
   for (const r of selector.matchExpressions) {
     if (!requirementMatches(r, labels)) return false;
@@ -90,7 +87,7 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Labels): b
  * own controller, not here).
  */
 export function setSelectorMatches(set: Labels, labels: Labels): boolean {
-  for (const key in set) {
+  for (const key of Object.keys(set)) {
     if (!hasLabel(labels, key) || labels[key] !== set[key]) return false;
   }
   return true;

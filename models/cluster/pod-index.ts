@@ -15,8 +15,7 @@ export function ensurePodIndexes(store: ClusterStore): void {
   if (!store.hasIndex("Pod", LABEL_INDEX)) {
     store.addIndex<Pod>("Pod", LABEL_INDEX, (pod) => {
       const keys: string[] = [];
-      const labels = pod.metadata.labels;
-      for (const key in labels) keys.push(`${pod.metadata.namespace}/${key}=${labels[key]}`);
+      for (const [key, value] of Object.entries(pod.metadata.labels)) keys.push(`${pod.metadata.namespace}/${key}=${value}`);
       return keys;
     });
   }

@@ -662,11 +662,8 @@ function pushMatching(found: ServiceState[], listed: readonly ServiceState[] | u
 
 // reflect.DeepEqual of two label maps (values are strings, so a missing key never compares equal).
 function sameLabels(a: Labels, b: Labels): boolean {
-  let n = 0;
-  for (const key in a) {
-    if (a[key] !== b[key]) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }

@@ -57,7 +57,7 @@ t.test("FilterActivePods drops terminal and terminating pods", async (t) => {
 
 t.test("minReadySeconds requeue when ready but not yet available", async (t) => {
   const rs = replicaSet("rs", 2, { minReadySeconds: 30 });
-  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 1 }), 30_000);
-  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2 }), null);
-  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 1, availableReplicas: 0 }), null);
+  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, readyReplicas: 2, availableReplicas: 1 }), 30_000);
+  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, readyReplicas: 2, availableReplicas: 2 }), null);
+  t.equal(minReadyRequeueAfter_ms(rs, { replicas: 2, readyReplicas: 1, availableReplicas: 0 }), null);
 });

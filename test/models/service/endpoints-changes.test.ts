@@ -38,7 +38,7 @@ t.test("endpoints equal a fresh listing after every batch of random pod writes",
   const traffic = new ServiceTraffic(sim, store, new PodRuntime(new AppCatalog([APP])), new EventLog(), []);
   const rng = new RngRegistry(7).stream("test/endpoints-changes");
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))];
-  const selectors = [{ app: "x" }, { app: "y" }, { tier: "web" }, { app: "x", tier: "web" }];
+  const selectors: Record<string, string>[] = [{ app: "x" }, { app: "y" }, { tier: "web" }, { app: "x", tier: "web" }];
   selectors.forEach((selector, i) => store.create(service(`svc-${i}`, selector)));
   let writes = 0;
   let skipped = 0;
