@@ -421,11 +421,7 @@ export class ServiceTraffic {
     const seen = this.podLastSeen.get(pod);
     if (type === "MODIFIED" && seen !== undefined && seen.serving === serving && sameLabels(seen.labels, labels)) return false;
     // Labels are copied: a writer may change the pod's label map in place.
-    if (seen === undefined) this.podLastSeen.set(pod, { serving, labels: { ...labels } });
-    else {
-      seen.serving = serving;
-      if (!sameLabels(seen.labels, labels)) seen.labels = { ...labels };
-    }
+    this.podLastSeen.set(pod, { serving, labels: { ...labels } });
     return true;
   }
 

@@ -7,21 +7,12 @@
  * matters, not from an unrelated write to another pod before it.
  */
 import t from "tap";
-import { RngRegistry, Simulation } from "../../../engine/index.js";
-import { ClusterStore } from "../../../models/cluster/store.js";
-import { EventLog } from "../../../models/cluster/events.js";
+import { RngRegistry } from "../../../engine/index.js";
 import { selectPodsBySet } from "../../../models/cluster/pod-index.js";
 import type { Pod, PodCondition } from "../../../models/cluster/types.js";
-import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
 import { isPodServing } from "../../../models/kubelet/pod-status.js";
-import { ServiceTraffic } from "../../../models/service/traffic.js";
-import { AppCatalog } from "../../../models/workload/app-profile.js";
 import { container, pod, service } from "../pipeline/fixtures.js";
-
-const APP = {
-  name: "app", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 1e6,
-  memoryPerInflight_bytes: 1, queueCapacity_requests: 10, warmup_ms: 0, shutdown_ms: 0,
-};
+import { newTraffic } from "./fixtures.js";
 
 function readyCondition(ready: boolean, at_ms: number): PodCondition {
   return { type: "Ready", status: ready ? "True" : "False", lastTransitionTime_ms: at_ms, reason: "", message: "" };
@@ -33,9 +24,7 @@ function setReady(p: Pod, ready: boolean, at_ms: number): void {
 }
 
 t.test("endpoints equal a fresh listing after every batch of random pod writes", async (t) => {
-  const sim = new Simulation({ seed: 1 });
-  const store = new ClusterStore(sim);
-  const traffic = new ServiceTraffic(sim, store, new PodRuntime(new AppCatalog([APP])), new EventLog(), []);
+  const { sim, store, traffic } = newTraffic();
   const rng = new RngRegistry(7).stream("test/endpoints-changes");
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))];
   const selectors: Record<string, string>[] = [{ app: "x" }, { app: "y" }, { tier: "web" }, { app: "x", tier: "web" }];
@@ -82,9 +71,7 @@ t.test("endpoints equal a fresh listing after every batch of random pod writes",
 });
 
 t.test("the endpoints delay runs from the readiness change, not from an earlier unrelated write", async (t) => {
-  const sim = new Simulation({ seed: 1 });
-  const store = new ClusterStore(sim);
-  const traffic = new ServiceTraffic(sim, store, new PodRuntime(new AppCatalog([APP])), new EventLog(), [], { endpointsDelay_ms: 1_000 });
+  const { sim, store, traffic } = newTraffic({ endpointsDelay_ms: 1_000 });
   store.create(service("web", { app: "web" }));
   const a = store.create(pod("a", { app: "web" }, [container("app", 100)]));
   const b = store.create(pod("b", { app: "web" }, [container("app", 100)]));

@@ -6,20 +6,12 @@
  * Service deletions, and pods that are relabelled, become ready and are deleted.
  */
 import t from "tap";
-import { RngRegistry, Simulation } from "../../../engine/index.js";
-import { ClusterStore } from "../../../models/cluster/store.js";
-import { EventLog } from "../../../models/cluster/events.js";
+import { RngRegistry } from "../../../engine/index.js";
 import { setSelectorMatches } from "../../../models/cluster/labels.js";
 import type { Pod, Service } from "../../../models/cluster/types.js";
-import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
-import { ServiceTraffic, type ServiceState } from "../../../models/service/traffic.js";
-import { AppCatalog } from "../../../models/workload/app-profile.js";
+import type { ServiceState, ServiceTraffic } from "../../../models/service/traffic.js";
 import { container, pod, service } from "../pipeline/fixtures.js";
-
-const APP = {
-  name: "app", cpuPerRequest_mcore_s: 10, baselineCpu_mcores: 1, memoryBaseline_bytes: 1e6,
-  memoryPerInflight_bytes: 1, queueCapacity_requests: 10, warmup_ms: 0, shutdown_ms: 0,
-};
+import { newTraffic } from "./fixtures.js";
 
 /** The plain definition: every Service, in order. */
 function scan(traffic: ServiceTraffic, p: Pod): string[] {
@@ -30,9 +22,7 @@ function scan(traffic: ServiceTraffic, p: Pod): string[] {
 }
 
 t.test("a pod event finds the Services a scan of all would find", async (t) => {
-  const sim = new Simulation({ seed: 1 });
-  const store = new ClusterStore(sim);
-  const traffic = new ServiceTraffic(sim, store, new PodRuntime(new AppCatalog([APP])), new EventLog(), []);
+  const { sim, store, traffic } = newTraffic();
   const rng = new RngRegistry(5).stream("test/traffic-index");
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))];
   const namespaces = ["a", "b"];
