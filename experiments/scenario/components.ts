@@ -249,6 +249,7 @@ export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
   maxScaleDownParallelism: param("maxScaleDownParallelism", int(1), "--max-scale-down-parallelism."),
   maxDrainParallelism: param("maxDrainParallelism", int(1), "--max-drain-parallelism."),
   scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0), "--scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit)."),
+  unremovableNodeRecheckTimeout: param("unremovableNodeRecheckTimeout_ms", duration, "--unremovable-node-recheck-timeout: how long a node whose removal simulation failed is skipped (RecentlyUnremovable) before it is simulated again."),
   maxGracefulTermination: param("maxGracefulTermination_ms", duration, "--max-graceful-termination-sec: the longest grace period a drain gives a pod."),
   ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool, "--ignore-daemonsets-utilization."),
   ignoreMirrorPodsUtilization: param("ignoreMirrorPodsUtilization", bool, "--ignore-mirror-pods-utilization."),

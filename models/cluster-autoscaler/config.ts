@@ -60,6 +60,8 @@ export interface ClusterAutoscalerConfig {
   maxDrainParallelism: number;
   /** --scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit). */
   scaleDownNonEmptyCandidatesCount: number;
+  /** --unremovable-node-recheck-timeout: how long a node whose removal simulation failed is not simulated again. */
+  unremovableNodeRecheckTimeout_ms: number;
   /** --max-graceful-termination-sec. */
   maxGracefulTermination_ms: number;
   /** --ignore-daemonsets-utilization, --ignore-mirror-pods-utilization. */
@@ -108,6 +110,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_CONFIG: Readonly<ClusterAutoscalerConfig
   maxScaleDownParallelism: 10,
   maxDrainParallelism: 1,
   scaleDownNonEmptyCandidatesCount: 30,
+  unremovableNodeRecheckTimeout_ms: 5 * 60_000,
   maxGracefulTermination_ms: 600_000,
   ignoreDaemonSetsUtilization: false,
   ignoreMirrorPodsUtilization: false,

@@ -36,6 +36,7 @@ import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
 import type { ExpansionOption } from "./expander/expander.js";
 import { podRequests } from "./pod.js";
 import { filterOutUnremovable } from "./scaledown/eligibility.js";
+import { UnremovableNodes } from "./scaledown/unremovable.js";
 import { categorizeNodes, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
 import { calculateUtilization, type UtilizationResult } from "./scaledown/utilization.js";
 import { removableAt, type UnneededNode } from "./scaledown/unneeded.js";
@@ -126,6 +127,8 @@ export class ClusterAutoscaler {
   private readonly pods = new Map<string, { version: number; ca: CaPod }>();
   private readonly nodeInfos = new Map<string, CachedNodeInfo>();
   private readonly unneededSince = new Map<string, number>();
+  /** planner.go Planner.unremovableNodes: nodes whose removal simulation failed, skipped until their recheck timeout. */
+  private readonly unremovableNodes = new UnremovableNodes();
   private readonly utilizations = new WeakMap<NodeInfo, UtilizationResult>();
   /** Nodes being drained (empty nodes are deleted at once), with their node group. */
   private readonly deleting = new Map<string, string>();
@@ -509,6 +512,8 @@ export class ClusterAutoscaler {
     const c = this.config;
     // Candidates: registered nodes of autoscaled groups not already being deleted.
     const candidates = infos.filter((i) => i.node.group !== null && !this.deleting.has(i.node.name));
+    // planner.go categorizeNodes: forget the recheck timeouts that ran out or whose node is gone.
+    this.unremovableNodes.update((name) => this.nodeInfos.has(name), now_ms);
     const eligibility = filterOutUnremovable(
       candidates,
       {
@@ -520,6 +525,7 @@ export class ClusterAutoscaler {
       },
       now_ms,
       (info) => this.utilization(info, now_ms),
+      this.unremovableNodes,
     );
     // Sorting processor (PreviousCandidates): nodes unneeded in the previous loop are simulated first.
     const eligible = [
@@ -551,6 +557,9 @@ export class ClusterAutoscaler {
         },
         unneededNodesLimit(c),
       );
+      // categorizeNodes: a node the simulation could not remove is not simulated again before
+      // its recheck timeout. (A reused result found none: those it found are skipped since.)
+      for (const u of result.unremovable) this.unremovableNodes.addTimeout(u.node, now_ms + c.unremovableNodeRecheckTimeout_ms);
       this.categorized = {
         version: this.clusterVersion,
         eligible: eligibleKey,

@@ -26,7 +26,8 @@ export type UnremovableReason =
   | "NodeGroupMinSizeReached"
   | "MinimalResourceLimitExceeded"
   | "BlockedByPod"
-  | "NoPlaceToMovePods";
+  | "NoPlaceToMovePods"
+  | "RecentlyUnremovable";
 
 export interface EligibilityOptions {
   scaleDownUtilizationThreshold: number;
@@ -45,6 +46,8 @@ export function isNodeBeingDeleted(node: CaNode, now_ms: number): boolean {
   return node.toBeDeletedTaintTime_ms !== null && now_ms - node.toBeDeletedTaintTime_ms < MAX_CLOUD_PROVIDER_NODE_DELETION_TIME_MS;
 }
 
+const NONE_RECENT: { has(node: string): boolean } = { has: () => false };
+
 export interface EligibilityResult {
   unneeded: string[];
   unremovable: { node: string; reason: UnremovableReason }[];
@@ -52,9 +55,11 @@ export interface EligibilityResult {
 }
 
 /**
- * FilterOutUnremovable, in upstream's check order: being deleted, scale-down-disabled annotation,
- * not in an autoscaled group, utilization error, unready (when scale-down of unready nodes is
- * disabled), utilization above the threshold (exactly at the threshold is eligible).
+ * FilterOutUnremovable, in upstream's check order: recently found unremovable by a removal
+ * simulation (`unremovableNodes.IsRecent`: skipped without computing anything), being deleted,
+ * scale-down-disabled annotation, not in an autoscaled group, utilization error, unready (when
+ * scale-down of unready nodes is disabled), utilization above the threshold (exactly at the
+ * threshold is eligible).
  */
 export function filterOutUnremovable(
   candidates: readonly NodeInfo[],
@@ -63,11 +68,17 @@ export function filterOutUnremovable(
   /** calculateUtilization, or a caller's cache of it. */
   utilizationOf: (info: NodeInfo) => UtilizationResult = (info) =>
     calculateUtilization(info, options.ignoreDaemonSetsUtilization, options.ignoreMirrorPodsUtilization, now_ms),
+  /** The nodes within their --unremovable-node-recheck-timeout (RecentlyUnremovable): unremovable.Nodes ttls. */
+  recentlyUnremovable: { has(node: string): boolean } = NONE_RECENT,
 ): EligibilityResult {
   const out: EligibilityResult = { unneeded: [], unremovable: [], utilization: new Map() };
   for (const info of candidates) {
     const node = info.node;
     const reject = (reason: UnremovableReason) => out.unremovable.push({ node: node.name, reason });
+    if (recentlyUnremovable.has(node.name)) {
+      reject("RecentlyUnremovable");
+      continue;
+    }
     if (isNodeBeingDeleted(node, now_ms)) {
       reject("CurrentlyBeingDeleted");
       continue;

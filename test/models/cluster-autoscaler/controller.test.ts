@@ -174,3 +174,33 @@ t.test("HPA + CA: a load step scales the Deployment past the nodes, CA adds node
   t.equal(pods.filter((p) => p.status.phase !== "Running").length, 0, "every replica runs: none left pending");
   t.ok(events(sim, "TriggeredScaleUp").length >= 1);
 });
+
+t.test("a node whose removal simulation fails is not simulated again before --unremovable-node-recheck-timeout", async (t) => {
+  // Two 2000m nodes: one runs a 1000m pod (utilization 0.5: eligible), the other a 1000m and a
+  // 600m pod (0.8). The first node's pod fits nowhere else (400m free): NoPlaceToMovePods.
+  const objects = [
+    deployment({ name: "big", replicas: 2, containers: [{ request_mcores: 1000 }] }),
+    deployment({ name: "small", replicas: 1, containers: [{ request_mcores: 600 }] }),
+  ];
+  const candidatesColumn = CA_DECISION_COLUMNS.indexOf("scale_down_candidates");
+  const run = (recheck_ms: number | undefined) => {
+    const components = recheck_ms === undefined ? {} : { clusterAutoscaler: { unremovableNodeRecheckTimeout_ms: recheck_ms } };
+    const sim = new ClusterSimulation(config([group({ count: 2, autoscaling: { min: 1, max: 3 } })], objects, { duration_ms: 20 * 60_000, components }));
+    sim.run();
+    return sim.clusterAutoscaler!.decisions.all().map((r) => ({ time_s: Number(r[0]), candidates: String(r[candidatesColumn]) }));
+  };
+  const simulated = (rows: ReturnType<typeof run>) => rows.filter((r) => r.candidates.includes("NoPlaceToMovePods")).map((r) => r.time_s);
+
+  const rows = run(undefined);
+  const times = simulated(rows);
+  t.ok(times.length >= 3, `simulated at ${times.join(", ")} s`);
+  for (let i = 1; i < times.length; i++) t.ok(times[i] - times[i - 1] >= 300, "at least the 5 min default apart");
+  const between = rows.filter((r) => r.time_s > times[0] && r.time_s < times[1]);
+  t.ok(between.length > 20, "loops ran in between");
+  t.ok(between.every((r) => r.candidates.includes("RecentlyUnremovable")), "and reported the node RecentlyUnremovable without simulating it");
+
+  // A zero timeout re-simulates it at every loop, as before this rule existed.
+  const every = run(0);
+  t.equal(every.filter((r) => r.candidates.includes("RecentlyUnremovable")).length, 0);
+  t.ok(simulated(every).length > 100);
+});

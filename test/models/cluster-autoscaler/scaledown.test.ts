@@ -3,6 +3,7 @@ import { DEFAULT_NODE_DELETE_OPTIONS, getPodsToMove, type DrainContext } from ".
 import { filterOutUnremovable, type EligibilityOptions } from "../../../models/cluster-autoscaler/scaledown/eligibility.js";
 import { categorizeNodes } from "../../../models/cluster-autoscaler/scaledown/planner.js";
 import { removableAt, type UnneededNode } from "../../../models/cluster-autoscaler/scaledown/unneeded.js";
+import { UnremovableNodes } from "../../../models/cluster-autoscaler/scaledown/unremovable.js";
 import { calculateUtilization } from "../../../models/cluster-autoscaler/scaledown/utilization.js";
 import { buildClusterSnapshot } from "../../../models/cluster-autoscaler/scaleup/orchestrator.js";
 import { newNodeInfo } from "../../../models/cluster-autoscaler/snapshot.js";
@@ -88,6 +89,26 @@ t.test("eligibility: exactly at the threshold is eligible; above is not; checks 
   ]);
   const unready = filterOutUnremovable([newNodeInfo(node("u", 1000, 1000, { ready: null }))], { ...ELIGIBILITY, scaleDownUnreadyEnabled: false }, NOW);
   t.same(unready.unremovable, [{ node: "u", reason: "ScaleDownUnreadyDisabled" }]);
+});
+
+t.test("recently unremovable nodes: skipped first, until their timeout is no longer after now or the node is gone", async (t) => {
+  const recent = new UnremovableNodes();
+  recent.addTimeout("half", NOW + 300_000);
+  recent.addTimeout("gone", NOW + 300_000);
+  recent.addTimeout("static", NOW + 1);
+  const infos = [newNodeInfo(node("half", 1000, 1000), [pod("p", 500)]), newNodeInfo(node("static", 1000, 1000, { group: null }))];
+  const inCluster = (name: string) => infos.some((i) => i.node.name === name);
+  recent.update(inCluster, NOW);
+  t.notOk(recent.has("gone"), "a node no longer in the cluster is forgotten");
+  const r = filterOutUnremovable(infos, ELIGIBILITY, NOW, undefined, recent);
+  t.same(r.unneeded, []);
+  t.same(r.unremovable, [{ node: "half", reason: "RecentlyUnremovable" }, { node: "static", reason: "RecentlyUnremovable" }], "before every other check");
+  t.notOk(r.utilization.has("half"), "without computing its utilization");
+  recent.update(inCluster, NOW + 1);
+  t.notOk(recent.has("static"), "a timeout equal to now has run out (Go's After is strict)");
+  t.ok(recent.has("half"));
+  recent.update(inCluster, NOW + 300_000);
+  t.same(filterOutUnremovable(infos, ELIGIBILITY, NOW + 300_000, undefined, recent).unneeded, ["half"]);
 });
 
 const unneeded = (name: string, since: number, extra: Partial<UnneededNode> = {}): UnneededNode => ({
