@@ -36,10 +36,10 @@ import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
 import type { ExpansionOption } from "./expander/expander.js";
 import { podRequests } from "./pod.js";
 import { filterOutUnremovable } from "./scaledown/eligibility.js";
-import { UnremovableNodes } from "./scaledown/unremovable.js";
 import { categorizeNodes, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
 import { calculateUtilization, type UtilizationResult } from "./scaledown/utilization.js";
 import { removableAt, type UnneededNode } from "./scaledown/unneeded.js";
+import { UnremovableNodes } from "./scaledown/unremovable.js";
 import { nodeCoresAndMemory } from "./scaleup/quotas.js";
 import { buildPodGroups, scaleUp, scaleUpToNodeGroupMinSize, type ScaleUpStatus, type SkippedReason } from "./scaleup/orchestrator.js";
 import { ClusterSnapshot, newNodeInfo, sanitizedNodeInfo, type NodeInfo, type SchedulingError } from "./snapshot.js";
@@ -557,8 +557,10 @@ export class ClusterAutoscaler {
         },
         unneededNodesLimit(c),
       );
-      // categorizeNodes: a node the simulation could not remove is not simulated again before
-      // its recheck timeout. (A reused result found none: those it found are skipped since.)
+      // categorizeNodes: a node the simulation could not remove is not simulated again before its
+      // recheck timeout. (With a timeout longer than the scan interval, a result reused in a later
+      // loop found no such node: had it found one, that node would be skipped now, the eligible
+      // list would differ, and this would rerun. With a shorter one, nothing is skipped anyway.)
       for (const u of result.unremovable) this.unremovableNodes.addTimeout(u.node, now_ms + c.unremovableNodeRecheckTimeout_ms);
       this.categorized = {
         version: this.clusterVersion,
