@@ -20,6 +20,7 @@ import { handleOfContainerId, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
+import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
 import { reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type SelectorFailure } from "./reconcile.js";
@@ -187,9 +188,13 @@ export class HorizontalController {
       // horizontal.go reconcileAutoscaler: a FailedGetScale event with the error, AbleToScale=False
       // on the status, and nothing else done this sync.
       this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning", "FailedGetScale", getScaleFailure!);
-      hpa.status.conditions = setConditionInList(hpa.status.conditions, "AbleToScale", "False", "FailedGetScale",
+      const conditions = setConditionInList(hpa.status.conditions, "AbleToScale", "False", "FailedGetScale",
         `the HPA controller was unable to get the target's current scale: ${getScaleFailure!}`, now_ms);
-      this.store.update(hpa);
+      // updateStatusIfNeeded
+      if (!conditionsEqual(hpa.status.conditions, conditions)) {
+        hpa.status.conditions = conditions;
+        this.store.update(hpa);
+      }
       const decision = failedGetScaleDecision(hpa, this.config, now_ms);
       state.lastDecision = decision;
       this.recordDecision(state, decision, hpa.status.conditions, now_ms);
@@ -237,8 +242,11 @@ export class HorizontalController {
       this.events.emit(now_ms, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", hpa.metadata.name, "Warning",
         result.decision.metrics.find((m) => m.failureReason !== null)?.failureReason ?? "FailedComputeMetricsReplicas", result.error);
     }
-    hpa.status = result.status;
-    this.store.update(hpa);
+    // horizontal.go updateStatusIfNeeded: an unchanged status is not written.
+    if (!hpaStatusEqual(hpa.status, result.status)) {
+      hpa.status = result.status;
+      this.store.update(hpa);
+    }
     this.recordDecision(state, result.decision, result.status.conditions, now_ms);
     this.onDecision?.(hpa, result.decision);
   }

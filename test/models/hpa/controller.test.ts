@@ -49,6 +49,11 @@ function run(workloads: Workload[], hpas: Hpa[], until_ms = 20_000) {
       store.create({ ...pod, metadata: { ...pod.metadata, labels } } as never);
     });
   }
+  // Status writes per HPA, as a watcher sees them (MODIFIED notifications).
+  const writes = new Map<string, number>();
+  store.watch<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler", (type, h) => {
+    if (type === "MODIFIED") writes.set(h.metadata.name, (writes.get(h.metadata.name) ?? 0) + 1);
+  });
   const metrics = resourceOnlyClient(cpuMetrics(Object.fromEntries(podNames.map((n) => [n, 500]))));
   const controller = new HorizontalController(sim, store, events, () => metrics, { ...DEFAULT_HPA_CONTROLLER_CONFIG, firstSyncDelay_ms: 1_000 });
   for (const h of hpas) {
@@ -73,6 +78,7 @@ function run(workloads: Workload[], hpas: Hpa[], until_ms = 20_000) {
     lastEvents: (name: string) =>
       events.recorder.all().filter((e) => e[0] === 16 && e[3] === name).map((e) => [e[4], e[5], e[6]]),
     decisions: (name: string) => controller.decisions.all().filter((r) => r[1] === `ns/${name}`),
+    writes: (name: string) => writes.get(name) ?? 0,
   };
 }
 
@@ -177,4 +183,17 @@ t.test("the first HPA to sync finds the second still registered with labels.Noth
   // Both sync at 1 s, "b" first (created first): "a" has no selector in the map yet.
   t.same(r.decisions("b").map((d) => d[9]), ["Metrics", "AmbiguousSelector"]);
   t.same(r.decisions("a").map((d) => d[9]), ["AmbiguousSelector", "AmbiguousSelector"]);
+});
+
+t.test("updateStatusIfNeeded: a sync whose status is unchanged writes nothing", async (t) => {
+  // Syncs at 1, 16, 31, 46 and 61 s; the pods' metrics never change.
+  const scaled: Workload = { ...web, name: "steady" };
+  const r = run([scaled], [{ name: "missing", target: "nothing" }, { name: "steady", target: "steady" }], 62_000);
+  t.equal(r.decisions("missing").length, 5, "five syncs of each");
+  t.equal(r.writes("missing"), 1, "FailedGetScale: only the first sync changed the conditions");
+  t.equal(r.decisions("steady").length, 5);
+  const steady = r.writes("steady");
+  t.ok(steady >= 1 && steady < 5, `the steady HPA's status was written ${steady} times, not at every sync`);
+  const early = run([scaled], [{ name: "steady", target: "steady" }], 32_000).writes("steady");
+  t.equal(steady, early, "nothing written after the status settled");
 });
