@@ -107,6 +107,8 @@ interface HpaState {
   /** The controlling-HPA list the cached AmbiguousSelector refusal was written for. */
   ambiguousHpas: readonly string[] | null;
   ambiguousSelector: SelectorFailure | null;
+  /** The decision log's metrics cell for a single metric, and what it was built from (most syncs repeat it). */
+  metricCell: { metric: HpaDecision["metrics"][number] | null; text: string };
 }
 
 export class HorizontalController {
@@ -166,6 +168,7 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
+      metricCell: { metric: null, text: "" },
     };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
@@ -322,7 +325,7 @@ export class HorizontalController {
       now_ms / 1000,
       state.key,
       d.currentReplicas,
-      d.metrics.length === 1 ? describeMetricValue(d.metrics[0]) : d.metrics.map(describeMetricValue).join("; "),
+      d.metrics.length === 1 ? singleMetricCell(state.metricCell, d.metrics[0]) : d.metrics.map(describeMetricValue).join("; "),
       blank(d.metricDesiredReplicas),
       blank(d.stabilizedReplicas),
       blank(d.limitedReplicas),
@@ -357,6 +360,29 @@ function failedGetScaleDecision(hpa: StoredHorizontalPodAutoscaler, config: Hori
 /** A decision-log cell for an optional value: "" when absent. */
 function blank(v: number | string | null): number | string {
   return v === null ? "" : v;
+}
+
+/**
+ * describeMetricValue of the one metric, reusing the text of the HPA's previous sync when it
+ * describes the same thing: most syncs of a steady HPA see the same value and proposal, and the
+ * same string object then costs neither building nor hashing when the decision log interns it.
+ */
+function singleMetricCell(cell: HpaState["metricCell"], m: HpaDecision["metrics"][number]): string {
+  const last = cell.metric;
+  if (last === null || !sameDescription(last, m)) cell.text = describeMetricValue(m);
+  cell.metric = m;
+  return cell.text;
+}
+
+/** Whether describeMetricValue gives `a` and `b` the same text (it reads exactly these fields). */
+function sameDescription(a: HpaDecision["metrics"][number], b: HpaDecision["metrics"][number]): boolean {
+  if (a.metricName !== b.metricName || a.type !== b.type || a.failureReason !== b.failureReason || a.replicas !== b.replicas) return false;
+  if (a.current === null || b.current === null) return a.current === b.current;
+  return (
+    a.current.averageUtilization_percent === b.current.averageUtilization_percent &&
+    a.current.averageValue_milli === b.current.averageValue_milli &&
+    a.current.value_milli === b.current.value_milli
+  );
 }
 
 /** "cpu resource utilization (percentage of request)=483%" or the failure reason. */

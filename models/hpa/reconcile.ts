@@ -230,12 +230,35 @@ function computeStatusForResourceMetricGeneric(
     replicas: r.replicaCount,
     current: { averageUtilization_percent: r.utilization, averageValue_milli: r.rawUtilization },
     timestamp_ms: r.timestamp_ms,
-    metricName:
-      sourceType === "ContainerResource"
-        ? `${resourceName} container resource utilization (percentage of request)`
-        : `${resourceName} resource utilization (percentage of request)`,
+    metricName: sourceType === "ContainerResource" ? containerUtilizationName(resourceName) : utilizationName(resourceName),
   };
 }
+
+/**
+ * The texts a reconcile repeats at every sync, one copy each (by resource or metric name): the
+ * status it builds is compared with the stored one (updateStatusIfNeeded), and equal strings
+ * that are one object compare at once, where equal strings built anew are compared character
+ * by character. Few distinct names, so the tables stay small.
+ */
+const UTILIZATION_NAMES = new Map<string, string>();
+const CONTAINER_UTILIZATION_NAMES = new Map<string, string>();
+const VALID_METRIC_FOUND_MESSAGES = new Map<string, string>();
+
+function memoText(table: Map<string, string>, key: string, make: (key: string) => string): string {
+  let text = table.get(key);
+  if (text === undefined) {
+    text = make(key);
+    table.set(key, text);
+  }
+  return text;
+}
+
+const makeUtilizationName = (resourceName: string) => `${resourceName} resource utilization (percentage of request)`;
+const makeContainerUtilizationName = (resourceName: string) => `${resourceName} container resource utilization (percentage of request)`;
+const makeValidMetricFoundMessage = (metric: string) => `the HPA was able to successfully calculate a replica count from ${metric}`;
+const utilizationName = (resourceName: string) => memoText(UTILIZATION_NAMES, resourceName, makeUtilizationName);
+const containerUtilizationName = (resourceName: string) => memoText(CONTAINER_UTILIZATION_NAMES, resourceName, makeContainerUtilizationName);
+const validMetricFoundMessage = (metric: string) => memoText(VALID_METRIC_FOUND_MESSAGES, metric, makeValidMetricFoundMessage);
 
 // horizontal.go computeReplicasForMetric together with the computeStatusFor*Metric functions:
 // one metric spec -> a replica proposal and its status, or a ScalingActive=False condition.
@@ -421,7 +444,7 @@ export function computeReplicasForMetrics(
       type: "ScalingActive",
       status: "True",
       reason: "ValidMetricFound",
-      message: `the HPA was able to successfully calculate a replica count from ${metric}`,
+      message: validMetricFoundMessage(metric),
     },
     perMetric,
   };
