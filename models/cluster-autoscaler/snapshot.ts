@@ -27,11 +27,12 @@ export interface SchedulingError {
   reasons: string[];
 }
 
+/** A node and the pods on it: a value, never edited once made (the snapshot replaces it). */
 export interface NodeInfo {
-  node: CaNode;
-  pods: CaPod[];
+  readonly node: CaNode;
+  readonly pods: readonly CaPod[];
   /** Sum of podRequests over `pods`. */
-  requested: Resources;
+  readonly requested: Readonly<Resources>;
 }
 
 export function newNodeInfo(node: CaNode, pods: readonly CaPod[] = []): NodeInfo {
@@ -81,18 +82,25 @@ export class ClusterSnapshot {
     this.shared = false;
   }
 
+  /**
+   * Adds a node. The NodeInfo itself is kept, not a copy: NodeInfos are values that nothing edits
+   * once made (placing a pod makes a new one), so the caller's stays as it was.
+   */
   addNodeInfo(info: NodeInfo): void {
     if (this.indexByName.has(info.node.name)) throw new Error(`node ${info.node.name} already in the snapshot`);
     this.own();
     this.indexByName.set(info.node.name, this.infos.length);
-    this.infos.push({ node: info.node, pods: [...info.pods], requested: { ...info.requested } });
+    this.infos.push(info);
   }
 
   removeNodeInfo(name: string): void {
-    if (!this.indexByName.has(name)) return;
+    const index = this.indexByName.get(name);
+    if (index === undefined) return;
     this.own();
-    this.infos = this.infos.filter((i) => i.node.name !== name);
-    this.indexByName = new Map(this.infos.map((i, k) => [i.node.name, k]));
+    // The nodes after it move up one place, keeping their order (SchedulePodOnAnyNodeMatching's).
+    this.infos.splice(index, 1);
+    this.indexByName.delete(name);
+    for (let k = index; k < this.infos.length; k++) this.indexByName.set(this.infos[k].node.name, k);
   }
 
   /** Fork: later changes can be undone with revert() or kept with commit(). */

@@ -106,7 +106,7 @@ export interface NodeGroup {
   /** The node CA builds new nodes from (its DaemonSet pods are in templatePods). */
   template: CaNode;
   /** Pods every new node starts with (DaemonSet pods of the template). */
-  templatePods: CaPod[];
+  templatePods: readonly CaPod[];
 }
 
 /** policy/v1 PodDisruptionBudget, reduced to what the drain rules read. */
