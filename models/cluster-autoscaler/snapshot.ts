@@ -55,14 +55,19 @@ interface SpreadState {
 /**
  * Copy-on-write: NodeInfo objects are never changed once in the snapshot (placing a pod makes a new
  * one), and fork() only remembers the current list, so forking costs O(1) and the first change
- * after it one O(nodes) copy of the list; a simulation never copies every pod of the cluster.
+ * after it one O(nodes) copy of the list; a simulation never copies every pod of the cluster. The
+ * index by name belongs to the current list only: changes edit it in place, and a revert, which
+ * brings back an older list, marks it for rebuilding at the next lookup (a removal simulation that
+ * succeeds commits, so most simulations never rebuild it).
  */
 export class ClusterSnapshot {
   private infos: NodeInfo[] = [];
-  private indexByName = new Map<string, number>();
+  private readonly indexByName = new Map<string, number>();
+  /** The index does not describe `infos` (after a revert): rebuild before use. */
+  private indexStale = false;
   /** The current list is also a saved state: copy it before changing it. */
   private shared = false;
-  private readonly forks: { infos: NodeInfo[]; indexByName: Map<string, number> }[] = [];
+  private readonly forks: NodeInfo[][] = [];
   /** lastIndexOrderMapping: the index of the last node a pod was placed on by SchedulePodOnAnyNodeMatching. */
   private lastIndex = 0;
 
@@ -71,14 +76,22 @@ export class ClusterSnapshot {
   }
 
   getNodeInfo(name: string): NodeInfo | undefined {
-    const i = this.indexByName.get(name);
+    const i = this.index().get(name);
     return i === undefined ? undefined : this.infos[i];
+  }
+
+  private index(): Map<string, number> {
+    if (this.indexStale) {
+      this.indexByName.clear();
+      for (let k = 0; k < this.infos.length; k++) this.indexByName.set(this.infos[k].node.name, k);
+      this.indexStale = false;
+    }
+    return this.indexByName;
   }
 
   private own(): void {
     if (!this.shared) return;
     this.infos = [...this.infos];
-    this.indexByName = new Map(this.indexByName);
     this.shared = false;
   }
 
@@ -87,33 +100,35 @@ export class ClusterSnapshot {
    * once made (placing a pod makes a new one), so the caller's stays as it was.
    */
   addNodeInfo(info: NodeInfo): void {
-    if (this.indexByName.has(info.node.name)) throw new Error(`node ${info.node.name} already in the snapshot`);
+    const index = this.index();
+    if (index.has(info.node.name)) throw new Error(`node ${info.node.name} already in the snapshot`);
     this.own();
-    this.indexByName.set(info.node.name, this.infos.length);
+    index.set(info.node.name, this.infos.length);
     this.infos.push(info);
   }
 
   removeNodeInfo(name: string): void {
-    const index = this.indexByName.get(name);
-    if (index === undefined) return;
+    const index = this.index();
+    const at = index.get(name);
+    if (at === undefined) return;
     this.own();
     // The nodes after it move up one place, keeping their order (SchedulePodOnAnyNodeMatching's).
-    this.infos.splice(index, 1);
-    this.indexByName.delete(name);
-    for (let k = index; k < this.infos.length; k++) this.indexByName.set(this.infos[k].node.name, k);
+    this.infos.splice(at, 1);
+    index.delete(name);
+    for (let k = at; k < this.infos.length; k++) index.set(this.infos[k].node.name, k);
   }
 
   /** Fork: later changes can be undone with revert() or kept with commit(). */
   fork(): void {
-    this.forks.push({ infos: this.infos, indexByName: this.indexByName });
+    this.forks.push(this.infos);
     this.shared = true;
   }
 
   revert(): void {
     const saved = this.forks.pop();
     if (saved === undefined) throw new Error("revert without fork");
-    this.infos = saved.infos;
-    this.indexByName = saved.indexByName;
+    if (saved !== this.infos) this.indexStale = true;
+    this.infos = saved;
     // An outer fork may still hold this list.
     this.shared = this.forks.length > 0;
   }
@@ -124,7 +139,7 @@ export class ClusterSnapshot {
 
   /** Places the pod on the node without checking predicates (ForceAddPod). */
   forceAddPod(pod: CaPod, nodeName: string): void {
-    const index = this.indexByName.get(nodeName);
+    const index = this.index().get(nodeName);
     if (index === undefined) throw new Error(`node ${nodeName} not in the snapshot`);
     this.placeAt(index, pod);
   }

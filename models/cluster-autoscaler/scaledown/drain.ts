@@ -62,11 +62,26 @@ type Outcome =
   | { outcome: "wait" }
   | { outcome: "skip" };
 
-const UNDEFINED: Outcome = { outcome: "undefined" };
-const block = (reason: BlockingPodReason): Outcome => ({ outcome: "block", reason });
+// Outcomes are values: one object each (per reason for a block), as drainable runs for every pod
+// of every node a removal simulation looks at.
+const UNDEFINED: Outcome = Object.freeze({ outcome: "undefined" });
+const DRAIN_OK: Outcome = Object.freeze({ outcome: "drainOk" });
+const WAIT: Outcome = Object.freeze({ outcome: "wait" });
+const SKIP: Outcome = Object.freeze({ outcome: "skip" });
+const BLOCKS = new Map<BlockingPodReason, Outcome>();
+function block(reason: BlockingPodReason): Outcome {
+  let outcome = BLOCKS.get(reason);
+  if (outcome === undefined) {
+    outcome = Object.freeze({ outcome: "block", reason });
+    BLOCKS.set(reason, outcome);
+  }
+  return outcome;
+}
+const NO_PDBS: readonly PodDisruptionBudget[] = Object.freeze([]);
 
 /** basic.go MatchingPdbs: PDBs of the pod's namespace whose selector matches (nil selector matches nothing). */
-export function matchingPdbs(pod: CaPod, pdbs: readonly PodDisruptionBudget[]): PodDisruptionBudget[] {
+export function matchingPdbs(pod: CaPod, pdbs: readonly PodDisruptionBudget[]): readonly PodDisruptionBudget[] {
+  if (pdbs.length === 0) return NO_PDBS;
   return pdbs.filter((p) => p.namespace === pod.namespace && p.selector !== null && labelSelectorMatches(p.selector, pod.labels));
 }
 
@@ -79,6 +94,7 @@ function isPodTerminal(pod: CaPod): boolean {
 
 /** utils/drain HasBlockingLocalStorage: hostPath, or emptyDir not in memory, not listed as safe to evict. */
 function hasBlockingLocalStorage(pod: CaPod): boolean {
+  if (pod.volumes.length === 0) return false;
   const annotation = pod.annotations[SAFE_TO_EVICT_LOCAL_VOLUMES_KEY] ?? "";
   const nonBlocking = new Set(annotation === "" ? [] : annotation.split(","));
   return pod.volumes.some(
@@ -96,21 +112,21 @@ function apiGroup(apiVersion: string): string {
 function replicaCountRule(pod: CaPod, ctx: DrainContext, minReplicaCount: number): Outcome {
   if (ctx.listers === null || pod.owner === null) return UNDEFINED;
   const ref = pod.owner;
+  const listers = ctx.listers;
   const key = `${pod.namespace}/${ref.name}`;
-  const lookup = (kind: string) => ctx.listers?.get(kind)?.get(key);
-  const has = (kind: string) => ctx.listers?.get(kind)?.has(key) === true;
   if (ref.kind === "ReplicationController" || ref.kind === "ReplicaSet") {
-    if (!has(ref.kind)) return block("ControllerNotFound");
-    const replicas = lookup(ref.kind);
+    const byKey = listers.get(ref.kind);
+    if (byKey === undefined || !byKey.has(key)) return block("ControllerNotFound");
+    const replicas = byKey.get(key);
     if (replicas !== null && replicas !== undefined && replicas < minReplicaCount) return block("MinReplicasReached");
   } else if (isDaemonSetPod(pod)) {
     if (apiGroup(ref.apiVersion) !== "apps" || ref.kind !== "DaemonSet") return UNDEFINED;
-    if (!has("DaemonSet")) return block("ControllerNotFound");
+    if (listers.get("DaemonSet")?.has(key) !== true) return block("ControllerNotFound");
   } else if (ref.kind === "Job") {
-    if (!has("Job")) return block("ControllerNotFound");
+    if (listers.get("Job")?.has(key) !== true) return block("ControllerNotFound");
   } else if (ref.kind === "StatefulSet") {
     if (apiGroup(ref.apiVersion) !== "apps") return UNDEFINED;
-    if (!has("StatefulSet")) return block("ControllerNotFound");
+    if (listers.get("StatefulSet")?.has(key) !== true) return block("ControllerNotFound");
   }
   return UNDEFINED;
 }
@@ -120,19 +136,19 @@ const REPLICATED_KINDS = new Set(["ReplicationController", "Job", "ReplicaSet", 
 /** rules.Default(deleteOptions).Drainable: the first rule with an outcome decides. */
 export function drainable(pod: CaPod, ctx: DrainContext, options: NodeDeleteOptions): Outcome {
   // mirror, longterminating
-  if (isMirrorPod(pod)) return { outcome: "skip" };
-  if (isPodLongTerminating(pod, ctx.now_ms)) return { outcome: "skip" };
+  if (isMirrorPod(pod)) return SKIP;
+  if (isPodLongTerminating(pod, ctx.now_ms)) return SKIP;
   // replicacount (only with skipNodesWithCustomControllerPods)
   if (options.skipNodesWithCustomControllerPods) {
     const r = replicaCountRule(pod, ctx, options.minReplicaCount);
     if (r.outcome !== "undefined") return r;
   }
   // daemonset, safetoevict, terminal: drainable before any blocking rule.
-  if (isDaemonSetPod(pod)) return { outcome: "drainOk" };
-  if (pod.annotations[POD_SAFE_TO_EVICT_KEY] === "true") return { outcome: "drainOk" };
-  if (isPodTerminal(pod)) return { outcome: "drainOk" };
+  if (isDaemonSetPod(pod)) return DRAIN_OK;
+  if (pod.annotations[POD_SAFE_TO_EVICT_KEY] === "true") return DRAIN_OK;
+  if (isPodTerminal(pod)) return DRAIN_OK;
   // oncompletion
-  if (pod.annotations[POD_SAFE_TO_EVICT_KEY] === "on-completion") return { outcome: "wait" };
+  if (pod.annotations[POD_SAFE_TO_EVICT_KEY] === "on-completion") return WAIT;
   // replicated
   const replicated = pod.owner !== null && (!options.skipNodesWithCustomControllerPods || REPLICATED_KINDS.has(pod.owner.kind));
   if (!replicated) return block("NotReplicated");
@@ -140,7 +156,7 @@ export function drainable(pod: CaPod, ctx: DrainContext, options: NodeDeleteOpti
   // system: a kube-system pod without a PDB blocks until bspDisruptionTimeout after its creation.
   if (options.skipNodesWithSystemPods && pod.namespace === KUBE_SYSTEM_NAMESPACE && pdbs.length === 0) {
     const passed = pod.creationTimestamp_ms !== null && ctx.now_ms > pod.creationTimestamp_ms + options.bspDisruptionTimeout_ms;
-    return passed ? { outcome: "drainOk" } : block("UnmovableKubeSystemPod");
+    return passed ? DRAIN_OK : block("UnmovableKubeSystemPod");
   }
   // notsafetoevict
   if (pod.annotations[POD_SAFE_TO_EVICT_KEY] === "false") return block("NotSafeToEvictAnnotation");
