@@ -20,11 +20,11 @@ import { handleOfContainerId, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
-import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
 import { reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type SelectorFailure } from "./reconcile.js";
 import { PodListMemo } from "./replica-calculator.js";
+import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   type HorizontalControllerConfig,
