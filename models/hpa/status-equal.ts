@@ -38,34 +38,29 @@ function metricStatusesEqual(a: readonly MetricStatus[], b: readonly MetricStatu
 }
 
 function metricStatusEqual(a: MetricStatus, b: MetricStatus): boolean {
-  if (a.type !== b.type) return false;
-  const ar = a.resource;
-  const br = b.resource;
-  if (ar !== undefined || br !== undefined) {
-    if (ar === undefined || br === undefined || ar.name !== br.name || !valuesEqual(ar.current, br.current)) return false;
-  }
-  const ac = a.containerResource;
-  const bc = b.containerResource;
-  if (ac !== undefined || bc !== undefined) {
-    if (ac === undefined || bc === undefined || ac.name !== bc.name || ac.container !== bc.container || !valuesEqual(ac.current, bc.current)) return false;
-  }
-  const ap = a.pods;
-  const bp = b.pods;
-  if (ap !== undefined || bp !== undefined) {
-    if (ap === undefined || bp === undefined || ap.metric !== bp.metric || !valuesEqual(ap.current, bp.current)) return false;
-  }
-  const ao = a.object;
-  const bo = b.object;
-  if (ao !== undefined || bo !== undefined) {
-    if (ao === undefined || bo === undefined || ao.metric !== bo.metric || ao.describedObject !== bo.describedObject || !valuesEqual(ao.current, bo.current)) return false;
-  }
-  const ae = a.external;
-  const be = b.external;
-  if (ae !== undefined || be !== undefined) {
-    if (ae === undefined || be === undefined || ae.metric !== be.metric || !valuesEqual(ae.current, be.current)) return false;
-  }
-  return true;
+  return (
+    a.type === b.type &&
+    sameOptional(a.resource, b.resource, sameResource) &&
+    sameOptional(a.containerResource, b.containerResource, sameContainerResource) &&
+    sameOptional(a.pods, b.pods, sameMetric) &&
+    sameOptional(a.object, b.object, sameObject) &&
+    sameOptional(a.external, b.external, sameMetric)
+  );
 }
+
+/** Both absent, or both present and `same`. */
+function sameOptional<T>(a: T | undefined, b: T | undefined, same: (a: T, b: T) => boolean): boolean {
+  return a === undefined || b === undefined ? a === b : same(a, b);
+}
+
+const sameResource = (a: NonNullable<MetricStatus["resource"]>, b: NonNullable<MetricStatus["resource"]>) =>
+  a.name === b.name && valuesEqual(a.current, b.current);
+const sameContainerResource = (a: NonNullable<MetricStatus["containerResource"]>, b: NonNullable<MetricStatus["containerResource"]>) =>
+  a.name === b.name && a.container === b.container && valuesEqual(a.current, b.current);
+const sameMetric = (a: NonNullable<MetricStatus["pods"]>, b: NonNullable<MetricStatus["pods"]>) =>
+  a.metric === b.metric && valuesEqual(a.current, b.current);
+const sameObject = (a: NonNullable<MetricStatus["object"]>, b: NonNullable<MetricStatus["object"]>) =>
+  a.metric === b.metric && a.describedObject === b.describedObject && valuesEqual(a.current, b.current);
 
 // Int64 values are numbers or bigints: === compares either by value.
 function valuesEqual(a: MetricValueStatus, b: MetricValueStatus): boolean {
