@@ -248,7 +248,7 @@ export const CLUSTER_AUTOSCALER_PARAMS: ParamTable<ClusterAutoscalerConfig> = {
   maxEmptyBulkDelete: param("maxEmptyBulkDelete", int(1), "--max-empty-bulk-delete."),
   maxScaleDownParallelism: param("maxScaleDownParallelism", int(1), "--max-scale-down-parallelism."),
   maxDrainParallelism: param("maxDrainParallelism", int(1), "--max-drain-parallelism."),
-  scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0), "--scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit)."),
+  scaleDownNonEmptyCandidatesCount: param("scaleDownNonEmptyCandidatesCount", int(0), "--scale-down-non-empty-candidates-count: accepted, but release 1.36 no longer reads it (its planner bounds the nodes it simulates by the unneeded nodes and --max-scale-down-parallelism)."),
   unremovableNodeRecheckTimeout: param("unremovableNodeRecheckTimeout_ms", duration, "--unremovable-node-recheck-timeout: how long a node whose removal simulation failed is skipped (RecentlyUnremovable) before it is simulated again."),
   maxGracefulTermination: param("maxGracefulTermination_ms", duration, "--max-graceful-termination-sec: the longest grace period a drain gives a pod."),
   ignoreDaemonsetsUtilization: param("ignoreDaemonSetsUtilization", bool, "--ignore-daemonsets-utilization."),

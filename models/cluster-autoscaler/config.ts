@@ -58,7 +58,11 @@ export interface ClusterAutoscalerConfig {
   maxEmptyBulkDelete: number;
   maxScaleDownParallelism: number;
   maxDrainParallelism: number;
-  /** --scale-down-non-empty-candidates-count: unneeded nodes worth finding per loop (0 = no limit). */
+  /**
+   * --scale-down-non-empty-candidates-count. Release 1.36 still parses it but nothing reads it: its
+   * planner bounds the nodes it simulates by unneededNodesLimit (scaledown/planner.ts). Kept so
+   * that configurations naming it load, as upstream's do.
+   */
   scaleDownNonEmptyCandidatesCount: number;
   /** --unremovable-node-recheck-timeout: how long a node whose removal simulation failed is not simulated again. */
   unremovableNodeRecheckTimeout_ms: number;

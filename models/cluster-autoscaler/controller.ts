@@ -36,7 +36,7 @@ import { isNodeReady, NODE_GROUP_LABEL, toCaNode, toCaPod } from "./convert.js";
 import type { ExpansionOption } from "./expander/expander.js";
 import { podRequests } from "./pod.js";
 import { filterOutUnremovable } from "./scaledown/eligibility.js";
-import { categorizeNodes, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
+import { categorizeNodes, shortestUpdateInterval_ms, TO_BE_DELETED_TAINT, unneededNodesLimit, type NodeToBeRemoved } from "./scaledown/planner.js";
 import { calculateUtilization, type UtilizationResult } from "./scaledown/utilization.js";
 import { removableAt, type UnneededNode } from "./scaledown/unneeded.js";
 import { UnremovableNodes } from "./scaledown/unremovable.js";
@@ -129,6 +129,9 @@ export class ClusterAutoscaler {
   private readonly unneededSince = new Map<string, number>();
   /** planner.go Planner.unremovableNodes: nodes whose removal simulation failed, skipped until their recheck timeout. */
   private readonly unremovableNodes = new UnremovableNodes();
+  /** planner.go Planner.latestUpdate and minUpdateInterval (null: no update yet). */
+  private lastPlannerUpdate_ms: number | null = null;
+  private minUpdateInterval_ms: number;
   private readonly utilizations = new WeakMap<NodeInfo, UtilizationResult>();
   /** Nodes being drained (empty nodes are deleted at once), with their node group. */
   private readonly deleting = new Map<string, string>();
@@ -145,7 +148,7 @@ export class ClusterAutoscaler {
   private loopEvent: ScheduledEvent | null = null;
   /** Bumped on every Node or Pod change: the removal simulation is reused while it stands still. */
   private clusterVersion = 0;
-  private categorized: { version: number; eligible: string; removable: NodeToBeRemoved[]; unremovable: Map<string, string> } | null = null;
+  private categorized: { version: number; eligible: string; limit: number; removable: NodeToBeRemoved[]; unremovable: Map<string, string> } | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -158,6 +161,7 @@ export class ClusterAutoscaler {
     config: Partial<ClusterAutoscalerConfig> = {},
   ) {
     this.config = { ...DEFAULT_CLUSTER_AUTOSCALER_CONFIG, ...config };
+    this.minUpdateInterval_ms = this.config.scaleDownUnneededTime_ms;
     store.addIndex<Pod>("Pod", POD_NODE_INDEX, (pod) => (pod.spec.nodeName !== "" ? [pod.spec.nodeName] : NO_KEYS));
     store.watch<Pod>("Pod", (type, pod) => this.onPod(type, pod));
     store.watch<Node>("Node", () => this.clusterVersion++);
@@ -512,6 +516,15 @@ export class ClusterAutoscaler {
     const c = this.config;
     // Candidates: registered nodes of autoscaled groups not already being deleted.
     const candidates = infos.filter((i) => i.node.group !== null && !this.deleting.has(i.node.name));
+    // planner.go UpdateClusterState: the shortest gap between updates bounds the unneeded-node limit.
+    this.minUpdateInterval_ms = shortestUpdateInterval_ms(this.minUpdateInterval_ms, this.lastPlannerUpdate_ms, now_ms);
+    this.lastPlannerUpdate_ms = now_ms;
+    const limit = unneededNodesLimit({
+      maxScaleDownParallelism: c.maxScaleDownParallelism,
+      scaleDownUnneededTime_ms: c.scaleDownUnneededTime_ms,
+      unneededNodes: this.unneededSince.size,
+      minUpdateInterval_ms: this.minUpdateInterval_ms,
+    });
     // planner.go categorizeNodes: forget the recheck timeouts that ran out or whose node is gone.
     this.unremovableNodes.update((name) => this.nodeInfos.has(name), now_ms);
     const eligibility = filterOutUnremovable(
@@ -537,7 +550,7 @@ export class ClusterAutoscaler {
 
     // The removal simulation, rerun only when the cluster changed.
     const eligibleKey = eligible.join(",");
-    if (this.categorized === null || this.categorized.version !== this.clusterVersion || this.categorized.eligible !== eligibleKey) {
+    if (this.categorized === null || this.categorized.version !== this.clusterVersion || this.categorized.eligible !== eligibleKey || this.categorized.limit !== limit) {
       const result = categorizeNodes(
         snapshot,
         infos.map((i) => i.node.name),
@@ -555,7 +568,7 @@ export class ClusterAutoscaler {
           listers: this.listers(),
           now_ms,
         },
-        unneededNodesLimit(c),
+        limit,
       );
       // categorizeNodes: a node the simulation could not remove is not simulated again before its
       // recheck timeout. (With a timeout longer than the scan interval, a result reused in a later
@@ -565,6 +578,7 @@ export class ClusterAutoscaler {
       this.categorized = {
         version: this.clusterVersion,
         eligible: eligibleKey,
+        limit,
         removable: result.removable,
         unremovable: new Map(result.unremovable.map((u) => [u.node, u.blockingPod === undefined ? u.reason : `${u.reason} (${u.blockingPod.pod}: ${u.blockingPod.reason})`])),
       };

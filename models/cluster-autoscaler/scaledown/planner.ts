@@ -91,19 +91,42 @@ export interface CategorizedNodes {
 }
 
 /**
- * planner.go unneededNodesLimit: more unneeded nodes than can be removed before they would be
- * found again is wasted simulation: at most --scale-down-non-empty-candidates-count (30), and at
- * most max-scale-down-parallelism × (scale-down-unneeded-time / scan-interval).
+ * planner.go unneededNodesLimit (release 1.36): finding more unneeded nodes than can be removed
+ * before they are found again is wasted simulation. With N = --max-scale-down-parallelism, the
+ * limit is the nodes already unneeded plus N, plus N as a buffer; and it never exceeds
+ * N × (unneeded time / loop interval) + N, the most that can wait their unneeded time at once.
+ * The loop interval is the planner's minUpdateInterval: the shortest gap seen between two
+ * updates, starting at the unneeded time (see `shortestUpdateInterval_ms`).
  */
 export function unneededNodesLimit(o: {
-  scaleDownNonEmptyCandidatesCount: number;
   maxScaleDownParallelism: number;
   scaleDownUnneededTime_ms: number;
-  scanInterval_ms: number;
+  /** len(p.unneededNodes.AsList()): the nodes unneeded after the previous update. */
+  unneededNodes: number;
+  /** p.minUpdateInterval. */
+  minUpdateInterval_ms: number;
 }): number {
-  const limit = o.scaleDownNonEmptyCandidatesCount <= 0 ? Number.MAX_SAFE_INTEGER : o.scaleDownNonEmptyCandidatesCount;
-  const upperBound = o.maxScaleDownParallelism * Math.max(1, Math.floor(o.scaleDownUnneededTime_ms / o.scanInterval_ms));
-  return Math.min(limit, upperBound);
+  const n = o.maxScaleDownParallelism;
+  const extraBuffer = n;
+  const limit = o.unneededNodes + n + extraBuffer;
+  // Go's Durations are nanoseconds, so two updates are never 0 apart there; simulated loops can
+  // be (a productive loop is followed by another at the same instant). A gap under a millisecond
+  // is taken as one millisecond, which makes the bound as loose as upstream's is then.
+  const loopInterval_ms = Math.max(o.minUpdateInterval_ms, 1);
+  const u_ms = Math.max(o.scaleDownUnneededTime_ms, loopInterval_ms);
+  const upperBound = n * Math.floor(u_ms / loopInterval_ms) + extraBuffer;
+  return upperBound < limit ? upperBound : limit;
+}
+
+/**
+ * planner.go New and UpdateClusterState: minUpdateInterval starts at the unneeded time (1 ns if
+ * that is 0) and keeps the shortest gap between updates since; the first update follows Go's zero
+ * time, so it never shortens it.
+ */
+export function shortestUpdateInterval_ms(current_ms: number, lastUpdate_ms: number | null, now_ms: number): number {
+  if (lastUpdate_ms === null) return current_ms;
+  const interval_ms = now_ms - lastUpdate_ms;
+  return interval_ms < current_ms ? interval_ms : current_ms;
 }
 
 /**

@@ -1,7 +1,7 @@
 import t from "tap";
 import { DEFAULT_NODE_DELETE_OPTIONS, getPodsToMove, type DrainContext } from "../../../models/cluster-autoscaler/scaledown/drain.js";
 import { filterOutUnremovable, type EligibilityOptions } from "../../../models/cluster-autoscaler/scaledown/eligibility.js";
-import { categorizeNodes } from "../../../models/cluster-autoscaler/scaledown/planner.js";
+import { categorizeNodes, shortestUpdateInterval_ms, unneededNodesLimit } from "../../../models/cluster-autoscaler/scaledown/planner.js";
 import { removableAt, type UnneededNode } from "../../../models/cluster-autoscaler/scaledown/unneeded.js";
 import { UnremovableNodes } from "../../../models/cluster-autoscaler/scaledown/unremovable.js";
 import { calculateUtilization } from "../../../models/cluster-autoscaler/scaledown/utilization.js";
@@ -172,4 +172,26 @@ t.test("planner: a removed node's pods stay where the simulation put them", asyn
   // The first removal uses the only disruption the PDB allows; the second node's pod is then blocked.
   t.same(pdbBlocked.removable.map((n) => n.node), ["n2"]);
   t.same(pdbBlocked.unremovable, [{ node: "n3", reason: "BlockedByPod", blockingPod: { pod: "c", reason: "NotEnoughPdb" } }]);
+});
+
+t.test("planner.go unneededNodesLimit: the unneeded nodes + 2 × parallelism, at most parallelism × U / interval + parallelism", async (t) => {
+  const MIN = 60_000;
+  const cases: [string, { parallelism: number; unneeded_ms: number; unneededNodes: number; interval_ms: number }, number][] = [
+    ["none unneeded yet: 2 × parallelism", { parallelism: 10, unneeded_ms: 10 * MIN, unneededNodes: 0, interval_ms: 10_000 }, 20],
+    ["grows with the unneeded nodes", { parallelism: 10, unneeded_ms: 10 * MIN, unneededNodes: 25, interval_ms: 10_000 }, 45],
+    ["bounded by 10 × (600 s / 10 s) + 10", { parallelism: 10, unneeded_ms: 10 * MIN, unneededNodes: 700, interval_ms: 10_000 }, 610],
+    ["before a second update the interval is the unneeded time: 10 × 1 + 10", { parallelism: 10, unneeded_ms: 10 * MIN, unneededNodes: 5, interval_ms: 10 * MIN }, 20],
+    ["an unneeded time shorter than the interval counts as the interval", { parallelism: 2, unneeded_ms: 0, unneededNodes: 9, interval_ms: 10_000 }, 4],
+    ["loops at the same instant: no bound but the first", { parallelism: 10, unneeded_ms: 10 * MIN, unneededNodes: 700, interval_ms: 0 }, 720],
+  ];
+  for (const [name, c, want] of cases) {
+    t.equal(
+      unneededNodesLimit({ maxScaleDownParallelism: c.parallelism, scaleDownUnneededTime_ms: c.unneeded_ms, unneededNodes: c.unneededNodes, minUpdateInterval_ms: c.interval_ms }),
+      want,
+      name,
+    );
+  }
+  t.equal(shortestUpdateInterval_ms(600_000, null, 10_000), 600_000, "the first update (after Go's zero time) keeps the unneeded time");
+  t.equal(shortestUpdateInterval_ms(600_000, 10_000, 20_000), 10_000, "a shorter gap replaces it");
+  t.equal(shortestUpdateInterval_ms(10_000, 20_000, 50_000), 10_000, "a longer one does not");
 });
