@@ -83,3 +83,32 @@ export function isPodLongTerminating(pod: CaPod, now_ms: number): boolean {
   const grace_s = pod.terminationGracePeriodSeconds ?? 30;
   return pod.deletionTimestamp_ms + grace_s * 1000 + 30_000 < now_ms;
 }
+
+/**
+ * The pod placed on `nodeName`: a copy with that node. Written field by field because a removal
+ * simulation places every pod of every candidate node at every loop, and V8 copies an object
+ * literal this way several times faster than a spread of the pod. (Every field is required, so
+ * the compiler catches one added to CaPod and missed here.)
+ */
+export function withNodeName(pod: CaPod, nodeName: string): CaPod {
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    labels: pod.labels,
+    annotations: pod.annotations,
+    containers: pod.containers,
+    initContainers: pod.initContainers,
+    nodeName,
+    nodeSelector: pod.nodeSelector,
+    tolerations: pod.tolerations,
+    hostPorts: pod.hostPorts,
+    topologySpread: pod.topologySpread,
+    owner: pod.owner,
+    volumes: pod.volumes,
+    deletionTimestamp_ms: pod.deletionTimestamp_ms,
+    terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+    creationTimestamp_ms: pod.creationTimestamp_ms,
+    phase: pod.phase,
+    restartPolicy: pod.restartPolicy,
+  };
+}

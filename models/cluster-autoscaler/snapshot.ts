@@ -11,7 +11,7 @@
  */
 import { labelSelectorMatches, setSelectorMatches } from "../cluster/labels.js";
 import { findMatchingUntoleratedTaint, isDoNotScheduleTaint, tolerationsTolerateTaint } from "../scheduler/toleration.js";
-import { addResources, podRequests } from "./pod.js";
+import { addResources, podRequests, withNodeName } from "./pod.js";
 import { emptyResources, type CaNode, type CaPod, type Resources, type Taint } from "./types.js";
 
 /** k8s.io/api core/v1 LabelHostname. */
@@ -147,7 +147,7 @@ export class ClusterSnapshot {
   private placeAt(index: number, pod: CaPod): void {
     this.own();
     const old = this.infos[index];
-    const placed = { ...pod, nodeName: old.node.name };
+    const placed = withNodeName(pod, old.node.name);
     this.infos[index] = { node: old.node, pods: [...old.pods, placed], requested: addResources(old.requested, podRequests(placed)) };
   }
 

@@ -62,7 +62,9 @@ export function simulateNodeRemoval(
     }),
   );
   for (const pod of move.pods) {
-    const target = snapshot.schedulePodOnAnyNodeMatching({ ...pod, nodeName: "" }, (i) => i.node.name !== nodeName && destinations.has(i.node.name));
+    // Upstream clears the pod's NodeName before placing it; no filter reads it, and the placement
+    // copies the pod with its new node, so the pod is passed as it is.
+    const target = snapshot.schedulePodOnAnyNodeMatching(pod, (i) => i.node.name !== nodeName && destinations.has(i.node.name));
     if (target === null) {
       placed = false;
       break;
