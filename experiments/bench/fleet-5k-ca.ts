@@ -1,61 +1,118 @@
 /**
  * `npm run bench -- fleet-5k-ca`: fleet-5k (fleet.ts) paired with the same fleet whose pool is a
  * Cluster Autoscaler node group (min 50, max 400, 200 at start, every CA flag at its default).
- * Each run is a fresh process, and the pairs alternate (plain, CA, then CA, plain, ...), so
- * neither half inherits the other's heap or compiled code, and a drift in the machine's speed
- * weighs on both halves alike. Prints each run's lines, a line per pair with its wall and CPU
- * ratios, and ends with
- * `fleet-5k-ca ratio=<median wall ratio with CA / without> cpu_ratio=<median CPU ratio> pairs=<n>`
- * (target: at most 1.3). FLEET_HOURS=2 runs 2-hour slices; FLEET_CA_PAIRS=n (default 3) sets the
- * number of pairs. On a shared machine one pair's wall ratio moves with the neighbours' load by
- * more than a tenth; the median of the pairs and the CPU-time ratio move less.
+ *
+ * The two halves run in lockstep: each in its own process (neither inherits the other's heap or
+ * compiled code), and the parent lets them take turns, one chunk of simulated time each
+ * (`FLEET_CA_CHUNK_MIN` simulated minutes, default 15; the first chunk is building the fleet and
+ * its setup), alternating which half goes first. Each half times only its own chunks. On a shared
+ * machine the speed drifts by a third within minutes as the neighbours come and go; taking turns
+ * every fraction of a second puts both halves under the same drift, where runs one after the other
+ * (how this bench measured until 2026-12-06) saw single pairs spread from 0.78 to 1.74.
+ *
+ * Prints each half's lines and ends with
+ * `fleet-5k-ca ratio=<wall with CA / without> cpu_ratio=<CPU time with / without> chunks=<n>`
+ * (target: at most 1.3). FLEET_HOURS=2 runs 2-hour slices.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { runFleet } from "./fleet.js";
+import { HOUR_MS, newFleet, reportFleet, runSetup, type Fleet } from "./fleet.js";
 
 const hours = Number(process.env.FLEET_HOURS ?? 24);
+const chunk_ms = Number(process.env.FLEET_CA_CHUNK_MIN ?? 15) * 60_000;
 const half = process.env.FLEET_CA_HALF;
 
-if (half === "plain" || half === "ca") {
-  // One half, in this (child) process: its lines, then its CPU time.
-  const wall_s = runFleet(half === "ca" ? "fleet-5k-ca" : "fleet-5k", {
-    deployments: 100,
-    loadScale: 1,
-    ...(half === "ca" && { autoscaling: { min: 50, max: 400 } }),
-  }, hours);
-  const usage = process.resourceUsage();
-  console.log(`half=${half} wall_s=${wall_s.toFixed(3)} cpu_s=${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(3)}`);
-} else {
-  const pairs = Number(process.env.FLEET_CA_PAIRS ?? 3);
-  if (!(Number.isInteger(pairs) && pairs >= 1)) throw new RangeError(`FLEET_CA_PAIRS must be a whole number >= 1, got ${process.env.FLEET_CA_PAIRS}`);
-  const wallRatios: number[] = [];
-  const cpuRatios: number[] = [];
-  for (let p = 0; p < pairs; p++) {
-    const order: ("plain" | "ca")[] = p % 2 === 0 ? ["plain", "ca"] : ["ca", "plain"];
-    const measured = new Map(order.map((h) => [h, runHalf(h)]));
-    const plain = measured.get("plain")!;
-    const ca = measured.get("ca")!;
-    wallRatios.push(ca.wall_s / plain.wall_s);
-    cpuRatios.push(ca.cpu_s / plain.cpu_s);
-    console.log(`pair ${p + 1}: wall ${plain.wall_s.toFixed(2)} s without CA, ${ca.wall_s.toFixed(2)} s with: ratio ${(ca.wall_s / plain.wall_s).toFixed(2)}; cpu ratio ${(ca.cpu_s / plain.cpu_s).toFixed(2)}`);
-  }
-  console.log(`fleet-5k-ca ratio=${median(wallRatios).toFixed(2)} cpu_ratio=${median(cpuRatios).toFixed(2)} pairs=${pairs} (${hours} simulated h; medians over the pairs)`);
+type Half = "plain" | "ca";
+
+/**
+ * A half, in this (child) process: obeys one command per stdin line and answers each with
+ * `done <wall_ns> <cpu_us>`, the time the command took: `setup` builds the fleet and runs its
+ * setup, `run <ms>` runs it up to that simulated time, `report` prints its lines.
+ */
+function serveHalf(which: Half): void {
+  let fleet: Fleet | null = null;
+  let setup_ms = 0;
+  let setup_s = 0;
+  let wall_ns = 0n;
+  const lines = createInterface({ input: process.stdin });
+  lines.on("line", (command) => {
+    const [verb, arg] = command.split(" ");
+    if (verb === "report") {
+      reportFleet(which === "ca" ? "fleet-5k-ca" : "fleet-5k", fleet!, { setup_s, setup_ms, wall_s: Number(wall_ns) / 1e9 });
+      console.log("done 0 0");
+      lines.close();
+      return;
+    }
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    if (verb === "setup") {
+      fleet = newFleet({ deployments: 100, loadScale: 1, ...(which === "ca" && { autoscaling: { min: 50, max: 400 } }) }, hours);
+      setup_ms = runSetup(fleet);
+    } else fleet!.sim.run(Number(arg));
+    const took_ns = process.hrtime.bigint() - started;
+    const used = process.cpuUsage(cpu);
+    wall_ns += took_ns;
+    if (verb === "setup") setup_s = Number(took_ns) / 1e9;
+    console.log(`done ${took_ns} ${used.user + used.system}`);
+  });
 }
 
-/** Runs one half in a fresh process; echoes its lines and returns its wall and CPU seconds. */
-function runHalf(which: "plain" | "ca"): { wall_s: number; cpu_s: number } {
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, FLEET_CA_HALF: which }, encoding: "utf8" });
-  const line = /half=\w+ wall_s=([0-9.]+) cpu_s=([0-9.]+)/.exec(run.stdout ?? "");
-  if (run.status !== 0 || line === null) {
-    throw new Error(`the ${which} half exited ${run.status}: ${(run.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+/** The parent: starts both halves and lets them take turns, chunk by chunk. */
+async function lockstep(): Promise<void> {
+  if (!(chunk_ms > 0)) throw new RangeError(`FLEET_CA_CHUNK_MIN must be a number > 0, got ${process.env.FLEET_CA_CHUNK_MIN}`);
+  const halves = { plain: new HalfProcess("plain"), ca: new HalfProcess("ca") };
+  const commands = ["setup"];
+  const end_ms = Math.round(hours * HOUR_MS);
+  for (let t = chunk_ms; t < end_ms + chunk_ms; t += chunk_ms) commands.push(`run ${Math.min(t, end_ms)}`);
+  for (let i = 0; i < commands.length; i++) {
+    const order: Half[] = i % 2 === 0 ? ["plain", "ca"] : ["ca", "plain"];
+    for (const h of order) await halves[h].command(commands[i]);
   }
-  process.stdout.write(run.stdout.replace(/^half=.*\n/m, ""));
-  return { wall_s: Number(line[1]), cpu_s: Number(line[2]) };
+  for (const h of ["plain", "ca"] as const) {
+    await halves[h].command("report");
+    halves[h].close();
+  }
+  const { plain, ca } = halves;
+  console.log(`wall ${(plain.wall_ns / 1e9).toFixed(2)} s without CA, ${(ca.wall_ns / 1e9).toFixed(2)} s with; CPU ${(plain.cpu_us / 1e6).toFixed(2)} s, ${(ca.cpu_us / 1e6).toFixed(2)} s`);
+  console.log(`fleet-5k-ca ratio=${(ca.wall_ns / plain.wall_ns).toFixed(2)} cpu_ratio=${(ca.cpu_us / plain.cpu_us).toFixed(2)} chunks=${commands.length} (${hours} simulated h, lockstep)`);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** One half's child process, driven a command at a time; sums the times it reports. */
+class HalfProcess {
+  wall_ns = 0;
+  cpu_us = 0;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending: ((line: string) => void)[] = [];
+
+  constructor(readonly which: Half) {
+    this.child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, FLEET_CA_HALF: which } });
+    this.child.stderr.pipe(process.stderr);
+    createInterface({ input: this.child.stdout }).on("line", (line) => {
+      if (!line.startsWith("done ")) console.log(line);
+      else this.pending.shift()?.(line);
+    });
+    this.child.on("exit", (code) => {
+      if (code !== 0) {
+        console.error(`the ${which} half exited ${code}`);
+        process.exit(1);
+      }
+    });
+  }
+
+  /** Sends a command and waits for its `done`. */
+  async command(command: string): Promise<void> {
+    const done = new Promise<string>((resolve) => this.pending.push(resolve));
+    this.child.stdin.write(`${command}\n`);
+    const [, wall_ns, cpu_us] = (await done).split(" ");
+    this.wall_ns += Number(wall_ns);
+    this.cpu_us += Number(cpu_us);
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
 }
+
+if (half === "plain" || half === "ca") serveHalf(half);
+else await lockstep();

@@ -5,9 +5,9 @@
  * 150-450 rps and its HPA targets 60 % CPU of a 250m request with 20-100 replicas (50 at first);
  * `loadScale` k multiplies the load, the replica bounds and the initial replicas by k.
  *
- * `runFleet` runs one and prints `events=… pods_at_end=…`, optionally the outputs digest
- * (FLEET_HASH=1), the setup time (the wall time until every initial pod runs, checked every 10
- * simulated seconds: creating, scheduling and starting them), and
+ * `runFleet` runs one (`newFleet`, `runSetup`, then the rest) and prints `events=… pods_at_end=…`,
+ * optionally the outputs digest (FLEET_HASH=1), the setup time (the wall time until every initial
+ * pod runs, checked every 10 simulated seconds: creating, scheduling and starting them), and
  * `<name> wall_s=… rss_mib=… sim_speed=…`.
  */
 import { createHash } from "node:crypto";
@@ -63,21 +63,31 @@ export function fleetConfig(seed = 1, duration_ms = 24 * HOUR_MS, options: Fleet
   };
 }
 
-/** Runs the fleet for `hours` and prints its lines (see the header); returns the wall time. */
-export function runFleet(name: string, options: FleetOptions, hours: number): number {
+/** A fleet built and ready to run (see `newFleet`). */
+export interface Fleet {
+  readonly config: SimulationConfig;
+  readonly sim: ClusterSimulation;
+  /** How many pods the Deployments start with. */
+  readonly initialPods: number;
+}
+
+export function newFleet(options: FleetOptions, hours: number): Fleet {
   const config = fleetConfig(1, Math.round(hours * HOUR_MS), options);
-  const started = process.hrtime.bigint();
-  const sim = new ClusterSimulation(config);
-  // Setup: until every initial pod runs, checked every 10 simulated seconds.
-  const initialPods = options.deployments * 50 * options.loadScale;
+  return { config, sim: new ClusterSimulation(config), initialPods: options.deployments * 50 * options.loadScale };
+}
+
+/** The setup phase: runs until every initial pod runs, checked every 10 simulated seconds; returns the simulated ms it took. */
+export function runSetup(fleet: Fleet): number {
   let setup_ms = 0;
-  while (setup_ms < config.duration_ms && runningPods(sim) < initialPods) sim.run((setup_ms += SETUP_STEP_MS));
-  const setup_s = Number(process.hrtime.bigint() - started) / 1e9;
-  sim.run();
-  const events = sim.sim.events_processed;
-  const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
+  while (setup_ms < fleet.config.duration_ms && runningPods(fleet.sim) < fleet.initialPods) fleet.sim.run((setup_ms += SETUP_STEP_MS));
+  return setup_ms;
+}
+
+/** Prints a finished fleet's lines (see the header), given the wall times measured around it. */
+export function reportFleet(name: string, fleet: Fleet, timing: { setup_s: number; setup_ms: number; wall_s: number }): void {
+  const { config, sim } = fleet;
   const rss_mib = process.resourceUsage().maxRSS / 1024;
-  console.log(`events=${events} pods_at_end=${sim.store.count("Pod")} timeseries_rows=${sim.timeseries.length} hpa_syncs=${sim.hpa.decisions.length}`);
+  console.log(`events=${sim.sim.events_processed} pods_at_end=${sim.store.count("Pod")} timeseries_rows=${sim.timeseries.length} hpa_syncs=${sim.hpa.decisions.length}`);
   const ca = sim.clusterAutoscaler;
   if (ca !== null) {
     const removed = sim.events.recorder.all().filter((r) => r[1] === "cluster-autoscaler" && r[2] === "Node" && / removed/.test(String(r[6]))).length;
@@ -86,8 +96,19 @@ export function runFleet(name: string, options: FleetOptions, hours: number): nu
   // FLEET_HASH=1: a digest of the three CSVs, so a change meant only to be faster can show it left
   // every output byte alike (computed after the timing; CSV text costs time and memory).
   if (process.env.FLEET_HASH === "1") console.log(`outputs_sha256=${outputsDigest(sim)}`);
-  console.log(`${name} setup_s=${setup_s.toFixed(2)} setup_simulated_s=${setup_ms / 1000} (until all ${initialPods} initial pods run)`);
-  console.log(`${name} wall_s=${wall_s.toFixed(2)} rss_mib=${rss_mib.toFixed(0)} sim_speed=${Math.round(config.duration_ms / 1000 / wall_s)}`);
+  console.log(`${name} setup_s=${timing.setup_s.toFixed(2)} setup_simulated_s=${timing.setup_ms / 1000} (until all ${fleet.initialPods} initial pods run)`);
+  console.log(`${name} wall_s=${timing.wall_s.toFixed(2)} rss_mib=${rss_mib.toFixed(0)} sim_speed=${Math.round(config.duration_ms / 1000 / timing.wall_s)}`);
+}
+
+/** Runs the fleet for `hours` and prints its lines (see the header); returns the wall time. */
+export function runFleet(name: string, options: FleetOptions, hours: number): number {
+  const started = process.hrtime.bigint();
+  const fleet = newFleet(options, hours);
+  const setup_ms = runSetup(fleet);
+  const setup_s = Number(process.hrtime.bigint() - started) / 1e9;
+  fleet.sim.run();
+  const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
+  reportFleet(name, fleet, { setup_s, setup_ms, wall_s });
   return wall_s;
 }
 
