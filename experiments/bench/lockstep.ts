@@ -1,0 +1,81 @@
+/**
+ * Runs fleets side by side in lockstep, for benchmarks that compare two runs (fleet-5k-ca: with
+ * the Cluster Autoscaler and without; fleet-ab: two builds). Each runs in its own process
+ * (lockstep-half.ts), so none inherits another's heap or compiled code, and they take turns: a
+ * chunk of simulated time each, the first chunk being the fleet's construction and setup, the
+ * order rotating from chunk to chunk. Each times only its own chunks (wall and CPU time).
+ *
+ * Why: on a shared machine the speed drifts by a third within minutes as the neighbours come and
+ * go. Runs one after the other see different machines; turns of a fraction of a second put all
+ * of them under the same drift.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { HOUR_MS } from "./fleet.js";
+
+export interface LockstepRun {
+  /** Printed before each of the run's lines. */
+  label: string;
+  /** Environment of its process (see lockstep-half.ts: FLEET_CA, FLEET_DIST, FLEET_NAME). */
+  env: Record<string, string>;
+}
+
+export interface LockstepTimes {
+  wall_s: number;
+  cpu_s: number;
+}
+
+/** Runs `runs` for `hours` simulated hours in turns of `chunk_ms`; returns each one's times. */
+export async function lockstep(runs: readonly LockstepRun[], hours: number, chunk_ms: number): Promise<LockstepTimes[]> {
+  if (!(chunk_ms > 0)) throw new RangeError(`the chunk must be > 0 ms, got ${chunk_ms}`);
+  const halves = runs.map((r) => new HalfProcess(r));
+  const commands = ["setup"];
+  const end_ms = Math.round(hours * HOUR_MS);
+  for (let t = chunk_ms; t < end_ms + chunk_ms; t += chunk_ms) commands.push(`run ${Math.min(t, end_ms)}`);
+  for (let i = 0; i < commands.length; i++) {
+    for (let k = 0; k < halves.length; k++) await halves[(i + k) % halves.length].command(commands[i]);
+  }
+  for (const h of halves) {
+    await h.command("report");
+    h.close();
+  }
+  return halves.map((h) => ({ wall_s: h.wall_ns / 1e9, cpu_s: h.cpu_us / 1e6 }));
+}
+
+/** One run's child process, driven a command at a time; sums the times it reports. */
+class HalfProcess {
+  wall_ns = 0;
+  cpu_us = 0;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending: ((line: string) => void)[] = [];
+
+  constructor(run: LockstepRun) {
+    const script = fileURLToPath(new URL("./lockstep-half.js", import.meta.url));
+    this.child = spawn(process.execPath, [script], { env: { ...process.env, ...run.env } });
+    this.child.stderr.pipe(process.stderr);
+    createInterface({ input: this.child.stdout }).on("line", (line) => {
+      if (!line.startsWith("done ")) console.log(`${run.label}: ${line}`);
+      else this.pending.shift()?.(line);
+    });
+    this.child.on("exit", (code) => {
+      if (code !== 0) {
+        console.error(`${run.label} exited ${code}`);
+        process.exit(1);
+      }
+    });
+  }
+
+  /** Sends a command and waits for its `done`. */
+  async command(command: string): Promise<void> {
+    const done = new Promise<string>((resolve) => this.pending.push(resolve));
+    this.child.stdin.write(`${command}\n`);
+    const [, wall_ns, cpu_us] = (await done).split(" ");
+    this.wall_ns += Number(wall_ns);
+    this.cpu_us += Number(cpu_us);
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
