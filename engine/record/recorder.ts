@@ -30,6 +30,12 @@ export class Recorder {
   private readonly isString: Uint8Array[] = [];
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
+  /**
+   * Each column's last string and its id: a column mostly repeats its text from row to row (a
+   * reason, a condition, a flag), and comparing with the last is cheaper than hashing it again.
+   */
+  private readonly lastText: (string | null)[];
+  private readonly lastId: Float64Array;
   /** The rows as arrays, built by `all()` for the rows recorded so far. */
   private readonly materialized: Cell[][] = [];
 
@@ -39,6 +45,8 @@ export class Recorder {
     private readonly capacity: number = 20_000_000,
   ) {
     if (columns.length === 0) throw new RangeError("a recorder needs at least one column");
+    this.lastText = new Array<string | null>(columns.length).fill(null);
+    this.lastId = new Float64Array(columns.length);
   }
 
   get length(): number {
@@ -64,7 +72,11 @@ export class Recorder {
       if (typeof cell === "number") {
         cells[base + c] = cell;
       } else {
-        cells[base + c] = this.intern(cell);
+        if (cell !== this.lastText[c]) {
+          this.lastText[c] = cell;
+          this.lastId[c] = this.intern(cell);
+        }
+        cells[base + c] = this.lastId[c];
         isString[base + c] = 1;
       }
     }
