@@ -31,6 +31,15 @@ t.test("rows and CSV are those added, strings and numbers alike", async (t) => {
   t.equal(recorder.toCsv(), plainCsv(rows.slice(0, 5)) + `4,web,,"'-"\n`, "NaN and -Infinity as empty cells; a text '-' neutralised");
 });
 
+t.test("a column's texts read back in order as they repeat, change and come back, also where a number took the cell", async (t) => {
+  const notes = ["up", "up", "down", "up", "up", "down", "down", "up"];
+  const rows: Cell[][] = notes.map((note, i) => [i, i % 3 === 0 ? "a" : "b", i, i === 4 ? 7 : note]);
+  const recorder = new Recorder(COLUMNS);
+  for (const row of rows) recorder.add([...row]);
+  t.same(recorder.all(), rows);
+  t.equal(recorder.toCsv(), plainCsv(rows));
+});
+
 t.test("text cells a spreadsheet would run are written as text; numbers keep their sign", async (t) => {
   const recorder = new Recorder(["time_s", "name", "value", "note"]);
   recorder.add([-1.5, "=HYPERLINK(\"http://x\",\"y\")", -3.5, "+cmd"]);
