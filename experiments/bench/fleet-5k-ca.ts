@@ -2,7 +2,7 @@
  * `npm run bench -- fleet-5k-ca`: fleet-5k (fleet.ts) paired with the same fleet whose pool is a
  * Cluster Autoscaler node group (min 50, max 400, 200 at start, every CA flag at its default),
  * the two run in lockstep (lockstep.ts), taking turns of `FLEET_CA_CHUNK_MIN` simulated minutes
- * (default 15). Runs before 2026-12-06 ran the halves one after the other, and single pairs'
+ * (default 15). Until 2026-12-05 the bench ran the halves one after the other, and single pairs'
  * ratios spread from 0.78 to 1.74 with the machine's drift.
  *
  * Prints each half's lines and ends with

@@ -16,6 +16,10 @@ const fleetModule = process.env.FLEET_DIST
   ? pathToFileURL(`${process.env.FLEET_DIST}/experiments/bench/fleet.js`).href
   : new URL("./fleet.js", import.meta.url).href;
 const { newFleet, reportFleet, runSetup } = (await import(fleetModule)) as typeof FleetModule;
+if (typeof newFleet !== "function") {
+  process.stderr.write(`${fleetModule} has no newFleet: a build from before the lockstep benchmarks (2026-12-05)\n`);
+  process.exit(2);
+}
 const hours = Number(process.env.FLEET_HOURS ?? 24);
 const autoscaled = process.env.FLEET_CA === "1";
 

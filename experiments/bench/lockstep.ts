@@ -29,22 +29,22 @@ export interface LockstepTimes {
 /** Runs `runs` for `hours` simulated hours in turns of `chunk_ms`; returns each one's times. */
 export async function lockstep(runs: readonly LockstepRun[], hours: number, chunk_ms: number): Promise<LockstepTimes[]> {
   if (!(chunk_ms > 0)) throw new RangeError(`the chunk must be > 0 ms, got ${chunk_ms}`);
-  const halves = runs.map((r) => new HalfProcess(r));
+  const processes = runs.map((r) => new RunProcess(r));
   const commands = ["setup"];
   const end_ms = Math.round(hours * HOUR_MS);
   for (let t = chunk_ms; t < end_ms + chunk_ms; t += chunk_ms) commands.push(`run ${Math.min(t, end_ms)}`);
   for (let i = 0; i < commands.length; i++) {
-    for (let k = 0; k < halves.length; k++) await halves[(i + k) % halves.length].command(commands[i]);
+    for (let k = 0; k < processes.length; k++) await processes[(i + k) % processes.length].command(commands[i]);
   }
-  for (const h of halves) {
-    await h.command("report");
-    h.close();
+  for (const p of processes) {
+    await p.command("report");
+    p.close();
   }
-  return halves.map((h) => ({ wall_s: h.wall_ns / 1e9, cpu_s: h.cpu_us / 1e6 }));
+  return processes.map((p) => ({ wall_s: p.wall_ns / 1e9, cpu_s: p.cpu_us / 1e6 }));
 }
 
 /** One run's child process, driven a command at a time; sums the times it reports. */
-class HalfProcess {
+class RunProcess {
   wall_ns = 0;
   cpu_us = 0;
   private readonly child: ChildProcessWithoutNullStreams;
