@@ -18,8 +18,7 @@ const [plain, ca] = await lockstep(
     { label: "without CA", env: { FLEET_NAME: "fleet-5k", FLEET_CA: "0", FLEET_HOURS: String(hours) } },
     { label: "with CA", env: { FLEET_NAME: "fleet-5k-ca", FLEET_CA: "1", FLEET_HOURS: String(hours) } },
   ],
-  hours,
-  chunk_min * 60_000,
+  Math.ceil((hours * 60) / chunk_min),
 );
 console.log(`wall ${plain.wall_s.toFixed(2)} s without CA, ${ca.wall_s.toFixed(2)} s with; CPU ${plain.cpu_s.toFixed(2)} s, ${ca.cpu_s.toFixed(2)} s`);
 console.log(`fleet-5k-ca ratio=${(ca.wall_s / plain.wall_s).toFixed(2)} cpu_ratio=${(ca.cpu_s / plain.cpu_s).toFixed(2)} (${hours} simulated h, lockstep in ${chunk_min}-minute turns)`);

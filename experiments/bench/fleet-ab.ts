@@ -24,8 +24,7 @@ const [before, after] = await lockstep(
     { label: "other", env: { ...env, FLEET_NAME: "fleet-5k (other)", FLEET_DIST: path.resolve(other) } },
     { label: "this", env: { ...env, FLEET_NAME: "fleet-5k (this)" } },
   ],
-  hours,
-  chunk_min * 60_000,
+  Math.ceil((hours * 60) / chunk_min),
 );
 console.log(`wall ${before.wall_s.toFixed(2)} s the other build, ${after.wall_s.toFixed(2)} s this one; CPU ${before.cpu_s.toFixed(2)} s, ${after.cpu_s.toFixed(2)} s`);
 console.log(`fleet-ab ratio=${(after.wall_s / before.wall_s).toFixed(3)} cpu_ratio=${(after.cpu_s / before.cpu_s).toFixed(3)} (${hours} simulated h, lockstep in ${chunk_min}-minute turns)`);

@@ -1,12 +1,13 @@
 /**
  * One run of a lockstep benchmark (lockstep.ts), in its own process: obeys one command per stdin
  * line and answers each with `done <wall_ns> <cpu_us>`, the time it took. `setup` builds the
- * fleet and runs its setup, `run <ms>` runs it up to that simulated time, `report` prints its
- * lines (fleet.ts reportFleet, with the sum of the chunks' wall times).
+ * fleet and runs its setup, `run <fraction>` runs it up to that fraction of its simulated
+ * horizon, `report` prints its lines (fleet.ts reportFleet, with the sum of the turns' wall times).
  *
- * Environment: FLEET_HOURS (default 24); FLEET_CA=1 runs the pool as a Cluster Autoscaler node
- * group (min 50, max 400); FLEET_NAME names it in the lines; FLEET_DIST, another build's `dist/`
- * directory, runs that build's fleet instead of this one's.
+ * Environment: FLEET_HOURS, the horizon (default 24); FLEET_DEPLOYMENTS (default 100: fleet-5k);
+ * FLEET_CA=1 runs the pool as a Cluster Autoscaler node group (min 50, max 400); FLEET_NAME names
+ * it in the lines; FLEET_DIST, another build's `dist/` directory, runs that build's fleet instead
+ * of this one's.
  */
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -21,6 +22,7 @@ if (typeof newFleet !== "function") {
   process.exit(2);
 }
 const hours = Number(process.env.FLEET_HOURS ?? 24);
+const deployments = Number(process.env.FLEET_DEPLOYMENTS ?? 100);
 const autoscaled = process.env.FLEET_CA === "1";
 
 let fleet: FleetModule.Fleet | null = null;
@@ -39,9 +41,9 @@ lines.on("line", (command) => {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   if (verb === "setup") {
-    fleet = newFleet({ deployments: 100, loadScale: 1, ...(autoscaled && { autoscaling: { min: 50, max: 400 } }) }, hours);
+    fleet = newFleet({ deployments, loadScale: 1, ...(autoscaled && { autoscaling: { min: 50, max: 400 } }) }, hours);
     setup_ms = runSetup(fleet);
-  } else fleet!.sim.run(Number(arg));
+  } else fleet!.sim.run(Math.round(Number(arg) * fleet!.config.duration_ms));
   const took_ns = process.hrtime.bigint() - started;
   const used = process.cpuUsage(cpu);
   wall_ns += took_ns;

@@ -1,9 +1,10 @@
 /**
- * Runs fleets side by side in lockstep, for benchmarks that compare two runs (fleet-5k-ca: with
- * the Cluster Autoscaler and without; fleet-ab: two builds). Each runs in its own process
- * (lockstep-half.ts), so none inherits another's heap or compiled code, and they take turns: a
- * chunk of simulated time each, the first chunk being the fleet's construction and setup, the
- * order rotating from chunk to chunk. Each times only its own chunks (wall and CPU time).
+ * Runs fleets side by side in lockstep, for benchmarks that compare runs (fleet-5k-ca: with the
+ * Cluster Autoscaler and without; fleet-ab: two builds; fleet-cache: one amount of work at three
+ * cluster sizes). Each runs in its own process (lockstep-half.ts), so none inherits another's
+ * heap or compiled code, and they take turns: first each builds its fleet and runs its setup,
+ * then each runs the next 1/`turns` of its simulated horizon, the order rotating from turn to
+ * turn. Each times only its own turns (wall and CPU time).
  *
  * Why: on a shared machine the speed drifts by a third within minutes as the neighbours come and
  * go. Runs one after the other see different machines; turns of a fraction of a second put all
@@ -12,27 +13,31 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { HOUR_MS } from "./fleet.js";
 
 export interface LockstepRun {
   /** Printed before each of the run's lines. */
   label: string;
-  /** Environment of its process (see lockstep-half.ts: FLEET_CA, FLEET_DIST, FLEET_NAME). */
+  /**
+   * Environment of its process (see lockstep-half.ts: FLEET_HOURS, FLEET_DEPLOYMENTS, FLEET_CA,
+   * FLEET_DIST, FLEET_NAME).
+   */
   env: Record<string, string>;
 }
 
 export interface LockstepTimes {
+  /** Wall and CPU time of the whole run: construction, setup and the rest. */
   wall_s: number;
   cpu_s: number;
+  /** Wall time of the construction and setup alone. */
+  setupWall_s: number;
 }
 
-/** Runs `runs` for `hours` simulated hours in turns of `chunk_ms`; returns each one's times. */
-export async function lockstep(runs: readonly LockstepRun[], hours: number, chunk_ms: number): Promise<LockstepTimes[]> {
-  if (!(chunk_ms > 0)) throw new RangeError(`the chunk must be > 0 ms, got ${chunk_ms}`);
+/** Runs `runs` in `turns` turns after their setup; returns each one's times. */
+export async function lockstep(runs: readonly LockstepRun[], turns: number): Promise<LockstepTimes[]> {
+  if (!(Number.isInteger(turns) && turns >= 1)) throw new RangeError(`turns must be a whole number >= 1, got ${turns}`);
   const processes = runs.map((r) => new RunProcess(r));
   const commands = ["setup"];
-  const end_ms = Math.round(hours * HOUR_MS);
-  for (let t = chunk_ms; t < end_ms + chunk_ms; t += chunk_ms) commands.push(`run ${Math.min(t, end_ms)}`);
+  for (let t = 1; t <= turns; t++) commands.push(`run ${t / turns}`);
   for (let i = 0; i < commands.length; i++) {
     for (let k = 0; k < processes.length; k++) await processes[(i + k) % processes.length].command(commands[i]);
   }
@@ -40,13 +45,14 @@ export async function lockstep(runs: readonly LockstepRun[], hours: number, chun
     await p.command("report");
     p.close();
   }
-  return processes.map((p) => ({ wall_s: p.wall_ns / 1e9, cpu_s: p.cpu_us / 1e6 }));
+  return processes.map((p) => ({ wall_s: p.wall_ns / 1e9, cpu_s: p.cpu_us / 1e6, setupWall_s: p.setupWall_ns / 1e9 }));
 }
 
 /** One run's child process, driven a command at a time; sums the times it reports. */
 class RunProcess {
   wall_ns = 0;
   cpu_us = 0;
+  setupWall_ns = 0;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending: ((line: string) => void)[] = [];
 
@@ -73,6 +79,7 @@ class RunProcess {
     const [, wall_ns, cpu_us] = (await done).split(" ");
     this.wall_ns += Number(wall_ns);
     this.cpu_us += Number(cpu_us);
+    if (command === "setup") this.setupWall_ns = Number(wall_ns);
   }
 
   close(): void {
