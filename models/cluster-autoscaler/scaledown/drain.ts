@@ -115,20 +115,24 @@ function replicaCountRule(pod: CaPod, ctx: DrainContext, minReplicaCount: number
   const listers = ctx.listers;
   const key = `${pod.namespace}/${ref.name}`;
   if (ref.kind === "ReplicationController" || ref.kind === "ReplicaSet") {
-    const byKey = listers.get(ref.kind);
-    if (byKey === undefined || !byKey.has(key)) return block("ControllerNotFound");
-    const replicas = byKey.get(key);
+    if (!listed(listers, ref.kind, key)) return block("ControllerNotFound");
+    const replicas = listers.get(ref.kind)!.get(key);
     if (replicas !== null && replicas !== undefined && replicas < minReplicaCount) return block("MinReplicasReached");
   } else if (isDaemonSetPod(pod)) {
     if (apiGroup(ref.apiVersion) !== "apps" || ref.kind !== "DaemonSet") return UNDEFINED;
-    if (listers.get("DaemonSet")?.has(key) !== true) return block("ControllerNotFound");
+    if (!listed(listers, "DaemonSet", key)) return block("ControllerNotFound");
   } else if (ref.kind === "Job") {
-    if (listers.get("Job")?.has(key) !== true) return block("ControllerNotFound");
+    if (!listed(listers, "Job", key)) return block("ControllerNotFound");
   } else if (ref.kind === "StatefulSet") {
     if (apiGroup(ref.apiVersion) !== "apps") return UNDEFINED;
-    if (listers.get("StatefulSet")?.has(key) !== true) return block("ControllerNotFound");
+    if (!listed(listers, "StatefulSet", key)) return block("ControllerNotFound");
   }
   return UNDEFINED;
+}
+
+/** Whether the lister of `kind` has the controller `key` (namespace/name). */
+function listed(listers: ControllerListers, kind: string, key: string): boolean {
+  return listers.get(kind)?.has(key) === true;
 }
 
 const REPLICATED_KINDS = new Set(["ReplicationController", "Job", "ReplicaSet", "StatefulSet"]);
