@@ -130,24 +130,19 @@ interface NodeSlots extends NodePods {
   stops: number;
 }
 
-/** Per-traffic-source totals (requests), accumulated as pods are advanced. */
-export class TrafficTotals {
-  offered = new Float64Array(16);
-  served = new Float64Array(16);
-  dropped = new Float64Array(16);
-
-  ensure(index: number): void {
-    if (index < this.offered.length) return;
-    const length = Math.max(index + 1, this.offered.length * 2);
-    this.offered = resized(this.offered, length);
-    this.served = resized(this.served, length);
-    this.dropped = resized(this.dropped, length);
-  }
+/**
+ * Where the runtime reports each pod's traffic as it integrates it: what the pod was offered,
+ * served and dropped, for the Service with index `service` (the pod's traffic source). The
+ * Service layer owns the totals (models/service/traffic-totals.ts).
+ */
+export interface TrafficCounts {
+  add(service: number, offered_requests: number, served_requests: number, dropped_requests: number): void;
 }
 
 export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
-  readonly totals = new TrafficTotals();
+  /** Where pods' traffic is counted (`countTrafficIn`); null = not counted. */
+  private traffic: TrafficCounts | null = null;
   /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
   readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
   /** 1 where the slot's server is a per-request one. */
@@ -221,6 +216,11 @@ export class PodRuntime implements ContainerRuntime {
     this.onServed = onServed;
   }
 
+  /** From now on, what each pod behind a Service is offered, served and dropped is added to `counts`. */
+  countTrafficIn(counts: TrafficCounts): void {
+    this.traffic = counts;
+  }
+
   /** The server of the pod in `slot` (a running pod's): fluid or per-request. */
   serverOf(slot: number): PodServers {
     return this.requestSlots[slot] === 1 ? this.requests : this.pool;
@@ -234,7 +234,7 @@ export class PodRuntime implements ContainerRuntime {
   /** A per-request pod completed a request: counted as served for its Service, and reported. */
   private served(service: number, arrival_s: number, completion_s: number): void {
     if (service < 0) return;
-    this.totals.served[service]++;
+    this.traffic?.add(service, 0, 1, 0);
     this.onServed?.(service, arrival_s, completion_s);
   }
 
@@ -368,7 +368,7 @@ export class PodRuntime implements ContainerRuntime {
     // Requests still queued in the pod (for a per-request pod, in flight) are lost with it: count them as dropped.
     const servers = this.serverOf(running.slot);
     const serviceIndex = this.slotState[b + SERVICE];
-    if (serviceIndex >= 0) this.totals.dropped[serviceIndex] += servers.abandoned_requests(running.slot);
+    if (serviceIndex >= 0) this.traffic?.add(serviceIndex, 0, 0, servers.abandoned_requests(running.slot));
     this.cancelOomKill(running.slot);
     servers.remove(running.slot);
     this.requestSlots[running.slot] = 0;
@@ -447,10 +447,7 @@ export class PodRuntime implements ContainerRuntime {
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
     this.advanceSlot(slot, now_ms);
     this.slotState[slot * SLOT_FIELDS + RATE] = rate_rps;
-    if (serviceIndex >= 0) {
-      this.totals.ensure(serviceIndex);
-      this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
-    }
+    if (serviceIndex >= 0) this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
     const node = this.nodes[this.nodeOfSlot[slot]];
     this.updateDemand(node, slot);
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
@@ -466,12 +463,11 @@ export class PodRuntime implements ContainerRuntime {
    */
   arriveRequest(slot: number, arrival_s: number, serviceIndex: number, now_ms: number): boolean {
     this.advanceSlot(slot, now_ms);
-    this.totals.ensure(serviceIndex);
-    this.totals.offered[serviceIndex]++;
     if (!this.requests.arrive(slot, arrival_s, serviceIndex)) {
-      this.totals.dropped[serviceIndex]++;
+      this.traffic?.add(serviceIndex, 1, 0, 1);
       return false;
     }
+    this.traffic?.add(serviceIndex, 1, 0, 0);
     // One more request in flight: the working set may just have crossed the memory limit.
     if (this.slotState[slot * SLOT_FIELDS + MEMORY_LIMIT] !== Infinity) this.scheduleOomKill(slot, now_ms);
     return true;
@@ -624,11 +620,9 @@ export class PodRuntime implements ContainerRuntime {
     // for its share of the node instead, which is starvation, not throttling (countThrottled).
     if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
     const s = st[b + SERVICE];
-    if (s >= 0) {
+    if (s >= 0 && this.traffic !== null) {
       const inc = servers.stepIncrements;
-      this.totals.offered[s] += inc[STEP_OFFERED];
-      this.totals.served[s] += inc[STEP_SERVED];
-      this.totals.dropped[s] += inc[STEP_DROPPED];
+      this.traffic.add(s, inc[STEP_OFFERED], inc[STEP_SERVED], inc[STEP_DROPPED]);
     }
     st[b + ADVANCED] = now_ms;
   }

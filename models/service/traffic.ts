@@ -45,6 +45,7 @@ import { componentMean_ms, componentsQuantile_ms, mixtureComponents, type PodLat
 import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 import { ResponseLog } from "./response-log.js";
+import { TrafficTotals } from "./traffic-totals.js";
 
 /** How a Service's load reaches its pods (see the header). */
 export type Arrivals = "fluid" | "poisson" | "requests";
@@ -65,7 +66,7 @@ export interface TrafficConfig {
 
 export const DEFAULT_TRAFFIC_CONFIG: Readonly<TrafficConfig> = Object.freeze({ endpointsDelay_ms: 0 });
 
-/** One Service's live state. `index` is its slot in the runtime's traffic totals. */
+/** One Service's live state. `index` is its slot in the traffic totals (traffic-totals.ts). */
 export interface ServiceState {
   index: number;
   key: string;
@@ -145,6 +146,8 @@ export class ServiceTraffic {
   onResponse: ((state: ServiceState, arrival_s: number, completion_s: number) => void) | null = null;
   /** Services already warned of an endpoint that cannot take per-request arrivals. */
   private readonly warnedFluidEndpoint = new Set<ServiceState>();
+  /** Each Service's requests at its endpoints, counted by the runtime as it integrates the pods. */
+  private readonly counts = new TrafficTotals();
 
   constructor(
     private readonly sim: Simulation,
@@ -155,6 +158,7 @@ export class ServiceTraffic {
     private readonly config: Readonly<TrafficConfig> = DEFAULT_TRAFFIC_CONFIG,
   ) {
     this.endpointQueue = new WorkQueue(sim, (key, now_ms) => this.syncEndpoints(key, now_ms));
+    runtime.countTrafficIn(this.counts);
     for (const source of sources) {
       const state = this.state(source.namespace, source.service);
       if (state.source) throw new RangeError(`two load profiles for Service ${state.key}`);
@@ -218,17 +222,16 @@ export class ServiceTraffic {
    */
   totals(state: ServiceState, now_ms: number): { offered: number; served: number; dropped: number; queued: number } {
     this.integrateNoEndpoints(state, now_ms);
-    const totals = this.runtime.totals;
-    totals.ensure(state.index);
+    const totals = this.counts;
     let queued = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
       if (slot >= 0) queued += this.runtime.serverOf(slot).queue_requests(slot);
     }
     return {
-      offered: totals.offered[state.index] + state.offeredNoEndpoints,
-      served: totals.served[state.index],
-      dropped: totals.dropped[state.index] + state.droppedNoEndpoints,
+      offered: totals.offered_requests(state.index) + state.offeredNoEndpoints,
+      served: totals.served_requests(state.index),
+      dropped: totals.dropped_requests(state.index) + state.droppedNoEndpoints,
       queued,
     };
   }
@@ -362,7 +365,6 @@ export class ServiceTraffic {
       };
       this.services.set(key, state);
       this.ordered.push(state);
-      this.runtime.totals.ensure(state.index);
     }
     return state;
   }

@@ -10,6 +10,7 @@ import { Simulation } from "../../../engine/index.js";
 import { ClusterStore } from "../../../models/cluster/store.js";
 import type { Pod } from "../../../models/cluster/types.js";
 import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
+import { TrafficTotals } from "../../../models/service/traffic-totals.js";
 import { AppCatalog, APP_ANNOTATION, type AppProfile } from "../../../models/workload/app-profile.js";
 import { container, pod } from "../pipeline/fixtures.js";
 
@@ -23,6 +24,8 @@ function harness(memoryLimit_bytes?: number) {
   const sim = new Simulation({ seed: 1 });
   const store = new ClusterStore(sim);
   const runtime = new PodRuntime(new AppCatalog([APP]));
+  const totals = new TrafficTotals();
+  runtime.countTrafficIn(totals);
   runtime.addNode("n1", 4000);
   const served: [number, number, number][] = [];
   // Pods labelled per=yes get a per-request server; the others stay fluid.
@@ -32,7 +35,7 @@ function harness(memoryLimit_bytes?: number) {
   // Limit 501m: 500m for requests beside the 1m baseline, 50 ms of quota per 100 ms period.
   const make = (name: string, per = "yes") =>
     store.create<Pod>(pod(name, { per }, [container("app", 100, 501, memoryLimit_bytes)], "n1", { [APP_ANNOTATION]: "app" }));
-  return { sim, store, runtime, make, served, kills };
+  return { sim, store, runtime, totals, make, served, kills };
 }
 
 /** The app container's CPU counter at `now_ms` as cAdvisor reads it, less the baseline: the requests' CPU, mcore·ms. */
@@ -42,7 +45,7 @@ function requestCpu(runtime: PodRuntime, slot: number, now_ms: number): number {
 }
 
 t.test("CPU is what the requests ran by the read, in CFS quota periods", async (t) => {
-  const { runtime, make, served } = harness();
+  const { runtime, totals, make, served } = harness();
   const p = make("a");
   runtime.startPod(p, "n1", 0);
   const slot = runtime.slotOf(p.metadata.uid);
@@ -58,13 +61,13 @@ t.test("CPU is what the requests ran by the read, in CFS quota periods", async (
   t.ok(Math.abs(requestCpu(runtime, slot, 2000) - 100_000) < 1e-6, "at 2 s: its 100 ms, and no more");
   t.equal(served.length, 1, "done");
   t.ok(served[0][1] === 1 && Math.abs(served[0][2] - 1.15) < 1e-12, `arrived at 1 s, completed at 1.15 s (${served[0][2]})`);
-  t.equal(runtime.totals.offered[0], 1);
-  t.equal(runtime.totals.served[0], 1);
+  t.equal(totals.offered_requests(0), 1);
+  t.equal(totals.served_requests(0), 1);
   t.ok(Math.abs(runtime.cpuThrottledSeconds(3000) - 0.05) < 1e-12, "throttled 1.05-1.10 s: 50 ms (CFS throttled time)");
 });
 
 t.test("queue capacity, working set, and requests lost with the pod", async (t) => {
-  const { runtime, make } = harness();
+  const { runtime, totals, make } = harness();
   const p = make("a");
   runtime.startPod(p, "n1", 0);
   const slot = runtime.slotOf(p.metadata.uid);
@@ -74,15 +77,15 @@ t.test("queue capacity, working set, and requests lost with the pod", async (t) 
   runtime.sampleNode("n1", 105);
   t.equal(runtime.appMemory_bytes(slot), APP.memoryBaseline_bytes + 3 * 1024, "baseline + 3 requests in flight");
   t.equal(runtime.serverOf(slot).queue_requests(slot), 2, "two waiting");
-  t.equal(runtime.totals.offered[0], 5);
-  t.equal(runtime.totals.dropped[0], 2);
+  t.equal(totals.offered_requests(0), 5);
+  t.equal(totals.dropped_requests(0), 2);
   // The first runs 0.10-0.15 s and 0.20-0.25 s (50 ms of quota a period): done at 0.25 s.
   runtime.sampleNode("n1", 260);
-  t.equal(runtime.totals.served[0], 1, "the first is done at 0.25 s");
+  t.equal(totals.served_requests(0), 1, "the first is done at 0.25 s");
   t.equal(runtime.appMemory_bytes(slot), APP.memoryBaseline_bytes + 2 * 1024, "two left in flight");
   runtime.stopPod(p, 300);
-  t.equal(runtime.totals.dropped[0], 4, "the two in flight are lost with the pod");
-  t.equal(runtime.totals.offered[0], runtime.totals.served[0] + runtime.totals.dropped[0], "offered = served + dropped once none is in flight");
+  t.equal(totals.dropped_requests(0), 4, "the two in flight are lost with the pod");
+  t.equal(totals.offered_requests(0), totals.served_requests(0) + totals.dropped_requests(0), "offered = served + dropped once none is in flight");
   t.notOk(runtime.requests.isAlive(slot), "its server is gone");
 });
 
@@ -117,7 +120,7 @@ t.test("a resize in the middle of a request: the work left runs at the new limit
 });
 
 t.test("fluid pods beside per-request ones keep their fluid servers", async (t) => {
-  const { runtime, make } = harness();
+  const { runtime, totals, make } = harness();
   const fluid = make("f", "no");
   runtime.startPod(fluid, "n1", 0);
   const slot = runtime.slotOf(fluid.metadata.uid);
@@ -125,6 +128,6 @@ t.test("fluid pods beside per-request ones keep their fluid servers", async (t) 
   t.ok(runtime.pool.isAlive(slot), "in the fluid pool");
   runtime.setArrivalRate(fluid.metadata.uid, 2, 1, 0);
   runtime.sampleNode("n1", 10_000);
-  t.equal(runtime.totals.offered[1], 20, "10 s at 2 rps");
+  t.equal(totals.offered_requests(1), 20, "10 s at 2 rps");
   t.ok(Math.abs(runtime.appCpu_mcore_ms(slot) - (20 * 100 * 1000 + 10_000)) < 1e-6, "20 requests of 100 mcore·s, and the baseline");
 });

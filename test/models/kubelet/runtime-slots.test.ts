@@ -9,6 +9,7 @@ import { ClusterStore } from "../../../models/cluster/store.js";
 import type { Pod } from "../../../models/cluster/types.js";
 import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
 import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
+import { TrafficTotals } from "../../../models/service/traffic-totals.js";
 import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
 import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED, type PodServerParams } from "../../../models/workload/pod-server.js";
 import { container, pod } from "../pipeline/fixtures.js";
@@ -56,14 +57,16 @@ function harness() {
   const sim = new Simulation({ seed: 1 });
   const store = new ClusterStore(sim);
   const runtime = new PodRuntime(new AppCatalog([APP]));
+  const totals = new TrafficTotals();
+  runtime.countTrafficIn(totals);
   runtime.addNode("n1", 4000);
   const make = (name: string, containers = [container("app", 100, 500)]) =>
     store.create<Pod>(pod(name, { app: "x" }, containers, "n1", { [APP_ANNOTATION]: "app" }));
-  return { sim, store, runtime, make };
+  return { sim, store, runtime, totals, make };
 }
 
 t.test("sampleNode's slots stay beside its pods through starts and stops", async (t) => {
-  const { runtime, make } = harness();
+  const { runtime, totals, make } = harness();
   const pods = ["a", "b", "c", "d"].map((n) => make(n));
   for (const p of pods) runtime.startPod(p, "n1", 0);
   runtime.stopPod(pods[1], 1_000);
@@ -76,7 +79,7 @@ t.test("sampleNode's slots stay beside its pods through starts and stops", async
     const alive_ms = 12_000 - r.started_ms;
     t.equal(runtime.appCpu_mcore_ms(r.slot), runtime.pool.cpuUsed_mcore_ms(r.slot) + APP.baselineCpu_mcores * alive_ms, `${r.pod.metadata.name}: CPU counter`);
   }
-  t.equal(runtime.totals.offered[0], 2 * 10 * 10, "10 s at 10 rps for two pods");
+  t.equal(totals.offered_requests(0), 2 * 10 * 10, "10 s at 10 rps for two pods");
   t.same(runtime.sampleNode("nope", 12_000), { pods: [], slots: [] }, "unknown node: no pods");
 });
 
