@@ -142,11 +142,23 @@ export interface MetricsPoint {
  * nanosecond remainder / 1e9, in that order, so the float matches Go's bit for bit.
  */
 export function durationSeconds(window_ms: number): number {
-  if (window_ms >= GO_MAX_DURATION_MS) return 9223372036 + 854775807 / 1e9;
-  const sec = Math.trunc(window_ms / 1000);
-  const nsec = (window_ms - sec * 1000) * 1e6;
-  return sec + nsec / 1e9;
+  // Nearly every window is the scrape interval: the last answer is kept (a pure function, so
+  // exact), which spares two divisions per container read.
+  if (window_ms === lastWindow_ms) return lastWindow_s;
+  let seconds: number;
+  if (window_ms >= GO_MAX_DURATION_MS) {
+    seconds = 9223372036 + 854775807 / 1e9;
+  } else {
+    const sec = Math.trunc(window_ms / 1000);
+    const nsec = (window_ms - sec * 1000) * 1e6;
+    seconds = sec + nsec / 1e9;
+  }
+  lastWindow_ms = window_ms;
+  lastWindow_s = seconds;
+  return seconds;
 }
+let lastWindow_ms = NaN;
+let lastWindow_s = NaN;
 
 /**
  * Quantity.MilliValue() of NewScaledQuantity(nanocores, -9): AsScaledInt64(-3) rounds away from
