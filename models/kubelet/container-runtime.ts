@@ -136,13 +136,19 @@ interface NodeSlots extends NodePods {
  * Service layer owns the totals (models/service/traffic-totals.ts).
  */
 export interface TrafficCounts {
-  add(service: number, offered_requests: number, served_requests: number, dropped_requests: number): void;
+  /**
+   * Adds `requests[STEP_OFFERED]`, `[STEP_SERVED]` and `[STEP_DROPPED]` (a pool's `stepIncrements`
+   * or the runtime's scratch: an array, so a call that is not inlined boxes no numbers).
+   */
+  add(service: number, requests: Float64Array): void;
 }
 
 export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
   /** Where pods' traffic is counted (`countTrafficIn`); null = not counted. */
   private traffic: TrafficCounts | null = null;
+  /** Scratch of single requests' outcomes for `traffic` (offered, served, dropped). */
+  private readonly outcome = new Float64Array(3);
   /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
   readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
   /** 1 where the slot's server is a per-request one. */
@@ -231,10 +237,20 @@ export class PodRuntime implements ContainerRuntime {
     return this.requestSlots[slot] === 1;
   }
 
+  /** Counts requests' outcomes outside a step (single requests, a stopped pod's queue) for Service `service`. */
+  private countOutcome(service: number, offered: number, served: number, dropped: number): void {
+    if (this.traffic === null) return;
+    const o = this.outcome;
+    o[STEP_OFFERED] = offered;
+    o[STEP_SERVED] = served;
+    o[STEP_DROPPED] = dropped;
+    this.traffic.add(service, o);
+  }
+
   /** A per-request pod completed a request: counted as served for its Service, and reported. */
   private served(service: number, arrival_s: number, completion_s: number): void {
     if (service < 0) return;
-    this.traffic?.add(service, 0, 1, 0);
+    this.countOutcome(service, 0, 1, 0);
     this.onServed?.(service, arrival_s, completion_s);
   }
 
@@ -368,7 +384,7 @@ export class PodRuntime implements ContainerRuntime {
     // Requests still queued in the pod (for a per-request pod, in flight) are lost with it: count them as dropped.
     const servers = this.serverOf(running.slot);
     const serviceIndex = this.slotState[b + SERVICE];
-    if (serviceIndex >= 0) this.traffic?.add(serviceIndex, 0, 0, servers.abandoned_requests(running.slot));
+    if (serviceIndex >= 0) this.countOutcome(serviceIndex, 0, 0, servers.abandoned_requests(running.slot));
     this.cancelOomKill(running.slot);
     servers.remove(running.slot);
     this.requestSlots[running.slot] = 0;
@@ -464,10 +480,10 @@ export class PodRuntime implements ContainerRuntime {
   arriveRequest(slot: number, arrival_s: number, serviceIndex: number, now_ms: number): boolean {
     this.advanceSlot(slot, now_ms);
     if (!this.requests.arrive(slot, arrival_s, serviceIndex)) {
-      this.traffic?.add(serviceIndex, 1, 0, 1);
+      this.countOutcome(serviceIndex, 1, 0, 1);
       return false;
     }
-    this.traffic?.add(serviceIndex, 1, 0, 0);
+    this.countOutcome(serviceIndex, 1, 0, 0);
     // One more request in flight: the working set may just have crossed the memory limit.
     if (this.slotState[slot * SLOT_FIELDS + MEMORY_LIMIT] !== Infinity) this.scheduleOomKill(slot, now_ms);
     return true;
@@ -620,10 +636,7 @@ export class PodRuntime implements ContainerRuntime {
     // for its share of the node instead, which is starvation, not throttling (countThrottled).
     if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
     const s = st[b + SERVICE];
-    if (s >= 0 && this.traffic !== null) {
-      const inc = servers.stepIncrements;
-      this.traffic.add(s, inc[STEP_OFFERED], inc[STEP_SERVED], inc[STEP_DROPPED]);
-    }
+    if (s >= 0 && this.traffic !== null) this.traffic.add(s, servers.stepIncrements);
     st[b + ADVANCED] = now_ms;
   }
 

@@ -9,18 +9,22 @@
  * runtime first (PodRuntime.advanceAll).
  */
 import { resized } from "../../engine/typed-arrays.js";
+import { STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
 
 export class TrafficTotals {
   private offered = new Float64Array(16);
   private served = new Float64Array(16);
   private dropped = new Float64Array(16);
 
-  /** Adds one pod's step (or one request's outcome) to Service `service`'s counts. */
-  add(service: number, offered_requests: number, served_requests: number, dropped_requests: number): void {
+  /**
+   * Adds one pod's step (or single requests' outcomes) to Service `service`'s counts:
+   * `requests[STEP_OFFERED]` offered, `[STEP_SERVED]` served, `[STEP_DROPPED]` dropped.
+   */
+  add(service: number, requests: Float64Array): void {
     if (service >= this.offered.length) this.grow(service);
-    this.offered[service] += offered_requests;
-    this.served[service] += served_requests;
-    this.dropped[service] += dropped_requests;
+    this.offered[service] += requests[STEP_OFFERED];
+    this.served[service] += requests[STEP_SERVED];
+    this.dropped[service] += requests[STEP_DROPPED];
   }
 
   offered_requests(service: number): number {
