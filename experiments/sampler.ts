@@ -10,19 +10,32 @@ import type { PodRuntime } from "../models/kubelet/container-runtime.js";
 import { isPodTerminal } from "../models/kubelet/pod-status.js";
 import type { ServiceTraffic } from "../models/service/traffic.js";
 import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../models/hpa/controller.js";
-import { hpaMetricSeries } from "./hpa-metric-series.js";
+import { hpaMetricSeries, type HpaMetricSeries } from "./hpa-metric-series.js";
+import { SeriesIds, SeriesIdsByName } from "./series-ids.js";
+import type { MetricSpec } from "../models/hpa/types.js";
 import { CpuMarks, OwnerTotals } from "./sampler-marks.js";
 
-/** Requests of the pods bound to a node, as summed when its index bucket had version `version`. */
-interface NodeRequests {
+/** What the sampler keeps of a node: its series, and the requests of its pods as last summed. */
+interface NodeRecord {
+  series: SeriesIds;
+  /** The node's index bucket version when `requested_mcores` was summed (NaN: never). */
   version: number;
   requested_mcores: number;
 }
 
-interface ServiceMark {
+/** What the sampler keeps of a Service: its series, and its totals at the previous sample. */
+interface ServiceRecord {
+  series: SeriesIds;
   offered: number;
   served: number;
   dropped: number;
+}
+
+/** What the sampler keeps of an HPA: its series, and how its spec's metrics are named in them. */
+interface HpaRecord {
+  series: SeriesIds;
+  metrics: readonly MetricSpec[] | null;
+  metricSeries: readonly HpaMetricSeries[];
 }
 
 const PENDING_KEYS: readonly string[] = ["Pending"];
@@ -30,7 +43,14 @@ const NO_KEYS: readonly string[] = [];
 
 export class Sampler {
   private lastSample_ms: number;
-  private readonly serviceMarks = new Map<string, ServiceMark>();
+  private readonly services = new Map<string, ServiceRecord>();
+  private readonly hpas = new Map<string, HpaRecord>();
+  /** Scratch of `sample`: each Deployment's HPA, by namespace then name. */
+  private readonly hpaByDeployment = new Map<string, Map<string, StoredHorizontalPodAutoscaler>>();
+  private readonly deploymentSeries: SeriesIdsByName;
+  private readonly statefulSetSeries: SeriesIdsByName;
+  private readonly replicationControllerSeries: SeriesIdsByName;
+  private readonly clusterSeries: SeriesIds;
   /** Each Deployment's spec.replicas as last recorded, to add a row at every change. */
   private readonly replicasRecorded = new Map<string, number>();
   /** Each running pod's cumulative CPU at the previous sample, with what it needs of its Pod. */
@@ -39,8 +59,8 @@ export class Sampler {
   private readonly owners = new OwnerTotals();
   /** Owners in the order this sample first met them (the roll-up's, hence the sums', order). */
   private readonly ownersSampled: number[] = [];
-  /** CPU requested on each node, kept until a pod bound to it is added, changed or removed. */
-  private readonly nodeRequests = new Map<string, NodeRequests>();
+  /** Each node's series, and the CPU requested on it, kept until a pod bound to it is added, changed or removed. */
+  private readonly nodes = new Map<string, NodeRecord>();
   private samplesTaken = 0;
 
   constructor(
@@ -53,6 +73,10 @@ export class Sampler {
     interval_ms: number,
   ) {
     this.lastSample_ms = sim.now_ms;
+    this.deploymentSeries = new SeriesIdsByName(series, "Deployment");
+    this.statefulSetSeries = new SeriesIdsByName(series, "StatefulSet");
+    this.replicationControllerSeries = new SeriesIdsByName(series, "ReplicationController");
+    this.clusterSeries = new SeriesIds(series, "Cluster", "cluster");
     // A finished pod (a Job's) keeps its node but no longer holds its requests there.
     store.addIndex<Pod>("Pod", "sampler/node", (pod) => (pod.spec.nodeName && !isPodTerminal(pod) ? [pod.spec.nodeName] : NO_KEYS));
     // Pending pods are counted as the size of this bucket, kept current by the store at every write.
@@ -61,14 +85,13 @@ export class Sampler {
       if (type === "DELETED") return;
       if (this.replicasRecorded.get(d.metadata.uid) !== d.spec.replicas) {
         this.replicasRecorded.set(d.metadata.uid, d.spec.replicas);
-        this.series.add(this.sim.now_ms, "Deployment", d.metadata.name, "replicas_spec", d.spec.replicas);
+        this.deploymentSeries.of(d.metadata.name).add(this.sim.now_ms, "replicas_spec", d.spec.replicas);
       }
     });
     sim.every(interval_ms, (now_ms) => this.sample(now_ms), { phase_ms: 0, priority: 100 });
   }
 
   private sample(now_ms: number): void {
-    const series = this.series;
     const dt_s = (now_ms - this.lastSample_ms) / 1000;
     const previous_ms = this.lastSample_ms;
     this.lastSample_ms = now_ms;
@@ -83,11 +106,11 @@ export class Sampler {
     let nodesReady = 0;
     for (const node of this.store.list<Node>("Node")) {
       const name = node.metadata.name;
+      const record = this.nodeRecord(name);
       // No pod bound to the node was written since the last sample (its index bucket kept its
       // version): every mark read its Pod at its current resourceVersion, so none is re-checked
       // (reading each Pod object is a cache miss at 5,000 pods).
-      const requests = this.nodeRequests.get(name);
-      const podsUnchanged = requests !== undefined && requests.version === this.store.indexVersion("Pod", "sampler/node", name);
+      const podsUnchanged = record.version === this.store.indexVersion("Pod", "sampler/node", name);
       let node_mcore_ms = 0;
       const { pods, slots } = runtime.nodePods(name);
       for (let p = 0; p < slots.length; p++) {
@@ -114,22 +137,27 @@ export class Sampler {
         owners.cpu_mcore_ms[owner] += delta;
         owners.request_mcores[owner] += marks.request_mcores[mark];
       }
-      if (node.status.conditions.some((c) => c.type === "Ready" && c.status === "True")) nodesReady++;
-      series.add(now_ms, "Node", name, "cpu_requested_mcores", this.requestedOnNode(name));
-      series.add(now_ms, "Node", name, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
+      if (isNodeReady(node)) nodesReady++;
+      record.series.add(now_ms, "cpu_requested_mcores", this.requestedOnNode(record, name));
+      record.series.add(now_ms, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
     // Forget pods and owners not running now.
     marks.forgetAllBut(sampleNumber);
     owners.forgetAllBut(sampleNumber);
 
     const pending = this.store.byIndex<Pod>("Pod", "sampler/pending", "Pending").size;
-    series.add(now_ms, "Cluster", "cluster", "nodes_ready", nodesReady);
-    series.add(now_ms, "Cluster", "cluster", "pods_pending", pending);
+    this.clusterSeries.add(now_ms, "nodes_ready", nodesReady);
+    this.clusterSeries.add(now_ms, "pods_pending", pending);
 
     // Deployments: owner uid of their pods is the ReplicaSet's; roll ReplicaSets up.
-    const hpaByTarget = new Map<string, StoredHorizontalPodAutoscaler>();
+    // The HPA of each Deployment, by namespace then name (the last listed wins, as before).
+    const hpaByDeployment = this.hpaByDeployment;
+    hpaByDeployment.clear();
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
-      hpaByTarget.set(`${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}`, hpa);
+      if (hpa.spec.scaleTargetRef.kind !== "Deployment") continue;
+      let byName = hpaByDeployment.get(hpa.metadata.namespace);
+      if (byName === undefined) hpaByDeployment.set(hpa.metadata.namespace, (byName = new Map()));
+      byName.set(hpa.spec.scaleTargetRef.name, hpa);
     }
     const rsOwner = new Map<string, string>();
     for (const rs of this.store.list<ReplicaSet>("ReplicaSet")) {
@@ -145,57 +173,97 @@ export class Sampler {
     }
     for (const d of this.store.list<Deployment>("Deployment")) {
       const name = d.metadata.name;
-      series.add(now_ms, "Deployment", name, "replicas_spec", d.spec.replicas);
+      const ids = this.deploymentSeries.of(name);
+      ids.add(now_ms, "replicas_spec", d.spec.replicas);
       this.replicasRecorded.set(d.metadata.uid, d.spec.replicas);
-      series.add(now_ms, "Deployment", name, "replicas_ready", d.status.readyReplicas);
+      ids.add(now_ms, "replicas_ready", d.status.readyReplicas);
       const usage_mcores = dt_s > 0 ? (cpuByDeployment.get(d.metadata.uid) ?? 0) / 1000 / dt_s : 0;
       const requested_mcores = requestByDeployment.get(d.metadata.uid) ?? 0;
-      series.add(now_ms, "Deployment", name, "cpu_usage_mcores", round3(usage_mcores));
+      ids.add(now_ms, "cpu_usage_mcores", round3(usage_mcores));
       // True utilization: what the running pods used over the interval against what they request.
-      series.add(now_ms, "Deployment", name, "cpu_utilization_true_pct", requested_mcores > 0 ? round3((usage_mcores * 100) / requested_mcores) : NaN);
-      const hpa = hpaByTarget.get(`Deployment/${d.metadata.namespace}/${name}`);
-      const utilization = hpa?.status.currentMetrics.find((m) => m.type === "Resource" && m.resource?.name === "cpu")?.resource?.current.averageUtilization_percent;
-      if (utilization !== undefined) series.add(now_ms, "Deployment", name, "cpu_utilization_pct", utilization);
+      ids.add(now_ms, "cpu_utilization_true_pct", requested_mcores > 0 ? round3((usage_mcores * 100) / requested_mcores) : NaN);
+      const hpa = hpaByDeployment.get(d.metadata.namespace)?.get(name);
+      const utilization = hpa === undefined ? undefined : cpuUtilizationOf(hpa);
+      if (utilization !== undefined) ids.add(now_ms, "cpu_utilization_pct", utilization);
     }
 
     for (const set of this.store.list<StatefulSet>("StatefulSet")) {
-      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_spec", set.spec.replicas);
-      series.add(now_ms, "StatefulSet", set.metadata.name, "replicas_ready", set.status.readyReplicas);
+      const ids = this.statefulSetSeries.of(set.metadata.name);
+      ids.add(now_ms, "replicas_spec", set.spec.replicas);
+      ids.add(now_ms, "replicas_ready", set.status.readyReplicas);
     }
     for (const rc of this.store.list<ReplicaSet>("ReplicationController")) {
-      series.add(now_ms, "ReplicationController", rc.metadata.name, "replicas_spec", rc.spec.replicas);
-      series.add(now_ms, "ReplicationController", rc.metadata.name, "replicas_ready", rc.status.readyReplicas);
+      const ids = this.replicationControllerSeries.of(rc.metadata.name);
+      ids.add(now_ms, "replicas_spec", rc.spec.replicas);
+      ids.add(now_ms, "replicas_ready", rc.status.readyReplicas);
     }
 
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
       const name = hpa.metadata.name;
-      series.add(now_ms, "HorizontalPodAutoscaler", name, "desired_replicas", hpa.status.desiredReplicas);
-      series.add(now_ms, "HorizontalPodAutoscaler", name, "current_replicas", hpa.status.currentReplicas);
+      const record = this.hpaRecord(hpa);
+      const ids = record.series;
+      ids.add(now_ms, "desired_replicas", hpa.status.desiredReplicas);
+      ids.add(now_ms, "current_replicas", hpa.status.currentReplicas);
       const decision = this.hpa.lastDecision(hpa.metadata.namespace, name);
-      const metricSeries = hpaMetricSeries(hpa.spec.metrics);
-      for (const m of decision?.metrics ?? []) {
-        const s = metricSeries[m.index];
+      if (decision === null) continue;
+      for (const m of decision.metrics) {
+        const s = record.metricSeries[m.index];
         const value = m.current === null || s === undefined ? undefined : s.read(m.current);
         if (value === undefined) continue;
-        series.add(now_ms, "HorizontalPodAutoscaler", name, s.metric, round3(value));
-        if (s.targetValue !== undefined) series.add(now_ms, "HorizontalPodAutoscaler", name, s.targetMetric, round3(s.targetValue));
+        ids.add(now_ms, s.metric, round3(value));
+        if (s.targetValue !== undefined) ids.add(now_ms, s.targetMetric, round3(s.targetValue));
       }
     }
 
     for (const state of this.traffic.all()) {
       if (!this.traffic.isLoaded(state)) continue;
       const totals = this.traffic.totals(state, now_ms);
-      const mark = this.serviceMarks.get(state.key) ?? { offered: 0, served: 0, dropped: 0 };
-      const rate = (now: number, before: number) => (dt_s > 0 ? round3((now - before) / dt_s) : 0);
-      series.add(now_ms, "Service", state.name, "rps_offered", rate(totals.offered, mark.offered));
-      series.add(now_ms, "Service", state.name, "rps_served", rate(totals.served, mark.served));
-      series.add(now_ms, "Service", state.name, "rps_dropped", rate(totals.dropped, mark.dropped));
-      this.serviceMarks.set(state.key, { offered: totals.offered, served: totals.served, dropped: totals.dropped });
+      const record = this.serviceRecord(state.key, state.name);
+      const ids = record.series;
+      ids.add(now_ms, "rps_offered", ratePerSecond(totals.offered - record.offered, dt_s));
+      ids.add(now_ms, "rps_served", ratePerSecond(totals.served - record.served, dt_s));
+      ids.add(now_ms, "rps_dropped", ratePerSecond(totals.dropped - record.dropped, dt_s));
+      record.offered = totals.offered;
+      record.served = totals.served;
+      record.dropped = totals.dropped;
       // Measured latency (arrivals: requests) is of the requests completed since the last sample.
       const latency = this.traffic.latency(state, previous_ms);
-      series.add(now_ms, "Service", state.name, "latency_p50_ms", round3(latency.p50_ms));
-      series.add(now_ms, "Service", state.name, "latency_p95_ms", round3(latency.p95_ms));
+      ids.add(now_ms, "latency_p50_ms", round3(latency.p50_ms));
+      ids.add(now_ms, "latency_p95_ms", round3(latency.p95_ms));
     }
+  }
+
+  private nodeRecord(name: string): NodeRecord {
+    let record = this.nodes.get(name);
+    if (record === undefined) {
+      record = { series: new SeriesIds(this.series, "Node", name), version: NaN, requested_mcores: 0 };
+      this.nodes.set(name, record);
+    }
+    return record;
+  }
+
+  private serviceRecord(key: string, name: string): ServiceRecord {
+    let record = this.services.get(key);
+    if (record === undefined) {
+      record = { series: new SeriesIds(this.series, "Service", name), offered: 0, served: 0, dropped: 0 };
+      this.services.set(key, record);
+    }
+    return record;
+  }
+
+  /** The HPA's record, its metrics' series named again only when its spec's metrics change. */
+  private hpaRecord(hpa: StoredHorizontalPodAutoscaler): HpaRecord {
+    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
+    let record = this.hpas.get(key);
+    if (record === undefined) {
+      record = { series: new SeriesIds(this.series, "HorizontalPodAutoscaler", hpa.metadata.name), metrics: null, metricSeries: [] };
+      this.hpas.set(key, record);
+    }
+    if (record.metrics !== hpa.spec.metrics) {
+      record.metrics = hpa.spec.metrics;
+      record.metricSeries = hpaMetricSeries(hpa.spec.metrics);
+    }
+    return record;
   }
 
   /** Reads what mark `mark` keeps of its Pod object. */
@@ -206,18 +274,13 @@ export class Sampler {
   }
 
   /** CPU requested by the pods bound to a node: summed again only when its pods may have changed. */
-  private requestedOnNode(name: string): number {
+  private requestedOnNode(record: NodeRecord, name: string): number {
     const version = this.store.indexVersion("Pod", "sampler/node", name);
-    let cached = this.nodeRequests.get(name);
-    if (cached !== undefined && cached.version === version) return cached.requested_mcores;
+    if (record.version === version) return record.requested_mcores;
     let requested_mcores = 0;
     for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) requested_mcores += cpuRequestOf_mcores(pod);
-    if (cached === undefined) {
-      cached = { version: 0, requested_mcores: 0 };
-      this.nodeRequests.set(name, cached);
-    }
-    cached.version = version;
-    cached.requested_mcores = requested_mcores;
+    record.version = version;
+    record.requested_mcores = requested_mcores;
     return requested_mcores;
   }
 }
@@ -232,6 +295,24 @@ function cpuRequestOf_mcores(pod: Pod): number {
   let request_mcores = 0;
   for (const c of pod.spec.containers) request_mcores += c.resources.requests.cpu_mcores ?? 0;
   return request_mcores;
+}
+
+/** The first Resource cpu metric's utilization in the HPA's status, if any. */
+function cpuUtilizationOf(hpa: StoredHorizontalPodAutoscaler): number | undefined {
+  for (const m of hpa.status.currentMetrics) {
+    if (m.type === "Resource" && m.resource?.name === "cpu") return m.resource.current.averageUtilization_percent;
+  }
+  return undefined;
+}
+
+function isNodeReady(node: Node): boolean {
+  for (const c of node.status.conditions) if (c.type === "Ready" && c.status === "True") return true;
+  return false;
+}
+
+/** A count over the interval as a rate, three decimals (0 for an empty interval). */
+function ratePerSecond(count: number, dt_s: number): number {
+  return dt_s > 0 ? round3(count / dt_s) : 0;
 }
 
 /** Three decimals: enough for rates and latencies, and stable text in the CSV. */
