@@ -1,0 +1,163 @@
+/**
+ * `npm run bench -- fleet-instructions [<another build's dist/>]`: what fleet-5k executes per
+ * simulated hour, counted by valgrind's cachegrind instead of timed: machine instructions, data
+ * reads and writes, first-level data cache misses (the host's L1) and last-level misses of a
+ * simulated 32 MiB, 16-way last-level cache. Counts do not move with the machine's load, so a
+ * change of 1 % shows as clearly as one of 50 % (fleet-ab's wall-time ratios cannot see below
+ * about 4 %).
+ *
+ * Each build runs fleet-5k twice under cachegrind, to FLEET_INSTR_FROM_H and FLEET_INSTR_TO_H
+ * simulated hours (default 1 and 2, both past setup and most of V8's compiling); the difference
+ * is one steady simulated hour. V8 runs with --single-threaded, so its compiling and garbage
+ * collection are counted on the one thread, the same way in every run. With SIMPY3_SRC (or an
+ * installed SimPy 3), the SimPy yardstick is counted the same way, so the two can be compared as
+ * work (instructions) and as memory traffic (last-level misses) rather than as noisy wall times.
+ * About 10 minutes on this machine (cachegrind runs ~50× slower; two runs at a time).
+ *
+ * Installs valgrind with apt-get when it is missing and this process may.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+
+interface Counts {
+  instructions: number;
+  dataRefs: number;
+  d1Misses: number;
+  llMisses: number;
+}
+
+interface Job {
+  label: string;
+  hours: number;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+const fromHours = Number(process.env.FLEET_INSTR_FROM_H ?? 1);
+const toHours = Number(process.env.FLEET_INSTR_TO_H ?? 2);
+if (!(toHours > fromHours && fromHours > 0)) fail(`FLEET_INSTR_FROM_H (${fromHours}) must be > 0 and below FLEET_INSTR_TO_H (${toHours})`);
+const other = process.argv[2];
+if (other !== undefined && !existsSync(path.join(other, "experiments/bench/fleet-5k.js"))) {
+  fail(`${other} is not a build's dist/ directory (no experiments/bench/fleet-5k.js in it)`);
+}
+ensureValgrind();
+
+const CACHEGRIND = ["--tool=cachegrind", "--cache-sim=yes", "--LL=33554432,16,64", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null"];
+const builds: [label: string, dist: string][] = [["this", "dist"]];
+if (other !== undefined) builds.push(["other", other]);
+const jobs: Job[] = [];
+for (const [label, dist] of builds) {
+  for (const hours of [fromHours, toHours]) {
+    jobs.push({
+      label, hours, command: "valgrind",
+      args: [...CACHEGRIND, process.execPath, "--single-threaded", path.join(dist, "experiments/bench/fleet-5k.js")],
+      env: { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) },
+    });
+  }
+}
+const python = simpyPython();
+if (python !== null) {
+  for (const hours of [fromHours, toHours]) {
+    jobs.push({
+      label: "simpy", hours, command: "valgrind",
+      args: [...CACHEGRIND, python.executable, "../shared/yardsticks/fleet_simpy.py", String(hours), "--quiet"],
+      env: python.env,
+    });
+  }
+}
+
+const counts = await runAll(jobs, Math.max(1, availableParallelism()));
+const perHour = new Map<string, Counts>();
+for (const label of new Set(jobs.map((j) => j.label))) {
+  const at = (hours: number) => counts[jobs.findIndex((j) => j.label === label && j.hours === hours)];
+  const a = at(fromHours);
+  const b = at(toHours);
+  const span = toHours - fromHours;
+  const c: Counts = {
+    instructions: (b.instructions - a.instructions) / span,
+    dataRefs: (b.dataRefs - a.dataRefs) / span,
+    d1Misses: (b.d1Misses - a.d1Misses) / span,
+    llMisses: (b.llMisses - a.llMisses) / span,
+  };
+  perHour.set(label, c);
+  console.log(
+    `fleet-instructions ${label} instructions_per_h=${giga(c.instructions)} data_refs_per_h=${giga(c.dataRefs)} ` +
+      `d1_misses_per_h=${mega(c.d1Misses)} ll_misses_per_h=${mega(c.llMisses)} (simulated hours ${fromHours} to ${toHours})`,
+  );
+}
+if (python === null) console.log("fleet-instructions simpy skipped: SimPy 3 not found (set SIMPY3_SRC=<SimPy 3 source tree>/src)");
+const ratio = (a: string, b: string) => {
+  const x = perHour.get(a)!;
+  const y = perHour.get(b)!;
+  const r = (p: number, q: number) => (q === 0 ? "inf" : (p / q).toFixed(3));
+  console.log(`fleet-instructions ratio ${a}/${b} instructions=${r(x.instructions, y.instructions)} d1_misses=${r(x.d1Misses, y.d1Misses)} ll_misses=${r(x.llMisses, y.llMisses)}`);
+};
+if (perHour.has("other")) ratio("this", "other");
+if (perHour.has("simpy")) ratio("this", "simpy");
+
+/** Runs the jobs, `parallel` at a time, and returns their counts in job order. */
+async function runAll(all: readonly Job[], parallel: number): Promise<Counts[]> {
+  const out: Counts[] = new Array(all.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < all.length) {
+      const i = next++;
+      out[i] = await runOne(all[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, all.length) }, worker));
+  return out;
+}
+
+function runOne(job: Job): Promise<Counts> {
+  return new Promise((resolve) => {
+    const child = spawn(job.command, job.args, { env: job.env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => {
+      const read = (name: RegExp) => Number(name.exec(stderr)?.[1]?.replace(/,/g, "") ?? NaN);
+      const c: Counts = {
+        instructions: read(/I\s+refs:\s+([\d,]+)/),
+        dataRefs: read(/D\s+refs:\s+([\d,]+)/),
+        d1Misses: read(/D1\s+misses:\s+([\d,]+)/),
+        llMisses: read(/LLd misses:\s+([\d,]+)/),
+      };
+      if (code !== 0 || !Number.isFinite(c.instructions)) {
+        fail(`${job.label} at ${job.hours} h exited ${code} under cachegrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+      }
+      resolve(c);
+    });
+  });
+}
+
+function ensureValgrind(): void {
+  if (spawnSync("valgrind", ["--version"]).status === 0) return;
+  console.log("fleet-instructions: valgrind not found, installing it (apt-get install valgrind)");
+  spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
+  const install = spawnSync("apt-get", ["install", "-y", "-qq", "valgrind"], { stdio: "ignore" });
+  if (install.status !== 0 || spawnSync("valgrind", ["--version"]).status !== 0) fail("valgrind is needed and could not be installed (apt-get install valgrind)");
+}
+
+/** The real Python executable (not a pyenv shim, which cachegrind would count instead) with SimPy 3 importable, or null. */
+function simpyPython(): { executable: string; env: NodeJS.ProcessEnv } | null {
+  const env = { ...process.env, PYTHONPATH: [process.env.SIMPY3_SRC, process.env.PYTHONPATH].filter(Boolean).join(":") };
+  const probe = spawnSync("python3", ["-c", "import simpy, sys; assert simpy.__version__.split('.')[0] in ('3', '4'); print(sys.executable)"], { env, encoding: "utf8" });
+  if (probe.status !== 0 || !existsSync("../shared/yardsticks/fleet_simpy.py")) return null;
+  return { executable: probe.stdout.trim(), env };
+}
+
+function giga(x: number): string {
+  return `${(x / 1e9).toFixed(2)}G`;
+}
+
+function mega(x: number): string {
+  return `${(x / 1e6).toFixed(1)}M`;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`fleet-instructions: ${message}\n`);
+  process.exit(2);
+}
