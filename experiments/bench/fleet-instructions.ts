@@ -2,9 +2,11 @@
  * `npm run bench -- fleet-instructions [<another build's dist/>]`: what fleet-5k executes per
  * simulated hour, counted by valgrind's cachegrind instead of timed: machine instructions, data
  * reads and writes, first-level data cache misses (the host's L1) and last-level misses of a
- * simulated 32 MiB, 16-way last-level cache. Counts do not move with the machine's load, so a
- * change of 1 % shows as clearly as one of 50 % (fleet-ab's wall-time ratios cannot see below
- * about 4 %).
+ * simulated 32 MiB, 16-way last-level cache, with the instructions split by what ran them
+ * (`categoryOf`). Counts do not move with the machine's load: between two builds the compiled
+ * JavaScript's instructions show a change of 1 % (fleet-ab's wall-time ratios cannot see below
+ * about 4 %), while garbage collection and compiling move between windows of simulated time
+ * with each build's allocations and are reported apart.
  *
  * Each build runs fleet-5k twice under cachegrind, to FLEET_INSTR_FROM_H and FLEET_INSTR_TO_H
  * simulated hours (default 1 and 2, both past setup and most of V8's compiling); the difference
@@ -17,8 +19,8 @@
  * Installs valgrind with apt-get when it is missing and this process may.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 
 interface Counts {
@@ -26,6 +28,22 @@ interface Counts {
   dataRefs: number;
   d1Misses: number;
   llMisses: number;
+  /** Instructions by what ran them (see `categoryOf`). */
+  byCategory: Map<string, number>;
+}
+
+/**
+ * What ran an instruction, from the function cachegrind names: V8's compiled JavaScript (which
+ * has no symbol: "???") and its builtins are the simulation's own work; V8's compilers and its
+ * garbage collector are counted apart, because between two builds they shift work from one
+ * window of simulated time to another (a major collection or a recompile falling inside it or not).
+ */
+const CATEGORIES = ["javascript", "gc", "compiler", "other"] as const;
+function categoryOf(fn: string): (typeof CATEGORIES)[number] {
+  if (fn === "???" || fn.startsWith("Builtins_")) return "javascript";
+  if (/compiler::|maglev|Maglev|baseline::|Compile|Turbofan|TurboFan|interpreter::BytecodeGenerator|Parser|parsing::/.test(fn)) return "compiler";
+  if (/Scaveng|MarkCompact|Marking|Mark[A-Z]|Sweep|Evacuat|RememberedSet|SlotSet|Heap::|GCTracer|IncrementalMarking|ConcurrentMarking|MinorMC|Compactor|PagedSpace|NewSpace|SemiSpace/.test(fn)) return "gc";
+  return "other";
 }
 
 interface Job {
@@ -45,7 +63,8 @@ if (other !== undefined && !existsSync(path.join(other, "experiments/bench/fleet
 }
 ensureValgrind();
 
-const CACHEGRIND = ["--tool=cachegrind", "--cache-sim=yes", "--LL=33554432,16,64", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null"];
+const outDir = mkdtempSync(path.join(tmpdir(), "fleet-instructions-"));
+const CACHEGRIND = ["--tool=cachegrind", "--cache-sim=yes", "--LL=33554432,16,64", "--smc-check=all-non-file"];
 const builds: [label: string, dist: string][] = [["this", "dist"]];
 if (other !== undefined) builds.push(["other", other]);
 const jobs: Job[] = [];
@@ -70,6 +89,7 @@ if (python !== null) {
 }
 
 const counts = await runAll(jobs, Math.max(1, availableParallelism()));
+rmSync(outDir, { recursive: true, force: true });
 const perHour = new Map<string, Counts>();
 for (const label of new Set(jobs.map((j) => j.label))) {
   const at = (hours: number) => counts[jobs.findIndex((j) => j.label === label && j.hours === hours)];
@@ -81,11 +101,13 @@ for (const label of new Set(jobs.map((j) => j.label))) {
     dataRefs: (b.dataRefs - a.dataRefs) / span,
     d1Misses: (b.d1Misses - a.d1Misses) / span,
     llMisses: (b.llMisses - a.llMisses) / span,
+    byCategory: new Map(CATEGORIES.map((k) => [k, ((b.byCategory.get(k) ?? 0) - (a.byCategory.get(k) ?? 0)) / span])),
   };
   perHour.set(label, c);
+  const split = CATEGORIES.map((k) => `${k}=${giga(c.byCategory.get(k)!)}`).join(" ");
   console.log(
     `fleet-instructions ${label} instructions_per_h=${giga(c.instructions)} data_refs_per_h=${giga(c.dataRefs)} ` +
-      `d1_misses_per_h=${mega(c.d1Misses)} ll_misses_per_h=${mega(c.llMisses)} (simulated hours ${fromHours} to ${toHours})`,
+      `d1_misses_per_h=${mega(c.d1Misses)} ll_misses_per_h=${mega(c.llMisses)} (simulated hours ${fromHours} to ${toHours}; instructions by what ran them: ${split})`,
   );
 }
 if (python === null) console.log("fleet-instructions simpy skipped: SimPy 3 not found (set SIMPY3_SRC=<SimPy 3 source tree>/src)");
@@ -93,7 +115,11 @@ const ratio = (a: string, b: string) => {
   const x = perHour.get(a)!;
   const y = perHour.get(b)!;
   const r = (p: number, q: number) => (q === 0 ? "inf" : (p / q).toFixed(3));
-  console.log(`fleet-instructions ratio ${a}/${b} instructions=${r(x.instructions, y.instructions)} d1_misses=${r(x.d1Misses, y.d1Misses)} ll_misses=${r(x.llMisses, y.llMisses)}`);
+  const js = (c: Counts) => c.byCategory.get("javascript")!;
+  console.log(
+    `fleet-instructions ratio ${a}/${b} instructions=${r(x.instructions, y.instructions)} javascript_instructions=${r(js(x), js(y))} ` +
+      `d1_misses=${r(x.d1Misses, y.d1Misses)} ll_misses=${r(x.llMisses, y.llMisses)}`,
+  );
 };
 if (perHour.has("other")) ratio("this", "other");
 if (perHour.has("simpy")) ratio("this", "simpy");
@@ -113,8 +139,9 @@ async function runAll(all: readonly Job[], parallel: number): Promise<Counts[]> 
 }
 
 function runOne(job: Job): Promise<Counts> {
+  const outFile = path.join(outDir, `${job.label}-${job.hours}.out`);
   return new Promise((resolve) => {
-    const child = spawn(job.command, job.args, { env: job.env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(job.command, [`--cachegrind-out-file=${outFile}`, ...job.args], { env: job.env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("close", (code) => {
@@ -124,6 +151,7 @@ function runOne(job: Job): Promise<Counts> {
         dataRefs: read(/D\s+refs:\s+([\d,]+)/),
         d1Misses: read(/D1\s+misses:\s+([\d,]+)/),
         llMisses: read(/LLd misses:\s+([\d,]+)/),
+        byCategory: code === 0 ? instructionsByCategory(outFile) : new Map(),
       };
       if (code !== 0 || !Number.isFinite(c.instructions)) {
         fail(`${job.label} at ${job.hours} h exited ${code} under cachegrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
@@ -131,6 +159,21 @@ function runOne(job: Job): Promise<Counts> {
       resolve(c);
     });
   });
+}
+
+/** Sums a cachegrind output file's instructions (its first event, Ir) by `categoryOf` its function. */
+function instructionsByCategory(file: string): Map<string, number> {
+  const sums = new Map<string, number>(CATEGORIES.map((k) => [k, 0]));
+  let category: string = "other";
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (line.startsWith("fn=")) category = categoryOf(line.slice(3));
+    else if (line.length > 0 && line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57) {
+      // "<line> <Ir> <I1mr> ...": the instructions are the second field.
+      const fields = line.split(" ");
+      sums.set(category, sums.get(category)! + Number(fields[1] ?? 0));
+    }
+  }
+  return sums;
 }
 
 function ensureValgrind(): void {
