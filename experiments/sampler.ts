@@ -44,9 +44,8 @@ const NO_KEYS: readonly string[] = [];
 export class Sampler {
   private lastSample_ms: number;
   private readonly services = new Map<string, ServiceRecord>();
+  /** By the HPA's uid. */
   private readonly hpas = new Map<string, HpaRecord>();
-  /** Scratch of `sample`: each Deployment's HPA, by namespace then name. */
-  private readonly hpaByDeployment = new Map<string, Map<string, StoredHorizontalPodAutoscaler>>();
   private readonly deploymentSeries: SeriesIdsByName;
   private readonly statefulSetSeries: SeriesIdsByName;
   private readonly replicationControllerSeries: SeriesIdsByName;
@@ -151,8 +150,7 @@ export class Sampler {
 
     // Deployments: owner uid of their pods is the ReplicaSet's; roll ReplicaSets up.
     // The HPA of each Deployment, by namespace then name (the last listed wins, as before).
-    const hpaByDeployment = this.hpaByDeployment;
-    hpaByDeployment.clear();
+    const hpaByDeployment = new Map<string, Map<string, StoredHorizontalPodAutoscaler>>();
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
       if (hpa.spec.scaleTargetRef.kind !== "Deployment") continue;
       let byName = hpaByDeployment.get(hpa.metadata.namespace);
@@ -253,11 +251,10 @@ export class Sampler {
 
   /** The HPA's record, its metrics' series named again only when its spec's metrics change. */
   private hpaRecord(hpa: StoredHorizontalPodAutoscaler): HpaRecord {
-    const key = `${hpa.metadata.namespace}/${hpa.metadata.name}`;
-    let record = this.hpas.get(key);
+    let record = this.hpas.get(hpa.metadata.uid);
     if (record === undefined) {
       record = { series: new SeriesIds(this.series, "HorizontalPodAutoscaler", hpa.metadata.name), metrics: null, metricSeries: [] };
-      this.hpas.set(key, record);
+      this.hpas.set(hpa.metadata.uid, record);
     }
     if (record.metrics !== hpa.spec.metrics) {
       record.metrics = hpa.spec.metrics;

@@ -11,8 +11,8 @@
  * FLEET_HOURS=2 runs a 2-hour slice; FLEET_HASH=1 adds a digest of the outputs.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { runFleet } from "./fleet.js";
+import { findYardstick, YARDSTICK_SCRIPT } from "./yardstick.js";
 
 const hours = Number(process.env.FLEET_HOURS ?? 24);
 const wall_s = runFleet("fleet-5k", { deployments: 100, loadScale: 1 }, hours);
@@ -20,15 +20,12 @@ if (process.env.FLEET_YARDSTICK !== "0") runYardstick(hours, wall_s);
 
 /** Runs the SimPy yardstick for `hours` and prints the paired line (or why it could not run). */
 function runYardstick(hours: number, kubesimWall_s: number): void {
-  const script = "../shared/yardsticks/fleet_simpy.py";
-  const env = { ...process.env, PYTHONPATH: [process.env.SIMPY3_SRC, process.env.PYTHONPATH].filter(Boolean).join(":") };
-  const probe = spawnSync("python3", ["-c", "import simpy, sys; sys.exit(0 if simpy.__version__.split('.')[0] in ('3', '4') else 3)"], { env, encoding: "utf8" });
-  if (!existsSync(script) || probe.status !== 0) {
-    const why = !existsSync(script) ? `${script} not found` : probe.error ? "python3 not found" : "SimPy 3 not found";
-    console.log(`fleet-5k-vs-simpy skipped: ${why} (set SIMPY3_SRC=<SimPy 3 source tree>/src; see ../shared/yardsticks/README.md)`);
+  const yardstick = findYardstick();
+  if (!yardstick.ok) {
+    console.log(`fleet-5k-vs-simpy skipped: ${yardstick.why} (set SIMPY3_SRC=<SimPy 3 source tree>/src; see ../shared/yardsticks/README.md)`);
     return;
   }
-  const run = spawnSync("python3", [script, String(hours), "--quiet"], { env, encoding: "utf8" });
+  const run = spawnSync(yardstick.python, [YARDSTICK_SCRIPT, String(hours), "--quiet"], { env: yardstick.env, encoding: "utf8" });
   const simpyWall_s = Number(/wall_s=([0-9.]+)/.exec(run.stdout ?? "")?.[1]);
   if (run.status !== 0 || !Number.isFinite(simpyWall_s)) {
     console.log(`fleet-5k-vs-simpy failed: the yardstick exited ${run.status}: ${(run.stderr ?? "").trim().split("\n").slice(-1)[0] ?? ""}`);

@@ -22,6 +22,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
+import { findYardstick, YARDSTICK_SCRIPT } from "./yardstick.js";
 
 interface Counts {
   instructions: number;
@@ -77,13 +78,13 @@ for (const [label, dist] of builds) {
     });
   }
 }
-const python = simpyPython();
-if (python !== null) {
+const yardstick = findYardstick();
+if (yardstick.ok) {
   for (const hours of [fromHours, toHours]) {
     jobs.push({
       label: "simpy", hours, command: "valgrind",
-      args: [...CACHEGRIND, python.executable, "../shared/yardsticks/fleet_simpy.py", String(hours), "--quiet"],
-      env: python.env,
+      args: [...CACHEGRIND, yardstick.python, YARDSTICK_SCRIPT, String(hours), "--quiet"],
+      env: yardstick.env,
     });
   }
 }
@@ -110,7 +111,7 @@ for (const label of new Set(jobs.map((j) => j.label))) {
       `d1_misses_per_h=${mega(c.d1Misses)} ll_misses_per_h=${mega(c.llMisses)} (simulated hours ${fromHours} to ${toHours}; instructions by what ran them: ${split})`,
   );
 }
-if (python === null) console.log("fleet-instructions simpy skipped: SimPy 3 not found (set SIMPY3_SRC=<SimPy 3 source tree>/src)");
+if (!yardstick.ok) console.log(`fleet-instructions simpy skipped: ${yardstick.why} (set SIMPY3_SRC=<SimPy 3 source tree>/src)`);
 const ratio = (a: string, b: string) => {
   const x = perHour.get(a)!;
   const y = perHour.get(b)!;
@@ -182,14 +183,6 @@ function ensureValgrind(): void {
   spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
   const install = spawnSync("apt-get", ["install", "-y", "-qq", "valgrind"], { stdio: "ignore" });
   if (install.status !== 0 || spawnSync("valgrind", ["--version"]).status !== 0) fail("valgrind is needed and could not be installed (apt-get install valgrind)");
-}
-
-/** The real Python executable (not a pyenv shim, which cachegrind would count instead) with SimPy 3 importable, or null. */
-function simpyPython(): { executable: string; env: NodeJS.ProcessEnv } | null {
-  const env = { ...process.env, PYTHONPATH: [process.env.SIMPY3_SRC, process.env.PYTHONPATH].filter(Boolean).join(":") };
-  const probe = spawnSync("python3", ["-c", "import simpy, sys; assert simpy.__version__.split('.')[0] in ('3', '4'); print(sys.executable)"], { env, encoding: "utf8" });
-  if (probe.status !== 0 || !existsSync("../shared/yardsticks/fleet_simpy.py")) return null;
-  return { executable: probe.stdout.trim(), env };
 }
 
 function giga(x: number): string {

@@ -137,6 +137,10 @@ export interface MetricsPoint {
   memoryUsage_bytes: number;
 }
 
+/** `durationSeconds`'s last argument and answer. */
+let lastWindow_ms = NaN;
+let lastWindow_s = NaN;
+
 /**
  * Go's time.Duration.Seconds() for a duration of `window_ms` milliseconds: whole seconds plus the
  * nanosecond remainder / 1e9, in that order, so the float matches Go's bit for bit.
@@ -157,8 +161,6 @@ export function durationSeconds(window_ms: number): number {
   lastWindow_s = seconds;
   return seconds;
 }
-let lastWindow_ms = NaN;
-let lastWindow_s = NaN;
 
 /**
  * Quantity.MilliValue() of NewScaledQuantity(nanocores, -9): AsScaledInt64(-3) rounds away from

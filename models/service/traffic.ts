@@ -222,16 +222,15 @@ export class ServiceTraffic {
    */
   totals(state: ServiceState, now_ms: number): { offered: number; served: number; dropped: number; queued: number } {
     this.integrateNoEndpoints(state, now_ms);
-    const totals = this.counts;
     let queued = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
       if (slot >= 0) queued += this.runtime.serverOf(slot).queue_requests(slot);
     }
     return {
-      offered: totals.offered_requests(state.index) + state.offeredNoEndpoints,
-      served: totals.served_requests(state.index),
-      dropped: totals.dropped_requests(state.index) + state.droppedNoEndpoints,
+      offered: this.counts.offered_requests(state.index) + state.offeredNoEndpoints,
+      served: this.counts.served_requests(state.index),
+      dropped: this.counts.dropped_requests(state.index) + state.droppedNoEndpoints,
       queued,
     };
   }
