@@ -31,15 +31,33 @@ export class ContainerPoints {
   data = new Float64Array(0);
   /** The next container slot of the same pod, or NO_CONTAINER. Replaced when it grows. */
   next = new Int32Array(0);
+  /** Each slot's container name ("" while the slot is free). */
   readonly names: string[] = [];
+  /** 1 while a slot holds a container. Replaced when it grows. */
+  private inUse = new Uint8Array(0);
   private capacity = 0;
+  /** Slots below this may be in use; the free ones among them are in `free` (see alloc). */
+  private slotsUsed = 0;
+  /** Freed slots, reused last-in first-out; an entry may since have been taken as a preferred slot (skipped when popped). */
   private readonly free: number[] = [];
 
-  /** A zeroed row named `name` (prev kind 0 = none), not linked to anything. */
-  alloc(name: string): number {
-    const slot = this.free.length > 0 ? this.free.pop()! : this.names.length;
+  /**
+   * A zeroed row named `name` (prev kind 0 = none), not linked to anything: in slot `preferred`
+   * when that is free (-1: none preferred), else in a free one.
+   */
+  alloc(name: string, preferred = -1): number {
+    let slot = preferred >= 0 && this.isFree(preferred) ? preferred : -1;
+    while (slot < 0 && this.free.length > 0) {
+      const s = this.free.pop()!;
+      if (this.isFree(s)) slot = s;
+    }
+    if (slot < 0) slot = this.slotsUsed;
+    // Slots skipped on the way to this one are free for later rows.
+    for (let s = slot - 1; s >= this.slotsUsed; s--) this.free.push(s);
+    if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
     if (slot >= this.capacity) this.grow(slot + 1);
     this.names[slot] = name;
+    this.inUse[slot] = 1;
     this.data.fill(0, slot * STRIDE, slot * STRIDE + STRIDE);
     this.next[slot] = NO_CONTAINER;
     return slot;
@@ -47,13 +65,38 @@ export class ContainerPoints {
 
   release(slot: number): void {
     this.names[slot] = "";
+    this.inUse[slot] = 0;
     this.free.push(slot);
+    // Entries taken as preferred slots stay behind in `free`; drop them before they pile up.
+    if (this.free.length > 2 * this.slotsUsed) compactFree(this.free, (s) => this.isFree(s));
+  }
+
+  private isFree(slot: number): boolean {
+    return slot >= this.capacity || this.inUse[slot] === 0;
   }
 
   private grow(min: number): void {
     const capacity = Math.max(min, this.capacity * 2, 64);
     this.data = resized(this.data, capacity * STRIDE);
     this.next = resized(this.next, capacity);
+    this.inUse = resized(this.inUse, capacity);
+    while (this.names.length < capacity) this.names.push("");
     this.capacity = capacity;
   }
+}
+
+/**
+ * Keeps, in order, the entries of a lazily kept free list (see ContainerPoints.alloc) that are
+ * still free, each once (its latest place): what popping from it would take is unchanged.
+ */
+export function compactFree(free: number[], isFree: (slot: number) => boolean): void {
+  const seen = new Set<number>();
+  let kept = free.length;
+  for (let i = free.length - 1; i >= 0; i--) {
+    const s = free[i];
+    if (!isFree(s) || seen.has(s)) continue;
+    seen.add(s);
+    free[--kept] = s;
+  }
+  free.splice(0, kept);
 }

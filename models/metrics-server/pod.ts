@@ -32,9 +32,10 @@ import {
   type UsageResult,
 } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
-import { NO_HANDLE } from "../kubelet/pod-handles.js";
+import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";
 import {
+  compactFree,
   ContainerPoints,
   LAST_CPU,
   LAST_MEM,
@@ -96,6 +97,18 @@ function findContainer(records: Int32Array, r: number, points: ContainerPoints, 
   return NO_CONTAINER;
 }
 
+/** Record rows for `slots` slots, all free. */
+function newRecordRows(slots: number): Int32Array {
+  const records = new Int32Array(slots * RECORD_FIELDS);
+  markFree(records, 0);
+  return records;
+}
+
+/** Marks the record rows from offset `from` (a row's start) on free. */
+function markFree(records: Int32Array, from: number): void {
+  for (let r = from; r < records.length; r += RECORD_FIELDS) records[r + GENERATION] = FREE;
+}
+
 export class PodStorage {
   /**
    * Each stored pod's record slot, by namespace then name. A slot, not an object: what storing
@@ -117,9 +130,20 @@ export class PodStorage {
   private readonly scratch = new SampleRow();
   /** Each running pod's record, by its handle, for producers and readers that know handles. */
   private readonly byHandle = new RecordsByHandle();
-  /** Each stored pod's record fields, by record slot (see RECORD_FIELDS). */
-  private records = new Int32Array(64 * RECORD_FIELDS);
-  /** Record slots in use or freed so far, and the freed ones (reused last-in first-out: deterministic). */
+  /**
+   * Each stored pod's record fields, by record slot (see RECORD_FIELDS). A running pod's record
+   * goes, when that slot is free, in the slot of its handle's index, and its first container's
+   * row in the same row of `points`: handle indices are laid out by node (pod-handles.ts), so
+   * storing a node's scrape then walks contiguous rows instead of wherever each pod's record
+   * happened to be created, and the three rows an HPA's read of a pod needs sit at one index.
+   * Where a record sits is otherwise unobservable (lookups go by name or handle).
+   */
+  private records = newRecordRows(64);
+  /**
+   * Slots below this may be in use; the free ones among them are in `freeSlots` (reused
+   * last-in first-out: deterministic). An entry there may since have been taken as a handle's
+   * slot: it is skipped when popped.
+   */
   private slotsUsed = 0;
   private readonly freeSlots: number[] = [];
   /** The name of each record's FIRST container ("" when none). */
@@ -190,7 +214,7 @@ export class PodStorage {
       }
       const found = byName.get(name);
       created = found === undefined;
-      slot = found ?? this.newRecord(namespace, name);
+      slot = found ?? this.newRecord(namespace, name, handle === NO_HANDLE ? -1 : handleIndex(handle));
       if (created) byName.set(name, slot);
       if (handle !== NO_HANDLE) this.byHandle.bind(handle, slot);
     }
@@ -224,7 +248,7 @@ export class PodStorage {
       let c = first !== NO_CONTAINER && this.firstNames[slot] === containerName ? first : findContainer(records, r, points, containerName);
       const containerInLast = foundInLast && c !== NO_CONTAINER;
       if (c === NO_CONTAINER) {
-        c = points.alloc(containerName);
+        c = points.alloc(containerName, records[r + COUNT] === 0 ? slot : -1);
         d = points.data; // may have grown
         if (records[r + LAST] === NO_CONTAINER) {
           records[r + FIRST] = c;
@@ -310,11 +334,24 @@ export class PodStorage {
     return true;
   }
 
-  /** A record of pod `namespace/name` with no containers, in a new summary slot. */
-  private newRecord(namespace: string, name: string): number {
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotsUsed++;
+  /**
+   * A record of pod `namespace/name` with no containers, in slot `preferred` when that is free
+   * (-1: none preferred), else in a free slot.
+   */
+  private newRecord(namespace: string, name: string, preferred: number): number {
+    let slot = preferred >= 0 && this.isFreeSlot(preferred) ? preferred : -1;
+    while (slot < 0 && this.freeSlots.length > 0) {
+      const s = this.freeSlots.pop()!;
+      if (this.isFreeSlot(s)) slot = s;
+    }
+    if (slot < 0) slot = this.slotsUsed;
+    // Slots skipped on the way to this one are free for later records.
+    for (let s = slot - 1; s >= this.slotsUsed; s--) this.freeSlots.push(s);
+    if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
     if ((slot + 1) * RECORD_FIELDS > this.records.length) {
+      const old = this.records.length;
       this.records = resized(this.records, Math.max((slot + 1) * RECORD_FIELDS, 2 * this.records.length));
+      markFree(this.records, old);
     }
     const r = slot * RECORD_FIELDS;
     this.records[r + FIRST] = NO_CONTAINER;
@@ -332,6 +369,10 @@ export class PodStorage {
     this.podNamespaces[slot] = namespace;
     this.podNames[slot] = name;
     return slot;
+  }
+
+  private isFreeSlot(slot: number): boolean {
+    return slot * RECORD_FIELDS >= this.records.length || this.records[slot * RECORD_FIELDS + GENERATION] === FREE;
   }
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
@@ -362,6 +403,8 @@ export class PodStorage {
       this.byHandle.unbindRecord(slot);
       this.freeSlots.push(slot);
     }
+    // Entries taken as handles' slots stay behind in `freeSlots`; drop them before they pile up.
+    if (this.freeSlots.length > 2 * this.slotsUsed) compactFree(this.freeSlots, (slot) => this.isFreeSlot(slot));
   }
 
   /** storage.go podReady: len(s.pods.prev) != 0. */
