@@ -52,7 +52,7 @@ export class ContainerPoints {
       if (this.isFree(s)) slot = s;
     }
     if (slot < 0) slot = this.slotsUsed;
-    // Slots skipped on the way to this one are free for later rows.
+    // Slots skipped on the way to this one are free for later rows (pushed high to low: popped lowest first).
     for (let s = slot - 1; s >= this.slotsUsed; s--) this.free.push(s);
     if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
     if (slot >= this.capacity) this.grow(slot + 1);

@@ -345,7 +345,7 @@ export class PodStorage {
       if (this.isFreeSlot(s)) slot = s;
     }
     if (slot < 0) slot = this.slotsUsed;
-    // Slots skipped on the way to this one are free for later records.
+    // Slots skipped on the way to this one are free for later records (pushed high to low: popped lowest first).
     for (let s = slot - 1; s >= this.slotsUsed; s--) this.freeSlots.push(s);
     if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
     if ((slot + 1) * RECORD_FIELDS > this.records.length) {
