@@ -9,7 +9,7 @@ import fs from "node:fs";
 const name = process.argv[2];
 const file = `experiments/bench/${name}.ts`;
 if (!name || !fs.existsSync(file)) {
-  const available = fs.readdirSync("experiments/bench").filter((f) => f.endsWith(".ts") && !f.includes("mm1") && !["fleet.ts", "lockstep.ts", "lockstep-half.ts", "yardstick.ts"].includes(f)).map((f) => f.slice(0, -3));
+  const available = fs.readdirSync("experiments/bench").filter((f) => f.endsWith(".ts") && !f.includes("mm1") && !["fleet.ts", "lockstep.ts", "lockstep-half.ts", "yardstick.ts", "valgrind.ts"].includes(f)).map((f) => f.slice(0, -3));
   process.stderr.write(`usage: npm run bench -- <${available.join("|")}>\n`);
   process.exit(2);
 }

@@ -1,0 +1,67 @@
+/**
+ * fleet-functions' reading of callgrind counts (experiments/bench/callgrind.ts): addresses of
+ * V8's code named through its perf map (the latest code made at an address wins), JavaScript
+ * names shortened with tiers merged, a callgrind file summed by function with absolute, relative
+ * and repeated addresses, and calls' inclusive costs kept apart from the caller's own.
+ */
+import t from "tap";
+import { CodeMap, shortName, splitByFunction } from "../../../experiments/bench/callgrind.js";
+
+const MAP = [
+  "1000 100 Builtin:LoadIC",
+  "2000 80 JS:~advance file:///work/x/dist/models/a.js:10:5",
+  "2000 80 JS:*advance file:///work/x/dist/models/a.js:10:5",
+  "3000 40 JS:^ file:///work/x/dist/models/b.js:3:1",
+  "2040 10 JS:*later file:///work/x/dist/models/c.js:7:2",
+].join("\n");
+
+t.test("shortName merges tiers and keeps the dist-relative file and line", async (t) => {
+  t.equal(shortName("JS:*advance file:///w/dist/models/a.js:10:5"), "advance models/a.js:10");
+  t.equal(shortName("JS:~advance file:///w/dist/models/a.js:10:5"), "advance models/a.js:10");
+  t.equal(shortName("JS:^ file:///w/dist/models/b.js:3:1"), "(anonymous) models/b.js:3");
+  t.equal(shortName("JS:^isURL node:internal/url:763:15"), "isURL node:internal/url:763");
+  t.equal(shortName("Builtin:LoadIC"), "Builtin:LoadIC");
+});
+
+t.test("CodeMap names an address by the latest code covering it", async (t) => {
+  const code = new CodeMap(MAP);
+  t.equal(code.nameAt(0x1000), "Builtin:LoadIC");
+  t.equal(code.nameAt(0x10ff), "Builtin:LoadIC");
+  t.equal(code.nameAt(0x1100), null, "past its end");
+  t.equal(code.nameAt(0x2010), "advance models/a.js:10");
+  t.equal(code.nameAt(0x2045), "later models/c.js:7", "made after advance, over part of it");
+  t.equal(code.nameAt(0x3020), "(anonymous) models/b.js:3");
+  t.equal(code.nameAt(0x0fff), null, "before everything");
+});
+
+t.test("splitByFunction sums own costs by function and calls apart", async (t) => {
+  const text = [
+    "positions: instr line",
+    "events: Ir",
+    "fn=(1) native_fn",
+    "0x500 0 10",
+    "+4 0 5",
+    "calls=1 0x900 0",
+    "+2 0 1000",
+    "fn=(2) 0x0000000000002000",
+    "0x2000 0 7",
+    "+16 0 3",
+    "* 0 2",
+    "cfn=(3) Builtins_LoadIC",
+    "calls=2 0x1000 0",
+    "+1 0 40",
+    "0x2046 0 11",
+    "-7 0 4",
+    "fn=(1)",
+    "0x510 0 1",
+    "fn=(4) ???",
+    "0x9999 0 6",
+  ].join("\n");
+  const s = splitByFunction(text, new CodeMap(MAP));
+  t.equal(s.self.get("native_fn"), 16, "a named function's own costs, its call excluded");
+  t.equal(s.self.get("advance models/a.js:10"), 7 + 3 + 2 + 4, "JIT code by address: absolute, +n, * and -n");
+  t.equal(s.self.get("later models/c.js:7"), 11);
+  t.equal(s.self.get("(V8 code not in the map)"), 6);
+  t.equal(s.total, 16 + 16 + 11 + 6, "the total is the own costs");
+  t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost, by caller and callee");
+});
