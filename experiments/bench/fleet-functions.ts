@@ -51,7 +51,9 @@ function runOne(hours: number): Promise<Split> {
   const outFile = path.join(outDir, `${hours}.out`);
   const args = [
     "--tool=callgrind", "--dump-instr=yes", "--smc-check=all-non-file", `--callgrind-out-file=${outFile}`,
-    process.execPath, "--single-threaded", "--perf-basic-prof", "dist/experiments/bench/fleet-5k.js",
+    // --perf-basic-prof also starts V8's log: kept out of the working directory.
+    process.execPath, "--single-threaded", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(outDir, `${hours}.v8.log`)}`,
+    "dist/experiments/bench/fleet-5k.js",
   ];
   const env = { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) };
   return new Promise((resolve) => {

@@ -138,16 +138,26 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
   private podContainers = 0;
   private namedFound = false;
 
+  /**
+   * The two comparisons each container would make, made once: the spec's names are not interned
+   * strings, so comparing them compares characters.
+   */
+  private readonly cpu: boolean;
+  private readonly allContainers: boolean;
+
   constructor(
-    private readonly resource: ResourceName,
+    resource: ResourceName,
     private readonly containerName: string,
-  ) {}
+  ) {
+    this.cpu = resource === "cpu";
+    this.allContainers = containerName === "";
+  }
 
   container(name: string, usage: Readonly<UsageResult>): void {
     // resourceMilliValue of the usage list toPodMetricsItems builds.
-    const milli = this.resource === "cpu" ? nanocoresToMilliValue(usage.cpu_nanocores) : mulInt64(usage.memory_bytes, 1000);
+    const milli = this.cpu ? nanocoresToMilliValue(usage.cpu_nanocores) : mulInt64(usage.memory_bytes, 1000);
     this.podContainers++;
-    if (this.containerName === "") {
+    if (this.allContainers) {
       this.podSum_milli = addInt64(this.podSum_milli, milli);
     } else if (!this.namedFound && name === this.containerName) {
       this.namedFound = true;
@@ -157,7 +167,7 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
 
   pod(_namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
     if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
-    const present = this.containerName === "" ? this.podContainers > 0 : this.namedFound;
+    const present = this.allContainers ? this.podContainers > 0 : this.namedFound;
     if (present) this.put(name, timestamp_ms, window_ms, this.podSum_milli);
     this.podSum_milli = 0;
     this.podContainers = 0;

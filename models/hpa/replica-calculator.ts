@@ -658,6 +658,9 @@ function groupPodRows(
   sets.fill(0);
   const sizes: PodGroupSizes = { readyPodCount: 0, unreadyPods: 0, missingPods: 0, ignoredPods: 0 };
   const podFlags = facts.flags;
+  // Compared once: the spec's resource name is not an interned string, so each comparison in
+  // the loop compared characters.
+  const cpu = resource === "cpu";
   for (let i = 0; i < podFlags.length; i++) {
     const flags = podFlags[i];
     const row = layout.rowOf[i];
@@ -676,7 +679,7 @@ function groupPodRows(
       continue;
     }
     // Unready pods are ignored, for CPU only: CPU usage is distorted while a pod starts.
-    if (resource === "cpu") {
+    if (cpu) {
       let unready: boolean;
       if ((flags & FACT_HAS_READY) === 0 || (flags & FACT_HAS_START) === 0) {
         unready = true;

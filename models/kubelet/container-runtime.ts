@@ -283,7 +283,10 @@ export class PodRuntime implements ContainerRuntime {
     const key = names.join("\u0000");
     let shared = this.nameLists.get(key);
     if (shared === undefined) {
-      shared = Object.freeze(names);
+      // Read-only by type, not frozen: V8's optimized code reads a frozen array's elements
+      // through a generic call at sites that also see other arrays (metrics-server's store of
+      // every pod did, twice per pod).
+      shared = names;
       this.nameLists.set(key, shared);
     }
     return shared;

@@ -73,6 +73,8 @@ export function isCompleteNodePoint(node: ResourceSample | null): node is Resour
  * name, so the later one is kept.
  */
 export function isShadowedName(names: readonly string[], index: number): boolean {
+  // The last name is never shadowed: a single-container pod reads no name here (at every store).
+  if (index + 1 >= names.length) return false;
   const name = names[index];
   for (let j = index + 1; j < names.length; j++) if (names[j] === name) return true;
   return false;
