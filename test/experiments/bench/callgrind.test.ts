@@ -50,6 +50,12 @@ t.test("splitByFunction sums own costs by function and calls apart", async (t) =
     "cfn=(3) Builtins_LoadIC",
     "calls=2 0x1000 0",
     "+1 0 40",
+    "cfn=(5) 0x0000000000003000",
+    "calls=1 0x3000 0",
+    "+1 0 500",
+    "cfn=(6) Builtins_Call_ReceiverIsAny",
+    "calls=1 0x3000 0",
+    "+0 0 600",
     "0x2046 0 11",
     "-7 0 4",
     "fn=(1)",
@@ -63,5 +69,5 @@ t.test("splitByFunction sums own costs by function and calls apart", async (t) =
   t.equal(s.self.get("later models/c.js:7"), 11);
   t.equal(s.self.get("(V8 code not in the map)"), 6);
   t.equal(s.total, 16 + 16 + 11 + 6, "the total is the own costs");
-  t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost, by caller and callee");
+  t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost into a builtin, by caller and callee; calls into other JavaScript or through call builtins are not counted");
 });
