@@ -26,8 +26,14 @@ export const NO_HANDLE = 0;
 /** Indices a node is given at a time. */
 const CHUNK = 16;
 
+/**
+ * The index in a handle, as a small integer: `| 0` (exact: indices are below 2^24) makes V8 keep
+ * it as one, where the floating-point remainder of a handle (a double above 2^31) gave a double
+ * that turned every array it was stored in (a node's slot list) into an array of doubles, and
+ * every index computed from it into floating-point arithmetic with a conversion per access.
+ */
 export function handleIndex(handle: number): number {
-  return handle % INDEX_SPACE;
+  return (handle - Math.floor(handle / INDEX_SPACE) * INDEX_SPACE) | 0;
 }
 
 export function handleGeneration(handle: number): number {
@@ -102,7 +108,7 @@ export class PodHandles {
 
   /** Whether `handle` is issued and not retired (false for NO_HANDLE and stale handles). */
   isCurrent(handle: number): boolean {
-    const index = handle % INDEX_SPACE;
+    const index = handleIndex(handle);
     return index < this.current.length && handle !== NO_HANDLE && this.current[index] === handle;
   }
 
@@ -114,7 +120,7 @@ export class PodHandles {
   /** The index of a current handle (asserted: a stale handle's index may be another pod's). */
   indexOfCurrent(handle: number): number {
     assert(this.isCurrent(handle), `pod handle ${handle} is not current`);
-    return handle % INDEX_SPACE;
+    return handleIndex(handle);
   }
 
   private giveChunk(node: number, free: number[]): void {
