@@ -87,7 +87,7 @@ class ApiSnapshot implements MetricsSnapshot {
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
     if (!sameElements(podNames, this.podNames)) return null;
     rows.clear();
-    const collector = new ResourceMetricRowsCollector(name, container, this.podNames, rows);
+    const collector = new ResourceMetricRowsCollector(name, container, rows);
     this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);
     return collector;
   }
@@ -165,49 +165,39 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
     }
   }
 
-  pod(_namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
+  pod(_namespace: string, name: string, index: number, timestamp_ms: number, window_ms: number): void {
     if (this.returned++ === 0) this.firstTimestamp_ms = timestamp_ms;
     const present = this.allContainers ? this.podContainers > 0 : this.namedFound;
-    if (present) this.put(name, timestamp_ms, window_ms, this.podSum_milli);
+    if (present) this.put(name, index, timestamp_ms, window_ms, this.podSum_milli);
     this.podSum_milli = 0;
     this.podContainers = 0;
     this.namedFound = false;
   }
 
-  protected abstract put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void;
+  /** The pod's entry; `index` is its place in the list of names visited. */
+  protected abstract put(name: string, index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void;
 }
 
 /** The answer as a PodMetricsInfo map. */
 class ResourceMetricsCollector extends ResourceMetricsVisitor implements ResourceMetricsAnswer {
   readonly value: PodMetricsInfo = new Map();
 
-  protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
+  protected put(name: string, _index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
     this.value.set(name, { timestamp_ms, window_ms, value_milli });
   }
 }
 
-/**
- * The answer into rows by place in the visited list of names. Pods are visited in the list's
- * order (PodStorage.visitMetrics), so each one's place is found by walking on from the last one.
- */
+/** The answer into rows: row i is the i-th name of the visited list (names distinct: getResourceMetricRows). */
 class ResourceMetricRowsCollector extends ResourceMetricsVisitor {
-  private next = 0;
-
   constructor(
     resource: ResourceName,
     container: string,
-    private readonly podNames: readonly string[],
     private readonly rows: PodMetricRows,
   ) {
     super(resource, container);
   }
 
-  protected put(name: string, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
-    const names = this.podNames;
-    let i = this.next;
-    while (i < names.length && names[i] !== name) i++;
-    if (i === names.length) throw new Error(`pod ${name} visited out of the order of its list`);
-    this.rows.set(i, timestamp_ms, window_ms, value_milli);
-    this.next = i + 1;
+  protected put(_name: string, index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
+    this.rows.set(index, timestamp_ms, window_ms, value_milli);
   }
 }

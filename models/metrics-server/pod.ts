@@ -432,7 +432,7 @@ export class PodStorage {
   /**
    * What `getMetrics` returns, streamed to a visitor instead of built as objects: for each pod
    * returned, `container` once per container whose rate succeeded (the usage slot is reused:
-   * copy what you keep), then `pod`. Readers that only aggregate (the HPA's resource metrics
+   * copy what you keep), then `pod`, with the pod's place in `podNames`. Readers that only aggregate (the HPA's resource metrics
    * client, every pod of every HPA sync) then allocate nothing per pod. `podHandles`, when given,
    * holds each named pod's handle (NO_HANDLE when unknown): a pod whose samples were stored under
    * that handle is found by it, the others by name, with the same answer.
@@ -464,7 +464,7 @@ export class PodStorage {
           earliestWindow_ms = u.window_ms;
         }
       }
-      visitor.pod(namespace, name, earliestTimestamp_ms, earliestWindow_ms);
+      visitor.pod(namespace, name, p, earliestTimestamp_ms, earliestWindow_ms);
     }
   }
 
@@ -540,7 +540,8 @@ function containerUsage(d: Float64Array, c: number, u: UsageResult): boolean {
 /** Receives `PodStorage.visitMetrics`'s pods: a pod's containers first, then the pod. */
 export interface PodMetricsVisitor {
   container(name: string, usage: Readonly<UsageResult>): void;
-  pod(namespace: string, name: string, timestamp_ms: number, window_ms: number): void;
+  /** `index` is the pod's place in the list of names asked. */
+  pod(namespace: string, name: string, index: number, timestamp_ms: number, window_ms: number): void;
 }
 
 /** Builds getMetrics's PodMetrics objects. */
@@ -552,7 +553,7 @@ class PodMetricsBuilder implements PodMetricsVisitor {
     this.containers.push({ name, usage: toResourceUsage(usage) });
   }
 
-  pod(namespace: string, name: string, timestamp_ms: number, window_ms: number): void {
+  pod(namespace: string, name: string, _index: number, timestamp_ms: number, window_ms: number): void {
     this.results.push({ name, namespace, timestamp_ms, window_ms, containers: this.containers });
     this.containers = [];
   }

@@ -32,7 +32,7 @@ function visited(storage: MetricsStorage, ns: string, names: string[], handles?:
   const out: unknown[] = [];
   const visitor: PodMetricsVisitor = {
     container: (name, u) => out.push([name, u.cpu_nanocores, u.memory_bytes, u.timestamp_ms, u.window_ms]),
-    pod: (namespace, name, ts, w) => out.push([namespace, name, ts, w]),
+    pod: (namespace, name, index, ts, w) => out.push([namespace, name, index, ts, w]),
   };
   storage.visitPodMetrics(ns, names, visitor, handles);
   return out;
