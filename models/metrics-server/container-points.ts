@@ -4,13 +4,13 @@
  * container's numbers then sit together instead of being separate heap numbers behind a cold
  * record object: at 5,000 pods a scrape's storing time is cache misses.
  *
- * Slots are allocated and freed deterministically (freed slots are reused last-in first-out, as
- * in PodSummaryTable). A pod's containers are a singly linked list in first-seen order through
+ * Slots are allocated and freed deterministically (slot-allocator.ts). A pod's containers are a singly linked list in first-seen order through
  * `next`, a separate array: walked by count (see pod.ts), so a single-container pod never reads
  * it. This file only keeps the rows; the rules that read and write them are in pod.ts.
  */
 
 import { resized } from "../../engine/typed-arrays.js";
+import { SlotAllocator } from "./slot-allocator.js";
 
 /** Field offsets within a row. */
 export const LAST_START = 0;
@@ -36,25 +36,14 @@ export class ContainerPoints {
   /** 1 while a slot holds a container. Replaced when it grows. */
   private inUse = new Uint8Array(0);
   private capacity = 0;
-  /** Slots below this may be in use; the free ones among them are in `free` (see alloc). */
-  private slotsUsed = 0;
-  /** Freed slots, reused last-in first-out; an entry may since have been taken as a preferred slot (skipped when popped). */
-  private readonly free: number[] = [];
+  private readonly slots = new SlotAllocator((slot) => slot >= this.capacity || this.inUse[slot] === 0);
 
   /**
    * A zeroed row named `name` (prev kind 0 = none), not linked to anything: in slot `preferred`
    * when that is free (-1: none preferred), else in a free one.
    */
   alloc(name: string, preferred = -1): number {
-    let slot = preferred >= 0 && this.isFree(preferred) ? preferred : -1;
-    while (slot < 0 && this.free.length > 0) {
-      const s = this.free.pop()!;
-      if (this.isFree(s)) slot = s;
-    }
-    if (slot < 0) slot = this.slotsUsed;
-    // Slots skipped on the way to this one are free for later rows (pushed high to low: popped lowest first).
-    for (let s = slot - 1; s >= this.slotsUsed; s--) this.free.push(s);
-    if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
+    const slot = this.slots.take(preferred);
     if (slot >= this.capacity) this.grow(slot + 1);
     this.names[slot] = name;
     this.inUse[slot] = 1;
@@ -66,13 +55,7 @@ export class ContainerPoints {
   release(slot: number): void {
     this.names[slot] = "";
     this.inUse[slot] = 0;
-    this.free.push(slot);
-    // Entries taken as preferred slots stay behind in `free`; drop them before they pile up.
-    if (this.free.length > 2 * this.slotsUsed) compactFree(this.free, (s) => this.isFree(s));
-  }
-
-  private isFree(slot: number): boolean {
-    return slot >= this.capacity || this.inUse[slot] === 0;
+    this.slots.release(slot);
   }
 
   private grow(min: number): void {
@@ -83,20 +66,4 @@ export class ContainerPoints {
     while (this.names.length < capacity) this.names.push("");
     this.capacity = capacity;
   }
-}
-
-/**
- * Keeps, in order, the entries of a lazily kept free list (see ContainerPoints.alloc) that are
- * still free, each once (its latest place): what popping from it would take is unchanged.
- */
-export function compactFree(free: number[], isFree: (slot: number) => boolean): void {
-  const seen = new Set<number>();
-  let kept = free.length;
-  for (let i = free.length - 1; i >= 0; i--) {
-    const s = free[i];
-    if (!isFree(s) || seen.has(s)) continue;
-    seen.add(s);
-    free[--kept] = s;
-  }
-  free.splice(0, kept);
 }

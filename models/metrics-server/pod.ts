@@ -34,8 +34,8 @@ import {
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";
+import { SlotAllocator } from "./slot-allocator.js";
 import {
-  compactFree,
   ContainerPoints,
   LAST_CPU,
   LAST_MEM,
@@ -139,13 +139,7 @@ export class PodStorage {
    * Where a record sits is otherwise unobservable (lookups go by name or handle).
    */
   private records = newRecordRows(64);
-  /**
-   * Slots below this may be in use; the free ones among them are in `freeSlots` (reused
-   * last-in first-out: deterministic). An entry there may since have been taken as a handle's
-   * slot: it is skipped when popped.
-   */
-  private slotsUsed = 0;
-  private readonly freeSlots: number[] = [];
+  private readonly slots = new SlotAllocator((slot) => this.isFreeSlot(slot));
   /** The name of each record's FIRST container ("" when none). */
   private readonly firstNames: string[] = [];
   /** Each record's pod namespace and name (its keys in `namespaces`), for dropping it. */
@@ -339,15 +333,7 @@ export class PodStorage {
    * (-1: none preferred), else in a free slot.
    */
   private newRecord(namespace: string, name: string, preferred: number): number {
-    let slot = preferred >= 0 && this.isFreeSlot(preferred) ? preferred : -1;
-    while (slot < 0 && this.freeSlots.length > 0) {
-      const s = this.freeSlots.pop()!;
-      if (this.isFreeSlot(s)) slot = s;
-    }
-    if (slot < 0) slot = this.slotsUsed;
-    // Slots skipped on the way to this one are free for later records (pushed high to low: popped lowest first).
-    for (let s = slot - 1; s >= this.slotsUsed; s--) this.freeSlots.push(s);
-    if (slot >= this.slotsUsed) this.slotsUsed = slot + 1;
+    const slot = this.slots.take(preferred);
     if ((slot + 1) * RECORD_FIELDS > this.records.length) {
       const old = this.records.length;
       this.records = resized(this.records, Math.max((slot + 1) * RECORD_FIELDS, 2 * this.records.length));
@@ -382,7 +368,7 @@ export class PodStorage {
     const gen = this.generation;
     // By slot, not through the maps: iterating a Map allocates an entry per pod, and at 5,000
     // pods a scrape in which some pod left then allocated ~70 KB.
-    for (let slot = 0; slot < this.slotsUsed; slot++) {
+    for (let slot = 0; slot < this.slots.bound; slot++) {
       const r = slot * RECORD_FIELDS;
       if (this.records[r + GENERATION] === gen || this.records[r + GENERATION] === FREE) continue;
       const namespace = this.podNamespaces[slot];
@@ -401,10 +387,8 @@ export class PodStorage {
       this.podNamespaces[slot] = "";
       this.podNames[slot] = "";
       this.byHandle.unbindRecord(slot);
-      this.freeSlots.push(slot);
+      this.slots.release(slot);
     }
-    // Entries taken as handles' slots stay behind in `freeSlots`; drop them before they pile up.
-    if (this.freeSlots.length > 2 * this.slotsUsed) compactFree(this.freeSlots, (slot) => this.isFreeSlot(slot));
   }
 
   /** storage.go podReady: len(s.pods.prev) != 0. */

@@ -4,7 +4,8 @@
  * list changes nothing that popping from it would take.
  */
 import t from "tap";
-import { compactFree, ContainerPoints, STRIDE } from "../../../models/metrics-server/container-points.js";
+import { ContainerPoints, STRIDE } from "../../../models/metrics-server/container-points.js";
+import { compactFree } from "../../../models/metrics-server/slot-allocator.js";
 
 t.test("a preferred slot is taken only when free; skipped slots are reused", async (t) => {
   const points = new ContainerPoints();
