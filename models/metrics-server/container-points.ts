@@ -4,9 +4,9 @@
  * container's numbers then sit together instead of being separate heap numbers behind a cold
  * record object: at 5,000 pods a scrape's storing time is cache misses.
  *
- * Slots are allocated and freed deterministically (slot-allocator.ts). A pod's containers are a singly linked list in first-seen order through
- * `next`, a separate array: walked by count (see pod.ts), so a single-container pod never reads
- * it. This file only keeps the rows; the rules that read and write them are in pod.ts.
+ * Slots are allocated and freed deterministically (slot-allocator.ts). A pod's containers are a
+ * singly linked list in first-seen order through `next`, a separate array: walked by count (see
+ * pod.ts), so a single-container pod never reads it. This file only keeps the rows; the rules that read and write them are in pod.ts.
  */
 
 import { resized } from "../../engine/typed-arrays.js";

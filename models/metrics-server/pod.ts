@@ -416,8 +416,9 @@ export class PodStorage {
   /**
    * What `getMetrics` returns, streamed to a visitor instead of built as objects: for each pod
    * returned, `container` once per container whose rate succeeded (the usage slot is reused:
-   * copy what you keep), then `pod`, with the pod's place in `podNames`. Readers that only aggregate (the HPA's resource metrics
-   * client, every pod of every HPA sync) then allocate nothing per pod. `podHandles`, when given,
+   * copy what you keep), then `pod`, with the pod's place in `podNames`. Readers that only
+   * aggregate (the HPA's resource metrics client, every pod of every HPA sync) then allocate
+   * nothing per pod. `podHandles`, when given,
    * holds each named pod's handle (NO_HANDLE when unknown): a pod whose samples were stored under
    * that handle is found by it, the others by name, with the same answer.
    */
@@ -475,8 +476,8 @@ export class PodStorage {
     const names = this.points.names;
     for (let p = 0; p < n; p++) {
       const c = slots[p] < 0 ? NO_CONTAINER : records[slots[p] * RECORD_FIELDS + FIRST];
-      // A row's first and last fields: 64 bytes whose start is not aligned to a cache line span two.
-      // (and the container's name, which the visit passes on).
+      // The row's first and last fields (64 bytes not aligned to a cache line span two), and the
+      // container's name, which the visit passes on.
       if (c !== NO_CONTAINER) touched += d[c * STRIDE + LAST_START] + d[c * STRIDE + PREV_KIND] + (names[c] === "" ? 1 : 0);
     }
     // Kept, so that the loads above are not optimized away.
