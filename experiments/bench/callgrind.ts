@@ -105,7 +105,7 @@ export function splitByFunction(text: string, code: CodeMap): Split {
       const caller = unnamed ? code.nameAt(address) ?? "(V8 code not in the map)" : fn;
       if (inCall) {
         inCall = false;
-        if (unnamed && isServiceCall(callee)) add(calls, `${caller} → ${callee.length > 60 ? `${callee.slice(0, 57)}...` : callee}`, n);
+        if (unnamed && !caller.startsWith("Builtin:") && isServiceCall(callee)) add(calls, `${caller} → ${callee.length > 60 ? `${callee.slice(0, 57)}...` : callee}`, n);
         continue;
       }
       total += n;
@@ -120,10 +120,11 @@ export function splitByFunction(text: string, code: CodeMap): Split {
  * Whether a callee is a builtin or runtime function that does a piece of work for its caller (a
  * property load that missed its inline cache, a Map lookup, a string compare, an allocation),
  * rather than a way into other code: JavaScript (callgrind's unnamed "0x…" functions), the
- * interpreter, calls and returns between tiers, deoptimization. Only those calls' inclusive
- * costs are the caller's own overhead.
+ * interpreter, calls and returns between tiers, V8's runtime entry (which runs any code),
+ * compiling, deoptimization. Only those calls' inclusive costs are the caller's own overhead
+ * (and only a JavaScript caller's: see splitByFunction).
  */
 function isServiceCall(callee: string): boolean {
   if (callee.startsWith("0x") || callee.includes("???") || callee.startsWith("(below main)")) return false;
-  return !/^Builtins_(Call|Construct|Interpreter|Baseline|JSEntry|JSConstruct|NotifyDeoptimized|DeoptimizationEntry|ResumeGenerator|AsyncFunction|PromiseConstructor|RunMicrotasks|ArrayForEach|ArrayMap|ArrayPrototypeSort|ArrayReduce|ArrayFilter|ArraySome|ArrayEvery|ArrayFind|FunctionPrototype|ReflectApply)/.test(callee);
+  return !/^Builtins_(Call|Construct|Interpreter|Baseline|JSEntry|JSConstruct|JSBuiltinsConstructStub|CEntry|CompileLazy|NotifyDeoptimized|DeoptimizationEntry|ResumeGenerator|AsyncFunction|PromiseConstructor|RunMicrotasks|ArrayForEach|ArrayMap|ArrayPrototypeSort|ArrayReduce|ArrayFilter|ArraySome|ArrayEvery|ArrayFind|FunctionPrototype|ReflectApply)/.test(callee);
 }

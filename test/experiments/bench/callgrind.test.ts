@@ -56,6 +56,9 @@ t.test("splitByFunction sums own costs by function and calls apart", async (t) =
     "cfn=(6) Builtins_Call_ReceiverIsAny",
     "calls=1 0x3000 0",
     "+0 0 600",
+    "0x1010 0 9",
+    "calls=1 0x3000 0",
+    "+0 0 700",
     "0x2046 0 11",
     "-7 0 4",
     "fn=(1)",
@@ -67,7 +70,8 @@ t.test("splitByFunction sums own costs by function and calls apart", async (t) =
   t.equal(s.self.get("native_fn"), 16, "a named function's own costs, its call excluded");
   t.equal(s.self.get("advance models/a.js:10"), 7 + 3 + 2 + 4, "JIT code by address: absolute, +n, * and -n");
   t.equal(s.self.get("later models/c.js:7"), 11);
+  t.equal(s.self.get("Builtin:LoadIC"), 9, "a builtin's own cost by the map's name");
   t.equal(s.self.get("(V8 code not in the map)"), 6);
-  t.equal(s.total, 16 + 16 + 11 + 6, "the total is the own costs");
-  t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost into a builtin, by caller and callee; calls into other JavaScript or through call builtins are not counted");
+  t.equal(s.total, 16 + 16 + 11 + 9 + 6, "the total is the own costs");
+  t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost into a builtin, by caller and callee; calls into other JavaScript, through call builtins or from a builtin are not counted");
 });
