@@ -115,7 +115,6 @@ export function splitByFunction(text: string, code: CodeMap): Split {
   return { total, self, calls };
 }
 
-
 /**
  * Whether a callee is a builtin or runtime function that does a piece of work for its caller (a
  * property load that missed its inline cache, a Map lookup, a string compare, an allocation),

@@ -14,17 +14,15 @@
  * runtime functions they call (property loads that missed their inline cache, Map lookups, write
  * barriers, allocation). About 25 minutes on this machine (callgrind runs ~100× slower).
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { CodeMap, splitByFunction, type Split } from "./callgrind.js";
-import { ensureValgrind, runAll } from "./valgrind.js";
+import { countingWindow, ensureValgrind, fail as failIn, runAll, runValgrind } from "./valgrind.js";
 
-const fromHours = Number(process.env.FLEET_INSTR_FROM_H ?? 1);
-const toHours = Number(process.env.FLEET_INSTR_TO_H ?? 2);
+const fail = (message: string): never => failIn("fleet-functions", message);
+const { fromHours, toHours } = countingWindow("fleet-functions");
 const top = Number(process.env.FLEET_FUNCTIONS_TOP ?? 40);
-if (!(toHours > fromHours && fromHours > 0)) fail(`FLEET_INSTR_FROM_H (${fromHours}) must be > 0 and below FLEET_INSTR_TO_H (${toHours})`);
 if (!(Number.isInteger(top) && top > 0)) fail(`FLEET_FUNCTIONS_TOP must be a whole number > 0, got ${process.env.FLEET_FUNCTIONS_TOP}`);
 ensureValgrind("fleet-functions");
 
@@ -47,7 +45,7 @@ function share(n: number): string {
   return `${((100 * n) / total).toFixed(1).padStart(5)}%`;
 }
 
-function runOne(hours: number): Promise<Split> {
+async function runOne(hours: number): Promise<Split> {
   const outFile = path.join(outDir, `${hours}.out`);
   const args = [
     "--tool=callgrind", "--dump-instr=yes", "--smc-check=all-non-file", `--callgrind-out-file=${outFile}`,
@@ -55,29 +53,17 @@ function runOne(hours: number): Promise<Split> {
     process.execPath, "--single-threaded", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(outDir, `${hours}.v8.log`)}`,
     "dist/experiments/bench/fleet-5k.js",
   ];
-  const env = { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) };
-  return new Promise((resolve) => {
-    const child = spawn("valgrind", args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => {
-      if (code !== 0 || !existsSync(outFile)) fail(`fleet-5k to ${hours} h exited ${code} under callgrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
-      const text = readFileSync(outFile, "utf8");
-      const pid = /^pid: (\d+)$/m.exec(text)?.[1];
-      const mapFile = `/tmp/perf-${pid}.map`;
-      if (pid === undefined || !existsSync(mapFile)) fail(`no V8 perf map for the run to ${hours} h (${mapFile})`);
-      const split = splitByFunction(text, new CodeMap(readFileSync(mapFile, "utf8")));
-      rmSync(mapFile, { force: true });
-      resolve(split);
-    });
-  });
+  const { code, stderr } = await runValgrind(args, { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) });
+  if (code !== 0 || !existsSync(outFile)) fail(`fleet-5k to ${hours} h exited ${code} under callgrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  const text = readFileSync(outFile, "utf8");
+  const pid = /^pid: (\d+)$/m.exec(text)?.[1];
+  const mapFile = `/tmp/perf-${pid}.map`;
+  if (pid === undefined || !existsSync(mapFile)) fail(`no V8 perf map for the run to ${hours} h (${mapFile})`);
+  const split = splitByFunction(text, new CodeMap(readFileSync(mapFile, "utf8")));
+  rmSync(mapFile, { force: true });
+  return split;
 }
 
 function giga(x: number): string {
   return `${(x / 1e9).toFixed(3)}G`;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`fleet-functions: ${message}\n`);
-  process.exit(2);
 }

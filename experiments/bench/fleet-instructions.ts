@@ -21,15 +21,14 @@
  * 1 MiB young generation that stays in the cache cut them by 55 % and ran 11 % slower, for its
  * extra scavenges), while the reads that miss the 2 MiB L2 and wait for the L3 are fifteen
  * times SimPy's (docs/PERFORMANCE.md, "Counted instead of timed").
- * About 10 minutes on this machine (cachegrind runs ~50× slower; two runs at a time).
+ * About 20 minutes on this machine (cachegrind runs ~50× slower; two runs at a time).
  *
  * Installs valgrind with apt-get when it is missing and this process may.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { ensureValgrind, runAll } from "./valgrind.js";
+import { countingWindow, ensureValgrind, fail as failIn, runAll, runValgrind } from "./valgrind.js";
 import { findYardstick, YARDSTICK_SCRIPT } from "./yardstick.js";
 
 interface Counts {
@@ -59,14 +58,12 @@ function categoryOf(fn: string): (typeof CATEGORIES)[number] {
 interface Job {
   label: string;
   hours: number;
-  command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
 }
 
-const fromHours = Number(process.env.FLEET_INSTR_FROM_H ?? 1);
-const toHours = Number(process.env.FLEET_INSTR_TO_H ?? 2);
-if (!(toHours > fromHours && fromHours > 0)) fail(`FLEET_INSTR_FROM_H (${fromHours}) must be > 0 and below FLEET_INSTR_TO_H (${toHours})`);
+const fail = (message: string): never => failIn("fleet-instructions", message);
+const { fromHours, toHours } = countingWindow("fleet-instructions");
 const other = process.argv[2];
 if (other !== undefined && !existsSync(path.join(other, "experiments/bench/fleet-5k.js"))) {
   fail(`${other} is not a build's dist/ directory (no experiments/bench/fleet-5k.js in it)`);
@@ -81,7 +78,7 @@ const jobs: Job[] = [];
 for (const [label, dist] of builds) {
   for (const hours of [fromHours, toHours]) {
     jobs.push({
-      label, hours, command: "valgrind",
+      label, hours,
       args: [...CACHEGRIND, process.execPath, "--single-threaded", path.join(dist, "experiments/bench/fleet-5k.js")],
       env: { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) },
     });
@@ -91,7 +88,7 @@ const yardstick = findYardstick();
 if (yardstick.ok) {
   for (const hours of [fromHours, toHours]) {
     jobs.push({
-      label: "simpy", hours, command: "valgrind",
+      label: "simpy", hours,
       args: [...CACHEGRIND, yardstick.python, YARDSTICK_SCRIPT, String(hours), "--quiet"],
       env: yardstick.env,
     });
@@ -137,27 +134,21 @@ const ratio = (a: string, b: string) => {
 if (perHour.has("other")) ratio("this", "other");
 if (perHour.has("simpy")) ratio("this", "simpy");
 
-function runOne(job: Job): Promise<Counts> {
+async function runOne(job: Job): Promise<Counts> {
   const outFile = path.join(outDir, `${job.label}-${job.hours}.out`);
-  return new Promise((resolve) => {
-    const child = spawn(job.command, [`--cachegrind-out-file=${outFile}`, ...job.args], { env: job.env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => {
-      const read = (name: RegExp) => Number(name.exec(stderr)?.[1]?.replace(/,/g, "") ?? NaN);
-      const c: Counts = {
-        instructions: read(/I\s+refs:\s+([\d,]+)/),
-        dataRefs: read(/D\s+refs:\s+([\d,]+)/),
-        d1Misses: read(/D1\s+misses:\s+([\d,]+)/),
-        l2ReadMisses: read(/LLd misses:\s+[\d,]+\s+\(\s*([\d,]+) rd/),
-        byCategory: code === 0 ? instructionsByCategory(outFile) : new Map(),
-      };
-      if (code !== 0 || !Number.isFinite(c.instructions)) {
-        fail(`${job.label} at ${job.hours} h exited ${code} under cachegrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
-      }
-      resolve(c);
-    });
-  });
+  const { code, stderr } = await runValgrind([`--cachegrind-out-file=${outFile}`, ...job.args], job.env);
+  const read = (name: RegExp) => Number(name.exec(stderr)?.[1]?.replace(/,/g, "") ?? NaN);
+  const c: Counts = {
+    instructions: read(/I\s+refs:\s+([\d,]+)/),
+    dataRefs: read(/D\s+refs:\s+([\d,]+)/),
+    d1Misses: read(/D1\s+misses:\s+([\d,]+)/),
+    l2ReadMisses: read(/LLd misses:\s+[\d,]+\s+\(\s*([\d,]+) rd/),
+    byCategory: code === 0 ? instructionsByCategory(outFile) : new Map(),
+  };
+  if (code !== 0 || !Number.isFinite(c.instructions)) {
+    fail(`${job.label} at ${job.hours} h exited ${code} under cachegrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  }
+  return c;
 }
 
 /** Sums a cachegrind output file's instructions (its first event, Ir) by `categoryOf` its function. */
@@ -181,9 +172,4 @@ function giga(x: number): string {
 
 function mega(x: number): string {
   return `${(x / 1e6).toFixed(1)}M`;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`fleet-instructions: ${message}\n`);
-  process.exit(2);
 }

@@ -93,6 +93,14 @@ class RequestServer {
   }
 }
 
+/**
+ * The error of `at`, built here rather than in it, as PodServerPool's check does: V8 may convert
+ * the slot to a string ahead of the test, on every read of a per-request pod.
+ */
+function throwNoServer(slot: number): never {
+  throw new RangeError(`request server ${slot} does not exist`);
+}
+
 /** Per-request servers by pod slot (see the header). */
 export class RequestServers implements PodServers {
   private readonly servers: (RequestServer | undefined)[] = [];
@@ -132,7 +140,7 @@ export class RequestServers implements PodServers {
 
   private at(slot: number): RequestServer {
     const server = this.servers[slot];
-    if (server === undefined) throw new RangeError(`request server ${slot} does not exist`);
+    if (server === undefined) throwNoServer(slot);
     return server;
   }
 

@@ -9,10 +9,10 @@ import { CodeMap, shortName, splitByFunction } from "../../../experiments/bench/
 
 const MAP = [
   "1000 100 Builtin:LoadIC",
-  "2000 80 JS:~advance file:///work/x/dist/models/a.js:10:5",
-  "2000 80 JS:*advance file:///work/x/dist/models/a.js:10:5",
-  "3000 40 JS:^ file:///work/x/dist/models/b.js:3:1",
-  "2040 10 JS:*later file:///work/x/dist/models/c.js:7:2",
+  "2000 80 JS:~advance kubesim/dist/models/a.js:10:5",
+  "2000 80 JS:*advance kubesim/dist/models/a.js:10:5",
+  "3000 40 JS:^ kubesim/dist/models/b.js:3:1",
+  "2040 10 JS:*later kubesim/dist/models/c.js:7:2",
 ].join("\n");
 
 t.test("shortName merges tiers and keeps the dist-relative file and line", async (t) => {
