@@ -16,18 +16,7 @@
 import type { PeriodicTimer, Simulation } from "../../engine/index.js";
 import type { PodRuntime, RunningPod } from "../kubelet/container-runtime.js";
 import { resized } from "../../engine/typed-arrays.js";
-import {
-  SAMPLE_CPU,
-  SAMPLE_FIELDS,
-  SAMPLE_MEM,
-  SAMPLE_START,
-  SAMPLE_TS,
-  type ContainerSample,
-  type NodeScrape,
-  type PodSample,
-  type PodSampleColumns,
-  type ResourceSample,
-} from "../metrics-server/types.js";
+import { type ContainerSample, type NodeScrape, type PodSample, type PodSampleColumns, type ResourceSample, Sample } from "../metrics-server/types.js";
 
 export interface CadvisorConfig {
   housekeepingInterval_ms: number;
@@ -54,7 +43,7 @@ class NodeColumns implements PodSampleColumns {
   readonly namespaces: string[] = [];
   readonly names: string[] = [];
   readonly containerNames: (readonly string[])[] = [];
-  values = new Float64Array(64 * SAMPLE_FIELDS);
+  values = new Float64Array(64 * Sample.Fields);
   offsets = new Int32Array(16);
   /** The pod handle each entry was last sampled from (see PodSampleColumns.handles). */
   handles = new Float64Array(16);
@@ -64,7 +53,7 @@ class NodeColumns implements PodSampleColumns {
   /** Appends an entry with a zeroed row (timestamp 0: not sampled yet); returns its index. */
   append(namespace: string, name: string, containerNames: readonly string[]): number {
     const i = this.count++;
-    const width = containerNames.length * SAMPLE_FIELDS;
+    const width = containerNames.length * Sample.Fields;
     if (this.used + width > this.values.length) this.values = resized(this.values, Math.max(this.used + width, 2 * this.values.length));
     if (i >= this.offsets.length) {
       this.offsets = resized(this.offsets, 2 * this.offsets.length);
@@ -82,7 +71,7 @@ class NodeColumns implements PodSampleColumns {
 
   /** Moves entry `from` to index `to` (< from), its row down to `offset`. */
   moveDown(from: number, to: number, offset: number): void {
-    const width = this.containerNames[from].length * SAMPLE_FIELDS;
+    const width = this.containerNames[from].length * Sample.Fields;
     this.values.copyWithin(offset, this.offsets[from], this.offsets[from] + width);
     this.namespaces[to] = this.namespaces[from];
     this.names[to] = this.names[from];
@@ -134,19 +123,19 @@ class ContainerSampleView implements ContainerSample {
 
   private read(field: number): number {
     const columns = this.pod.columns;
-    return columns.values[columns.offsets[this.pod.index] + this.container * SAMPLE_FIELDS + field];
+    return columns.values[columns.offsets[this.pod.index] + this.container * Sample.Fields + field];
   }
   get startTime_ms(): number {
-    return this.read(SAMPLE_START);
+    return this.read(Sample.Start);
   }
   get timestamp_ms(): number {
-    return this.read(SAMPLE_TS);
+    return this.read(Sample.Ts);
   }
   get cumulativeCpuUsed_mcore_ms(): number {
-    return this.read(SAMPLE_CPU);
+    return this.read(Sample.Cpu);
   }
   get memoryWorkingSet_bytes(): number {
-    return this.read(SAMPLE_MEM);
+    return this.read(Sample.Mem);
   }
 }
 
@@ -259,7 +248,7 @@ export class Cadvisor {
         const slot = sample.running.slot;
         if (this.handleBySlot[slot] === sample.running.handle) this.rowBySlot[slot] = used;
       }
-      used += sample.containerNames.length * SAMPLE_FIELDS;
+      used += sample.containerNames.length * Sample.Fields;
       list[kept++] = sample;
     }
     // Dropping samples is rare (pods stopping); shrinking only then keeps the array's storage.
@@ -284,22 +273,22 @@ export class Cadvisor {
       let o = this.rowBySlot[slot];
       const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(slot));
       const memory_bytes = this.runtime.appMemory_bytes(slot);
-      nodeCpuDelta_mcore_ms += cpu_mcore_ms - values[o + SAMPLE_CPU];
+      nodeCpuDelta_mcore_ms += cpu_mcore_ms - values[o + Sample.Cpu];
       nodeMemory_bytes += memory_bytes;
-      values[o + SAMPLE_TS] = now_ms;
-      values[o + SAMPLE_CPU] = cpu_mcore_ms;
-      values[o + SAMPLE_MEM] = memory_bytes;
+      values[o + Sample.Ts] = now_ms;
+      values[o + Sample.Cpu] = cpu_mcore_ms;
+      values[o + Sample.Mem] = memory_bytes;
       const sidecars = this.runtime.sidecarCount(slot);
       if (sidecars > 0) {
         const sidecarCpu_mcore_ms = Math.floor(this.runtime.sidecarCpu_mcore_ms(slot));
         const sidecarMemory_bytes = this.runtime.sidecarMemory_bytes(slot);
         for (let i = 1; i <= sidecars; i++) {
-          o += SAMPLE_FIELDS;
-          nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - values[o + SAMPLE_CPU];
+          o += Sample.Fields;
+          nodeCpuDelta_mcore_ms += sidecarCpu_mcore_ms - values[o + Sample.Cpu];
           nodeMemory_bytes += sidecarMemory_bytes;
-          values[o + SAMPLE_TS] = now_ms;
-          values[o + SAMPLE_CPU] = sidecarCpu_mcore_ms;
-          values[o + SAMPLE_MEM] = sidecarMemory_bytes;
+          values[o + Sample.Ts] = now_ms;
+          values[o + Sample.Cpu] = sidecarCpu_mcore_ms;
+          values[o + Sample.Mem] = sidecarMemory_bytes;
         }
       }
     }
@@ -335,9 +324,9 @@ export class Cadvisor {
     sample.running = pod;
     columns.handles[sample.index] = pod.handle;
     for (let i = 0; i < sample.containerNames.length; i++) {
-      const o = offset + i * SAMPLE_FIELDS;
-      columns.values[o + SAMPLE_START] = pod.started_ms;
-      if (restarted) columns.values[o + SAMPLE_CPU] = 0;
+      const o = offset + i * Sample.Fields;
+      columns.values[o + Sample.Start] = pod.started_ms;
+      if (restarted) columns.values[o + Sample.Cpu] = 0;
     }
     if (slot >= this.rowBySlot.length) {
       const length = Math.max(slot + 1, 2 * this.rowBySlot.length);

@@ -53,7 +53,7 @@ interface Index<T extends StoredObject> {
 }
 
 /** How many flag bits an index may count (bit 0 .. INDEX_FLAG_BITS - 1). */
-export const INDEX_FLAG_BITS = 8;
+const INDEX_FLAG_BITS = 8;
 const NO_FLAG_COUNTS: readonly number[] = Object.freeze(new Array<number>(INDEX_FLAG_BITS).fill(0));
 
 class Collection<T extends StoredObject> {

@@ -16,7 +16,7 @@ import type { EventLog } from "../cluster/events.js";
 import { PodSelection } from "../cluster/pod-index.js";
 import type { ClusterStore, StoredObject } from "../cluster/store.js";
 import type { LabelSelector, ObjectMeta, Pod } from "../cluster/types.js";
-import { handleOfContainerId, NO_HANDLE } from "../kubelet/pod-handles.js";
+import { handleOfContainerId, PodHandle } from "../kubelet/pod-handles.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
 import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
@@ -341,10 +341,10 @@ export class HorizontalController {
   }
 }
 
-/** A pod's handle, as its first container's ContainerID gives it (NO_HANDLE while none runs). */
+/** A pod's handle, as its first container's ContainerID gives it (PodHandle.None while none runs). */
 function podHandle(pod: Pod): number {
   const statuses = pod.status.containerStatuses;
-  return statuses.length === 0 ? NO_HANDLE : handleOfContainerId(statuses[0].containerID);
+  return statuses.length === 0 ? PodHandle.None : handleOfContainerId(statuses[0].containerID);
 }
 
 /** The decision of a sync that could not read the scale: nothing computed, the status kept. */

@@ -35,7 +35,7 @@ import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import { resized } from "../../engine/typed-arrays.js";
 import type { Pod, ResourceRequirements } from "../cluster/types.js";
 import type { RandomStream } from "../../engine/rng.js";
-import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED, type PodServerParams } from "../workload/pod-server.js";
+import { type PodServerParams, PodServerPool, Step } from "../workload/pod-server.js";
 import type { PodServers } from "../workload/pod-servers.js";
 import { RequestServers, type ServedSink } from "../workload/request-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
@@ -43,8 +43,8 @@ import type { ContainerRuntime } from "./kubelet.js";
 import { milliCpuToShares, waterFill } from "./cpu-shares.js";
 import { handleIndex, PodHandles } from "./pod-handles.js";
 
-export const SIDECAR_CPU_MCORES = 1;
-export const SIDECAR_MEMORY_BYTES = 16 * 1024 * 1024;
+const SIDECAR_CPU_MCORES = 1;
+const SIDECAR_MEMORY_BYTES = 16 * 1024 * 1024;
 
 /**
  * A pod the runtime runs. Its numbers that the per-node passes read and write are kept in the
@@ -137,7 +137,7 @@ interface NodeSlots extends NodePods {
  */
 export interface TrafficCounts {
   /**
-   * Adds `requests[STEP_OFFERED]`, `[STEP_SERVED]` and `[STEP_DROPPED]` (a pool's `stepIncrements`
+   * Adds `requests[Step.Offered]`, `[Step.Served]` and `[Step.Dropped]` (a pool's `stepIncrements`
    * or the runtime's scratch: an array, so a call that is not inlined boxes no numbers).
    */
   add(service: number, requests: Float64Array): void;
@@ -241,9 +241,9 @@ export class PodRuntime implements ContainerRuntime {
   private countOutcome(service: number, offered: number, served: number, dropped: number): void {
     if (this.traffic === null) return;
     const o = this.outcome;
-    o[STEP_OFFERED] = offered;
-    o[STEP_SERVED] = served;
-    o[STEP_DROPPED] = dropped;
+    o[Step.Offered] = offered;
+    o[Step.Served] = served;
+    o[Step.Dropped] = dropped;
     this.traffic.add(service, o);
   }
 
@@ -447,7 +447,7 @@ export class PodRuntime implements ContainerRuntime {
     return this.running.get(uid)?.slot ?? -1;
   }
 
-  /** The handle of the running pod with this uid, or NO_HANDLE (0). */
+  /** The handle of the running pod with this uid, or PodHandle.None (0). */
   handleOf(uid: string): number {
     return this.running.get(uid)?.handle ?? 0;
   }

@@ -4,7 +4,7 @@
  * Services' endpoint lists, the time-series sampler).
  *
  * When a pod starts running the runtime issues it a handle: a dense index plus a generation,
- * packed in one number (`generation * INDEX_SPACE + index`). The index never changes while the
+ * packed in one number (`generation * PodHandle.IndexSpace + index`). The index never changes while the
  * pod runs, so a component keeps the pod's numbers in its own typed-array columns at that index
  * and, beside them, the handle it wrote them for; `isCurrent(handle)` (one array read and a
  * comparison) says whether that pod still runs there. Retiring a handle bumps its index's
@@ -19,10 +19,17 @@
 import { assert } from "../../engine/assert.js";
 import { resized } from "../../engine/typed-arrays.js";
 
-/** Indices below this; a handle is `generation * INDEX_SPACE + index` (exact: < 2^53 for 2^29 generations). */
-export const INDEX_SPACE = 2 ** 24;
-/** No handle: never issued, so never current. */
-export const NO_HANDLE = 0;
+/**
+ * `None`: no handle (never issued, so never current). `IndexSpace`: indices are below it; a handle
+ * is `generation * PodHandle.IndexSpace + index` (exact: < 2^53 for 2^29 generations).
+ * A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
+ * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
+ * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ */
+export const enum PodHandle {
+  None = 0,
+  IndexSpace = 1 << 24,
+}
 /** Indices a node is given at a time. */
 const CHUNK = 16;
 
@@ -33,11 +40,11 @@ const CHUNK = 16;
  * every index computed from it into floating-point arithmetic with a conversion per access.
  */
 export function handleIndex(handle: number): number {
-  return (handle - Math.floor(handle / INDEX_SPACE) * INDEX_SPACE) | 0;
+  return (handle - Math.floor(handle / PodHandle.IndexSpace) * PodHandle.IndexSpace) | 0;
 }
 
 export function handleGeneration(handle: number): number {
-  return Math.floor(handle / INDEX_SPACE);
+  return Math.floor(handle / PodHandle.IndexSpace);
 }
 
 const CONTAINER_ID_PREFIX = "kubesim://";
@@ -51,16 +58,16 @@ export function containerIdFor(handle: number, containerName: string): string {
   return `${CONTAINER_ID_PREFIX}${handle}/${containerName}`;
 }
 
-/** The pod handle in a ContainerID made by `containerIdFor`; NO_HANDLE for "" or any other id. */
+/** The pod handle in a ContainerID made by `containerIdFor`; PodHandle.None for "" or any other id. */
 export function handleOfContainerId(containerID: string): number {
-  if (!containerID.startsWith(CONTAINER_ID_PREFIX)) return NO_HANDLE;
+  if (!containerID.startsWith(CONTAINER_ID_PREFIX)) return PodHandle.None;
   const end = containerID.indexOf("/", CONTAINER_ID_PREFIX.length);
   const handle = Number(containerID.slice(CONTAINER_ID_PREFIX.length, end < 0 ? undefined : end));
-  return Number.isSafeInteger(handle) && handle > 0 ? handle : NO_HANDLE;
+  return Number.isSafeInteger(handle) && handle > 0 ? handle : PodHandle.None;
 }
 
 export class PodHandles {
-  /** The handle now issued at each index (NO_HANDLE while free). */
+  /** The handle now issued at each index (PodHandle.None while free). */
   private current = new Float64Array(CHUNK * 16);
   /** The generation the next handle at each index gets (starts at 1, so no handle is 0). */
   private nextGeneration = new Float64Array(CHUNK * 16).fill(1);
@@ -89,8 +96,8 @@ export class PodHandles {
     const free = this.freeByNode[node];
     if (free.length === 0) this.giveChunk(node, free);
     const index = free.pop()!;
-    assert(this.current[index] === NO_HANDLE, `pod handle index ${index} issued twice`);
-    const handle = this.nextGeneration[index] * INDEX_SPACE + index;
+    assert(this.current[index] === PodHandle.None, `pod handle index ${index} issued twice`);
+    const handle = this.nextGeneration[index] * PodHandle.IndexSpace + index;
     this.nextGeneration[index]++;
     this.current[index] = handle;
     this.live++;
@@ -101,20 +108,20 @@ export class PodHandles {
   retire(handle: number): void {
     assert(this.isCurrent(handle), `retiring pod handle ${handle}, which is not current`);
     const index = handleIndex(handle);
-    this.current[index] = NO_HANDLE;
+    this.current[index] = PodHandle.None;
     this.freeByNode[this.nodeOf[index]].push(index);
     this.live--;
   }
 
-  /** Whether `handle` is issued and not retired (false for NO_HANDLE and stale handles). */
+  /** Whether `handle` is issued and not retired (false for PodHandle.None and stale handles). */
   isCurrent(handle: number): boolean {
     const index = handleIndex(handle);
-    return index < this.current.length && handle !== NO_HANDLE && this.current[index] === handle;
+    return index < this.current.length && handle !== PodHandle.None && this.current[index] === handle;
   }
 
-  /** The handle now issued at `index` (NO_HANDLE when free). */
+  /** The handle now issued at `index` (PodHandle.None when free). */
   at(index: number): number {
-    return index < this.current.length ? this.current[index] : NO_HANDLE;
+    return index < this.current.length ? this.current[index] : PodHandle.None;
   }
 
   /** The index of a current handle (asserted: a stale handle's index may be another pod's). */
@@ -126,7 +133,7 @@ export class PodHandles {
   private giveChunk(node: number, free: number[]): void {
     const start = this.chunked;
     this.chunked += CHUNK;
-    assert(this.chunked <= INDEX_SPACE, `more than ${INDEX_SPACE} pod handle indices`);
+    assert(this.chunked <= PodHandle.IndexSpace, `more than ${PodHandle.IndexSpace} pod handle indices`);
     if (this.chunked > this.current.length) {
       const length = Math.max(this.chunked, 2 * this.current.length);
       const old = this.current.length;

@@ -12,24 +12,30 @@
 import { resized } from "../../engine/typed-arrays.js";
 import { SlotAllocator } from "./slot-allocator.js";
 
-/** Field offsets within a row. */
-export const LAST_START = 0;
-export const LAST_TS = 1;
-export const LAST_CPU = 2;
-export const LAST_MEM = 3;
-export const PREV_START = 4;
-export const PREV_TS = 5;
-export const PREV_CPU = 6;
-/** A Prev (pod.ts), stored as a number. */
-export const PREV_KIND = 7;
-export const STRIDE = 8;
-
-export const NO_CONTAINER = -1;
+/**
+ * Field offsets within a row, the row's length (`Stride`), and `None`, the slot of no container.
+ * A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
+ * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
+ * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ */
+export const enum Point {
+  LastStart = 0,
+  LastTs = 1,
+  LastCpu = 2,
+  LastMem = 3,
+  PrevStart = 4,
+  PrevTs = 5,
+  PrevCpu = 6,
+  /** A Prev (pod.ts), stored as a number. */
+  PrevKind = 7,
+  Stride = 8,
+  None = -1,
+}
 
 export class ContainerPoints {
-  /** Row `slot` is `data[slot * STRIDE ... slot * STRIDE + STRIDE - 1]`. Replaced when it grows. */
+  /** Row `slot` is `data[slot * Point.Stride ... slot * Point.Stride + Point.Stride - 1]`. Replaced when it grows. */
   data = new Float64Array(0);
-  /** The next container slot of the same pod, or NO_CONTAINER. Replaced when it grows. */
+  /** The next container slot of the same pod, or Point.None. Replaced when it grows. */
   next = new Int32Array(0);
   /** Each slot's container name ("" while the slot is free). */
   readonly names: string[] = [];
@@ -47,8 +53,8 @@ export class ContainerPoints {
     if (slot >= this.capacity) this.grow(slot + 1);
     this.names[slot] = name;
     this.inUse[slot] = 1;
-    this.data.fill(0, slot * STRIDE, slot * STRIDE + STRIDE);
-    this.next[slot] = NO_CONTAINER;
+    this.data.fill(0, slot * Point.Stride, slot * Point.Stride + Point.Stride);
+    this.next[slot] = Point.None;
     return slot;
   }
 
@@ -60,7 +66,7 @@ export class ContainerPoints {
 
   private grow(min: number): void {
     const capacity = Math.max(min, this.capacity * 2, 64);
-    this.data = resized(this.data, capacity * STRIDE);
+    this.data = resized(this.data, capacity * Point.Stride);
     this.next = resized(this.next, capacity);
     this.inUse = resized(this.inUse, capacity);
     while (this.names.length < capacity) this.names.push("");

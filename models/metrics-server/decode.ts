@@ -19,16 +19,7 @@
  * (times stay exact integer ms; upstream's start time is blurred by ~0.2 µs at Unix epoch scale,
  * which only matters at the exact 10 s boundary of the fresh-container rule).
  */
-import {
-  SAMPLE_CPU,
-  SAMPLE_FIELDS,
-  SAMPLE_MEM,
-  SAMPLE_START,
-  SAMPLE_TS,
-  type ContainerSample,
-  type PodSample,
-  type ResourceSample,
-} from "./types.js";
+import { type ContainerSample, type PodSample, type ResourceSample, Sample } from "./types.js";
 
 /**
  * Cumulative CPU in mcore·ms as the kubelet holds it (integer ns from the cgroup counter), sent
@@ -85,14 +76,14 @@ export function isShadowedName(names: readonly string[], index: number): boolean
  * any container's CPU or memory decodes to 0. A pod with no containers yields no point at all
  * (decodeBatch skips `len(podMetric.Containers) == 0`). The pod is given as a sample row (see
  * PodSampleColumns): container i named `names[i]`, its numbers at
- * `values[offset + i * SAMPLE_FIELDS]`.
+ * `values[offset + i * Sample.Fields]`.
  */
 export function checkContainerRow(names: readonly string[], values: Float64Array, offset: number): boolean {
   if (names.length === 0) return false;
   for (let i = 0; i < names.length; i++) {
     if (isShadowedName(names, i)) continue;
-    const o = offset + i * SAMPLE_FIELDS;
-    if (decodeCumulativeCpu_ns(values[o + SAMPLE_CPU]) === 0 || decodeMemory_bytes(values[o + SAMPLE_MEM]) === 0) return false;
+    const o = offset + i * Sample.Fields;
+    if (decodeCumulativeCpu_ns(values[o + Sample.Cpu]) === 0 || decodeMemory_bytes(values[o + Sample.Mem]) === 0) return false;
   }
   return true;
 }
@@ -109,21 +100,21 @@ export function checkContainerMetrics(pod: PodSample): boolean {
  * reusable: each `fill` overwrites the last.
  */
 export class SampleRow {
-  values = new Float64Array(4 * SAMPLE_FIELDS);
+  values = new Float64Array(4 * Sample.Fields);
   readonly names: string[] = [];
 
   fill(containers: readonly ContainerSample[]): Float64Array {
     const n = containers.length;
-    if (n * SAMPLE_FIELDS > this.values.length) this.values = new Float64Array(2 * n * SAMPLE_FIELDS);
+    if (n * Sample.Fields > this.values.length) this.values = new Float64Array(2 * n * Sample.Fields);
     this.names.length = n;
     for (let i = 0; i < n; i++) {
       const c = containers[i];
-      const o = i * SAMPLE_FIELDS;
+      const o = i * Sample.Fields;
       this.names[i] = c.name;
-      this.values[o + SAMPLE_START] = c.startTime_ms;
-      this.values[o + SAMPLE_TS] = c.timestamp_ms;
-      this.values[o + SAMPLE_CPU] = c.cumulativeCpuUsed_mcore_ms;
-      this.values[o + SAMPLE_MEM] = c.memoryWorkingSet_bytes;
+      this.values[o + Sample.Start] = c.startTime_ms;
+      this.values[o + Sample.Ts] = c.timestamp_ms;
+      this.values[o + Sample.Cpu] = c.cumulativeCpuUsed_mcore_ms;
+      this.values[o + Sample.Mem] = c.memoryWorkingSet_bytes;
     }
     return this.values;
   }

@@ -13,44 +13,15 @@
  * earliest timestamp, the first one's window is reported.
  */
 import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
-import {
-  GO_MAX_DURATION_MS,
-  GO_ZERO_TIME_MS,
-  nanocoresToMilliValue,
-  newUsageResult,
-  resourceUsage,
-  SAMPLE_CPU,
-  SAMPLE_FIELDS,
-  SAMPLE_MEM,
-  SAMPLE_START,
-  SAMPLE_TS,
-  toResourceUsage,
-  type ContainerMetrics,
-  type PodMetrics,
-  type PodSample,
-  type PodSampleColumns,
-  type UsageResult,
-} from "./types.js";
+import { type ContainerMetrics, GO_MAX_DURATION_MS, GO_ZERO_TIME_MS, nanocoresToMilliValue, newUsageResult, type PodMetrics, type PodSample, type PodSampleColumns, resourceUsage, Sample, toResourceUsage, type UsageResult } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
-import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
+import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";
 import { SlotAllocator } from "./slot-allocator.js";
-import {
-  ContainerPoints,
-  LAST_CPU,
-  LAST_MEM,
-  LAST_START,
-  LAST_TS,
-  NO_CONTAINER,
-  PREV_CPU,
-  PREV_KIND,
-  PREV_START,
-  PREV_TS,
-  STRIDE,
-} from "./container-points.js";
+import { ContainerPoints, Point } from "./container-points.js";
 
 /** pod.go freshContainerMinMetricsResolution: 10 s. */
-export const FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS = 10_000;
+const FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS = 10_000;
 
 /** Which prev point a container has after a Store. */
 const enum Prev {
@@ -70,7 +41,7 @@ const enum Prev {
 // A record's fields, in its row of `PodStorage.records` (RECORD_FIELDS int32s per slot).
 /**
  * The pod's containers, in first-seen order: a list through ContainerPoints `next`, from FIRST
- * to LAST (NO_CONTAINER when empty), COUNT long, walked by count so that the last `next` is
+ * to LAST (Point.None when empty), COUNT long, walked by count so that the last `next` is
  * never read. A handful per pod, so a linear scan beats a map. storePod is the only writer.
  * (The name of FIRST is in `PodStorage.firstNames`, so that storing a single-container pod whose
  * container is there already, the usual case, finds it without reading the names array.)
@@ -85,7 +56,7 @@ const GENERATION = 4;
 const FREE = -1;
 const RECORD_FIELDS = 8;
 
-/** The slot of the container named `name` among those of the record at `r`, or NO_CONTAINER. */
+/** The slot of the container named `name` among those of the record at `r`, or Point.None. */
 function findContainer(records: Int32Array, r: number, points: ContainerPoints, name: string): number {
   const names = points.names;
   const next = points.next;
@@ -94,7 +65,7 @@ function findContainer(records: Int32Array, r: number, points: ContainerPoints, 
     if (k > 0) c = next[c];
     if (names[c] === name) return c;
   }
-  return NO_CONTAINER;
+  return Point.None;
 }
 
 /** Record rows for `slots` slots, all free. */
@@ -173,7 +144,7 @@ export class PodStorage {
    */
   storePod(pod: PodSample): boolean {
     const values = this.scratch.fill(pod.containers);
-    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0, NO_HANDLE);
+    return this.storeRow(pod.namespace, pod.name, this.scratch.names, values, 0, PodHandle.None);
   }
 
   /** `storePod` for each pod of a producer's columns, in order; returns how many were stored. */
@@ -181,7 +152,7 @@ export class PodStorage {
     let stored = 0;
     const handles = columns.handles;
     for (let i = 0; i < columns.count; i++) {
-      const handle = handles === undefined ? NO_HANDLE : handles[i];
+      const handle = handles === undefined ? PodHandle.None : handles[i];
       if (this.storeRow(columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i], handle)) stored++;
     }
     return stored;
@@ -189,12 +160,12 @@ export class PodStorage {
 
   /**
    * Stores pod `namespace/name` whose container j is named `names[j]`, its sample at
-   * `values[offset + j * SAMPLE_FIELDS]`; `handle` is the running pod's handle, or NO_HANDLE.
+   * `values[offset + j * Sample.Fields]`; `handle` is the running pod's handle, or PodHandle.None.
    */
   private storeRow(namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number, handle: number): boolean {
     for (let i = 0; i < names.length; i++) {
-      const o = offset + i * SAMPLE_FIELDS;
-      const err = sampleValuesError(values[o + SAMPLE_START], values[o + SAMPLE_TS], values[o + SAMPLE_CPU], values[o + SAMPLE_MEM]);
+      const o = offset + i * Sample.Fields;
+      const err = sampleValuesError(values[o + Sample.Start], values[o + Sample.Ts], values[o + Sample.Cpu], values[o + Sample.Mem]);
       if (err !== null) throw new RangeError(`pod ${namespace}/${name} container ${names[i]}: ${err}`);
     }
     if (!checkContainerRow(names, values, offset)) return false;
@@ -208,9 +179,9 @@ export class PodStorage {
       }
       const found = byName.get(name);
       created = found === undefined;
-      slot = found ?? this.newRecord(namespace, name, handle === NO_HANDLE ? -1 : handleIndex(handle));
+      slot = found ?? this.newRecord(namespace, name, handle === PodHandle.None ? -1 : handleIndex(handle));
       if (created) byName.set(name, slot);
-      if (handle !== NO_HANDLE) this.byHandle.bind(handle, slot);
+      if (handle !== PodHandle.None) this.byHandle.bind(handle, slot);
     }
     const records = this.records;
     const r = slot * RECORD_FIELDS;
@@ -232,78 +203,78 @@ export class PodStorage {
       if (isShadowedName(names, i)) continue;
       storedCount++;
       const containerName = names[i];
-      const v = offset + i * SAMPLE_FIELDS;
-      const start_ms = values[v + SAMPLE_START];
-      const ts_ms = values[v + SAMPLE_TS];
-      const cpu_ns = decodeCumulativeCpu_ns(values[v + SAMPLE_CPU]);
-      const mem_bytes = decodeMemory_bytes(values[v + SAMPLE_MEM]);
+      const v = offset + i * Sample.Fields;
+      const start_ms = values[v + Sample.Start];
+      const ts_ms = values[v + Sample.Ts];
+      const cpu_ns = decodeCumulativeCpu_ns(values[v + Sample.Cpu]);
+      const mem_bytes = decodeMemory_bytes(values[v + Sample.Mem]);
 
       const first = records[r + FIRST];
-      let c = first !== NO_CONTAINER && this.firstNames[slot] === containerName ? first : findContainer(records, r, points, containerName);
-      const containerInLast = foundInLast && c !== NO_CONTAINER;
-      if (c === NO_CONTAINER) {
+      let c = first !== Point.None && this.firstNames[slot] === containerName ? first : findContainer(records, r, points, containerName);
+      const containerInLast = foundInLast && c !== Point.None;
+      if (c === Point.None) {
         c = points.alloc(containerName, records[r + COUNT] === 0 ? slot : -1);
         d = points.data; // may have grown
-        if (records[r + LAST] === NO_CONTAINER) {
+        if (records[r + LAST] === Point.None) {
           records[r + FIRST] = c;
           this.firstNames[slot] = containerName;
         } else points.next[records[r + LAST]] = c;
         records[r + LAST] = c;
         records[r + COUNT]++;
       }
-      const o = c * STRIDE;
+      const o = c * Point.Stride;
 
       const age_ms = ts_ms - start_ms;
-      const lastTimestamp_ms = d[o + LAST_TS];
+      const lastTimestamp_ms = d[o + Point.LastTs];
       if (start_ms < ts_ms && age_ms < resolution_ms && age_ms >= FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS) {
         // Fresh container: a synthetic prev at (StartTime, 0 CPU), so a new container gets a
         // CPU value from its first scrape instead of its second.
-        d[o + PREV_KIND] = Prev.Point;
-        d[o + PREV_START] = start_ms;
-        d[o + PREV_TS] = start_ms;
-        d[o + PREV_CPU] = 0;
+        d[o + Point.PrevKind] = Prev.Point;
+        d[o + Point.PrevStart] = start_ms;
+        d[o + Point.PrevTs] = start_ms;
+        d[o + Point.PrevCpu] = 0;
       } else if (containerInLast && start_ms < lastTimestamp_ms) {
         // Not restarted (started before the stored point was taken).
         if (ts_ms > lastTimestamp_ms) {
           // A newer point: the stored last becomes prev.
-          d[o + PREV_KIND] = Prev.Point;
-          d[o + PREV_START] = d[o + LAST_START];
-          d[o + PREV_TS] = lastTimestamp_ms;
-          d[o + PREV_CPU] = d[o + LAST_CPU];
+          d[o + Point.PrevKind] = Prev.Point;
+          d[o + Point.PrevStart] = d[o + Point.LastStart];
+          d[o + Point.PrevTs] = lastTimestamp_ms;
+          d[o + Point.PrevCpu] = d[o + Point.LastCpu];
         } else if (podHadPrev) {
-          const kind = d[o + PREV_KIND];
+          const kind = d[o + Point.PrevKind];
           if (kind === Prev.None) {
-            d[o + PREV_KIND] = Prev.GoZero;
-          } else if (kind === Prev.Point && !(d[o + PREV_TS] < ts_ms)) {
+            d[o + Point.PrevKind] = Prev.GoZero;
+          } else if (kind === Prev.Point && !(d[o + Point.PrevTs] < ts_ms)) {
             // "Found new containerName metrics point is older than stored previous, drop previous"
-            d[o + PREV_KIND] = Prev.None;
+            d[o + Point.PrevKind] = Prev.None;
           }
           // else: keep prev (a GoZero prev is before everything, so it is kept too).
         } else {
-          d[o + PREV_KIND] = Prev.None;
+          d[o + Point.PrevKind] = Prev.None;
         }
       } else {
         // New container, restart (start time at or after the stored point), or pod not in last.
-        d[o + PREV_KIND] = Prev.None;
+        d[o + Point.PrevKind] = Prev.None;
       }
-      d[o + LAST_START] = start_ms;
-      d[o + LAST_TS] = ts_ms;
-      d[o + LAST_CPU] = cpu_ns;
-      d[o + LAST_MEM] = mem_bytes;
-      if (d[o + PREV_KIND] !== Prev.None) prevCount++;
+      d[o + Point.LastStart] = start_ms;
+      d[o + Point.LastTs] = ts_ms;
+      d[o + Point.LastCpu] = cpu_ns;
+      d[o + Point.LastMem] = mem_bytes;
+      if (d[o + Point.PrevKind] !== Prev.None) prevCount++;
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
     // Usually there are none, and then the list is left as it is.
     if (records[r + COUNT] !== storedCount) {
       const next = points.next;
       const n = records[r + COUNT];
-      let kept = NO_CONTAINER;
+      let kept = Point.None;
       let keep = 0;
       let c = records[r + FIRST];
       for (let k = 0; k < n; k++) {
-        const following = k + 1 < n ? next[c] : NO_CONTAINER;
+        const following = k + 1 < n ? next[c] : Point.None;
         if (names.includes(points.names[c])) {
-          if (kept === NO_CONTAINER) {
+          if (kept === Point.None) {
             records[r + FIRST] = c;
             this.firstNames[slot] = points.names[c];
           } else next[kept] = c;
@@ -314,10 +285,10 @@ export class PodStorage {
         }
         c = following;
       }
-      if (kept === NO_CONTAINER) {
-        records[r + FIRST] = NO_CONTAINER;
+      if (kept === Point.None) {
+        records[r + FIRST] = Point.None;
         this.firstNames[slot] = "";
-      } else next[kept] = NO_CONTAINER;
+      } else next[kept] = Point.None;
       records[r + LAST] = kept;
       records[r + COUNT] = keep;
     }
@@ -340,8 +311,8 @@ export class PodStorage {
       markFree(this.records, old);
     }
     const r = slot * RECORD_FIELDS;
-    this.records[r + FIRST] = NO_CONTAINER;
-    this.records[r + LAST] = NO_CONTAINER;
+    this.records[r + FIRST] = Point.None;
+    this.records[r + LAST] = Point.None;
     this.records[r + COUNT] = 0;
     this.records[r + HAS_PREV] = 0;
     this.records[r + GENERATION] = 0;
@@ -419,7 +390,7 @@ export class PodStorage {
    * copy what you keep), then `pod`, with the pod's place in `podNames`. Readers that only
    * aggregate (the HPA's resource metrics client, every pod of every HPA sync) then allocate
    * nothing per pod. `podHandles`, when given,
-   * holds each named pod's handle (NO_HANDLE when unknown): a pod whose samples were stored under
+   * holds each named pod's handle (PodHandle.None when unknown): a pod whose samples were stored under
    * that handle is found by it, the others by name, with the same answer.
    */
   visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
@@ -475,10 +446,10 @@ export class PodStorage {
     const d = this.points.data;
     const names = this.points.names;
     for (let p = 0; p < n; p++) {
-      const c = slots[p] < 0 ? NO_CONTAINER : records[slots[p] * RECORD_FIELDS + FIRST];
+      const c = slots[p] < 0 ? Point.None : records[slots[p] * RECORD_FIELDS + FIRST];
       // The row's first and last fields (64 bytes not aligned to a cache line span two), and the
       // container's name, which the visit passes on.
-      if (c !== NO_CONTAINER) touched += d[c * STRIDE + LAST_START] + d[c * STRIDE + PREV_KIND] + (names[c] === "" ? 1 : 0);
+      if (c !== Point.None) touched += d[c * Point.Stride + Point.LastStart] + d[c * Point.Stride + Point.PrevKind] + (names[c] === "" ? 1 : 0);
     }
     // Kept, so that the loads above are not optimized away.
     this.touched = touched;
@@ -494,7 +465,7 @@ export class PodStorage {
     let c = this.records[r + FIRST];
     for (let k = 0; k < this.records[r + COUNT]; k++) {
       if (k > 0) c = next[c];
-      if (points.data[c * STRIDE + PREV_KIND] === Prev.None) return false;
+      if (points.data[c * Point.Stride + Point.PrevKind] === Prev.None) return false;
     }
     return true;
   }
@@ -505,17 +476,17 @@ export class PodStorage {
  * `u` (types.go resourceUsage); false on error.
  */
 function containerUsage(d: Float64Array, c: number, u: UsageResult): boolean {
-  const o = c * STRIDE;
-  const zero = d[o + PREV_KIND] === Prev.GoZero;
-  const lastTimestamp_ms = d[o + LAST_TS];
-  const window_ms = zero ? GO_MAX_DURATION_MS : lastTimestamp_ms - d[o + PREV_TS];
+  const o = c * Point.Stride;
+  const zero = d[o + Point.PrevKind] === Prev.GoZero;
+  const lastTimestamp_ms = d[o + Point.LastTs];
+  const window_ms = zero ? GO_MAX_DURATION_MS : lastTimestamp_ms - d[o + Point.PrevTs];
   const err = resourceUsage(
-    d[o + LAST_START],
+    d[o + Point.LastStart],
     lastTimestamp_ms,
-    d[o + LAST_CPU],
-    d[o + LAST_MEM],
-    zero ? GO_ZERO_TIME_MS : d[o + PREV_START],
-    zero ? 0 : d[o + PREV_CPU],
+    d[o + Point.LastCpu],
+    d[o + Point.LastMem],
+    zero ? GO_ZERO_TIME_MS : d[o + Point.PrevStart],
+    zero ? 0 : d[o + Point.PrevCpu],
     window_ms,
     u,
   );

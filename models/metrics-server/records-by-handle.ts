@@ -12,32 +12,32 @@
  */
 import { assert } from "../../engine/assert.js";
 import { resized } from "../../engine/typed-arrays.js";
-import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
+import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 
-/** By handle index i: `byIndex[2i]` the handle bound there (NO_HANDLE: none), `byIndex[2i + 1]` its record slot (side by side: a lookup reads one cache line). */
+/** By handle index i: `byIndex[2i]` the handle bound there (PodHandle.None: none), `byIndex[2i + 1]` its record slot (side by side: a lookup reads one cache line). */
 const FIELDS = 2;
 
 export class RecordsByHandle {
   private byIndex = new Float64Array(64 * FIELDS);
-  /** By record slot: the handle bound to it (NO_HANDLE: none). */
+  /** By record slot: the handle bound to it (PodHandle.None: none). */
   private boundTo = new Float64Array(64);
 
   /** The record slot bound to `handle`, or -1. */
   lookup(handle: number): number {
     const b = handleIndex(handle) * FIELDS;
-    return b < this.byIndex.length && handle !== NO_HANDLE && this.byIndex[b] === handle ? this.byIndex[b + 1] : -1;
+    return b < this.byIndex.length && handle !== PodHandle.None && this.byIndex[b] === handle ? this.byIndex[b + 1] : -1;
   }
 
   /** Binds `handle` to record `slot` (found by the pod's name), replacing what either had. */
   bind(handle: number, slot: number): void {
-    assert(handle !== NO_HANDLE, "binding NO_HANDLE to a metrics-server record");
+    assert(handle !== PodHandle.None, "binding PodHandle.None to a metrics-server record");
     const b = handleIndex(handle) * FIELDS;
     if (b >= this.byIndex.length) this.byIndex = resized(this.byIndex, Math.max(b + FIELDS, 2 * this.byIndex.length));
     if (slot >= this.boundTo.length) this.boundTo = resized(this.boundTo, Math.max(slot + 1, 2 * this.boundTo.length));
     this.unbindRecord(slot);
     // An older handle at this index (a pod that stopped) may still be bound to another record.
     const older = this.byIndex[b];
-    if (older !== NO_HANDLE && this.boundTo[this.byIndex[b + 1]] === older) this.boundTo[this.byIndex[b + 1]] = NO_HANDLE;
+    if (older !== PodHandle.None && this.boundTo[this.byIndex[b + 1]] === older) this.boundTo[this.byIndex[b + 1]] = PodHandle.None;
     this.byIndex[b] = handle;
     this.byIndex[b + 1] = slot;
     this.boundTo[slot] = handle;
@@ -47,9 +47,9 @@ export class RecordsByHandle {
   unbindRecord(slot: number): void {
     if (slot >= this.boundTo.length) return;
     const bound = this.boundTo[slot];
-    if (bound === NO_HANDLE) return;
+    if (bound === PodHandle.None) return;
     const b = handleIndex(bound) * FIELDS;
-    if (this.byIndex[b] === bound) this.byIndex[b] = NO_HANDLE;
-    this.boundTo[slot] = NO_HANDLE;
+    if (this.byIndex[b] === bound) this.byIndex[b] = PodHandle.None;
+    this.boundTo[slot] = PodHandle.None;
   }
 }

@@ -48,12 +48,19 @@ export interface PodSample {
   containers: readonly ContainerSample[];
 }
 
-// One container's sample in a PodSampleColumns row.
-export const SAMPLE_START = 0;
-export const SAMPLE_TS = 1;
-export const SAMPLE_CPU = 2;
-export const SAMPLE_MEM = 3;
-export const SAMPLE_FIELDS = 4;
+/**
+ * One container's sample in a PodSampleColumns row: its fields at these offsets in a block of
+ * `Sample.Fields` numbers. A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
+ * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
+ * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ */
+export const enum Sample {
+  Start = 0,
+  Ts = 1,
+  Cpu = 2,
+  Mem = 3,
+  Fields = 4,
+}
 
 /**
  * One kubelet's /metrics/resource response: what `decodeBatch` (decode.go) receives for one node.
@@ -71,8 +78,8 @@ export interface NodeScrape {
 /**
  * A producer's pods of one response as columns (cAdvisor keeps them so): the same pods as
  * `NodeScrape.pods`, in that order. Pod i is `namespaces[i]/names[i]`; its container j is named
- * `containerNames[i][j]`, its numbers at `values[offsets[i] + j * SAMPLE_FIELDS + SAMPLE_START |
- * SAMPLE_TS | SAMPLE_CPU | SAMPLE_MEM]`. Storage reads these dense arrays in order instead of an
+ * `containerNames[i][j]`, its numbers at `values[offsets[i] + j * Sample.Fields + Sample.Start |
+ * Sample.Ts | Sample.Cpu | Sample.Mem]`. Storage reads these dense arrays in order instead of an
  * object per pod: at 5,000 pods per scrape, reading objects scattered over the heap was where
  * storing's time went.
  */

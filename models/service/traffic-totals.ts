@@ -9,7 +9,7 @@
  * runtime first (PodRuntime.advanceAll).
  */
 import { resized } from "../../engine/typed-arrays.js";
-import { STEP_DROPPED, STEP_OFFERED, STEP_SERVED } from "../workload/pod-server.js";
+import { Step } from "../workload/pod-server.js";
 
 export class TrafficTotals {
   private offered = new Float64Array(16);
@@ -18,13 +18,13 @@ export class TrafficTotals {
 
   /**
    * Adds one pod's step (or single requests' outcomes) to Service `service`'s counts:
-   * `requests[STEP_OFFERED]` offered, `[STEP_SERVED]` served, `[STEP_DROPPED]` dropped.
+   * `requests[Step.Offered]` offered, `[Step.Served]` served, `[Step.Dropped]` dropped.
    */
   add(service: number, requests: Float64Array): void {
     if (service >= this.offered.length) this.grow(service);
-    this.offered[service] += requests[STEP_OFFERED];
-    this.served[service] += requests[STEP_SERVED];
-    this.dropped[service] += requests[STEP_DROPPED];
+    this.offered[service] += requests[Step.Offered];
+    this.served[service] += requests[Step.Served];
+    this.dropped[service] += requests[Step.Dropped];
   }
 
   offered_requests(service: number): number {

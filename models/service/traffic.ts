@@ -37,7 +37,7 @@ import type { ClusterStore, WatchEventType } from "../cluster/store.js";
 import { WorkQueue } from "../cluster/workqueue.js";
 import type { Labels, Pod, Service } from "../cluster/types.js";
 import type { PodRuntime } from "../kubelet/container-runtime.js";
-import { handleIndex, NO_HANDLE } from "../kubelet/pod-handles.js";
+import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, nextPoissonArrival_ms, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
 import type { AppProfile, ServiceCall } from "../workload/app-profile.js";
@@ -569,7 +569,7 @@ export class ServiceTraffic {
     if (!handles.isCurrent(handle)) {
       handle = this.runtime.handleOf(state.endpoints[i].metadata.uid);
       state.endpointHandles[i] = handle;
-      if (handle === NO_HANDLE) return -1;
+      if (handle === PodHandle.None) return -1;
     }
     return handleIndex(handle);
   }

@@ -139,10 +139,16 @@ function serviceTime_s(cost: number, cap: number, perRequest: number): number {
 
 const GROW = 2;
 
-/** Indices into `PodServerPool.stepIncrements`. */
-export const STEP_OFFERED = 0;
-export const STEP_SERVED = 1;
-export const STEP_DROPPED = 2;
+/**
+ * Indices into `PodServerPool.stepIncrements`. A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
+ * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
+ * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ */
+export const enum Step {
+  Offered = 0,
+  Served = 1,
+  Dropped = 2,
+}
 
 // One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
 // than one array per field, because every operation reads or writes most fields of one slot:
@@ -343,7 +349,7 @@ export class PodServerPool implements PodServers {
 
   /**
    * How much the last `advance` or `step` added to the server's offered, served and dropped
-   * counters, at STEP_OFFERED, STEP_SERVED and STEP_DROPPED: each the new counter minus the old,
+   * counters, at Step.Offered, Step.Served and Step.Dropped: each the new counter minus the old,
    * so that summing them gives bit for bit what reading the counters before and after would.
    */
   readonly stepIncrements = new Float64Array(3);
@@ -378,9 +384,9 @@ export class PodServerPool implements PodServers {
     st[b + OFFERED] = offered1;
     st[b + SERVED] = served1;
     st[b + DROPPED] = dropped1;
-    inc[STEP_OFFERED] = offered1 - offered0;
-    inc[STEP_SERVED] = served1 - served0;
-    inc[STEP_DROPPED] = dropped1 - dropped0;
+    inc[Step.Offered] = offered1 - offered0;
+    inc[Step.Served] = served1 - served0;
+    inc[Step.Dropped] = dropped1 - dropped0;
     st[b + CPU_USED] += r.served * cost * 1000;
     st[b + QUEUE_AREA] += r.queueArea;
     st[b + LAST_RATE] = rate_rps;

@@ -18,7 +18,7 @@ export interface PodServers {
   step(slot: number, dt_ms: number, rate_rps: number): void;
   /**
    * What the last `step` added to the server's offered, served and dropped counters (indices
-   * STEP_OFFERED, STEP_SERVED, STEP_DROPPED of pod-server.ts), for the runtime to add to its
+   * Step.Offered, Step.Served, Step.Dropped of pod-server.ts), for the runtime to add to its
    * Service's totals. A per-request server counts its requests as they arrive and complete
    * instead, and leaves these 0.
    */

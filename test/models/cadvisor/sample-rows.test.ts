@@ -13,7 +13,7 @@ import type { Pod } from "../../../models/cluster/types.js";
 import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
 import { PodRuntime, type RunningPod } from "../../../models/kubelet/container-runtime.js";
 import { MetricsStorage } from "../../../models/metrics-server/storage.js";
-import { SAMPLE_CPU, SAMPLE_FIELDS, SAMPLE_MEM, SAMPLE_START, SAMPLE_TS } from "../../../models/metrics-server/types.js";
+import { Sample } from "../../../models/metrics-server/types.js";
 import { copyNodeScrape } from "../../../models/metrics-server/controller.js";
 import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
 import { container, pod } from "../pipeline/fixtures.js";
@@ -84,10 +84,10 @@ t.test("rows and views agree, and storing rows equals storing plain copies", asy
       node.pods.forEach((s, p) => {
         if (columns.namespaces[p] !== s.namespace || columns.names[p] !== s.name) viewMismatches++;
         s.containers.forEach((c, i) => {
-          const o = columns.offsets[p] + i * SAMPLE_FIELDS;
+          const o = columns.offsets[p] + i * Sample.Fields;
           const v = columns.values;
-          if (c.name !== columns.containerNames[p][i] || c.startTime_ms !== v[o + SAMPLE_START] || c.timestamp_ms !== v[o + SAMPLE_TS] ||
-              c.cumulativeCpuUsed_mcore_ms !== v[o + SAMPLE_CPU] || c.memoryWorkingSet_bytes !== v[o + SAMPLE_MEM]) viewMismatches++;
+          if (c.name !== columns.containerNames[p][i] || c.startTime_ms !== v[o + Sample.Start] || c.timestamp_ms !== v[o + Sample.Ts] ||
+              c.cumulativeCpuUsed_mcore_ms !== v[o + Sample.Cpu] || c.memoryWorkingSet_bytes !== v[o + Sample.Mem]) viewMismatches++;
         });
         // A sample of a running pod holds what the runtime's counters held at its last
         // housekeeping (the runtime keeps them until the next): rows never mixed up.

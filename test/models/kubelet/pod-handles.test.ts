@@ -1,11 +1,11 @@
 /**
  * The pod handle table (models/kubelet/pod-handles.ts): what every component's per-pod columns
  * rely on. Positive space: a current handle is current and keeps its index. Negative space: a
- * retired handle is never current again, even when its index is reused; NO_HANDLE never is.
+ * retired handle is never current again, even when its index is reused; PodHandle.None never is.
  */
 import t from "tap";
 import { RngRegistry } from "../../../engine/index.js";
-import { containerIdFor, handleGeneration, handleIndex, handleOfContainerId, INDEX_SPACE, NO_HANDLE, PodHandles } from "../../../models/kubelet/pod-handles.js";
+import { containerIdFor, handleGeneration, handleIndex, handleOfContainerId, PodHandle, PodHandles } from "../../../models/kubelet/pod-handles.js";
 
 t.test("issue, retire and reuse: the reused index gets a new generation; the old handle stays stale", async (t) => {
   const handles = new PodHandles();
@@ -16,14 +16,14 @@ t.test("issue, retire and reuse: the reused index gets a new generation; the old
   t.equal(handles.at(0), a);
   handles.retire(a);
   t.notOk(handles.isCurrent(a), "retired");
-  t.equal(handles.at(0), NO_HANDLE);
+  t.equal(handles.at(0), PodHandle.None);
   const b = handles.issue(0);
   t.equal(handleIndex(b), 0, "the node's freed index is reused first");
   t.equal(handleGeneration(b), 2, "under the next generation");
   t.not(a, b);
   t.notOk(handles.isCurrent(a), "the old handle does not pass for the new pod");
-  t.notOk(handles.isCurrent(NO_HANDLE));
-  t.notOk(handles.isCurrent(5 * INDEX_SPACE + 10 ** 6), "an index past the table");
+  t.notOk(handles.isCurrent(PodHandle.None));
+  t.notOk(handles.isCurrent(5 * PodHandle.IndexSpace + 10 ** 6), "an index past the table");
   t.throws(() => handles.retire(a), /not current/, "retiring twice is a bug");
   t.throws(() => handles.indexOfCurrent(a), /not current/);
   t.throws(() => handles.issue(-1), /node index/);
@@ -73,10 +73,10 @@ t.test("property: random issue/retire never aliases and `at` always names the li
 });
 
 t.test("ContainerIDs carry the pod handle", async (t) => {
-  const handle = 3 * INDEX_SPACE + 17;
+  const handle = 3 * PodHandle.IndexSpace + 17;
   t.equal(containerIdFor(handle, "app"), `kubesim://${handle}/app`);
   t.equal(handleOfContainerId(containerIdFor(handle, "app")), handle);
   for (const id of ["", "containerd://abc", "kubesim://", "kubesim://x/app", "kubesim://-4/app", "kubesim://0/app"]) {
-    t.equal(handleOfContainerId(id), NO_HANDLE, JSON.stringify(id));
+    t.equal(handleOfContainerId(id), PodHandle.None, JSON.stringify(id));
   }
 });

@@ -11,7 +11,7 @@ import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
 import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
 import { TrafficTotals } from "../../../models/service/traffic-totals.js";
 import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
-import { PodServerPool, STEP_DROPPED, STEP_OFFERED, STEP_SERVED, type PodServerParams } from "../../../models/workload/pod-server.js";
+import { type PodServerParams, PodServerPool, Step } from "../../../models/workload/pod-server.js";
 import { container, pod } from "../pipeline/fixtures.js";
 
 const APP = {
@@ -41,9 +41,9 @@ t.test("step advances exactly as advance does, and its increments are the counte
     b.step(ib, dt_ms, rate_rps);
     const inc = b.stepIncrements;
     const same =
-      inc[STEP_OFFERED] === a.offered_requests(ia) - offered0 &&
-      inc[STEP_SERVED] === a.served_requests(ia) - served0 &&
-      inc[STEP_DROPPED] === a.dropped_requests(ia) - dropped0 &&
+      inc[Step.Offered] === a.offered_requests(ia) - offered0 &&
+      inc[Step.Served] === a.served_requests(ia) - served0 &&
+      inc[Step.Dropped] === a.dropped_requests(ia) - dropped0 &&
       a.queue_requests(ia) === b.queue_requests(ib) &&
       a.cpuUsed_mcore_ms(ia) === b.cpuUsed_mcore_ms(ib) &&
       a.queueArea_request_s(ia) === b.queueArea_request_s(ib) &&

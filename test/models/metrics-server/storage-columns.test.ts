@@ -9,16 +9,16 @@
  */
 import t from "tap";
 import { MetricsStorage, type StoreSummary } from "../../../models/metrics-server/storage.js";
-import { SAMPLE_FIELDS, type PodSampleColumns } from "../../../models/metrics-server/types.js";
+import { type PodSampleColumns, Sample } from "../../../models/metrics-server/types.js";
 import type { PodMetricsVisitor } from "../../../models/metrics-server/pod.js";
-import { INDEX_SPACE, NO_HANDLE } from "../../../models/kubelet/pod-handles.js";
+import { PodHandle } from "../../../models/kubelet/pod-handles.js";
 
 type CS = { name: string; startTime_ms: number; timestamp_ms: number; cumulativeCpuUsed_mcore_ms: number; memoryWorkingSet_bytes: number; };
 type PS = { namespace: string; name: string; containers: CS[]; handle: number };
 
 /** Handles as the runtime issues them: few indices, each reused under a new generation. */
 let generation = 0;
-const newHandle = (index: number) => ++generation * INDEX_SPACE + index;
+const newHandle = (index: number) => ++generation * PodHandle.IndexSpace + index;
 /** Every handle each namespace/name has had. */
 const history = new Map<string, number[]>();
 const remember = (p: PS) => {
@@ -46,7 +46,7 @@ function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
       namespaces: pods.map((p) => p.namespace),
       names: pods.map((p) => p.name),
       containerNames: pods.map((p) => p.containers.map((c) => c.name)),
-      values: new Float64Array(pods.reduce((n, p) => n + p.containers.length, 0) * SAMPLE_FIELDS),
+      values: new Float64Array(pods.reduce((n, p) => n + p.containers.length, 0) * Sample.Fields),
       offsets: new Int32Array(pods.length),
       handles: Float64Array.from(pods, (p) => p.handle),
     };
@@ -55,7 +55,7 @@ function storeColumns(storage: MetricsStorage, split: PS[][]): StoreSummary {
       columns.offsets[i] = o;
       for (const c of p.containers) {
         columns.values.set([c.startTime_ms, c.timestamp_ms, c.cumulativeCpuUsed_mcore_ms, c.memoryWorkingSet_bytes], o);
-        o += SAMPLE_FIELDS;
+        o += Sample.Fields;
       }
     });
     return { nodeName: `n${k + 1}`, node: null, pods, columns };
@@ -109,12 +109,12 @@ for (let run = 0; run < 150; run++) {
     for (const p of pool) remember(p);
     const handleOf = (ns: string, name: string) => {
       const had = history.get(`${ns}/${name}`) ?? [];
-      return had.length === 0 || rnd() < 0.2 ? NO_HANDLE : pick(had);
+      return had.length === 0 || rnd() < 0.2 ? PodHandle.None : pick(had);
     };
     for (const ns of nss) {
       const handles = names.map((n) => handleOf(ns, n));
       check(visited(A, ns, names, handles), visited(B, ns, names), "visit by handle " + ns);
-      handleReads += handles.filter((h) => h !== NO_HANDLE).length;
+      handleReads += handles.filter((h) => h !== PodHandle.None).length;
     }
   }
 }
