@@ -13,7 +13,7 @@
  * earliest timestamp, the first one's window is reported.
  */
 import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
-import { type ContainerMetrics, GO_MAX_DURATION_MS, GO_ZERO_TIME_MS, nanocoresToMilliValue, newUsageResult, type PodMetrics, type PodSample, type PodSampleColumns, resourceUsage, Sample, toResourceUsage, type UsageResult } from "./types.js";
+import { type ContainerMetrics, GoTime, nanocoresToMilliValue, newUsageResult, type PodMetrics, type PodSample, type PodSampleColumns, resourceUsage, Sample, toResourceUsage, type UsageResult } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";
@@ -405,7 +405,7 @@ export class PodStorage {
       const name = podNames[p];
       const slot = slots[p];
       if (slot < 0 || !this.isReturned(slot)) continue;
-      let earliestTimestamp_ms = GO_ZERO_TIME_MS;
+      let earliestTimestamp_ms = GoTime.ZeroTime_ms;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
       const r = slot * RECORD_FIELDS;
@@ -479,13 +479,13 @@ function containerUsage(d: Float64Array, c: number, u: UsageResult): boolean {
   const o = c * Point.Stride;
   const zero = d[o + Point.PrevKind] === Prev.GoZero;
   const lastTimestamp_ms = d[o + Point.LastTs];
-  const window_ms = zero ? GO_MAX_DURATION_MS : lastTimestamp_ms - d[o + Point.PrevTs];
+  const window_ms = zero ? GoTime.MaxDuration_ms : lastTimestamp_ms - d[o + Point.PrevTs];
   const err = resourceUsage(
     d[o + Point.LastStart],
     lastTimestamp_ms,
     d[o + Point.LastCpu],
     d[o + Point.LastMem],
-    zero ? GO_ZERO_TIME_MS : d[o + Point.PrevStart],
+    zero ? GoTime.ZeroTime_ms : d[o + Point.PrevStart],
     zero ? 0 : d[o + Point.PrevCpu],
     window_ms,
     u,

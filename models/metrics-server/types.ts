@@ -13,13 +13,20 @@
 
 /** 2^63 - 1 ns: Go's maxDuration, where time.Time.Sub saturates. */
 export const GO_MAX_DURATION_NS = 9223372036854775807;
-/** Go's maxDuration in whole milliseconds (metav1.Duration of a saturated window). */
-export const GO_MAX_DURATION_MS = 9223372036854;
 /**
- * Go's zero time.Time, which is earlier than every simulated instant. Upstream reports it as the
- * Timestamp of a pod whose every container failed resourceUsage (see pod.ts getMetrics).
+ * Go's time limits, in milliseconds. A const enum: a read of a pod's metrics uses them, and V8
+ * would load an exported `const` from its module cell at every use (see `Sample`).
  */
-export const GO_ZERO_TIME_MS = Number.MIN_SAFE_INTEGER;
+export const enum GoTime {
+  /** Go's maxDuration in whole milliseconds (metav1.Duration of a saturated window). */
+  MaxDuration_ms = 9223372036854,
+  /**
+   * Go's zero time.Time (Number.MIN_SAFE_INTEGER here), which is earlier than every simulated
+   * instant. Upstream reports it as the Timestamp of a pod whose every container failed
+   * resourceUsage (see pod.ts getMetrics).
+   */
+  ZeroTime_ms = -9007199254740991,
+}
 
 /**
  * One sample of a container or node, as the simulated kubelet serves it on /metrics/resource.
@@ -157,7 +164,7 @@ export function durationSeconds(window_ms: number): number {
   // exact), which spares two divisions per container read.
   if (window_ms === lastWindow_ms) return lastWindow_s;
   let seconds: number;
-  if (window_ms >= GO_MAX_DURATION_MS) {
+  if (window_ms >= GoTime.MaxDuration_ms) {
     seconds = 9223372036 + 854775807 / 1e9;
   } else {
     const sec = Math.trunc(window_ms / 1000);

@@ -6,7 +6,7 @@ import {
   isCompleteNodePoint,
 } from "../../../models/metrics-server/decode.js";
 import { MetricsStorage } from "../../../models/metrics-server/storage.js";
-import { durationSeconds, GO_MAX_DURATION_MS, nanocoresToMilliValue, resourceUsage, newUsageResult } from "../../../models/metrics-server/types.js";
+import { durationSeconds, GoTime, nanocoresToMilliValue, resourceUsage, newUsageResult } from "../../../models/metrics-server/types.js";
 import type { NodeScrape, ResourceSample } from "../../../models/metrics-server/types.js";
 import { container, MIB, point, pod } from "./fixtures.js";
 
@@ -58,7 +58,7 @@ t.test("Go arithmetic helpers", async (t) => {
   const rows: { name: string; got: number; want: number }[] = [
     { name: "Seconds of 15 s", got: durationSeconds(15_000), want: 15 },
     { name: "Seconds of 59.999 s = 59 + 0.999", got: durationSeconds(59_999), want: 59 + 999e6 / 1e9 },
-    { name: "Seconds of maxDuration", got: durationSeconds(GO_MAX_DURATION_MS), want: 9223372036.854775807 },
+    { name: "Seconds of maxDuration", got: durationSeconds(GoTime.MaxDuration_ms), want: 9223372036.854775807 },
     { name: "MilliValue of 0", got: nanocoresToMilliValue(0), want: 0 },
     { name: "MilliValue of 1 n rounds up", got: nanocoresToMilliValue(1), want: 1 },
     { name: "MilliValue of exactly 1 m", got: nanocoresToMilliValue(1e6), want: 1 },

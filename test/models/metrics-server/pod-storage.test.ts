@@ -5,7 +5,7 @@
  */
 import t from "tap";
 import { MetricsStorage } from "../../../models/metrics-server/storage.js";
-import { GO_MAX_DURATION_MS, GO_ZERO_TIME_MS, type NodeScrape, type PodMetrics } from "../../../models/metrics-server/types.js";
+import { GoTime, type NodeScrape, type PodMetrics } from "../../../models/metrics-server/types.js";
 import { container, MIB, point, pod, scrape } from "./fixtures.js";
 
 interface Want {
@@ -107,7 +107,7 @@ const cases: Case[] = [
   {
     name: "upstream: decreased CPU returns the pod without the container",
     scrapes: [scrape(pod("pod1", c1(0, 110, 20, 4 * MIB))), scrape(pod("pod1", c1(0, 120, 10, 4 * MIB)))],
-    want: { timestamp_ms: GO_ZERO_TIME_MS, window_ms: 0, containers: [] },
+    want: { timestamp_ms: GoTime.ZeroTime_ms, window_ms: 0, containers: [] },
   },
   {
     name: "upstream: restart detected, fresh rule measures from the new start time",
@@ -200,7 +200,7 @@ const cases: Case[] = [
       scrape(pod("pod1", c1(0, 120, 6, 6 * MIB), c2(0, 120, 2, 5 * MIB))),
       scrape(pod("pod1", c1(0, 135, 9, 6 * MIB), c2(0, 120, 2, 5 * MIB))),
     ],
-    want: { timestamp_ms: 120_000, window_ms: GO_MAX_DURATION_MS, containers: [["container1", 2e8, 6 * MIB], ["container2", 0, 5 * MIB]] },
+    want: { timestamp_ms: 120_000, window_ms: GoTime.MaxDuration_ms, containers: [["container1", 2e8, 6 * MIB], ["container2", 0, 5 * MIB]] },
   },
   {
     name: "quirk needs the pod in prev: without it the container just has no prev",
