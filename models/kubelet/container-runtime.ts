@@ -36,7 +36,7 @@ import { resized } from "../../engine/typed-arrays.js";
 import type { Pod, ResourceRequirements } from "../cluster/types.js";
 import type { RandomStream } from "../../engine/rng.js";
 import { type PodServerParams, PodServerPool, Step } from "../workload/pod-server.js";
-import type { PodServers } from "../workload/pod-servers.js";
+import { Sampled, type PodServers } from "../workload/pod-servers.js";
 import { RequestServers, type ServedSink } from "../workload/request-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
@@ -149,6 +149,8 @@ export class PodRuntime implements ContainerRuntime {
   private traffic: TrafficCounts | null = null;
   /** Scratch of single requests' outcomes for `traffic` (offered, served, dropped). */
   private readonly outcome = new Float64Array(3);
+  /** Scratch of `sampleNode`: a pod's counters (PodServers.sampleCounters). */
+  private readonly sampled = new Float64Array(3);
   /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
   readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
   /** 1 where the slot's server is a per-request one. */
@@ -560,6 +562,7 @@ export class PodRuntime implements ContainerRuntime {
     const node = this.nodes[nodeIndex];
     const slots = node.slots;
     const st = this.slotState;
+    const counters = this.sampled;
     // One pass over the pods (advance, refresh the counters, update the demand): each step reads
     // and writes only its own pod (and the service totals, in pod order), so this does what
     // separate passes would, touching each pod's state once instead of four times.
@@ -569,11 +572,12 @@ export class PodRuntime implements ContainerRuntime {
       this.advanceSlot(slot, now_ms);
       const b = slot * SLOT_FIELDS;
       const alive_ms = now_ms - st[b + STARTED];
-      st[b + APP_CPU] = this.appCpuAt_mcore_ms(slot, now_ms);
-      st[b + APP_MEMORY] = Math.round(this.serverOf(slot).memory_bytes(slot));
+      this.serverOf(slot).sampleCounters(slot, counters);
+      st[b + APP_CPU] = this.appCpu_mcore_ms_with(b, counters[Sampled.CpuUsed_mcore_ms], now_ms);
+      st[b + APP_MEMORY] = Math.round(counters[Sampled.Memory_bytes]);
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
-      this.updateDemand(node, slot);
+      this.updateDemand(node, slot, counters[Sampled.Queue_requests]);
       // Re-add from scratch now and then, so rounding in the running sum cannot drift.
       sum += st[b + DEMAND];
     }
@@ -593,8 +597,11 @@ export class PodRuntime implements ContainerRuntime {
    * (see `advanceAll`); `appCpu_mcore_ms` is as of the last `sampleNode`.
    */
   appCpuAt_mcore_ms(slot: number, now_ms: number): number {
-    const b = slot * SLOT_FIELDS;
-    return this.serverOf(slot).cpuUsed_mcore_ms(slot) + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
+    return this.appCpu_mcore_ms_with(slot * SLOT_FIELDS, this.serverOf(slot).cpuUsed_mcore_ms(slot), now_ms);
+  }
+  /** The app container's cumulative CPU at `now_ms` for the pod whose block starts at `b`, its server having used `served_mcore_ms`: the server's work plus the app's baseline. */
+  private appCpu_mcore_ms_with(b: number, served_mcore_ms: number, now_ms: number): number {
+    return served_mcore_ms + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
   }
   /** The app container's working set. */
   appMemory_bytes(slot: number): number {
@@ -668,11 +675,14 @@ export class PodRuntime implements ContainerRuntime {
     return Math.max(0, node.allocatable_mcores - node.baseline_mcores);
   }
 
-  /** Recomputes a pod's demand from its backlog and rate, keeping the node's sum current. */
-  private updateDemand(node: NodeSlots, slot: number): void {
+  /**
+   * Recomputes a pod's demand from its backlog and rate, keeping the node's sum current
+   * (`queue_requests`: its server's queue, when the caller has read it).
+   */
+  private updateDemand(node: NodeSlots, slot: number, queue_requests = this.serverOf(slot).queue_requests(slot)): void {
     const st = this.slotState;
     const b = slot * SLOT_FIELDS;
-    const backlogged = this.serverOf(slot).queue_requests(slot) > 0;
+    const backlogged = queue_requests > 0;
     const wanted_mcores = st[b + RATE] * st[b + CPU_PER_REQUEST];
     // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
     const ceiling_mcores = Math.min(st[b + CEILING], node.allocatable_mcores);

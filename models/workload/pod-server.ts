@@ -29,7 +29,7 @@
  */
 import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
-import type { PodServers } from "./pod-servers.js";
+import { Sampled, type PodServers } from "./pod-servers.js";
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
   DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
@@ -457,24 +457,41 @@ export class PodServerPool implements PodServers {
     return this.state[id * STRIDE + QUEUE_AREA];
   }
 
-  /** Rate at which requests are being served now: μ while a queue remains, else the arrival rate. */
-  private servingRate_rps(id: number): number {
+  /** Rate at which requests are being served now, for the slot whose fields start at `b`: μ while a queue remains, else the arrival rate. */
+  private servingRateAt_rps(b: number): number {
     const st = this.state;
-    const b = id * STRIDE;
     const mu = st[b + CAP] / st[b + COST];
     const lambda = st[b + LAST_RATE];
     if (st[b + QUEUE] > 0) return mu;
     return lambda < mu ? lambda : mu;
   }
 
+
   /** Requests in the pod now: waiting plus in service (serving rate × service time). */
   inFlight_requests(id: number): number {
     this.check(id);
+    return this.inFlightAt(id * STRIDE);
+  }
+
+  /** `inFlight_requests` of the slot whose fields start at `b` (checked by the caller). */
+  private inFlightAt(b: number): number {
     const st = this.state;
-    const b = id * STRIDE;
-    const served = this.servingRate_rps(id);
+    const served = this.servingRateAt_rps(b);
     const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
     return st[b + QUEUE] + (served === 0 ? 0 : served * s);
+  }
+
+  /** `memory_bytes` of the slot whose fields start at `b` (checked by the caller). */
+  private memoryAt(b: number): number {
+    return this.state[b + MEM_BASE] + this.state[b + MEM_PER_REQ] * this.inFlightAt(b);
+  }
+
+  sampleCounters(id: number, out: Float64Array): void {
+    this.check(id);
+    const b = id * STRIDE;
+    out[Sampled.CpuUsed_mcore_ms] = this.state[b + CPU_USED];
+    out[Sampled.Memory_bytes] = this.memoryAt(b);
+    out[Sampled.Queue_requests] = this.state[b + QUEUE];
   }
 
   /**
@@ -511,8 +528,8 @@ export class PodServerPool implements PodServers {
 
   /** Working set now: baseline + per in-flight request. */
   memory_bytes(id: number): number {
-    const b = id * STRIDE;
-    return this.state[b + MEM_BASE] + this.state[b + MEM_PER_REQ] * this.inFlight_requests(id);
+    this.check(id);
+    return this.memoryAt(id * STRIDE);
   }
 
   /**

@@ -10,6 +10,16 @@
  * the Service totals are the same code for both. Servers are addressed by the pod's slot (its
  * handle's index), as the runtime's own per-pod columns are.
  */
+/**
+ * Where `sampleCounters` writes each counter. A const enum, so tsc writes the numbers in at each
+ * use (see pod-server.ts Step).
+ */
+export const enum Sampled {
+  CpuUsed_mcore_ms = 0,
+  Memory_bytes = 1,
+  Queue_requests = 2,
+}
+
 export interface PodServers {
   /**
    * Advances the server in `slot` by dt_ms (from the time it was last advanced to), the
@@ -43,6 +53,12 @@ export interface PodServers {
   memoryLimitCrossing_s(slot: number, rate_rps: number, limit_bytes: number): number;
   /** CPU its requests have used, mcore·ms, up to the last advance. */
   cpuUsed_mcore_ms(slot: number): number;
+  /**
+   * `cpuUsed_mcore_ms`, `memory_bytes` and `queue_requests` into `out` at Sampled's indices: what
+   * the runtime's sample of a pod reads, in one call. (Three calls in the runtime's per-pod loop
+   * spent V8's inlining budget there, and the step itself was then called, not inlined.)
+   */
+  sampleCounters(slot: number, out: Float64Array): void;
   offered_requests(slot: number): number;
   served_requests(slot: number): number;
   dropped_requests(slot: number): number;

@@ -18,7 +18,7 @@
  */
 import type { RandomStream } from "../../engine/rng.js";
 import type { PodServerParams } from "./pod-server.js";
-import type { PodServers } from "./pod-servers.js";
+import { Sampled, type PodServers } from "./pod-servers.js";
 import { drawWork_s, RequestQueue, type RequestQueueParams } from "./request-queue.js";
 import { DEFAULT_CFS_PERIOD_MS } from "./service-time.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
@@ -235,6 +235,12 @@ export class RequestServers implements PodServers {
   cpuUsed_mcore_ms(slot: number): number {
     const s = this.at(slot);
     return s.queue.workDone_s(s.advanced_ms / 1000) * s.work.speed_mcores * 1000;
+  }
+
+  sampleCounters(slot: number, out: Float64Array): void {
+    out[Sampled.CpuUsed_mcore_ms] = this.cpuUsed_mcore_ms(slot);
+    out[Sampled.Memory_bytes] = this.memory_bytes(slot);
+    out[Sampled.Queue_requests] = this.queue_requests(slot);
   }
 
   offered_requests(slot: number): number {
