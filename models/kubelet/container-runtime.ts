@@ -425,7 +425,7 @@ export class PodRuntime implements ContainerRuntime {
     // An uncontended node's pods run up to their ceiling; share() then changes nothing unless
     // the new demand no longer fits (or the node was contended), when it water-fills again.
     if (!node.contended) this.serverOf(slot).setCpuCap(slot, st[b + CEILING]);
-    this.updateDemand(node, slot);
+    this.updateDemand(node, slot, this.serverOf(slot).queue_requests(slot));
     this.share(node, now_ms);
     this.scheduleOomKill(slot, now_ms);
     return null;
@@ -470,7 +470,7 @@ export class PodRuntime implements ContainerRuntime {
     this.slotState[slot * SLOT_FIELDS + RATE] = rate_rps;
     if (serviceIndex >= 0) this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
     const node = this.nodes[this.nodeOfSlot[slot]];
-    this.updateDemand(node, slot);
+    this.updateDemand(node, slot, this.serverOf(slot).queue_requests(slot));
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
     this.scheduleOomKill(slot, now_ms);
   }
@@ -636,11 +636,10 @@ export class PodRuntime implements ContainerRuntime {
     const b = slot * SLOT_FIELDS;
     const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
-    const ceiling_mcores = st[b + CEILING];
     const perRequest = this.requestSlots[slot] === 1;
-    if (ceiling_mcores !== Infinity && !perRequest) this.countThrottled(slot, ceiling_mcores, st[b + RATE], st[b + CPU_PER_REQUEST], dt_ms);
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
     const servers: PodServers = perRequest ? this.requests : this.pool;
+    if (st[b + CEILING] !== Infinity && !perRequest) this.countThrottled(servers, slot, dt_ms);
     servers.step(slot, dt_ms, st[b + RATE]);
     // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
     // for its share of the node instead, which is starvation, not throttling (countThrottled).
@@ -657,8 +656,13 @@ export class PodRuntime implements ContainerRuntime {
    * drains. A pod held below its limit by a contended node is starved, not throttled. (A
    * per-request pod's worker counts its own: see advanceSlot.)
    */
-  private countThrottled(slot: number, ceiling_mcores: number, rate_rps: number, cost_mcore_s: number, dt_ms: number): void {
-    const servers = this.serverOf(slot);
+  private countThrottled(servers: PodServers, slot: number, dt_ms: number): void {
+    // The pod's numbers are read here, not passed: V8 boxes a fractional number passed to a
+    // call it does not inline, a heap allocation per pod sample.
+    const b = slot * SLOT_FIELDS;
+    const ceiling_mcores = this.slotState[b + CEILING];
+    const rate_rps = this.slotState[b + RATE];
+    const cost_mcore_s = this.slotState[b + CPU_PER_REQUEST];
     const mu = servers.serviceRate_rps(slot);
     if (mu * Math.max(cost_mcore_s, 1e-9) < ceiling_mcores * (1 - 1e-12)) return;
     const dt_s = dt_ms / 1000;
@@ -676,10 +680,10 @@ export class PodRuntime implements ContainerRuntime {
   }
 
   /**
-   * Recomputes a pod's demand from its backlog and rate, keeping the node's sum current
-   * (`queue_requests`: its server's queue, when the caller has read it).
+   * Recomputes a pod's demand from its backlog (`queue_requests`, its server's queue) and rate,
+   * keeping the node's sum current.
    */
-  private updateDemand(node: NodeSlots, slot: number, queue_requests = this.serverOf(slot).queue_requests(slot)): void {
+  private updateDemand(node: NodeSlots, slot: number, queue_requests: number): void {
     const st = this.slotState;
     const b = slot * SLOT_FIELDS;
     const backlogged = queue_requests > 0;
