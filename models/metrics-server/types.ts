@@ -11,14 +11,15 @@
  * computes it and in millicores as the HPA reads it (Quantity.MilliValue, rounding up).
  */
 
-/** 2^63 - 1 ns: Go's maxDuration, where time.Time.Sub saturates. */
-export const GO_MAX_DURATION_NS = 9223372036854775807;
 /**
  * Go's time limits, in milliseconds. A const enum: a read of a pod's metrics uses them, and V8
  * would load an exported `const` from its module cell at every use (see `Sample`).
  */
 export const enum GoTime {
-  /** Go's maxDuration in whole milliseconds (metav1.Duration of a saturated window). */
+  /**
+   * Go's maxDuration (2^63 − 1 ns, where time.Time.Sub saturates) in whole milliseconds
+   * (metav1.Duration of a saturated window).
+   */
   MaxDuration_ms = 9223372036854,
   /**
    * Go's zero time.Time (Number.MIN_SAFE_INTEGER here), which is earlier than every simulated

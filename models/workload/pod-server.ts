@@ -59,7 +59,7 @@ export interface PodServerParams {
 }
 
 /** ln 20: p95 of an exponential distribution in units of its mean. */
-export const LN20 = Math.log(20);
+const LN20 = Math.log(20);
 
 /** Outcome of one exact step, written into a reused scratch object: the hot path allocates nothing. */
 interface StepResult {

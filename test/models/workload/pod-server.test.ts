@@ -1,7 +1,10 @@
 import t from "tap";
 import { RngRegistry } from "../../../engine/rng.js";
-import { fluidStep, LN20, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
+import { fluidStep, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
 import { meanWait_s, psffaUtilization } from "../../../models/workload/service-time.js";
+
+/** ln 20: p95 of an exponential distribution in units of its mean. */
+const LN20 = Math.log(20);
 
 const close = (a: number, b: number, tol = 1e-9) => (a === b ? true : Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)));
 
