@@ -16,7 +16,14 @@
 import type { PeriodicTimer, Simulation } from "../../engine/index.js";
 import type { PodRuntime, RunningPod } from "../kubelet/container-runtime.js";
 import { resized } from "../../engine/typed-arrays.js";
-import { type ContainerSample, type NodeScrape, type PodSample, type PodSampleColumns, type ResourceSample, Sample } from "../metrics-server/types.js";
+import {
+  type ContainerSample,
+  type NodeScrape,
+  type PodSample,
+  type PodSampleColumns,
+  type ResourceSample,
+  Sample,
+} from "../metrics-server/types.js";
 
 export interface CadvisorConfig {
   housekeepingInterval_ms: number;

@@ -573,7 +573,7 @@ export class PodRuntime implements ContainerRuntime {
       const b = slot * SLOT_FIELDS;
       const alive_ms = now_ms - st[b + STARTED];
       this.serverOf(slot).sampleCounters(slot, counters);
-      st[b + APP_CPU] = this.appCpu_mcore_ms_with(b, counters[Sampled.CpuUsed_mcore_ms], now_ms);
+      st[b + APP_CPU] = this.appCpuFrom_mcore_ms(b, counters[Sampled.CpuUsed_mcore_ms], now_ms);
       st[b + APP_MEMORY] = Math.round(counters[Sampled.Memory_bytes]);
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
@@ -597,10 +597,13 @@ export class PodRuntime implements ContainerRuntime {
    * (see `advanceAll`); `appCpu_mcore_ms` is as of the last `sampleNode`.
    */
   appCpuAt_mcore_ms(slot: number, now_ms: number): number {
-    return this.appCpu_mcore_ms_with(slot * SLOT_FIELDS, this.serverOf(slot).cpuUsed_mcore_ms(slot), now_ms);
+    return this.appCpuFrom_mcore_ms(slot * SLOT_FIELDS, this.serverOf(slot).cpuUsed_mcore_ms(slot), now_ms);
   }
-  /** The app container's cumulative CPU at `now_ms` for the pod whose block starts at `b`, its server having used `served_mcore_ms`: the server's work plus the app's baseline. */
-  private appCpu_mcore_ms_with(b: number, served_mcore_ms: number, now_ms: number): number {
+  /**
+   * The app container's cumulative CPU at `now_ms` of the pod whose block starts at `b`: what its
+   * server used (`served_mcore_ms`) plus the app's baseline.
+   */
+  private appCpuFrom_mcore_ms(b: number, served_mcore_ms: number, now_ms: number): number {
     return served_mcore_ms + this.slotState[b + BASELINE_CPU] * (now_ms - this.slotState[b + STARTED]);
   }
   /** The app container's working set. */

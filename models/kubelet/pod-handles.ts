@@ -22,9 +22,7 @@ import { resized } from "../../engine/typed-arrays.js";
 /**
  * `None`: no handle (never issued, so never current). `IndexSpace`: indices are below it; a handle
  * is `generation * PodHandle.IndexSpace + index` (exact: < 2^53 for 2^29 generations).
- * A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
- * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
- * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ * A const enum (see metrics-server/types.ts Sample).
  */
 export const enum PodHandle {
   None = 0,

@@ -14,9 +14,7 @@ import { SlotAllocator } from "./slot-allocator.js";
 
 /**
  * Field offsets within a row, the row's length (`Stride`), and `None`, the slot of no container.
- * A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
- * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
- * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ * A const enum (see metrics-server/types.ts Sample).
  */
 export const enum Point {
   LastStart = 0,

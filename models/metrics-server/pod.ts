@@ -13,7 +13,19 @@
  * earliest timestamp, the first one's window is reported.
  */
 import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
-import { type ContainerMetrics, GoTime, nanocoresToMilliValue, newUsageResult, type PodMetrics, type PodSample, type PodSampleColumns, resourceUsage, Sample, toResourceUsage, type UsageResult } from "./types.js";
+import {
+  type ContainerMetrics,
+  GoTime,
+  nanocoresToMilliValue,
+  newUsageResult,
+  type PodMetrics,
+  type PodSample,
+  type PodSampleColumns,
+  resourceUsage,
+  Sample,
+  toResourceUsage,
+  type UsageResult,
+} from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";

@@ -12,8 +12,7 @@
  */
 
 /**
- * Go's time limits, in milliseconds. A const enum: a read of a pod's metrics uses them, and V8
- * would load an exported `const` from its module cell at every use (see `Sample`).
+ * Go's time limits, in milliseconds. A const enum, as `Sample` is: the read of every pod uses them.
  */
 export const enum GoTime {
   /**
@@ -58,9 +57,10 @@ export interface PodSample {
 
 /**
  * One container's sample in a PodSampleColumns row: its fields at these offsets in a block of
- * `Sample.Fields` numbers. A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
- * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
- * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ * `Sample.Fields` numbers. A const enum, so tsc writes the numbers in at each use: V8 reads an
+ * exported `const` from its module's cell, checked for initialisation, at every use, and a
+ * per-pod loop pays that at each field access (docs/PERFORMANCE.md, "Exported constants are not
+ * constants"). The per-pod core's other shared numbers are const enums for the same reason.
  */
 export const enum Sample {
   Start = 0,

@@ -140,9 +140,7 @@ function serviceTime_s(cost: number, cap: number, perRequest: number): number {
 const GROW = 2;
 
 /**
- * Indices into `PodServerPool.stepIncrements`. A const enum, so tsc writes the numbers in at each use: V8 reads an exported `const` from
- * its module's cell, checked for initialisation, at every use, and a per-pod loop pays that at
- * each field access (docs/PERFORMANCE.md, "Exported constants are not constants").
+ * Indices into `PodServerPool.stepIncrements`. A const enum (see metrics-server/types.ts Sample).
  */
 export const enum Step {
   Offered = 0,

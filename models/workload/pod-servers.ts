@@ -11,8 +11,7 @@
  * handle's index), as the runtime's own per-pod columns are.
  */
 /**
- * Where `sampleCounters` writes each counter. A const enum, so tsc writes the numbers in at each
- * use (see pod-server.ts Step).
+ * Where `sampleCounters` writes each counter. A const enum (see metrics-server/types.ts Sample).
  */
 export const enum Sampled {
   CpuUsed_mcore_ms = 0,
@@ -55,8 +54,8 @@ export interface PodServers {
   cpuUsed_mcore_ms(slot: number): number;
   /**
    * `cpuUsed_mcore_ms`, `memory_bytes` and `queue_requests` into `out` at Sampled's indices: what
-   * the runtime's sample of a pod reads, in one call. (Three calls in the runtime's per-pod loop
-   * spent V8's inlining budget there, and the step itself was then called, not inlined.)
+   * the runtime's sample of a pod reads, in one call. (Three reads spent V8's inlining budget in
+   * the runtime's per-node loop, which then called the pod's advance instead of inlining it.)
    */
   sampleCounters(slot: number, out: Float64Array): void;
   offered_requests(slot: number): number;
