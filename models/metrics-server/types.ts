@@ -152,34 +152,17 @@ export interface MetricsPoint {
   memoryUsage_bytes: number;
 }
 
-/** `durationSeconds`'s last argument and answer. */
-let lastWindow_ms = NaN;
-let lastWindow_s = NaN;
-
 /**
  * Go's time.Duration.Seconds() for a duration of `window_ms` milliseconds: whole seconds plus the
- * nanosecond remainder / 1e9, in that order, so the float matches Go's bit for bit.
+ * nanosecond remainder / 1e9, in that order, so the float matches Go's bit for bit. (Not cached:
+ * the pods an HPA reads one after another have windows of 10 s or 20 s, by when their node's
+ * cAdvisor sampled, so a one-entry cache missed on most reads.)
  */
 export function durationSeconds(window_ms: number): number {
-  // Nearly every window is the scrape interval: the last answer is kept (a pure function, so
-  // exact), which spares two divisions per container read. The rest is a function of its own,
-  // so that this one is small enough for V8 to inline into the HPA's read of every pod.
-  return window_ms === lastWindow_ms ? lastWindow_s : newDurationSeconds(window_ms);
-}
-
-/** `durationSeconds` of a window other than the last one asked. */
-function newDurationSeconds(window_ms: number): number {
-  let seconds: number;
-  if (window_ms >= GoTime.MaxDuration_ms) {
-    seconds = 9223372036 + 854775807 / 1e9;
-  } else {
-    const sec = Math.trunc(window_ms / 1000);
-    const nsec = (window_ms - sec * 1000) * 1e6;
-    seconds = sec + nsec / 1e9;
-  }
-  lastWindow_ms = window_ms;
-  lastWindow_s = seconds;
-  return seconds;
+  if (window_ms >= GoTime.MaxDuration_ms) return 9223372036 + 854775807 / 1e9;
+  const sec = Math.trunc(window_ms / 1000);
+  const nsec = (window_ms - sec * 1000) * 1e6;
+  return sec + nsec / 1e9;
 }
 
 /**
