@@ -4,10 +4,10 @@
  * Services' endpoint lists, the time-series sampler).
  *
  * When a pod starts running the runtime issues it a handle: a dense index plus a generation,
- * packed in one number (`generation * PodHandle.IndexSpace + index`). The index never changes while the
- * pod runs, so a component keeps the pod's numbers in its own typed-array columns at that index
- * and, beside them, the handle it wrote them for; `isCurrent(handle)` (one array read and a
- * comparison) says whether that pod still runs there. Retiring a handle bumps its index's
+ * packed in one number (`generation * PodHandle.IndexSpace + index`). The index never changes
+ * while the pod runs, so a component keeps the pod's numbers in its own typed-array columns at
+ * that index and, beside them, the handle it wrote them for; `isCurrent(handle)` (one array read
+ * and a comparison) says whether that pod still runs there. Retiring a handle bumps its index's
  * generation, so an index reused by a later pod never passes for the earlier one.
  *
  * Indices are laid out by node: a node owns chunks of CHUNK consecutive indices and its pods

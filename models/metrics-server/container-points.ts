@@ -31,7 +31,7 @@ export const enum Point {
 }
 
 export class ContainerPoints {
-  /** Row `slot` is `data[slot * Point.Stride ... slot * Point.Stride + Point.Stride - 1]`. Replaced when it grows. */
+  /** Row `slot` is the `Point.Stride` numbers from `data[slot * Point.Stride]`. Replaced when it grows. */
   data = new Float64Array(0);
   /** The next container slot of the same pod, or Point.None. Replaced when it grows. */
   next = new Int32Array(0);

@@ -455,7 +455,10 @@ export class PodServerPool implements PodServers {
     return this.state[id * STRIDE + QUEUE_AREA];
   }
 
-  /** Rate at which requests are being served now, for the slot whose fields start at `b`: μ while a queue remains, else the arrival rate. */
+  /**
+   * Rate at which the slot whose fields start at `b` serves requests now: μ while a queue remains,
+   * else the arrival rate.
+   */
   private servingRateAt_rps(b: number): number {
     const st = this.state;
     const mu = st[b + CAP] / st[b + COST];
@@ -463,7 +466,6 @@ export class PodServerPool implements PodServers {
     if (st[b + QUEUE] > 0) return mu;
     return lambda < mu ? lambda : mu;
   }
-
 
   /** Requests in the pod now: waiting plus in service (serving rate × service time). */
   inFlight_requests(id: number): number {
