@@ -3,7 +3,7 @@
  * V8 generated through its perf map, and summing a callgrind file by function.
  */
 
-/** One run's instructions: by function (its own), and by JavaScript caller and native callee (inclusive). */
+/** One run's count of an event: by function (its own), and by JavaScript caller and native callee (inclusive). */
 export interface Split {
   total: number;
   self: Map<string, number>;
@@ -64,12 +64,16 @@ export function shortName(name: string): string {
 }
 
 /**
- * Sums a callgrind file (`--dump-instr=yes`, one event: Ir) by function: code callgrind has no
- * symbol for is named through V8's map. A cost line is "<address> <line> <Ir>", the address
- * absolute (0x…), relative to the previous one (+n, -n) or the same (*); the line after
- * "calls=" is the inclusive cost of a call made at that address.
+ * Sums one event of a callgrind file (`--dump-instr=yes`; `event` as its "events:" line names it:
+ * Ir, or with `--cache-sim=yes` also DLmr and the other misses) by function: code callgrind has
+ * no symbol for is named through V8's map. A cost line is "<address> <line> <count per event>",
+ * the address absolute (0x…), relative to the previous one (+n, -n) or the same (*); the line
+ * after "calls=" is the inclusive cost of a call made at that address.
  */
-export function splitByFunction(text: string, code: CodeMap): Split {
+export function splitByFunction(text: string, code: CodeMap, event = "Ir"): Split {
+  const events = /^events: (.*)$/m.exec(text)?.[1].trim().split(/\s+/) ?? ["Ir"];
+  const column = events.indexOf(event);
+  if (column < 0) throw new Error(`the callgrind file counts ${events.join(", ")}, not ${event}`);
   const fnNames = new Map<string, string>();
   const self = new Map<string, number>();
   const calls = new Map<string, number>();
@@ -101,7 +105,7 @@ export function splitByFunction(text: string, code: CodeMap): Split {
       else if (c === 43) address += Number(pos.slice(1));
       else if (c === 45) address -= Number(pos.slice(1));
       else if (c !== 42) address = Number(pos);
-      const n = Number(fields[2] ?? 0);
+      const n = Number(fields[2 + column] ?? 0);
       const caller = unnamed ? code.nameAt(address) ?? "(V8 code not in the map)" : fn;
       if (inCall) {
         inCall = false;

@@ -13,6 +13,11 @@
  * it, tiers merged), then the JavaScript functions that spend the most in the builtins and V8
  * runtime functions they call (property loads that missed their inline cache, Map lookups, write
  * barriers, allocation). About 25 minutes on this machine (callgrind runs ~100× slower).
+ *
+ * FLEET_FUNCTIONS_EVENT=DLmr counts, instead of instructions, the data reads that miss a 2 MiB
+ * second-level cache (callgrind's cache simulation, configured as fleet-instructions' cachegrind
+ * is): which functions make the random reads that are the other term of the time (about 35
+ * minutes). Any event of callgrind's cache simulation can be named (D1mr, DLmw, …).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -24,6 +29,9 @@ const fail = (message: string): never => failIn("fleet-functions", message);
 const { fromHours, toHours } = countingWindow("fleet-functions");
 const top = Number(process.env.FLEET_FUNCTIONS_TOP ?? 40);
 if (!(Number.isInteger(top) && top > 0)) fail(`FLEET_FUNCTIONS_TOP must be a whole number > 0, got ${process.env.FLEET_FUNCTIONS_TOP}`);
+const event = process.env.FLEET_FUNCTIONS_EVENT ?? "Ir";
+const CACHE_EVENTS = ["Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"];
+if (!CACHE_EVENTS.includes(event)) fail(`FLEET_FUNCTIONS_EVENT must be one of ${CACHE_EVENTS.join(", ")}, got ${event}`);
 ensureValgrind("fleet-functions");
 
 const outDir = mkdtempSync(path.join(tmpdir(), "fleet-functions-"));
@@ -36,7 +44,8 @@ const perHour = (x: Map<string, number>, y: Map<string, number>) => {
   return [...d].sort((p, q) => q[1] - p[1] || (p[0] < q[0] ? -1 : 1));
 };
 const total = (b.total - a.total) / span;
-console.log(`fleet-functions instructions_per_h=${giga(total)} (simulated hours ${fromHours} to ${toHours}); by function, its own:`);
+const what = event === "Ir" ? "instructions" : event;
+console.log(`fleet-functions ${what}_per_h=${giga(total)} (simulated hours ${fromHours} to ${toHours}); by function, its own:`);
 for (const [name, n] of perHour(a.self, b.self).slice(0, top)) console.log(`${share(n)} ${giga(n)} ${name}`);
 console.log("JavaScript functions by what their calls to builtins and V8's runtime cost (inclusive):");
 for (const [name, n] of perHour(a.calls, b.calls).slice(0, top)) console.log(`${share(n)} ${giga(n)} ${name}`);
@@ -49,6 +58,7 @@ async function runOne(hours: number): Promise<Split> {
   const outFile = path.join(outDir, `${hours}.out`);
   const args = [
     "--tool=callgrind", "--dump-instr=yes", "--smc-check=all-non-file", `--callgrind-out-file=${outFile}`,
+    ...(event === "Ir" ? [] : ["--cache-sim=yes", "--LL=2097152,16,64"]),
     // --perf-basic-prof also starts V8's log: kept out of the working directory.
     process.execPath, "--single-threaded", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(outDir, `${hours}.v8.log`)}`,
     "dist/experiments/bench/fleet-5k.js",
@@ -59,11 +69,12 @@ async function runOne(hours: number): Promise<Split> {
   const pid = /^pid: (\d+)$/m.exec(text)?.[1];
   const mapFile = `/tmp/perf-${pid}.map`;
   if (pid === undefined || !existsSync(mapFile)) fail(`no V8 perf map for the run to ${hours} h (${mapFile})`);
-  const split = splitByFunction(text, new CodeMap(readFileSync(mapFile, "utf8")));
+  const split = splitByFunction(text, new CodeMap(readFileSync(mapFile, "utf8")), event);
   rmSync(mapFile, { force: true });
   return split;
 }
 
+/** A count per hour: instructions in billions, a cache event (fewer) in millions. */
 function giga(x: number): string {
-  return `${(x / 1e9).toFixed(3)}G`;
+  return event === "Ir" ? `${(x / 1e9).toFixed(3)}G` : `${(x / 1e6).toFixed(3)}M`;
 }

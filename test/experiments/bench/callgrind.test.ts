@@ -75,3 +75,22 @@ t.test("splitByFunction sums own costs by function and calls apart", async (t) =
   t.equal(s.total, 16 + 16 + 11 + 9 + 6, "the total is the own costs");
   t.same([...s.calls], [["advance models/a.js:10 → Builtins_LoadIC", 40]], "a JIT call's inclusive cost into a builtin, by caller and callee; calls into other JavaScript, through call builtins or from a builtin are not counted");
 });
+
+t.test("splitByFunction sums the event it is asked for, by the file's events line", async (t) => {
+  const text = [
+    "positions: instr line",
+    "events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw",
+    "fn=(1) native_fn",
+    "0x500 0 10 4 1 0 2 0 0 1 0",
+    "+4 0 5 2 0 0 1 0 0 0 0",
+    "fn=(2) 0x0000000000002000",
+    "0x2000 0 7 3 1 0 3 1 0 2 1",
+  ].join("\n");
+  const ir = splitByFunction(text, new CodeMap(MAP));
+  t.equal(ir.total, 22, "Ir by default");
+  const misses = splitByFunction(text, new CodeMap(MAP), "DLmr");
+  t.equal(misses.self.get("native_fn"), 1);
+  t.equal(misses.self.get("advance models/a.js:10"), 2);
+  t.equal(misses.total, 3);
+  t.throws(() => splitByFunction(text, new CodeMap(MAP), "Bc"), /counts Ir, Dr.*not Bc/, "an event the file does not count is refused");
+});
