@@ -377,8 +377,9 @@ function runBehaviorCase(c: Json): Record<string, unknown> {
         policies: [],
         tolerance: null,
       });
-      const r = stabilizeRecommendationWithBehaviors(
-        buildRecommendations(inputs.recommendations, "inputs.recommendations"),
+      const recommendations = buildRecommendations(inputs.recommendations, "inputs.recommendations");
+      const stabilizedReplicas = stabilizeRecommendationWithBehaviors(
+        recommendations,
         {
           scaleUpBehavior: rules(inputs.scaleUpStabilizationWindowSeconds, "inputs.scaleUpStabilizationWindowSeconds"),
           scaleDownBehavior: rules(inputs.scaleDownStabilizationWindowSeconds, "inputs.scaleDownStabilizationWindowSeconds"),
@@ -392,18 +393,19 @@ function runBehaviorCase(c: Json): Record<string, unknown> {
       // Upstream asserts the history only in some cases; expected null = not asserted.
       const expected = obj(c.expected, "expected");
       return {
-        stabilizedReplicas: r.recommendation,
-        recommendationsAfter: expected.recommendationsAfter === null ? null : r.recommendations.map((x) => x.recommendation),
+        stabilizedReplicas,
+        recommendationsAfter: expected.recommendationsAfter === null ? null : recommendations.map((x) => x.recommendation),
       };
     }
     case "stabilizeRecommendation": {
-      const r = stabilizeRecommendation(
-        buildRecommendations(inputs.recommendations, "inputs.recommendations"),
+      const recommendations = buildRecommendations(inputs.recommendations, "inputs.recommendations");
+      const stabilizedReplicas = stabilizeRecommendation(
+        recommendations,
         num(inputs.prenormalizedDesiredReplicas, "inputs.prenormalizedDesiredReplicas"),
         secondsToMs(inputs.downscaleStabilisationWindowSeconds, "inputs.downscaleStabilisationWindowSeconds"),
         NOW_MS,
       );
-      return { stabilizedReplicas: r.stabilizedReplicas, recommendationsLengthAfter: r.recommendations.length };
+      return { stabilizedReplicas, recommendationsLengthAfter: recommendations.length };
     }
     case "convertDesiredReplicasWithRules": {
       const r = convertDesiredReplicasWithRules(
@@ -443,7 +445,7 @@ function runBehaviorCase(c: Json): Record<string, unknown> {
       const rules = inputs.scalingRules === null ? null : buildRules(inputs.scalingRules, "inputs.scalingRules");
       const before = getReplicasChangePerPeriod(num(inputs.periodForChangeQuerySeconds, "inputs.periodForChangeQuerySeconds"), previous, NOW_MS);
       const prev = num(inputs.prevReplicas, "inputs.prevReplicas");
-      const stored = storeScaleEvent(
+      storeScaleEvent(
         rules === null ? null : { scaleUp: rules, scaleDown: rules },
         previous,
         [],
@@ -453,7 +455,7 @@ function runBehaviorCase(c: Json): Record<string, unknown> {
       );
       return {
         replicasChangeInLast60sBeforeStore: before,
-        eventsAfterStore: stored.scaleUpEvents.map((e) => ({ replicaChange: e.replicaChange, outdated: e.outdated })),
+        eventsAfterStore: previous.map((e) => ({ replicaChange: e.replicaChange, outdated: e.outdated })),
       };
     }
     default:

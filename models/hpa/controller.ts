@@ -22,7 +22,7 @@ import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
-import { reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type SelectorFailure } from "./reconcile.js";
+import { newReconcileScratch, reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type ReconcileScratch, type SelectorFailure } from "./reconcile.js";
 import { PodListMemo } from "./replica-calculator.js";
 import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import {
@@ -85,9 +85,12 @@ interface HpaState {
   /** `<namespace>/<name>`, the decision log's hpa cell and the hpaSelectors key. */
   key: string;
   namespace: string;
-  recommendations: readonly TimestampedRecommendation[] | null;
-  scaleUpEvents: readonly TimestampedScaleEvent[];
-  scaleDownEvents: readonly TimestampedScaleEvent[];
+  /** The histories, edited in place by each reconcile (as upstream's controller maps). */
+  recommendations: TimestampedRecommendation[] | null;
+  scaleUpEvents: TimestampedScaleEvent[];
+  scaleDownEvents: TimestampedScaleEvent[];
+  /** What each reconcile fills in rather than allocates. */
+  scratch: ReconcileScratch;
   /** The latest decision, for time series and tests. */
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
@@ -168,7 +171,7 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
-      metricCell: { metric: null, text: "" },
+      metricCell: { metric: null, text: "" }, scratch: newReconcileScratch(),
     };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
@@ -221,11 +224,10 @@ export class HorizontalController {
       config: this.config,
       now_ms,
       validateAndParseSelector: state.validateAndParseSelector,
+      scratch: state.scratch,
     });
     state.target = null;
     state.recommendations = result.recommendations;
-    state.scaleUpEvents = result.scaleUpEvents;
-    state.scaleDownEvents = result.scaleDownEvents;
     state.lastDecision = result.decision;
 
     if (result.rescale) {

@@ -3,9 +3,10 @@
  * stabilization, scale-rate limits and scale-event bookkeeping.
  *
  * Upstream keeps the histories in controller maps and reads time.Now(); here the histories are
- * arguments and every function returns the updated copy (inputs are never mutated, and history
- * entries are replaced rather than edited, so copies may share them), with the evaluation time
- * `now_ms` passed in.
+ * arguments, edited in place as upstream edits its maps' slices (a new entry overwrites a stale
+ * one's fields, as Go assigns the struct into its slot), and the evaluation time `now_ms` is
+ * passed in. Results go into objects the caller may reuse (`out`), so that an HPA sync in steady
+ * state allocates nothing here.
  *
  * Time windows: upstream compares with strict Before/After against `now - window`, and its clock
  * has always advanced a little since the samples were stored. So a sample counts in a window only
@@ -36,15 +37,54 @@ function withinWindow(timestamp_ms: number, window_ms: number, now_ms: number): 
   return now_ms - timestamp_ms < window_ms;
 }
 
+/** The AbleToScale conditions normalization sets (static texts: one object each). */
+export const READY_FOR_NEW_SCALE: ConditionUpdate = Object.freeze({
+  type: "AbleToScale",
+  status: "True",
+  reason: "ReadyForNewScale",
+  message: "recommended size matches current size",
+});
+export const SCALE_UP_STABILIZED: ConditionUpdate = Object.freeze({
+  type: "AbleToScale",
+  status: "True",
+  reason: "ScaleUpStabilized",
+  message: "recent recommendations were lower than current one, applying the lowest recent recommendation",
+});
+export const SCALE_DOWN_STABILIZED: ConditionUpdate = Object.freeze({
+  type: "AbleToScale",
+  status: "True",
+  reason: "ScaleDownStabilized",
+  message: "recent recommendations were higher than current one, applying the highest recent recommendation",
+});
+
+/**
+ * Records `recommendation` at `now_ms` in the history: over the entry at `oldSampleIndex` (one
+ * that fell out of every window) when there is one, else appended.
+ */
+function recordRecommendation(
+  recommendations: TimestampedRecommendation[],
+  oldSampleIndex: number,
+  recommendation: number,
+  now_ms: number,
+): void {
+  if (oldSampleIndex < 0) {
+    recommendations.push({ recommendation, timestamp_ms: now_ms });
+    return;
+  }
+  const entry = recommendations[oldSampleIndex];
+  entry.recommendation = recommendation;
+  entry.timestamp_ms = now_ms;
+}
+
 // horizontal.go stabilizeRecommendation (legacy path, no spec.behavior): the max over the
 // recommendations inside the downscale window and the new one; the new one overwrites the last
-// entry that fell out of the window, or is appended.
+// entry that fell out of the window, or is appended (the history is edited in place).
 export function stabilizeRecommendation(
-  recommendations: readonly TimestampedRecommendation[],
+  recommendations: TimestampedRecommendation[],
   prenormalizedDesiredReplicas: number,
   downscaleStabilisationWindow_ms: number,
   now_ms: number,
-): { stabilizedReplicas: number; recommendations: TimestampedRecommendation[] } {
+): number {
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
   for (let i = 0; i < recommendations.length; i++) {
@@ -52,12 +92,8 @@ export function stabilizeRecommendation(
     if (!withinWindow(rec.timestamp_ms, downscaleStabilisationWindow_ms, now_ms)) oldSampleIndex = i;
     else if (rec.recommendation > maxRecommendation) maxRecommendation = rec.recommendation;
   }
-  // Entries are replaced, never edited, so the new list may share the old one's entries.
-  const updated = recommendations.slice();
-  const entry = { recommendation: prenormalizedDesiredReplicas, timestamp_ms: now_ms };
-  if (oldSampleIndex >= 0) updated[oldSampleIndex] = entry;
-  else updated.push(entry);
-  return { stabilizedReplicas: maxRecommendation, recommendations: updated };
+  recordRecommendation(recommendations, oldSampleIndex, prenormalizedDesiredReplicas, now_ms);
+  return maxRecommendation;
 }
 
 /** horizontal.go NormalizationArg (without Key: histories are passed explicitly). */
@@ -72,12 +108,13 @@ export interface NormalizationArg {
 
 // horizontal.go stabilizeRecommendationWithBehaviors: the scale-up limit is the min of the
 // recommendations inside the up window, the scale-down limit the max inside the down window;
-// the current count is brought within [upRecommendation, downRecommendation].
+// the current count is brought within [upRecommendation, downRecommendation]. The history is
+// edited in place; the condition it reports is `stabilizationCondition(args)`.
 export function stabilizeRecommendationWithBehaviors(
-  recommendations: readonly TimestampedRecommendation[],
+  recommendations: TimestampedRecommendation[],
   args: NormalizationArg,
   now_ms: number,
-): { recommendation: number; reason: string; message: string; recommendations: TimestampedRecommendation[] } {
+): number {
   const upWindow_ms = (args.scaleUpBehavior.stabilizationWindowSeconds ?? 0) * 1000;
   const downWindow_ms = (args.scaleDownBehavior.stabilizationWindowSeconds ?? 0) * 1000;
   let upRecommendation = args.desiredReplicas;
@@ -97,32 +134,33 @@ export function stabilizeRecommendationWithBehaviors(
   if (recommendation < upRecommendation) recommendation = upRecommendation;
   if (recommendation > downRecommendation) recommendation = downRecommendation;
 
-  // Record the unstabilized recommendation (entries are replaced, never edited).
-  const updated = recommendations.slice();
-  const entry = { recommendation: args.desiredReplicas, timestamp_ms: now_ms };
-  if (oldSampleIndex >= 0) updated[oldSampleIndex] = entry;
-  else updated.push(entry);
+  // Record the unstabilized recommendation.
+  recordRecommendation(recommendations, oldSampleIndex, args.desiredReplicas, now_ms);
+  return recommendation;
+}
 
-  if (args.desiredReplicas >= args.currentReplicas) {
-    return {
-      recommendation,
-      reason: "ScaleUpStabilized",
-      message: "recent recommendations were lower than current one, applying the lowest recent recommendation",
-      recommendations: updated,
-    };
-  }
-  return {
-    recommendation,
-    reason: "ScaleDownStabilized",
-    message: "recent recommendations were higher than current one, applying the highest recent recommendation",
-    recommendations: updated,
-  };
+/** The condition stabilizeRecommendationWithBehaviors reports: by the direction of the proposal. */
+export function stabilizationCondition(args: NormalizationArg): ConditionUpdate {
+  return args.desiredReplicas >= args.currentReplicas ? SCALE_UP_STABILIZED : SCALE_DOWN_STABILIZED;
 }
 
 export interface LimitedReplicas {
   replicas: number;
   reason: string;
   message: string;
+}
+
+/** Sets `out` to a count and the reason and message of its limit; returns it. */
+function limitedTo(out: LimitedReplicas, replicas: number, reason: string, message: string): LimitedReplicas {
+  out.replicas = replicas;
+  out.reason = reason;
+  out.message = message;
+  return out;
+}
+
+/** A LimitedReplicas to pass as `out` (the convert functions fill it in). */
+export function newLimitedReplicas(): LimitedReplicas {
+  return { replicas: 0, reason: "", message: "" };
 }
 
 // horizontal.go convertDesiredReplicasWithBehaviorRate: applies the scaling policies' rate limits
@@ -132,6 +170,7 @@ export function convertDesiredReplicasWithBehaviorRate(
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
   now_ms: number,
+  out: LimitedReplicas = newLimitedReplicas(),
 ): LimitedReplicas {
   if (args.desiredReplicas > args.currentReplicas) {
     let scaleUpLimit = calculateScaleUpLimitWithScalingRules(
@@ -154,7 +193,7 @@ export function convertDesiredReplicasWithBehaviorRate(
       reason = "TooManyReplicas";
       message = "the desired replica count is more than the maximum replica count";
     }
-    if (args.desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason, message };
+    if (args.desiredReplicas > maximumAllowedReplicas) return limitedTo(out, maximumAllowedReplicas, reason, message);
   } else if (args.desiredReplicas < args.currentReplicas) {
     let scaleDownLimit = calculateScaleDownLimitWithBehaviors(
       args.currentReplicas,
@@ -176,9 +215,9 @@ export function convertDesiredReplicasWithBehaviorRate(
       reason = "TooFewReplicas";
       message = "the desired replica count is less than the minimum replica count";
     }
-    if (args.desiredReplicas < minimumAllowedReplicas) return { replicas: minimumAllowedReplicas, reason, message };
+    if (args.desiredReplicas < minimumAllowedReplicas) return limitedTo(out, minimumAllowedReplicas, reason, message);
   }
-  return { replicas: args.desiredReplicas, reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" };
+  return limitedTo(out, args.desiredReplicas, "DesiredWithinRange", "the desired count is within the acceptable range");
 }
 
 // horizontal.go convertDesiredReplicasWithRules (legacy path): clamps to [min, min(max, scale-up
@@ -190,6 +229,7 @@ export function convertDesiredReplicasWithRules(
   hpaMaxReplicas: number,
   scaleUpLimitFactor: number,
   scaleUpLimitMinimum: number,
+  out: LimitedReplicas = newLimitedReplicas(),
 ): LimitedReplicas {
   const minimumAllowedReplicas = hpaMinReplicas;
   const scaleUpLimit = calculateScaleUpLimit(currentReplicas, scaleUpLimitFactor, scaleUpLimitMinimum);
@@ -206,14 +246,10 @@ export function convertDesiredReplicasWithRules(
     message = "the desired replica count is more than the maximum replica count";
   }
   if (desiredReplicas < minimumAllowedReplicas) {
-    return {
-      replicas: minimumAllowedReplicas,
-      reason: "TooFewReplicas",
-      message: "the desired replica count is less than the minimum replica count",
-    };
+    return limitedTo(out, minimumAllowedReplicas, "TooFewReplicas", "the desired replica count is less than the minimum replica count");
   }
-  if (desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason, message };
-  return { replicas: desiredReplicas, reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" };
+  if (desiredReplicas > maximumAllowedReplicas) return limitedTo(out, maximumAllowedReplicas, reason, message);
+  return limitedTo(out, desiredReplicas, "DesiredWithinRange", "the desired count is within the acceptable range");
 }
 
 // horizontal.go calculateScaleUpLimit: int32(max(factor × current, minimum)).
@@ -292,16 +328,9 @@ export function calculateScaleDownLimitWithBehaviors(
 }
 
 // horizontal.go markScaleEventsOutdated: events older than the longest policy period are marked
-// for reuse. The flag is sticky, as upstream never clears it.
-export function markScaleEventsOutdated(
-  scaleEvents: readonly TimestampedScaleEvent[],
-  longestPolicyPeriodSeconds: number,
-  now_ms: number,
-): TimestampedScaleEvent[] {
-  return scaleEvents.map((e) => ({
-    ...e,
-    outdated: e.outdated || !withinWindow(e.timestamp_ms, longestPolicyPeriodSeconds * 1000, now_ms),
-  }));
+// for reuse, in place. The flag is sticky, as upstream never clears it.
+export function markScaleEventsOutdated(scaleEvents: TimestampedScaleEvent[], longestPolicyPeriodSeconds: number, now_ms: number): void {
+  for (const e of scaleEvents) if (!withinWindow(e.timestamp_ms, longestPolicyPeriodSeconds * 1000, now_ms)) e.outdated = true;
 }
 
 // horizontal.go getLongestPolicyPeriod
@@ -311,45 +340,70 @@ export function getLongestPolicyPeriod(scalingRules: HPAScalingRules): number {
   return longest;
 }
 
-// horizontal.go storeScaleEvent: records |new - prev| in the direction's history, reusing the last
-// outdated slot. Nothing is stored without a behavior, since only behaviors read the events. The
-// history left alone is returned as given (neither is edited).
+// horizontal.go storeScaleEvent: records |new - prev| in the direction's history, over the last
+// outdated entry (edited in place) or appended. Nothing is stored without a behavior, since only
+// behaviors read the events.
 export function storeScaleEvent(
   behavior: HorizontalPodAutoscalerBehavior | null,
-  scaleUpEvents: readonly TimestampedScaleEvent[],
-  scaleDownEvents: readonly TimestampedScaleEvent[],
+  scaleUpEvents: TimestampedScaleEvent[],
+  scaleDownEvents: TimestampedScaleEvent[],
   prevReplicas: number,
   newReplicas: number,
   now_ms: number,
-): { scaleUpEvents: readonly TimestampedScaleEvent[]; scaleDownEvents: readonly TimestampedScaleEvent[] } {
-  if (behavior === null) return { scaleUpEvents, scaleDownEvents };
+): void {
+  if (behavior === null) return;
   const up = newReplicas > prevReplicas;
   const rules = up ? behavior.scaleUp : behavior.scaleDown;
-  const events = markScaleEventsOutdated(up ? scaleUpEvents : scaleDownEvents, rules === null ? 0 : getLongestPolicyPeriod(rules), now_ms);
+  const events = up ? scaleUpEvents : scaleDownEvents;
+  markScaleEventsOutdated(events, rules === null ? 0 : getLongestPolicyPeriod(rules), now_ms);
   let oldSampleIndex = -1;
   for (let i = 0; i < events.length; i++) if (events[i].outdated) oldSampleIndex = i;
-  const newEvent: TimestampedScaleEvent = {
-    replicaChange: up ? newReplicas - prevReplicas : prevReplicas - newReplicas,
-    timestamp_ms: now_ms,
-    outdated: false,
-  };
-  if (oldSampleIndex >= 0) events[oldSampleIndex] = newEvent;
-  else events.push(newEvent);
-  return up ? { scaleUpEvents: events, scaleDownEvents } : { scaleUpEvents, scaleDownEvents: events };
+  const replicaChange = up ? newReplicas - prevReplicas : prevReplicas - newReplicas;
+  if (oldSampleIndex < 0) {
+    events.push({ replicaChange, timestamp_ms: now_ms, outdated: false });
+    return;
+  }
+  const entry = events[oldSampleIndex];
+  entry.replicaChange = replicaChange;
+  entry.timestamp_ms = now_ms;
+  entry.outdated = false;
 }
 
+/** What a normalization decided (filled into an object the caller may reuse: `newNormalizationResult`). */
 export interface NormalizationResult {
   desiredReplicas: number;
   stabilizedReplicas: number;
-  /** Conditions to set, in upstream's order (AbleToScale, then ScalingLimited). */
-  conditions: ConditionUpdate[];
-  recommendations: TimestampedRecommendation[];
-  limitingReason: string;
+  /** The AbleToScale condition to set (a shared constant: do not edit). */
+  ableToScale: ConditionUpdate;
+  /** The ScalingLimited condition to set, set after AbleToScale, as upstream does. */
+  scalingLimited: ConditionUpdate;
+  /** The rate-limit step's result: its reason is the ScalingLimited reason. */
+  limited: LimitedReplicas;
+}
+
+export function newNormalizationResult(): NormalizationResult {
+  return {
+    desiredReplicas: 0,
+    stabilizedReplicas: 0,
+    ableToScale: READY_FOR_NEW_SCALE,
+    scalingLimited: { type: "ScalingLimited", status: "False", reason: "", message: "" },
+    limited: newLimitedReplicas(),
+  };
+}
+
+/** Completes `out` once its stabilized count, AbleToScale condition and limit are in. */
+function finishNormalization(out: NormalizationResult): NormalizationResult {
+  const limited = out.limited;
+  out.desiredReplicas = limited.replicas;
+  out.scalingLimited.status = limited.replicas === out.stabilizedReplicas ? "False" : "True";
+  out.scalingLimited.reason = limited.reason;
+  out.scalingLimited.message = limited.message;
+  return out;
 }
 
 // horizontal.go normalizeDesiredReplicas (legacy path, no spec.behavior).
 export function normalizeDesiredReplicas(
-  recommendations: readonly TimestampedRecommendation[],
+  recommendations: TimestampedRecommendation[],
   currentReplicas: number,
   prenormalizedDesiredReplicas: number,
   minReplicas: number,
@@ -358,41 +412,21 @@ export function normalizeDesiredReplicas(
   scaleUpLimitFactor: number,
   scaleUpLimitMinimum: number,
   now_ms: number,
+  out: NormalizationResult = newNormalizationResult(),
 ): NormalizationResult {
-  const stabilized = stabilizeRecommendation(recommendations, prenormalizedDesiredReplicas, downscaleStabilisationWindow_ms, now_ms);
-  const stabilizedReplicas = stabilized.stabilizedReplicas;
-  const conditions: ConditionUpdate[] = [];
-  if (stabilizedReplicas !== prenormalizedDesiredReplicas) {
-    conditions.push({
-      type: "AbleToScale",
-      status: "True",
-      reason: "ScaleDownStabilized",
-      message: "recent recommendations were higher than current one, applying the highest recent recommendation",
-    });
-  } else {
-    conditions.push({ type: "AbleToScale", status: "True", reason: "ReadyForNewScale", message: "recommended size matches current size" });
-  }
-  const limited = convertDesiredReplicasWithRules(
+  const stabilizedReplicas = stabilizeRecommendation(recommendations, prenormalizedDesiredReplicas, downscaleStabilisationWindow_ms, now_ms);
+  out.stabilizedReplicas = stabilizedReplicas;
+  out.ableToScale = stabilizedReplicas !== prenormalizedDesiredReplicas ? SCALE_DOWN_STABILIZED : READY_FOR_NEW_SCALE;
+  convertDesiredReplicasWithRules(
     currentReplicas,
     stabilizedReplicas,
     minReplicas,
     maxReplicas,
     scaleUpLimitFactor,
     scaleUpLimitMinimum,
+    out.limited,
   );
-  conditions.push({
-    type: "ScalingLimited",
-    status: limited.replicas === stabilizedReplicas ? "False" : "True",
-    reason: limited.reason,
-    message: limited.message,
-  });
-  return {
-    desiredReplicas: limited.replicas,
-    stabilizedReplicas,
-    conditions,
-    recommendations: stabilized.recommendations,
-    limitingReason: limited.reason,
-  };
+  return finishNormalization(out);
 }
 
 // horizontal.go maybeInitScaleDownStabilizationWindow: an unset scale-down window takes the
@@ -408,7 +442,7 @@ export function maybeInitScaleDownStabilizationWindow(
 // horizontal.go normalizeDesiredReplicasWithBehaviors: stabilization, then the policies' rate
 // limits and the min/max bounds. The behavior must be API-defaulted (both directions set).
 export function normalizeDesiredReplicasWithBehaviors(
-  recommendations: readonly TimestampedRecommendation[],
+  recommendations: TimestampedRecommendation[],
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
   behavior: { scaleUp: HPAScalingRules; scaleDown: HPAScalingRules },
@@ -418,6 +452,7 @@ export function normalizeDesiredReplicasWithBehaviors(
   maxReplicas: number,
   downscaleStabilisationWindow_ms: number,
   now_ms: number,
+  out: NormalizationResult = newNormalizationResult(),
 ): NormalizationResult {
   const args: NormalizationArg = {
     scaleUpBehavior: behavior.scaleUp,
@@ -427,31 +462,11 @@ export function normalizeDesiredReplicasWithBehaviors(
     currentReplicas,
     desiredReplicas: prenormalizedDesiredReplicas,
   };
-  const stabilized = stabilizeRecommendationWithBehaviors(recommendations, args, now_ms);
-  const stabilizedReplicas = stabilized.recommendation;
-  const conditions: ConditionUpdate[] = [];
-  if (stabilizedReplicas !== prenormalizedDesiredReplicas) {
-    conditions.push({ type: "AbleToScale", status: "True", reason: stabilized.reason, message: stabilized.message });
-  } else {
-    conditions.push({ type: "AbleToScale", status: "True", reason: "ReadyForNewScale", message: "recommended size matches current size" });
-  }
-  const limited = convertDesiredReplicasWithBehaviorRate(
-    { ...args, desiredReplicas: stabilizedReplicas },
-    scaleUpEvents,
-    scaleDownEvents,
-    now_ms,
-  );
-  conditions.push({
-    type: "ScalingLimited",
-    status: limited.replicas === stabilizedReplicas ? "False" : "True",
-    reason: limited.reason,
-    message: limited.message,
-  });
-  return {
-    desiredReplicas: limited.replicas,
-    stabilizedReplicas,
-    conditions,
-    recommendations: stabilized.recommendations,
-    limitingReason: limited.reason,
-  };
+  const stabilizedReplicas = stabilizeRecommendationWithBehaviors(recommendations, args, now_ms);
+  out.stabilizedReplicas = stabilizedReplicas;
+  out.ableToScale = stabilizedReplicas !== prenormalizedDesiredReplicas ? stabilizationCondition(args) : READY_FOR_NEW_SCALE;
+  // The rate limits apply to the stabilized count (upstream passes a copy of the arguments with it).
+  args.desiredReplicas = stabilizedReplicas;
+  convertDesiredReplicasWithBehaviorRate(args, scaleUpEvents, scaleDownEvents, now_ms, out.limited);
+  return finishNormalization(out);
 }

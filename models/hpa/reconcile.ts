@@ -14,10 +14,12 @@ import { copyConditions, setConditionInOwnList } from "./conditions.js";
 import { setDefaultsHorizontalPodAutoscalerBehavior } from "./defaults.js";
 import type { MetricsClient } from "./metrics-client.js";
 import {
+  newNormalizationResult,
   normalizeDesiredReplicas,
   normalizeDesiredReplicasWithBehaviors,
   storeScaleEvent,
   type ConditionUpdate,
+  type NormalizationResult,
 } from "./normalization.js";
 import { formatSelector, ReplicaCalculator, type PodListMemo, type Tolerances } from "./replica-calculator.js";
 import type {
@@ -41,10 +43,13 @@ export interface ReconcileInput {
   /** The pods the target's selector matches (what upstream's pod lister returns). */
   pods: readonly Pod[];
   metricsClient: MetricsClient;
-  /** The HPA's recommendation history; null = none yet (upstream's nil map entry). */
-  recommendations: readonly TimestampedRecommendation[] | null;
-  scaleUpEvents: readonly TimestampedScaleEvent[];
-  scaleDownEvents: readonly TimestampedScaleEvent[];
+  /**
+   * The HPA's recommendation history; null = none yet (upstream's nil map entry). The histories
+   * are edited in place, as upstream edits the slices in its controller maps.
+   */
+  recommendations: TimestampedRecommendation[] | null;
+  scaleUpEvents: TimestampedScaleEvent[];
+  scaleDownEvents: TimestampedScaleEvent[];
   config: HorizontalControllerConfig;
   now_ms: number;
   /** Optional: what was derived from `pods` at earlier syncs, valid while `pods` is the same list. */
@@ -55,6 +60,17 @@ export interface ReconcileInput {
    * else why not. Omitted = always usable.
    */
   validateAndParseSelector?: () => SelectorFailure | null;
+  /** Objects the reconcile fills in instead of allocating (one per HPA, kept across its syncs); omitted = fresh ones. */
+  scratch?: ReconcileScratch;
+}
+
+/** What a reconcile fills in rather than allocates: the caller keeps one per HPA between its syncs. */
+export interface ReconcileScratch {
+  readonly normalization: NormalizationResult;
+}
+
+export function newReconcileScratch(): ReconcileScratch {
+  return { normalization: newNormalizationResult() };
 }
 
 /**
@@ -137,10 +153,10 @@ export interface ReconcileResult {
   conditions: HorizontalPodAutoscalerCondition[];
   /** The error reconcileAutoscaler returns (a partial metrics failure can still scale). */
   error: string | null;
-  /** The updated histories (the input lists themselves when unchanged; never edited). */
-  recommendations: readonly TimestampedRecommendation[];
-  scaleUpEvents: readonly TimestampedScaleEvent[];
-  scaleDownEvents: readonly TimestampedScaleEvent[];
+  /** The histories: the input lists, edited in place (a new list when the input had none). */
+  recommendations: TimestampedRecommendation[];
+  scaleUpEvents: TimestampedScaleEvent[];
+  scaleDownEvents: TimestampedScaleEvent[];
   decision: HpaDecision;
 }
 
@@ -494,12 +510,11 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   const conditions = copyConditions(hpa.status.conditions);
   setCondition(conditions, SUCCEEDED_GET_SCALE, now_ms);
   const currentReplicas = scale.specReplicas;
-  // recordInitialRecommendation: seed only a history that does not exist yet. The histories are
-  // never edited (normalization returns new lists), so unchanged ones are returned as given.
-  let recommendations: readonly TimestampedRecommendation[] =
+  // recordInitialRecommendation: seed only a history that does not exist yet.
+  const recommendations: TimestampedRecommendation[] =
     input.recommendations === null ? [{ recommendation: currentReplicas, timestamp_ms: now_ms }] : input.recommendations;
-  let scaleUpEvents = input.scaleUpEvents;
-  let scaleDownEvents = input.scaleDownEvents;
+  const scaleUpEvents = input.scaleUpEvents;
+  const scaleDownEvents = input.scaleDownEvents;
 
   const minReplicas = hpa.spec.minReplicas ?? 1;
   const maxReplicas = hpa.spec.maxReplicas;
@@ -594,6 +609,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
     if (desiredReplicas < currentReplicas) rescaleReason = "All metrics below target";
 
+    const normalization = (input.scratch ?? newReconcileScratch()).normalization;
     const normalized =
       behavior === null
         ? normalizeDesiredReplicas(
@@ -606,6 +622,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
             config.scaleUpLimitFactor,
             config.scaleUpLimitMinimum,
             now_ms,
+            normalization,
           )
         : normalizeDesiredReplicasWithBehaviors(
             recommendations,
@@ -618,13 +635,14 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
             maxReplicas,
             config.downscaleStabilisationWindow_ms,
             now_ms,
+            normalization,
           );
-    for (const c of normalized.conditions) setCondition(conditions, c, now_ms);
-    recommendations = normalized.recommendations;
+    setCondition(conditions, normalized.ableToScale, now_ms);
+    setCondition(conditions, normalized.scalingLimited, now_ms);
     decision.stabilizedReplicas = normalized.stabilizedReplicas;
     decision.limitedReplicas = normalized.desiredReplicas;
-    decision.stabilizationReason = normalized.conditions[0].reason;
-    decision.limitingReason = normalized.limitingReason;
+    decision.stabilizationReason = normalized.ableToScale.reason;
+    decision.limitingReason = normalized.limited.reason;
     desiredReplicas = normalized.desiredReplicas;
     rescale = desiredReplicas !== currentReplicas;
   }
@@ -636,9 +654,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
       reason: "SucceededRescale",
       message: `the HPA controller was able to update the target scale to ${desiredReplicas}`,
     }, now_ms);
-    const stored = storeScaleEvent(behavior, scaleUpEvents, scaleDownEvents, currentReplicas, desiredReplicas, now_ms);
-    scaleUpEvents = stored.scaleUpEvents;
-    scaleDownEvents = stored.scaleDownEvents;
+    storeScaleEvent(behavior, scaleUpEvents, scaleDownEvents, currentReplicas, desiredReplicas, now_ms);
   } else {
     desiredReplicas = currentReplicas;
   }
@@ -675,7 +691,7 @@ function metricsFailed(
   metricStatuses: MetricStatus[],
   conditions: HorizontalPodAutoscalerCondition[],
   error: string,
-  recommendations: readonly TimestampedRecommendation[],
+  recommendations: TimestampedRecommendation[],
   decision: HpaDecision,
 ): ReconcileResult {
   const hpa = input.hpa;

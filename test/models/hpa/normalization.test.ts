@@ -8,6 +8,7 @@ import {
   getReplicasChangePerPeriod,
   stabilizeRecommendation,
   stabilizeRecommendationWithBehaviors,
+  stabilizationCondition,
   storeScaleEvent,
 } from "../../../models/hpa/normalization.js";
 import { generateHPAScaleDownRules, generateHPAScaleUpRules } from "../../../models/hpa/defaults.js";
@@ -76,10 +77,14 @@ t.test("stabilization windows and history reuse", async (t) => {
     { recommendation: 10, timestamp_ms: -600_000 },
     { recommendation: 4, timestamp_ms: -60_000 },
   ];
-  const legacy = stabilizeRecommendation(recs, 3, 300_000, 0);
-  t.equal(legacy.stabilizedReplicas, 4);
-  t.same(legacy.recommendations.map((r) => r.recommendation), [3, 4], "the old slot is reused");
-  t.equal(recs[0].recommendation, 10, "input not mutated");
+  const oldEntry = recs[0];
+  t.equal(stabilizeRecommendation(recs, 3, 300_000, 0), 4);
+  t.same(recs.map((r) => [r.recommendation, r.timestamp_ms]), [[3, 0], [4, -60_000]], "the old slot is reused, in place");
+  t.equal(recs[0], oldEntry, "the entry is edited, not replaced (nothing allocated)");
+  stabilizeRecommendation(recs, 5, 30_000, 0);
+  t.same(recs.map((r) => r.recommendation), [3, 5], "the last entry out of the window is the one overwritten");
+  stabilizeRecommendation(recs, 6, 300_000, 0);
+  t.same(recs.map((r) => r.recommendation), [3, 5, 6], "no entry out of the window: appended");
 
   const sdown = (up_s: number, down_s: number) => ({
     scaleUpBehavior: { ...generateHPAScaleUpRules(null), stabilizationWindowSeconds: up_s },
@@ -88,20 +93,30 @@ t.test("stabilization windows and history reuse", async (t) => {
     maxReplicas: 100,
   });
   const now = [{ recommendation: 5, timestamp_ms: 0 }];
-  t.equal(stabilizeRecommendationWithBehaviors(now, { ...sdown(0, 0), currentReplicas: 5, desiredReplicas: 2 }, 0).recommendation, 2, "age 0 with window 0 is outside");
-  t.equal(stabilizeRecommendationWithBehaviors(now, { ...sdown(0, 300), currentReplicas: 5, desiredReplicas: 2 }, 0).recommendation, 5, "down window holds the scale-down");
-  const upHeld = stabilizeRecommendationWithBehaviors([{ recommendation: 3, timestamp_ms: -60_000 }], { ...sdown(300, 0), currentReplicas: 2, desiredReplicas: 9 }, 0);
-  t.same([upHeld.recommendation, upHeld.reason], [3, "ScaleUpStabilized"]);
+  t.equal(stabilizeRecommendationWithBehaviors(now, { ...sdown(0, 0), currentReplicas: 5, desiredReplicas: 2 }, 0), 2, "age 0 with window 0 is outside");
+  t.same(now.map((r) => r.recommendation), [2], "the entry outside both windows is overwritten in place");
+  const held = [{ recommendation: 5, timestamp_ms: 0 }];
+  t.equal(stabilizeRecommendationWithBehaviors(held, { ...sdown(0, 300), currentReplicas: 5, desiredReplicas: 2 }, 0), 5, "down window holds the scale-down");
+  t.same(held.map((r) => r.recommendation), [5, 2], "an entry inside a window is kept: appended");
+  const upArgs = { ...sdown(300, 0), currentReplicas: 2, desiredReplicas: 9 };
+  t.equal(stabilizeRecommendationWithBehaviors([{ recommendation: 3, timestamp_ms: -60_000 }], upArgs, 0), 3);
+  t.equal(stabilizationCondition(upArgs).reason, "ScaleUpStabilized");
+  t.equal(stabilizationCondition({ ...upArgs, desiredReplicas: 1 }).reason, "ScaleDownStabilized");
 });
 
 t.test("storeScaleEvent marks outdated events and reuses the last slot", async (t) => {
   const behavior = { scaleUp: rules([{ type: "Pods", value: 10, periodSeconds: 60 }]), scaleDown: rules([{ type: "Pods", value: 10, periodSeconds: 60 }]) };
   const prev = [ev(8, 29), ev(7, 61), ev(9, 61)];
-  const stored = storeScaleEvent(behavior, prev, [], 10, 15, 0);
-  t.same(stored.scaleUpEvents.map((e) => [e.replicaChange, e.outdated]), [[8, false], [7, true], [5, false]]);
-  t.same(prev[1].outdated, false, "input not mutated");
   t.equal(getReplicasChangePerPeriod(60, prev, 0), 8);
-  const down = storeScaleEvent(behavior, [], [], 10, 4, 0);
-  t.same(down.scaleDownEvents.map((e) => e.replicaChange), [6]);
-  t.same(storeScaleEvent(null, prev, [], 10, 15, 0).scaleUpEvents.length, 3, "no behavior, nothing stored");
+  const reused = prev[2];
+  storeScaleEvent(behavior, prev, [], 10, 15, 0);
+  t.same(prev.map((e) => [e.replicaChange, e.outdated]), [[8, false], [7, true], [5, false]], "marked in place; the last outdated entry holds the new event");
+  t.equal(prev[2], reused, "the entry is edited, not replaced");
+  t.equal(getReplicasChangePerPeriod(60, prev, 0), 13);
+  const up: ReturnType<typeof ev>[] = [];
+  const down: ReturnType<typeof ev>[] = [];
+  storeScaleEvent(behavior, up, down, 10, 4, 0);
+  t.same([up.length, down.map((e) => e.replicaChange)], [0, [6]], "a scale-down goes in the down history");
+  storeScaleEvent(null, prev, [], 10, 15, 0);
+  t.equal(prev.length, 3, "no behavior, nothing stored");
 });

@@ -151,7 +151,7 @@ t.test("reconcileAutoscaler paths and conditions", async (t) => {
   }
 });
 
-t.test("reconcile returns updated histories and a decision record", async (t) => {
+t.test("reconcile edits the histories in place and returns a decision record", async (t) => {
   const inp = input({
     spec: 4,
     max: 20,
@@ -163,7 +163,8 @@ t.test("reconcile returns updated histories and a decision record", async (t) =>
   t.equal(r.desiredReplicas, 8, "default scale-up policy: max(+4, +100%)");
   t.same(r.scaleUpEvents, [{ replicaChange: 4, timestamp_ms: 1_000_000, outdated: false }]);
   t.same(r.recommendations.map((x) => x.recommendation), [80]);
-  t.same(inp.recommendations, [], "input history untouched");
+  t.equal(r.recommendations, inp.recommendations, "the history given is the one edited (as upstream's controller map)");
+  t.equal(r.scaleUpEvents, inp.scaleUpEvents);
   t.equal(r.status.lastScaleTime_ms, 1_000_000);
   t.same(r.decision.metrics[0].current, { averageUtilization_percent: 200, averageValue_milli: 2000 });
   t.equal(r.decision.metricDesiredReplicas, 80);
