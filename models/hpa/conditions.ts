@@ -30,6 +30,28 @@ export function copyConditions(list: readonly HorizontalPodAutoscalerCondition[]
 }
 
 /**
+ * Makes `target` a copy of `source` (which the caller may then edit), reusing `target`'s condition
+ * objects: a reconcile builds its status's conditions from the stored ones at every sync, and in
+ * a steady state that allocates nothing. `target` and `source` must not share objects.
+ */
+export function copyConditionsInto(target: HorizontalPodAutoscalerCondition[], source: readonly HorizontalPodAutoscalerCondition[]): void {
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (i === target.length) {
+      target.push({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime_ms: c.lastTransitionTime_ms });
+      continue;
+    }
+    const t = target[i];
+    t.type = c.type;
+    t.status = c.status;
+    t.reason = c.reason;
+    t.message = c.message;
+    t.lastTransitionTime_ms = c.lastTransitionTime_ms;
+  }
+  target.length = source.length;
+}
+
+/**
  * setConditionInList on a list the caller owns, edited in place as upstream edits its slice: a
  * reconcile sets four or five conditions on the same list, and copying it each time is waste.
  */

@@ -249,6 +249,8 @@ export class HorizontalController {
     }
     // horizontal.go updateStatusIfNeeded: an unchanged status is not written.
     if (!hpaStatusEqual(hpa.status, result.status)) {
+      // The reconcile's status is stored, and the one it replaces is the next reconcile's to fill.
+      state.scratch.status = hpa.status;
       hpa.status = result.status;
       this.store.update(hpa);
     }

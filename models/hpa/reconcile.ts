@@ -10,7 +10,7 @@
  * `rescale`, and stores `status` and the returned histories.
  */
 import type { Pod } from "../cluster/types.js";
-import { copyConditions, setConditionInOwnList } from "./conditions.js";
+import { copyConditionsInto, setConditionInOwnList } from "./conditions.js";
 import { setDefaultsHorizontalPodAutoscalerBehavior } from "./defaults.js";
 import type { MetricsClient } from "./metrics-client.js";
 import {
@@ -67,10 +67,21 @@ export interface ReconcileInput {
 /** What a reconcile fills in rather than allocates: the caller keeps one per HPA between its syncs. */
 export interface ReconcileScratch {
   readonly normalization: NormalizationResult;
+  /**
+   * The status the reconcile builds (returned as `status`): not the HPA's stored one, with which
+   * it is compared (updateStatusIfNeeded). A caller that stores it takes it, and gives the
+   * scratch the status it replaced (`status = replaced`), so that two status objects per HPA
+   * take turns.
+   */
+  status: HorizontalPodAutoscalerStatus;
 }
 
 export function newReconcileScratch(): ReconcileScratch {
-  return { normalization: newNormalizationResult() };
+  return { normalization: newNormalizationResult(), status: newStatus() };
+}
+
+function newStatus(): HorizontalPodAutoscalerStatus {
+  return { currentReplicas: 0, desiredReplicas: 0, lastScaleTime_ms: null, currentMetrics: [], conditions: [] };
 }
 
 /**
@@ -507,7 +518,11 @@ const SCALING_DISABLED: ConditionUpdate = Object.freeze({
 // SucceededGetScale) to the status it would write.
 export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   const { hpa, scale, config, now_ms } = input;
-  const conditions = copyConditions(hpa.status.conditions);
+  const scratch = input.scratch ?? newReconcileScratch();
+  const status = scratch.status;
+  if (status === hpa.status) throw new Error("reconcileAutoscaler: the scratch status is the HPA's stored status");
+  const conditions = status.conditions;
+  copyConditionsInto(conditions, hpa.status.conditions);
   setCondition(conditions, SUCCEEDED_GET_SCALE, now_ms);
   const currentReplicas = scale.specReplicas;
   // recordInitialRecommendation: seed only a history that does not exist yet.
@@ -577,7 +592,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.path = selectorFailure.conditionReason;
     decision.metricDesiredReplicas = -1;
     decision.selectorFailure = selectorFailure;
-    return metricsFailed(input, currentReplicas, [], conditions, selectorFailure.error, recommendations, decision);
+    return metricsFailed(input, currentReplicas, [], status, selectorFailure.error, recommendations, decision);
   } else {
     const calc = new ReplicaCalculator(
       input.metricsClient,
@@ -596,7 +611,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
 
     if (computed.error !== null && computed.replicas === -1) {
       decision.path = "MetricsFailed";
-      return metricsFailed(input, currentReplicas, metricStatuses, conditions, computed.error, recommendations, decision);
+      return metricsFailed(input, currentReplicas, metricStatuses, status, computed.error, recommendations, decision);
     }
     // Some metrics failed but the rest still allow scaling: scale, and report the error.
     retErr = computed.error;
@@ -609,7 +624,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
     if (desiredReplicas < currentReplicas) rescaleReason = "All metrics below target";
 
-    const normalization = (input.scratch ?? newReconcileScratch()).normalization;
+    const normalization = scratch.normalization;
     const normalized =
       behavior === null
         ? normalizeDesiredReplicas(
@@ -659,14 +674,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     desiredReplicas = currentReplicas;
   }
 
-  // setStatus
-  const status: HorizontalPodAutoscalerStatus = {
-    currentReplicas,
-    desiredReplicas,
-    lastScaleTime_ms: rescale ? now_ms : hpa.status.lastScaleTime_ms,
-    currentMetrics: metricStatuses,
-    conditions,
-  };
+  setStatus(status, currentReplicas, desiredReplicas, rescale ? now_ms : hpa.status.lastScaleTime_ms, metricStatuses);
   decision.rescaleReason = rescaleReason;
   decision.desiredReplicas = desiredReplicas;
   decision.rescale = rescale;
@@ -689,31 +697,39 @@ function metricsFailed(
   input: ReconcileInput,
   currentReplicas: number,
   metricStatuses: MetricStatus[],
-  conditions: HorizontalPodAutoscalerCondition[],
+  status: HorizontalPodAutoscalerStatus,
   error: string,
   recommendations: TimestampedRecommendation[],
   decision: HpaDecision,
 ): ReconcileResult {
   const hpa = input.hpa;
   decision.desiredReplicas = hpa.status.desiredReplicas;
-  const status: HorizontalPodAutoscalerStatus = {
-    currentReplicas,
-    desiredReplicas: hpa.status.desiredReplicas,
-    lastScaleTime_ms: hpa.status.lastScaleTime_ms,
-    currentMetrics: metricStatuses,
-    conditions,
-  };
+  setStatus(status, currentReplicas, hpa.status.desiredReplicas, hpa.status.lastScaleTime_ms, metricStatuses);
   return {
     desiredReplicas: status.desiredReplicas,
     rescale: false,
     status,
-    conditions,
+    conditions: status.conditions,
     error: `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${error}`,
     recommendations,
     scaleUpEvents: input.scaleUpEvents,
     scaleDownEvents: input.scaleDownEvents,
     decision,
   };
+}
+
+// horizontal.go setStatus (its conditions are already on `status`, set as the reconcile went).
+function setStatus(
+  status: HorizontalPodAutoscalerStatus,
+  currentReplicas: number,
+  desiredReplicas: number,
+  lastScaleTime_ms: number | null,
+  metricStatuses: MetricStatus[],
+): void {
+  status.currentReplicas = currentReplicas;
+  status.desiredReplicas = desiredReplicas;
+  status.lastScaleTime_ms = lastScaleTime_ms;
+  status.currentMetrics = metricStatuses;
 }
 
 /** findCpuUtilization in horizontal_test.go: the first Resource cpu metric's utilization. */
