@@ -74,10 +74,68 @@ export interface ReconcileScratch {
    * take turns.
    */
   status: HorizontalPodAutoscalerStatus;
+  /** The decision record and the result (the caller reads them before the next reconcile). */
+  readonly decision: HpaDecision;
+  readonly result: ReconcileResult;
 }
 
 export function newReconcileScratch(): ReconcileScratch {
-  return { normalization: newNormalizationResult(), status: newStatus() };
+  const status = newStatus();
+  const decision: HpaDecision = {
+    now_ms: 0, path: "Metrics", currentReplicas: 0, minReplicas: 0, maxReplicas: 0, tolerances: { scaleDown: 0, scaleUp: 0 },
+    metrics: [], metricDesiredReplicas: null, metricName: "", stabilizedReplicas: null, limitedReplicas: null,
+    stabilizationReason: null, limitingReason: null, rescaleReason: "", desiredReplicas: 0, rescale: false, selectorFailure: null,
+  };
+  const result: ReconcileResult = {
+    desiredReplicas: 0, rescale: false, status, conditions: status.conditions, error: null,
+    recommendations: [], scaleUpEvents: [], scaleDownEvents: [], decision,
+  };
+  return { normalization: newNormalizationResult(), status, decision, result };
+}
+
+/** Sets the decision record to a reconcile's starting point (path Metrics, nothing computed yet). */
+function beginDecision(d: HpaDecision, now_ms: number, currentReplicas: number, minReplicas: number, maxReplicas: number): HpaDecision {
+  d.now_ms = now_ms;
+  d.path = "Metrics";
+  d.currentReplicas = currentReplicas;
+  d.minReplicas = minReplicas;
+  d.maxReplicas = maxReplicas;
+  d.metrics = NO_METRIC_DECISIONS;
+  d.metricDesiredReplicas = null;
+  d.metricName = "";
+  d.stabilizedReplicas = null;
+  d.limitedReplicas = null;
+  d.stabilizationReason = null;
+  d.limitingReason = null;
+  d.rescaleReason = "";
+  d.desiredReplicas = 0;
+  d.rescale = false;
+  d.selectorFailure = null;
+  return d;
+}
+
+const NO_METRIC_DECISIONS: MetricDecision[] = [];
+
+/** Fills the scratch's result (its status, decision and conditions are already the scratch's). */
+function finishResult(
+  scratch: ReconcileScratch,
+  desiredReplicas: number,
+  rescale: boolean,
+  error: string | null,
+  recommendations: TimestampedRecommendation[],
+  scaleUpEvents: TimestampedScaleEvent[],
+  scaleDownEvents: TimestampedScaleEvent[],
+): ReconcileResult {
+  const r = scratch.result;
+  r.desiredReplicas = desiredReplicas;
+  r.rescale = rescale;
+  r.status = scratch.status;
+  r.conditions = scratch.status.conditions;
+  r.error = error;
+  r.recommendations = recommendations;
+  r.scaleUpEvents = scaleUpEvents;
+  r.scaleDownEvents = scaleDownEvents;
+  return r;
 }
 
 function newStatus(): HorizontalPodAutoscalerStatus {
@@ -175,12 +233,15 @@ export interface ReconcileResult {
  * The tolerances the calculator gets: per-direction behavior tolerances where set
  * (HPAConfigurableTolerance, beta and on in 1.35), else the global flag.
  */
-export function tolerancesForHpa(hpa: HorizontalPodAutoscaler, config: HorizontalControllerConfig): Tolerances {
+export function tolerancesForHpa(
+  hpa: HorizontalPodAutoscaler,
+  config: HorizontalControllerConfig,
+  out: Tolerances = { scaleDown: 0, scaleUp: 0 },
+): Tolerances {
   const behavior = hpa.spec.behavior;
-  return {
-    scaleDown: behavior?.scaleDown?.tolerance ?? config.tolerance,
-    scaleUp: behavior?.scaleUp?.tolerance ?? config.tolerance,
-  };
+  out.scaleDown = behavior?.scaleDown?.tolerance ?? config.tolerance;
+  out.scaleUp = behavior?.scaleUp?.tolerance ?? config.tolerance;
+  return out;
 }
 
 interface MetricComputation {
@@ -533,30 +594,12 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
 
   const minReplicas = hpa.spec.minReplicas ?? 1;
   const maxReplicas = hpa.spec.maxReplicas;
-  const tolerances = tolerancesForHpa(hpa, config);
+  const decision = beginDecision(scratch.decision, now_ms, currentReplicas, minReplicas, maxReplicas);
+  const tolerances = tolerancesForHpa(hpa, config, decision.tolerances);
   // The API server defaults behavior before the controller sees it; do it here too so a
   // partially written behavior behaves as in a cluster.
   const behavior = setDefaultsHorizontalPodAutoscalerBehavior(hpa.spec.behavior);
 
-  const decision: HpaDecision = {
-    now_ms,
-    path: "Metrics",
-    currentReplicas,
-    minReplicas,
-    maxReplicas,
-    tolerances,
-    metrics: [],
-    metricDesiredReplicas: null,
-    metricName: "",
-    stabilizedReplicas: null,
-    limitedReplicas: null,
-    stabilizationReason: null,
-    limitingReason: null,
-    rescaleReason: "",
-    desiredReplicas: 0,
-    rescale: false,
-    selectorFailure: null,
-  };
 
   let metricStatuses: MetricStatus[] = [];
   let desiredReplicas = 0;
@@ -592,7 +635,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.path = selectorFailure.conditionReason;
     decision.metricDesiredReplicas = -1;
     decision.selectorFailure = selectorFailure;
-    return metricsFailed(input, currentReplicas, [], status, selectorFailure.error, recommendations, decision);
+    return metricsFailed(input, currentReplicas, [], scratch, selectorFailure.error, recommendations);
   } else {
     const calc = new ReplicaCalculator(
       input.metricsClient,
@@ -611,7 +654,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
 
     if (computed.error !== null && computed.replicas === -1) {
       decision.path = "MetricsFailed";
-      return metricsFailed(input, currentReplicas, metricStatuses, status, computed.error, recommendations, decision);
+      return metricsFailed(input, currentReplicas, metricStatuses, scratch, computed.error, recommendations);
     }
     // Some metrics failed but the rest still allow scaling: scale, and report the error.
     retErr = computed.error;
@@ -678,17 +721,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   decision.rescaleReason = rescaleReason;
   decision.desiredReplicas = desiredReplicas;
   decision.rescale = rescale;
-  return {
-    desiredReplicas,
-    rescale,
-    status,
-    conditions,
-    error: retErr,
-    recommendations,
-    scaleUpEvents,
-    scaleDownEvents,
-    decision,
-  };
+  return finishResult(scratch, desiredReplicas, rescale, retErr, recommendations, scaleUpEvents, scaleDownEvents);
 }
 
 // reconcileAutoscaler when computeReplicasForMetrics returned -1 and an error:
@@ -697,25 +730,16 @@ function metricsFailed(
   input: ReconcileInput,
   currentReplicas: number,
   metricStatuses: MetricStatus[],
-  status: HorizontalPodAutoscalerStatus,
+  scratch: ReconcileScratch,
   error: string,
   recommendations: TimestampedRecommendation[],
-  decision: HpaDecision,
 ): ReconcileResult {
   const hpa = input.hpa;
-  decision.desiredReplicas = hpa.status.desiredReplicas;
+  const status = scratch.status;
+  scratch.decision.desiredReplicas = hpa.status.desiredReplicas;
   setStatus(status, currentReplicas, hpa.status.desiredReplicas, hpa.status.lastScaleTime_ms, metricStatuses);
-  return {
-    desiredReplicas: status.desiredReplicas,
-    rescale: false,
-    status,
-    conditions: status.conditions,
-    error: `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${error}`,
-    recommendations,
-    scaleUpEvents: input.scaleUpEvents,
-    scaleDownEvents: input.scaleDownEvents,
-    decision,
-  };
+  const message = `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${error}`;
+  return finishResult(scratch, status.desiredReplicas, false, message, recommendations, input.scaleUpEvents, input.scaleDownEvents);
 }
 
 // horizontal.go setStatus (its conditions are already on `status`, set as the reconcile went).
