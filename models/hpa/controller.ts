@@ -22,7 +22,7 @@ import { setConditionInList } from "./conditions.js";
 import { getScaleError } from "./get-scale.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
-import { newReconcileScratch, reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type ReconcileScratch, type SelectorFailure } from "./reconcile.js";
+import { newReconcileScratch, reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type ReconcileInput, type SelectorFailure } from "./reconcile.js";
 import { PodListMemo } from "./replica-calculator.js";
 import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import {
@@ -30,6 +30,7 @@ import {
   type HorizontalControllerConfig,
   type HorizontalPodAutoscalerCondition,
   type HorizontalPodAutoscaler,
+  type Scale,
   type TimestampedRecommendation,
   type TimestampedScaleEvent,
 } from "./types.js";
@@ -89,8 +90,10 @@ interface HpaState {
   recommendations: TimestampedRecommendation[] | null;
   scaleUpEvents: TimestampedScaleEvent[];
   scaleDownEvents: TimestampedScaleEvent[];
-  /** What each reconcile fills in rather than allocates. */
-  scratch: ReconcileScratch;
+  /** The reconcile's input, its fields set at each sync (the scratch of what it fills in among them). */
+  input: ReconcileInput;
+  /** The target's scale as the sync read it (the input's `scale`). */
+  scale: Scale;
   /** The latest decision, for time series and tests. */
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
@@ -171,7 +174,12 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
-      metricCell: { metric: null, text: "" }, scratch: newReconcileScratch(),
+      metricCell: { metric: null, text: "" }, scale: { specReplicas: 0, statusReplicas: 0 }, input: null!,
+    };
+    state.input = {
+      hpa, scale: state.scale, pods: [], podListMemo: state.podListMemo, metricsClient: null!, recommendations: null,
+      scaleUpEvents: state.scaleUpEvents, scaleDownEvents: state.scaleDownEvents, config: this.config, now_ms: 0,
+      validateAndParseSelector: state.validateAndParseSelector, scratch: newReconcileScratch(),
     };
     this.states.set(key, state);
     state.timer = this.sim.every(this.config.syncPeriod_ms, (now_ms) => this.sync(hpa, state, now_ms), { phase_ms: firstDelay_ms });
@@ -212,20 +220,15 @@ export class HorizontalController {
       state.podHandles = Float64Array.from(state.selection.pods, podHandle);
     }
     state.target = target;
-    const result = reconcileAutoscaler({
-      hpa,
-      scale: { specReplicas: target.spec.replicas, statusReplicas: target.status.replicas },
-      pods: state.selection.pods,
-      podListMemo: state.podListMemo,
-      metricsClient: this.metricsClientFor(namespace, state.selection.names, state.podHandles),
-      recommendations: state.recommendations,
-      scaleUpEvents: state.scaleUpEvents,
-      scaleDownEvents: state.scaleDownEvents,
-      config: this.config,
-      now_ms,
-      validateAndParseSelector: state.validateAndParseSelector,
-      scratch: state.scratch,
-    });
+    state.scale.specReplicas = target.spec.replicas;
+    state.scale.statusReplicas = target.status.replicas;
+    const input = state.input;
+    input.hpa = hpa;
+    input.pods = state.selection.pods;
+    input.metricsClient = this.metricsClientFor(namespace, state.selection.names, state.podHandles);
+    input.recommendations = state.recommendations;
+    input.now_ms = now_ms;
+    const result = reconcileAutoscaler(input);
     state.target = null;
     state.recommendations = result.recommendations;
     state.lastDecision = result.decision;
@@ -250,7 +253,7 @@ export class HorizontalController {
     // horizontal.go updateStatusIfNeeded: an unchanged status is not written.
     if (!hpaStatusEqual(hpa.status, result.status)) {
       // The reconcile's status is stored, and the one it replaces is the next reconcile's to fill.
-      state.scratch.status = hpa.status;
+      state.input.scratch!.status = hpa.status;
       hpa.status = result.status;
       this.store.update(hpa);
     }
