@@ -34,7 +34,7 @@ import {
   type TimestampedRecommendation,
   type TimestampedScaleEvent,
 } from "./types.js";
-import { int64ToJSON } from "./int64.js";
+import { int64ToJSON, type Int64 } from "./int64.js";
 
 /** An HPA as the store holds it (full object metadata). */
 export type StoredHorizontalPodAutoscaler = HorizontalPodAutoscaler & { metadata: ObjectMeta };
@@ -113,8 +113,8 @@ interface HpaState {
   /** The controlling-HPA list the cached AmbiguousSelector refusal was written for. */
   ambiguousHpas: readonly string[] | null;
   ambiguousSelector: SelectorFailure | null;
-  /** The decision log's metrics cell for a single metric, and what it was built from (most syncs repeat it). */
-  metricCell: { metric: HpaDecision["metrics"][number] | null; text: string };
+  /** The decision log's metrics cell for a single metric (see singleMetricCell). */
+  metricCell: MetricCell;
 }
 
 export class HorizontalController {
@@ -123,6 +123,8 @@ export class HorizontalController {
   private readonly states = new Map<string, HpaState>();
   /** horizontal.go HorizontalController.hpaSelectors: which HPA claims which pods. */
   private readonly hpaSelectors = new HpaSelectors();
+  /** recordDecision's row, refilled for each sync. */
+  private readonly decisionRow: (number | string)[] = new Array(DECISION_COLUMNS.length).fill(0);
   /** conditionCell's texts, by status then reason. */
   private readonly conditionCells = new Map<string, Map<string, string>>();
   /** Called after every sync with the decision (time series, tests). */
@@ -174,7 +176,7 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
-      metricCell: { metric: null, text: "" }, scale: { specReplicas: 0, statusReplicas: 0 }, input: null!,
+      metricCell: newMetricCell(), scale: { specReplicas: 0, statusReplicas: 0 }, input: null!,
     };
     state.input = {
       hpa, scale: state.scale, pods: [], podListMemo: state.podListMemo, metricsClient: null!, recommendations: null,
@@ -328,23 +330,24 @@ export class HorizontalController {
     conditions: readonly HorizontalPodAutoscalerCondition[],
     now_ms: number,
   ): void {
-    this.decisions.add([
-      now_ms / 1000,
-      state.key,
-      d.currentReplicas,
-      d.metrics.length === 1 ? singleMetricCell(state.metricCell, d.metrics[0]) : d.metrics.map(describeMetricValue).join("; "),
-      blank(d.metricDesiredReplicas),
-      blank(d.stabilizedReplicas),
-      blank(d.limitedReplicas),
-      d.desiredReplicas,
-      d.rescale ? "true" : "false",
-      d.path,
-      blank(d.stabilizationReason),
-      blank(d.limitingReason),
-      this.conditionCell(conditions, "AbleToScale"),
-      this.conditionCell(conditions, "ScalingActive"),
-      this.conditionCell(conditions, "ScalingLimited"),
-    ]);
+    // The recorder copies the cells, so one row array serves every sync.
+    const row = this.decisionRow;
+    row[0] = now_ms / 1000;
+    row[1] = state.key;
+    row[2] = d.currentReplicas;
+    row[3] = d.metrics.length === 1 ? singleMetricCell(state.metricCell, d.metrics[0]) : d.metrics.map(describeMetricValue).join("; ");
+    row[4] = blank(d.metricDesiredReplicas);
+    row[5] = blank(d.stabilizedReplicas);
+    row[6] = blank(d.limitedReplicas);
+    row[7] = d.desiredReplicas;
+    row[8] = d.rescale ? "true" : "false";
+    row[9] = d.path;
+    row[10] = blank(d.stabilizationReason);
+    row[11] = blank(d.limitingReason);
+    row[12] = this.conditionCell(conditions, "AbleToScale");
+    row[13] = this.conditionCell(conditions, "ScalingActive");
+    row[14] = this.conditionCell(conditions, "ScalingLimited");
+    this.decisions.add(row);
   }
 }
 
@@ -370,26 +373,53 @@ function blank(v: number | string | null): number | string {
 }
 
 /**
- * describeMetricValue of the one metric, reusing the text of the HPA's previous sync when it
- * describes the same thing: most syncs of a steady HPA see the same value and proposal, and the
- * same string object then costs neither building nor hashing when the decision log interns it.
+ * The decision log's metrics cell for a single metric, and the fields of the decision it was
+ * described from (describeMetricValue reads exactly these): most syncs of a steady HPA see the
+ * same value and proposal, and the same string object then costs neither building nor hashing
+ * when the decision log interns it. Copies, not the decision itself, which the next sync reuses.
  */
-function singleMetricCell(cell: HpaState["metricCell"], m: HpaDecision["metrics"][number]): string {
-  const last = cell.metric;
-  if (last === null || !sameDescription(last, m)) cell.text = describeMetricValue(m);
-  cell.metric = m;
-  return cell.text;
+interface MetricCell {
+  text: string;
+  described: boolean;
+  metricName: string;
+  type: string;
+  failureReason: string | null;
+  replicas: number | null;
+  hasCurrent: boolean;
+  averageUtilization_percent: number | undefined;
+  averageValue_milli: Int64 | undefined;
+  value_milli: Int64 | undefined;
 }
 
-/** Whether describeMetricValue gives `a` and `b` the same text (it reads exactly these fields). */
-function sameDescription(a: HpaDecision["metrics"][number], b: HpaDecision["metrics"][number]): boolean {
-  if (a.metricName !== b.metricName || a.type !== b.type || a.failureReason !== b.failureReason || a.replicas !== b.replicas) return false;
-  if (a.current === null || b.current === null) return a.current === b.current;
-  return (
-    a.current.averageUtilization_percent === b.current.averageUtilization_percent &&
-    a.current.averageValue_milli === b.current.averageValue_milli &&
-    a.current.value_milli === b.current.value_milli
-  );
+function newMetricCell(): MetricCell {
+  return {
+    text: "", described: false, metricName: "", type: "", failureReason: null, replicas: null, hasCurrent: false,
+    averageUtilization_percent: undefined, averageValue_milli: undefined, value_milli: undefined,
+  };
+}
+
+/** describeMetricValue of the one metric, reusing the cell's text when it describes the same thing. */
+function singleMetricCell(cell: MetricCell, m: HpaDecision["metrics"][number]): string {
+  const c = m.current;
+  if (
+    cell.described && cell.metricName === m.metricName && cell.type === m.type && cell.failureReason === m.failureReason &&
+    cell.replicas === m.replicas && cell.hasCurrent === (c !== null) &&
+    (c === null ||
+      (cell.averageUtilization_percent === c.averageUtilization_percent && cell.averageValue_milli === c.averageValue_milli && cell.value_milli === c.value_milli))
+  ) {
+    return cell.text;
+  }
+  cell.text = describeMetricValue(m);
+  cell.described = true;
+  cell.metricName = m.metricName;
+  cell.type = m.type;
+  cell.failureReason = m.failureReason;
+  cell.replicas = m.replicas;
+  cell.hasCurrent = c !== null;
+  cell.averageUtilization_percent = c?.averageUtilization_percent;
+  cell.averageValue_milli = c?.averageValue_milli;
+  cell.value_milli = c?.value_milli;
+  return cell.text;
 }
 
 /** "cpu resource utilization (percentage of request)=483%" or the failure reason. */

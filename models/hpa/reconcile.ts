@@ -77,6 +77,10 @@ export interface ReconcileScratch {
   /** The decision record and the result (the caller reads them before the next reconcile). */
   readonly decision: HpaDecision;
   readonly result: ReconcileResult;
+  /** computeReplicasForMetrics's per-metric computations and result, and the decision's metric records. */
+  readonly perMetric: MetricComputation[];
+  readonly computed: ComputeReplicasForMetricsResult;
+  readonly metricDecisions: MetricDecision[];
 }
 
 export function newReconcileScratch(): ReconcileScratch {
@@ -90,7 +94,8 @@ export function newReconcileScratch(): ReconcileScratch {
     desiredReplicas: 0, rescale: false, status, conditions: status.conditions, error: null,
     recommendations: [], scaleUpEvents: [], scaleDownEvents: [], decision,
   };
-  return { normalization: newNormalizationResult(), status, decision, result };
+  const computed: ComputeReplicasForMetricsResult = { replicas: 0, metric: "", timestamp_ms: 0, error: null, condition: GO_ZERO_CONDITION };
+  return { normalization: newNormalizationResult(), status, decision, result, perMetric: [], computed, metricDecisions: [] };
 }
 
 /** Sets the decision record to a reconcile's starting point (path Metrics, nothing computed yet). */
@@ -466,32 +471,47 @@ export interface ComputeReplicasForMetricsResult {
   /** The max proposal, or -1 when the HPA cannot act. */
   replicas: number;
   metric: string;
-  statuses: MetricStatus[];
   timestamp_ms: number;
   error: string | null;
-  /** The ScalingActive condition to set. */
+  /** The ScalingActive condition to set (a shared object: do not edit). */
   condition: ConditionUpdate;
-  perMetric: MetricComputation[];
+}
+
+/** Go's zero-valued condition, which upstream sets if there are no metric specs at all. */
+const GO_ZERO_CONDITION: ConditionUpdate = Object.freeze({ type: "", status: "", reason: "", message: "" });
+
+/** ScalingActive=True ValidMetricFound for a metric, one object per metric name (see memoText). */
+const VALID_METRIC_FOUND_CONDITIONS = new Map<string, ConditionUpdate>();
+function validMetricFoundCondition(metric: string): ConditionUpdate {
+  let condition = VALID_METRIC_FOUND_CONDITIONS.get(metric);
+  if (condition === undefined) {
+    condition = Object.freeze({ type: "ScalingActive", status: "True", reason: "ValidMetricFound", message: validMetricFoundMessage(metric) });
+    VALID_METRIC_FOUND_CONDITIONS.set(metric, condition);
+  }
+  return condition;
 }
 
 // horizontal.go computeReplicasForMetrics: the max over metrics. If every metric failed, or some
 // failed and the valid ones would scale down, it returns -1 (no scaling) with the first failure's
-// condition: a broken metric may block a scale-down but never a scale-up.
+// condition: a broken metric may block a scale-down but never a scale-up. Each metric's status
+// goes in `statuses` and its computation in `perMetric` (both emptied first), the rest in `out`.
 export function computeReplicasForMetrics(
   calc: ReplicaCalculator,
   hpa: HorizontalPodAutoscaler,
   scale: Scale,
   metricSpecs: readonly MetricSpec[],
   tolerances: Tolerances,
+  statuses: MetricStatus[],
+  perMetric: MetricComputation[],
+  out: ComputeReplicasForMetricsResult,
 ): ComputeReplicasForMetricsResult {
   const specReplicas = scale.specReplicas;
   const statusReplicas = scale.statusReplicas;
-  const statuses: MetricStatus[] = [];
-  const perMetric: MetricComputation[] = [];
+  statuses.length = 0;
+  perMetric.length = 0;
   let invalidMetricsCount = 0;
   let invalidMetricError: string | null = null;
-  // Go's zero-valued condition, which upstream sets if there are no metric specs at all.
-  let invalidMetricCondition: ConditionUpdate = { type: "", status: "", reason: "", message: "" };
+  let invalidMetricCondition = GO_ZERO_CONDITION;
   let replicas = 0;
   let metric = "";
   let timestamp_ms = 0;
@@ -518,42 +538,41 @@ export function computeReplicasForMetrics(
   if (invalidMetricError !== null) {
     invalidMetricError = `invalid metrics (${invalidMetricsCount} invalid out of ${metricSpecs.length}), first error is: ${invalidMetricError}`;
   }
-
+  out.error = invalidMetricError;
   if (invalidMetricsCount >= metricSpecs.length || (invalidMetricsCount > 0 && replicas < specReplicas)) {
-    return { replicas: -1, metric: "", statuses, timestamp_ms: 0, error: invalidMetricError, condition: invalidMetricCondition, perMetric };
+    out.replicas = -1;
+    out.metric = "";
+    out.timestamp_ms = 0;
+    out.condition = invalidMetricCondition;
+    return out;
   }
-  return {
-    replicas,
-    metric,
-    statuses,
-    timestamp_ms,
-    error: invalidMetricError,
-    condition: {
-      type: "ScalingActive",
-      status: "True",
-      reason: "ValidMetricFound",
-      message: validMetricFoundMessage(metric),
-    },
-    perMetric,
-  };
+  out.replicas = replicas;
+  out.metric = metric;
+  out.timestamp_ms = timestamp_ms;
+  out.condition = validMetricFoundCondition(metric);
+  return out;
 }
 
-function metricDecisions(specs: readonly MetricSpec[], perMetric: readonly MetricComputation[]): MetricDecision[] {
-  return perMetric.map((c, index) => {
+/** The decision record of each metric's computation, into `out` (its objects reused, its length set). */
+function metricDecisions(specs: readonly MetricSpec[], perMetric: readonly MetricComputation[], out: MetricDecision[]): MetricDecision[] {
+  for (let index = 0; index < perMetric.length; index++) {
+    const c = perMetric[index];
     const s = c.status;
-    const current =
-      s.resource?.current ?? s.containerResource?.current ?? s.pods?.current ?? s.object?.current ?? s.external?.current ?? null;
-    return {
-      index,
-      type: specs[index].type,
-      metricName: c.metricNameProposal,
-      replicas: c.error === null ? c.replicaCountProposal : null,
-      current,
-      timestamp_ms: c.error === null ? c.timestampProposal_ms : null,
-      failureReason: c.condition?.reason ?? null,
-      error: c.error,
-    };
-  });
+    if (index === out.length) {
+      out.push({ index, type: "", metricName: "", replicas: null, current: null, timestamp_ms: null, failureReason: null, error: null });
+    }
+    const d = out[index];
+    d.index = index;
+    d.type = specs[index].type;
+    d.metricName = c.metricNameProposal;
+    d.replicas = c.error === null ? c.replicaCountProposal : null;
+    d.current = s.resource?.current ?? s.containerResource?.current ?? s.pods?.current ?? s.object?.current ?? s.external?.current ?? null;
+    d.timestamp_ms = c.error === null ? c.timestampProposal_ms : null;
+    d.failureReason = c.condition?.reason ?? null;
+    d.error = c.error;
+  }
+  out.length = perMetric.length;
+  return out;
 }
 
 // horizontal.go setCondition, on the reconcile's own copy of the status conditions.
@@ -601,7 +620,10 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   const behavior = setDefaultsHorizontalPodAutoscalerBehavior(hpa.spec.behavior);
 
 
-  let metricStatuses: MetricStatus[] = [];
+  // The metric statuses go in this status's own list (the stored status has another), empty
+  // unless the metrics are computed below.
+  const metricStatuses = status.currentMetrics;
+  metricStatuses.length = 0;
   let desiredReplicas = 0;
   let rescaleReason = "";
   let rescale = true;
@@ -635,7 +657,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.path = selectorFailure.conditionReason;
     decision.metricDesiredReplicas = -1;
     decision.selectorFailure = selectorFailure;
-    return metricsFailed(input, currentReplicas, [], scratch, selectorFailure.error, recommendations);
+    return metricsFailed(input, currentReplicas, metricStatuses, scratch, selectorFailure.error, recommendations);
   } else {
     const calc = new ReplicaCalculator(
       input.metricsClient,
@@ -645,9 +667,8 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
       now_ms,
       input.podListMemo ?? null,
     );
-    const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances);
-    metricStatuses = computed.statuses;
-    decision.metrics = metricDecisions(hpa.spec.metrics, computed.perMetric);
+    const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances, metricStatuses, scratch.perMetric, scratch.computed);
+    decision.metrics = metricDecisions(hpa.spec.metrics, scratch.perMetric, scratch.metricDecisions);
     decision.metricDesiredReplicas = computed.replicas;
     decision.metricName = computed.metric;
     setCondition(conditions, computed.condition, now_ms);
