@@ -643,7 +643,7 @@ export class PodRuntime implements ContainerRuntime {
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
     const servers: PodServers = perRequest ? this.requests : this.pool;
     if (st[b + CEILING] !== Infinity && !perRequest) this.countThrottled(servers, slot, dt_ms);
-    servers.step(slot, dt_ms, st[b + RATE]);
+    servers.step(slot, dt_ms, st, b + RATE);
     // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
     // for its share of the node instead, which is starvation, not throttling (countThrottled).
     if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;

@@ -61,22 +61,25 @@ export interface PodServerParams {
 /** ln 20: p95 of an exponential distribution in units of its mean. */
 const LN20 = Math.log(20);
 
-/** Outcome of one exact step, written into a reused scratch object: the hot path allocates nothing. */
-interface StepResult {
-  queue: number;
-  served: number;
-  dropped: number;
+/**
+ * Where `fluidStep` writes its outcome: indices into a Float64Array of `Fields` entries (an array,
+ * not an object, so that no result is ever boxed). A const enum (see metrics-server/types.ts Sample).
+ */
+export const enum Fluid {
+  Queue = 0,
+  Served = 1,
+  Dropped = 2,
   /** ∫ queue dt over the step, in request·s. */
-  queueArea: number;
+  QueueArea = 3,
+  Fields = 4,
 }
-
-const STEP: StepResult = { queue: 0, served: 0, dropped: 0, queueArea: 0 };
 
 /**
  * Integrates the fluid queue over T seconds with arrival rate λ, service rate μ and capacity Q,
- * from queue q0. Exact: the queue moves linearly at λ − μ until it empties or fills, then stays.
+ * from queue q0, into `out` at Fluid's indices. Exact: the queue moves linearly at λ − μ until it
+ * empties or fills, then stays.
  */
-export function fluidStep(q0: number, T_s: number, lambda: number, mu: number, Q: number, out: StepResult = STEP): StepResult {
+export function fluidStep(q0: number, T_s: number, lambda: number, mu: number, Q: number, out: Float64Array): Float64Array {
   let dropped = 0;
   if (q0 > Q) {
     // The capacity shrank below the queue: the excess is dropped at once.
@@ -125,10 +128,10 @@ export function fluidStep(q0: number, T_s: number, lambda: number, mu: number, Q
       area = ((q0 + Q) / 2) * tFull_s + Q * (T_s - tFull_s);
     }
   }
-  out.queue = q1;
-  out.served = served;
-  out.dropped = dropped;
-  out.queueArea = area;
+  out[Fluid.Queue] = q1;
+  out[Fluid.Served] = served;
+  out[Fluid.Dropped] = dropped;
+  out[Fluid.QueueArea] = area;
   return out;
 }
 
@@ -184,6 +187,9 @@ const STRIDE = 24;
 function throwNoServer(id: number): never {
   throw new RangeError(`pod server ${id} does not exist`);
 }
+
+/** `advance`'s rate, passed to `step` in an array (see PodServers.step). */
+const ADVANCE_RATE = new Float64Array(1);
 
 /** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
 export class PodServerPool implements PodServers {
@@ -342,7 +348,8 @@ export class PodServerPool implements PodServers {
     this.check(id);
     if (!(dt_ms >= 0) || !Number.isFinite(dt_ms)) throw new RangeError(`dt_ms must be a finite number >= 0, got ${dt_ms}`);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
-    this.step(id, dt_ms, rate_rps);
+    ADVANCE_RATE[0] = rate_rps;
+    this.step(id, dt_ms, ADVANCE_RATE, 0);
   }
 
   /**
@@ -351,13 +358,17 @@ export class PodServerPool implements PodServers {
    * so that summing them gives bit for bit what reading the counters before and after would.
    */
   readonly stepIncrements = new Float64Array(3);
+  /** Scratch of `step`: fluidStep's outcome. */
+  private readonly fluid = new Float64Array(Fluid.Fields);
 
   /**
    * `advance` without its checks, for a caller that passes only live ids, finite dt_ms >= 0 and
    * finite rates >= 0 (the container runtime, which at 5,000 pods advances a pod a million times
-   * per simulated half hour). Also sets `stepIncrements`.
+   * per simulated half hour), at the rate `rates[rateAt]` (see PodServers.step). Also sets
+   * `stepIncrements`.
    */
-  step(id: number, dt_ms: number, rate_rps: number): void {
+  step(id: number, dt_ms: number, rates: Float64Array, rateAt: number): void {
+    const rate_rps = rates[rateAt];
     const st = this.state;
     const b = id * STRIDE;
     const T_s = dt_ms / 1000;
@@ -370,23 +381,23 @@ export class PodServerPool implements PodServers {
     }
     const cost = st[b + COST];
     const mu = st[b + CAP] / cost;
-    const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP]);
+    const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
     const inc = this.stepIncrements;
-    st[b + QUEUE] = r.queue;
+    st[b + QUEUE] = r[Fluid.Queue];
     const offered0 = st[b + OFFERED];
     const served0 = st[b + SERVED];
     const dropped0 = st[b + DROPPED];
     const offered1 = offered0 + rate_rps * T_s;
-    const served1 = served0 + r.served;
-    const dropped1 = dropped0 + r.dropped;
+    const served1 = served0 + r[Fluid.Served];
+    const dropped1 = dropped0 + r[Fluid.Dropped];
     st[b + OFFERED] = offered1;
     st[b + SERVED] = served1;
     st[b + DROPPED] = dropped1;
     inc[Step.Offered] = offered1 - offered0;
     inc[Step.Served] = served1 - served0;
     inc[Step.Dropped] = dropped1 - dropped0;
-    st[b + CPU_USED] += r.served * cost * 1000;
-    st[b + QUEUE_AREA] += r.queueArea;
+    st[b + CPU_USED] += r[Fluid.Served] * cost * 1000;
+    st[b + QUEUE_AREA] += r[Fluid.QueueArea];
     st[b + LAST_RATE] = rate_rps;
   }
 

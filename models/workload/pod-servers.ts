@@ -22,9 +22,11 @@ export const enum Sampled {
 export interface PodServers {
   /**
    * Advances the server in `slot` by dt_ms (from the time it was last advanced to), the
-   * runtime's arrival rate for it held constant over the step; sets `stepIncrements`.
+   * runtime's arrival rate for it, `rates[rateAt]`, held constant over the step; sets
+   * `stepIncrements`. (The rate is passed in an array: V8 boxes a fractional number passed to a
+   * call it does not inline, a heap allocation per pod step.)
    */
-  step(slot: number, dt_ms: number, rate_rps: number): void;
+  step(slot: number, dt_ms: number, rates: Float64Array, rateAt: number): void;
   /**
    * What the last `step` added to the server's offered, served and dropped counters (indices
    * Step.Offered, Step.Served, Step.Dropped of pod-server.ts), for the runtime to add to its

@@ -168,7 +168,7 @@ export class RequestServers implements PodServers {
   }
 
   /** Takes the requests done by the new time, in order, reporting each to the sink. */
-  step(slot: number, dt_ms: number, _rate_rps: number): void {
+  step(slot: number, dt_ms: number, _rates: Float64Array, _rateAt: number): void {
     const s = this.at(slot);
     s.advanced_ms += dt_ms;
     const now_s = s.advanced_ms / 1000;

@@ -78,23 +78,31 @@ export function psffaUtilization(r0: number, t_s: number, lambda: number, mu: nu
   // is a pure function of its inputs, and none of them enters it in a way where the sign of a zero
   // matters, so a hit returns exactly what solving would.
   const m = PSFFA_MEMO_INPUTS;
-  if (r0 === m[0] && t_s === m[1] && lambda === m[2] && mu === m[3] && c === m[4] && xMax === m[5]) return psffaMemoOutput;
-  const r = solvePsffaUtilization(r0, t_s, lambda, mu, c, xMax);
+  if (r0 === m[0] && t_s === m[1] && lambda === m[2] && mu === m[3] && c === m[4] && xMax === m[5]) return m[6];
   m[0] = r0;
   m[1] = t_s;
   m[2] = lambda;
   m[3] = mu;
   m[4] = c;
   m[5] = xMax;
-  psffaMemoOutput = r;
-  return r;
+  m[6] = solvePsffaUtilization(m);
+  return m[6];
 }
 
-/** psffaUtilization's last inputs (NaN at first: never equal) and its answer. */
-const PSFFA_MEMO_INPUTS = new Float64Array(6).fill(NaN);
-let psffaMemoOutput = NaN;
+/** psffaUtilization's last inputs (NaN at first: never equal), then its answer (index 6). */
+const PSFFA_MEMO_INPUTS = new Float64Array(7).fill(NaN);
 
-function solvePsffaUtilization(r0: number, t_s: number, lambda: number, mu: number, c: number, xMax: number): number {
+/**
+ * psffaUtilization's solve, its inputs read from `inputs` (r0, t_s, λ, μ, c, xMax): V8 boxes each
+ * fractional number passed to a call it does not inline, and this one it does not.
+ */
+function solvePsffaUtilization(inputs: Float64Array): number {
+  const r0 = inputs[0];
+  const t_s = inputs[1];
+  const lambda = inputs[2];
+  const mu = inputs[3];
+  const c = inputs[4];
+  const xMax = inputs[5];
   if (mu === Infinity) return 0;
   if (mu === 0) return clampToCapacity(utilizationOfSize(systemSize(r0, c) + lambda * t_s, c), c, xMax);
   // Within 1e-9 of critical load, F's terms in 1/u0² cancel catastrophically: take u0 = 0.

@@ -38,7 +38,7 @@ t.test("step advances exactly as advance does, and its increments are the counte
     }
     const offered0 = a.offered_requests(ia), served0 = a.served_requests(ia), dropped0 = a.dropped_requests(ia);
     a.advance(ia, dt_ms, rate_rps);
-    b.step(ib, dt_ms, rate_rps);
+    b.step(ib, dt_ms, Float64Array.of(0, rate_rps), 1);
     const inc = b.stepIncrements;
     const same =
       inc[Step.Offered] === a.offered_requests(ia) - offered0 &&

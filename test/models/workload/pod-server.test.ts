@@ -1,6 +1,6 @@
 import t from "tap";
 import { RngRegistry } from "../../../engine/rng.js";
-import { fluidStep, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
+import { Fluid, fluidStep, PodServer, PodServerPool, type PodServerParams } from "../../../models/workload/pod-server.js";
 import { meanWait_s, psffaUtilization } from "../../../models/workload/service-time.js";
 
 /** ln 20: p95 of an exponential distribution in units of its mean. */
@@ -26,7 +26,8 @@ t.test("fluidStep integrates each regime exactly", async (t) => {
     { name: "zero-length step", q0: 5, T: 0, lambda: 9, mu: 1, Q: 10, want: { queue: 5, served: 0, dropped: 0, queueArea: 0 } },
   ];
   for (const r of rows) {
-    const got = { ...fluidStep(r.q0, r.T, r.lambda, r.mu, r.Q) };
+    const out = fluidStep(r.q0, r.T, r.lambda, r.mu, r.Q, new Float64Array(Fluid.Fields));
+    const got = { queue: out[Fluid.Queue], served: out[Fluid.Served], dropped: out[Fluid.Dropped], queueArea: out[Fluid.QueueArea] };
     const ok = close(got.queue, r.want.queue) && close(got.served, r.want.served) && close(got.dropped, r.want.dropped) && close(got.queueArea, r.want.queueArea);
     t.ok(ok, `${r.name}: got ${JSON.stringify(got)}`);
   }
