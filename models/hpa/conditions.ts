@@ -48,7 +48,8 @@ export function copyConditionsInto(target: HorizontalPodAutoscalerCondition[], s
     t.message = c.message;
     t.lastTransitionTime_ms = c.lastTransitionTime_ms;
   }
-  target.length = source.length;
+  // Setting an array's length is a call into V8's runtime even when it does not change.
+  if (target.length !== source.length) target.length = source.length;
 }
 
 /**

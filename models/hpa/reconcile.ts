@@ -507,8 +507,6 @@ export function computeReplicasForMetrics(
 ): ComputeReplicasForMetricsResult {
   const specReplicas = scale.specReplicas;
   const statusReplicas = scale.statusReplicas;
-  statuses.length = 0;
-  perMetric.length = 0;
   let invalidMetricsCount = 0;
   let invalidMetricError: string | null = null;
   let invalidMetricCondition = GO_ZERO_CONDITION;
@@ -516,10 +514,10 @@ export function computeReplicasForMetrics(
   let metric = "";
   let timestamp_ms = 0;
 
-  for (const metricSpec of metricSpecs) {
-    const c = computeReplicasForMetric(calc, hpa, metricSpec, specReplicas, statusReplicas, tolerances);
-    perMetric.push(c);
-    statuses.push(c.status);
+  for (let i = 0; i < metricSpecs.length; i++) {
+    const c = computeReplicasForMetric(calc, hpa, metricSpecs[i], specReplicas, statusReplicas, tolerances);
+    perMetric[i] = c;
+    statuses[i] = c.status;
     if (c.error !== null) {
       if (invalidMetricsCount <= 0 && c.condition !== null) {
         invalidMetricCondition = c.condition;
@@ -535,6 +533,8 @@ export function computeReplicasForMetrics(
     }
   }
 
+  truncate(perMetric, metricSpecs.length);
+  truncate(statuses, metricSpecs.length);
   if (invalidMetricError !== null) {
     invalidMetricError = `invalid metrics (${invalidMetricsCount} invalid out of ${metricSpecs.length}), first error is: ${invalidMetricError}`;
   }
@@ -571,8 +571,17 @@ function metricDecisions(specs: readonly MetricSpec[], perMetric: readonly Metri
     d.failureReason = c.condition?.reason ?? null;
     d.error = c.error;
   }
-  out.length = perMetric.length;
+  truncate(out, perMetric.length);
   return out;
+}
+
+/**
+ * Drops `list`'s entries from `length` on, if it has more (the lists here keep their length from
+ * one sync to the next; setting an array's length is a call into V8's runtime even when it does
+ * not change).
+ */
+function truncate(list: unknown[], length: number): void {
+  if (list.length > length) list.length = length;
 }
 
 // horizontal.go setCondition, on the reconcile's own copy of the status conditions.
@@ -620,10 +629,9 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   const behavior = setDefaultsHorizontalPodAutoscalerBehavior(hpa.spec.behavior);
 
 
-  // The metric statuses go in this status's own list (the stored status has another), empty
-  // unless the metrics are computed below.
+  // The metric statuses go in this status's own list (the stored status has another): filled
+  // where the metrics are computed below, emptied on the paths that compute none.
   const metricStatuses = status.currentMetrics;
-  metricStatuses.length = 0;
   let desiredReplicas = 0;
   let rescaleReason = "";
   let rescale = true;
@@ -635,15 +643,18 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     desiredReplicas = 0;
     rescale = false;
     decision.path = "ScalingDisabled";
+    truncate(metricStatuses, 0);
     setCondition(conditions, SCALING_DISABLED, now_ms);
   } else if (currentReplicas > maxReplicas) {
     rescaleReason = "Current number of replicas above Spec.MaxReplicas";
     desiredReplicas = maxReplicas;
     decision.path = "AboveMaxReplicas";
+    truncate(metricStatuses, 0);
   } else if (currentReplicas < minReplicas) {
     rescaleReason = "Current number of replicas below Spec.MinReplicas";
     desiredReplicas = minReplicas;
     decision.path = "BelowMinReplicas";
+    truncate(metricStatuses, 0);
   } else if ((selectorFailure = input.validateAndParseSelector?.() ?? null) !== null) {
     // computeReplicasForMetrics returns -1 and validateAndParseSelector's error before reading any
     // metric; reconcileAutoscaler keeps the previous desired count (setCurrentReplicasAndMetricsInStatus
@@ -657,6 +668,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.path = selectorFailure.conditionReason;
     decision.metricDesiredReplicas = -1;
     decision.selectorFailure = selectorFailure;
+    truncate(metricStatuses, 0);
     return metricsFailed(input, currentReplicas, metricStatuses, scratch, selectorFailure.error, recommendations);
   } else {
     const calc = new ReplicaCalculator(
