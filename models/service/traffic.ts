@@ -41,7 +41,7 @@ import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, nextPoissonArrival_ms, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
 import type { AppProfile, ServiceCall } from "../workload/app-profile.js";
-import { componentMean_ms, componentsQuantile_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
+import { componentMean_ms, componentsQuantiles_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
 import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 import { ResponseLog } from "./response-log.js";
@@ -262,8 +262,8 @@ export class ServiceTraffic {
       component.shift_ms += downstream_ms;
       pods.push(component);
     }
-    const components = mixtureComponents(pods);
-    return { p50_ms: componentsQuantile_ms(components, 0.5), p95_ms: componentsQuantile_ms(components, 0.95) };
+    const q = componentsQuantiles_ms(mixtureComponents(pods), LATENCY_QUANTILES, this.quantiles);
+    return { p50_ms: q[0], p95_ms: q[1] };
   }
 
   /**

@@ -191,7 +191,12 @@ function serviceThenWait(s: number, y: number, p: number, a: number, theta: numb
 
 /** Mean response time of one component, ms. */
 export function componentMean_ms(c: PodLatency): number {
-  return c.shift_ms + c.waitProbability * (c.waitShift_ms + c.waitTail_ms) + prepare(c).meanService_ms;
+  return meanOfPrepared_ms(c, prepare(c));
+}
+
+/** componentMean_ms of a component already prepared (`pc = prepare(c)`). */
+function meanOfPrepared_ms(c: PodLatency, pc: Prepared): number {
+  return c.shift_ms + c.waitProbability * (c.waitShift_ms + c.waitTail_ms) + pc.meanService_ms;
 }
 
 const EVAL = new Float64Array(2);
@@ -201,36 +206,63 @@ const EVAL = new Float64Array(2);
  * `mixtureComponents` returns them), ms; NaN when there are none.
  */
 export function componentsQuantile_ms(components: readonly PodLatency[], q: number): number {
-  if (components.length === 0) return NaN;
+  const out = [NaN];
+  componentsQuantiles_ms(components, [q], out);
+  return out[0];
+}
+
+/**
+ * `componentsQuantile_ms` for each of `qs`, into `out` (the same numbers): the components are
+ * prepared once for all of them.
+ */
+export function componentsQuantiles_ms(components: readonly PodLatency[], qs: readonly number[], out: number[]): number[] {
+  if (components.length === 0) {
+    for (let i = 0; i < qs.length; i++) out[i] = NaN;
+    return out;
+  }
   const prepared = components.map(prepare);
   let totalWeight = 0;
   let low = Infinity;
   let guess = 0;
   for (const pc of prepared) {
     const c = pc.c;
-    if (!(c.shift_ms < Infinity) || !(pc.meanService_ms < Infinity)) return Infinity;
+    if (!(c.shift_ms < Infinity) || !(pc.meanService_ms < Infinity)) {
+      for (let i = 0; i < qs.length; i++) out[i] = Infinity;
+      return out;
+    }
     totalWeight += c.weight;
     low = Math.min(low, c.shift_ms);
-    guess = Math.max(guess, componentMean_ms(c));
+    guess = Math.max(guess, meanOfPrepared_ms(c, pc));
   }
+  for (let i = 0; i < qs.length; i++) out[i] = quantileOfPrepared(prepared, totalWeight, low, guess, qs[i]);
+  return out;
+}
+
+/**
+ * P(response > x) of the mixture minus `tail`, its density at x in EVAL[1] (the function whose
+ * root is the quantile).
+ */
+function excessOverTail(prepared: readonly Prepared[], totalWeight: number, x: number, tail: number): number {
+  let s = 0;
+  let d = 0;
+  for (const pc of prepared) {
+    evaluate(pc, x, EVAL);
+    s += pc.c.weight * EVAL[0];
+    d += pc.c.weight * EVAL[1];
+  }
+  EVAL[1] = d / totalWeight;
+  return s / totalWeight - tail;
+}
+
+/** The q-quantile of prepared components: Newton steps inside a bisection bracket from `low`. */
+function quantileOfPrepared(prepared: readonly Prepared[], totalWeight: number, low: number, guess: number, q: number): number {
   const tail = 1 - q;
-  const f = (x: number): number => {
-    let s = 0;
-    let d = 0;
-    for (const pc of prepared) {
-      evaluate(pc, x, EVAL);
-      s += pc.c.weight * EVAL[0];
-      d += pc.c.weight * EVAL[1];
-    }
-    EVAL[1] = d / totalWeight;
-    return s / totalWeight - tail;
-  };
   // A bracket: f(low) >= 0 (nothing finishes before the shortest wait); grow `high` until f < 0.
   let high = Math.max(guess, low + 1e-9) * 2;
-  while (f(high) > 0) high *= 2;
+  while (excessOverTail(prepared, totalWeight, high, tail) > 0) high *= 2;
   let x = (low + high) / 2;
   for (let i = 0; i < 200; i++) {
-    const fx = f(x);
+    const fx = excessOverTail(prepared, totalWeight, x, tail);
     const slope = -EVAL[1];
     if (fx > 0) low = x;
     else high = x;
