@@ -21,6 +21,7 @@ import {
   type ConditionUpdate,
   type NormalizationResult,
 } from "./normalization.js";
+import type { Int64 } from "./int64.js";
 import { formatSelector, ReplicaCalculator, type PodListMemo, type Tolerances } from "./replica-calculator.js";
 import type {
   ContainerResourceMetricSource,
@@ -286,8 +287,55 @@ function succeeded(replicas: number, name: string, timestamp_ms: number, status:
   return { replicaCountProposal: replicas, metricNameProposal: name, timestampProposal_ms: timestamp_ms, condition: null, error: null, status };
 }
 
+/** Sets `out` to a successful computation; returns it. */
+function succeededInto(out: MetricComputation, replicas: number, name: string, timestamp_ms: number, status: MetricStatus): MetricComputation {
+  out.replicaCountProposal = replicas;
+  out.metricNameProposal = name;
+  out.timestampProposal_ms = timestamp_ms;
+  out.condition = null;
+  out.error = null;
+  out.status = status;
+  return out;
+}
+
+/** A MetricComputation to fill (computeReplicasForMetric's `out`). */
+function newMetricComputation(): MetricComputation {
+  return { replicaCountProposal: 0, metricNameProposal: "", timestampProposal_ms: 0, condition: null, error: null, status: ZERO_STATUS };
+}
+
+/**
+ * The status of a Resource or ContainerResource metric: `reusable` edited when it has the same
+ * shape (the same source, and a utilization exactly when there is one now), else a new one.
+ * `reusable` is a status of the reconcile's own list (never the stored status's), or undefined.
+ */
+function resourceMetricStatus(
+  reusable: MetricStatus | undefined,
+  sourceType: "Resource" | "ContainerResource",
+  spec: ResourceMetricSource | ContainerResourceMetricSource,
+  container: string,
+  utilization_percent: number | undefined,
+  averageValue_milli: Int64,
+): MetricStatus {
+  const source = reusable === undefined || reusable.type !== sourceType ? undefined
+    : sourceType === "Resource" ? reusable.resource
+    : reusable.containerResource !== undefined && reusable.containerResource.container === container ? reusable.containerResource
+    : undefined;
+  if (source !== undefined && source.name === spec.name && (source.current.averageUtilization_percent !== undefined) === (utilization_percent !== undefined)) {
+    if (utilization_percent !== undefined) source.current.averageUtilization_percent = utilization_percent;
+    source.current.averageValue_milli = averageValue_milli;
+    return reusable!;
+  }
+  const current: MetricValueStatus = utilization_percent === undefined
+    ? { averageValue_milli }
+    : { averageUtilization_percent: utilization_percent, averageValue_milli };
+  return sourceType === "Resource"
+    ? { type: "Resource", resource: { name: spec.name, current } }
+    : { type: "ContainerResource", containerResource: { name: spec.name, container, current } };
+}
+
 // horizontal.go computeStatusForResourceMetricGeneric: an AverageValue target wins over a
-// Utilization one, whatever `target.type` says, as upstream checks the pointers.
+// Utilization one, whatever `target.type` says, as upstream checks the pointers. Fills `out`
+// (its status from `reusable`, see resourceMetricStatus) and returns null, or returns the error.
 function computeStatusForResourceMetricGeneric(
   calc: ReplicaCalculator,
   currentReplicas: number,
@@ -295,36 +343,26 @@ function computeStatusForResourceMetricGeneric(
   container: string,
   sourceType: "Resource" | "ContainerResource",
   tolerances: Tolerances,
-):
-  | { ok: true; replicas: number; current: MetricValueStatus; timestamp_ms: number; metricName: string }
-  | { ok: false; error: string } {
+  out: MetricComputation,
+  reusable: MetricStatus | undefined,
+): string | null {
   const { name: resourceName, target } = spec;
   if (target.averageValue_milli !== null) {
     const r = calc.getRawResourceReplicas(currentReplicas, target.averageValue_milli, resourceName, tolerances, container);
-    if (!r.ok) return { ok: false, error: `failed to get ${resourceName} usage: ${r.error}` };
-    return {
-      ok: true,
-      replicas: r.replicaCount,
-      current: { averageValue_milli: r.usage },
-      timestamp_ms: r.timestamp_ms,
-      metricName: `${resourceName} resource`,
-    };
+    if (!r.ok) return `failed to get ${resourceName} usage: ${r.error}`;
+    succeededInto(out, r.replicaCount, resourceUsageName(resourceName), r.timestamp_ms,
+      resourceMetricStatus(reusable, sourceType, spec, container, undefined, r.usage));
+    return null;
   }
   if (target.averageUtilization_percent === null) {
-    return {
-      ok: false,
-      error: "invalid resource metric source: neither an average utilization target nor an average value (usage) target was set",
-    };
+    return "invalid resource metric source: neither an average utilization target nor an average value (usage) target was set";
   }
   const r = calc.getResourceReplicas(currentReplicas, target.averageUtilization_percent, resourceName, tolerances, container);
-  if (!r.ok) return { ok: false, error: `failed to get ${resourceName} utilization: ${r.error}` };
-  return {
-    ok: true,
-    replicas: r.replicaCount,
-    current: { averageUtilization_percent: r.utilization, averageValue_milli: r.rawUtilization },
-    timestamp_ms: r.timestamp_ms,
-    metricName: sourceType === "ContainerResource" ? containerUtilizationName(resourceName) : utilizationName(resourceName),
-  };
+  if (!r.ok) return `failed to get ${resourceName} utilization: ${r.error}`;
+  const name = sourceType === "ContainerResource" ? containerUtilizationName(resourceName) : utilizationName(resourceName);
+  succeededInto(out, r.replicaCount, name, r.timestamp_ms,
+    resourceMetricStatus(reusable, sourceType, spec, container, r.utilization, r.rawUtilization));
+  return null;
 }
 
 /**
@@ -334,6 +372,7 @@ function computeStatusForResourceMetricGeneric(
  * by character. Few distinct names, so the tables stay small.
  */
 const UTILIZATION_NAMES = new Map<string, string>();
+const RESOURCE_USAGE_NAMES = new Map<string, string>();
 const CONTAINER_UTILIZATION_NAMES = new Map<string, string>();
 const VALID_METRIC_FOUND_MESSAGES = new Map<string, string>();
 
@@ -349,7 +388,9 @@ function memoText(table: Map<string, string>, key: string, make: (key: string) =
 const makeUtilizationName = (resourceName: string) => `${resourceName} resource utilization (percentage of request)`;
 const makeContainerUtilizationName = (resourceName: string) => `${resourceName} container resource utilization (percentage of request)`;
 const makeValidMetricFoundMessage = (metric: string) => `the HPA was able to successfully calculate a replica count from ${metric}`;
+const makeResourceUsageName = (resourceName: string) => `${resourceName} resource`;
 const utilizationName = (resourceName: string) => memoText(UTILIZATION_NAMES, resourceName, makeUtilizationName);
+const resourceUsageName = (resourceName: string) => memoText(RESOURCE_USAGE_NAMES, resourceName, makeResourceUsageName);
 const containerUtilizationName = (resourceName: string) => memoText(CONTAINER_UTILIZATION_NAMES, resourceName, makeContainerUtilizationName);
 const validMetricFoundMessage = (metric: string) => memoText(VALID_METRIC_FOUND_MESSAGES, metric, makeValidMetricFoundMessage);
 
@@ -362,6 +403,8 @@ export function computeReplicasForMetric(
   specReplicas: number,
   statusReplicas: number,
   tolerances: Tolerances,
+  out: MetricComputation = newMetricComputation(),
+  reusableStatus?: MetricStatus,
 ): MetricComputation {
   const namespace = hpa.metadata.namespace;
   switch (spec.type) {
@@ -412,20 +455,17 @@ export function computeReplicasForMetric(
       // computeStatusForResourceMetric
       const src = spec.resource;
       if (src === undefined) return invalidSource("FailedGetResourceMetric", "resource", "failed to get resource metric value");
-      const r = computeStatusForResourceMetricGeneric(calc, specReplicas, src, "", "Resource", tolerances);
-      if (!r.ok) return failed("FailedGetResourceMetric", r.error, `failed to get ${src.name} resource metric value: ${r.error}`);
-      return succeeded(r.replicas, r.metricName, r.timestamp_ms, { type: "Resource", resource: { name: src.name, current: r.current } });
+      const error = computeStatusForResourceMetricGeneric(calc, specReplicas, src, "", "Resource", tolerances, out, reusableStatus);
+      if (error !== null) return failed("FailedGetResourceMetric", error, `failed to get ${src.name} resource metric value: ${error}`);
+      return out;
     }
     case "ContainerResource": {
       // computeStatusForContainerResourceMetric
       const src = spec.containerResource;
       if (src === undefined) return invalidSource("FailedGetContainerResourceMetric", "container resource", "failed to get container metric value");
-      const r = computeStatusForResourceMetricGeneric(calc, specReplicas, src, src.container, "ContainerResource", tolerances);
-      if (!r.ok) return failed("FailedGetContainerResourceMetric", r.error, `failed to get ${src.container} container metric value: ${r.error}`);
-      return succeeded(r.replicas, r.metricName, r.timestamp_ms, {
-        type: "ContainerResource",
-        containerResource: { name: src.name, container: src.container, current: r.current },
-      });
+      const error = computeStatusForResourceMetricGeneric(calc, specReplicas, src, src.container, "ContainerResource", tolerances, out, reusableStatus);
+      if (error !== null) return failed("FailedGetContainerResourceMetric", error, `failed to get ${src.container} container metric value: ${error}`);
+      return out;
     }
     case "External": {
       // computeStatusForExternalMetric: AverageValue is checked before Value, as upstream does.
@@ -515,7 +555,11 @@ export function computeReplicasForMetrics(
   let timestamp_ms = 0;
 
   for (let i = 0; i < metricSpecs.length; i++) {
-    const c = computeReplicasForMetric(calc, hpa, metricSpecs[i], specReplicas, statusReplicas, tolerances);
+    // The computation and the status of the metric's place in the lists are refilled when they
+    // can be (statuses is the reconcile's own status's list, never the stored one's).
+    const c = computeReplicasForMetric(
+      calc, hpa, metricSpecs[i], specReplicas, statusReplicas, tolerances, perMetric[i] ?? newMetricComputation(), statuses[i],
+    );
     perMetric[i] = c;
     statuses[i] = c.status;
     if (c.error !== null) {
