@@ -70,8 +70,9 @@ interface ScalableObject extends StoredObject {
 }
 
 /**
- * Builds the metrics client an HPA evaluation reads, over the pods its selector picked;
- * `podHandles` (optional) holds their handles as their ContainerIDs give them.
+ * Builds the metrics client an HPA reads, over the pods its selector picked; `podHandles`
+ * (optional) holds their handles as their ContainerIDs give them. The client reads the metrics
+ * APIs when asked, so the controller keeps it while the selected pods stay the same.
  */
 export type MetricsClientFactory = (namespace: string, podNames: readonly string[], podHandles?: Float64Array) => MetricsClient;
 
@@ -94,6 +95,8 @@ interface HpaState {
   input: ReconcileInput;
   /** The target's scale as the sync read it (the input's `scale`). */
   scale: Scale;
+  /** The metrics client over the selected pods, made when they change (null before the first sync). */
+  metricsClient: MetricsClient | null;
   /** The latest decision, for time series and tests. */
   lastDecision: HpaDecision | null;
   /** The target's pods as of the last sync, reused while unchanged. */
@@ -176,7 +179,7 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
-      metricCell: newMetricCell(), scale: { specReplicas: 0, statusReplicas: 0 }, input: null!,
+      metricCell: newMetricCell(), scale: { specReplicas: 0, statusReplicas: 0 }, metricsClient: null, input: null!,
     };
     state.input = {
       hpa, scale: state.scale, pods: [], podListMemo: state.podListMemo, metricsClient: null!, recommendations: null,
@@ -217,9 +220,14 @@ export class HorizontalController {
       this.onDecision?.(hpa, decision);
       return;
     }
-    if (state.selection.refresh(this.store, namespace, target.spec.selector)) {
+    const selectionChanged = state.selection.refresh(this.store, namespace, target.spec.selector);
+    if (selectionChanged) {
       state.podListMemo.clear();
       state.podHandles = Float64Array.from(state.selection.pods, podHandle);
+    }
+    // The client reads the metrics APIs when asked: one serves every sync over these pods.
+    if (selectionChanged || state.metricsClient === null) {
+      state.metricsClient = this.metricsClientFor(namespace, state.selection.names, state.podHandles);
     }
     state.target = target;
     state.scale.specReplicas = target.spec.replicas;
@@ -227,8 +235,8 @@ export class HorizontalController {
     const input = state.input;
     input.hpa = hpa;
     input.pods = state.selection.pods;
-    input.metricsClient = this.metricsClientFor(namespace, state.selection.names, state.podHandles);
     input.recommendations = state.recommendations;
+    input.metricsClient = state.metricsClient;
     input.now_ms = now_ms;
     const result = reconcileAutoscaler(input);
     state.target = null;

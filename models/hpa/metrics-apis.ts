@@ -54,11 +54,12 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
 }
 
 /**
- * What the metrics APIs answer about one HPA's pods, read when asked. A class rather than an
- * object of closures: one is built per HPA sync.
+ * What the metrics APIs answer about one HPA's pods, read when asked (so one serves every sync
+ * while the HPA's pods are the same). A class rather than an object of closures.
  */
 class ApiSnapshot implements MetricsSnapshot {
-  private items: PodMetricsItem[] | null = null;
+  /** resourceMetricRows's collector, kept for the resource and container it was last asked. */
+  private rowsCollector: ResourceMetricRowsCollector | null = null;
 
   constructor(
     private readonly metricsServer: MetricsServer,
@@ -69,10 +70,9 @@ class ApiSnapshot implements MetricsSnapshot {
     private readonly podHandles: Float64Array | undefined,
   ) {}
 
-  // Read lazily: an HPA without Resource metrics never touches metrics-server.
+  // Read when asked: an HPA without Resource metrics never touches metrics-server.
   get resource(): PodMetricsItem[] {
-    this.items ??= toPodMetricsItems(this.metricsServer.getPodMetrics(this.namespace, this.podNames));
-    return this.items;
+    return toPodMetricsItems(this.metricsServer.getPodMetrics(this.namespace, this.podNames));
   }
 
   // What the client makes of `resource`, converted as the API's PodMetrics stream out.
@@ -87,7 +87,9 @@ class ApiSnapshot implements MetricsSnapshot {
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
     if (!sameElements(podNames, this.podNames)) return null;
     rows.clear();
-    const collector = new ResourceMetricRowsCollector(name, container, rows);
+    let collector = this.rowsCollector;
+    if (collector === null || !collector.collects(name, container, rows)) collector = this.rowsCollector = new ResourceMetricRowsCollector(name, container, rows);
+    else collector.reset();
     this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);
     return collector;
   }
@@ -146,11 +148,25 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
   private readonly allContainers: boolean;
 
   constructor(
-    resource: ResourceName,
+    private readonly resource: ResourceName,
     private readonly containerName: string,
   ) {
     this.cpu = resource === "cpu";
     this.allContainers = containerName === "";
+  }
+
+  /** Whether this visitor sums `resource` of `containerName` ("" = every container). */
+  protected sums(resource: ResourceName, containerName: string): boolean {
+    return resource === this.resource && containerName === this.containerName;
+  }
+
+  /** Back to before the first pod, to visit again. */
+  reset(): void {
+    this.returned = 0;
+    this.firstTimestamp_ms = 0;
+    this.podSum_milli = 0;
+    this.podContainers = 0;
+    this.namedFound = false;
   }
 
   container(name: string, usage: Readonly<UsageResult>): void {
@@ -199,5 +215,10 @@ class ResourceMetricRowsCollector extends ResourceMetricsVisitor {
 
   protected put(_name: string, index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
     this.rows.set(index, timestamp_ms, window_ms, value_milli);
+  }
+
+  /** Whether this collector writes `resource` of `container` into `rows`. */
+  collects(resource: ResourceName, container: string, rows: PodMetricRows): boolean {
+    return rows === this.rows && this.sums(resource, container);
   }
 }

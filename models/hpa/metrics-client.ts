@@ -34,7 +34,8 @@ export interface MetricsClient {
   /**
    * Optional: getResourceMetric's answer written into `rows` (row i = podNames[i], names
    * distinct), for a client that can do so without building the map: one built over exactly
-   * `podNames`. null when it cannot; the caller then asks getResourceMetric.
+   * `podNames`. null when it cannot; the caller then asks getResourceMetric. The answer may be
+   * an object the client reuses at its next call: read it at once.
    */
   getResourceMetricRows?(
     resource: ResourceName,
@@ -208,7 +209,12 @@ function resourceMetricFailure(answer: ResourceMetricsCount | MetricsApiError): 
  * (resourceMetricsClient, customMetricsClient, externalMetricsClient).
  */
 export class StaticMetricsClient implements MetricsClient {
-  constructor(private readonly snapshot: MetricsSnapshot) {}
+  /** getResourceMetricRows's answer when it succeeds, refilled at each call. */
+  private readonly rowsAnswer: { ok: true; value: PodMetricRows; timestamp_ms: number };
+
+  constructor(private readonly snapshot: MetricsSnapshot) {
+    this.rowsAnswer = { ok: true, value: null!, timestamp_ms: 0 };
+  }
 
   // metrics/client.go resourceMetricsClient.GetResourceMetric
   getResourceMetric(resource: ResourceName, container: string): MetricsResult<PodMetricsInfo> {
@@ -229,7 +235,9 @@ export class StaticMetricsClient implements MetricsClient {
     const answer = this.snapshot.resourceMetricRows?.(resource, container, podNames, rows) ?? null;
     if (answer === null) return null;
     if (isApiError(answer) || answer.returned === 0) return resourceMetricFailure(answer);
-    return { ok: true, value: rows, timestamp_ms: answer.firstTimestamp_ms };
+    this.rowsAnswer.value = rows;
+    this.rowsAnswer.timestamp_ms = answer.firstTimestamp_ms;
+    return this.rowsAnswer;
   }
 
   // metrics/client.go customMetricsClient.GetRawMetric
