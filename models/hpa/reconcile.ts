@@ -78,6 +78,8 @@ export interface ReconcileScratch {
   /** The decision record and the result (the caller reads them before the next reconcile). */
   readonly decision: HpaDecision;
   readonly result: ReconcileResult;
+  /** The replica calculator, made at the first reconcile and reset at the next ones. */
+  calculator: ReplicaCalculator | null;
   /** computeReplicasForMetrics's per-metric computations and result, and the decision's metric records. */
   readonly perMetric: MetricComputation[];
   readonly computed: ComputeReplicasForMetricsResult;
@@ -96,7 +98,28 @@ export function newReconcileScratch(): ReconcileScratch {
     recommendations: [], scaleUpEvents: [], scaleDownEvents: [], decision,
   };
   const computed: ComputeReplicasForMetricsResult = { replicas: 0, metric: "", timestamp_ms: 0, error: null, condition: GO_ZERO_CONDITION };
-  return { normalization: newNormalizationResult(), status, decision, result, perMetric: [], computed, metricDecisions: [] };
+  return { normalization: newNormalizationResult(), status, decision, result, calculator: null, perMetric: [], computed, metricDecisions: [] };
+}
+
+/** The scratch's replica calculator, set up for this reconcile's client, pods and time. */
+function calculatorFor(scratch: ReconcileScratch, input: ReconcileInput): ReplicaCalculator {
+  const { config, now_ms } = input;
+  const calc = scratch.calculator;
+  if (
+    calc !== null &&
+    calc.cpuInitializationPeriod_ms === config.cpuInitializationPeriod_ms &&
+    calc.delayOfInitialReadinessStatus_ms === config.delayOfInitialReadinessStatus_ms
+  ) {
+    return calc.reset(input.metricsClient, input.pods, now_ms, input.podListMemo ?? null);
+  }
+  return (scratch.calculator = new ReplicaCalculator(
+    input.metricsClient,
+    input.pods,
+    config.cpuInitializationPeriod_ms,
+    config.delayOfInitialReadinessStatus_ms,
+    now_ms,
+    input.podListMemo ?? null,
+  ));
 }
 
 /** Sets the decision record to a reconcile's starting point (path Metrics, nothing computed yet). */
@@ -715,14 +738,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     truncate(metricStatuses, 0);
     return metricsFailed(input, currentReplicas, metricStatuses, scratch, selectorFailure.error, recommendations);
   } else {
-    const calc = new ReplicaCalculator(
-      input.metricsClient,
-      input.pods,
-      config.cpuInitializationPeriod_ms,
-      config.delayOfInitialReadinessStatus_ms,
-      now_ms,
-      input.podListMemo ?? null,
-    );
+    const calc = calculatorFor(scratch, input);
     const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances, metricStatuses, scratch.perMetric, scratch.computed);
     decision.metrics = metricDecisions(hpa.spec.metrics, scratch.perMetric, scratch.metricDecisions);
     decision.metricDesiredReplicas = computed.replicas;

@@ -25,7 +25,7 @@ import {
 import { resourceMilliValue, type MetricsClient, type MetricsResult, type PodMetricsInfo } from "./metrics-client.js";
 import { PodMetricRows } from "./pod-metric-rows.js";
 import type { CrossVersionObjectReference, ResourceName } from "./types.js";
-import { getMetricUsageRatioOfRows, getResourceUtilizationRatioOfRows } from "./utilization.js";
+import { getMetricUsageRatioOfRows, getResourceUtilizationRatioOfRows, newUtilizationRatio } from "./utilization.js";
 
 /** replica_calculator.go Tolerances: usage-ratio tolerances per direction. */
 export interface Tolerances {
@@ -85,18 +85,43 @@ function fail(error: string): CalcError {
  */
 export class ReplicaCalculator {
   /** What was derived from `pods` before, kept by the caller while `pods` is unchanged. */
-  readonly memo: PodListMemo;
+  memo: PodListMemo;
+  /** getResourceReplicas's answer on success, and its utilization ratios: refilled at each call. */
+  private readonly resourceAnswer: ResourceReplicasResult = { ok: true, replicaCount: 0, utilization: 0, rawUtilization: 0, timestamp_ms: 0 };
+  private readonly ratio = newUtilizationRatio();
 
   constructor(
-    readonly metricsClient: MetricsClient,
+    public metricsClient: MetricsClient,
     /** The pods the HPA's selector matches (podLister.Pods(ns).List(selector)). */
-    readonly pods: readonly Pod[],
+    public pods: readonly Pod[],
     readonly cpuInitializationPeriod_ms: number,
     readonly delayOfInitialReadinessStatus_ms: number,
-    readonly now_ms: number,
+    public now_ms: number,
     memo: PodListMemo | null = null,
   ) {
     this.memo = memo ?? new PodListMemo();
+  }
+
+  /**
+   * The calculator for another evaluation with the same flags (the HPA controller keeps one per
+   * HPA): what the constructor takes that changes between syncs. Returns it.
+   */
+  reset(metricsClient: MetricsClient, pods: readonly Pod[], now_ms: number, memo: PodListMemo | null): ReplicaCalculator {
+    this.metricsClient = metricsClient;
+    this.pods = pods;
+    this.now_ms = now_ms;
+    this.memo = memo ?? new PodListMemo();
+    return this;
+  }
+
+  /** Sets the reused success answer of getResourceReplicas; returns it. */
+  private resourceReplicas(replicaCount: number, utilization: number, rawUtilization: Int64, timestamp_ms: number): ResourceReplicasResult {
+    const a = this.resourceAnswer;
+    a.replicaCount = replicaCount;
+    a.utilization = utilization;
+    a.rawUtilization = rawUtilization;
+    a.timestamp_ms = timestamp_ms;
+    return a;
   }
 
   private layout(): PodListLayout {
@@ -188,22 +213,16 @@ export class ReplicaCalculator {
     const requests = this.requests(container, resource);
     if (!requests.ok) return requests;
 
-    const first = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization);
+    const first = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization, this.ratio);
     if (!first.ok) return fail(first.error);
     const { utilizationRatio: usageRatio, currentUtilization: utilization, rawAverageValue: rawUtilization } = first;
 
     const scaleUpWithUnready = unreadyPods > 0 && usageRatio > 1.0;
     if (!scaleUpWithUnready && missingPods === 0) {
       // Return the current replicas if the change would be too small.
-      if (isWithin(tolerances, usageRatio)) return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
+      if (isWithin(tolerances, usageRatio)) return this.resourceReplicas(currentReplicas, utilization, rawUtilization, timestamp_ms);
       // No unready or missing pods: the new count follows from the ready pods alone.
-      return {
-        ok: true,
-        replicaCount: float64ToInt32(Math.ceil(usageRatio * readyPodCount)),
-        utilization,
-        rawUtilization,
-        timestamp_ms,
-      };
+      return this.resourceReplicas(float64ToInt32(Math.ceil(usageRatio * readyPodCount)), utilization, rawUtilization, timestamp_ms);
     }
 
     if (missingPods > 0) {
@@ -229,7 +248,7 @@ export class ReplicaCalculator {
     }
 
     // Re-run the utilization calculation with the new numbers.
-    const second = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization);
+    const second = getResourceUtilizationRatioOfRows(metrics, requests.rows, targetUtilization, this.ratio);
     if (!second.ok) return fail(second.error);
     const newUsageRatio = second.utilizationRatio;
 
@@ -239,16 +258,16 @@ export class ReplicaCalculator {
       (usageRatio < 1.0 && newUsageRatio > 1.0) ||
       (usageRatio > 1.0 && newUsageRatio < 1.0)
     ) {
-      return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
+      return this.resourceReplicas(currentReplicas, utilization, rawUtilization, timestamp_ms);
     }
 
     const newReplicas = float64ToInt32(Math.ceil(newUsageRatio * metrics.size));
     // Keep the current count if the number of pods considered would flip the direction.
     if ((newUsageRatio < 1.0 && newReplicas > currentReplicas) || (newUsageRatio > 1.0 && newReplicas < currentReplicas)) {
-      return { ok: true, replicaCount: currentReplicas, utilization, rawUtilization, timestamp_ms };
+      return this.resourceReplicas(currentReplicas, utilization, rawUtilization, timestamp_ms);
     }
     // The replicas considered are however many pods factored into the calculation.
-    return { ok: true, replicaCount: newReplicas, utilization, rawUtilization, timestamp_ms };
+    return this.resourceReplicas(newReplicas, utilization, rawUtilization, timestamp_ms);
   }
 
   // replica_calculator.go GetRawResourceReplicas
@@ -581,6 +600,8 @@ export class PodListLayout {
   readonly metrics: PodMetricRows;
   /** groupPods' sets, as flags by row (IGNORED, UNREADY, MISSING). */
   readonly sets: Uint8Array;
+  /** What groupPods found besides the sets, refilled by each grouping. */
+  readonly sizes: PodGroupSizes = { readyPodCount: 0, unreadyPods: 0, missingPods: 0, ignoredPods: 0 };
 
   constructor(pods: readonly Pod[]) {
     this.rowOf = new Int32Array(pods.length);
@@ -656,7 +677,11 @@ function groupPodRows(
 ): PodGroupSizes {
   const sets = layout.sets;
   sets.fill(0);
-  const sizes: PodGroupSizes = { readyPodCount: 0, unreadyPods: 0, missingPods: 0, ignoredPods: 0 };
+  const sizes = layout.sizes;
+  sizes.readyPodCount = 0;
+  sizes.unreadyPods = 0;
+  sizes.missingPods = 0;
+  sizes.ignoredPods = 0;
   const podFlags = facts.flags;
   // Compared once: the spec's resource name is not an interned string, so each comparison in
   // the loop compared characters.

@@ -14,9 +14,19 @@ import {
 } from "./int64.js";
 import type { PodMetricRows } from "./pod-metric-rows.js";
 
-export type UtilizationRatioResult =
-  | { ok: true; utilizationRatio: number; currentUtilization: number; rawAverageValue: Int64 }
-  | { ok: false; error: string };
+export interface UtilizationRatio {
+  ok: true;
+  utilizationRatio: number;
+  currentUtilization: number;
+  rawAverageValue: Int64;
+}
+
+export type UtilizationRatioResult = UtilizationRatio | { ok: false; error: string };
+
+/** A UtilizationRatio to pass as `out` (filled in on success). */
+export function newUtilizationRatio(): UtilizationRatio {
+  return { ok: true, utilizationRatio: 0, currentUtilization: 0, rawAverageValue: 0 };
+}
 
 /**
  * metrics/utilization.go GetResourceUtilizationRatio over rows, `requests[r]` being row r's
@@ -29,6 +39,7 @@ export function getResourceUtilizationRatioOfRows(
   metrics: PodMetricRows,
   requests: readonly (Int64 | undefined)[],
   targetUtilization: number,
+  out: UtilizationRatio = newUtilizationRatio(),
 ): UtilizationRatioResult {
   let metricsTotal: Int64 = 0;
   let requestsTotal: Int64 = 0;
@@ -41,7 +52,7 @@ export function getResourceUtilizationRatioOfRows(
     requestsTotal = addInt64(requestsTotal, request);
     numEntries++;
   }
-  return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization);
+  return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization, out);
 }
 
 // The end of GetResourceUtilizationRatio, from its sums.
@@ -50,16 +61,15 @@ function utilizationRatioOfTotals(
   requestsTotal: Int64,
   numEntries: number,
   targetUtilization: number,
+  out: UtilizationRatio,
 ): UtilizationRatioResult {
   // The set of requests can be disjoint from the set of metrics.
   if (compareInt64(requestsTotal, 0) === 0) return { ok: false, error: "no metrics returned matched known pods" };
   const currentUtilization = int64ToInt32(divInt64(mulInt64(metricsTotal, 100), requestsTotal));
-  return {
-    ok: true,
-    utilizationRatio: currentUtilization / targetUtilization,
-    currentUtilization,
-    rawAverageValue: divInt64(metricsTotal, numEntries),
-  };
+  out.utilizationRatio = currentUtilization / targetUtilization;
+  out.currentUtilization = currentUtilization;
+  out.rawAverageValue = divInt64(metricsTotal, numEntries);
+  return out;
 }
 
 export interface MetricUsageRatio {
