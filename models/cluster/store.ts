@@ -121,6 +121,11 @@ export class ClusterStore {
     return this.collection<T>(kind).objects.get(objectKey(namespace, name));
   }
 
+  /** `get` by the object's key (`objectKey(namespace, name)`), for a caller that keeps the key. */
+  getByKey<T extends StoredObject>(kind: string, key: string): T | undefined {
+    return this.collection<T>(kind).objects.get(key);
+  }
+
   /** Objects of a kind (optionally one namespace) in creation order. */
   list<T extends StoredObject>(kind: string, namespace?: string): T[] {
     const out: T[] = [];

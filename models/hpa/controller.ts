@@ -14,7 +14,7 @@ import type { PeriodicTimer, Simulation } from "../../engine/index.js";
 import { Recorder } from "../../engine/index.js";
 import type { EventLog } from "../cluster/events.js";
 import { PodSelection } from "../cluster/pod-index.js";
-import type { ClusterStore, StoredObject } from "../cluster/store.js";
+import { objectKey, type ClusterStore, type StoredObject } from "../cluster/store.js";
 import type { LabelSelector, ObjectMeta, Pod } from "../cluster/types.js";
 import { handleOfContainerId, PodHandle } from "../kubelet/pod-handles.js";
 import { labelSelectorIsEmpty } from "../cluster/labels.js";
@@ -105,6 +105,9 @@ interface HpaState {
   podHandles: Float64Array;
   /** What the calculator derived from the selected pods, valid while `selection` is unchanged. */
   podListMemo: PodListMemo;
+  /** The name of the target last looked up and its store key (objectKey). */
+  targetName: string | null;
+  targetKey: string;
   /** The target being reconciled, for validateAndParseSelector. */
   target: ScalableObject | null;
   /** This HPA's validateAndParseSelector, made once so a sync allocates no closure. */
@@ -175,7 +178,7 @@ export class HorizontalController {
       this.config.firstSyncDelay_ms ?? Math.floor(this.sim.rng.stream(`hpa/${key}`).uniform(0, this.config.syncPeriod_ms));
     const state: HpaState = {
       key, namespace: hpa.metadata.namespace, timer: null, recommendations: null, scaleUpEvents: [], scaleDownEvents: [], lastDecision: null,
-      selection: new PodSelection(), podHandles: new Float64Array(0), podListMemo: new PodListMemo(), target: null,
+      selection: new PodSelection(), podHandles: new Float64Array(0), podListMemo: new PodListMemo(), targetName: null, targetKey: "", target: null,
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
@@ -200,7 +203,12 @@ export class HorizontalController {
   private sync(hpa: StoredHorizontalPodAutoscaler, state: HpaState, now_ms: number): void {
     const namespace = hpa.metadata.namespace;
     const ref = hpa.spec.scaleTargetRef;
-    const target = this.store.get<ScalableObject>(ref.kind, namespace, ref.name);
+    // The target's store key, built again only when the reference names another object.
+    if (ref.name !== state.targetName) {
+      state.targetName = ref.name;
+      state.targetKey = objectKey(namespace, ref.name);
+    }
+    const target = this.store.getByKey<ScalableObject>(ref.kind, state.targetKey);
     const getScaleFailure = getScaleError(ref, target !== undefined);
     // getScaleError is null only for a target that exists.
     if (getScaleFailure !== null || target === undefined) {
