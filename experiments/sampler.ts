@@ -13,6 +13,7 @@ import type { HorizontalController, StoredHorizontalPodAutoscaler } from "../mod
 import { hpaMetricSeries, type HpaMetricSeries } from "./hpa-metric-series.js";
 import { SeriesIds, SeriesIdsByName } from "./series-ids.js";
 import type { MetricSpec } from "../models/hpa/types.js";
+import { hpaKey } from "../models/hpa/hpa-selectors.js";
 import { CpuMarks, OwnerTotals } from "./sampler-marks.js";
 
 /** What the sampler keeps of a node: its series, and the requests of its pods as last summed. */
@@ -34,6 +35,8 @@ interface ServiceRecord {
 /** What the sampler keeps of an HPA: its series, and how its spec's metrics are named in them. */
 interface HpaRecord {
   series: SeriesIds;
+  /** The HPA's key, `<namespace>/<name>` (the controller's lastDecision takes it). */
+  key: string;
   metrics: readonly MetricSpec[] | null;
   metricSeries: readonly HpaMetricSeries[];
 }
@@ -197,12 +200,11 @@ export class Sampler {
     }
 
     for (const hpa of this.store.list<StoredHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
-      const name = hpa.metadata.name;
       const record = this.hpaRecord(hpa);
       const ids = record.series;
       ids.add(now_ms, "desired_replicas", hpa.status.desiredReplicas);
       ids.add(now_ms, "current_replicas", hpa.status.currentReplicas);
-      const decision = this.hpa.lastDecision(hpa.metadata.namespace, name);
+      const decision = this.hpa.lastDecision(record.key);
       if (decision === null) continue;
       for (const m of decision.metrics) {
         const s = record.metricSeries[m.index];
@@ -253,7 +255,10 @@ export class Sampler {
   private hpaRecord(hpa: StoredHorizontalPodAutoscaler): HpaRecord {
     let record = this.hpas.get(hpa.metadata.uid);
     if (record === undefined) {
-      record = { series: new SeriesIds(this.series, "HorizontalPodAutoscaler", hpa.metadata.name), metrics: null, metricSeries: [] };
+      record = {
+        series: new SeriesIds(this.series, "HorizontalPodAutoscaler", hpa.metadata.name),
+        key: hpaKey(hpa.metadata.namespace, hpa.metadata.name), metrics: null, metricSeries: [],
+      };
       this.hpas.set(hpa.metadata.uid, record);
     }
     if (record.metrics !== hpa.spec.metrics) {

@@ -156,8 +156,9 @@ export class HorizontalController {
     });
   }
 
-  lastDecision(namespace: string, name: string): HpaDecision | null {
-    return this.states.get(`${namespace}/${name}`)?.lastDecision ?? null;
+  /** The latest decision of the HPA whose key (`hpaKey(namespace, name)`) is `key`; null before its first sync. */
+  lastDecision(key: string): HpaDecision | null {
+    return this.states.get(key)?.lastDecision ?? null;
   }
 
   // horizontal.go enqueueHPA (add and update): register the HPA with labels.Nothing(); its
