@@ -136,6 +136,8 @@ export class ServiceTraffic {
   /** Scratch for `latency`: the endpoints' components, and the list of those with traffic. */
   private readonly latencyScratch: PodLatency[] = [];
   private readonly latencyPods: PodLatency[] = [];
+  /** Scratch for `latency`: the mixture's components (mixtureComponents reuses its objects). */
+  private readonly latencyComponents: PodLatency[] = [];
   /** Scratch for a window's quantiles. */
   private readonly quantiles: number[] = [NaN, NaN];
   /**
@@ -262,7 +264,7 @@ export class ServiceTraffic {
       component.shift_ms += downstream_ms;
       pods.push(component);
     }
-    const q = componentsQuantiles_ms(mixtureComponents(pods), LATENCY_QUANTILES, this.quantiles);
+    const q = componentsQuantiles_ms(mixtureComponents(pods, this.latencyComponents), LATENCY_QUANTILES, this.quantiles);
     return { p50_ms: q[0], p95_ms: q[1] };
   }
 

@@ -47,19 +47,40 @@ function sameState(a: PodLatency, b: PodLatency): boolean {
     a.distribution === b.distribution && a.cv === b.cv && a.work_ms === b.work_ms && a.quota_ms === b.quota_ms && a.period_ms === b.period_ms;
 }
 
-/** The distinct states among pods with traffic, weights summed, first seen first. */
-export function mixtureComponents(pods: readonly PodLatency[]): PodLatency[] {
-  const components: PodLatency[] = [];
+/**
+ * The distinct states among pods with traffic, weights summed, first seen first: copies, in
+ * `out`'s objects (reused from one call to the next: pass the same list each time), unless there
+ * are too many to merge (then the pods themselves, in a new list).
+ */
+export function mixtureComponents(pods: readonly PodLatency[], out: PodLatency[] = []): PodLatency[] {
+  let count = 0;
   for (let i = 0; i < pods.length; i++) {
     const p = pods[i];
     if (p.weight <= 0) continue;
     let k = 0;
-    while (k < components.length && !sameState(components[k], p)) k++;
-    if (k < components.length) components[k].weight += p.weight;
-    else if (components.length < MAX_MERGED_COMPONENTS) components.push({ ...p });
-    else return pods.filter((pod) => pod.weight > 0);
+    while (k < count && !sameState(out[k], p)) k++;
+    if (k < count) out[k].weight += p.weight;
+    else if (count < MAX_MERGED_COMPONENTS) {
+      if (count === out.length) out.push({ ...p });
+      else copyLatency(out[count], p);
+      count++;
+    } else return pods.filter((pod) => pod.weight > 0);
   }
-  return components;
+  if (out.length > count) out.length = count;
+  return out;
+}
+
+function copyLatency(to: PodLatency, from: PodLatency): void {
+  to.weight = from.weight;
+  to.shift_ms = from.shift_ms;
+  to.waitProbability = from.waitProbability;
+  to.waitShift_ms = from.waitShift_ms;
+  to.waitTail_ms = from.waitTail_ms;
+  to.distribution = from.distribution;
+  to.cv = from.cv;
+  to.work_ms = from.work_ms;
+  to.quota_ms = from.quota_ms;
+  to.period_ms = from.period_ms;
 }
 
 /** Own service time of work `w_ms` (full-speed ms) under the component's CFS quota, ms. */
