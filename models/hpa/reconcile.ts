@@ -1,7 +1,10 @@
 /**
- * The decision half of pkg/controller/podautoscaler/horizontal.go reconcileAutoscaler, as one pure
+ * The decision half of pkg/controller/podautoscaler/horizontal.go reconcileAutoscaler, as one
  * function: HPA + scale + pods + metrics + histories + flags + now in, the new status, the
- * rescale decision, the updated histories and a record of why out.
+ * rescale decision and a record of why out, the histories edited in place (as upstream edits its
+ * controller maps). The HPA and its stored status are only read. The status, decision and result
+ * go into objects the caller keeps per HPA (ReconcileScratch), so that a sync in steady state
+ * allocates nothing; without one, fresh objects.
  *
  * Not modelled here (they are the controller's I/O): fetching the scale (FailedGetScale), writing
  * it, the selector registry behind validateAndParseSelector (InvalidSelector, AmbiguousSelector;

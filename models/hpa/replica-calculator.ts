@@ -5,7 +5,9 @@
  *
  * Pure: the pods are the list the controller's lister returned, the metrics come from a
  * MetricsClient, and `now_ms` replaces time.Now(). Errors are returned, never thrown, with
- * upstream's messages.
+ * upstream's messages. A successful getResourceReplicas answer is an object the calculator
+ * refills at its next call (the HPA controller keeps one calculator per HPA, `reset` at each
+ * sync): read it at once.
  */
 import { getPodCondition, type Container, type LabelSelector, type Pod } from "../cluster/types.js";
 import {
