@@ -188,9 +188,6 @@ function throwNoServer(id: number): never {
   throw new RangeError(`pod server ${id} does not exist`);
 }
 
-/** `advance`'s rate, passed to `step` in an array (see PodServers.step). */
-const ADVANCE_RATE = new Float64Array(1);
-
 /** Per-pod fluid servers in one typed array, one slot per pod; freed slots are reused. */
 export class PodServerPool implements PodServers {
   private capacity: number;
@@ -348,8 +345,8 @@ export class PodServerPool implements PodServers {
     this.check(id);
     if (!(dt_ms >= 0) || !Number.isFinite(dt_ms)) throw new RangeError(`dt_ms must be a finite number >= 0, got ${dt_ms}`);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
-    ADVANCE_RATE[0] = rate_rps;
-    this.step(id, dt_ms, ADVANCE_RATE, 0);
+    this.advanceRate[0] = rate_rps;
+    this.step(id, dt_ms, this.advanceRate, 0);
   }
 
   /**
@@ -360,6 +357,8 @@ export class PodServerPool implements PodServers {
   readonly stepIncrements = new Float64Array(3);
   /** Scratch of `step`: fluidStep's outcome. */
   private readonly fluid = new Float64Array(Fluid.Fields);
+  /** Scratch of `advance`: its rate, passed to `step` in an array (see PodServers.step). */
+  private readonly advanceRate = new Float64Array(1);
 
   /**
    * `advance` without its checks, for a caller that passes only live ids, finite dt_ms >= 0 and
