@@ -1,6 +1,6 @@
 import t from "tap";
 import { StaticMetricsClient } from "../../../models/hpa/metrics-client.js";
-import { reconcileAutoscaler, type ReconcileInput } from "../../../models/hpa/reconcile.js";
+import { newReconcileScratch, reconcileAutoscaler, type ReconcileInput } from "../../../models/hpa/reconcile.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   emptyMetricTarget,
@@ -172,4 +172,42 @@ t.test("reconcile edits the histories in place and returns a decision record", a
   t.equal(r.decision.limitedReplicas, 8);
   t.equal(r.decision.limitingReason, "ScaleUpLimit");
   t.equal(r.decision.rescaleReason, "cpu resource utilization (percentage of request) above target");
+});
+
+t.test("with a scratch, a reconcile refills its own objects and never edits the stored status", async (t) => {
+  const inp = input({ spec: 4, levels: { p0: 2000, p1: 2000, p2: 2000, p3: 2000 } });
+  const scratch = newReconcileScratch();
+  inp.scratch = scratch;
+  const initial = inp.hpa.status;
+  const first = reconcileAutoscaler(inp);
+  t.not(first.status, initial, "the status is built in the scratch's object, not the HPA's");
+  // What the controller does when the status changed: store it, give the scratch the replaced one.
+  const stored = first.status;
+  scratch.status = inp.hpa.status;
+  inp.hpa.status = stored;
+  const snapshot = JSON.parse(JSON.stringify(stored));
+  const decision = first.decision;
+  const metric = stored.currentMetrics[0];
+
+  inp.now_ms += 15_000;
+  const second = reconcileAutoscaler(inp);
+  t.equal(second.status, initial, "the two status objects take turns");
+  t.same(JSON.parse(JSON.stringify(stored)), snapshot, "the stored status, its conditions and metric statuses are untouched");
+  t.equal(stored.currentMetrics[0], metric);
+  t.not(second.status.conditions, stored.conditions);
+  t.not(second.status.currentMetrics[0], metric, "the metric status is the reconcile's own");
+  t.equal(second.decision, decision, "the decision record is refilled");
+  t.equal(second.decision.now_ms, inp.now_ms);
+  t.same(second.status.currentMetrics, stored.currentMetrics, "the same metrics, read again");
+
+  // Once its status is stored and the next reconcile's status object is the first one again,
+  // that reconcile refills the metric status it had built (no new objects in a steady state).
+  const own = second.status.currentMetrics[0];
+  scratch.status = inp.hpa.status;
+  inp.hpa.status = second.status;
+  inp.now_ms += 15_000;
+  const third = reconcileAutoscaler(inp);
+  t.equal(third.status, stored);
+  t.equal(third.status.currentMetrics[0], metric, "its own earlier metric status, refilled");
+  t.not(third.status.currentMetrics[0], own);
 });
