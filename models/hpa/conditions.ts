@@ -20,12 +20,8 @@ export function setConditionInList(
 
 /** A list of the conditions' copies, which the caller may edit (setConditionInOwnList). */
 export function copyConditions(list: readonly HorizontalPodAutoscalerCondition[]): HorizontalPodAutoscalerCondition[] {
-  const copy: HorizontalPodAutoscalerCondition[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    // Field by field rather than a spread: this runs on every HPA sync, and a literal is cheaper.
-    const c = list[i];
-    copy[i] = { type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime_ms: c.lastTransitionTime_ms };
-  }
+  const copy: HorizontalPodAutoscalerCondition[] = [];
+  copyConditionsInto(copy, list);
   return copy;
 }
 

@@ -58,8 +58,8 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
  * while the HPA's pods are the same). A class rather than an object of closures.
  */
 class ApiSnapshot implements MetricsSnapshot {
-  /** resourceMetricRows's collector, kept for the resource and container it was last asked. */
-  private rowsCollector: ResourceMetricRowsCollector | null = null;
+  /** resourceMetricRows's collector, reused for each visit. */
+  private readonly rowsCollector = new ResourceMetricRowsCollector();
 
   constructor(
     private readonly metricsServer: MetricsServer,
@@ -87,9 +87,7 @@ class ApiSnapshot implements MetricsSnapshot {
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
     if (!sameElements(podNames, this.podNames)) return null;
     rows.clear();
-    let collector = this.rowsCollector;
-    if (collector === null || !collector.collects(name, container, rows)) collector = this.rowsCollector = new ResourceMetricRowsCollector(name, container, rows);
-    else collector.reset();
+    const collector = this.rowsCollector.visitInto(name, container, rows);
     this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);
     return collector;
   }
@@ -141,27 +139,18 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
   private namedFound = false;
 
   /**
-   * The two comparisons each container would make, made once: the spec's names are not interned
-   * strings, so comparing them compares characters.
+   * The two comparisons each container would make, made once per visit: the spec's names are not
+   * interned strings, so comparing them compares characters.
    */
-  private readonly cpu: boolean;
-  private readonly allContainers: boolean;
+  private cpu = false;
+  private allContainers = true;
+  private containerName = "";
 
-  constructor(
-    private readonly resource: ResourceName,
-    private readonly containerName: string,
-  ) {
+  /** Sets what the next visit sums: `resource` of `containerName` ("" = every container). */
+  protected begin(resource: ResourceName, containerName: string): void {
     this.cpu = resource === "cpu";
     this.allContainers = containerName === "";
-  }
-
-  /** Whether this visitor sums `resource` of `containerName` ("" = every container). */
-  protected sums(resource: ResourceName, containerName: string): boolean {
-    return resource === this.resource && containerName === this.containerName;
-  }
-
-  /** Back to before the first pod, to visit again. */
-  reset(): void {
+    this.containerName = containerName;
     this.returned = 0;
     this.firstTimestamp_ms = 0;
     this.podSum_milli = 0;
@@ -198,27 +187,31 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
 class ResourceMetricsCollector extends ResourceMetricsVisitor implements ResourceMetricsAnswer {
   readonly value: PodMetricsInfo = new Map();
 
+  constructor(resource: ResourceName, container: string) {
+    super();
+    this.begin(resource, container);
+  }
+
   protected put(name: string, _index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
     this.value.set(name, { timestamp_ms, window_ms, value_milli });
   }
 }
 
-/** The answer into rows: row i is the i-th name of the visited list (names distinct: getResourceMetricRows). */
+/**
+ * The answer into rows: row i is the i-th name of the visited list (names distinct:
+ * getResourceMetricRows). One serves every visit of a snapshot (`visitInto`).
+ */
 class ResourceMetricRowsCollector extends ResourceMetricsVisitor {
-  constructor(
-    resource: ResourceName,
-    container: string,
-    private readonly rows: PodMetricRows,
-  ) {
-    super(resource, container);
+  private rows: PodMetricRows | null = null;
+
+  /** Sets the next visit's resource, container and rows. */
+  visitInto(resource: ResourceName, container: string, rows: PodMetricRows): this {
+    this.begin(resource, container);
+    this.rows = rows;
+    return this;
   }
 
   protected put(_name: string, index: number, timestamp_ms: number, window_ms: number, value_milli: Int64): void {
-    this.rows.set(index, timestamp_ms, window_ms, value_milli);
-  }
-
-  /** Whether this collector writes `resource` of `container` into `rows`. */
-  collects(resource: ResourceName, container: string, rows: PodMetricRows): boolean {
-    return rows === this.rows && this.sums(resource, container);
+    this.rows!.set(index, timestamp_ms, window_ms, value_milli);
   }
 }

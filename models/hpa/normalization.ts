@@ -465,7 +465,8 @@ export function normalizeDesiredReplicasWithBehaviors(
   const stabilizedReplicas = stabilizeRecommendationWithBehaviors(recommendations, args, now_ms);
   out.stabilizedReplicas = stabilizedReplicas;
   out.ableToScale = stabilizedReplicas !== prenormalizedDesiredReplicas ? stabilizationCondition(args) : READY_FOR_NEW_SCALE;
-  // The rate limits apply to the stabilized count (upstream passes a copy of the arguments with it).
+  // The rate limits apply to the stabilized count: upstream sets normalizationArg.DesiredReplicas
+  // to it (after the AbleToScale reason above, which the proposal's direction decides).
   args.desiredReplicas = stabilizedReplicas;
   convertDesiredReplicasWithBehaviorRate(args, scaleUpEvents, scaleDownEvents, now_ms, out.limited);
   return finishNormalization(out);

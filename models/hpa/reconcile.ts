@@ -68,7 +68,10 @@ export interface ReconcileInput {
   scratch?: ReconcileScratch;
 }
 
-/** What a reconcile fills in rather than allocates: the caller keeps one per HPA between its syncs. */
+/**
+ * What a reconcile fills in rather than allocates: the caller keeps one per HPA between its syncs
+ * (with the same config at every sync: the calculator keeps its flags).
+ */
 export interface ReconcileScratch {
   readonly normalization: NormalizationResult;
   /**
@@ -107,14 +110,7 @@ export function newReconcileScratch(): ReconcileScratch {
 /** The scratch's replica calculator, set up for this reconcile's client, pods and time. */
 function calculatorFor(scratch: ReconcileScratch, input: ReconcileInput): ReplicaCalculator {
   const { config, now_ms } = input;
-  const calc = scratch.calculator;
-  if (
-    calc !== null &&
-    calc.cpuInitializationPeriod_ms === config.cpuInitializationPeriod_ms &&
-    calc.delayOfInitialReadinessStatus_ms === config.delayOfInitialReadinessStatus_ms
-  ) {
-    return calc.reset(input.metricsClient, input.pods, now_ms, input.podListMemo ?? null);
-  }
+  if (scratch.calculator !== null) return scratch.calculator.reset(input.metricsClient, input.pods, now_ms, input.podListMemo ?? null);
   return (scratch.calculator = new ReplicaCalculator(
     input.metricsClient,
     input.pods,
@@ -310,7 +306,7 @@ function failed(reason: string, conditionError: string, error: string): MetricCo
 }
 
 function succeeded(replicas: number, name: string, timestamp_ms: number, status: MetricStatus): MetricComputation {
-  return { replicaCountProposal: replicas, metricNameProposal: name, timestampProposal_ms: timestamp_ms, condition: null, error: null, status };
+  return succeededInto(newMetricComputation(), replicas, name, timestamp_ms, status);
 }
 
 /** Sets `out` to a successful computation; returns it. */
@@ -400,7 +396,6 @@ function computeStatusForResourceMetricGeneric(
 const UTILIZATION_NAMES = new Map<string, string>();
 const RESOURCE_USAGE_NAMES = new Map<string, string>();
 const CONTAINER_UTILIZATION_NAMES = new Map<string, string>();
-const VALID_METRIC_FOUND_MESSAGES = new Map<string, string>();
 
 function memoText(table: Map<string, string>, key: string, make: (key: string) => string): string {
   let text = table.get(key);
@@ -413,12 +408,10 @@ function memoText(table: Map<string, string>, key: string, make: (key: string) =
 
 const makeUtilizationName = (resourceName: string) => `${resourceName} resource utilization (percentage of request)`;
 const makeContainerUtilizationName = (resourceName: string) => `${resourceName} container resource utilization (percentage of request)`;
-const makeValidMetricFoundMessage = (metric: string) => `the HPA was able to successfully calculate a replica count from ${metric}`;
 const makeResourceUsageName = (resourceName: string) => `${resourceName} resource`;
 const utilizationName = (resourceName: string) => memoText(UTILIZATION_NAMES, resourceName, makeUtilizationName);
 const resourceUsageName = (resourceName: string) => memoText(RESOURCE_USAGE_NAMES, resourceName, makeResourceUsageName);
 const containerUtilizationName = (resourceName: string) => memoText(CONTAINER_UTILIZATION_NAMES, resourceName, makeContainerUtilizationName);
-const validMetricFoundMessage = (metric: string) => memoText(VALID_METRIC_FOUND_MESSAGES, metric, makeValidMetricFoundMessage);
 
 // horizontal.go computeReplicasForMetric together with the computeStatusFor*Metric functions:
 // one metric spec -> a replica proposal and its status, or a ScalingActive=False condition.
@@ -551,7 +544,8 @@ const VALID_METRIC_FOUND_CONDITIONS = new Map<string, ConditionUpdate>();
 function validMetricFoundCondition(metric: string): ConditionUpdate {
   let condition = VALID_METRIC_FOUND_CONDITIONS.get(metric);
   if (condition === undefined) {
-    condition = Object.freeze({ type: "ScalingActive", status: "True", reason: "ValidMetricFound", message: validMetricFoundMessage(metric) });
+    const message = `the HPA was able to successfully calculate a replica count from ${metric}`;
+    condition = Object.freeze({ type: "ScalingActive", status: "True", reason: "ValidMetricFound", message });
     VALID_METRIC_FOUND_CONDITIONS.set(metric, condition);
   }
   return condition;
@@ -560,7 +554,8 @@ function validMetricFoundCondition(metric: string): ConditionUpdate {
 // horizontal.go computeReplicasForMetrics: the max over metrics. If every metric failed, or some
 // failed and the valid ones would scale down, it returns -1 (no scaling) with the first failure's
 // condition: a broken metric may block a scale-down but never a scale-up. Each metric's status
-// goes in `statuses` and its computation in `perMetric` (both emptied first), the rest in `out`.
+// goes in `statuses` and its computation in `perMetric` at its place (the lists refilled and cut
+// to the number of metrics), the rest in `out`.
 export function computeReplicasForMetrics(
   calc: ReplicaCalculator,
   hpa: HorizontalPodAutoscaler,
@@ -739,7 +734,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     decision.metricDesiredReplicas = -1;
     decision.selectorFailure = selectorFailure;
     truncate(metricStatuses, 0);
-    return metricsFailed(input, currentReplicas, metricStatuses, scratch, selectorFailure.error, recommendations);
+    return metricsFailed(input, currentReplicas, scratch, selectorFailure.error, recommendations);
   } else {
     const calc = calculatorFor(scratch, input);
     const computed = computeReplicasForMetrics(calc, hpa, scale, hpa.spec.metrics, tolerances, metricStatuses, scratch.perMetric, scratch.computed);
@@ -750,7 +745,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
 
     if (computed.error !== null && computed.replicas === -1) {
       decision.path = "MetricsFailed";
-      return metricsFailed(input, currentReplicas, metricStatuses, scratch, computed.error, recommendations);
+      return metricsFailed(input, currentReplicas, scratch, computed.error, recommendations);
     }
     // Some metrics failed but the rest still allow scaling: scale, and report the error.
     retErr = computed.error;
@@ -813,7 +808,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
     desiredReplicas = currentReplicas;
   }
 
-  setStatus(status, currentReplicas, desiredReplicas, rescale ? now_ms : hpa.status.lastScaleTime_ms, metricStatuses);
+  setStatus(status, currentReplicas, desiredReplicas, rescale ? now_ms : hpa.status.lastScaleTime_ms);
   decision.rescaleReason = rescaleReason;
   decision.desiredReplicas = desiredReplicas;
   decision.rescale = rescale;
@@ -825,7 +820,6 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
 function metricsFailed(
   input: ReconcileInput,
   currentReplicas: number,
-  metricStatuses: MetricStatus[],
   scratch: ReconcileScratch,
   error: string,
   recommendations: TimestampedRecommendation[],
@@ -833,23 +827,17 @@ function metricsFailed(
   const hpa = input.hpa;
   const status = scratch.status;
   scratch.decision.desiredReplicas = hpa.status.desiredReplicas;
-  setStatus(status, currentReplicas, hpa.status.desiredReplicas, hpa.status.lastScaleTime_ms, metricStatuses);
+  setStatus(status, currentReplicas, hpa.status.desiredReplicas, hpa.status.lastScaleTime_ms);
   const message = `failed to compute desired number of replicas based on listed metrics for ${hpa.spec.scaleTargetRef.kind}/${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name}: ${error}`;
   return finishResult(scratch, status.desiredReplicas, false, message, recommendations, input.scaleUpEvents, input.scaleDownEvents);
 }
 
-// horizontal.go setStatus (its conditions are already on `status`, set as the reconcile went).
-function setStatus(
-  status: HorizontalPodAutoscalerStatus,
-  currentReplicas: number,
-  desiredReplicas: number,
-  lastScaleTime_ms: number | null,
-  metricStatuses: MetricStatus[],
-): void {
+// horizontal.go setStatus (its conditions and metric statuses are already on `status`, set as
+// the reconcile went).
+function setStatus(status: HorizontalPodAutoscalerStatus, currentReplicas: number, desiredReplicas: number, lastScaleTime_ms: number | null): void {
   status.currentReplicas = currentReplicas;
   status.desiredReplicas = desiredReplicas;
   status.lastScaleTime_ms = lastScaleTime_ms;
-  status.currentMetrics = metricStatuses;
 }
 
 /** findCpuUtilization in horizontal_test.go: the first Resource cpu metric's utilization. */

@@ -62,7 +62,7 @@ export function mixtureComponents(pods: readonly PodLatency[], out: PodLatency[]
     if (k < count) out[k].weight += p.weight;
     else if (count < MAX_MERGED_COMPONENTS) {
       if (count === out.length) out.push({ ...p });
-      else copyLatency(out[count], p);
+      else Object.assign(out[count], p);
       count++;
     } else return pods.filter((pod) => pod.weight > 0);
   }
@@ -70,18 +70,6 @@ export function mixtureComponents(pods: readonly PodLatency[], out: PodLatency[]
   return out;
 }
 
-function copyLatency(to: PodLatency, from: PodLatency): void {
-  to.weight = from.weight;
-  to.shift_ms = from.shift_ms;
-  to.waitProbability = from.waitProbability;
-  to.waitShift_ms = from.waitShift_ms;
-  to.waitTail_ms = from.waitTail_ms;
-  to.distribution = from.distribution;
-  to.cv = from.cv;
-  to.work_ms = from.work_ms;
-  to.quota_ms = from.quota_ms;
-  to.period_ms = from.period_ms;
-}
 
 /** Own service time of work `w_ms` (full-speed ms) under the component's CFS quota, ms. */
 function stretched_ms(c: PodLatency, w_ms: number): number {
