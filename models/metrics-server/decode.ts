@@ -44,6 +44,11 @@ export function sampleError(s: ResourceSample): string | null {
   return sampleValuesError(s.startTime_ms, s.timestamp_ms, s.cumulativeCpuUsed_mcore_ms, s.memoryWorkingSet_bytes);
 }
 
+/** `sampleValuesError(...) === null`, without building a message (the per-pod store checks every sample). */
+export function isServableSample(startTime_ms: number, timestamp_ms: number, cpu_mcore_ms: number, memory_bytes: number): boolean {
+  return Number.isSafeInteger(timestamp_ms) && Number.isSafeInteger(startTime_ms) && cpu_mcore_ms >= 0 && cpu_mcore_ms < Infinity && memory_bytes >= 0 && memory_bytes < Infinity;
+}
+
 /** `sampleError` of a sample given by its numbers. */
 export function sampleValuesError(startTime_ms: number, timestamp_ms: number, cpu_mcore_ms: number, memory_bytes: number): string | null {
   if (!Number.isSafeInteger(timestamp_ms)) return `timestamp_ms must be an integer, got ${timestamp_ms}`;

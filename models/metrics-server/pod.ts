@@ -12,7 +12,7 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { checkContainerRow, decodeCumulativeCpu_ns, decodeMemory_bytes, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
+import { decodeCumulativeCpu_ns, decodeMemory_bytes, isServableSample, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
 import {
   type ContainerMetrics,
   GoTime,
@@ -175,12 +175,18 @@ export class PodStorage {
    * `values[offset + j * Sample.Fields]`; `handle` is the running pod's handle, or PodHandle.None.
    */
   private storeRow(namespace: string, name: string, names: readonly string[], values: Float64Array, offset: number, handle: number): boolean {
-    for (let i = 0; i < names.length; i++) {
+    // One pass: the numbers no kubelet could serve (a simulator bug: thrown), and decode.go
+    // checkContainerMetrics (the pod is dropped when an unshadowed container decodes to 0).
+    const n = names.length;
+    let complete = n !== 0;
+    for (let i = 0; i < n; i++) {
       const o = offset + i * Sample.Fields;
-      const err = sampleValuesError(values[o + Sample.Start], values[o + Sample.Ts], values[o + Sample.Cpu], values[o + Sample.Mem]);
-      if (err !== null) throw new RangeError(`pod ${namespace}/${name} container ${names[i]}: ${err}`);
+      const cpu = values[o + Sample.Cpu];
+      const mem = values[o + Sample.Mem];
+      if (!isServableSample(values[o + Sample.Start], values[o + Sample.Ts], cpu, mem)) throwUnservable(namespace, name, names[i], values, o);
+      if ((decodeCumulativeCpu_ns(cpu) === 0 || decodeMemory_bytes(mem) === 0) && !isShadowedName(names, i)) complete = false;
     }
-    if (!checkContainerRow(names, values, offset)) return false;
+    if (!complete) return false;
     let slot = this.byHandle.lookup(handle);
     let created = false;
     if (slot < 0) {
@@ -481,6 +487,12 @@ export class PodStorage {
     }
     return true;
   }
+}
+
+/** Throws what is wrong with the sample at `values[o]` (built only on this failing branch). */
+function throwUnservable(namespace: string, name: string, container: string, values: Float64Array, o: number): never {
+  const err = sampleValuesError(values[o + Sample.Start], values[o + Sample.Ts], values[o + Sample.Cpu], values[o + Sample.Mem]);
+  throw new RangeError(`pod ${namespace}/${name} container ${container}: ${err}`);
 }
 
 /**

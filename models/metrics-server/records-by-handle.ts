@@ -25,7 +25,8 @@ export class RecordsByHandle {
   /** The record slot bound to `handle`, or -1. */
   lookup(handle: number): number {
     const b = handleIndex(handle) * FIELDS;
-    return b < this.byIndex.length && handle !== PodHandle.None && this.byIndex[b] === handle ? this.byIndex[b + 1] : -1;
+    // `| 0`: a small integer to V8, so that the caller's row arithmetic is not in doubles.
+    return b < this.byIndex.length && handle !== PodHandle.None && this.byIndex[b] === handle ? this.byIndex[b + 1] | 0 : -1;
   }
 
   /** Binds `handle` to record `slot` (found by the pod's name), replacing what either had. */
