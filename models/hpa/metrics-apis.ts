@@ -60,6 +60,8 @@ export function metricsClientFactory(metricsServer: MetricsServer, custom: Custo
 class ApiSnapshot implements MetricsSnapshot {
   /** resourceMetricRows's collector, reused for each visit. */
   private readonly rowsCollector = new ResourceMetricRowsCollector();
+  /** The last list of names resourceMetricRows found equal to `podNames` (lists are not edited once built). */
+  private sameNames: readonly string[] | null = null;
 
   constructor(
     private readonly metricsServer: MetricsServer,
@@ -85,7 +87,12 @@ class ApiSnapshot implements MetricsSnapshot {
   // resourceMetric's answer written into the calculator's rows: only over this snapshot's own
   // list of pods (the row of each visited pod is its place in that list).
   resourceMetricRows(name: ResourceName, container: string, podNames: readonly string[], rows: PodMetricRows): ResourceMetricsCount | null {
-    if (!sameElements(podNames, this.podNames)) return null;
+    if (podNames !== this.sameNames) {
+      if (!sameElements(podNames, this.podNames)) return null;
+      // A calculator passes the same list at every sync while the pods stay the same, and
+      // comparing its names again would read every name string (a cache miss each).
+      this.sameNames = podNames;
+    }
     rows.clear();
     const collector = this.rowsCollector.visitInto(name, container, rows);
     this.metricsServer.visitPodMetrics(this.namespace, this.podNames, collector, this.podHandles);

@@ -594,6 +594,7 @@ export class PodListMemo {
 export class PodListLayout {
   /** Each pod's row. */
   readonly rowOf: Int32Array;
+  /** Each row's pod name, filled by the constructor and never edited afterwards (metrics clients rely on that). */
   readonly rowNames: string[] = [];
   readonly rowOfName = new Map<string, number>();
   /** Every name appears once: row i is pod i. */

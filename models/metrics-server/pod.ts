@@ -165,9 +165,43 @@ export class PodStorage {
     const handles = columns.handles;
     for (let i = 0; i < columns.count; i++) {
       const handle = handles === undefined ? PodHandle.None : handles[i];
-      if (this.storeRow(columns.namespaces[i], columns.names[i], columns.containerNames[i], columns.values, columns.offsets[i], handle)) stored++;
+      const names = columns.containerNames[i];
+      if (names.length === 1 && this.storeKnownContainer(handle, names[0], columns.values, columns.offsets[i])) stored++;
+      else if (this.storeRow(columns.namespaces[i], columns.names[i], names, columns.values, columns.offsets[i], handle)) stored++;
     }
     return stored;
+  }
+
+  /**
+   * `storeRow` of the usual pod, in the per-pod loop rather than a call: one container, named
+   * `name`, its sample at `values[offset]`, servable and complete; its record found by `handle`,
+   * stored by the last Store (not yet by this one) with exactly that container. Returns false,
+   * having changed nothing, for any other pod: `storeRow` then stores it (or throws, or drops it).
+   */
+  private storeKnownContainer(handle: number, name: string, values: Float64Array, offset: number): boolean {
+    const slot = this.byHandle.lookup(handle);
+    if (slot < 0) return false;
+    const records = this.records;
+    const r = slot * RECORD_FIELDS;
+    if (records[r + GENERATION] === this.generation || records[r + COUNT] !== 1 || this.firstNames[slot] !== name) return false;
+    const start_ms = values[offset + Sample.Start];
+    const ts_ms = values[offset + Sample.Ts];
+    const cpu = values[offset + Sample.Cpu];
+    const mem = values[offset + Sample.Mem];
+    if (!isServableSample(start_ms, ts_ms, cpu, mem)) return false;
+    const cpu_ns = decodeCumulativeCpu_ns(cpu);
+    const mem_bytes = decodeMemory_bytes(mem);
+    if (cpu_ns === 0 || mem_bytes === 0) return false;
+    const podHadPrev = records[r + HAS_PREV] === 1;
+    records[r + GENERATION] = this.generation;
+    this.storedThisStore++;
+    const hasPrev = storePoint(this.points.data, records[r + FIRST] * Point.Stride, start_ms, ts_ms, cpu_ns, mem_bytes, true, podHadPrev, this.metricResolution_ms);
+    records[r + HAS_PREV] = hasPrev ? 1 : 0;
+    if (hasPrev) {
+      this.podsWithPrev++;
+      this.containerPoints++;
+    }
+    return true;
   }
 
   /**
@@ -240,46 +274,7 @@ export class PodStorage {
         records[r + LAST] = c;
         records[r + COUNT]++;
       }
-      const o = c * Point.Stride;
-
-      const age_ms = ts_ms - start_ms;
-      const lastTimestamp_ms = d[o + Point.LastTs];
-      if (start_ms < ts_ms && age_ms < resolution_ms && age_ms >= FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS) {
-        // Fresh container: a synthetic prev at (StartTime, 0 CPU), so a new container gets a
-        // CPU value from its first scrape instead of its second.
-        d[o + Point.PrevKind] = Prev.Point;
-        d[o + Point.PrevStart] = start_ms;
-        d[o + Point.PrevTs] = start_ms;
-        d[o + Point.PrevCpu] = 0;
-      } else if (containerInLast && start_ms < lastTimestamp_ms) {
-        // Not restarted (started before the stored point was taken).
-        if (ts_ms > lastTimestamp_ms) {
-          // A newer point: the stored last becomes prev.
-          d[o + Point.PrevKind] = Prev.Point;
-          d[o + Point.PrevStart] = d[o + Point.LastStart];
-          d[o + Point.PrevTs] = lastTimestamp_ms;
-          d[o + Point.PrevCpu] = d[o + Point.LastCpu];
-        } else if (podHadPrev) {
-          const kind = d[o + Point.PrevKind];
-          if (kind === Prev.None) {
-            d[o + Point.PrevKind] = Prev.GoZero;
-          } else if (kind === Prev.Point && !(d[o + Point.PrevTs] < ts_ms)) {
-            // "Found new containerName metrics point is older than stored previous, drop previous"
-            d[o + Point.PrevKind] = Prev.None;
-          }
-          // else: keep prev (a GoZero prev is before everything, so it is kept too).
-        } else {
-          d[o + Point.PrevKind] = Prev.None;
-        }
-      } else {
-        // New container, restart (start time at or after the stored point), or pod not in last.
-        d[o + Point.PrevKind] = Prev.None;
-      }
-      d[o + Point.LastStart] = start_ms;
-      d[o + Point.LastTs] = ts_ms;
-      d[o + Point.LastCpu] = cpu_ns;
-      d[o + Point.LastMem] = mem_bytes;
-      if (d[o + Point.PrevKind] !== Prev.None) prevCount++;
+      if (storePoint(d, c * Point.Stride, start_ms, ts_ms, cpu_ns, mem_bytes, containerInLast, podHadPrev, resolution_ms)) prevCount++;
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
     // Usually there are none, and then the list is left as it is.
@@ -419,16 +414,19 @@ export class PodStorage {
     const names = this.points.names;
     const next = this.points.next;
     const slots = this.findRecords(podNames, byName, podHandles);
+    // Visitors only read: nothing here changes while the pods are visited.
+    const records = this.records;
     for (let p = 0; p < podNames.length; p++) {
       const name = podNames[p];
       const slot = slots[p];
-      if (slot < 0 || !this.isReturned(slot)) continue;
+      if (slot < 0 || !isReturned(records, slot, d, next)) continue;
       let earliestTimestamp_ms = GoTime.ZeroTime_ms;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
       const r = slot * RECORD_FIELDS;
-      let c = this.records[r + FIRST];
-      for (let k = 0; k < this.records[r + COUNT]; k++) {
+      let c = records[r + FIRST];
+      const count = records[r + COUNT];
+      for (let k = 0; k < count; k++) {
         if (k > 0) c = next[c];
         if (!containerUsage(d, c, u)) continue; // "Skipping container usage metric"
         visitor.container(names[c], u);
@@ -474,19 +472,73 @@ export class PodStorage {
     return slots;
   }
 
-  /** pod.go GetMetrics's condition to return a pod: a prev point for every container. */
-  private isReturned(slot: number): boolean {
-    const r = slot * RECORD_FIELDS;
-    if (this.records[r + HAS_PREV] === 0) return false;
-    const points = this.points;
-    const next = points.next;
-    let c = this.records[r + FIRST];
-    for (let k = 0; k < this.records[r + COUNT]; k++) {
-      if (k > 0) c = next[c];
-      if (points.data[c * Point.Stride + Point.PrevKind] === Prev.None) return false;
-    }
-    return true;
+}
+
+/**
+ * pod.go GetMetrics's condition to return the pod whose record is in `slot` of `records`: a prev
+ * point for every container (rows in `d`, linked by `next`).
+ */
+function isReturned(records: Int32Array, slot: number, d: Float64Array, next: Int32Array): boolean {
+  const r = slot * RECORD_FIELDS;
+  if (records[r + HAS_PREV] === 0) return false;
+  let c = records[r + FIRST];
+  const count = records[r + COUNT];
+  for (let k = 0; k < count; k++) {
+    if (k > 0) c = next[c];
+    if (d[c * Point.Stride + Point.PrevKind] === Prev.None) return false;
   }
+  return true;
+}
+
+/**
+ * pod.go Store's rules for one container's new point (start, timestamp, CPU in ns, memory) in
+ * the ContainerPoints row at `o` of `d`: the stored last becomes prev, a prev is synthesised or
+ * dropped, and the new point becomes last. `containerInLast`: the container was stored by the
+ * previous Store; `podHadPrev`: its pod was in upstream's s.prev. Returns whether the container
+ * has a prev afterwards.
+ */
+function storePoint(
+  d: Float64Array, o: number, start_ms: number, ts_ms: number, cpu_ns: number, mem_bytes: number,
+  containerInLast: boolean, podHadPrev: boolean, resolution_ms: number,
+): boolean {
+  const age_ms = ts_ms - start_ms;
+  const lastTimestamp_ms = d[o + Point.LastTs];
+  if (start_ms < ts_ms && age_ms < resolution_ms && age_ms >= FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS) {
+    // Fresh container: a synthetic prev at (StartTime, 0 CPU), so a new container gets a
+    // CPU value from its first scrape instead of its second.
+    d[o + Point.PrevKind] = Prev.Point;
+    d[o + Point.PrevStart] = start_ms;
+    d[o + Point.PrevTs] = start_ms;
+    d[o + Point.PrevCpu] = 0;
+  } else if (containerInLast && start_ms < lastTimestamp_ms) {
+    // Not restarted (started before the stored point was taken).
+    if (ts_ms > lastTimestamp_ms) {
+      // A newer point: the stored last becomes prev.
+      d[o + Point.PrevKind] = Prev.Point;
+      d[o + Point.PrevStart] = d[o + Point.LastStart];
+      d[o + Point.PrevTs] = lastTimestamp_ms;
+      d[o + Point.PrevCpu] = d[o + Point.LastCpu];
+    } else if (podHadPrev) {
+      const kind = d[o + Point.PrevKind];
+      if (kind === Prev.None) {
+        d[o + Point.PrevKind] = Prev.GoZero;
+      } else if (kind === Prev.Point && !(d[o + Point.PrevTs] < ts_ms)) {
+        // "Found new containerName metrics point is older than stored previous, drop previous"
+        d[o + Point.PrevKind] = Prev.None;
+      }
+      // else: keep prev (a GoZero prev is before everything, so it is kept too).
+    } else {
+      d[o + Point.PrevKind] = Prev.None;
+    }
+  } else {
+    // New container, restart (start time at or after the stored point), or pod not in last.
+    d[o + Point.PrevKind] = Prev.None;
+  }
+  d[o + Point.LastStart] = start_ms;
+  d[o + Point.LastTs] = ts_ms;
+  d[o + Point.LastCpu] = cpu_ns;
+  d[o + Point.LastMem] = mem_bytes;
+  return d[o + Point.PrevKind] !== Prev.None;
 }
 
 /** Throws what is wrong with the sample at `values[o]` (built only on this failing branch). */
