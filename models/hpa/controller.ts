@@ -121,7 +121,19 @@ interface HpaState {
   ambiguousSelector: SelectorFailure | null;
   /** The decision log's metrics cell for a single metric (see singleMetricCell). */
   metricCell: MetricCell;
+  /** The decision log's AbleToScale, ScalingActive and ScalingLimited cells as last written (see conditionCell). */
+  conditionCells: [ConditionCell, ConditionCell, ConditionCell];
 }
+
+/** A condition's decision-log cell and the status and reason it was written for. */
+interface ConditionCell {
+  /** null before the first write. */
+  status: string | null;
+  reason: string;
+  text: string;
+}
+
+const newConditionCell = (): ConditionCell => ({ status: null, reason: "", text: "" });
 
 export class HorizontalController {
   /** One row per HPA sync: why it scaled (or did not). */
@@ -183,7 +195,7 @@ export class HorizontalController {
       validateAndParseSelector: () => this.validateAndParseSelector(state),
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
-      metricCell: newMetricCell(), scale: { specReplicas: 0, statusReplicas: 0 }, metricsClient: null, input: null!,
+      metricCell: newMetricCell(), conditionCells: [newConditionCell(), newConditionCell(), newConditionCell()], scale: { specReplicas: 0, statusReplicas: 0 }, metricsClient: null, input: null!,
     };
     state.input = {
       hpa, scale: state.scale, pods: [], podListMemo: state.podListMemo, metricsClient: null!, recommendations: null,
@@ -322,10 +334,14 @@ export class HorizontalController {
    * rows, and a fresh string per cell per row would be built every sync and kept for the whole
    * run. Few distinct values, so the table stays small.
    */
-  private conditionCell(conditions: readonly HorizontalPodAutoscalerCondition[], type: string): string {
+  private conditionCell(conditions: readonly HorizontalPodAutoscalerCondition[], type: string, last: ConditionCell): string {
     for (let i = 0; i < conditions.length; i++) {
       const c = conditions[i];
       if (c.type !== type) continue;
+      // Most syncs repeat the HPA's last status and reason: two compares instead of two lookups.
+      if (c.status === last.status && c.reason === last.reason) return last.text;
+      last.status = c.status;
+      last.reason = c.reason;
       let byReason = this.conditionCells.get(c.status);
       if (byReason === undefined) {
         byReason = new Map();
@@ -336,6 +352,7 @@ export class HorizontalController {
         text = `${c.status}/${c.reason}`;
         byReason.set(c.reason, text);
       }
+      last.text = text;
       return text;
     }
     return "";
@@ -361,9 +378,10 @@ export class HorizontalController {
     row[9] = d.path;
     row[10] = blank(d.stabilizationReason);
     row[11] = blank(d.limitingReason);
-    row[12] = this.conditionCell(conditions, "AbleToScale");
-    row[13] = this.conditionCell(conditions, "ScalingActive");
-    row[14] = this.conditionCell(conditions, "ScalingLimited");
+    const cells = state.conditionCells;
+    row[12] = this.conditionCell(conditions, "AbleToScale", cells[0]);
+    row[13] = this.conditionCell(conditions, "ScalingActive", cells[1]);
+    row[14] = this.conditionCell(conditions, "ScalingLimited", cells[2]);
     this.decisions.add(row);
   }
 }
