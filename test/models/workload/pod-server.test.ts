@@ -237,3 +237,55 @@ t.test("validation names the field", async (t) => {
     }
   }
 });
+
+t.test("the pool's step equals fluidStep and the counters' sums, bit for bit, through steady spells and every regime", async (t) => {
+  // The pool takes a short path for the usual step (same rate, empty queue, arrivals within
+  // capacity); this reference is the general one: fluidStep, then each counter plus its share.
+  const rng = new RngRegistry(7).stream("test/pod-server-steady");
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))];
+  const pool = new PodServerPool(4);
+  const rates = new Float64Array(1);
+  const out = new Float64Array(Fluid.Fields);
+  let mismatches = 0;
+  let steps = 0;
+  let steadySteps = 0;
+  for (let run = 0; run < 200; run++) {
+    const cap = pick([500, 250, 1000, Infinity, 0]);
+    const cost = pick([100, 3, 0.7]);
+    const queueCap = pick([100, 0, Infinity, 5]);
+    const id = pool.add(params({ cap_mcores: cap, cost_mcore_s: cost, queueCapacity_requests: queueCap }));
+    const mu = cap / cost;
+    const ref = { queue: 0, offered: 0, served: 0, dropped: 0, cpu: 0, area: 0, rate: 0 };
+    let rate = 0;
+    for (let k = 0; k < 60; k++) {
+      // Mostly the same rate (steady spells), sometimes a new one: below, at and above μ, or 0.
+      if (rng.uniform(0, 1) < 0.2) rate = pick([0, -0, 0.5 * mu, mu, 1.5 * mu, rng.uniform(0, 20), 3]);
+      if (!Number.isFinite(rate)) rate = 7;
+      const dt_ms = pick([10_000, 1, 15_000, 333]);
+      const T_s = dt_ms / 1000;
+      if (rate === ref.rate && ref.queue === 0 && rate <= mu) steadySteps++;
+      fluidStep(ref.queue, T_s, rate, mu, queueCap, out);
+      const offered1 = ref.offered + rate * T_s;
+      const served1 = ref.served + out[Fluid.Served];
+      const dropped1 = ref.dropped + out[Fluid.Dropped];
+      const want = [out[Fluid.Queue], offered1, served1, dropped1, offered1 - ref.offered, served1 - ref.served, dropped1 - ref.dropped];
+      ref.queue = out[Fluid.Queue];
+      ref.cpu += out[Fluid.Served] * cost * 1000;
+      ref.area += out[Fluid.QueueArea];
+      ref.offered = offered1;
+      ref.served = served1;
+      ref.dropped = dropped1;
+      ref.rate = rate;
+      rates[0] = rate;
+      pool.step(id, dt_ms, rates, 0);
+      const inc = pool.stepIncrements;
+      const got = [pool.queue_requests(id), pool.offered_requests(id), pool.served_requests(id), pool.dropped_requests(id), inc[0], inc[1], inc[2]];
+      const same = got.every((g, i) => Object.is(g, want[i])) && Object.is(pool.cpuUsed_mcore_ms(id), ref.cpu) && Object.is(pool.queueArea_request_s(id), ref.area);
+      steps++;
+      if (!same && mismatches++ < 5) t.fail(`run ${run} step ${k} (rate ${rate}, μ ${mu}): got ${got} cpu ${pool.cpuUsed_mcore_ms(id)} area ${pool.queueArea_request_s(id)}, want ${want} cpu ${ref.cpu} area ${ref.area}`);
+    }
+    pool.remove(id);
+  }
+  t.equal(mismatches, 0, `${steps} steps, every counter bit for bit`);
+  t.ok(steadySteps > steps / 3, `the short path was taken (${steadySteps} of ${steps} steps)`);
+});
