@@ -217,7 +217,7 @@ export class Sampler {
 
     for (const state of this.traffic.all()) {
       if (!this.traffic.isLoaded(state)) continue;
-      const totals = this.traffic.totals(state, now_ms);
+      const totals = this.traffic.requestCounts(state, now_ms);
       const record = this.serviceRecord(state.key, state.name);
       const ids = record.series;
       ids.add(now_ms, "rps_offered", ratePerSecond(totals.offered - record.offered, dt_s));

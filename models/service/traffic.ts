@@ -219,22 +219,30 @@ export class ServiceTraffic {
   }
 
   /**
-   * Requests offered, served, dropped and still queued at its endpoints so far. Counters of the
-   * pods are as of their last advance: call `runtime.advanceAll(now_ms)` first for exact totals.
+   * Requests offered, served and dropped so far. Counters of the pods are as of their last
+   * advance: call `runtime.advanceAll(now_ms)` first for exact counts.
+   */
+  requestCounts(state: ServiceState, now_ms: number): { offered: number; served: number; dropped: number } {
+    this.integrateNoEndpoints(state, now_ms);
+    return {
+      offered: this.counts.offered_requests(state.index) + state.offeredNoEndpoints,
+      served: this.counts.served_requests(state.index),
+      dropped: this.counts.dropped_requests(state.index) + state.droppedNoEndpoints,
+    };
+  }
+
+  /**
+   * `requestCounts`, and the requests still queued at its endpoints (a walk over them: the
+   * sampler, which reads every Service every minute, asks only for the counts).
    */
   totals(state: ServiceState, now_ms: number): { offered: number; served: number; dropped: number; queued: number } {
-    this.integrateNoEndpoints(state, now_ms);
+    const counts = this.requestCounts(state, now_ms);
     let queued = 0;
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
       if (slot >= 0) queued += this.runtime.serverOf(slot).queue_requests(slot);
     }
-    return {
-      offered: this.counts.offered_requests(state.index) + state.offeredNoEndpoints,
-      served: this.counts.served_requests(state.index),
-      dropped: this.counts.dropped_requests(state.index) + state.droppedNoEndpoints,
-      queued,
-    };
+    return { ...counts, queued };
   }
 
   /**
