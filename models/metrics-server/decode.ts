@@ -44,9 +44,9 @@ export function sampleError(s: ResourceSample): string | null {
   return sampleValuesError(s.startTime_ms, s.timestamp_ms, s.cumulativeCpuUsed_mcore_ms, s.memoryWorkingSet_bytes);
 }
 
-/** `sampleValuesError(...) === null`, without building a message (the per-pod store checks every sample). */
+/** Whether a kubelet could serve the sample (`sampleValuesError` finds nothing wrong). */
 export function isServableSample(startTime_ms: number, timestamp_ms: number, cpu_mcore_ms: number, memory_bytes: number): boolean {
-  return Number.isSafeInteger(timestamp_ms) && Number.isSafeInteger(startTime_ms) && cpu_mcore_ms >= 0 && cpu_mcore_ms < Infinity && memory_bytes >= 0 && memory_bytes < Infinity;
+  return sampleValuesError(startTime_ms, timestamp_ms, cpu_mcore_ms, memory_bytes) === null;
 }
 
 /** `sampleError` of a sample given by its numbers. */
