@@ -76,6 +76,11 @@ export function isShadowedName(names: readonly string[], index: number): boolean
   return false;
 }
 
+/** decode.go checkContainerMetrics's test of one container: neither its CPU nor its memory decodes to 0. */
+export function isCompleteContainer(cpu_mcore_ms: number, memory_bytes: number): boolean {
+  return decodeCumulativeCpu_ns(cpu_mcore_ms) !== 0 && decodeMemory_bytes(memory_bytes) !== 0;
+}
+
 /**
  * decode.go checkContainerMetrics: false (pod dropped, "Failed getting complete Pod metric") when
  * any container's CPU or memory decodes to 0. A pod with no containers yields no point at all
@@ -88,7 +93,7 @@ export function checkContainerRow(names: readonly string[], values: Float64Array
   for (let i = 0; i < names.length; i++) {
     if (isShadowedName(names, i)) continue;
     const o = offset + i * Sample.Fields;
-    if (decodeCumulativeCpu_ns(values[o + Sample.Cpu]) === 0 || decodeMemory_bytes(values[o + Sample.Mem]) === 0) return false;
+    if (!isCompleteContainer(values[o + Sample.Cpu], values[o + Sample.Mem])) return false;
   }
   return true;
 }

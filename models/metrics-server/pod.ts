@@ -12,7 +12,7 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { decodeCumulativeCpu_ns, decodeMemory_bytes, isServableSample, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
+import { decodeCumulativeCpu_ns, decodeMemory_bytes, isCompleteContainer, isServableSample, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
 import {
   type ContainerMetrics,
   GoTime,
@@ -193,6 +193,7 @@ export class PodStorage {
     if (!isServableSample(start_ms, ts_ms, cpu, mem)) return false;
     const cpu_ns = decodeCumulativeCpu_ns(cpu);
     const mem_bytes = decodeMemory_bytes(mem);
+    // isCompleteContainer, on the values already decoded.
     if (cpu_ns === 0 || mem_bytes === 0) return false;
     const podHadPrev = records[r + HAS_PREV] === 1;
     records[r + GENERATION] = this.generation;
@@ -220,7 +221,7 @@ export class PodStorage {
       const cpu = values[o + Sample.Cpu];
       const mem = values[o + Sample.Mem];
       if (!isServableSample(values[o + Sample.Start], values[o + Sample.Ts], cpu, mem)) throwUnservable(namespace, name, names[i], values, o);
-      if ((decodeCumulativeCpu_ns(cpu) === 0 || decodeMemory_bytes(mem) === 0) && !isShadowedName(names, i)) complete = false;
+      if (!isCompleteContainer(cpu, mem) && !isShadowedName(names, i)) complete = false;
     }
     if (!complete) return false;
     let slot = this.byHandle.lookup(handle);

@@ -374,29 +374,41 @@ export class PodServerPool implements PodServers {
     // The usual step, small enough for V8 to inline into the runtime's per-pod loop (the general
     // one below is a call there): the same regime, an empty queue, arrivals within capacity. It
     // is fluidStep's drained case at q0 = 0 (the queue stays empty, every arrival is served, no
-    // queue area; at λ = μ and μ = ∞ the same), with the counters' additions of zero left out
-    // (x + 0 is x: the counters are never −0). Bit for bit what the general step computes.
+    // queue area; at λ = μ and μ = ∞ the same), without its queue-area addition of zero (x + 0
+    // is x: the area is never −0). Bit for bit what the general step computes.
     if (rate_rps === st[b + LAST_RATE] && st[b + QUEUE] === 0) {
       const cost = st[b + COST];
       if (rate_rps <= st[b + CAP] / cost) {
         st[b + REGIME_AGE] += T_s;
         st[b + QUEUE] = 0;
         const served = rate_rps * T_s;
-        const inc = this.stepIncrements;
-        const offered0 = st[b + OFFERED];
-        const served0 = st[b + SERVED];
-        const offered1 = offered0 + served;
-        const served1 = served0 + served;
-        st[b + OFFERED] = offered1;
-        st[b + SERVED] = served1;
-        inc[Step.Offered] = offered1 - offered0;
-        inc[Step.Served] = served1 - served0;
-        inc[Step.Dropped] = 0;
-        st[b + CPU_USED] += served * cost * 1000;
+        this.count(b, served, served, 0, cost);
         return;
       }
     }
     this.stepAnyRegime(b, T_s, rate_rps);
+  }
+
+  /**
+   * Adds a step's offered, served and dropped requests to the counters of the server whose fields
+   * start at `b`, and the CPU the served ones used at `cost` each; sets `stepIncrements`.
+   */
+  private count(b: number, offered: number, served: number, dropped: number, cost: number): void {
+    const st = this.state;
+    const inc = this.stepIncrements;
+    const offered0 = st[b + OFFERED];
+    const served0 = st[b + SERVED];
+    const dropped0 = st[b + DROPPED];
+    const offered1 = offered0 + offered;
+    const served1 = served0 + served;
+    const dropped1 = dropped0 + dropped;
+    st[b + OFFERED] = offered1;
+    st[b + SERVED] = served1;
+    st[b + DROPPED] = dropped1;
+    inc[Step.Offered] = offered1 - offered0;
+    inc[Step.Served] = served1 - served0;
+    inc[Step.Dropped] = dropped1 - dropped0;
+    st[b + CPU_USED] += served * cost * 1000;
   }
 
   /** `step` of the server whose fields start at `b`, at `rate_rps` for T_s seconds, in any state. */
@@ -412,21 +424,8 @@ export class PodServerPool implements PodServers {
     const cost = st[b + COST];
     const mu = st[b + CAP] / cost;
     const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
-    const inc = this.stepIncrements;
     st[b + QUEUE] = r[Fluid.Queue];
-    const offered0 = st[b + OFFERED];
-    const served0 = st[b + SERVED];
-    const dropped0 = st[b + DROPPED];
-    const offered1 = offered0 + rate_rps * T_s;
-    const served1 = served0 + r[Fluid.Served];
-    const dropped1 = dropped0 + r[Fluid.Dropped];
-    st[b + OFFERED] = offered1;
-    st[b + SERVED] = served1;
-    st[b + DROPPED] = dropped1;
-    inc[Step.Offered] = offered1 - offered0;
-    inc[Step.Served] = served1 - served0;
-    inc[Step.Dropped] = dropped1 - dropped0;
-    st[b + CPU_USED] += r[Fluid.Served] * cost * 1000;
+    this.count(b, rate_rps * T_s, r[Fluid.Served], r[Fluid.Dropped], cost);
     st[b + QUEUE_AREA] += r[Fluid.QueueArea];
     st[b + LAST_RATE] = rate_rps;
   }

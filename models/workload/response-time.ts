@@ -70,7 +70,6 @@ export function mixtureComponents(pods: readonly PodLatency[], out: PodLatency[]
   return out;
 }
 
-
 /** Own service time of work `w_ms` (full-speed ms) under the component's CFS quota, ms. */
 function stretched_ms(c: PodLatency, w_ms: number): number {
   if (!(w_ms > c.quota_ms)) return w_ms;
