@@ -642,34 +642,34 @@ export class PodRuntime implements ContainerRuntime {
     const perRequest = this.requestSlots[slot] === 1;
     // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
     const servers: PodServers = perRequest ? this.requests : this.pool;
-    if (st[b + CEILING] !== Infinity && !perRequest) this.countThrottled(servers, slot, dt_ms);
     servers.step(slot, dt_ms, st, b + RATE);
-    // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
-    // for its share of the node instead, which is starvation, not throttling (countThrottled).
-    if (perRequest && !this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
+    if (perRequest) {
+      // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
+      // for its share of the node instead, which is starvation, not throttling (countThrottled).
+      if (!this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
+    } else if (st[b + CEILING] !== Infinity && this.pool.stepIncrements[Step.Saturated_s] !== 0) {
+      // Never saturated, never throttled: most steps end here.
+      this.countThrottled(slot);
+    }
     const s = st[b + SERVICE];
     if (s >= 0 && this.traffic !== null) this.traffic.add(s, servers.stepIncrements);
     st[b + ADVANCED] = now_ms;
   }
 
   /**
-   * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds): the time a pod with a CPU
-   * limit runs at that limit with work waiting, over the step about to be integrated: all of it
-   * when requests arrive at least as fast as the limit serves them, else until the backlog
-   * drains. A pod held below its limit by a contended node is starved, not throttled. (A
-   * per-request pod's worker counts its own: see advanceSlot.)
+   * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds) over the step just taken: the
+   * time a pod with a CPU limit ran at that limit with work waiting (the fluid server's saturated
+   * time, Step.Saturated_s). A pod held below its limit by a contended node is starved, not
+   * throttled. (A per-request pod's worker counts its own: see advanceSlot.)
    */
-  private countThrottled(servers: PodServers, slot: number, dt_ms: number): void {
-    // The pod's numbers are read here, not passed: V8 boxes a fractional number passed to a
-    // call it does not inline, a heap allocation per pod sample.
+  private countThrottled(slot: number): void {
     const b = slot * SLOT_FIELDS;
     const ceiling_mcores = this.slotState[b + CEILING];
-    const rate_rps = this.slotState[b + RATE];
     const cost_mcore_s = this.slotState[b + CPU_PER_REQUEST];
-    const mu = servers.serviceRate_rps(slot);
+    // The step changed no cap: μ is the one it ran at.
+    const mu = this.pool.serviceRate_rps(slot);
     if (mu * Math.max(cost_mcore_s, 1e-9) < ceiling_mcores * (1 - 1e-12)) return;
-    const dt_s = dt_ms / 1000;
-    this.throttled_s += rate_rps >= mu ? dt_s : Math.min(dt_s, servers.queue_requests(slot) / (mu - rate_rps));
+    this.throttled_s += this.pool.stepIncrements[Step.Saturated_s];
   }
 
   /** Seconds pods spent throttled at their CPU limit (countThrottled), summed over pods, up to `now_ms`. */

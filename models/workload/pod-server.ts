@@ -149,6 +149,12 @@ export const enum Step {
   Offered = 0,
   Served = 1,
   Dropped = 2,
+  /**
+   * Seconds of the step the server spent at its full service rate μ with work waiting: all of it
+   * when arrivals come at least as fast as μ, else until the queue (as it stood before the step)
+   * drains. The container runtime counts it as CFS throttling when μ is the pod's CPU limit.
+   */
+  Saturated_s = 3,
 }
 
 // One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
@@ -352,9 +358,10 @@ export class PodServerPool implements PodServers {
   /**
    * How much the last `advance` or `step` added to the server's offered, served and dropped
    * counters, at Step.Offered, Step.Served and Step.Dropped: each the new counter minus the old,
-   * so that summing them gives bit for bit what reading the counters before and after would.
+   * so that summing them gives bit for bit what reading the counters before and after would;
+   * and its saturated time, at Step.Saturated_s.
    */
-  readonly stepIncrements = new Float64Array(3);
+  readonly stepIncrements = new Float64Array(4);
   /** Scratch of `step`: fluidStep's outcome. */
   private readonly fluid = new Float64Array(Fluid.Fields);
   /** Scratch of `advance`: its rate, passed to `step` in an array (see PodServers.step). */
@@ -376,13 +383,16 @@ export class PodServerPool implements PodServers {
     // is fluidStep's drained case at q0 = 0 (the queue stays empty, every arrival is served, no
     // queue area; at λ = μ and μ = ∞ the same), without its queue-area addition of zero (x + 0
     // is x: the area is never −0). Bit for bit what the general step computes.
+    // Saturated only at λ = μ then: the queue is empty.
     if (rate_rps === st[b + LAST_RATE] && st[b + QUEUE] === 0) {
       const cost = st[b + COST];
-      if (rate_rps <= st[b + CAP] / cost) {
+      const mu = st[b + CAP] / cost;
+      if (rate_rps <= mu) {
         st[b + REGIME_AGE] += T_s;
         st[b + QUEUE] = 0;
         const served = rate_rps * T_s;
         this.count(b, served, served, 0, cost);
+        this.stepIncrements[Step.Saturated_s] = rate_rps < mu ? 0 : T_s;
         return;
       }
     }
@@ -423,7 +433,9 @@ export class PodServerPool implements PodServers {
     }
     const cost = st[b + COST];
     const mu = st[b + CAP] / cost;
-    const r = fluidStep(st[b + QUEUE], T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
+    const q0 = st[b + QUEUE];
+    this.stepIncrements[Step.Saturated_s] = rate_rps >= mu ? T_s : Math.min(T_s, q0 / (mu - rate_rps));
+    const r = fluidStep(q0, T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
     st[b + QUEUE] = r[Fluid.Queue];
     this.count(b, rate_rps * T_s, r[Fluid.Served], r[Fluid.Dropped], cost);
     st[b + QUEUE_AREA] += r[Fluid.QueueArea];

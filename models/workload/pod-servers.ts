@@ -30,8 +30,9 @@ export interface PodServers {
   /**
    * What the last `step` added to the server's offered, served and dropped counters (indices
    * Step.Offered, Step.Served, Step.Dropped of pod-server.ts), for the runtime to add to its
-   * Service's totals. A per-request server counts its requests as they arrive and complete
-   * instead, and leaves these 0.
+   * Service's totals, and the step's saturated time (Step.Saturated_s), from which the runtime
+   * counts CFS throttling. A per-request server counts its requests as they arrive and complete
+   * instead, and its throttled time itself, and leaves these 0.
    */
   readonly stepIncrements: Float64Array;
   /** The CPU its requests may use from now (the time it was last advanced to), mcores. */

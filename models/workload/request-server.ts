@@ -104,8 +104,11 @@ function throwNoServer(slot: number): never {
 /** Per-request servers by pod slot (see the header). */
 export class RequestServers implements PodServers {
   private readonly servers: (RequestServer | undefined)[] = [];
-  /** Always 0: requests are counted as they arrive (the runtime) and complete (the sink). */
-  readonly stepIncrements = new Float64Array(3);
+  /**
+   * Always 0: requests are counted as they arrive (the runtime) and complete (the sink), and the
+   * throttled time is `stepThrottled_s`.
+   */
+  readonly stepIncrements = new Float64Array(4);
   /** The CFS throttled time (RequestQueue.throttled_s) of the server the last `step` advanced, over that step, s. */
   stepThrottled_s = 0;
 
