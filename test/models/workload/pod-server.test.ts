@@ -240,7 +240,8 @@ t.test("validation names the field", async (t) => {
 
 t.test("the pool's step equals fluidStep and the counters' sums, bit for bit, through steady spells and every regime", async (t) => {
   // The pool takes a short path for the usual step (same rate, empty queue, arrivals within
-  // capacity); this reference is the general one: fluidStep, then each counter plus its share.
+  // capacity); this reference is the general one: fluidStep, then each counter plus its share,
+  // and the saturated time as the runtime counted throttling before the step reported it.
   const rng = new RngRegistry(7).stream("test/pod-server-steady");
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))];
   const pool = new PodServerPool(4);
@@ -264,11 +265,12 @@ t.test("the pool's step equals fluidStep and the counters' sums, bit for bit, th
       const dt_ms = pick([10_000, 1, 15_000, 333]);
       const T_s = dt_ms / 1000;
       if (rate === ref.rate && ref.queue === 0 && rate <= mu) steadySteps++;
+      const saturated_s = rate >= mu ? T_s : Math.min(T_s, ref.queue / (mu - rate));
       fluidStep(ref.queue, T_s, rate, mu, queueCap, out);
       const offered1 = ref.offered + rate * T_s;
       const served1 = ref.served + out[Fluid.Served];
       const dropped1 = ref.dropped + out[Fluid.Dropped];
-      const want = [out[Fluid.Queue], offered1, served1, dropped1, offered1 - ref.offered, served1 - ref.served, dropped1 - ref.dropped];
+      const want = [out[Fluid.Queue], offered1, served1, dropped1, offered1 - ref.offered, served1 - ref.served, dropped1 - ref.dropped, saturated_s];
       ref.queue = out[Fluid.Queue];
       ref.cpu += out[Fluid.Served] * cost * 1000;
       ref.area += out[Fluid.QueueArea];
@@ -279,7 +281,7 @@ t.test("the pool's step equals fluidStep and the counters' sums, bit for bit, th
       rates[0] = rate;
       pool.step(id, dt_ms, rates, 0);
       const inc = pool.stepIncrements;
-      const got = [pool.queue_requests(id), pool.offered_requests(id), pool.served_requests(id), pool.dropped_requests(id), inc[0], inc[1], inc[2]];
+      const got = [pool.queue_requests(id), pool.offered_requests(id), pool.served_requests(id), pool.dropped_requests(id), inc[0], inc[1], inc[2], inc[3]];
       const same = got.every((g, i) => Object.is(g, want[i])) && Object.is(pool.cpuUsed_mcore_ms(id), ref.cpu) && Object.is(pool.queueArea_request_s(id), ref.area);
       steps++;
       if (!same && mismatches++ < 5) t.fail(`run ${run} step ${k} (rate ${rate}, μ ${mu}): got ${got} cpu ${pool.cpuUsed_mcore_ms(id)} area ${pool.queueArea_request_s(id)}, want ${want} cpu ${ref.cpu} area ${ref.area}`);
