@@ -101,6 +101,17 @@ const OOM_AT = 15;
 /** 16 fields, a power of two: a pod's block is 128 bytes, not split across more lines than it needs. */
 const SLOT_FIELDS = 16;
 
+/**
+ * The demand for its node's CPU of the pod whose block in `st` starts at `b`, given its backlog:
+ * its ceiling while it has one or its rate asks for more, else what its rate asks for. Bounded by
+ * the node's allocatable CPU, so an unlimited pod's demand stays finite in the node's sum.
+ */
+function demandOf(st: Float64Array, b: number, queue_requests: number, allocatable_mcores: number): number {
+  const wanted_mcores = st[b + RATE] * st[b + CPU_PER_REQUEST];
+  const ceiling_mcores = Math.min(st[b + CEILING], allocatable_mcores);
+  return queue_requests > 0 || wanted_mcores > ceiling_mcores ? ceiling_mcores : wanted_mcores;
+}
+
 /** A node's running pods in start order, as `sampleNode` returns them: `pods[i]` runs in pool slot `slots[i]`. */
 export interface NodePods {
   readonly pods: readonly RunningPod[];
@@ -577,9 +588,10 @@ export class PodRuntime implements ContainerRuntime {
       st[b + APP_MEMORY] = Math.round(counters[Sampled.Memory_bytes]);
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
-      this.updateDemand(node, slot, counters[Sampled.Queue_requests]);
-      // Re-add from scratch now and then, so rounding in the running sum cannot drift.
-      sum += st[b + DEMAND];
+      const demand_mcores = demandOf(st, b, counters[Sampled.Queue_requests], node.allocatable_mcores);
+      st[b + DEMAND] = demand_mcores;
+      // The node's sum added from scratch, so rounding in the running sum cannot drift.
+      sum += demand_mcores;
     }
     node.demandSum_mcores = sum;
     this.share(node, now_ms);
@@ -689,11 +701,7 @@ export class PodRuntime implements ContainerRuntime {
   private updateDemand(node: NodeSlots, slot: number, queue_requests: number): void {
     const st = this.slotState;
     const b = slot * SLOT_FIELDS;
-    const backlogged = queue_requests > 0;
-    const wanted_mcores = st[b + RATE] * st[b + CPU_PER_REQUEST];
-    // Bounded by the node, so an unlimited pod's demand stays finite in the node's sum.
-    const ceiling_mcores = Math.min(st[b + CEILING], node.allocatable_mcores);
-    const demand_mcores = backlogged || wanted_mcores > ceiling_mcores ? ceiling_mcores : wanted_mcores;
+    const demand_mcores = demandOf(st, b, queue_requests, node.allocatable_mcores);
     node.demandSum_mcores += demand_mcores - st[b + DEMAND];
     st[b + DEMAND] = demand_mcores;
   }
