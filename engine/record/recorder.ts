@@ -31,11 +31,13 @@ export class Recorder {
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   /**
-   * Each column's last string and its id: a column mostly repeats its text from row to row (a
-   * reason, a condition, a flag), and comparing with the last is cheaper than hashing it again.
+   * Each column's last string and its id, by stream (see `add`): a column mostly repeats its text
+   * from row to row of a stream (a name, a reason, a condition), and comparing with the last is
+   * cheaper than looking it up again in a table of every text the run has written.
+   * `lastText[stream * width + c]`.
    */
-  private readonly lastText: (string | null)[];
-  private readonly lastId: Float64Array;
+  private lastText: (string | null)[] = [];
+  private lastId = new Float64Array(0);
   /** The rows as arrays, built by `all()` for the rows recorded so far. */
   private readonly materialized: Cell[][] = [];
 
@@ -45,19 +47,25 @@ export class Recorder {
     private readonly capacity: number = 20_000_000,
   ) {
     if (columns.length === 0) throw new RangeError("a recorder needs at least one column");
-    this.lastText = new Array<string | null>(columns.length).fill(null);
-    this.lastId = new Float64Array(columns.length);
   }
 
   get length(): number {
     return this.rowCount;
   }
 
-  add(row: Cell[]): void {
+  /**
+   * Records a row (its cells are copied). `stream` (a small integer ≥ 0, default 0) names the
+   * source of rows that interleave with others', such as one HPA of many in the decision log: a
+   * text is compared with the last its stream wrote in the column, which most rows repeat.
+   */
+  add(row: Cell[], stream = 0): void {
     const width = this.columns.length;
     if (row.length !== width) {
       throw new RangeError(`row has ${row.length} cells, recorder has ${width} columns`);
     }
+    if (!(Number.isInteger(stream) && stream >= 0)) throw new RangeError(`stream must be an integer >= 0, got ${stream}`);
+    const memo = stream * width;
+    if (memo + width > this.lastId.length) this.growMemo(stream);
     if (this.rowCount >= this.capacity) throw new RangeError(`recorder is full (${this.capacity} rows)`);
     const block = Math.floor(this.rowCount / BLOCK_ROWS);
     if (block === this.cells.length) {
@@ -72,11 +80,11 @@ export class Recorder {
       if (typeof cell === "number") {
         cells[base + c] = cell;
       } else {
-        if (cell !== this.lastText[c]) {
-          this.lastText[c] = cell;
-          this.lastId[c] = this.intern(cell);
+        if (cell !== this.lastText[memo + c]) {
+          this.lastText[memo + c] = cell;
+          this.lastId[memo + c] = this.intern(cell);
         }
-        cells[base + c] = this.lastId[c];
+        cells[base + c] = this.lastId[memo + c];
         isString[base + c] = 1;
       }
     }
@@ -120,6 +128,16 @@ export class Recorder {
     const row: Cell[] = new Array(width);
     for (let c = 0; c < width; c++) row[c] = isString[base + c] === 1 ? this.strings[cells[base + c]] : cells[base + c];
     return row;
+  }
+
+  /** Makes room in the last-text memo for streams up to `stream` (at least doubling it). */
+  private growMemo(stream: number): void {
+    const width = this.columns.length;
+    const size = Math.max((stream + 1) * width, 2 * this.lastId.length);
+    const lastId = new Float64Array(size);
+    lastId.set(this.lastId);
+    this.lastId = lastId;
+    while (this.lastText.length < size) this.lastText.push(null);
   }
 
   /** One copy of each distinct text: log cells repeat (names, reasons, conditions). */

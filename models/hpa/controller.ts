@@ -123,6 +123,8 @@ interface HpaState {
   metricCell: MetricCell;
   /** The decision log's AbleToScale, ScalingActive and ScalingLimited cells as last written (see conditionCell). */
   conditionCells: [ConditionCell, ConditionCell, ConditionCell];
+  /** This HPA's rows' stream in the decision log (Recorder.add): each HPA mostly repeats its own texts. */
+  decisionStream: number;
 }
 
 /** A condition's decision-log cell and the status and reason it was written for. */
@@ -143,6 +145,8 @@ export class HorizontalController {
   private readonly hpaSelectors = new HpaSelectors();
   /** recordDecision's row, refilled for each sync. */
   private readonly decisionRow: (number | string)[] = new Array(DECISION_COLUMNS.length).fill(0);
+  /** Decision-log streams given to HPAs so far (see HpaState.decisionStream). */
+  private decisionStreams = 0;
   /** conditionCell's texts, by status then reason. */
   private readonly conditionCells = new Map<string, Map<string, string>>();
   /** Called after every sync with the decision (time series, tests). */
@@ -196,6 +200,7 @@ export class HorizontalController {
       checkedSelector: null, selectorRequired: null,
       ambiguity: new AmbiguityCheck(key, hpa.metadata.namespace), ambiguousHpas: null, ambiguousSelector: null,
       metricCell: newMetricCell(), conditionCells: [newConditionCell(), newConditionCell(), newConditionCell()], scale: { specReplicas: 0, statusReplicas: 0 }, metricsClient: null, input: null!,
+      decisionStream: this.decisionStreams++,
     };
     state.input = {
       hpa, scale: state.scale, pods: [], podListMemo: state.podListMemo, metricsClient: null!, recommendations: null,
@@ -382,7 +387,7 @@ export class HorizontalController {
     row[12] = this.conditionCell(conditions, "AbleToScale", cells[0]);
     row[13] = this.conditionCell(conditions, "ScalingActive", cells[1]);
     row[14] = this.conditionCell(conditions, "ScalingLimited", cells[2]);
-    this.decisions.add(row);
+    this.decisions.add(row, state.decisionStream);
   }
 }
 

@@ -40,6 +40,27 @@ t.test("a column's texts read back in order as they repeat, change and come back
   t.equal(recorder.toCsv(), plainCsv(rows));
 });
 
+t.test("rows of interleaved streams read back as added, each stream's texts as they repeat and change", async (t) => {
+  // Three sources taking turns (as HPAs do in the decision log), each repeating its own texts,
+  // sometimes another's, sometimes a number where a text was; streams first used out of order.
+  const streams = [2, 0, 5];
+  const rows: Cell[][] = [];
+  const recorder = new Recorder(COLUMNS);
+  const plain = new Recorder(COLUMNS);
+  for (let i = 0; i < 60; i++) {
+    const s = i % 3;
+    const note = i % 7 === 0 ? `new ${i}` : i % 11 === 0 ? 11 : ["steady", "up", "down"][(s + Math.floor(i / 9)) % 3];
+    const row: Cell[] = [i, `hpa-${s}`, i % 5, note];
+    rows.push(row);
+    recorder.add([...row], streams[s]);
+    plain.add([...row]);
+  }
+  t.same(recorder.all(), rows);
+  t.equal(recorder.toCsv(), plain.toCsv(), "the same CSV as one stream");
+  t.throws(() => recorder.add([0, "x", 0, "y"], -1), /stream must be an integer >= 0/);
+  t.throws(() => recorder.add([0, "x", 0, "y"], 1.5), /stream must be an integer >= 0/);
+});
+
 t.test("text cells a spreadsheet would run are written as text; numbers keep their sign", async (t) => {
   const recorder = new Recorder(["time_s", "name", "value", "note"]);
   recorder.add([-1.5, "=HYPERLINK(\"http://x\",\"y\")", -3.5, "+cmd"]);
