@@ -24,6 +24,7 @@ import {
   convertDesiredReplicasWithBehaviorRate,
   convertDesiredReplicasWithRules,
   getReplicasChangePerPeriod,
+  RecommendationHistory,
   stabilizeRecommendation,
   stabilizeRecommendationWithBehaviors,
   storeScaleEvent,
@@ -38,7 +39,6 @@ import {
   type MetricSpec,
   type MetricTarget,
   type ResourceName,
-  type TimestampedRecommendation,
   type TimestampedScaleEvent,
 } from "../models/hpa/types.js";
 import { UserError } from "./errors.js";
@@ -340,14 +340,16 @@ function buildEvents(x: unknown, what: string): TimestampedScaleEvent[] {
   });
 }
 
-function buildRecommendations(x: unknown, what: string): TimestampedRecommendation[] {
-  return arr(x, what).map((r0, i) => {
-    const r = obj(r0, `${what}[${i}]`);
-    return {
-      recommendation: num(r.recommendation, `${what}[${i}].recommendation`),
-      timestamp_ms: NOW_MS - secondsToMs(r.ageSeconds, `${what}[${i}].ageSeconds`),
-    };
-  });
+function buildRecommendations(x: unknown, what: string): RecommendationHistory {
+  return RecommendationHistory.of(
+    arr(x, what).map((r0, i) => {
+      const r = obj(r0, `${what}[${i}]`);
+      return {
+        recommendation: num(r.recommendation, `${what}[${i}].recommendation`),
+        timestamp_ms: NOW_MS - secondsToMs(r.ageSeconds, `${what}[${i}].ageSeconds`),
+      };
+    }),
+  );
 }
 
 function runBehaviorCase(c: Json): Record<string, unknown> {
@@ -394,7 +396,7 @@ function runBehaviorCase(c: Json): Record<string, unknown> {
       const expected = obj(c.expected, "expected");
       return {
         stabilizedReplicas,
-        recommendationsAfter: expected.recommendationsAfter === null ? null : recommendations.map((x) => x.recommendation),
+        recommendationsAfter: expected.recommendationsAfter === null ? null : recommendations.entries().map((x) => x.recommendation),
       };
     }
     case "stabilizeRecommendation": {

@@ -23,6 +23,7 @@ import { getScaleError } from "./get-scale.js";
 import { AmbiguityCheck, formatLabelSelector, hpaKey, HpaSelectors } from "./hpa-selectors.js";
 import type { MetricsClient } from "./metrics-client.js";
 import { newReconcileScratch, reconcileAutoscaler, tolerancesForHpa, type HpaDecision, type ReconcileInput, type SelectorFailure } from "./reconcile.js";
+import type { RecommendationHistory } from "./normalization.js";
 import { PodListMemo } from "./replica-calculator.js";
 import { conditionsEqual, hpaStatusEqual } from "./status-equal.js";
 import {
@@ -31,7 +32,6 @@ import {
   type HorizontalPodAutoscalerCondition,
   type HorizontalPodAutoscaler,
   type Scale,
-  type TimestampedRecommendation,
   type TimestampedScaleEvent,
 } from "./types.js";
 import { int64ToJSON, type Int64 } from "./int64.js";
@@ -88,7 +88,7 @@ interface HpaState {
   key: string;
   namespace: string;
   /** The histories, edited in place by each reconcile (as upstream's controller maps). */
-  recommendations: TimestampedRecommendation[] | null;
+  recommendations: RecommendationHistory | null;
   scaleUpEvents: TimestampedScaleEvent[];
   scaleDownEvents: TimestampedScaleEvent[];
   /** The reconcile's input, its fields set at each sync (the scratch of what it fills in among them). */

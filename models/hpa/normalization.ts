@@ -58,29 +58,79 @@ export const SCALE_DOWN_STABILIZED: ConditionUpdate = Object.freeze({
 });
 
 /**
+ * horizontal.go's recommendations[key], a []timestampedRecommendation, as (timestamp,
+ * recommendation) pairs in one array. Every sync reads the whole history (about twenty entries,
+ * one per sync of the stabilization window) 15 simulated seconds after the last, when it has left
+ * the cache: as pairs it is a few adjacent cache lines, as objects it was twenty scattered ones.
+ */
+export class RecommendationHistory {
+  /** Entry i's timestamp at 2i, its recommendation at 2i + 1. */
+  private pairs: Float64Array;
+  /** len(slice). */
+  length = 0;
+
+  constructor(capacity = 24) {
+    this.pairs = new Float64Array(2 * Math.max(1, capacity));
+  }
+
+  /** A history holding `entries`, in order. */
+  static of(entries: readonly TimestampedRecommendation[]): RecommendationHistory {
+    const history = new RecommendationHistory(entries.length);
+    for (const e of entries) history.append(e.recommendation, e.timestamp_ms);
+    return history;
+  }
+
+  timestamp_ms(i: number): number {
+    return this.pairs[2 * i];
+  }
+
+  recommendation(i: number): number {
+    return this.pairs[2 * i + 1];
+  }
+
+  /** Go's append. */
+  append(recommendation: number, timestamp_ms: number): void {
+    if (2 * this.length === this.pairs.length) {
+      const pairs = new Float64Array(2 * this.pairs.length);
+      pairs.set(this.pairs);
+      this.pairs = pairs;
+    }
+    this.set(this.length++, recommendation, timestamp_ms);
+  }
+
+  /** slice[i] = timestampedRecommendation{recommendation, timestamp}. */
+  set(i: number, recommendation: number, timestamp_ms: number): void {
+    this.pairs[2 * i] = timestamp_ms;
+    this.pairs[2 * i + 1] = recommendation;
+  }
+
+  /** The entries as objects, in order (for tests and reports). */
+  entries(): TimestampedRecommendation[] {
+    const out: TimestampedRecommendation[] = [];
+    for (let i = 0; i < this.length; i++) out.push({ recommendation: this.recommendation(i), timestamp_ms: this.timestamp_ms(i) });
+    return out;
+  }
+}
+
+/**
  * Records `recommendation` at `now_ms` in the history: over the entry at `oldSampleIndex` (one
  * that fell out of every window) when there is one, else appended.
  */
 function recordRecommendation(
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   oldSampleIndex: number,
   recommendation: number,
   now_ms: number,
 ): void {
-  if (oldSampleIndex < 0) {
-    recommendations.push({ recommendation, timestamp_ms: now_ms });
-    return;
-  }
-  const entry = recommendations[oldSampleIndex];
-  entry.recommendation = recommendation;
-  entry.timestamp_ms = now_ms;
+  if (oldSampleIndex < 0) recommendations.append(recommendation, now_ms);
+  else recommendations.set(oldSampleIndex, recommendation, now_ms);
 }
 
 // horizontal.go stabilizeRecommendation (legacy path, no spec.behavior): the max over the
 // recommendations inside the downscale window and the new one; the new one overwrites the last
 // entry that fell out of the window, or is appended (the history is edited in place).
 export function stabilizeRecommendation(
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   prenormalizedDesiredReplicas: number,
   downscaleStabilisationWindow_ms: number,
   now_ms: number,
@@ -88,9 +138,8 @@ export function stabilizeRecommendation(
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
   for (let i = 0; i < recommendations.length; i++) {
-    const rec = recommendations[i];
-    if (!withinWindow(rec.timestamp_ms, downscaleStabilisationWindow_ms, now_ms)) oldSampleIndex = i;
-    else if (rec.recommendation > maxRecommendation) maxRecommendation = rec.recommendation;
+    if (!withinWindow(recommendations.timestamp_ms(i), downscaleStabilisationWindow_ms, now_ms)) oldSampleIndex = i;
+    else if (recommendations.recommendation(i) > maxRecommendation) maxRecommendation = recommendations.recommendation(i);
   }
   recordRecommendation(recommendations, oldSampleIndex, prenormalizedDesiredReplicas, now_ms);
   return maxRecommendation;
@@ -111,7 +160,7 @@ export interface NormalizationArg {
 // the current count is brought within [upRecommendation, downRecommendation]. The history is
 // edited in place; the condition it reports is `stabilizationCondition(args)`.
 export function stabilizeRecommendationWithBehaviors(
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   args: NormalizationArg,
   now_ms: number,
 ): number {
@@ -121,11 +170,12 @@ export function stabilizeRecommendationWithBehaviors(
   let downRecommendation = args.desiredReplicas;
   let oldSampleIndex = -1;
   for (let i = 0; i < recommendations.length; i++) {
-    const rec = recommendations[i];
-    const inUp = withinWindow(rec.timestamp_ms, upWindow_ms, now_ms);
-    const inDown = withinWindow(rec.timestamp_ms, downWindow_ms, now_ms);
-    if (inUp) upRecommendation = Math.min(rec.recommendation, upRecommendation);
-    if (inDown) downRecommendation = Math.max(rec.recommendation, downRecommendation);
+    const timestamp_ms = recommendations.timestamp_ms(i);
+    const recommendation = recommendations.recommendation(i);
+    const inUp = withinWindow(timestamp_ms, upWindow_ms, now_ms);
+    const inDown = withinWindow(timestamp_ms, downWindow_ms, now_ms);
+    if (inUp) upRecommendation = Math.min(recommendation, upRecommendation);
+    if (inDown) downRecommendation = Math.max(recommendation, downRecommendation);
     if (!inUp && !inDown) oldSampleIndex = i;
   }
 
@@ -403,7 +453,7 @@ function finishNormalization(out: NormalizationResult): NormalizationResult {
 
 // horizontal.go normalizeDesiredReplicas (legacy path, no spec.behavior).
 export function normalizeDesiredReplicas(
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   currentReplicas: number,
   prenormalizedDesiredReplicas: number,
   minReplicas: number,
@@ -442,7 +492,7 @@ export function maybeInitScaleDownStabilizationWindow(
 // horizontal.go normalizeDesiredReplicasWithBehaviors: stabilization, then the policies' rate
 // limits and the min/max bounds. The behavior must be API-defaulted (both directions set).
 export function normalizeDesiredReplicasWithBehaviors(
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
   behavior: { scaleUp: HPAScalingRules; scaleDown: HPAScalingRules },

@@ -20,6 +20,7 @@ import {
   newNormalizationResult,
   normalizeDesiredReplicas,
   normalizeDesiredReplicasWithBehaviors,
+  RecommendationHistory,
   storeScaleEvent,
   type ConditionUpdate,
   type NormalizationResult,
@@ -37,7 +38,6 @@ import type {
   MetricValueStatus,
   ResourceMetricSource,
   Scale,
-  TimestampedRecommendation,
   TimestampedScaleEvent,
 } from "./types.js";
 
@@ -51,7 +51,7 @@ export interface ReconcileInput {
    * The HPA's recommendation history; null = none yet (upstream's nil map entry). The histories
    * are edited in place, as upstream edits the slices in its controller maps.
    */
-  recommendations: TimestampedRecommendation[] | null;
+  recommendations: RecommendationHistory | null;
   scaleUpEvents: TimestampedScaleEvent[];
   scaleDownEvents: TimestampedScaleEvent[];
   config: HorizontalControllerConfig;
@@ -101,7 +101,7 @@ export function newReconcileScratch(): ReconcileScratch {
   };
   const result: ReconcileResult = {
     desiredReplicas: 0, rescale: false, status, conditions: status.conditions, error: null,
-    recommendations: [], scaleUpEvents: [], scaleDownEvents: [], decision,
+    recommendations: new RecommendationHistory(1), scaleUpEvents: [], scaleDownEvents: [], decision,
   };
   const computed: ComputeReplicasForMetricsResult = { replicas: 0, metric: "", timestamp_ms: 0, error: null, condition: GO_ZERO_CONDITION };
   return { normalization: newNormalizationResult(), status, decision, result, calculator: null, perMetric: [], computed, metricDecisions: [] };
@@ -150,7 +150,7 @@ function finishResult(
   desiredReplicas: number,
   rescale: boolean,
   error: string | null,
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
   scaleUpEvents: TimestampedScaleEvent[],
   scaleDownEvents: TimestampedScaleEvent[],
 ): ReconcileResult {
@@ -251,7 +251,7 @@ export interface ReconcileResult {
   /** The error reconcileAutoscaler returns (a partial metrics failure can still scale). */
   error: string | null;
   /** The histories: the input lists, edited in place (a new list when the input had none). */
-  recommendations: TimestampedRecommendation[];
+  recommendations: RecommendationHistory;
   scaleUpEvents: TimestampedScaleEvent[];
   scaleDownEvents: TimestampedScaleEvent[];
   decision: HpaDecision;
@@ -680,8 +680,7 @@ export function reconcileAutoscaler(input: ReconcileInput): ReconcileResult {
   setCondition(conditions, SUCCEEDED_GET_SCALE, now_ms);
   const currentReplicas = scale.specReplicas;
   // recordInitialRecommendation: seed only a history that does not exist yet.
-  const recommendations: TimestampedRecommendation[] =
-    input.recommendations === null ? [{ recommendation: currentReplicas, timestamp_ms: now_ms }] : input.recommendations;
+  const recommendations = input.recommendations ?? RecommendationHistory.of([{ recommendation: currentReplicas, timestamp_ms: now_ms }]);
   const scaleUpEvents = input.scaleUpEvents;
   const scaleDownEvents = input.scaleDownEvents;
 
@@ -822,7 +821,7 @@ function metricsFailed(
   currentReplicas: number,
   scratch: ReconcileScratch,
   error: string,
-  recommendations: TimestampedRecommendation[],
+  recommendations: RecommendationHistory,
 ): ReconcileResult {
   const hpa = input.hpa;
   const status = scratch.status;

@@ -6,6 +6,7 @@ import {
   convertDesiredReplicasWithBehaviorRate,
   convertDesiredReplicasWithRules,
   getReplicasChangePerPeriod,
+  RecommendationHistory,
   stabilizeRecommendation,
   stabilizeRecommendationWithBehaviors,
   stabilizationCondition,
@@ -73,18 +74,20 @@ t.test("legacy rules: scale-up limit max(factor*current, minimum)", async (t) =>
 });
 
 t.test("stabilization windows and history reuse", async (t) => {
-  const recs = [
+  const recs = RecommendationHistory.of([
     { recommendation: 10, timestamp_ms: -600_000 },
     { recommendation: 4, timestamp_ms: -60_000 },
-  ];
-  const oldEntry = recs[0];
+  ]);
   t.equal(stabilizeRecommendation(recs, 3, 300_000, 0), 4);
-  t.same(recs.map((r) => [r.recommendation, r.timestamp_ms]), [[3, 0], [4, -60_000]], "the old slot is reused, in place");
-  t.equal(recs[0], oldEntry, "the entry is edited, not replaced (nothing allocated)");
+  t.same(recs.entries().map((r) => [r.recommendation, r.timestamp_ms]), [[3, 0], [4, -60_000]], "the old slot is reused, in place");
   stabilizeRecommendation(recs, 5, 30_000, 0);
-  t.same(recs.map((r) => r.recommendation), [3, 5], "the last entry out of the window is the one overwritten");
+  t.same(recs.entries().map((r) => r.recommendation), [3, 5], "the last entry out of the window is the one overwritten");
   stabilizeRecommendation(recs, 6, 300_000, 0);
-  t.same(recs.map((r) => r.recommendation), [3, 5, 6], "no entry out of the window: appended");
+  t.same(recs.entries().map((r) => r.recommendation), [3, 5, 6], "no entry out of the window: appended");
+  // Appending past the history's first capacity keeps every entry, in order.
+  const long = new RecommendationHistory(1);
+  for (let i = 0; i < 30; i++) stabilizeRecommendation(long, i, 3_600_000, i * 15_000);
+  t.same(long.entries().map((r) => [r.recommendation, r.timestamp_ms]), Array.from({ length: 30 }, (_, i) => [i, i * 15_000]), "grown, in order");
 
   const sdown = (up_s: number, down_s: number) => ({
     scaleUpBehavior: { ...generateHPAScaleUpRules(null), stabilizationWindowSeconds: up_s },
@@ -92,14 +95,14 @@ t.test("stabilization windows and history reuse", async (t) => {
     minReplicas: 1,
     maxReplicas: 100,
   });
-  const now = [{ recommendation: 5, timestamp_ms: 0 }];
+  const now = RecommendationHistory.of([{ recommendation: 5, timestamp_ms: 0 }]);
   t.equal(stabilizeRecommendationWithBehaviors(now, { ...sdown(0, 0), currentReplicas: 5, desiredReplicas: 2 }, 0), 2, "age 0 with window 0 is outside");
-  t.same(now.map((r) => r.recommendation), [2], "the entry outside both windows is overwritten in place");
-  const held = [{ recommendation: 5, timestamp_ms: 0 }];
+  t.same(now.entries().map((r) => r.recommendation), [2], "the entry outside both windows is overwritten in place");
+  const held = RecommendationHistory.of([{ recommendation: 5, timestamp_ms: 0 }]);
   t.equal(stabilizeRecommendationWithBehaviors(held, { ...sdown(0, 300), currentReplicas: 5, desiredReplicas: 2 }, 0), 5, "down window holds the scale-down");
-  t.same(held.map((r) => r.recommendation), [5, 2], "an entry inside a window is kept: appended");
+  t.same(held.entries().map((r) => r.recommendation), [5, 2], "an entry inside a window is kept: appended");
   const upArgs = { ...sdown(300, 0), currentReplicas: 2, desiredReplicas: 9 };
-  t.equal(stabilizeRecommendationWithBehaviors([{ recommendation: 3, timestamp_ms: -60_000 }], upArgs, 0), 3);
+  t.equal(stabilizeRecommendationWithBehaviors(RecommendationHistory.of([{ recommendation: 3, timestamp_ms: -60_000 }]), upArgs, 0), 3);
   t.equal(stabilizationCondition(upArgs).reason, "ScaleUpStabilized");
   t.equal(stabilizationCondition({ ...upArgs, desiredReplicas: 1 }).reason, "ScaleDownStabilized");
 });

@@ -1,6 +1,7 @@
 import t from "tap";
 import { StaticMetricsClient } from "../../../models/hpa/metrics-client.js";
 import { newReconcileScratch, reconcileAutoscaler, type ReconcileInput } from "../../../models/hpa/reconcile.js";
+import { RecommendationHistory } from "../../../models/hpa/normalization.js";
 import {
   DEFAULT_HORIZONTAL_CONTROLLER_CONFIG,
   emptyMetricTarget,
@@ -47,7 +48,7 @@ function input(o: {
       object: () => undefined,
       external: () => (o.externalError ? { error: "boom" } : [{ timestamp_ms: 0, value_milli: 1000 }]),
     }),
-    recommendations: o.recommendations === undefined ? [] : o.recommendations,
+    recommendations: o.recommendations === undefined ? new RecommendationHistory() : o.recommendations,
     scaleUpEvents: [],
     scaleDownEvents: [],
     config: { ...DEFAULT_HORIZONTAL_CONTROLLER_CONFIG, cpuInitializationPeriod_ms: 120_000, delayOfInitialReadinessStatus_ms: 10_000 },
@@ -162,7 +163,7 @@ t.test("reconcile edits the histories in place and returns a decision record", a
   const r = reconcileAutoscaler(inp);
   t.equal(r.desiredReplicas, 8, "default scale-up policy: max(+4, +100%)");
   t.same(r.scaleUpEvents, [{ replicaChange: 4, timestamp_ms: 1_000_000, outdated: false }]);
-  t.same(r.recommendations.map((x) => x.recommendation), [80]);
+  t.same(r.recommendations.entries().map((x) => x.recommendation), [80]);
   t.equal(r.recommendations, inp.recommendations, "the history given is the one edited (as upstream's controller map)");
   t.equal(r.scaleUpEvents, inp.scaleUpEvents);
   t.equal(r.status.lastScaleTime_ms, 1_000_000);
