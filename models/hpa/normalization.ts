@@ -69,13 +69,14 @@ export class RecommendationHistory {
   /** len(slice). */
   length = 0;
 
+  /** Room for `capacity` entries before it grows: the default window (300 s at 15 s syncs) keeps 21. */
   constructor(capacity = 24) {
     this.pairs = new Float64Array(2 * Math.max(1, capacity));
   }
 
   /** A history holding `entries`, in order. */
   static of(entries: readonly TimestampedRecommendation[]): RecommendationHistory {
-    const history = new RecommendationHistory(entries.length);
+    const history = new RecommendationHistory(Math.max(24, entries.length));
     for (const e of entries) history.append(e.recommendation, e.timestamp_ms);
     return history;
   }

@@ -398,7 +398,6 @@ export class PodServerPool implements PodServers {
     // is fluidStep's drained case at q0 = 0 (the queue stays empty, every arrival is served, no
     // queue area; at λ = μ and μ = ∞ the same), without its queue-area addition of zero (x + 0
     // is x: the area is never −0). Bit for bit what the general step computes.
-    // Saturated only at λ = μ then: the queue is empty.
     if (rate_rps === st[b + LAST_RATE] && st[b + QUEUE] === 0) {
       const cost = st[b + COST];
       const mu = st[b + CAP] / cost;
@@ -407,6 +406,7 @@ export class PodServerPool implements PodServers {
         st[b + QUEUE] = 0;
         const served = rate_rps * T_s;
         this.count(b, served, served, 0, cost);
+        // With an empty queue, saturated only at λ = μ.
         this.stepIncrements[Step.Saturated_s] = rate_rps < mu ? 0 : T_s;
         return;
       }
