@@ -651,20 +651,21 @@ export class PodRuntime implements ContainerRuntime {
     const b = slot * SLOT_FIELDS;
     const dt_ms = now_ms - st[b + ADVANCED];
     if (dt_ms <= 0) return;
-    const perRequest = this.requestSlots[slot] === 1;
-    // Unchecked: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
-    const servers: PodServers = perRequest ? this.requests : this.pool;
-    servers.step(slot, dt_ms, st, b + RATE);
-    if (perRequest) {
+    // Unchecked steps: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
+    if (this.requestSlots[slot] === 1) {
+      this.requests.step(slot, dt_ms, st, b + RATE);
       // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
       // for its share of the node instead, which is starvation, not throttling (countThrottled).
+      // Its requests were counted as they arrived and completed.
       if (!this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
-    } else if (st[b + CEILING] !== Infinity && this.pool.stepIncrements[Step.Saturated_s] !== 0) {
-      // Never saturated, never throttled: most steps end here.
-      this.countThrottled(slot);
+    } else {
+      const pool = this.pool;
+      pool.step(slot, dt_ms, st, b + RATE);
+      // Never saturated, never throttled: most steps skip the check.
+      if (st[b + CEILING] !== Infinity && pool.stepIncrements[Step.Saturated_s] !== 0) this.countThrottled(slot);
+      const s = st[b + SERVICE];
+      if (s >= 0 && this.traffic !== null) this.traffic.add(s, pool.stepIncrements);
     }
-    const s = st[b + SERVICE];
-    if (s >= 0 && this.traffic !== null) this.traffic.add(s, servers.stepIncrements);
     st[b + ADVANCED] = now_ms;
   }
 
