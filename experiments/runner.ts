@@ -89,9 +89,9 @@ export function runScenario(config: SimulationConfig, scenario: ScenarioInfo, op
   let dropped = 0;
   for (const state of simulation.traffic.all()) {
     if (!state.source) continue;
-    const totals = simulation.traffic.totals(state, now_ms);
-    offered += totals.offered;
-    dropped += totals.dropped;
+    const counts = simulation.traffic.requestCounts(state, now_ms);
+    offered += counts.offered;
+    dropped += counts.dropped;
   }
   const nodes = simulation.nodeHoursAndCost();
   const lag = lagAnatomy(observer, simulation.store, rescalesOf(simulation.hpa.decisions), config.duration_ms, pluginRescalesOf(simulation.controllers?.rescales ?? []));

@@ -139,8 +139,9 @@ export function stabilizeRecommendation(
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
   for (let i = 0; i < recommendations.length; i++) {
+    const recommendation = recommendations.recommendation(i);
     if (!withinWindow(recommendations.timestamp_ms(i), downscaleStabilisationWindow_ms, now_ms)) oldSampleIndex = i;
-    else if (recommendations.recommendation(i) > maxRecommendation) maxRecommendation = recommendations.recommendation(i);
+    else if (recommendation > maxRecommendation) maxRecommendation = recommendation;
   }
   recordRecommendation(recommendations, oldSampleIndex, prenormalizedDesiredReplicas, now_ms);
   return maxRecommendation;

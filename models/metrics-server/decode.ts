@@ -78,7 +78,12 @@ export function isShadowedName(names: readonly string[], index: number): boolean
 
 /** decode.go checkContainerMetrics's test of one container: neither its CPU nor its memory decodes to 0. */
 export function isCompleteContainer(cpu_mcore_ms: number, memory_bytes: number): boolean {
-  return decodeCumulativeCpu_ns(cpu_mcore_ms) !== 0 && decodeMemory_bytes(memory_bytes) !== 0;
+  return isCompleteDecoded(decodeCumulativeCpu_ns(cpu_mcore_ms), decodeMemory_bytes(memory_bytes));
+}
+
+/** `isCompleteContainer` of a container whose CPU (ns) and memory are already decoded. */
+export function isCompleteDecoded(cpu_ns: number, memory_bytes: number): boolean {
+  return cpu_ns !== 0 && memory_bytes !== 0;
 }
 
 /**

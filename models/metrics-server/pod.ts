@@ -12,7 +12,7 @@
  * order, which decides the tie upstream leaves to chance: when two containers share the
  * earliest timestamp, the first one's window is reported.
  */
-import { decodeCumulativeCpu_ns, decodeMemory_bytes, isCompleteContainer, isServableSample, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
+import { decodeCumulativeCpu_ns, decodeMemory_bytes, isCompleteContainer, isCompleteDecoded, isServableSample, isShadowedName, SampleRow, sampleValuesError } from "./decode.js";
 import {
   type ContainerMetrics,
   GoTime,
@@ -193,8 +193,7 @@ export class PodStorage {
     if (!isServableSample(start_ms, ts_ms, cpu, mem)) return false;
     const cpu_ns = decodeCumulativeCpu_ns(cpu);
     const mem_bytes = decodeMemory_bytes(mem);
-    // isCompleteContainer, on the values already decoded.
-    if (cpu_ns === 0 || mem_bytes === 0) return false;
+    if (!isCompleteDecoded(cpu_ns, mem_bytes)) return false;
     const podHadPrev = records[r + HAS_PREV] === 1;
     records[r + GENERATION] = this.generation;
     this.storedThisStore++;
