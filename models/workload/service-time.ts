@@ -93,6 +93,76 @@ export function psffaUtilization(r0: number, t_s: number, lambda: number, mu: nu
 const PSFFA_MEMO_INPUTS = new Float64Array(7).fill(NaN);
 
 /**
+ * What the steady-state solve keeps of a regime start (r0, λ, μ, c, xMax): the numbers of F that
+ * do not depend on the time t. A rate change reaches all of a Service's endpoints at once, and
+ * their queues had reached the same steady state, so they fold the same regime start, each at
+ * its own age (the sum of its node's observation steps, whose last bits differ from node to node;
+ * cAdvisor folds them node by node, between other Services' endpoints). Each entry holds the
+ * start's five inputs, then the numbers at `Regime`; a hit is an exact match of all five, so it
+ * reads what computing them would give.
+ */
+const enum Regime {
+  /** ln|us − u0|. */
+  Zs = 5,
+  /** F(us), the goal without its −μt: (a·zs − k·ln us) + c/(u0·us), in the loop's order of operations. */
+  Goal = 6,
+  /** dF/dz at us: (1 − c) + c/us². */
+  Slope = 7,
+  /** F at the floor (zs − 745), in the loop's order of operations. */
+  FloorG = 8,
+  /** The steady state, clamped to the queue's capacity. */
+  Steady = 9,
+  Stride = 10,
+}
+
+/** Regime starts kept, a power of two: the direct-mapped table's size. */
+const REGIME_ENTRIES_LOG2 = 10;
+const REGIME_STARTS = new Float64Array((1 << REGIME_ENTRIES_LOG2) * Regime.Stride).fill(NaN);
+/** The bits of r0 and λ, which pick a regime start's entry. */
+const REGIME_KEY = new Float64Array(2);
+const REGIME_KEY_WORDS = new Int32Array(REGIME_KEY.buffer);
+
+/**
+ * The entry of REGIME_STARTS (its offset) holding the regime start of `inputs` (r0, t_s, λ, μ, c,
+ * xMax; with 0 < μ < ∞ and u0 > 0, see solvePsffaUtilization), filled first if it held another.
+ */
+function regimeStartEntry(inputs: Float64Array): number {
+  const r0 = inputs[0];
+  const lambda = inputs[2];
+  const mu = inputs[3];
+  const c = inputs[4];
+  const xMax = inputs[5];
+  REGIME_KEY[0] = r0;
+  REGIME_KEY[1] = lambda;
+  const w = REGIME_KEY_WORDS;
+  let h = w[0] ^ Math.imul(w[1], 0x9e3779b1) ^ Math.imul(w[2], 0x85ebca6b) ^ Math.imul(w[3], 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  const e = (h >>> (32 - REGIME_ENTRIES_LOG2)) * Regime.Stride;
+  const R = REGIME_STARTS;
+  if (R[e] === r0 && R[e + 1] === c && R[e + 2] === lambda && R[e + 3] === mu && R[e + 4] === xMax) return e;
+  R[e] = r0;
+  R[e + 1] = c;
+  R[e + 2] = lambda;
+  R[e + 3] = mu;
+  R[e + 4] = xMax;
+  // As solvePsffaUtilization derives them.
+  const u0 = 1 - lambda / mu;
+  const us = 1 - r0;
+  const sigma = us > u0 ? 1 : -1;
+  const k = c / (u0 * u0);
+  const a = 1 - c + k;
+  const zs = Math.log(Math.abs(us - u0));
+  R[e + Regime.Zs] = zs;
+  R[e + Regime.Goal] = a * zs - k * Math.log(us) + c / (u0 * us);
+  R[e + Regime.Slope] = 1 - c + c / (us * us);
+  const floor = zs - 745;
+  const u = u0 + sigma * Math.exp(floor);
+  R[e + Regime.FloorG] = a * floor - k * Math.log(u) + c / (u0 * u);
+  R[e + Regime.Steady] = clampToCapacity(1 - u0, c, xMax);
+  return e;
+}
+
+/**
  * psffaUtilization's solve, its inputs read from `inputs` (r0, t_s, λ, μ, c, xMax): V8 boxes each
  * fractional number passed to a call it does not inline, and this one it does not.
  */
@@ -115,16 +185,21 @@ function solvePsffaUtilization(inputs: Float64Array): number {
     const sigma = us > u0 ? 1 : -1;
     const k = c / (u0 * u0);
     const a = 1 - c + k;
-    const zs = Math.log(Math.abs(us - u0));
-    const goal = a * zs - k * Math.log(us) + c / (u0 * us) + target;
+    const R = REGIME_STARTS;
+    const e = regimeStartEntry(inputs);
+    const zs = R[e + Regime.Zs];
+    const goal = R[e + Regime.Goal] + target;
     // Newton from the slope at us (the curve steepens towards u0, so the first step undershoots
     // or lands close), kept inside a bracket [lo, hi]: hi = zs, where F − goal = −target > 0; lo
     // found on the way (F − goal < 0 there).
     // Below zs − 745, e^z underflows: u = u0 to double precision.
     const floor = zs - 745;
+    let z = Math.max(floor, zs + target / R[e + Regime.Slope]);
+    // The loop's first step when it starts at the floor and finds F − goal > 0 there (97 % of
+    // fleet-5k's solves: a regime long enough to reach its steady state), from the kept numbers.
+    if (z === floor && R[e + Regime.FloorG] - goal > 0) return R[e + Regime.Steady];
     let lo = floor;
     let hi = zs;
-    let z = Math.max(floor, zs + target / (1 - c + c / (us * us)));
     for (let i = 0; i < 100; i++) {
       const u = u0 + sigma * Math.exp(z);
       const g = a * z - k * Math.log(u) + c / (u0 * u) - goal;
