@@ -157,6 +157,14 @@ export const enum Step {
   Saturated_s = 3,
 }
 
+/** Indices into `PodServerPool.counted`: a step's requests, for `count`. */
+const enum Counted {
+  Offered = 0,
+  Served = 1,
+  Dropped = 2,
+  Fields = 3,
+}
+
 // One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
 // than one array per field, because every operation reads or writes most fields of one slot:
 // the fields of a slot then share two or three cache lines instead of taking one line each. The
@@ -379,6 +387,8 @@ export class PodServerPool implements PodServers {
   readonly stepIncrements = new Float64Array(4);
   /** Scratch of `step`: fluidStep's outcome. */
   private readonly fluid = new Float64Array(Fluid.Fields);
+  /** Scratch of `step`: what `count` adds (see Counted). */
+  private readonly counted = new Float64Array(Counted.Fields);
   /** Scratch of `advance`: its rate, passed to `step` in an array (see PodServers.step). */
   private readonly advanceRate = new Float64Array(1);
 
@@ -405,22 +415,32 @@ export class PodServerPool implements PodServers {
         st[b + REGIME_AGE] += T_s;
         st[b + QUEUE] = 0;
         const served = rate_rps * T_s;
-        this.count(b, served, served, 0, cost);
+        const counted = this.counted;
+        counted[Counted.Offered] = served;
+        counted[Counted.Served] = served;
+        counted[Counted.Dropped] = 0;
+        this.count(b);
         // With an empty queue, saturated only at λ = μ.
         this.stepIncrements[Step.Saturated_s] = rate_rps < mu ? 0 : T_s;
         return;
       }
     }
-    this.stepAnyRegime(b, T_s, rate_rps);
+    this.stepAnyRegime(b, dt_ms, rates, rateAt);
   }
 
   /**
-   * Adds a step's offered, served and dropped requests to the counters of the server whose fields
-   * start at `b`, and the CPU the served ones used at `cost` each; sets `stepIncrements`.
+   * Adds the step's offered, served and dropped requests, in `counted`, to the counters of the
+   * server whose fields start at `b`, and the CPU the served ones used; sets `stepIncrements`.
+   * (Its numbers come through `counted`, not as arguments: where V8 does not inline this into
+   * `step`, it would box each fractional argument, a heap number per pod step.)
    */
-  private count(b: number, offered: number, served: number, dropped: number, cost: number): void {
+  private count(b: number): void {
     const st = this.state;
     const inc = this.stepIncrements;
+    const counted = this.counted;
+    const offered = counted[Counted.Offered];
+    const served = counted[Counted.Served];
+    const dropped = counted[Counted.Dropped];
     const offered0 = st[b + OFFERED];
     const served0 = st[b + SERVED];
     const dropped0 = st[b + DROPPED];
@@ -433,11 +453,16 @@ export class PodServerPool implements PodServers {
     inc[Step.Offered] = offered1 - offered0;
     inc[Step.Served] = served1 - served0;
     inc[Step.Dropped] = dropped1 - dropped0;
-    st[b + CPU_USED] += served * cost * 1000;
+    st[b + CPU_USED] += served * st[b + COST] * 1000;
   }
 
-  /** `step` of the server whose fields start at `b`, at `rate_rps` for T_s seconds, in any state. */
-  private stepAnyRegime(b: number, T_s: number, rate_rps: number): void {
+  /**
+   * `step` of the server whose fields start at `b`, at `rates[rateAt]` for dt_ms, in any state
+   * (its arguments as `step`'s, for the same reason as `count`'s).
+   */
+  private stepAnyRegime(b: number, dt_ms: number, rates: Float64Array, rateAt: number): void {
+    const rate_rps = rates[rateAt];
+    const T_s = dt_ms / 1000;
     const st = this.state;
     if (rate_rps !== st[b + LAST_RATE]) {
       // A new arrival rate from the start of this step: the previous regime ends here.
@@ -452,7 +477,11 @@ export class PodServerPool implements PodServers {
     this.stepIncrements[Step.Saturated_s] = rate_rps >= mu ? T_s : Math.min(T_s, q0 / (mu - rate_rps));
     const r = fluidStep(q0, T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
     st[b + QUEUE] = r[Fluid.Queue];
-    this.count(b, rate_rps * T_s, r[Fluid.Served], r[Fluid.Dropped], cost);
+    const counted = this.counted;
+    counted[Counted.Offered] = rate_rps * T_s;
+    counted[Counted.Served] = r[Fluid.Served];
+    counted[Counted.Dropped] = r[Fluid.Dropped];
+    this.count(b);
     st[b + QUEUE_AREA] += r[Fluid.QueueArea];
     st[b + LAST_RATE] = rate_rps;
   }
