@@ -1,5 +1,6 @@
 import t from "tap";
 import { simulate, ScenarioError, builders, loadProfiles } from "../index.js";
+import { tempDir } from "./temp-dir.js";
 
 t.test("simulate() runs a scenario file and returns the outputs in memory", async (t) => {
   const run = simulate("experiments/scenarios/php-apache/scenario.yaml", { duration_ms: 300_000 });
@@ -27,9 +28,8 @@ t.test("a bad scenario throws ScenarioError with the diagnostics", async (t) => 
 
 t.test("simulate() refuses a scenario with a __proto__ patch and Object.prototype stays clean", async (t) => {
   const fs = await import("node:fs");
-  const os = await import("node:os");
   const path = await import("node:path");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-lib-"));
+  const dir = tempDir("kubesim-lib-");
   for (const f of ["php-apache.yaml", "hpa.yaml", "scenario.yaml"]) fs.copyFileSync(path.join("experiments/scenarios/php-apache", f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, "proto.yaml"), `apiVersion: kubesim.io/v1alpha1
 kind: Scenario

@@ -9,12 +9,12 @@
  */
 import t from "tap";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadScenario } from "../../experiments/scenario/load.js";
 import { ClusterSimulation } from "../../experiments/simulator.js";
 import type { Deployment } from "../../models/cluster/types.js";
 import type { StoredHorizontalPodAutoscaler } from "../../models/hpa/controller.js";
+import { tempDir } from "../temp-dir.js";
 
 const MESSAGE = "pods by selector app=web are controlled by multiple HPAs: [shop/web-a shop/web-b]";
 
@@ -33,7 +33,7 @@ spec:
 }
 
 function scenarioDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-ambiguous-"));
+  const dir = tempDir("kubesim-ambiguous-");
   fs.writeFileSync(path.join(dir, "web.yaml"), `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop}

@@ -4,7 +4,6 @@
  */
 import t from "tap";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { formatDiagnostic } from "../../experiments/manifests/decode.js";
 import { loadScenario } from "../../experiments/scenario/load.js";
@@ -12,6 +11,7 @@ import { ClusterSimulation } from "../../experiments/simulator.js";
 import type { Pod } from "../../models/cluster/types.js";
 import type { CronJob } from "../../models/cronjob/types.js";
 import type { Job } from "../../models/job/types.js";
+import { tempDir } from "../temp-dir.js";
 
 const MANIFESTS = `apiVersion: batch/v1
 kind: Job
@@ -48,7 +48,7 @@ spec:
 `;
 
 function scenario(manifests: string, extra = ""): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-batch-"));
+  const dir = tempDir("kubesim-batch-");
   fs.writeFileSync(path.join(dir, "batch.yaml"), manifests);
   fs.writeFileSync(path.join(dir, "scenario.yaml"), `apiVersion: kubesim.io/v1alpha1
 kind: Scenario

@@ -1,8 +1,8 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../temp-dir.js";
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
@@ -32,7 +32,7 @@ t.test("a user mistake is one clear line and a hint, never a stack trace", async
 });
 
 t.test("demo writes its CSV and chart atomically and is deterministic", async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-demo-"));
+  const dir = tempDir("kubesim-demo-");
   const a = path.join(dir, "a");
   const b = path.join(dir, "b");
   t.equal(cli("demo", "--seed", "3", "--out", a).status, 0);

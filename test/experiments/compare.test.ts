@@ -5,15 +5,14 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../temp-dir.js";
 
 t.setTimeout(180_000);
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 const SCENARIO = "experiments/scenarios/php-apache/scenario.yaml";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-compare-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-compare-");
 
 /** A scenario file in tmp named `name` that extends `base` with `extra` (YAML lines); its path. */
 function derived(name: string, base: string, extra = ""): string {

@@ -1,9 +1,9 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runOracleCase } from "../../experiments/oracle.js";
+import { tempDir } from "../temp-dir.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 // The upstream vectors live beside the project, in ../shared/oracle/cluster-autoscaler from its root.
@@ -64,7 +64,7 @@ t.test("CLI replays the CA files: one JSON line per case, in file order, exit 0"
 });
 
 t.test("a malformed CA case is one clear line naming the file and case, non-zero exit", async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), "kubesim-ca-oracle-"));
+  const dir = tempDir("kubesim-ca-oracle-");
   const file = path.join(dir, "bad.json");
   writeFileSync(
     file,

@@ -1,9 +1,9 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runOracleCase } from "../../experiments/oracle.js";
+import { tempDir } from "../temp-dir.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 // The upstream vectors live beside the project, in ../shared/oracle/keda from its root.
@@ -92,7 +92,7 @@ t.test("CLI replays the KEDA files: one JSON line per case, in file order, exit 
 });
 
 t.test("a malformed KEDA case is one clear line naming the file and case, non-zero exit", async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), "kubesim-keda-oracle-"));
+  const dir = tempDir("kubesim-keda-oracle-");
   const file = path.join(dir, "bad.json");
   writeFileSync(file, JSON.stringify([{ id: "bad-1", family: "keda.executor", function: "x", inputs: { scaledObject: {}, isActive: true, now: 0 }, expected: { scaleTo: 1 } }]));
   const r = cli([file]);

@@ -7,13 +7,12 @@ import t from "tap";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { claimOutputFolder, DIGEST_FILE, removeStale, stagingName, verifyDigest, writeFileAtomically, writeFilesAtomically, type FolderKind } from "../../experiments/output.js";
 import { UserError } from "../../experiments/errors.js";
+import { tempDir } from "../temp-dir.js";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-output-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-output-");
 
 /** A pid that ran and is gone: what a kill -9 leaves in a staging name. */
 const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;

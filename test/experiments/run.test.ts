@@ -5,15 +5,15 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { runScenario } from "../../experiments/runner.js";
 import { loadScenario } from "../../experiments/scenario/load.js";
+import { tempDir } from "../temp-dir.js";
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 const SCENARIO = "experiments/scenarios/php-apache/scenario.yaml";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-run-"));
+const tmp = tempDir("kubesim-run-");
 
 t.test("run writes every output file, and the same seed gives the same bytes", async (t) => {
   const a = path.join(tmp, "a");
@@ -136,5 +136,3 @@ t.test("the scenario content hash does not depend on which folders hold the file
   }
   t.equal(hashes[1], hashes[0]);
 });
-
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -6,12 +6,12 @@
  */
 import t from "tap";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { formatDiagnostic } from "../../experiments/manifests/decode.js";
 import { loadScenario } from "../../experiments/scenario/load.js";
 import { ClusterSimulation } from "../../experiments/simulator.js";
 import type { PersistentVolumeClaim, Pod, StatefulSet } from "../../models/cluster/types.js";
+import { tempDir } from "../temp-dir.js";
 
 const MANIFESTS = `apiVersion: v1
 kind: Service
@@ -67,7 +67,7 @@ load:
 `;
 
 t.test("a StatefulSet behind a headless Service serves traffic and is scaled by its HPA", (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sts-"));
+  const dir = tempDir("kubesim-sts-");
   fs.writeFileSync(path.join(dir, "web.yaml"), MANIFESTS);
   fs.writeFileSync(path.join(dir, "scenario.yaml"), SCENARIO);
   const loaded = loadScenario(path.join(dir, "scenario.yaml"));
@@ -90,7 +90,7 @@ t.test("a StatefulSet behind a headless Service serves traffic and is scaled by 
 });
 
 t.test("apps[].statefulSets naming a StatefulSet the manifests do not define is an error with file:line", (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sts-"));
+  const dir = tempDir("kubesim-sts-");
   fs.writeFileSync(path.join(dir, "web.yaml"), MANIFESTS);
   fs.writeFileSync(path.join(dir, "scenario.yaml"), SCENARIO.replace("statefulSets: [web]", "statefulSets: [wbe]"));
   const loaded = loadScenario(path.join(dir, "scenario.yaml"));

@@ -1,11 +1,11 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runOracleCase, runOracleFiles } from "../../../experiments/oracle.js";
 import { isVpaCase, VPA_FAMILIES } from "../../../experiments/oracle/vpa.js";
 import { gradeVpaResult, type Tolerance } from "./vpa-grade.js";
+import { tempDir } from "../../temp-dir.js";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 // The upstream VPA vectors live beside the project, in ../shared/oracle/vpa from its root.
@@ -59,7 +59,7 @@ t.test("VPA cases are recognised by family before the HPA kinds", async (t) => {
 });
 
 t.test("a malformed VPA case is one clear error naming the file, case and field", async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), "vpa-oracle-"));
+  const dir = tempDir("vpa-oracle-");
   const file = path.join(dir, "bad.json");
   writeFileSync(file, JSON.stringify([{ id: "bad-1", family: "vpa.histogram", inputs: { options: { type: "linear", maxValue: 1, bucketSize: 0.1, epsilon: 1e-3 } }, expected: { results: [] } }]));
   t.throws(() => runOracleFiles([file]), /bad\.json: case bad-1: inputs\.ops must be an array/);

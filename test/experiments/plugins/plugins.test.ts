@@ -12,6 +12,7 @@ import { ClusterSimulation } from "../../../experiments/simulator.js";
 import { runScenario } from "../../../experiments/runner.js";
 import type { Pod, ReplicaSet } from "../../../models/cluster/types.js";
 import { fixture, HEADER, deploymentYaml, outputText } from "../scenario/helpers.js";
+import { tempDir } from "../../temp-dir.js";
 
 const PLUGINS = path.resolve("test/fixtures/plugins");
 
@@ -112,8 +113,7 @@ t.test("bad controllers items: errors at file:line", async (t) => {
 t.test("a sweep ranges over a plugin's config; the sweep folder carries the plugin's modules and runs from anywhere", async (t) => {
   const { spawnSync } = await import("node:child_process");
   const fs = await import("node:fs");
-  const os = await import("node:os");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-plugin-sweep-"));
+  const dir = tempDir("kubesim-plugin-sweep-");
   const experiment = path.join(dir, "lead.yaml");
   fs.writeFileSync(experiment, `apiVersion: kubesim.io/v1alpha1
 kind: Experiment
@@ -136,12 +136,10 @@ factors:
   const overlay = fs.readFileSync(path.join(out, "cells", cell, "scenario.yaml"), "utf8");
   t.match(overlay, /module: \.\.\/\.\.\/base\/policies\/predictive\.ts/, "the cell's module path is rebased onto the copy");
   t.match(overlay, /leadTime: 120/);
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 t.test("the run report shows a plugin's decisions, rescales first, the same from memory and from the run folder", async (t) => {
   const fs = await import("node:fs");
-  const os = await import("node:os");
   const { readRunDir, buildReportFiles } = await import("../../../experiments/report/index.js");
   const { writeFilesAtomically } = await import("../../../experiments/output.js");
   const loaded = load(scenario(`  - module: ${PLUGINS}/fixed-scale.ts
@@ -149,7 +147,7 @@ t.test("the run report shows a plugin's decisions, rescales first, the same from
     config: {deployment: web, steps: [[5, 4], [100, 1]]}
 `));
   const out = runScenario(loaded.config!, { name: "plug", description: "", sloLatencyP95_ms: 500, files: loaded.scenario.files });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-plugin-report-"));
+  const dir = tempDir("kubesim-plugin-report-");
   writeFilesAtomically(dir, out.files);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
   t.strictSame(manifest.controllers, [{ name: "fixed", module: "fixed-scale.ts", config: { deployment: "web", steps: [[5, 4], [100, 1]] } }], "manifest.json says which plugin ran with what");
@@ -160,7 +158,6 @@ t.test("the run report shows a plugin's decisions, rescales first, the same from
   const events = fs.readFileSync(path.join(dir, "events.csv"), "utf8");
   t.match(events, /5,fixed,Deployment,web,Normal,SuccessfulRescale,New size: 4; was 2/, "the plugin's rescale is an event");
   t.equal(out.summary.scale_events, 2, "and counts in scale_events");
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 t.test("enabled: false checks the controller but does not run it (a sweep factor can switch it)", async (t) => {

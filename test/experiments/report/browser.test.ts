@@ -18,7 +18,6 @@ t.setTimeout(15 * 60_000);
 t.test("report.html in headless chromium", { timeout: 15 * 60_000 }, async (t) => {
   const executablePath = ensureChromium();
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const written = await writeReport(dir);
   const chartNames = written.filter((f) => f.endsWith(".svg")).map((f) => path.basename(f, ".svg"));
   t.equal(chartNames.length, 4);

@@ -3,7 +3,6 @@
  * read_csv_auto must find the columns and every row, even with commas, quotes and newlines in
  * event messages.
  */
-import fs from "node:fs";
 import path from "node:path";
 import t from "tap";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -12,7 +11,6 @@ import { readRunDir } from "../../../experiments/report/index.js";
 
 t.test("timeseries.csv and events.csv load with read_csv_auto", async (t) => {
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const run = readRunDir(dir);
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();

@@ -3,8 +3,8 @@
  * with free text that needs escaping and CSV quoting, for the report tests.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../../temp-dir.js";
 
 export const XSS = "<img src=x onerror=alert(1)>";
 
@@ -81,7 +81,7 @@ export function runTexts(opts: FixtureOptions = {}): Record<string, string> {
 
 /** Writes a fixture run to a fresh temporary folder and returns its path. */
 export function writeRunDir(opts: FixtureOptions = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-report-"));
+  const dir = tempDir("kubesim-report-");
   for (const [name, text] of Object.entries(runTexts(opts))) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }

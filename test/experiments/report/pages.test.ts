@@ -6,17 +6,16 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import t from "tap";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, ensureChromium, watchPage } from "./chromium.js";
+import { tempDir } from "../../temp-dir.js";
 
 t.setTimeout(15 * 60_000);
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-pages-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-pages-");
 
 t.test("the comparison pages and a sweep report in headless chromium", { timeout: 15 * 60_000 }, async (t) => {
   const short = path.join(tmp, "short.yaml");

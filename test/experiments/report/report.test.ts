@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import t from "tap";
 import { writeFilesAtomically } from "../../../experiments/output.js";
 import { buildReportFiles, escapeHtml, readRunDir, writeReport } from "../../../experiments/report/index.js";
 import { XSS, writeRunDir } from "./fixtures.js";
+import { tempDir } from "../../temp-dir.js";
 
 t.test("escapeHtml", async (t) => {
   t.equal(escapeHtml(`<a href="x" title='y'>&</a>`), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
@@ -14,7 +14,6 @@ t.test("escapeHtml", async (t) => {
 
 t.test("readRunDir parses quoted CSV, empty values and booleans", async (t) => {
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const run = readRunDir(dir);
   t.equal(run.events.length, 3);
   t.equal(run.events[2].message, `multi-line\nmessage with ${XSS} & <b>tags</b>`);
@@ -32,7 +31,6 @@ t.test("readRunDir parses quoted CSV, empty values and booleans", async (t) => {
 
 t.test("report.html escapes all free text", async (t) => {
   const dir = writeRunDir({ description: `Scenario ${XSS}\n"quoted" & 'single'` });
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const files = await buildReportFiles(readRunDir(dir), { lastRows: 10 });
   const html = files["report.html"] as string;
   t.ok(html.includes("Scenario &lt;img src=x onerror=alert(1)&gt;"), "description shown as text");
@@ -54,7 +52,6 @@ t.test("report.html escapes all free text", async (t) => {
 
 t.test("buildReportFiles is deterministic and writes atomically with the runner's helper", async (t) => {
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const run = readRunDir(dir);
   const a = await buildReportFiles(run);
   const b = await buildReportFiles(run);
@@ -74,8 +71,7 @@ t.test("buildReportFiles is deterministic and writes atomically with the runner'
     "report.html",
   ]);
   for (const k of Object.keys(a)) t.same(Buffer.from(a[k]), Buffer.from(b[k]), `${k} identical`);
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-report-out-")), "run");
-  t.teardown(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+  const out = path.join(tempDir("kubesim-report-out-"), "run");
   writeFilesAtomically(out, a);
   t.ok(fs.statSync(path.join(out, "charts/replicas.png")).size > 1000);
   const spec = JSON.parse(fs.readFileSync(path.join(out, "charts/latency.vl.json"), "utf8"));
@@ -84,7 +80,6 @@ t.test("buildReportFiles is deterministic and writes atomically with the runner'
 
 t.test("writeReport writes into the run folder; missing optional files are fine", async (t) => {
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.rmSync(path.join(dir, "decisions.csv"));
   fs.rmSync(path.join(dir, "events.csv"));
   const written = await writeReport(dir);
@@ -98,7 +93,6 @@ t.test("writeReport writes into the run folder; missing optional files are fine"
 
 t.test("a malformed timeseries is reported with its row", async (t) => {
   const dir = writeRunDir();
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.appendFileSync(path.join(dir, "timeseries.csv"), "abc,Deployment,web,replicas_spec,1\n");
   t.throws(() => readRunDir(dir), /timeseries\.csv: row \d+ has no valid time_s/);
 });
@@ -108,8 +102,7 @@ t.test("the report a run builds from its recorders is the report of its folder o
   const { runScenario } = await import("../../../experiments/runner.js");
   const [loaded] = loadScenariosOrFail(["experiments/scenarios/php-apache/scenario.yaml"], "none");
   const output = runScenario({ ...loaded.config, duration_ms: 10 * 60_000 }, { name: "php-apache", description: "d", sloLatencyP95_ms: 2000, files: loaded.scenario.files });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-recorded-"));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("kubesim-recorded-");
   const run = path.join(dir, "run");
   writeFilesAtomically(run, output.files);
   // The files stream from the recorders on every write: a second write gives the same bytes.

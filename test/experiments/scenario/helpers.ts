@@ -1,7 +1,7 @@
 // Scenario fixtures in a fresh temp folder, with paths written the way diagnostics print them.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../../temp-dir.js";
 
 /** A run output file's whole text (the CSVs stream as chunks). */
 export function outputText(files: Record<string, string | Iterable<string>>, name: string): string {
@@ -10,7 +10,7 @@ export function outputText(files: Record<string, string | Iterable<string>>, nam
 }
 
 export function fixture(files: Record<string, string>): { dir: string; file: (name: string) => string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-scenario-"));
+  const dir = tempDir("kubesim-scenario-");
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return { dir, file: (name) => path.join(dir, name) };
 }

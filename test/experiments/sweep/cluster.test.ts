@@ -22,13 +22,13 @@ import { computeSourceHash, PACKAGE_ROOT, sourceHash } from "../../../experiment
 import { tree } from "./helpers.js";
 import { ConfigMap, PersistentVolumeClaim, Pod } from "kubernetes-models/v1";
 import { Job } from "kubernetes-models/batch/v1";
+import { tempDir } from "../../temp-dir.js";
 
 t.setTimeout(180_000);
 
 const EXPERIMENT = path.resolve("test/experiments/sweep/fixtures/tiny-grid.yaml");
 const CLI = path.resolve("experiments/cli.ts");
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-cluster-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-cluster-");
 // By URL: `--import tsx` would be looked up from the child's working folder.
 const TSX = import.meta.resolve("tsx");
 const cli = (cwd: string, ...args: string[]) => spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { encoding: "utf8", cwd });

@@ -17,12 +17,12 @@ import { stagingName } from "../../../experiments/output.js";
 import { UserError } from "../../../experiments/errors.js";
 import { sourceHash } from "../../../experiments/version.js";
 import { failure, tree } from "./helpers.js";
+import { tempDir } from "../../temp-dir.js";
 
 t.setTimeout(300_000);
 
 const EXPERIMENT = "test/experiments/sweep/fixtures/tiny-grid.yaml";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-safety-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-sweep-safety-");
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 const VERSION = JSON.parse(fs.readFileSync("package.json", "utf8")).version;
 const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;

@@ -5,7 +5,6 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { planSweep } from "../../../experiments/sweep/plan.js";
 import { runSweep } from "../../../experiments/sweep/sweep.js";
@@ -13,13 +12,13 @@ import { mergeSweeps } from "../../../experiments/sweep/merge.js";
 import { sweepCommand } from "../../../experiments/commands/sweep.js";
 import { UserError } from "../../../experiments/errors.js";
 import { failure, tree } from "./helpers.js";
+import { tempDir } from "../../temp-dir.js";
 
 // Worker threads and CLI processes start tsx; on a busy machine that alone takes seconds.
 t.setTimeout(180_000);
 
 const EXPERIMENT = "test/experiments/sweep/fixtures/tiny-grid.yaml";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-sweep-");
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 
 function sameTree(t: { same: (a: unknown, b: unknown, message: string) => unknown }, a: string, b: string, what: string) {

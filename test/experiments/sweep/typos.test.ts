@@ -5,13 +5,12 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { planSweep } from "../../../experiments/sweep/plan.js";
 import { failure } from "./helpers.js";
+import { tempDir } from "../../temp-dir.js";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubesim-sweep-typos-"));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("kubesim-sweep-typos-");
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "experiments/cli.ts", ...args], { encoding: "utf8" });
 
 function experiment(name: string, scenario: string, factors: string): string {
