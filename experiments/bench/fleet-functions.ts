@@ -35,8 +35,9 @@ if (!CACHE_EVENTS.includes(event)) fail(`FLEET_FUNCTIONS_EVENT must be one of ${
 ensureValgrind("fleet-functions");
 
 const outDir = mkdtempSync(path.join(tmpdir(), "fleet-functions-"));
+// Removed on any exit: fail() ends the process with process.exit(2), past a removal at the end.
+process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
 const [a, b] = await runAll([fromHours, toHours], Math.max(1, availableParallelism()), runOne);
-rmSync(outDir, { recursive: true, force: true });
 const span = toHours - fromHours;
 const perHour = (x: Map<string, number>, y: Map<string, number>) => {
   const d = new Map<string, number>();

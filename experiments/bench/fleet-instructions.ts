@@ -71,6 +71,8 @@ if (other !== undefined && !existsSync(path.join(other, "experiments/bench/fleet
 ensureValgrind("fleet-instructions");
 
 const outDir = mkdtempSync(path.join(tmpdir(), "fleet-instructions-"));
+// Removed on any exit: fail() ends the process with process.exit(2), past a removal at the end.
+process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
 const CACHEGRIND = ["--tool=cachegrind", "--cache-sim=yes", "--LL=2097152,16,64", "--smc-check=all-non-file"];
 const builds: [label: string, dist: string][] = [["this", "dist"]];
 if (other !== undefined) builds.push(["other", other]);
@@ -96,7 +98,6 @@ if (yardstick.ok) {
 }
 
 const counts = await runAll(jobs, Math.max(1, availableParallelism()), runOne);
-rmSync(outDir, { recursive: true, force: true });
 const perHour = new Map<string, Counts>();
 for (const label of new Set(jobs.map((j) => j.label))) {
   const at = (hours: number) => counts[jobs.findIndex((j) => j.label === label && j.hours === hours)];
