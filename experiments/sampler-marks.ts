@@ -2,89 +2,50 @@
  * What the time-series sampler keeps between samples, in typed arrays: each running pod's
  * cumulative CPU at the previous sample (a mark) and each owner's per-sample totals.
  *
- * At 5,000 pods the sampler's time went to reading a mark object, its owner object and the
- * pod's runtime object per pod per sample, each a cache miss. A mark is found here from the
- * pod's runtime slot and checked by its pod handle (models/kubelet/pod-handles.ts: unique per
- * runtime pod, so it tells a pod restarted under the same uid from the old one), which reads
- * two numbers; only a pod that is new or restarted is looked up by uid.
+ * A pod's mark is kept at its runtime slot, the index of its pod handle
+ * (models/kubelet/pod-handles.ts), with the handle it was taken for: a pass over a node's pods
+ * then reads the marks in the order of the node's slots, and a mark taken for another pod (one
+ * that stopped and whose slot was given to a new pod, or this pod's uid before a restart, which
+ * the runtime runs under a new handle) is told apart by its handle.
  */
 import { resized } from "../engine/typed-arrays.js";
 
-const NONE = -1;
+/** `CpuMarks.samples` of a mark never read (sample numbers start at 1). */
+const NEVER = -1;
 /** The uid of an owner index not in use (no uid is this: a pod without an owner has uid ""). */
 const FREE = "\u0000free";
 
-/** Marks by index; indices of forgotten marks are reused, the last freed first (deterministic). */
+/** Marks by runtime slot. */
 export class CpuMarks {
-  /** The pod handle each mark is for (0 = free index). */
-  private handles = new Float64Array(64);
-  /** Cumulative CPU, mcore·ms, as read at `samples[i]`. */
-  cpu_mcore_ms = new Float64Array(64);
-  /** The sample number the mark was last read at. */
-  samples = new Int32Array(64);
+  /** The pod handle the slot's mark was taken for (0: none yet). */
+  private handles = new Float64Array(256);
+  /** Cumulative CPU, mcore·ms, as read at `samples[slot]`. */
+  cpu_mcore_ms = new Float64Array(256);
+  /** The sample number the mark was last read at (NEVER: not yet). */
+  samples = new Int32Array(256);
   /** The pod's resourceVersion when its owner and request were read. */
-  podVersions = new Float64Array(64);
+  podVersions = new Float64Array(256);
   /** Index of the pod's owner in `OwnerTotals`. */
-  owners = new Int32Array(64);
+  owners = new Int32Array(256);
   /** Sum of the pod's containers' CPU requests. */
-  request_mcores = new Float64Array(64);
-  private uids: string[] = [];
-  private readonly byUid = new Map<string, number>();
-  /** The mark last used by the pod in each runtime slot (NONE when none). */
-  private bySlot = new Int32Array(256).fill(NONE);
-  private readonly free: number[] = [];
-  private highWater = 0;
+  request_mcores = new Float64Array(256);
 
-  /**
-   * The mark of the pod in `slot` whose handle is `handle` if it was read at sample `previous`,
-   * else NONE (then look it up with `forPod`).
-   */
-  bySlotIfCurrent(slot: number, handle: number, previous: number): number {
-    if (slot >= this.bySlot.length) return NONE;
-    const i = this.bySlot[slot];
-    return i !== NONE && this.handles[i] === handle && this.samples[i] === previous ? i : NONE;
+  /** Whether the mark in `slot` was taken for the pod whose handle is `handle`. */
+  isFor(slot: number, handle: number): boolean {
+    return slot < this.handles.length && this.handles[slot] === handle;
   }
 
   /**
-   * The mark of pod `uid` (pod handle `handle`, in `slot`): created by `init` when there is
-   * none, and restarted by `init` with a 0 counter when it was another runtime pod's (restarted
-   * under the same uid: what the old one used after its last sample is lost, as a deleted
-   * cgroup's is). Also makes it the slot's mark.
+   * Starts the mark in `slot` for the pod whose handle is `handle`, as never read (a new pod's
+   * whole counter is its usage since it started; a restarted pod's counter starts at 0 again,
+   * and what the old one used after its last sample is lost, as a deleted cgroup's is). The
+   * caller reads the pod's owner and request into it.
    */
-  forPod(uid: string, handle: number, slot: number, init: (mark: number) => void): number {
-    let i = this.byUid.get(uid);
-    if (i === undefined) {
-      i = this.free.length > 0 ? this.free.pop()! : this.highWater++;
-      if (i >= this.handles.length) this.grow(2 * this.handles.length);
-      this.byUid.set(uid, i);
-      this.uids[i] = uid;
-      this.cpu_mcore_ms[i] = 0;
-      this.samples[i] = 0;
-      init(i);
-    } else if (this.handles[i] !== handle) {
-      init(i);
-      this.cpu_mcore_ms[i] = 0;
-    }
-    this.handles[i] = handle;
-    if (slot >= this.bySlot.length) {
-      const length = Math.max(slot + 1, 2 * this.bySlot.length);
-      const old = this.bySlot.length;
-      this.bySlot = resized(this.bySlot, length);
-      this.bySlot.fill(NONE, old);
-    }
-    this.bySlot[slot] = i;
-    return i;
-  }
-
-  /** Forgets the marks not read at sample `sample` (pods no longer running). */
-  forgetAllBut(sample: number): void {
-    for (let i = 0; i < this.highWater; i++) {
-      if (this.handles[i] === 0 || this.samples[i] === sample) continue;
-      this.byUid.delete(this.uids[i]);
-      this.uids[i] = "";
-      this.handles[i] = 0;
-      this.free.push(i);
-    }
+  start(slot: number, handle: number): void {
+    if (slot >= this.handles.length) this.grow(Math.max(slot + 1, 2 * this.handles.length));
+    this.handles[slot] = handle;
+    this.cpu_mcore_ms[slot] = 0;
+    this.samples[slot] = NEVER;
   }
 
   private grow(length: number): void {

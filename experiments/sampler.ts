@@ -118,18 +118,19 @@ export class Sampler {
       for (let p = 0; p < slots.length; p++) {
         const slot = slots[p];
         const cpu = runtime.appCpuAt_mcore_ms(slot, now_ms);
-        let mark = marks.bySlotIfCurrent(slot, runtime.handles.at(slot), sampleNumber - 1);
-        if (mark < 0) {
-          const running = pods[p];
-          mark = marks.forPod(running.pod.metadata.uid, running.handle, slot, (m) => this.readPod(m, running.pod));
-        }
-        // A mark is kept only while its uid is seen at every sample, so an older one reads as 0.
-        const delta = cpu - (marks.samples[mark] === sampleNumber - 1 ? marks.cpu_mcore_ms[mark] : 0);
-        marks.cpu_mcore_ms[mark] = cpu;
-        marks.samples[mark] = sampleNumber;
+        const handle = runtime.handles.at(slot);
+        if (!marks.isFor(slot, handle)) marks.start(slot, handle);
+        // A mark read at the previous sample holds the counter then and what it read of its Pod
+        // (read again only if the Pod was written since). Any other (a new pod's, or one this
+        // sampler did not see then) reads as 0, the whole counter being the interval's, and
+        // reads its Pod.
+        const kept = marks.samples[slot] === sampleNumber - 1;
+        if (!kept || (!podsUnchanged && marks.podVersions[slot] !== pods[p].pod.metadata.resourceVersion)) this.readPod(slot, pods[p].pod);
+        const delta = cpu - (kept ? marks.cpu_mcore_ms[slot] : 0);
+        marks.cpu_mcore_ms[slot] = cpu;
+        marks.samples[slot] = sampleNumber;
         node_mcore_ms += delta;
-        if (!podsUnchanged && marks.podVersions[mark] !== pods[p].pod.metadata.resourceVersion) this.readPod(mark, pods[p].pod);
-        const owner = marks.owners[mark];
+        const owner = marks.owners[slot];
         if (owners.samples[owner] !== sampleNumber) {
           owners.samples[owner] = sampleNumber;
           owners.cpu_mcore_ms[owner] = 0;
@@ -137,14 +138,13 @@ export class Sampler {
           ownersSampled.push(owner);
         }
         owners.cpu_mcore_ms[owner] += delta;
-        owners.request_mcores[owner] += marks.request_mcores[mark];
+        owners.request_mcores[owner] += marks.request_mcores[slot];
       }
       if (isNodeReady(node)) nodesReady++;
       record.series.add(now_ms, "cpu_requested_mcores", this.requestedOnNode(record, name));
       record.series.add(now_ms, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
-    // Forget pods and owners not running now.
-    marks.forgetAllBut(sampleNumber);
+    // Forget owners with no pod running now (a slot's mark is told from a later pod's by its handle).
     owners.forgetAllBut(sampleNumber);
 
     const pending = this.store.byIndex<Pod>("Pod", "sampler/pending", "Pending").size;
@@ -268,11 +268,11 @@ export class Sampler {
     return record;
   }
 
-  /** Reads what mark `mark` keeps of its Pod object. */
-  private readPod(mark: number, pod: Pod): void {
-    this.marks.podVersions[mark] = pod.metadata.resourceVersion;
-    this.marks.owners[mark] = this.owners.indexOf(ownerUidOf(pod));
-    this.marks.request_mcores[mark] = cpuRequestOf_mcores(pod);
+  /** Reads what the mark in `slot` keeps of its Pod object. */
+  private readPod(slot: number, pod: Pod): void {
+    this.marks.podVersions[slot] = pod.metadata.resourceVersion;
+    this.marks.owners[slot] = this.owners.indexOf(ownerUidOf(pod));
+    this.marks.request_mcores[slot] = cpuRequestOf_mcores(pod);
   }
 
   /** CPU requested by the pods bound to a node: summed again only when its pods may have changed. */
