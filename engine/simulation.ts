@@ -5,7 +5,7 @@
  * The whole API is `schedule`/`scheduleAt`/`every`/`cancel` to plan work and `step`/`run` to
  * play it out (the shape of SimPy's core.py, with callbacks instead of generators).
  */
-import { EventQueue, ScheduledEvent, type Handler } from "./event-queue.js";
+import { EventQueue, ScheduledEvent, type Handler, type TimerFifo } from "./event-queue.js";
 import { RngRegistry } from "./rng.js";
 
 export type { Handler } from "./event-queue.js";
@@ -34,6 +34,8 @@ export class PeriodicTimer {
   private stopped = false;
   readonly event: ScheduledEvent;
   firings = 0;
+  /** The kernel's FIFO of this timer's class (period and priority), once it has fired (fixed periods only). */
+  fifo: TimerFifo | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -58,8 +60,8 @@ export class PeriodicTimer {
     this.firings++;
     this.handler(now_ms);
     if (this.stopped) return;
-    const interval_ms = this.nextInterval_ms ? this.nextInterval_ms() : this.period_ms;
-    this.sim.reschedule(this.event, now_ms + interval_ms);
+    if (this.nextInterval_ms) this.sim.reschedule(this.event, now_ms + this.nextInterval_ms());
+    else this.sim.requeueTimer(this, now_ms);
   }
 }
 
@@ -127,10 +129,21 @@ export class Simulation {
   reschedule(event: ScheduledEvent, time_ms: number, priority?: number): void {
     assertTime("time", time_ms);
     if (time_ms < this.clock_ms) throw new RangeError(`cannot schedule at ${time_ms} ms, the clock is at ${this.clock_ms} ms`);
-    if (event.heapIndex >= 0) throw new Error("cannot reschedule an event that is still queued");
+    if (event.queued) throw new Error("cannot reschedule an event that is still queued");
     event.time_ms = time_ms;
     if (priority !== undefined) event.priority = priority;
     this.queue.push(event);
+  }
+
+  /**
+   * Re-queues a fixed-period timer that fired at `now_ms` one period on, in its class's FIFO
+   * (event-queue.ts): the order `reschedule` would give it, without the heap.
+   */
+  requeueTimer(timer: PeriodicTimer, now_ms: number): void {
+    const time_ms = now_ms + timer.period_ms;
+    assertTime("time", time_ms);
+    timer.fifo ??= this.queue.timerFifo(timer.period_ms, timer.event.priority);
+    this.queue.pushPeriodic(timer.event, time_ms, timer.fifo);
   }
 
   /** Executes the next event. Returns false when the queue is empty. */

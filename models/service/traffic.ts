@@ -601,7 +601,7 @@ export class ServiceTraffic {
     // The kernel's clock is in whole ms: the event runs in the millisecond the arrival falls in.
     const at_ms = Math.max(now_ms, Math.ceil(next_ms));
     const event = state.arrivalEvent;
-    if (event !== null && event.heapIndex < 0 && !event.cancelled) this.sim.reschedule(event, at_ms);
+    if (event !== null && !event.queued && !event.cancelled) this.sim.reschedule(event, at_ms);
     else state.arrivalEvent = this.sim.scheduleAt(at_ms, (t) => this.onArrival(state, t));
   }
 
