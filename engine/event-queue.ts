@@ -50,11 +50,13 @@ export class ScheduledEvent {
 
 /**
  * The queued firings of the fixed-period timers of one period and one priority, earliest first
- * (see the file's header). An array read from `head`, its consumed front dropped now and then.
+ * (see the file's header): a ring buffer, doubled when full, so that queueing a firing allocates
+ * nothing once it has grown to the class's size.
  */
 export class TimerFifo {
-  private events: ScheduledEvent[] = [];
+  private ring: (ScheduledEvent | undefined)[] = new Array(16).fill(undefined);
   private head = 0;
+  private count = 0;
 
   constructor(
     readonly period_ms: number,
@@ -62,34 +64,39 @@ export class TimerFifo {
   ) {}
 
   get length(): number {
-    return this.events.length - this.head;
+    return this.count;
   }
 
   /** The earliest queued firing, or undefined. */
   first(): ScheduledEvent | undefined {
-    return this.head < this.events.length ? this.events[this.head] : undefined;
+    return this.count > 0 ? this.ring[this.head] : undefined;
   }
 
   /** The latest queued firing, or undefined. */
   last(): ScheduledEvent | undefined {
-    return this.head < this.events.length ? this.events[this.events.length - 1] : undefined;
+    return this.count > 0 ? this.ring[(this.head + this.count - 1) & (this.ring.length - 1)] : undefined;
   }
 
   push(event: ScheduledEvent): void {
-    this.events.push(event);
+    if (this.count === this.ring.length) this.grow();
+    this.ring[(this.head + this.count) & (this.ring.length - 1)] = event;
+    this.count++;
   }
 
   /** Removes the earliest queued firing (there is one). */
   shift(): ScheduledEvent {
-    const event = this.events[this.head++];
-    if (this.head === this.events.length) {
-      this.events.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && 2 * this.head >= this.events.length) {
-      this.events = this.events.slice(this.head);
-      this.head = 0;
-    }
+    const event = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.count--;
     return event;
+  }
+
+  private grow(): void {
+    const ring: (ScheduledEvent | undefined)[] = new Array(2 * this.ring.length).fill(undefined);
+    for (let i = 0; i < this.count; i++) ring[i] = this.ring[(this.head + i) & (this.ring.length - 1)];
+    this.ring = ring;
+    this.head = 0;
   }
 }
 
