@@ -63,10 +63,6 @@ export class TimerFifo {
     readonly priority: number,
   ) {}
 
-  get length(): number {
-    return this.count;
-  }
-
   /** The earliest queued firing, or undefined. */
   first(): ScheduledEvent | undefined {
     return this.count > 0 ? this.ring[this.head] : undefined;
