@@ -169,16 +169,15 @@ export class EventQueue {
     this.inFifos++;
   }
 
-  /** Time of the earliest live event, or Infinity. */
-  peekTime(): number {
-    const next = this.earliest();
-    return next === undefined ? Infinity : next.time_ms;
-  }
-
   /** Removes and returns the earliest live event, or undefined. */
   pop(): ScheduledEvent | undefined {
+    return this.popUntil(Infinity);
+  }
+
+  /** `pop`, if the earliest live event is due at or before `until_ms`; else undefined, nothing removed. */
+  popUntil(until_ms: number): ScheduledEvent | undefined {
     const next = this.earliest();
-    if (next === undefined) return undefined;
+    if (next === undefined || next.time_ms > until_ms) return undefined;
     return this.earliestFifo !== null ? this.shiftFifo(this.earliestFifo) : this.removeTop();
   }
 

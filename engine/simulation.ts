@@ -150,10 +150,14 @@ export class Simulation {
   step(): boolean {
     const event = this.queue.pop();
     if (!event) return false;
+    this.execute(event);
+    return true;
+  }
+
+  private execute(event: ScheduledEvent): void {
     this.clock_ms = event.time_ms;
     this.events_processed++;
     event.handler(this.clock_ms);
-    return true;
   }
 
   /**
@@ -166,9 +170,10 @@ export class Simulation {
     this.stopRequested = false;
     for (;;) {
       if (this.stopRequested) break;
-      const next_ms = this.queue.peekTime();
-      if (next_ms === Infinity || next_ms > until_ms) break;
-      this.step();
+      // One look for the earliest event, not a peek and then a pop.
+      const event = this.queue.popUntil(until_ms);
+      if (event === undefined) break;
+      this.execute(event);
     }
     if (!this.stopRequested && until_ms !== Infinity && until_ms > this.clock_ms) this.clock_ms = until_ms;
     return this.events_processed - start;

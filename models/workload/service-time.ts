@@ -113,7 +113,11 @@ const enum Regime {
   FloorG = 8,
   /** The steady state, clamped to the queue's capacity. */
   Steady = 9,
-  Stride = 10,
+  /** σ, k and a of the Newton loop (see solvePsffaUtilization). */
+  Sigma = 10,
+  K = 11,
+  A = 12,
+  Stride = 13,
 }
 
 /** Regime starts kept, a power of two: the direct-mapped table's size. */
@@ -146,12 +150,15 @@ function regimeStartEntry(inputs: Float64Array): number {
   R[e + 2] = lambda;
   R[e + 3] = mu;
   R[e + 4] = xMax;
-  // As solvePsffaUtilization derives them.
+  // u0 as solvePsffaUtilization takes it away from critical load (u0 > 0 here).
   const u0 = 1 - lambda / mu;
   const us = 1 - r0;
   const sigma = us > u0 ? 1 : -1;
   const k = c / (u0 * u0);
   const a = 1 - c + k;
+  R[e + Regime.Sigma] = sigma;
+  R[e + Regime.K] = k;
+  R[e + Regime.A] = a;
   const zs = Math.log(Math.abs(us - u0));
   R[e + Regime.Zs] = zs;
   R[e + Regime.Goal] = a * zs - k * Math.log(us) + c / (u0 * us);
@@ -182,10 +189,8 @@ function solvePsffaUtilization(inputs: Float64Array): number {
   if (t_s === 0 || us === u0) return clampToCapacity(r0, c, xMax);
   const target = -mu * t_s; // F(u) − F(us)
   if (u0 > 0) {
-    // Towards the steady state r = λ/μ: u = u0 + σ·e^z, F(z) = a·z − k·ln u + c/(u0·u), dF/dz = (1−c) + c/u².
-    const sigma = us > u0 ? 1 : -1;
-    const k = c / (u0 * u0);
-    const a = 1 - c + k;
+    // Towards the steady state r = λ/μ: u = u0 + σ·e^z, F(z) = a·z − k·ln u + c/(u0·u), dF/dz = (1−c) + c/u²
+    // (σ = sign(us − u0), k = c/u0², a = 1 − c + k: kept with the regime start).
     const R = REGIME_STARTS;
     const e = regimeStartEntry(inputs);
     const zs = R[e + Regime.Zs];
@@ -199,13 +204,16 @@ function solvePsffaUtilization(inputs: Float64Array): number {
     // The loop's first step when it starts at the floor and finds F − goal > 0 there (97 % of
     // fleet-5k's solves: a regime long enough to reach its steady state), from the kept numbers.
     if (z === floor && R[e + Regime.FloorG] - goal > 0) return R[e + Regime.Steady];
+    const sigma = R[e + Regime.Sigma];
+    const k = R[e + Regime.K];
+    const a = R[e + Regime.A];
     let lo = floor;
     let hi = zs;
     for (let i = 0; i < 100; i++) {
       const u = u0 + sigma * Math.exp(z);
       const g = a * z - k * Math.log(u) + c / (u0 * u) - goal;
       if (g > 0) {
-        if (z === floor) return clampToCapacity(1 - u0, c, xMax); // the steady state
+        if (z === floor) return R[e + Regime.Steady]; // the steady state
         hi = z;
       } else lo = z;
       let next = z - g / (1 - c + c / (u * u));
