@@ -35,8 +35,10 @@ import type { ScheduledEvent, Simulation } from "../../engine/index.js";
 import { resized } from "../../engine/typed-arrays.js";
 import type { Pod, ResourceRequirements } from "../cluster/types.js";
 import type { RandomStream } from "../../engine/rng.js";
-import { type PodServerParams, PodServerPool, Step } from "../workload/pod-server.js";
-import { Sampled, type PodServers } from "../workload/pod-servers.js";
+import {
+  type PodServerParams, PodServerPool, ServerRow, serverCpuUsed_mcore_ms, serverMemory_bytes, serverQueue_requests, stepSteadyServer,
+} from "../workload/pod-server.js";
+import { Counts, type PodServers } from "../workload/pod-servers.js";
 import { RequestServers, type ServedSink } from "../workload/request-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
@@ -124,6 +126,9 @@ export interface NodePods {
 
 const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]) });
 
+/** The traffic totals of a runtime that counts no traffic (no step counts into it: see `countsAt`). */
+const NOT_COUNTED = new Float64Array(0);
+
 interface NodeSlots extends NodePods {
   name: string;
   /** Its position in `PodRuntime.nodes`. */
@@ -142,26 +147,23 @@ interface NodeSlots extends NodePods {
 }
 
 /**
- * Where the runtime reports each pod's traffic as it integrates it: what the pod was offered,
- * served and dropped, for the Service with index `service` (the pod's traffic source). The
- * Service layer owns the totals (models/service/traffic-totals.ts).
+ * Where the runtime counts each pod's traffic as it integrates it: what the pod was offered,
+ * served and dropped, added to the totals of the Service with index `s` (the pod's traffic
+ * source) at `s * Counts.Fields` of `counts`, by the pod's server as it steps (an array, so
+ * that no number is passed to a call V8 may not inline). The Service layer owns the totals
+ * (models/service/traffic-totals.ts).
  */
 export interface TrafficCounts {
-  /**
-   * Adds `requests[Step.Offered]`, `[Step.Served]` and `[Step.Dropped]` (a pool's `stepIncrements`
-   * or the runtime's scratch: an array, so a call that is not inlined boxes no numbers).
-   */
-  add(service: number, requests: Float64Array): void;
+  /** The totals; replaced by `reserve` when it grows. */
+  readonly counts: Float64Array;
+  /** Makes room in `counts` for Service `service`. */
+  reserve(service: number): void;
 }
 
 export class PodRuntime implements ContainerRuntime {
   readonly pool = new PodServerPool(256);
   /** Where pods' traffic is counted (`countTrafficIn`); null = not counted. */
   private traffic: TrafficCounts | null = null;
-  /** Scratch of single requests' outcomes for `traffic` (offered, served, dropped). */
-  private readonly outcome = new Float64Array(3);
-  /** Scratch of `sampleNode`: a pod's counters (PodServers.sampleCounters). */
-  private readonly sampled = new Float64Array(3);
   /** The per-request servers (`serveRequestsFor`); a slot's server is in `pool` or here. */
   readonly requests = new RequestServers((service, arrival_s, completion_s) => this.served(service, arrival_s, completion_s));
   /** 1 where the slot's server is a per-request one. */
@@ -253,11 +255,12 @@ export class PodRuntime implements ContainerRuntime {
   /** Counts requests' outcomes outside a step (single requests, a stopped pod's queue) for Service `service`. */
   private countOutcome(service: number, offered: number, served: number, dropped: number): void {
     if (this.traffic === null) return;
-    const o = this.outcome;
-    o[Step.Offered] = offered;
-    o[Step.Served] = served;
-    o[Step.Dropped] = dropped;
-    this.traffic.add(service, o);
+    this.traffic.reserve(service);
+    const counts = this.traffic.counts;
+    const at = service * Counts.Fields;
+    counts[at + Counts.Offered] += offered;
+    counts[at + Counts.Served] += served;
+    counts[at + Counts.Dropped] += dropped;
   }
 
   /** A per-request pod completed a request: counted as served for its Service, and reported. */
@@ -479,7 +482,10 @@ export class PodRuntime implements ContainerRuntime {
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
     this.advanceSlot(slot, now_ms);
     this.slotState[slot * SLOT_FIELDS + RATE] = rate_rps;
-    if (serviceIndex >= 0) this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
+    if (serviceIndex >= 0) {
+      this.slotState[slot * SLOT_FIELDS + SERVICE] = serviceIndex;
+      this.traffic?.reserve(serviceIndex);
+    }
     const node = this.nodes[this.nodeOfSlot[slot]];
     this.updateDemand(node, slot, this.serverOf(slot).queue_requests(slot));
     if (node.contended || node.demandSum_mcores > this.capacity(node)) this.share(node, now_ms);
@@ -573,22 +579,39 @@ export class PodRuntime implements ContainerRuntime {
     const node = this.nodes[nodeIndex];
     const slots = node.slots;
     const st = this.slotState;
-    const counters = this.sampled;
+    const rows = this.pool.rows;
     // One pass over the pods (advance, refresh the counters, update the demand): each step reads
     // and writes only its own pod (and the service totals, in pod order), so this does what
-    // separate passes would, touching each pod's state once instead of four times.
+    // separate passes would, touching each pod's state once instead of four times. A fluid pod's
+    // usual step, the steady one, and its sample are taken here, on its server's row; any other
+    // step is advanceSlot's.
     let sum = 0;
     for (let p = 0; p < slots.length; p++) {
       const slot = slots[p];
-      this.advanceSlot(slot, now_ms);
       const b = slot * SLOT_FIELDS;
+      const fluid = this.requestSlots[slot] !== 1;
+      const r = slot * ServerRow.Fields;
+      const dt_ms = now_ms - st[b + ADVANCED];
+      if (dt_ms > 0) {
+        if (fluid && stepSteadyServer(rows, r, dt_ms / 1000, st[b + RATE], this.counts(), this.countsAt(b))) st[b + ADVANCED] = now_ms;
+        else this.advanceSlot(slot, now_ms);
+      }
       const alive_ms = now_ms - st[b + STARTED];
-      this.serverOf(slot).sampleCounters(slot, counters);
-      st[b + APP_CPU] = this.appCpuFrom_mcore_ms(b, counters[Sampled.CpuUsed_mcore_ms], now_ms);
-      st[b + APP_MEMORY] = Math.round(counters[Sampled.Memory_bytes]);
+      let cpuUsed_mcore_ms: number, memory_bytes: number, queue_requests: number;
+      if (fluid) {
+        cpuUsed_mcore_ms = serverCpuUsed_mcore_ms(rows, r);
+        memory_bytes = serverMemory_bytes(rows, r);
+        queue_requests = serverQueue_requests(rows, r);
+      } else {
+        cpuUsed_mcore_ms = this.requests.cpuUsed_mcore_ms(slot);
+        memory_bytes = this.requests.memory_bytes(slot);
+        queue_requests = this.requests.queue_requests(slot);
+      }
+      st[b + APP_CPU] = this.appCpuFrom_mcore_ms(b, cpuUsed_mcore_ms, now_ms);
+      st[b + APP_MEMORY] = Math.round(memory_bytes);
       st[b + SIDECAR_CPU] = SIDECAR_CPU_MCORES * alive_ms;
       st[b + SIDECAR_MEMORY] = SIDECAR_MEMORY_BYTES;
-      const demand_mcores = demandOf(st, b, counters[Sampled.Queue_requests], node.allocatable_mcores);
+      const demand_mcores = demandOf(st, b, queue_requests, node.allocatable_mcores);
       st[b + DEMAND] = demand_mcores;
       // The node's sum added from scratch, so rounding in the running sum cannot drift.
       sum += demand_mcores;
@@ -645,6 +668,20 @@ export class PodRuntime implements ContainerRuntime {
     for (let p = 0; p < slots.length; p++) this.advanceSlot(slots[p], now_ms);
   }
 
+  /** The traffic totals the pods' servers add to (TrafficCounts.counts, read afresh: it grows). */
+  private counts(): Float64Array {
+    return this.traffic === null ? NOT_COUNTED : this.traffic.counts;
+  }
+
+  /**
+   * Where in the traffic totals the pod whose block starts at `b` counts its requests: its
+   * Service's block, or -1 (not counted) before it has one or without `countTrafficIn`.
+   */
+  private countsAt(b: number): number {
+    const service = this.slotState[b + SERVICE];
+    return service >= 0 && this.traffic !== null ? service * Counts.Fields : -1;
+  }
+
   /** Integrates the pod in `slot` up to `now_ms`, adding what it was offered, served and dropped to its service's totals. */
   private advanceSlot(slot: number, now_ms: number): void {
     const st = this.slotState;
@@ -653,18 +690,16 @@ export class PodRuntime implements ContainerRuntime {
     if (dt_ms <= 0) return;
     // Unchecked steps: the slot is a running pod's, dt_ms is finite and setArrivalRate checked the rate.
     if (this.requestSlots[slot] === 1) {
-      this.requests.step(slot, dt_ms, st, b + RATE);
+      this.requests.step(slot, dt_ms);
       // A per-request pod's worker knows its throttled time exactly; on a contended node it waited
       // for its share of the node instead, which is starvation, not throttling (countThrottled).
       // Its requests were counted as they arrived and completed.
       if (!this.nodes[this.nodeOfSlot[slot]].contended) this.throttled_s += this.requests.stepThrottled_s;
     } else {
       const pool = this.pool;
-      pool.step(slot, dt_ms, st, b + RATE);
+      pool.step(slot, dt_ms, st, b + RATE, this.counts(), this.countsAt(b));
       // Never saturated, never throttled: most steps skip the check.
-      if (st[b + CEILING] !== Infinity && pool.stepIncrements[Step.Saturated_s] !== 0) this.countThrottled(slot);
-      const s = st[b + SERVICE];
-      if (s >= 0 && this.traffic !== null) this.traffic.add(s, pool.stepIncrements);
+      if (st[b + CEILING] !== Infinity && pool.stepSaturated_s !== 0) this.countThrottled(slot);
     }
     st[b + ADVANCED] = now_ms;
   }
@@ -672,7 +707,7 @@ export class PodRuntime implements ContainerRuntime {
   /**
    * CFS throttling (cAdvisor's container_cpu_cfs_throttled_seconds) over the step just taken: the
    * time a pod with a CPU limit ran at that limit with work waiting (the fluid server's saturated
-   * time, Step.Saturated_s). A pod held below its limit by a contended node is starved, not
+   * time, PodServerPool.stepSaturated_s). A pod held below its limit by a contended node is starved, not
    * throttled. (A per-request pod's worker counts its own: see advanceSlot.)
    */
   private countThrottled(slot: number): void {
@@ -682,7 +717,7 @@ export class PodRuntime implements ContainerRuntime {
     // The step changed no cap: μ is the one it ran at.
     const mu = this.pool.serviceRate_rps(slot);
     if (mu * Math.max(cost_mcore_s, 1e-9) < ceiling_mcores * (1 - 1e-12)) return;
-    this.throttled_s += this.pool.stepIncrements[Step.Saturated_s];
+    this.throttled_s += this.pool.stepSaturated_s;
   }
 
   /** Seconds pods spent throttled at their CPU limit (countThrottled), summed over pods, up to `now_ms`. */

@@ -1,46 +1,47 @@
 /**
  * Each Service's requests so far at its endpoints: offered, served and dropped, by the Service's
  * index in ServiceTraffic (`ServiceState.index`). The Service layer owns them and reads them; the
- * container runtime, which integrates each pod's traffic lazily, reports what a pod was offered,
- * served and dropped through `add` as it advances the pod (PodRuntime.countTrafficIn). Added in
- * the order the runtime advances pods, so a total is the same sum, bit for bit, whoever reads it.
+ * container runtime, which integrates each pod's traffic lazily, has each pod's server add what
+ * it was offered, served and dropped to `counts` as it advances the pod
+ * (PodRuntime.countTrafficIn). Added in the order the runtime advances pods, so a total is the
+ * same sum, bit for bit, whoever reads it.
  *
  * A pod's counts are as of its last advance: a reader that wants them up to now advances the
  * runtime first (PodRuntime.advanceAll).
  */
 import { resized } from "../../engine/typed-arrays.js";
-import { Step } from "../workload/pod-server.js";
+import { Counts } from "../workload/pod-servers.js";
 
 export class TrafficTotals {
-  private offered = new Float64Array(16);
-  private served = new Float64Array(16);
-  private dropped = new Float64Array(16);
+  private totals = new Float64Array(16 * Counts.Fields);
 
   /**
-   * Adds one pod's step (or single requests' outcomes) to Service `service`'s counts:
-   * `requests[Step.Offered]` offered, `[Step.Served]` served, `[Step.Dropped]` dropped.
+   * The totals, Service `s`'s offered, served and dropped requests at `s * Counts.Fields` plus
+   * Counts.Offered, .Served and .Dropped, for the runtime's servers to add to (a Service's block
+   * exists once `reserve` covered it). Replaced when it grows: read it again after `reserve`.
    */
-  add(service: number, requests: Float64Array): void {
-    if (service >= this.offered.length) this.grow(service);
-    this.offered[service] += requests[Step.Offered];
-    this.served[service] += requests[Step.Served];
-    this.dropped[service] += requests[Step.Dropped];
+  get counts(): Float64Array {
+    return this.totals;
+  }
+
+  /** Makes room in `counts` for Service `service`'s block. */
+  reserve(service: number): void {
+    const needed = (service + 1) * Counts.Fields;
+    if (needed > this.totals.length) this.totals = resized(this.totals, Math.max(needed, this.totals.length * 2));
   }
 
   offered_requests(service: number): number {
-    return service < this.offered.length ? this.offered[service] : 0;
+    return this.count(service, Counts.Offered);
   }
   served_requests(service: number): number {
-    return service < this.served.length ? this.served[service] : 0;
+    return this.count(service, Counts.Served);
   }
   dropped_requests(service: number): number {
-    return service < this.dropped.length ? this.dropped[service] : 0;
+    return this.count(service, Counts.Dropped);
   }
 
-  private grow(service: number): void {
-    const length = Math.max(service + 1, this.offered.length * 2);
-    this.offered = resized(this.offered, length);
-    this.served = resized(this.served, length);
-    this.dropped = resized(this.dropped, length);
+  private count(service: number, column: Counts): number {
+    const at = service * Counts.Fields + column;
+    return at < this.totals.length ? this.totals[at] : 0;
   }
 }

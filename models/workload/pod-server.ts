@@ -29,7 +29,7 @@
  */
 import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
-import { Sampled, type PodServers } from "./pod-servers.js";
+import { Counts, type PodServers } from "./pod-servers.js";
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
   DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
@@ -142,27 +142,16 @@ function serviceTime_s(cost: number, cap: number, perRequest: number): number {
 
 const GROW = 2;
 
-/**
- * Indices into `PodServerPool.stepIncrements`. A const enum (see metrics-server/types.ts Sample).
- */
-export const enum Step {
-  Offered = 0,
-  Served = 1,
-  Dropped = 2,
-  /**
-   * Seconds of the step the server spent at its full service rate μ with work waiting: all of it
-   * when arrivals come at least as fast as μ, else until the queue (as it stood before the step)
-   * drains. The container runtime counts it as CFS throttling when μ is the pod's CPU limit.
-   */
-  Saturated_s = 3,
-}
+/** `counts` for a step whose requests are not counted (at < 0). */
+const NOT_COUNTED = new Float64Array(0);
 
-/** Indices into `PodServerPool.counted`: a step's requests, for `count`. */
-const enum Counted {
-  Offered = 0,
-  Served = 1,
-  Dropped = 2,
-  Fields = 3,
+/**
+ * A server's row: `Fields` numbers, server `id`'s at `id * ServerRow.Fields` of the pool's `rows`
+ * (what each holds is this module's business: read and write them through its row functions).
+ * A const enum (see metrics-server/types.ts Sample).
+ */
+export const enum ServerRow {
+  Fields = 16,
 }
 
 // One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
@@ -189,7 +178,7 @@ const R_AT_CHANGE = 12;
 const MEM_BASE = 13;
 const MEM_PER_REQ = 14;
 const PER_REQUEST = 15;
-const STRIDE = 16;
+const STRIDE = ServerRow.Fields;
 // In `params`:
 const VARIABILITY = 0; // c = (1 + cv²)/2
 const DISTRIBUTION = 1;
@@ -201,6 +190,78 @@ const PARAM_STRIDE = 8;
 /** Where in `params` the parameters of the slot whose fields start at `b` of `state` begin. */
 function paramsOf(b: number): number {
   return (b / STRIDE) * PARAM_STRIDE;
+}
+
+// --- A server's row ---------------------------------------------------------------------------
+// What the pool does per step and per sample, as functions of the row (`rows`, and `r`, where
+// the server's row starts): the pool calls them, and so does a host that steps its servers in a
+// per-pod loop of its own (the container runtime's pass over a node), so that the usual step
+// and the sample read their numbers once, within that loop, instead of passing them between the
+// two owners through scratch arrays (docs/PERFORMANCE.md, "One pass per pod").
+
+/**
+ * The steady step, the usual one, of the server whose row starts at `r`: arrivals at the rate of
+ * its last step, an empty queue, arrivals below μ. Then over T_s the queue stays empty, every
+ * arrival is served and the server is never saturated: fluidStep's drained case at q0 = 0,
+ * without its queue-area addition of zero (x + 0 is x: the area is never −0) and its dropped
+ * requests' (0 added to a counter that is never −0), bit for bit what the pool's general step
+ * computes. Advances the server and returns true when the step is steady; returns false, having
+ * changed nothing, when it is not. Adds the step's requests to `counts` at `at` (the Service's
+ * totals, Counts' columns; at < 0: not counted), each as the new counter minus the old, so that
+ * summing them gives bit for bit what reading the counters before and after would.
+ */
+export function stepSteadyServer(rows: Float64Array, r: number, T_s: number, rate_rps: number, counts: Float64Array, at: number): boolean {
+  if (rate_rps !== rows[r + LAST_RATE] || rows[r + QUEUE] !== 0) return false;
+  const cost = rows[r + COST];
+  if (!(rate_rps < rows[r + CAP] / cost)) return false;
+  rows[r + REGIME_AGE] += T_s;
+  rows[r + QUEUE] = 0;
+  const served = rate_rps * T_s;
+  const offered0 = rows[r + OFFERED];
+  const served0 = rows[r + SERVED];
+  const offered1 = offered0 + served;
+  const served1 = served0 + served;
+  rows[r + OFFERED] = offered1;
+  rows[r + SERVED] = served1;
+  rows[r + CPU_USED] += served * cost * 1000;
+  if (at >= 0) {
+    counts[at + Counts.Offered] += offered1 - offered0;
+    counts[at + Counts.Served] += served1 - served0;
+  }
+  return true;
+}
+
+/** Cumulative CPU used, mcore·ms (= µs of CPU time), of the server whose row starts at `r`. */
+export function serverCpuUsed_mcore_ms(rows: Float64Array, r: number): number {
+  return rows[r + CPU_USED];
+}
+
+/** Requests waiting, of the server whose row starts at `r`. */
+export function serverQueue_requests(rows: Float64Array, r: number): number {
+  return rows[r + QUEUE];
+}
+
+/**
+ * Rate at which the server whose row starts at `r` serves requests now: μ while a queue remains,
+ * else the arrival rate.
+ */
+function servingRate_rps(rows: Float64Array, r: number): number {
+  const mu = rows[r + CAP] / rows[r + COST];
+  const lambda = rows[r + LAST_RATE];
+  if (rows[r + QUEUE] > 0) return mu;
+  return lambda < mu ? lambda : mu;
+}
+
+/** Requests in the server whose row starts at `r`: waiting plus in service (serving rate × service time). */
+function serverInFlight_requests(rows: Float64Array, r: number): number {
+  const served = servingRate_rps(rows, r);
+  const s = serviceTime_s(rows[r + COST], rows[r + CAP], rows[r + PER_REQUEST]);
+  return rows[r + QUEUE] + (served === 0 ? 0 : served * s);
+}
+
+/** The working set of the server whose row starts at `r`: baseline + per in-flight request. */
+export function serverMemory_bytes(rows: Float64Array, r: number): number {
+  return rows[r + MEM_BASE] + rows[r + MEM_PER_REQ] * serverInFlight_requests(rows, r);
 }
 
 /**
@@ -238,6 +299,15 @@ export class PodServerPool implements PodServers {
   /** Slots ever used (ids are < this): for iterating with `isAlive`. */
   get slots(): number {
     return this.highWater;
+  }
+
+  /**
+   * The servers' rows, server `id`'s at `id * ServerRow.Fields`, for a host that steps and samples
+   * live servers in its own per-pod loop through this module's row functions (the container
+   * runtime). Replaced when the pool grows (`add`, `addAt`): read it again after either.
+   */
+  get rows(): Float64Array {
+    return this.state;
   }
 
   /** Adds a server with an empty queue and zero counters; returns its id (a freed id is reused). */
@@ -375,92 +445,43 @@ export class PodServerPool implements PodServers {
     if (!(dt_ms >= 0) || !Number.isFinite(dt_ms)) throw new RangeError(`dt_ms must be a finite number >= 0, got ${dt_ms}`);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
     this.advanceRate[0] = rate_rps;
-    this.step(id, dt_ms, this.advanceRate, 0);
+    this.step(id, dt_ms, this.advanceRate, 0, NOT_COUNTED, -1);
   }
 
   /**
-   * How much the last `advance` or `step` added to the server's offered, served and dropped
-   * counters, at Step.Offered, Step.Served and Step.Dropped: each the new counter minus the old,
-   * so that summing them gives bit for bit what reading the counters before and after would;
-   * and its saturated time, at Step.Saturated_s.
+   * Seconds of the last `advance` or `step` the server spent at its full service rate μ with work
+   * waiting: all of it when arrivals came at least as fast as μ, else until the queue (as it stood
+   * before the step) drained. The container runtime counts it as CFS throttling when μ is the
+   * pod's CPU limit.
    */
-  readonly stepIncrements = new Float64Array(4);
+  stepSaturated_s = 0;
   /** Scratch of `step`: fluidStep's outcome. */
   private readonly fluid = new Float64Array(Fluid.Fields);
-  /** Scratch of `step`: what `count` adds (see Counted). */
-  private readonly counted = new Float64Array(Counted.Fields);
-  /** Scratch of `advance`: its rate, passed to `step` in an array (see PodServers.step). */
+  /** Scratch of `advance`: its rate, passed to `step` in an array (see `step`). */
   private readonly advanceRate = new Float64Array(1);
 
   /**
    * `advance` without its checks, for a caller that passes only live ids, finite dt_ms >= 0 and
    * finite rates >= 0 (the container runtime, which at 5,000 pods advances a pod a million times
-   * per simulated half hour), at the rate `rates[rateAt]` (see PodServers.step). Also sets
-   * `stepIncrements`.
+   * per simulated half hour), at the rate `rates[rateAt]` (in an array: V8 boxes a fractional
+   * number passed to a call it does not inline, a heap allocation per pod step). Adds the step's
+   * requests to `counts` at `at` as `stepSteadyServer` does (at < 0: not counted), and sets
+   * `stepSaturated_s`.
    */
-  step(id: number, dt_ms: number, rates: Float64Array, rateAt: number): void {
-    const rate_rps = rates[rateAt];
-    const st = this.state;
+  step(id: number, dt_ms: number, rates: Float64Array, rateAt: number, counts: Float64Array, at: number): void {
     const b = id * STRIDE;
-    const T_s = dt_ms / 1000;
-    // The usual step, small enough for V8 to inline into the runtime's per-pod loop (the general
-    // one below is a call there): the same regime, an empty queue, arrivals within capacity. It
-    // is fluidStep's drained case at q0 = 0 (the queue stays empty, every arrival is served, no
-    // queue area; at λ = μ and μ = ∞ the same), without its queue-area addition of zero (x + 0
-    // is x: the area is never −0). Bit for bit what the general step computes.
-    if (rate_rps === st[b + LAST_RATE] && st[b + QUEUE] === 0) {
-      const cost = st[b + COST];
-      const mu = st[b + CAP] / cost;
-      if (rate_rps <= mu) {
-        st[b + REGIME_AGE] += T_s;
-        st[b + QUEUE] = 0;
-        const served = rate_rps * T_s;
-        const counted = this.counted;
-        counted[Counted.Offered] = served;
-        counted[Counted.Served] = served;
-        counted[Counted.Dropped] = 0;
-        this.count(b);
-        // With an empty queue, saturated only at λ = μ.
-        this.stepIncrements[Step.Saturated_s] = rate_rps < mu ? 0 : T_s;
-        return;
-      }
+    if (stepSteadyServer(this.state, b, dt_ms / 1000, rates[rateAt], counts, at)) {
+      this.stepSaturated_s = 0;
+      return;
     }
-    this.stepAnyRegime(b, dt_ms, rates, rateAt);
-  }
-
-  /**
-   * Adds the step's offered, served and dropped requests, in `counted`, to the counters of the
-   * server whose fields start at `b`, and the CPU the served ones used; sets `stepIncrements`.
-   * (Its numbers come through `counted`, not as arguments: where V8 does not inline this into
-   * `step`, it would box each fractional argument, a heap number per pod step.)
-   */
-  private count(b: number): void {
-    const st = this.state;
-    const inc = this.stepIncrements;
-    const counted = this.counted;
-    const offered = counted[Counted.Offered];
-    const served = counted[Counted.Served];
-    const dropped = counted[Counted.Dropped];
-    const offered0 = st[b + OFFERED];
-    const served0 = st[b + SERVED];
-    const dropped0 = st[b + DROPPED];
-    const offered1 = offered0 + offered;
-    const served1 = served0 + served;
-    const dropped1 = dropped0 + dropped;
-    st[b + OFFERED] = offered1;
-    st[b + SERVED] = served1;
-    st[b + DROPPED] = dropped1;
-    inc[Step.Offered] = offered1 - offered0;
-    inc[Step.Served] = served1 - served0;
-    inc[Step.Dropped] = dropped1 - dropped0;
-    st[b + CPU_USED] += served * st[b + COST] * 1000;
+    this.stepAnyRegime(b, dt_ms, rates, rateAt, counts, at);
   }
 
   /**
    * `step` of the server whose fields start at `b`, at `rates[rateAt]` for dt_ms, in any state
-   * (its arguments as `step`'s, for the same reason as `count`'s).
+   * (its arguments as `step`'s: V8 may not inline this into it).
    */
-  private stepAnyRegime(b: number, dt_ms: number, rates: Float64Array, rateAt: number): void {
+  private stepAnyRegime(b: number, dt_ms: number, rates: Float64Array, rateAt: number, counts: Float64Array, at: number): void {
     const rate_rps = rates[rateAt];
     const T_s = dt_ms / 1000;
     const st = this.state;
@@ -474,14 +495,25 @@ export class PodServerPool implements PodServers {
     const cost = st[b + COST];
     const mu = st[b + CAP] / cost;
     const q0 = st[b + QUEUE];
-    this.stepIncrements[Step.Saturated_s] = rate_rps >= mu ? T_s : Math.min(T_s, q0 / (mu - rate_rps));
+    this.stepSaturated_s = rate_rps >= mu ? T_s : Math.min(T_s, q0 / (mu - rate_rps));
     const r = fluidStep(q0, T_s, rate_rps, mu, st[b + QUEUE_CAP], this.fluid);
     st[b + QUEUE] = r[Fluid.Queue];
-    const counted = this.counted;
-    counted[Counted.Offered] = rate_rps * T_s;
-    counted[Counted.Served] = r[Fluid.Served];
-    counted[Counted.Dropped] = r[Fluid.Dropped];
-    this.count(b);
+    const served = r[Fluid.Served];
+    const offered0 = st[b + OFFERED];
+    const served0 = st[b + SERVED];
+    const dropped0 = st[b + DROPPED];
+    const offered1 = offered0 + rate_rps * T_s;
+    const served1 = served0 + served;
+    const dropped1 = dropped0 + r[Fluid.Dropped];
+    st[b + OFFERED] = offered1;
+    st[b + SERVED] = served1;
+    st[b + DROPPED] = dropped1;
+    st[b + CPU_USED] += served * cost * 1000;
+    if (at >= 0) {
+      counts[at + Counts.Offered] += offered1 - offered0;
+      counts[at + Counts.Served] += served1 - served0;
+      counts[at + Counts.Dropped] += dropped1 - dropped0;
+    }
     st[b + QUEUE_AREA] += r[Fluid.QueueArea];
     st[b + LAST_RATE] = rate_rps;
   }
@@ -513,7 +545,7 @@ export class PodServerPool implements PodServers {
 
   queue_requests(id: number): number {
     this.check(id);
-    return this.state[id * STRIDE + QUEUE];
+    return serverQueue_requests(this.state, id * STRIDE);
   }
 
   /** Requests lost if the pod stopped now: its fluid queue (what is in service is counted served). */
@@ -539,7 +571,7 @@ export class PodServerPool implements PodServers {
   /** Cumulative CPU used, mcore·ms (= µs of CPU time): what cAdvisor's counter would read. */
   cpuUsed_mcore_ms(id: number): number {
     this.check(id);
-    return this.state[id * STRIDE + CPU_USED];
+    return serverCpuUsed_mcore_ms(this.state, id * STRIDE);
   }
 
   /**
@@ -551,43 +583,10 @@ export class PodServerPool implements PodServers {
     return this.state[id * STRIDE + QUEUE_AREA];
   }
 
-  /**
-   * Rate at which the slot whose fields start at `b` serves requests now: μ while a queue remains,
-   * else the arrival rate.
-   */
-  private servingRateAt_rps(b: number): number {
-    const st = this.state;
-    const mu = st[b + CAP] / st[b + COST];
-    const lambda = st[b + LAST_RATE];
-    if (st[b + QUEUE] > 0) return mu;
-    return lambda < mu ? lambda : mu;
-  }
-
   /** Requests in the pod now: waiting plus in service (serving rate × service time). */
   inFlight_requests(id: number): number {
     this.check(id);
-    return this.inFlightAt(id * STRIDE);
-  }
-
-  /** `inFlight_requests` of the slot whose fields start at `b` (checked by the caller). */
-  private inFlightAt(b: number): number {
-    const st = this.state;
-    const served = this.servingRateAt_rps(b);
-    const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
-    return st[b + QUEUE] + (served === 0 ? 0 : served * s);
-  }
-
-  /** `memory_bytes` of the slot whose fields start at `b` (checked by the caller). */
-  private memoryAt(b: number): number {
-    return this.state[b + MEM_BASE] + this.state[b + MEM_PER_REQ] * this.inFlightAt(b);
-  }
-
-  /** Unchecked, as `step` is: for the runtime's per-pod pass, which passes only live ids. */
-  sampleCounters(id: number, out: Float64Array): void {
-    const b = id * STRIDE;
-    out[Sampled.CpuUsed_mcore_ms] = this.state[b + CPU_USED];
-    out[Sampled.Memory_bytes] = this.memoryAt(b);
-    out[Sampled.Queue_requests] = this.state[b + QUEUE];
+    return serverInFlight_requests(this.state, id * STRIDE);
   }
 
   /**
@@ -625,7 +624,7 @@ export class PodServerPool implements PodServers {
   /** Working set now: baseline + per in-flight request. */
   memory_bytes(id: number): number {
     this.check(id);
-    return this.memoryAt(id * STRIDE);
+    return serverMemory_bytes(this.state, id * STRIDE);
   }
 
   /**

@@ -18,7 +18,7 @@
  */
 import type { RandomStream } from "../../engine/rng.js";
 import type { PodServerParams } from "./pod-server.js";
-import { Sampled, type PodServers } from "./pod-servers.js";
+import type { PodServers } from "./pod-servers.js";
 import { drawWork_s, RequestQueue, type RequestQueueParams } from "./request-queue.js";
 import { DEFAULT_CFS_PERIOD_MS } from "./service-time.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
@@ -104,11 +104,6 @@ function throwNoServer(slot: number): never {
 /** Per-request servers by pod slot (see the header). */
 export class RequestServers implements PodServers {
   private readonly servers: (RequestServer | undefined)[] = [];
-  /**
-   * Always 0: requests are counted as they arrive (the runtime) and complete (the sink), and the
-   * throttled time is `stepThrottled_s`.
-   */
-  readonly stepIncrements = new Float64Array(4);
   /** The CFS throttled time (RequestQueue.throttled_s) of the server the last `step` advanced, over that step, s. */
   stepThrottled_s = 0;
 
@@ -171,7 +166,7 @@ export class RequestServers implements PodServers {
   }
 
   /** Takes the requests done by the new time, in order, reporting each to the sink. */
-  step(slot: number, dt_ms: number, _rates: Float64Array, _rateAt: number): void {
+  step(slot: number, dt_ms: number): void {
     const s = this.at(slot);
     s.advanced_ms += dt_ms;
     const now_s = s.advanced_ms / 1000;
@@ -238,12 +233,6 @@ export class RequestServers implements PodServers {
   cpuUsed_mcore_ms(slot: number): number {
     const s = this.at(slot);
     return s.queue.workDone_s(s.advanced_ms / 1000) * s.work.speed_mcores * 1000;
-  }
-
-  sampleCounters(slot: number, out: Float64Array): void {
-    out[Sampled.CpuUsed_mcore_ms] = this.cpuUsed_mcore_ms(slot);
-    out[Sampled.Memory_bytes] = this.memory_bytes(slot);
-    out[Sampled.Queue_requests] = this.queue_requests(slot);
   }
 
   offered_requests(slot: number): number {

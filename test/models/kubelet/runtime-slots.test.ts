@@ -1,6 +1,6 @@
 /**
- * The container runtime's per-slot bookkeeping: the pool's unchecked `step` and its counter
- * increments, the slot list `sampleNode` returns beside the pods, and cAdvisor samples keyed by
+ * The container runtime's per-slot bookkeeping: the pool's unchecked `step` and what it counts
+ * into a Service's totals, the slot list `sampleNode` returns beside the pods, and cAdvisor samples keyed by
  * slot (start times set when a sample is bound to a runtime pod, including after a restart).
  */
 import t from "tap";
@@ -11,7 +11,8 @@ import { Cadvisor } from "../../../models/cadvisor/cadvisor.js";
 import { PodRuntime } from "../../../models/kubelet/container-runtime.js";
 import { TrafficTotals } from "../../../models/service/traffic-totals.js";
 import { AppCatalog, APP_ANNOTATION } from "../../../models/workload/app-profile.js";
-import { type PodServerParams, PodServerPool, Step } from "../../../models/workload/pod-server.js";
+import { type PodServerParams, PodServerPool } from "../../../models/workload/pod-server.js";
+import { Counts } from "../../../models/workload/pod-servers.js";
 import { container, pod } from "../pipeline/fixtures.js";
 
 const APP = {
@@ -38,12 +39,14 @@ t.test("step advances exactly as advance does, and its increments are the counte
     }
     const offered0 = a.offered_requests(ia), served0 = a.served_requests(ia), dropped0 = a.dropped_requests(ia);
     a.advance(ia, dt_ms, rate_rps);
-    b.step(ib, dt_ms, Float64Array.of(0, rate_rps), 1);
-    const inc = b.stepIncrements;
+    // Counted into a second Service's block of totals that were 0.
+    const inc = new Float64Array(2 * Counts.Fields);
+    b.step(ib, dt_ms, Float64Array.of(0, rate_rps), 1, inc, Counts.Fields);
     const same =
-      inc[Step.Offered] === a.offered_requests(ia) - offered0 &&
-      inc[Step.Served] === a.served_requests(ia) - served0 &&
-      inc[Step.Dropped] === a.dropped_requests(ia) - dropped0 &&
+      inc[Counts.Fields + Counts.Offered] === a.offered_requests(ia) - offered0 &&
+      inc[Counts.Fields + Counts.Served] === a.served_requests(ia) - served0 &&
+      inc[Counts.Fields + Counts.Dropped] === a.dropped_requests(ia) - dropped0 &&
+      inc[Counts.Offered] === 0 &&
       a.queue_requests(ia) === b.queue_requests(ib) &&
       a.cpuUsed_mcore_ms(ia) === b.cpuUsed_mcore_ms(ib) &&
       a.queueArea_request_s(ia) === b.queueArea_request_s(ib) &&
