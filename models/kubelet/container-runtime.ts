@@ -632,7 +632,8 @@ export class PodRuntime implements ContainerRuntime {
    * (see `advanceAll`); `appCpu_mcore_ms` is as of the last `sampleNode`.
    */
   appCpuAt_mcore_ms(slot: number, now_ms: number): number {
-    return this.appCpuFrom_mcore_ms(slot * SLOT_FIELDS, this.serverOf(slot).cpuUsed_mcore_ms(slot), now_ms);
+    const served_mcore_ms = this.requestSlots[slot] === 1 ? this.requests.cpuUsed_mcore_ms(slot) : serverCpuUsed_mcore_ms(this.pool.rows, slot * ServerRow.Fields);
+    return this.appCpuFrom_mcore_ms(slot * SLOT_FIELDS, served_mcore_ms, now_ms);
   }
   /**
    * The app container's cumulative CPU at `now_ms` of the pod whose block starts at `b`: what its
