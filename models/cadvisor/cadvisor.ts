@@ -162,6 +162,11 @@ interface NodeStats {
   columns: NodeColumns;
   /** `runtime.podsStoppedOnNode` when `list` was last checked for stopped pods. */
   stopsSeen: number;
+  /**
+   * The node's NodePods.changes when housekeeping last bound its pods' slots (-1: never): while
+   * it holds, every pod on the node is bound, and housekeeping checks none.
+   */
+  changesBound: number;
   /** The endpoint's response, reused: its `pods` is `list`, its `columns` the node's. */
   response: NodeScrape;
 }
@@ -201,6 +206,7 @@ export class Cadvisor {
       list,
       columns,
       stopsSeen: this.runtime.podsStoppedOnNode(name),
+      changesBound: -1,
       response: { nodeName: name, node: null, pods: list, columns },
       timer: this.sim.every(interval_ms, (now_ms) => this.housekeep(stats, now_ms), {
         phase_ms,
@@ -267,17 +273,27 @@ export class Cadvisor {
 
   private housekeep(stats: NodeStats, now_ms: number): void {
     this.samples++;
-    const { pods, slots } = this.runtime.sampleNode(stats.name, now_ms);
+    const nodePods = this.runtime.sampleNode(stats.name, now_ms);
+    const { pods, slots } = nodePods;
+    // A pod that started on the node since the last pass is bound first (a node's pods are
+    // bound while no pod started or stopped there: a slot is only rebound by a start on its node).
+    if (nodePods.changes !== stats.changesBound) {
+      for (let p = 0; p < pods.length; p++) {
+        const slot = slots[p];
+        if (slot >= this.handleBySlot.length || this.handleBySlot[slot] !== this.runtime.handles.at(slot)) this.bind(stats, pods[p], slot);
+      }
+      stats.changesBound = nodePods.changes;
+    }
+    const values = stats.columns.values; // read after binding, which may have grown it
+    const rowBySlot = this.rowBySlot;
     // The node's counter accumulates what its pods used since the last pass, so it never goes
     // down when pods leave (their final partial interval is lost, as a deleted cgroup's is).
     let nodeCpuDelta_mcore_ms = 0;
     let nodeMemory_bytes = 0;
     for (let p = 0; p < pods.length; p++) {
       const slot = slots[p];
-      if (slot >= this.handleBySlot.length || this.handleBySlot[slot] !== this.runtime.handles.at(slot)) this.bind(stats, pods[p], slot);
-      const values = stats.columns.values; // bind may have grown it
       // The app container, then the sidecars (all started with the pod: `bind` set their start).
-      let o = this.rowBySlot[slot];
+      let o = rowBySlot[slot];
       const cpu_mcore_ms = Math.floor(this.runtime.appCpu_mcore_ms(slot));
       const memory_bytes = this.runtime.appMemory_bytes(slot);
       nodeCpuDelta_mcore_ms += cpu_mcore_ms - values[o + Sample.Cpu];

@@ -122,9 +122,14 @@ export interface NodePods {
    * RunningPod objects: at 5,000 pods those are cache misses, where such passes' time went.
    */
   readonly slots: readonly number[];
+  /**
+   * Pods started or stopped on the node so far: a reader that keeps something per pod of the
+   * node (cAdvisor, which slot holds which sample) need check it again only when this changed.
+   */
+  readonly changes: number;
 }
 
-const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]) });
+const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]), changes: 0 });
 
 /** The traffic totals of a runtime that counts no traffic (no step counts into it: see `countsAt`). */
 const NOT_COUNTED = new Float64Array(0);
@@ -144,6 +149,7 @@ interface NodeSlots extends NodePods {
   contended: boolean;
   /** Pods stopped on the node so far. */
   stops: number;
+  changes: number;
 }
 
 /**
@@ -214,7 +220,7 @@ export class PodRuntime implements ContainerRuntime {
   addNode(name: string, allocatable_mcores: number): void {
     if (this.nodeIndex.has(name)) return;
     this.nodeIndex.set(name, this.nodes.length);
-    this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0 });
+    this.nodes.push({ name, index: this.nodes.length, allocatable_mcores, pods: [], slots: [], baseline_mcores: 0, demandSum_mcores: 0, contended: false, stops: 0, changes: 0 });
   }
 
   /**
@@ -379,6 +385,7 @@ export class PodRuntime implements ContainerRuntime {
     this.running.set(pod.metadata.uid, running);
     node.pods.push(running);
     node.slots.push(slot);
+    node.changes++;
     node.baseline_mcores += app.baselineCpu_mcores + SIDECAR_CPU_MCORES * (running.containerNames.length - 1);
     this.share(node, now_ms);
     this.scheduleOomKill(slot, now_ms);
@@ -394,6 +401,7 @@ export class PodRuntime implements ContainerRuntime {
     this.running.delete(pod.metadata.uid);
     running.stopped = true;
     node.stops++;
+    node.changes++;
     const i = node.pods.indexOf(running);
     node.pods.splice(i, 1);
     node.slots.splice(i, 1);

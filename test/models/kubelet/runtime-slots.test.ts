@@ -83,7 +83,8 @@ t.test("sampleNode's slots stay beside its pods through starts and stops", async
     t.equal(runtime.appCpu_mcore_ms(r.slot), runtime.pool.cpuUsed_mcore_ms(r.slot) + APP.baselineCpu_mcores * alive_ms, `${r.pod.metadata.name}: CPU counter`);
   }
   t.equal(totals.offered_requests(0), 2 * 10 * 10, "10 s at 10 rps for two pods");
-  t.same(runtime.sampleNode("nope", 12_000), { pods: [], slots: [] }, "unknown node: no pods");
+  t.equal(runtime.sampleNode("n1", 12_000).changes, 6, "five starts and a stop on the node");
+  t.same(runtime.sampleNode("nope", 12_000), { pods: [], slots: [], changes: 0 }, "unknown node: no pods");
 });
 
 t.test("setArrivalRate rejects a rate the pool's unchecked step could not take", async (t) => {
@@ -114,6 +115,34 @@ t.test("cAdvisor's samples carry the start of the runtime pod they were last tak
   t.same(a.containers.map((c) => c.startTime_ms), [13_000, 13_000], "both containers restarted at 13 s");
   t.same(a.containers.map((c) => c.timestamp_ms), [20_000, 20_000]);
   t.equal(a.containers[1].cumulativeCpuUsed_mcore_ms, 7_000, "the sidecar's 1 mcore since 13 s");
+});
+
+t.test("cAdvisor samples a pod started between two passes, in a new slot or a stopped pod's, as its own", async (t) => {
+  const { sim, runtime, make } = harness();
+  const cadvisor = new Cadvisor(sim, runtime, { housekeepingInterval_ms: 10_000, maxJitter_ms: 0, phase_ms: 0 });
+  cadvisor.addNode("n1");
+  const [a, b, c, d] = ["a", "b", "c", "d"].map((n) => make(n));
+  runtime.startPod(a, "n1", 0);
+  runtime.startPod(b, "n1", 0);
+  sim.run(10_000);
+  const sampleOf = (name: string) => cadvisor.resourceMetrics("n1")!.pods.find((s) => s.name === name)?.containers[0];
+  const counterOf = (p: Pod) => Math.floor(runtime.appCpu_mcore_ms(runtime.slotOf(p.metadata.uid)));
+  // A start alone (no stop) on a node whose pods were all bound.
+  runtime.startPod(c, "n1", 12_000);
+  sim.run(20_000);
+  t.same(cadvisor.resourceMetrics("n1")!.pods.map((s) => s.name), ["a", "b", "c"]);
+  t.same([sampleOf("a")!.cumulativeCpuUsed_mcore_ms, sampleOf("c")!.cumulativeCpuUsed_mcore_ms], [counterOf(a), counterOf(c)], "each its own counter");
+  t.equal(sampleOf("c")!.startTime_ms, 12_000);
+  // A stop, and a start in the stopped pod's slot.
+  const bSlot = runtime.slotOf(b.metadata.uid);
+  runtime.stopPod(b, 22_000);
+  runtime.startPod(d, "n1", 22_000);
+  t.equal(runtime.slotOf(d.metadata.uid), bSlot, "d runs in b's slot");
+  sim.run(30_000);
+  t.same(cadvisor.resourceMetrics("n1")!.pods.map((s) => s.name), ["a", "c", "d"], "b's sample is gone, d has its own");
+  t.equal(sampleOf("d")!.startTime_ms, 22_000);
+  t.equal(sampleOf("d")!.cumulativeCpuUsed_mcore_ms, counterOf(d), "d's counter, from 0 at its start");
+  t.equal(sampleOf("a")!.timestamp_ms, 30_000);
 });
 
 t.test("pool addAt: a placed pool picks no slots; taken slots are refused", async (t) => {
