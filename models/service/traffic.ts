@@ -41,7 +41,7 @@ import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { isPodServing } from "../kubelet/pod-status.js";
 import { integrateRate, nextPoissonArrival_ms, UsersProfile, type LoadProfile } from "../workload/load-profiles.js";
 import type { AppProfile, ServiceCall } from "../workload/app-profile.js";
-import { componentMean_ms, componentsQuantiles_ms, mergedComponents, mixtureComponents, type PodLatency } from "../workload/response-time.js";
+import { componentMean_ms, componentsQuantiles_ms, mixtureComponents, type PodLatency } from "../workload/response-time.js";
 import { scratchLatency } from "../workload/pod-server.js";
 import { sameElements } from "../../engine/arrays.js";
 import { ResponseLog } from "./response-log.js";
@@ -133,9 +133,7 @@ export class ServiceTraffic {
   private readonly endpointQueue: WorkQueue;
   /** See DEFAULT_RESPONSE_WINDOW_MS. */
   private responseWindow_ms = DEFAULT_RESPONSE_WINDOW_MS;
-  /** Scratch for `latency`: the endpoints with traffic (slot and rate), their components, and the list of those. */
-  private readonly latencySlots: number[] = [];
-  private readonly latencyRates: number[] = [];
+  /** Scratch for `latency`: the endpoints' components, and the list of those with traffic. */
   private readonly latencyScratch: PodLatency[] = [];
   private readonly latencyPods: PodLatency[] = [];
   /** Scratch for `latency`: the mixture's components (mixtureComponents reuses its objects). */
@@ -256,39 +254,25 @@ export class ServiceTraffic {
    */
   latency(state: ServiceState, since_ms?: number): { p50_ms: number; p95_ms: number } {
     if (state.responses !== null) return this.measuredLatency(state, since_ms ?? this.sim.now_ms - this.responseWindow_ms);
-    // The endpoints with traffic, then their mixture, merged as it is built (a Service's
-    // endpoints mostly share one state); with more states than are merged, every endpoint's own
-    // component. All in this object's scratch: the sampler asks every Service each interval.
-    const slots = this.latencySlots;
-    const rates = this.latencyRates;
-    let n = 0;
+    // Every endpoint's component is filled into this object's own scratch (mixtureComponents
+    // copies what it keeps): the sampler asks every Service each interval.
+    const pods = this.latencyPods;
+    pods.length = 0;
+    const pool = this.runtime.pool;
+    const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
       const slot = this.endpointSlot(state, i);
       // A per-request pod has no fluid estimate (only behind a Service the loader lets through).
       if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
-      slots[n] = slot;
-      rates[n] = rate_rps;
-      n++;
+      if (this.latencyScratch.length === pods.length) this.latencyScratch.push(scratchLatency());
+      const component = pool.latency(slot, this.latencyScratch[pods.length]);
+      component.weight = rate_rps;
+      component.shift_ms += downstream_ms;
+      pods.push(component);
     }
-    const pool = this.runtime.pool;
-    const downstream_ms = this.downstream_ms(state, 0);
-    const scratch = this.latencyScratch;
-    while (scratch.length < Math.max(n, 1)) scratch.push(scratchLatency());
-    let components = mergedComponents(pool, slots, rates, n, downstream_ms, scratch[0], this.latencyComponents);
-    if (components === null) {
-      const pods = this.latencyPods;
-      pods.length = n;
-      for (let i = 0; i < n; i++) {
-        const component = pool.latency(slots[i], scratch[i]);
-        component.weight = rates[i];
-        component.shift_ms += downstream_ms;
-        pods[i] = component;
-      }
-      components = mixtureComponents(pods, this.latencyComponents);
-    }
-    const q = componentsQuantiles_ms(components, LATENCY_QUANTILES, this.quantiles);
+    const q = componentsQuantiles_ms(mixtureComponents(pods, this.latencyComponents), LATENCY_QUANTILES, this.quantiles);
     return { p50_ms: q[0], p95_ms: q[1] };
   }
 

@@ -687,33 +687,6 @@ export class PodServerPool implements PodServers {
     return out;
   }
 
-  /**
-   * Whether `latency` gives servers `a` and `b` equal components now (as of their last advance),
-   * field for field under ===: the same numbers in, but for the PSFFA state's age, and the same
-   * PSFFA state r. (A Service's endpoints usually share one state, while their ages differ in the
-   * last bits: the sum of each node's observation steps.) A CPU cap of 0 counts with its sign, as
-   * it reaches the fluid wait q/μ.
-   */
-  sameLatency(a: number, b: number): boolean {
-    this.check(a);
-    this.check(b);
-    const st = this.state;
-    const ba = a * STRIDE;
-    const bb = b * STRIDE;
-    const cap = st[ba + CAP];
-    if (cap !== st[bb + CAP] || (cap === 0 && 1 / cap !== 1 / st[bb + CAP])) return false;
-    if (st[ba + COST] !== st[bb + COST] || st[ba + PER_REQUEST] !== st[bb + PER_REQUEST] || st[ba + QUEUE] !== st[bb + QUEUE] ||
-      st[ba + QUEUE_CAP] !== st[bb + QUEUE_CAP]) return false;
-    const pm = this.params;
-    const pa = paramsOf(ba);
-    const pb = paramsOf(bb);
-    if (pm[pa + DISTRIBUTION] !== pm[pb + DISTRIBUTION] || pm[pa + CV] !== pm[pb + CV] || pm[pa + VARIABILITY] !== pm[pb + VARIABILITY] ||
-      pm[pa + CFS_PERIOD] !== pm[pb + CFS_PERIOD] || pm[pa + THIRD_MOMENT] !== pm[pb + THIRD_MOMENT]) return false;
-    // Uncapped, the component does not depend on r.
-    if (cap / st[ba + COST] === Infinity) return true;
-    return this.utilizationState(ba) === this.utilizationState(bb);
-  }
-
   /** Mean response time of a request arriving now, ms (see `latency`). */
   meanResponseTime_ms(id: number): number {
     return componentMean_ms(this.latency(id, scratchLatency()));

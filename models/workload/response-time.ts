@@ -48,24 +48,6 @@ function sameState(a: PodLatency, b: PodLatency): boolean {
 }
 
 /**
- * Merges pod `p` into the first `count` components of `out`: its weight added to the first one
- * in the same state, else a copy of it put at `count`. Returns the index it went to, or -1 when
- * it is in a new state and `count` is already the most that are merged (MAX_MERGED_COMPONENTS).
- */
-export function mergeComponent(out: PodLatency[], count: number, p: PodLatency): number {
-  let k = 0;
-  while (k < count && !sameState(out[k], p)) k++;
-  if (k < count) {
-    out[k].weight += p.weight;
-    return k;
-  }
-  if (count === MAX_MERGED_COMPONENTS) return -1;
-  if (count === out.length) out.push({ ...p });
-  else Object.assign(out[count], p);
-  return count;
-}
-
-/**
  * The distinct states among pods with traffic, weights summed, first seen first: copies, in
  * `out`'s objects (reused from one call to the next: pass the same list each time), unless there
  * are too many to merge (then the pods themselves, in a new list).
@@ -75,45 +57,14 @@ export function mixtureComponents(pods: readonly PodLatency[], out: PodLatency[]
   for (let i = 0; i < pods.length; i++) {
     const p = pods[i];
     if (p.weight <= 0) continue;
-    const k = mergeComponent(out, count, p);
-    if (k < 0) return pods.filter((pod) => pod.weight > 0);
-    if (k === count) count++;
-  }
-  if (out.length > count) out.length = count;
-  return out;
-}
-
-/** What `mergedComponents` reads of the servers: PodServerPool's `latency` and `sameLatency`. */
-export interface LatencySource {
-  latency(slot: number, out: PodLatency): PodLatency;
-  sameLatency(a: number, b: number): boolean;
-}
-
-/**
- * mixtureComponents of the servers in `slots[0..n)`, each weighted by `weights[i]` (> 0) and its
- * wait shifted by `shift_ms`, built server by server into `out`: a server in the same state as
- * the one before it (`sameLatency`: a Service's endpoints mostly are) only adds its weight to
- * that one's component, which is the addition merging its own component would make, so the
- * components are the same, bit for bit, without computing each server's. `scratch` receives the
- * components computed. null when more states remain than are merged (the mixture then takes
- * every server's own component).
- */
-export function mergedComponents(
-  source: LatencySource, slots: ArrayLike<number>, weights: ArrayLike<number>, n: number, shift_ms: number, scratch: PodLatency, out: PodLatency[],
-): PodLatency[] | null {
-  let count = 0;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && source.sameLatency(slots[i - 1], slots[i])) {
-      out[last].weight += weights[i];
-      continue;
-    }
-    const component = source.latency(slots[i], scratch);
-    component.weight = weights[i];
-    component.shift_ms += shift_ms;
-    last = mergeComponent(out, count, component);
-    if (last < 0) return null;
-    if (last === count) count++;
+    let k = 0;
+    while (k < count && !sameState(out[k], p)) k++;
+    if (k < count) out[k].weight += p.weight;
+    else if (count < MAX_MERGED_COMPONENTS) {
+      if (count === out.length) out.push({ ...p });
+      else Object.assign(out[count], p);
+      count++;
+    } else return pods.filter((pod) => pod.weight > 0);
   }
   if (out.length > count) out.length = count;
   return out;
