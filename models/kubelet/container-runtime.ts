@@ -38,7 +38,7 @@ import type { RandomStream } from "../../engine/rng.js";
 import {
   type PodServerParams, PodServerPool, ServerRow, serverCpuUsed_mcore_ms, serverMemory_bytes, serverQueue_requests, stepSteadyServer,
 } from "../workload/pod-server.js";
-import { Counts, type PodServers } from "../workload/pod-servers.js";
+import { Counts, NO_COUNTS, type PodServers } from "../workload/pod-servers.js";
 import { RequestServers, type ServedSink } from "../workload/request-server.js";
 import type { AppCatalog, AppProfile } from "../workload/app-profile.js";
 import type { ContainerRuntime } from "./kubelet.js";
@@ -130,9 +130,6 @@ export interface NodePods {
 }
 
 const NO_PODS: NodePods = Object.freeze({ pods: Object.freeze([]), slots: Object.freeze([]), changes: 0 });
-
-/** The traffic totals of a runtime that counts no traffic (no step counts into it: see `countsAt`). */
-const NOT_COUNTED = new Float64Array(0);
 
 interface NodeSlots extends NodePods {
   name: string;
@@ -679,7 +676,7 @@ export class PodRuntime implements ContainerRuntime {
 
   /** The traffic totals the pods' servers add to (TrafficCounts.counts, read afresh: it grows). */
   private counts(): Float64Array {
-    return this.traffic === null ? NOT_COUNTED : this.traffic.counts;
+    return this.traffic === null ? NO_COUNTS : this.traffic.counts;
   }
 
   /**

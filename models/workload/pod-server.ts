@@ -29,7 +29,7 @@
  */
 import { resized } from "../../engine/typed-arrays.js";
 import { requireNonNegative, requireNonNegativeOrInfinity, requirePositive } from "./validate.js";
-import { Counts, type PodServers } from "./pod-servers.js";
+import { Counts, NO_COUNTS, type PodServers } from "./pod-servers.js";
 import { componentMean_ms, componentsQuantile_ms, type PodLatency } from "./response-time.js";
 import {
   DEFAULT_CFS_PERIOD_MS, DISTRIBUTION_CODE, DISTRIBUTION_OF_CODE, meanWait_s, psffaUtilization, serviceTimeCv2,
@@ -141,9 +141,6 @@ function serviceTime_s(cost: number, cap: number, perRequest: number): number {
 }
 
 const GROW = 2;
-
-/** `counts` for a step whose requests are not counted (at < 0). */
-const NOT_COUNTED = new Float64Array(0);
 
 /**
  * A server's row: `Fields` numbers, server `id`'s at `id * ServerRow.Fields` of the pool's `rows`
@@ -445,7 +442,7 @@ export class PodServerPool implements PodServers {
     if (!(dt_ms >= 0) || !Number.isFinite(dt_ms)) throw new RangeError(`dt_ms must be a finite number >= 0, got ${dt_ms}`);
     if (!(rate_rps >= 0) || !Number.isFinite(rate_rps)) throw new RangeError(`rate_rps must be a finite number >= 0, got ${rate_rps}`);
     this.advanceRate[0] = rate_rps;
-    this.step(id, dt_ms, this.advanceRate, 0, NOT_COUNTED, -1);
+    this.step(id, dt_ms, this.advanceRate, 0, NO_COUNTS, -1);
   }
 
   /**

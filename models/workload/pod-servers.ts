@@ -24,6 +24,9 @@ export const enum Counts {
   Fields = 3,
 }
 
+/** `counts` for a step whose requests are counted nowhere (at < 0). */
+export const NO_COUNTS = new Float64Array(0);
+
 export interface PodServers {
   /** The CPU its requests may use from now (the time it was last advanced to), mcores. */
   setCpuCap(slot: number, cap_mcores: number): void;
