@@ -112,7 +112,8 @@ export class Sampler {
       // No pod bound to the node was written since the last sample (its index bucket kept its
       // version): every mark read its Pod at its current resourceVersion, so none is re-checked
       // (reading each Pod object is a cache miss at 5,000 pods).
-      const podsUnchanged = record.version === this.store.indexVersion("Pod", "sampler/node", name);
+      const version = this.store.indexVersion("Pod", "sampler/node", name);
+      const podsUnchanged = record.version === version;
       let node_mcore_ms = 0;
       const { pods, slots } = runtime.nodePods(name);
       for (let p = 0; p < slots.length; p++) {
@@ -141,7 +142,7 @@ export class Sampler {
         owners.request_mcores[owner] += marks.request_mcores[slot];
       }
       if (isNodeReady(node)) nodesReady++;
-      record.series.add(now_ms, "cpu_requested_mcores", this.requestedOnNode(record, name));
+      record.series.add(now_ms, "cpu_requested_mcores", this.requestedOnNode(record, name, version));
       record.series.add(now_ms, "cpu_usage_mcores", dt_s > 0 ? round3(node_mcore_ms / 1000 / dt_s) : 0);
     }
     // Forget owners with no pod running now (a slot's mark is told from a later pod's by its handle).
@@ -275,9 +276,11 @@ export class Sampler {
     this.marks.request_mcores[slot] = cpuRequestOf_mcores(pod);
   }
 
-  /** CPU requested by the pods bound to a node: summed again only when its pods may have changed. */
-  private requestedOnNode(record: NodeRecord, name: string): number {
-    const version = this.store.indexVersion("Pod", "sampler/node", name);
+  /**
+   * CPU requested by the pods bound to a node: summed again only when its pods may have changed
+   * (`version`: the node's index bucket version now).
+   */
+  private requestedOnNode(record: NodeRecord, name: string, version: number): number {
     if (record.version === version) return record.requested_mcores;
     let requested_mcores = 0;
     for (const pod of this.store.byIndex<Pod>("Pod", "sampler/node", name)) requested_mcores += cpuRequestOf_mcores(pod);

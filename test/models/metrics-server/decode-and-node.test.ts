@@ -4,6 +4,8 @@ import {
   decodeCumulativeCpu_ns,
   decodeMemory_bytes,
   isCompleteNodePoint,
+  isServableSample,
+  sampleValuesError,
 } from "../../../models/metrics-server/decode.js";
 import { MetricsStorage } from "../../../models/metrics-server/storage.js";
 import { durationSeconds, GoTime, nanocoresToMilliValue, resourceUsage, newUsageResult } from "../../../models/metrics-server/types.js";
@@ -52,6 +54,24 @@ t.test("decode: invalid samples are a simulator bug and throw", async (t) => {
   t.throws(() => s.store(bad({ cumulativeCpuUsed_mcore_ms: -1 })), RangeError);
   t.throws(() => s.store(bad({ memoryWorkingSet_bytes: Infinity })), /memoryWorkingSet_bytes/);
   t.throws(() => new MetricsStorage(0), RangeError);
+});
+
+t.test("decode: isServableSample is sampleValuesError's verdict without its message", async (t) => {
+  // Each field through values that pass and values that fail, the others fixed at a good sample.
+  const good = [1_000, 20_000, 5e6, 64 * MIB];
+  const values = [0, 1, -1, 0.5, 2 ** 53, 2 ** 53 - 1, 1e300, NaN, Infinity, -Infinity, -0];
+  let failing = 0;
+  for (let field = 0; field < good.length; field++) {
+    for (const v of values) {
+      const s = [...good];
+      s[field] = v;
+      const [start, ts, cpu, mem] = s;
+      const message = sampleValuesError(start, ts, cpu, mem);
+      if (message !== null) failing++;
+      t.equal(isServableSample(start, ts, cpu, mem), message === null, `field ${field} = ${v}: ${message ?? "servable"}`);
+    }
+  }
+  t.ok(failing >= 20, "the table covers failing samples of every field");
 });
 
 t.test("Go arithmetic helpers", async (t) => {
