@@ -6,7 +6,7 @@
  */
 import type { MetricsServer } from "../metrics-server/controller.js";
 import type { PodMetricsVisitor } from "../metrics-server/pod.js";
-import { nanocoresToMilliValue, type PodMetrics, type UsageResult } from "../metrics-server/types.js";
+import { nanocoresToMilliValue, type PodMetrics } from "../metrics-server/types.js";
 import { addInt64, mulInt64, type Int64 } from "./int64.js";
 import {
   StaticMetricsClient,
@@ -165,9 +165,9 @@ abstract class ResourceMetricsVisitor implements PodMetricsVisitor, ResourceMetr
     this.namedFound = false;
   }
 
-  container(name: string, usage: Readonly<UsageResult>): void {
+  container(name: string, cpu_nanocores: number, memory_bytes: number): void {
     // resourceMilliValue of the usage list toPodMetricsItems builds.
-    const milli = this.cpu ? nanocoresToMilliValue(usage.cpu_nanocores) : mulInt64(usage.memory_bytes, 1000);
+    const milli = this.cpu ? nanocoresToMilliValue(cpu_nanocores) : mulInt64(memory_bytes, 1000);
     this.podContainers++;
     if (this.allContainers) {
       this.podSum_milli = addInt64(this.podSum_milli, milli);

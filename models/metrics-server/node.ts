@@ -98,7 +98,7 @@ export class NodeStorage {
         u,
       );
       if (err !== null) continue; // "Skipping node usage metric"
-      results.push({ name, timestamp_ms: u.timestamp_ms, window_ms: u.window_ms, usage: toResourceUsage(u) });
+      results.push({ name, timestamp_ms: u.timestamp_ms, window_ms: u.window_ms, usage: toResourceUsage(u.cpu_nanocores, u.memory_bytes) });
     }
     return results;
   }

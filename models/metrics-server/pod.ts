@@ -17,14 +17,12 @@ import {
   type ContainerMetrics,
   GoTime,
   nanocoresToMilliValue,
-  newUsageResult,
   type PodMetrics,
   type PodSample,
   type PodSampleColumns,
-  resourceUsage,
+  resourceUsageCpu_nanocores,
   Sample,
   toResourceUsage,
-  type UsageResult,
 } from "./types.js";
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
@@ -107,7 +105,6 @@ export class PodStorage {
   private podsWithPrev = 0;
   /** Containers with a prev point: the metrics_server_storage_points{type="container"} gauge. */
   private containerPoints = 0;
-  private readonly usage = newUsageResult();
   /** Every stored container's last and prev points, by container slot. */
   private readonly points = new ContainerPoints();
   private readonly scratch = new SampleRow();
@@ -401,17 +398,15 @@ export class PodStorage {
 
   /**
    * What `getMetrics` returns, streamed to a visitor instead of built as objects: for each pod
-   * returned, `container` once per container whose rate succeeded (the usage slot is reused:
-   * copy what you keep), then `pod`, with the pod's place in `podNames`. Readers that only
-   * aggregate (the HPA's resource metrics client, every pod of every HPA sync) then allocate
-   * nothing per pod. `podHandles`, when given,
-   * holds each named pod's handle (PodHandle.None when unknown): a pod whose samples were stored under
-   * that handle is found by it, the others by name, with the same answer.
+   * returned, `container` once per container whose rate succeeded, then `pod`, with the pod's
+   * place in `podNames`. Readers that only aggregate (the HPA's resource metrics client, every pod
+   * of every HPA sync) then allocate nothing per pod. `podHandles`, when given, holds each named
+   * pod's handle (PodHandle.None when unknown): a pod whose samples were stored under that handle
+   * is found by it, the others by name, with the same answer.
    */
   visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
     const byName = this.namespaces.get(namespace);
     if (byName === undefined) return;
-    const u = this.usage;
     const d = this.points.data;
     const names = this.points.names;
     const next = this.points.next;
@@ -430,12 +425,19 @@ export class PodStorage {
       const count = records[r + COUNT];
       for (let k = 0; k < count; k++) {
         if (k > 0) c = next[c];
-        if (!containerUsage(d, c, u)) continue; // "Skipping container usage metric"
-        visitor.container(names[c], u);
-        if (!haveEarliest || earliestTimestamp_ms > u.timestamp_ms) {
+        // types.go resourceUsage of the container's two points, in numbers (no result object:
+        // this runs for every pod of every HPA sync).
+        const o = c * Point.Stride;
+        const zero = d[o + Point.PrevKind] === Prev.GoZero;
+        const timestamp_ms = d[o + Point.LastTs];
+        const window_ms = zero ? GoTime.MaxDuration_ms : timestamp_ms - d[o + Point.PrevTs];
+        const cpu_nanocores = resourceUsageCpu_nanocores(d[o + Point.LastStart], d[o + Point.LastCpu], zero ? GoTime.ZeroTime_ms : d[o + Point.PrevStart], zero ? 0 : d[o + Point.PrevCpu], window_ms);
+        if (cpu_nanocores < 0) continue; // an error: "Skipping container usage metric"
+        visitor.container(names[c], cpu_nanocores, d[o + Point.LastMem]);
+        if (!haveEarliest || earliestTimestamp_ms > timestamp_ms) {
           haveEarliest = true;
-          earliestTimestamp_ms = u.timestamp_ms;
-          earliestWindow_ms = u.window_ms;
+          earliestTimestamp_ms = timestamp_ms;
+          earliestWindow_ms = window_ms;
         }
       }
       visitor.pod(namespace, name, p, earliestTimestamp_ms, earliestWindow_ms);
@@ -548,31 +550,9 @@ function throwUnservable(namespace: string, name: string, container: string, val
   throw new RangeError(`pod ${namespace}/${name} container ${container}: ${err}`);
 }
 
-/**
- * The usage of the container in slot `c` of `d` (a ContainerPoints row) from its two points into
- * `u` (types.go resourceUsage); false on error.
- */
-function containerUsage(d: Float64Array, c: number, u: UsageResult): boolean {
-  const o = c * Point.Stride;
-  const zero = d[o + Point.PrevKind] === Prev.GoZero;
-  const lastTimestamp_ms = d[o + Point.LastTs];
-  const window_ms = zero ? GoTime.MaxDuration_ms : lastTimestamp_ms - d[o + Point.PrevTs];
-  const err = resourceUsage(
-    d[o + Point.LastStart],
-    lastTimestamp_ms,
-    d[o + Point.LastCpu],
-    d[o + Point.LastMem],
-    zero ? GoTime.ZeroTime_ms : d[o + Point.PrevStart],
-    zero ? 0 : d[o + Point.PrevCpu],
-    window_ms,
-    u,
-  );
-  return err === null;
-}
-
 /** Receives `PodStorage.visitMetrics`'s pods: a pod's containers first, then the pod. */
 export interface PodMetricsVisitor {
-  container(name: string, usage: Readonly<UsageResult>): void;
+  container(name: string, cpu_nanocores: number, memory_bytes: number): void;
   /** `index` is the pod's place in the list of names asked. */
   pod(namespace: string, name: string, index: number, timestamp_ms: number, window_ms: number): void;
 }
@@ -582,8 +562,8 @@ class PodMetricsBuilder implements PodMetricsVisitor {
   readonly results: PodMetrics[] = [];
   private containers: ContainerMetrics[] = [];
 
-  container(name: string, usage: Readonly<UsageResult>): void {
-    this.containers.push({ name, usage: toResourceUsage(usage) });
+  container(name: string, cpu_nanocores: number, memory_bytes: number): void {
+    this.containers.push({ name, usage: toResourceUsage(cpu_nanocores, memory_bytes) });
   }
 
   pod(namespace: string, name: string, _index: number, timestamp_ms: number, window_ms: number): void {

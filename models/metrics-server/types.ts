@@ -207,19 +207,41 @@ export function resourceUsage(
   window_ms: number,
   out: UsageResult,
 ): string | null {
-  if (lastStart_ms < prevStart_ms) return "unexpected decrease in startTime of node/container";
-  if (lastCpu_ns < prevCpu_ns) return "unexpected decrease in cumulative CPU usage value";
-  // Storage only keeps a prev strictly older than last, so the window is never 0 (upstream
-  // relies on the same invariant: "assumes that the time window is different from 0").
-  if (!(window_ms > 0)) throw new Error(`metrics-server: non-positive window ${window_ms} ms`);
-  const cpuUsage = (lastCpu_ns - prevCpu_ns) / durationSeconds(window_ms);
-  out.cpu_nanocores = Math.trunc(cpuUsage);
+  const cpu_nanocores = resourceUsageCpu_nanocores(lastStart_ms, lastCpu_ns, prevStart_ms, prevCpu_ns, window_ms);
+  if (cpu_nanocores === UsageError.StartTimeDecrease) return "unexpected decrease in startTime of node/container";
+  if (cpu_nanocores === UsageError.CpuDecrease) return "unexpected decrease in cumulative CPU usage value";
+  out.cpu_nanocores = cpu_nanocores;
   out.memory_bytes = lastMemory_bytes;
   out.timestamp_ms = lastTimestamp_ms;
   out.window_ms = window_ms;
   return null;
 }
 
-export function toResourceUsage(r: UsageResult): ResourceUsage {
-  return { cpu_nanocores: r.cpu_nanocores, cpu_mcores: nanocoresToMilliValue(r.cpu_nanocores), memory_bytes: r.memory_bytes };
+/** resourceUsageCpu_nanocores's answers for resourceUsage's two errors (a rate is never negative). */
+export const enum UsageError {
+  StartTimeDecrease = -1,
+  CpuDecrease = -2,
+}
+
+/**
+ * resourceUsage's CPU rate in nanocores, or the UsageError it returns: numbers only, for a reader
+ * that keeps them in registers (pod.ts serving a pod, for every pod of every HPA sync) instead of
+ * writing and reading back a result object.
+ */
+export function resourceUsageCpu_nanocores(lastStart_ms: number, lastCpu_ns: number, prevStart_ms: number, prevCpu_ns: number, window_ms: number): number {
+  if (lastStart_ms < prevStart_ms) return UsageError.StartTimeDecrease;
+  if (lastCpu_ns < prevCpu_ns) return UsageError.CpuDecrease;
+  // Storage only keeps a prev strictly older than last, so the window is never 0 (upstream
+  // relies on the same invariant: "assumes that the time window is different from 0").
+  if (!(window_ms > 0)) throwNonPositiveWindow(window_ms);
+  return Math.trunc((lastCpu_ns - prevCpu_ns) / durationSeconds(window_ms));
+}
+
+/** Kept out of resourceUsageCpu_nanocores so that it stays small enough for V8 to inline. */
+function throwNonPositiveWindow(window_ms: number): never {
+  throw new Error(`metrics-server: non-positive window ${window_ms} ms`);
+}
+
+export function toResourceUsage(cpu_nanocores: number, memory_bytes: number): ResourceUsage {
+  return { cpu_nanocores, cpu_mcores: nanocoresToMilliValue(cpu_nanocores), memory_bytes };
 }

@@ -31,7 +31,7 @@ const remember = (p: PS) => {
 function visited(storage: MetricsStorage, ns: string, names: string[], handles?: number[]): unknown[] {
   const out: unknown[] = [];
   const visitor: PodMetricsVisitor = {
-    container: (name, u) => out.push([name, u.cpu_nanocores, u.memory_bytes, u.timestamp_ms, u.window_ms]),
+    container: (name, cpu_nanocores, memory_bytes) => out.push([name, cpu_nanocores, memory_bytes]),
     pod: (namespace, name, index, ts, w) => out.push([namespace, name, index, ts, w]),
   };
   storage.visitPodMetrics(ns, names, visitor, handles);
