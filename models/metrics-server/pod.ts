@@ -416,13 +416,14 @@ export class PodStorage {
     for (let p = 0; p < podNames.length; p++) {
       const name = podNames[p];
       const slot = slots[p];
-      if (slot < 0 || !isReturned(records, slot, d, next)) continue;
-      let earliestTimestamp_ms = GoTime.ZeroTime_ms;
-      let earliestWindow_ms = 0;
-      let haveEarliest = false;
+      if (slot < 0) continue;
       const r = slot * RECORD_FIELDS;
       let c = records[r + FIRST];
       const count = records[r + COUNT];
+      if (!isReturned(records[r + HAS_PREV] === 1, c, count, d, next)) continue;
+      let earliestTimestamp_ms = GoTime.ZeroTime_ms;
+      let earliestWindow_ms = 0;
+      let haveEarliest = false;
       for (let k = 0; k < count; k++) {
         if (k > 0) c = next[c];
         // types.go resourceUsage of the container's two points, in numbers (no result object:
@@ -478,14 +479,13 @@ export class PodStorage {
 }
 
 /**
- * pod.go GetMetrics's condition to return the pod whose record is in `slot` of `records`: a prev
- * point for every container (rows in `d`, linked by `next`).
+ * pod.go GetMetrics's condition to return a pod: a prev point for every container. `hasPrev`: at
+ * least one has one (the record's HAS_PREV); its `count` containers' rows are in `d`, from slot
+ * `c` on, linked by `next`. A single container then has one, so its row is not read.
  */
-function isReturned(records: Int32Array, slot: number, d: Float64Array, next: Int32Array): boolean {
-  const r = slot * RECORD_FIELDS;
-  if (records[r + HAS_PREV] === 0) return false;
-  let c = records[r + FIRST];
-  const count = records[r + COUNT];
+function isReturned(hasPrev: boolean, c: number, count: number, d: Float64Array, next: Int32Array): boolean {
+  if (!hasPrev) return false;
+  if (count === 1) return true;
   for (let k = 0; k < count; k++) {
     if (k > 0) c = next[c];
     if (d[c * Point.Stride + Point.PrevKind] === Prev.None) return false;
