@@ -172,8 +172,13 @@ const QUEUE_AREA = 10;
 const REGIME_AGE = 11;
 /** The PSFFA utilization-state r when the regime last changed (service-time.ts psffaUtilization). */
 const R_AT_CHANGE = 12;
-const MEM_BASE = 13;
-const MEM_PER_REQ = 14;
+/**
+ * The working set, bytes: baseline + per in-flight request (serverInFlight_requests). It changes
+ * only when the queue, the rate or the cap does, so it is computed then (`updateWorkingSet`, its
+ * only writer) and the per-pod sample reads one number instead of the seven it depends on.
+ */
+const WORKING_SET = 13;
+// 14 is free.
 const PER_REQUEST = 15;
 const STRIDE = ServerRow.Fields;
 // In `params`:
@@ -182,6 +187,8 @@ const DISTRIBUTION = 1;
 const CV = 2;
 const CFS_PERIOD = 3;
 const THIRD_MOMENT = 4; // E[S³]/E[S]³
+const MEM_BASE = 5;
+const MEM_PER_REQ = 6;
 const PARAM_STRIDE = 8;
 
 /** Where in `params` the parameters of the slot whose fields start at `b` of `state` begin. */
@@ -256,9 +263,9 @@ function serverInFlight_requests(rows: Float64Array, r: number): number {
   return rows[r + QUEUE] + (served === 0 ? 0 : served * s);
 }
 
-/** The working set of the server whose row starts at `r`: baseline + per in-flight request. */
+/** The working set of the server whose row starts at `r`: baseline + per in-flight request (see WORKING_SET). */
 export function serverMemory_bytes(rows: Float64Array, r: number): number {
-  return rows[r + MEM_BASE] + rows[r + MEM_PER_REQ] * serverInFlight_requests(rows, r);
+  return rows[r + WORKING_SET];
 }
 
 /**
@@ -357,8 +364,6 @@ export class PodServerPool implements PodServers {
     st[b + CAP] = p.cap_mcores;
     st[b + PER_REQUEST] = perRequest;
     st[b + QUEUE_CAP] = p.queueCapacity_requests;
-    st[b + MEM_BASE] = p.memoryBaseline_bytes;
-    st[b + MEM_PER_REQ] = p.memoryPerRequest_bytes;
     st[b + ALIVE] = 1;
     st[b + QUEUE] = 0;
     st[b + LAST_RATE] = 0;
@@ -376,6 +381,9 @@ export class PodServerPool implements PodServers {
     pm[pb + VARIABILITY] = variabilityFactor(serviceTimeCv2(distribution, cv));
     pm[pb + CFS_PERIOD] = period_ms;
     pm[pb + THIRD_MOMENT] = thirdMomentFactor(distribution, cv);
+    pm[pb + MEM_BASE] = p.memoryBaseline_bytes;
+    pm[pb + MEM_PER_REQ] = p.memoryPerRequest_bytes;
+    this.updateWorkingSet(b);
     this.liveCount++;
   }
 
@@ -402,6 +410,16 @@ export class PodServerPool implements PodServers {
     const b = id * STRIDE;
     if (this.state[b + CAP] !== cap_mcores) this.changeRegime(b);
     this.state[b + CAP] = cap_mcores;
+    this.updateWorkingSet(b);
+  }
+
+  /**
+   * WORKING_SET of the slot whose fields start at `b`, after a change of what it depends on: the
+   * queue, the rate and the cap (init, setCpuCap, stepAnyRegime; the steady step changes none).
+   */
+  private updateWorkingSet(b: number): void {
+    const pb = paramsOf(b);
+    this.state[b + WORKING_SET] = this.params[pb + MEM_BASE] + this.params[pb + MEM_PER_REQ] * serverInFlight_requests(this.state, b);
   }
 
   /** Changes the queue capacity; a queue longer than the new capacity loses the excess on the next advance. */
@@ -516,6 +534,7 @@ export class PodServerPool implements PodServers {
     }
     st[b + QUEUE_AREA] += r[Fluid.QueueArea];
     st[b + LAST_RATE] = rate_rps;
+    this.updateWorkingSet(b);
   }
 
   /**
@@ -603,8 +622,9 @@ export class PodServerPool implements PodServers {
     const b = id * STRIDE;
     // Math.round(x) > limit exactly when x >= floor(limit) + 0.5.
     const needed_bytes = Math.floor(limit_bytes) + 0.5;
-    const perRequest_bytes = st[b + MEM_PER_REQ];
-    const base_bytes = st[b + MEM_BASE];
+    const pb = paramsOf(b);
+    const perRequest_bytes = this.params[pb + MEM_PER_REQ];
+    const base_bytes = this.params[pb + MEM_BASE];
     if (perRequest_bytes === 0) return base_bytes >= needed_bytes ? 0 : Infinity;
     const mu = st[b + CAP] / st[b + COST];
     const s = serviceTime_s(st[b + COST], st[b + CAP], st[b + PER_REQUEST]);
