@@ -180,8 +180,10 @@ export class ReplicaCalculator {
     );
   }
 
-  // replica_calculator.go removeMetricsForPods, for the pods in the sets `flags` names.
-  private removeMetricsForPods(metrics: PodMetricRows, flags: number): void {
+  // replica_calculator.go removeMetricsForPods, for the pods in the sets `flags` names, `inSets`
+  // of them (none, the usual case: then no row is read).
+  private removeMetricsForPods(metrics: PodMetricRows, flags: number, inSets: number): void {
+    if (inSets === 0) return;
     const sets = this.layout().sets;
     for (let r = 0; r < metrics.rowCount; r++) if ((sets[r] & flags) !== 0) metrics.delete(r);
   }
@@ -208,8 +210,8 @@ export class ReplicaCalculator {
     const metrics = fetched.value;
     if (this.pods.length === 0) return fail("no pods returned by selector while calculating replica count");
 
-    const { readyPodCount, unreadyPods, missingPods } = this.groupPods(metrics, resource);
-    this.removeMetricsForPods(metrics, IGNORED | UNREADY);
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = this.groupPods(metrics, resource);
+    this.removeMetricsForPods(metrics, IGNORED | UNREADY, ignoredPods + unreadyPods);
     if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
 
     const requests = this.requests(container, resource);
@@ -326,8 +328,8 @@ export class ReplicaCalculator {
   ): { ok: true; replicaCount: number; usage: Int64 } | CalcError {
     if (this.pods.length === 0) return fail("no pods returned by selector while calculating replica count");
 
-    const { readyPodCount, unreadyPods, missingPods } = this.groupPods(metrics, resource);
-    this.removeMetricsForPods(metrics, IGNORED | UNREADY);
+    const { readyPodCount, unreadyPods, missingPods, ignoredPods } = this.groupPods(metrics, resource);
+    this.removeMetricsForPods(metrics, IGNORED | UNREADY, ignoredPods + unreadyPods);
     if (metrics.size === 0) return fail("did not receive metrics for targeted pods (pods might be unready)");
 
     const { usageRatio, currentUsage: usage } = getMetricUsageRatioOfRows(metrics, targetUsage);

@@ -120,6 +120,15 @@ t.test("GetResourceReplicas table (replica_calculator_test.go style)", async (t)
       levels: { p0: 100, p1: 100 },
       want: { replicas: 3, utilization: 10, raw: 100 },
     },
+    {
+      // removeMetricsForPods(ignoredPods) with no unready pod: a deleted pod's metric is left out.
+      name: "a deleted pod's metric does not count",
+      current: 3,
+      target: 50,
+      pods: [pods3[0], pods3[1], fakePod("p2", { deleted: true })],
+      levels: { p0: 500, p1: 500, p2: 5000 },
+      want: { replicas: 3, utilization: 50, raw: 500 },
+    },
   ];
   for (const c of cases) {
     const calc = new ReplicaCalculator(resourceOnlyClient(cpuMetrics(c.levels)), c.pods, 120_000, 10_000, 0);
