@@ -154,9 +154,10 @@ export const enum ServerRow {
 // One slot's fields, at these offsets within its block of `STRIDE` doubles. Interleaved rather
 // than one array per field, because every operation reads or writes most fields of one slot:
 // the fields of a slot then share two or three cache lines instead of taking one line each. The
-// fields `advance` touches come first. What only the latency estimate and a change of regime read
-// (the service-time distribution's parameters) is in a block of its own, `PARAM_STRIDE` doubles
-// in another array, so that the per-pod passes of every sample stream 128 bytes a pod, not 192.
+// fields `advance` touches come first. What only the latency estimate, a change of regime and
+// the working set's update read (the service-time distribution's and the memory's parameters) is
+// in a block of its own, `PARAM_STRIDE` doubles in another array, so that the per-pod passes of
+// every sample stream 128 bytes a pod, not 192.
 const ALIVE = 0; // 1 while the slot holds a server, else 0
 const CAP = 1;
 const COST = 2;
