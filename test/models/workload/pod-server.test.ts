@@ -151,12 +151,14 @@ t.test("the random wait rises and drains with the load, and splitting a step cha
   t.ok(pod.meanResponseTime_ms < after && after < means[5], "drains after the load falls");
 });
 
+/** CPU caps and queue capacities the random-sequence tests draw from. */
+const RANDOM_CAPS = [0, 250, 500, 1000, 4000, Infinity];
+const RANDOM_QUEUES = [0, 1, 50, 1000, Infinity];
+
 t.test("the working set follows the queue, the rate and the cap through random sequences", async (t) => {
   // The pool keeps it from its last change (WORKING_SET); it must be, bit for bit, baseline +
   // per-request bytes × what is in flight now, after every kind of change.
   const rng = new RngRegistry(20261207).stream("pod-server-working-set");
-  const caps = [0, 250, 500, 1000, 4000, Infinity];
-  const queues = [0, 1, 50, 1000, Infinity];
   let checked = 0;
   let wrong = 0;
   const check = (pod: PodServer) => {
@@ -164,12 +166,12 @@ t.test("the working set follows the queue, the rate and the cap through random s
     if (pod.memory_bytes !== 100e6 + 1e6 * pod.inFlight_requests) wrong++;
   };
   for (let run = 0; run < 20; run++) {
-    const pod = new PodServer(params({ cost_mcore_s: rng.uniform(1, 200), cap_mcores: rng.choice(caps), perRequestCpu_mcores: rng.choice([250, 1000]) }));
+    const pod = new PodServer(params({ cost_mcore_s: rng.uniform(1, 200), cap_mcores: rng.choice(RANDOM_CAPS), perRequestCpu_mcores: rng.choice([250, 1000]) }));
     check(pod);
     for (let i = 0; i < 100; i++) {
       const op = rng.random();
-      if (op < 0.3) pod.setCpuCap(rng.choice(caps));
-      else if (op < 0.4) pod.setQueueCapacity(rng.choice(queues));
+      if (op < 0.3) pod.setCpuCap(rng.choice(RANDOM_CAPS));
+      else if (op < 0.4) pod.setQueueCapacity(rng.choice(RANDOM_QUEUES));
       else pod.advance(rng.integer(0, 20_000), rng.random() < 0.1 ? 0 : rng.uniform(0, 50));
       check(pod);
     }
@@ -179,17 +181,15 @@ t.test("the working set follows the queue, the rate and the cap through random s
 
 t.test("conservation and CPU ≤ cap over random sequences", async (t) => {
   const rng = new RngRegistry(20240601).stream("pod-server-test");
-  const caps = [0, 250, 500, 1000, 4000, Infinity];
-  const queues = [0, 1, 50, 1000, Infinity];
   let violations = 0;
   let maxError = 0;
   for (let run = 0; run < 50; run++) {
     const cost = rng.uniform(1, 200);
-    let cap = rng.choice(caps);
-    const pod = new PodServer(params({ cost_mcore_s: cost, cap_mcores: cap, queueCapacity_requests: rng.choice(queues) }));
+    let cap = rng.choice(RANDOM_CAPS);
+    const pod = new PodServer(params({ cost_mcore_s: cost, cap_mcores: cap, queueCapacity_requests: rng.choice(RANDOM_QUEUES) }));
     for (let i = 0; i < 200; i++) {
-      if (rng.random() < 0.1) pod.setCpuCap((cap = rng.choice(caps)));
-      if (rng.random() < 0.05) pod.setQueueCapacity(rng.choice(queues));
+      if (rng.random() < 0.1) pod.setCpuCap((cap = rng.choice(RANDOM_CAPS)));
+      if (rng.random() < 0.05) pod.setQueueCapacity(rng.choice(RANDOM_QUEUES));
       const mu = pod.serviceRate_rps;
       const before = { offered: pod.offered_requests, served: pod.served_requests, dropped: pod.dropped_requests, queue: pod.queue_requests, cpu: pod.cpuUsed_mcore_ms };
       const dt_ms = rng.integer(0, 20_000);
