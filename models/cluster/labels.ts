@@ -86,8 +86,11 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Labels): b
  * An empty set matches everything (a Service with an empty selector is special-cased by its
  * own controller, not here).
  */
-export function setSelectorMatches(set: Labels, labels: Labels): boolean {
-  for (const key of Object.keys(set)) {
+export function setSelectorMatches(set: Labels, labels: Labels, keys: readonly string[] = Object.keys(set)): boolean {
+  // `keys`: Object.keys(set), passed by a caller matching one set against many pods, so that it
+  // is listed once rather than at every pod.
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (!hasLabel(labels, key) || labels[key] !== set[key]) return false;
   }
   return true;

@@ -14,8 +14,11 @@ const NAMESPACE_INDEX = "namespace";
 export function ensurePodIndexes(store: ClusterStore): void {
   if (!store.hasIndex("Pod", LABEL_INDEX)) {
     store.addIndex<Pod>("Pod", LABEL_INDEX, (pod) => {
-      const keys: string[] = [];
-      for (const [key, value] of Object.entries(pod.metadata.labels)) keys.push(`${pod.metadata.namespace}/${key}=${value}`);
+      // Indexed, not for…of over Object.entries: this runs at every write of every pod.
+      const labels = pod.metadata.labels;
+      const names = Object.keys(labels);
+      const keys: string[] = new Array(names.length);
+      for (let i = 0; i < names.length; i++) keys[i] = `${pod.metadata.namespace}/${names[i]}=${labels[names[i]]}`;
       return keys;
     });
   }
@@ -82,8 +85,9 @@ export class PodSelection {
 /** Pods in `namespace` matching a set-based selector (a Service's spec.selector). */
 export function selectPodsBySet(store: ClusterStore, namespace: string, set: Labels): Pod[] {
   const out: Pod[] = [];
-  for (const pod of candidates(store, namespace, Object.entries(set)[0])) {
-    if (setSelectorMatches(set, pod.metadata.labels)) out.push(pod);
+  const keys = Object.keys(set);
+  for (const pod of candidates(store, namespace, keys.length === 0 ? undefined : [keys[0], set[keys[0]]])) {
+    if (setSelectorMatches(set, pod.metadata.labels, keys)) out.push(pod);
   }
   return out;
 }

@@ -88,7 +88,8 @@ export const DEFAULT_REPLICASET_CONTROLLER_CONFIG: Readonly<ReplicaSetController
 
 // metav1.GetControllerOf: the owner reference with controller=true, or null.
 export function controllerRefOf(metadata: ObjectMeta): OwnerReference | null {
-  for (const ref of metadata.ownerReferences) if (ref.controller) return ref;
+  const refs = metadata.ownerReferences;
+  for (let i = 0; i < refs.length; i++) if (refs[i].controller) return refs[i];
   return null;
 }
 

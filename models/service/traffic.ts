@@ -256,8 +256,10 @@ export class ServiceTraffic {
     if (state.responses !== null) return this.measuredLatency(state, since_ms ?? this.sim.now_ms - this.responseWindow_ms);
     // Every endpoint's component is filled into this object's own scratch (mixtureComponents
     // copies what it keeps): the sampler asks every Service each interval.
+    // Filled by index and cut to length at the end, not emptied first: setting an array's length
+    // to 0 drops its storage, which every call then grew again, element by element.
     const pods = this.latencyPods;
-    pods.length = 0;
+    let count = 0;
     const pool = this.runtime.pool;
     const downstream_ms = this.downstream_ms(state, 0);
     for (let i = 0; i < state.endpoints.length; i++) {
@@ -266,12 +268,15 @@ export class ServiceTraffic {
       if (slot < 0 || this.runtime.isPerRequest(slot)) continue;
       const rate_rps = this.runtime.arrivalRate_rps(slot);
       if (rate_rps <= 0) continue;
-      if (this.latencyScratch.length === pods.length) this.latencyScratch.push(scratchLatency());
-      const component = pool.latency(slot, this.latencyScratch[pods.length]);
+      if (this.latencyScratch.length === count) this.latencyScratch.push(scratchLatency());
+      const component = pool.latency(slot, this.latencyScratch[count]);
       component.weight = rate_rps;
       component.shift_ms += downstream_ms;
-      pods.push(component);
+      if (count < pods.length) pods[count] = component;
+      else pods.push(component);
+      count++;
     }
+    pods.length = count;
     const q = componentsQuantiles_ms(mixtureComponents(pods, this.latencyComponents), LATENCY_QUANTILES, this.quantiles);
     return { p50_ms: q[0], p95_ms: q[1] };
   }
