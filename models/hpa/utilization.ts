@@ -41,40 +41,6 @@ export function getResourceUtilizationRatioOfRows(
   targetUtilization: number,
   out: UtilizationRatio = newUtilizationRatio(),
 ): UtilizationRatioResult {
-  // The usual sums first, in plain doubles: while every term is a non-negative safe integer the
-  // partial sums only grow, so a safe total means every addition was exact, the same numbers
-  // addInt64 gives. Otherwise (a bigint, a negative term, a total past 2^53) the sums are taken
-  // again with addInt64.
-  let metricsTotal = 0;
-  let requestsTotal = 0;
-  let numEntries = 0;
-  let exact = true;
-  for (let r = 0; r < metrics.rowCount; r++) {
-    if (metrics.has[r] === 0) continue;
-    const request = requests[r];
-    if (request === undefined) continue;
-    const value = metrics.value_milli[r];
-    if (typeof value !== "number" || typeof request !== "number" || !(value >= 0) || !(request >= 0)) {
-      exact = false;
-      break;
-    }
-    metricsTotal += value;
-    requestsTotal += request;
-    numEntries++;
-  }
-  if (exact && Number.isSafeInteger(metricsTotal) && Number.isSafeInteger(requestsTotal)) {
-    return utilizationRatioOfTotals(metricsTotal, requestsTotal, numEntries, targetUtilization, out);
-  }
-  return utilizationRatioOfRowsInt64(metrics, requests, targetUtilization, out);
-}
-
-// GetResourceUtilizationRatio's sums in Go's int64 arithmetic, for any terms.
-function utilizationRatioOfRowsInt64(
-  metrics: PodMetricRows,
-  requests: readonly (Int64 | undefined)[],
-  targetUtilization: number,
-  out: UtilizationRatio,
-): UtilizationRatioResult {
   let metricsTotal: Int64 = 0;
   let requestsTotal: Int64 = 0;
   let numEntries = 0;
