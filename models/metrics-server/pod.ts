@@ -24,11 +24,11 @@ import {
   Sample,
   toResourceUsage,
 } from "./types.js";
+import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
 import { RecordsByHandle } from "./records-by-handle.js";
 import { SlotAllocator } from "./slot-allocator.js";
 import { ContainerPoints, Point } from "./container-points.js";
-import { Row, StorageRows } from "./storage-rows.js";
 
 /** pod.go freshContainerMinMetricsResolution: 10 s. */
 const FRESH_CONTAINER_MIN_METRICS_RESOLUTION_MS = 10_000;
@@ -48,9 +48,7 @@ const enum Prev {
   GoZero = 2,
 }
 
-// A record's fields, in its row of the storage rows (storage-rows.ts, from Row.Record on), by
-// record slot. Read as numbers from a Float64Array: slot-valued fields are read with `| 0`, so
-// that V8 keeps the row arithmetic on them in small integers.
+// A record's fields, in its row of `PodStorage.records` (RECORD_FIELDS int32s per slot).
 /**
  * The pod's containers, in first-seen order: a list through ContainerPoints `next`, from FIRST
  * to LAST (Point.None when empty), COUNT long, walked by count so that the last `next` is
@@ -58,39 +56,48 @@ const enum Prev {
  * (The name of FIRST is in `PodStorage.firstNames`, so that storing a single-container pod whose
  * container is there already, the usual case, finds it without reading the names array.)
  */
-const FIRST = Row.Record;
-const LAST = Row.Record + 1;
-const COUNT = Row.Record + 2;
+const FIRST = 0;
+const LAST = 1;
+const COUNT = 2;
 /** Upstream "pod found in s.prev": 1 when at least one container had a prev after the last Store. */
-const HAS_PREV = Row.Record + 3;
-/**
- * The Store that last stored the pod; FREE (a fresh row's 0) when the slot holds no record, NEW
- * between a record's creation and its first store. Store generations start at 1.
- */
-const GENERATION = Row.Record + 4;
-const FREE = 0;
-const NEW = -1;
+const HAS_PREV = 3;
+/** The Store that last stored the pod (FREE: the slot holds no record). */
+const GENERATION = 4;
+const FREE = -1;
+const RECORD_FIELDS = 8;
 
-/** The slot of the container named `name` among those of the record at `r` of `data`, or Point.None. */
-function findContainer(data: Float64Array, r: number, points: ContainerPoints, name: string): number {
+/** The slot of the container named `name` among those of the record at `r`, or Point.None. */
+function findContainer(records: Int32Array, r: number, points: ContainerPoints, name: string): number {
   const names = points.names;
   const next = points.next;
-  let c = data[r + FIRST] | 0;
-  for (let k = 0; k < data[r + COUNT]; k++) {
+  let c = records[r + FIRST];
+  for (let k = 0; k < records[r + COUNT]; k++) {
     if (k > 0) c = next[c];
     if (names[c] === name) return c;
   }
   return Point.None;
 }
 
+/** Record rows for `slots` slots, all free. */
+function newRecordRows(slots: number): Int32Array {
+  const records = new Int32Array(slots * RECORD_FIELDS);
+  markFree(records, 0);
+  return records;
+}
+
+/** Marks the record rows from offset `from` (a row's start) on free. */
+function markFree(records: Int32Array, from: number): void {
+  for (let r = from; r < records.length; r += RECORD_FIELDS) records[r + GENERATION] = FREE;
+}
+
 export class PodStorage {
   /**
    * Each stored pod's record slot, by namespace then name. A slot, not an object: what storing
-   * and serving read of a pod is in its row of `rows` (see FIRST), so a lookup reads no per-pod
-   * object (at 5,000 pods, each such read is a cache miss).
+   * and serving read of a pod is in its row of `records` (see RECORD_FIELDS), so a lookup reads
+   * no per-pod object (at 5,000 pods, each such read is a cache miss).
    */
   private readonly namespaces = new Map<string, Map<string, number>>();
-  private generation = 1;
+  private generation = 0;
   /** Records held, and how many of them the current Store has stored (none to sweep when equal). */
   private recordCount = 0;
   private storedThisStore = 0;
@@ -98,22 +105,20 @@ export class PodStorage {
   private podsWithPrev = 0;
   /** Containers with a prev point: the metrics_server_storage_points{type="container"} gauge. */
   private containerPoints = 0;
-  /**
-   * The rows of the three tables below (storage-rows.ts): the record of each stored pod, by
-   * record slot (see FIRST); the handles' bindings, by handle index; the containers' points, by
-   * container slot. A running pod's record goes, when that slot is free, in the slot of its
-   * handle's index, and its first container's points in the same row: handle indices are laid
-   * out by node (pod-handles.ts), so storing a node's scrape walks contiguous rows instead of
-   * wherever each pod's record happened to be created, and what an HPA's read of a pod needs of
-   * all three tables is one row. Where a record sits is otherwise unobservable (lookups go by
-   * name or handle).
-   */
-  private readonly rows = new StorageRows();
   /** Every stored container's last and prev points, by container slot. */
-  private readonly points = new ContainerPoints(this.rows);
+  private readonly points = new ContainerPoints();
   private readonly scratch = new SampleRow();
   /** Each running pod's record, by its handle, for producers and readers that know handles. */
-  private readonly byHandle = new RecordsByHandle(this.rows);
+  private readonly byHandle = new RecordsByHandle();
+  /**
+   * Each stored pod's record fields, by record slot (see RECORD_FIELDS). A running pod's record
+   * goes, when that slot is free, in the slot of its handle's index, and its first container's
+   * row in the same row of `points`: handle indices are laid out by node (pod-handles.ts), so
+   * storing a node's scrape then walks contiguous rows instead of wherever each pod's record
+   * happened to be created, and the three rows an HPA's read of a pod needs sit at one index.
+   * Where a record sits is otherwise unobservable (lookups go by name or handle).
+   */
+  private records = newRecordRows(64);
   private readonly slots = new SlotAllocator((slot) => this.isFreeSlot(slot));
   /** The name of each record's FIRST container ("" when none). */
   private readonly firstNames: string[] = [];
@@ -175,8 +180,8 @@ export class PodStorage {
   private storeKnownContainer(handle: number, name: string, values: Float64Array, offset: number): boolean {
     const slot = this.byHandle.lookup(handle);
     if (slot < 0) return false;
-    const records = this.rows.data;
-    const r = slot * Row.Stride;
+    const records = this.records;
+    const r = slot * RECORD_FIELDS;
     if (records[r + GENERATION] === this.generation || records[r + COUNT] !== 1 || this.firstNames[slot] !== name) return false;
     const start_ms = values[offset + Sample.Start];
     const ts_ms = values[offset + Sample.Ts];
@@ -189,7 +194,7 @@ export class PodStorage {
     const podHadPrev = records[r + HAS_PREV] === 1;
     records[r + GENERATION] = this.generation;
     this.storedThisStore++;
-    const hasPrev = storePoint(records, (records[r + FIRST] | 0) * Row.Stride + Row.Point, start_ms, ts_ms, cpu_ns, mem_bytes, true, podHadPrev, this.metricResolution_ms);
+    const hasPrev = storePoint(this.points.data, records[r + FIRST] * Point.Stride, start_ms, ts_ms, cpu_ns, mem_bytes, true, podHadPrev, this.metricResolution_ms);
     records[r + HAS_PREV] = hasPrev ? 1 : 0;
     if (hasPrev) {
       this.podsWithPrev++;
@@ -229,9 +234,8 @@ export class PodStorage {
       if (created) byName.set(name, slot);
       if (handle !== PodHandle.None) this.byHandle.bind(handle, slot);
     }
-    // Read again after a container's points are allocated, which may grow the rows.
-    let records = this.rows.data;
-    const r = slot * Row.Stride;
+    const records = this.records;
+    const r = slot * RECORD_FIELDS;
     // Every record present at this point was stored by the previous Store (older ones were
     // swept), so "found" here is upstream's "found in s.last".
     if (!created && records[r + GENERATION] === this.generation) return false;
@@ -242,6 +246,7 @@ export class PodStorage {
 
     const resolution_ms = this.metricResolution_ms;
     const points = this.points;
+    let d = points.data;
     let prevCount = 0;
     // Containers stored by this call (one row each: names are unique once shadowed ones are skipped).
     let storedCount = 0;
@@ -255,20 +260,20 @@ export class PodStorage {
       const cpu_ns = decodeCumulativeCpu_ns(values[v + Sample.Cpu]);
       const mem_bytes = decodeMemory_bytes(values[v + Sample.Mem]);
 
-      const first = records[r + FIRST] | 0;
+      const first = records[r + FIRST];
       let c = first !== Point.None && this.firstNames[slot] === containerName ? first : findContainer(records, r, points, containerName);
       const containerInLast = foundInLast && c !== Point.None;
       if (c === Point.None) {
         c = points.alloc(containerName, records[r + COUNT] === 0 ? slot : -1);
-        records = this.rows.data; // may have grown
+        d = points.data; // may have grown
         if (records[r + LAST] === Point.None) {
           records[r + FIRST] = c;
           this.firstNames[slot] = containerName;
-        } else points.next[records[r + LAST] | 0] = c;
+        } else points.next[records[r + LAST]] = c;
         records[r + LAST] = c;
         records[r + COUNT]++;
       }
-      if (storePoint(records, c * Row.Stride + Row.Point, start_ms, ts_ms, cpu_ns, mem_bytes, containerInLast, podHadPrev, resolution_ms)) prevCount++;
+      if (storePoint(d, c * Point.Stride, start_ms, ts_ms, cpu_ns, mem_bytes, containerInLast, podHadPrev, resolution_ms)) prevCount++;
     }
     // Containers of this pod absent from the scrape are gone (newLastPod holds only new points).
     // Usually there are none, and then the list is left as it is.
@@ -277,7 +282,7 @@ export class PodStorage {
       const n = records[r + COUNT];
       let kept = Point.None;
       let keep = 0;
-      let c = records[r + FIRST] | 0;
+      let c = records[r + FIRST];
       for (let k = 0; k < n; k++) {
         const following = k + 1 < n ? next[c] : Point.None;
         if (names.includes(points.names[c])) {
@@ -312,14 +317,17 @@ export class PodStorage {
    */
   private newRecord(namespace: string, name: string, preferred: number): number {
     const slot = this.slots.take(preferred);
-    this.rows.ensure(slot);
-    const records = this.rows.data;
-    const r = slot * Row.Stride;
-    records[r + FIRST] = Point.None;
-    records[r + LAST] = Point.None;
-    records[r + COUNT] = 0;
-    records[r + HAS_PREV] = 0;
-    records[r + GENERATION] = NEW;
+    if ((slot + 1) * RECORD_FIELDS > this.records.length) {
+      const old = this.records.length;
+      this.records = resized(this.records, Math.max((slot + 1) * RECORD_FIELDS, 2 * this.records.length));
+      markFree(this.records, old);
+    }
+    const r = slot * RECORD_FIELDS;
+    this.records[r + FIRST] = Point.None;
+    this.records[r + LAST] = Point.None;
+    this.records[r + COUNT] = 0;
+    this.records[r + HAS_PREV] = 0;
+    this.records[r + GENERATION] = 0;
     this.recordCount++;
     while (this.firstNames.length <= slot) {
       this.firstNames.push("");
@@ -333,7 +341,7 @@ export class PodStorage {
   }
 
   private isFreeSlot(slot: number): boolean {
-    return slot >= this.rows.rows || this.rows.data[slot * Row.Stride + GENERATION] === FREE;
+    return slot * RECORD_FIELDS >= this.records.length || this.records[slot * RECORD_FIELDS + GENERATION] === FREE;
   }
 
   /** Ends a Store: drops every pod not stored in this scrape (s.last = lastPods upstream). */
@@ -343,22 +351,21 @@ export class PodStorage {
     const gen = this.generation;
     // By slot, not through the maps: iterating a Map allocates an entry per pod, and at 5,000
     // pods a scrape in which some pod left then allocated ~70 KB.
-    const records = this.rows.data;
     for (let slot = 0; slot < this.slots.bound; slot++) {
-      const r = slot * Row.Stride;
-      if (records[r + GENERATION] === gen || records[r + GENERATION] === FREE) continue;
+      const r = slot * RECORD_FIELDS;
+      if (this.records[r + GENERATION] === gen || this.records[r + GENERATION] === FREE) continue;
       const namespace = this.podNamespaces[slot];
       const byName = this.namespaces.get(namespace)!;
       byName.delete(this.podNames[slot]);
       if (byName.size === 0) this.namespaces.delete(namespace);
       this.recordCount--;
       const next = this.points.next;
-      let c = records[r + FIRST] | 0;
-      for (let k = 0; k < records[r + COUNT]; k++) {
+      let c = this.records[r + FIRST];
+      for (let k = 0; k < this.records[r + COUNT]; k++) {
         if (k > 0) c = next[c];
         this.points.release(c);
       }
-      records[r + GENERATION] = FREE;
+      this.records[r + GENERATION] = FREE;
       this.firstNames[slot] = "";
       this.podNamespaces[slot] = "";
       this.podNames[slot] = "";
@@ -400,20 +407,20 @@ export class PodStorage {
   visitMetrics(namespace: string, podNames: readonly string[], visitor: PodMetricsVisitor, podHandles?: ArrayLike<number>): void {
     const byName = this.namespaces.get(namespace);
     if (byName === undefined) return;
+    const d = this.points.data;
     const names = this.points.names;
     const next = this.points.next;
     const slots = this.findRecords(podNames, byName, podHandles);
-    // Visitors only read: nothing here changes while the pods are visited. The records and the
-    // points are in the same rows.
-    const d = this.rows.data;
+    // Visitors only read: nothing here changes while the pods are visited.
+    const records = this.records;
     for (let p = 0; p < podNames.length; p++) {
       const name = podNames[p];
       const slot = slots[p];
       if (slot < 0) continue;
-      const r = slot * Row.Stride;
-      let c = d[r + FIRST] | 0;
-      const count = d[r + COUNT] | 0;
-      if (!isReturned(d[r + HAS_PREV] === 1, c, count, d, next)) continue;
+      const r = slot * RECORD_FIELDS;
+      let c = records[r + FIRST];
+      const count = records[r + COUNT];
+      if (!isReturned(records[r + HAS_PREV] === 1, c, count, d, next)) continue;
       let earliestTimestamp_ms = GoTime.ZeroTime_ms;
       let earliestWindow_ms = 0;
       let haveEarliest = false;
@@ -421,7 +428,7 @@ export class PodStorage {
         if (k > 0) c = next[c];
         // types.go resourceUsage of the container's two points, in numbers (no result object:
         // this runs for every pod of every HPA sync).
-        const o = c * Row.Stride + Row.Point;
+        const o = c * Point.Stride;
         const zero = d[o + Point.PrevKind] === Prev.GoZero;
         const timestamp_ms = d[o + Point.LastTs];
         const window_ms = zero ? GoTime.MaxDuration_ms : timestamp_ms - d[o + Point.PrevTs];
@@ -451,19 +458,19 @@ export class PodStorage {
     if (this.visitSlots.length < n) this.visitSlots = new Int32Array(Math.max(n, 2 * this.visitSlots.length));
     const slots = this.visitSlots;
     for (let p = 0; p < n; p++) slots[p] = podHandles === undefined ? -1 : this.byHandle.lookup(podHandles[p]);
-    const d = this.rows.data;
+    const records = this.records;
     let touched = 0;
     for (let p = 0; p < n; p++) {
       if (slots[p] < 0) slots[p] = byName.get(podNames[p]) ?? -1;
-      if (slots[p] >= 0) touched += d[slots[p] * Row.Stride + FIRST];
+      if (slots[p] >= 0) touched += records[slots[p] * RECORD_FIELDS + FIRST];
     }
+    const d = this.points.data;
     const names = this.points.names;
     for (let p = 0; p < n; p++) {
-      const c = slots[p] < 0 ? Point.None : d[slots[p] * Row.Stride + FIRST] | 0;
-      // The first container's points, both ends (in the record's own row for a running pod; 64
-      // bytes not aligned to a cache line span two), and its name, which the visit passes on.
-      const o = c * Row.Stride + Row.Point;
-      if (c !== Point.None) touched += d[o + Point.LastStart] + d[o + Point.PrevKind] + (names[c] === "" ? 1 : 0);
+      const c = slots[p] < 0 ? Point.None : records[slots[p] * RECORD_FIELDS + FIRST];
+      // The row's first and last fields (64 bytes not aligned to a cache line span two), and the
+      // container's name, which the visit passes on.
+      if (c !== Point.None) touched += d[c * Point.Stride + Point.LastStart] + d[c * Point.Stride + Point.PrevKind] + (names[c] === "" ? 1 : 0);
     }
     // Kept, so that the loads above are not optimized away.
     this.touched = touched;
@@ -481,14 +488,14 @@ function isReturned(hasPrev: boolean, c: number, count: number, d: Float64Array,
   if (count === 1) return true;
   for (let k = 0; k < count; k++) {
     if (k > 0) c = next[c];
-    if (d[c * Row.Stride + Row.Point + Point.PrevKind] === Prev.None) return false;
+    if (d[c * Point.Stride + Point.PrevKind] === Prev.None) return false;
   }
   return true;
 }
 
 /**
  * pod.go Store's rules for one container's new point (start, timestamp, CPU in ns, memory) in
- * the container's points at `o` of the rows `d`: the stored last becomes prev, a prev is synthesised or
+ * the ContainerPoints row at `o` of `d`: the stored last becomes prev, a prev is synthesised or
  * dropped, and the new point becomes last. `containerInLast`: the container was stored by the
  * previous Store; `podHadPrev`: its pod was in upstream's s.prev. Returns whether the container
  * has a prev afterwards.

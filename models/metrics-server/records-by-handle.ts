@@ -13,41 +13,34 @@
 import { assert } from "../../engine/assert.js";
 import { resized } from "../../engine/typed-arrays.js";
 import { handleIndex, PodHandle } from "../kubelet/pod-handles.js";
-import { Row, StorageRows } from "./storage-rows.js";
+
+/** By handle index i: `byIndex[2i]` the handle bound there (PodHandle.None: none), `byIndex[2i + 1]` its record slot (side by side: a lookup reads one cache line). */
+const FIELDS = 2;
 
 export class RecordsByHandle {
-  /** By record slot: the handle bound to it (PodHandle.None: none). Read only when binding, so kept apart from the rows. */
+  private byIndex = new Float64Array(64 * FIELDS);
+  /** By record slot: the handle bound to it (PodHandle.None: none). */
   private boundTo = new Float64Array(64);
-
-  /**
-   * @param rows where the binding of each handle index is kept: the handle bound there
-   * (`Row.BoundHandle`) and its record slot (`Row.BoundRecord`), side by side, in the row that
-   * also holds the record a running pod's handle usually finds (storage-rows.ts).
-   */
-  constructor(private readonly rows: StorageRows = new StorageRows()) {}
 
   /** The record slot bound to `handle`, or -1. */
   lookup(handle: number): number {
-    const b = handleIndex(handle) * Row.Stride;
-    const data = this.rows.data;
+    const b = handleIndex(handle) * FIELDS;
     // `| 0`: a small integer to V8, so that the caller's row arithmetic is not in doubles.
-    return b < data.length && handle !== PodHandle.None && data[b + Row.BoundHandle] === handle ? data[b + Row.BoundRecord] | 0 : -1;
+    return b < this.byIndex.length && handle !== PodHandle.None && this.byIndex[b] === handle ? this.byIndex[b + 1] | 0 : -1;
   }
 
   /** Binds `handle` to record `slot` (found by the pod's name), replacing what either had. */
   bind(handle: number, slot: number): void {
     assert(handle !== PodHandle.None, "binding PodHandle.None to a metrics-server record");
-    const index = handleIndex(handle);
-    this.rows.ensure(index);
+    const b = handleIndex(handle) * FIELDS;
+    if (b >= this.byIndex.length) this.byIndex = resized(this.byIndex, Math.max(b + FIELDS, 2 * this.byIndex.length));
     if (slot >= this.boundTo.length) this.boundTo = resized(this.boundTo, Math.max(slot + 1, 2 * this.boundTo.length));
     this.unbindRecord(slot);
-    const data = this.rows.data;
-    const b = index * Row.Stride;
     // An older handle at this index (a pod that stopped) may still be bound to another record.
-    const older = data[b + Row.BoundHandle];
-    if (older !== PodHandle.None && this.boundTo[data[b + Row.BoundRecord]] === older) this.boundTo[data[b + Row.BoundRecord]] = PodHandle.None;
-    data[b + Row.BoundHandle] = handle;
-    data[b + Row.BoundRecord] = slot;
+    const older = this.byIndex[b];
+    if (older !== PodHandle.None && this.boundTo[this.byIndex[b + 1]] === older) this.boundTo[this.byIndex[b + 1]] = PodHandle.None;
+    this.byIndex[b] = handle;
+    this.byIndex[b + 1] = slot;
     this.boundTo[slot] = handle;
   }
 
@@ -56,9 +49,8 @@ export class RecordsByHandle {
     if (slot >= this.boundTo.length) return;
     const bound = this.boundTo[slot];
     if (bound === PodHandle.None) return;
-    const data = this.rows.data;
-    const b = handleIndex(bound) * Row.Stride;
-    if (data[b + Row.BoundHandle] === bound) data[b + Row.BoundHandle] = PodHandle.None;
+    const b = handleIndex(bound) * FIELDS;
+    if (this.byIndex[b] === bound) this.byIndex[b] = PodHandle.None;
     this.boundTo[slot] = PodHandle.None;
   }
 }

@@ -5,7 +5,6 @@
  */
 import t from "tap";
 import { ContainerPoints, Point } from "../../../models/metrics-server/container-points.js";
-import { Row } from "../../../models/metrics-server/storage-rows.js";
 import { compactFree } from "../../../models/metrics-server/slot-allocator.js";
 
 t.test("a preferred slot is taken only when free; skipped slots are reused", async (t) => {
@@ -14,11 +13,11 @@ t.test("a preferred slot is taken only when free; skipped slots are reused", asy
   t.equal(points.alloc("b", 5), 0, "a held one is not: the lowest skipped slot is");
   t.same([points.alloc("c"), points.alloc("d"), points.alloc("e"), points.alloc("f")], [1, 2, 3, 4], "then the other skipped ones, in increasing order");
   t.equal(points.alloc("g"), 6, "then new slots");
-  points.rows.data[2 * Row.Stride + Row.Point + Point.LastCpu] = 7;
+  points.data[2 * Point.Stride] = 7;
   points.release(2);
   t.equal(points.names[2], "", "a released slot has no name");
   t.equal(points.alloc("h", 2), 2, "a released slot can be preferred");
-  t.equal(points.rows.data[2 * Row.Stride + Row.Point + Point.LastCpu], 0, "and is zeroed");
+  t.equal(points.data[2 * Point.Stride], 0, "and is zeroed");
   points.release(3);
   t.equal(points.alloc("i", 200), 200, "a preferred slot beyond the capacity grows the table");
   t.equal(points.names[200], "i");
