@@ -61,10 +61,10 @@ async function runOne(hours: number): Promise<Split> {
     "--tool=callgrind", "--dump-instr=yes", "--smc-check=all-non-file", `--callgrind-out-file=${outFile}`,
     ...(event === "Ir" ? [] : ["--cache-sim=yes", "--LL=2097152,16,64"]),
     // --perf-basic-prof also starts V8's log: kept out of the working directory.
-    process.execPath, "--single-threaded", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(outDir, `${hours}.v8.log`)}`,
+    process.execPath, "--single-threaded", "--expose-gc", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(outDir, `${hours}.v8.log`)}`,
     "dist/experiments/bench/fleet-5k.js",
   ];
-  const { code, stderr } = await runValgrind(args, { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) });
+  const { code, stderr } = await runValgrind(args, { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours), FLEET_GC_AT_H: String(fromHours) });
   if (code !== 0 || !existsSync(outFile)) fail(`fleet-5k to ${hours} h exited ${code} under callgrind: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
   const text = readFileSync(outFile, "utf8");
   const pid = /^pid: (\d+)$/m.exec(text)?.[1];

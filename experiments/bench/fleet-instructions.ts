@@ -81,8 +81,8 @@ for (const [label, dist] of builds) {
   for (const hours of [fromHours, toHours]) {
     jobs.push({
       label, hours,
-      args: [...CACHEGRIND, process.execPath, "--single-threaded", path.join(dist, "experiments/bench/fleet-5k.js")],
-      env: { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours) },
+      args: [...CACHEGRIND, process.execPath, "--single-threaded", "--expose-gc", path.join(dist, "experiments/bench/fleet-5k.js")],
+      env: { ...process.env, FLEET_YARDSTICK: "0", FLEET_HASH: "0", FLEET_HOURS: String(hours), FLEET_GC_AT_H: String(fromHours) },
     });
   }
 }

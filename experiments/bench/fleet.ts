@@ -106,10 +106,27 @@ export function runFleet(name: string, options: FleetOptions, hours: number): nu
   const fleet = newFleet(options, hours);
   const setup_ms = runSetup(fleet);
   const setup_s = Number(process.hrtime.bigint() - started) / 1e9;
+  collectGarbageAt(fleet);
   fleet.sim.run();
   const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
   reportFleet(name, fleet, { setup_s, setup_ms, wall_s });
   return wall_s;
+}
+
+/**
+ * With FLEET_GC_AT_H and V8's `gc` exposed (`--expose-gc`): runs the fleet to that simulated hour
+ * and collects all garbage there. The counting benches pass it at the start of their window in
+ * both of their runs, so that the window starts from a collected heap in each: otherwise a major
+ * collection (with its incremental marking, whose write barriers run inside the compiled
+ * JavaScript) falls in one build's window and not in another's, and moves the count by more than
+ * the changes compared (docs/PERFORMANCE.md, "Counted instead of timed").
+ */
+function collectGarbageAt(fleet: Fleet): void {
+  const at_h = process.env.FLEET_GC_AT_H;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (at_h === undefined || gc === undefined) return;
+  fleet.sim.run(Number(at_h) * HOUR_MS);
+  gc();
 }
 
 function runningPods(sim: ClusterSimulation): number {
