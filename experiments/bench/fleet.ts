@@ -8,7 +8,8 @@
  * `runFleet` runs one (`newFleet`, `runSetup`, then the rest) and prints `events=… pods_at_end=…`,
  * optionally the outputs digest (FLEET_HASH=1), the setup time (the wall time until every initial
  * pod runs, checked every 10 simulated seconds: creating, scheduling and starting them), and
- * `<name> wall_s=… rss_mib=… sim_speed=…`.
+ * `<name> wall_s=… rss_mib=… sim_speed=…`. FLEET_GC_AT_H (with `node --expose-gc`) collects all
+ * garbage at that simulated hour (the counting benches' window start: `collectGarbageAt`).
  */
 import { createHash } from "node:crypto";
 import { ClusterSimulation, type SimulationConfig } from "../simulator.js";
@@ -125,7 +126,12 @@ function collectGarbageAt(fleet: Fleet): void {
   const at_h = process.env.FLEET_GC_AT_H;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (at_h === undefined || gc === undefined) return;
-  fleet.sim.run(Number(at_h) * HOUR_MS);
+  const at_ms = Number(at_h) * HOUR_MS;
+  if (!(at_ms > 0)) {
+    process.stderr.write(`fleet: FLEET_GC_AT_H must be a number of hours > 0, got ${at_h}\n`);
+    process.exit(2);
+  }
+  fleet.sim.run(at_ms);
   gc();
 }
 

@@ -272,9 +272,7 @@ export class ServiceTraffic {
       const component = pool.latency(slot, this.latencyScratch[count]);
       component.weight = rate_rps;
       component.shift_ms += downstream_ms;
-      if (count < pods.length) pods[count] = component;
-      else pods.push(component);
-      count++;
+      pods[count++] = component;
     }
     pods.length = count;
     const q = componentsQuantiles_ms(mixtureComponents(pods, this.latencyComponents), LATENCY_QUANTILES, this.quantiles);
