@@ -255,9 +255,9 @@ export class ServiceTraffic {
   latency(state: ServiceState, since_ms?: number): { p50_ms: number; p95_ms: number } {
     if (state.responses !== null) return this.measuredLatency(state, since_ms ?? this.sim.now_ms - this.responseWindow_ms);
     // Every endpoint's component is filled into this object's own scratch (mixtureComponents
-    // copies what it keeps): the sampler asks every Service each interval.
-    // Filled by index and cut to length at the end, not emptied first: setting an array's length
-    // to 0 drops its storage, which every call then grew again, element by element.
+    // copies what it keeps): the sampler asks every Service each interval. The list is filled by
+    // index and cut to length at the end: emptying it first (length 0) drops its storage, which
+    // every call then grew again, element by element.
     const pods = this.latencyPods;
     let count = 0;
     const pool = this.runtime.pool;
