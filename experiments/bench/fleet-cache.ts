@@ -13,9 +13,8 @@
  * `fleet-cache-vs-simpy simpy_s=<x> speedup_200=<simpy / ~200 pods> speedup_5k=<simpy / ~5,000 pods>`:
  * what kubesim would reach against the yardstick if its whole state stayed in the caches.
  */
-import { spawnSync } from "node:child_process";
 import { lockstep } from "./lockstep.js";
-import { findYardstick, YARDSTICK_SCRIPT } from "./yardstick.js";
+import { runYardstick } from "./yardstick.js";
 
 const sizes = [
   { deployments: 4, hours: 150 },
@@ -34,11 +33,8 @@ sizes.forEach((s, i) => console.log(`${s.deployments} deployments × ${s.hours} 
 console.log(`fleet-cache ratio_1k=${(run_s[1] / run_s[0]).toFixed(2)} ratio_5k=${(run_s[2] / run_s[0]).toFixed(2)} (the same work at ~1,000 and ~5,000 pods, against ~200)`);
 
 if (process.env.FLEET_YARDSTICK !== "0") {
-  const yardstick = findYardstick();
   const hours = sizes[2].hours;
-  const run = yardstick.ok ? spawnSync(yardstick.python, [YARDSTICK_SCRIPT, String(hours), "--quiet"], { env: yardstick.env, encoding: "utf8" }) : null;
-  const simpy_s = Number(/wall_s=([0-9.]+)/.exec(run?.stdout ?? "")?.[1]);
-  if (!yardstick.ok) console.log(`fleet-cache-vs-simpy skipped: ${yardstick.why} (set SIMPY3_SRC=<SimPy 3 source tree>/src; see ../shared/yardsticks/README.md)`);
-  else if (run!.status !== 0 || !Number.isFinite(simpy_s)) console.log(`fleet-cache-vs-simpy failed: the yardstick exited ${run!.status}`);
-  else console.log(`fleet-cache-vs-simpy simpy_s=${simpy_s.toFixed(2)} speedup_200=${(simpy_s / run_s[0]).toFixed(2)} speedup_5k=${(simpy_s / run_s[2]).toFixed(2)} (the yardstick's ${hours} hours of fleet-5k against the same work at ~200 and ~5,000 pods)`);
+  const yardstick = runYardstick(hours);
+  if (!yardstick.ok) console.log(`fleet-cache-vs-simpy ${yardstick.why}`);
+  else console.log(`fleet-cache-vs-simpy simpy_s=${yardstick.wall_s.toFixed(2)} speedup_200=${(yardstick.wall_s / run_s[0]).toFixed(2)} speedup_5k=${(yardstick.wall_s / run_s[2]).toFixed(2)} (the yardstick's ${hours} hours of fleet-5k against the same work at ~200 and ~5,000 pods)`);
 }

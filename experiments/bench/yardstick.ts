@@ -21,3 +21,21 @@ export function findYardstick(): Yardstick {
   if (probe.status !== 0) return { ok: false, why: "SimPy 3 not found" };
   return { ok: true, python: probe.stdout.trim(), env };
 }
+
+export type YardstickRun =
+  /** `stdout`: the yardstick's own lines (its last: `simpy-fleet-5k … wall_s=…`). */
+  | { ok: true; wall_s: number; stdout: string }
+  /** `why`: a line that says why there is no figure. */
+  | { ok: false; why: string };
+
+/** Runs the yardstick for `hours` simulated hours, when it can run (see findYardstick). */
+export function runYardstick(hours: number): YardstickRun {
+  const yardstick = findYardstick();
+  if (!yardstick.ok) return { ok: false, why: `skipped: ${yardstick.why} (set SIMPY3_SRC=<SimPy 3 source tree>/src; see ../shared/yardsticks/README.md)` };
+  const run = spawnSync(yardstick.python, [YARDSTICK_SCRIPT, String(hours), "--quiet"], { env: yardstick.env, encoding: "utf8" });
+  const wall_s = Number(/wall_s=([0-9.]+)/.exec(run.stdout ?? "")?.[1]);
+  if (run.status !== 0 || !Number.isFinite(wall_s)) {
+    return { ok: false, why: `failed: the yardstick exited ${run.status}: ${(run.stderr ?? "").trim().split("\n").slice(-1)[0] ?? ""}` };
+  }
+  return { ok: true, wall_s, stdout: run.stdout };
+}
