@@ -12,7 +12,8 @@
  * `fleet-split deployments=<n> hours=<h> wall_s=<the profiled hours' wall time> core_pct=<x> rest_pct=<y>`.
  * Profiling slows the run, so quote the shares, and time the run without it.
  */
-import inspector from "node:inspector";
+import type { Profiler } from "node:inspector";
+import { Session } from "node:inspector/promises";
 import { HOUR_MS, newFleet, runSetup } from "./fleet.js";
 
 /** The per-pod core's modules, as paths within the build (docs/PERFORMANCE.md, "The per-pod core"). */
@@ -50,17 +51,15 @@ const fleet = newFleet({ deployments, loadScale }, hours + 1);
 runSetup(fleet);
 fleet.sim.run(HOUR_MS);
 
-const session = new inspector.Session();
+const session = new Session();
 session.connect();
-const post = <T>(method: string, params?: object): Promise<T> =>
-  new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
-await post("Profiler.enable");
-await post("Profiler.setSamplingInterval", { interval: 500 });
-await post("Profiler.start");
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 500 });
+await session.post("Profiler.start");
 const started = process.hrtime.bigint();
 fleet.sim.run((hours + 1) * HOUR_MS);
 const wall_s = Number(process.hrtime.bigint() - started) / 1e9;
-const { profile } = await post<{ profile: inspector.Profiler.Profile }>("Profiler.stop");
+const { profile } = (await session.post("Profiler.stop")) as { profile: Profiler.Profile };
 session.disconnect();
 
 const parentOf = new Map<number, number>();
